@@ -156,8 +156,14 @@ func typeWord(t reflect.Type) string {
 // from, mirroring how env walks the struct; env's ParseError carries only the field name.
 func keysByField(t reflect.Type) map[string][]string {
 	keys := map[string][]string{}
+	onPath := map[reflect.Type]bool{} // guards against a struct that points to itself
 	var walk func(t reflect.Type, prefix string)
 	walk = func(t reflect.Type, prefix string) {
+		if onPath[t] {
+			return
+		}
+		onPath[t] = true
+		defer delete(onPath, t)
 		for i := range t.NumField() {
 			f := t.Field(i)
 			if !f.IsExported() {

@@ -1,0 +1,65 @@
+# GovStack building blocks — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Every Go module in the workspace; each must also build on its own (GOWORK=off), as a partner government builds one BB.
+MODULES := proto platform services/registries gateway .
+TOOLS   := $(CURDIR)/.tools
+BUF_VERSION := 1.75.0
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+export PATH := $(TOOLS)/bin:$(TOOLS)/npm/node_modules/.bin:$(PATH)
+# Store and component tests use this Postgres server (one throwaway database per test package).
+export GOVSTACK_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+
+.PHONY: help run test test-short build proto proto-check tools lint bench gowork-off clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: ## run every BB and the gateway in one process (govstack dev)
+	go run ./cmd/govstack dev
+
+test: ## unit, store, component and e2e tests of every module (needs Postgres, see README)
+	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -count=1 -timeout 10m ./...); done
+
+build: ## build the binaries into bin/
+	@mkdir -p bin
+	go build -o bin/govstack ./cmd/govstack
+	cd services/registries && go build -o ../../bin/registries ./cmd/registries
+	cd gateway && go build -o ../bin/gateway ./cmd/gateway
+
+gowork-off: ## check every module builds and vets on its own, outside the workspace
+	@set -e; for m in $(MODULES); do echo "== GOWORK=off $$m"; (cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./...); done
+
+tools: $(TOOLS)/bin/protoc-gen-go $(TOOLS)/bin/buf ## install the pinned code generators into .tools/
+
+$(TOOLS)/bin/protoc-gen-go: proto/go.mod
+	cd proto && GOWORK=off GOBIN=$(TOOLS)/bin go install tool
+	@touch $@
+
+# buf: the npm package ships a prebuilt binary (seconds); without npm, compile it (about a minute and a half).
+$(TOOLS)/bin/buf:
+	@mkdir -p $(TOOLS)/bin
+	@if command -v npm >/dev/null 2>&1 && npm install --silent --prefix $(TOOLS)/npm @bufbuild/buf@$(BUF_VERSION); then \
+		ln -sf $(TOOLS)/npm/node_modules/.bin/buf $@; \
+	else GOBIN=$(TOOLS)/bin go install github.com/bufbuild/buf/cmd/buf@v$(BUF_VERSION); fi
+
+proto: tools ## regenerate Go, grpc-gateway and OpenAPI code from proto/ (offline)
+	buf lint
+	buf generate
+
+proto-check: proto ## fail if the generated code is not what `make proto` produces
+	@git diff --exit-code -- proto gateway/openapi || { echo "generated code is stale: run 'make proto' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- proto gateway/openapi)" || { git status --porcelain -- proto gateway/openapi; echo "untracked generated files: run 'make proto' and commit"; exit 1; }
+
+lint: tools ## go vet, staticcheck and buf lint
+	buf lint
+	@set -e; for m in $(MODULES); do echo "== lint $$m"; (cd $$m && go vet ./... && go run $(STATICCHECK) ./...); done
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt"; exit 1; }
+
+bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
+	cd services/registries && go test -run '^$$' -bench . -benchtime 2000x ./...
+	cd platform && go test -run '^$$' -bench . -benchtime 3s ./outbox/...
+
+clean: ## remove build output and local dev state
+	rm -rf bin .govstack

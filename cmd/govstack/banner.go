@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
+)
+
+// printBanner tells a newcomer where everything is and gives a first request that works as it stands.
+func printBanner(w io.Writer, s *devstack.Stack) {
+	u := s.URL()
+	fmt.Fprintf(w, `
+GovStack building blocks are running (govstack dev).
+
+  REST gateway        %[1]s
+  API docs            %[1]s/docs        (OpenAPI: %[1]s/openapi/registries.json)
+  health / readiness  %[1]s/healthz  %[1]s/readyz
+  metrics             %[1]s/metrics
+`, u)
+	if su := s.StandaloneURL("registries"); su != "" {
+		fmt.Fprintf(w, "  registries alone    %s\n", su)
+	}
+	fmt.Fprintf(w, `
+Try it — list the approved public-sector e-mail domains, then create and read a citizen:
+
+  curl -s -H 'Information-Mediator-Client: eGovStack/GOV/90000009/digitalregistries' \
+    %[1]s/data/public-sector-domains/1.0
+
+  curl -s -X POST -H 'Information-Mediator-Client: eGovStack/GOV/90000009/digitalregistries' \
+    -H 'Content-Type: application/json' %[1]s/data/citizens/1.0/create \
+    -d '{"write":{"content":{"personalCode":"EE38001010001","firstName":"Mari","lastName":"Maasikas","birthDate":"1980-01-01","email":"mari@example.org"}}}'
+
+  curl -s -X POST -H 'Information-Mediator-Client: eGovStack/GOV/90000009/digitalregistries' \
+    -H 'Content-Type: application/json' %[1]s/data/citizens/1.0/read \
+    -d '{"query":{"content":{"personalCode":"EE38001010001"}}}'
+
+Press Ctrl+C to stop.
+`, u)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
+	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/observability"
+)
+
+const usage = `govstack — GovStack building blocks, all in one process
+
+Usage:
+  govstack dev     run every building block and the gateway (NATS embedded unless GOVSTACK_NATS_URL is set)
+
+Settings (environment):
+  GOVSTACK_DATABASE_URL        Postgres server; each BB gets its own database on it
+                               (default postgres://localhost:5432/postgres?sslmode=disable)
+  GOVSTACK_NATS_URL            NATS server; empty runs NATS embedded with JetStream in GOVSTACK_DATA_DIR
+  GOVSTACK_DATA_DIR            local state (default ./.govstack)
+  GOVSTACK_HTTP_ADDR           the gateway's REST listener (default 127.0.0.1:8080)
+  GOVSTACK_GATEWAY_STANDALONE  extra listeners serving one BB at their root, e.g. registries=127.0.0.1:3333
+  GOVSTACK_REGISTRIES_GRPC_ADDR the registries BB's gRPC listener (default 127.0.0.1:9092)
+  GOVSTACK_LOG_LEVEL           debug, info, warn or error (default info)
+  GOVSTACK_DEV_SEED            load the demo registries (default true)
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || args[0] != "dev" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return 0
+		}
+		return 2
+	}
+	cfg, err := config.Load[devstack.Config]()
+	if err != nil {
+		fmt.Fprintf(stderr, "govstack: configuration: %v\n", err)
+		return 2
+	}
+	log := observability.NewLogger(stderr, cfg.LogLevel)
+	if err := dev(cfg, stdout, log); err != nil {
+		fmt.Fprintf(stderr, "govstack: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func dev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	shutdownTracing, err := observability.SetupTracing(ctx, "govstack-dev")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = shutdownTracing(context.Background()) }()
+
+	stack, err := devstack.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stack.Close()
+	printBanner(stdout, stack)
+	err = stack.Run(ctx)
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	log.Info("govstack dev stopped")
+	return err
+}

@@ -1,0 +1,158 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+)
+
+// ErrorBody is the one JSON shape of every error the gateway answers (ARCHITECTURE.md §5): upstream gRPC
+// errors, unknown routes, wrong methods, oversized or malformed bodies.
+type ErrorBody struct {
+	Code      string   `json:"code"` // gRPC code name in UPPER_SNAKE, e.g. NOT_FOUND
+	Message   string   `json:"message"`
+	Details   []Detail `json:"details"` // never null, so clients can range over it without a check
+	RequestID string   `json:"requestId"`
+}
+
+// Detail is one errdetails message flattened to plain JSON; Type says which fields are set.
+type Detail struct {
+	Type        string            `json:"type"` // fieldViolation, errorInfo, or the proto name of another detail
+	Field       string            `json:"field,omitempty"`
+	Description string            `json:"description,omitempty"`
+	Reason      string            `json:"reason,omitempty"`
+	Domain      string            `json:"domain,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
+}
+
+// codeNames spells codes the way the gRPC and Google API specs do; codes.Code.String() is CamelCase.
+var codeNames = map[codes.Code]string{
+	codes.OK: "OK", codes.Canceled: "CANCELLED", codes.Unknown: "UNKNOWN",
+	codes.InvalidArgument: "INVALID_ARGUMENT", codes.DeadlineExceeded: "DEADLINE_EXCEEDED",
+	codes.NotFound: "NOT_FOUND", codes.AlreadyExists: "ALREADY_EXISTS",
+	codes.PermissionDenied: "PERMISSION_DENIED", codes.ResourceExhausted: "RESOURCE_EXHAUSTED",
+	codes.FailedPrecondition: "FAILED_PRECONDITION", codes.Aborted: "ABORTED", codes.OutOfRange: "OUT_OF_RANGE",
+	codes.Unimplemented: "UNIMPLEMENTED", codes.Internal: "INTERNAL", codes.Unavailable: "UNAVAILABLE",
+	codes.DataLoss: "DATA_LOSS", codes.Unauthenticated: "UNAUTHENTICATED",
+}
+
+// CodeName returns the UPPER_SNAKE name of c.
+func CodeName(c codes.Code) string {
+	if n, ok := codeNames[c]; ok {
+		return n
+	}
+	return "UNKNOWN"
+}
+
+// genericMessages replace the text of errors that did not come from a BB's error vocabulary (no ErrorInfo):
+// those are transport errors whose text names internal addresses and dial failures.
+var genericMessages = map[codes.Code]string{
+	codes.Canceled:         "the request was cancelled",
+	codes.Unknown:          "internal error",
+	codes.Internal:         "internal error",
+	codes.DataLoss:         "internal error",
+	codes.Unavailable:      "the building block is not available; try again later",
+	codes.DeadlineExceeded: "the building block did not answer in time",
+}
+
+// WriteError answers with the gateway's JSON error body and the given HTTP status.
+func WriteError(w http.ResponseWriter, r *http.Request, httpStatus int, code codes.Code, msg string, details ...Detail) {
+	if details == nil {
+		details = []Detail{}
+	}
+	body, err := json.Marshal(ErrorBody{
+		Code: CodeName(code), Message: msg, Details: details, RequestID: InfoFrom(r.Context()).ID,
+	})
+	if err != nil { // cannot happen for these plain types; keep the contract anyway
+		body = []byte(`{"code":"INTERNAL","message":"internal error","details":[]}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Content-Length") // grpc-gateway may have set it for a body we are not sending
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(httpStatus)
+	_, _ = w.Write(body)
+}
+
+// ErrorHandler is the runtime.ErrorHandlerFunc for every error of an RPC: the status code decides the
+// HTTP status, errdetails become Details.
+func ErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
+	return func(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+		info := InfoFrom(r.Context())
+		if info.bodyTooLarge {
+			// The generated decoder reports the limit as InvalidArgument("%v"), losing the error type.
+			writeTooLarge(w, r, info.bodyLimit)
+			return
+		}
+		httpStatus := 0
+		var hse *runtime.HTTPStatusError
+		if errors.As(err, &hse) {
+			httpStatus, err = hse.HTTPStatus, hse.Err
+		}
+		st := status.Convert(err)
+		if httpStatus == 0 {
+			httpStatus = runtime.HTTPStatusFromCode(st.Code())
+		}
+		details, fromBB := convertDetails(st.Details())
+		msg := st.Message()
+		if generic, ok := genericMessages[st.Code()]; ok && !fromBB {
+			log.LogAttrs(ctx, slog.LevelWarn, "upstream call failed",
+				slog.String("code", CodeName(st.Code())), slog.String("error", msg),
+				slog.String("route", info.Route), slog.String("request_id", info.ID))
+			msg = generic
+		}
+		WriteError(w, r, httpStatus, st.Code(), msg, details...)
+	}
+}
+
+// convertDetails flattens errdetails; fromBB reports an ErrorInfo, the mark of an error a BB meant to send.
+func convertDetails(in []any) (out []Detail, fromBB bool) {
+	out = []Detail{}
+	for _, d := range in {
+		switch d := d.(type) {
+		case *errdetails.BadRequest:
+			for _, v := range d.GetFieldViolations() {
+				out = append(out, Detail{Type: "fieldViolation", Field: v.GetField(), Description: v.GetDescription()})
+			}
+		case *errdetails.ErrorInfo:
+			fromBB = true
+			out = append(out, Detail{Type: "errorInfo", Reason: d.GetReason(), Domain: d.GetDomain(), Metadata: d.GetMetadata()})
+		case proto.Message:
+			// Name the type but do not copy fields we have not reviewed for what they may reveal.
+			out = append(out, Detail{Type: string(d.ProtoReflect().Descriptor().FullName())})
+		}
+		// Anything else is an error decoding an Any; nothing a client can use.
+	}
+	return out, fromBB
+}
+
+// RoutingErrorHandler answers requests the REST mux has no handler for: 404 for unknown paths, 405 with an
+// Allow header when the path exists for other methods, 400 for malformed paths.
+func RoutingErrorHandler(ctx context.Context, mux *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	if isProbe(r.Context()) {
+		return // an Allow probe that matched nothing for this method; see allow.go
+	}
+	switch httpStatus {
+	case http.StatusNotFound:
+		WriteError(w, r, http.StatusNotFound, codes.NotFound, "no API at this path; the API is described at /docs")
+	case http.StatusMethodNotAllowed:
+		allowed := allowedMethods(mux, r)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		WriteError(w, r, http.StatusMethodNotAllowed, codes.Unimplemented,
+			fmt.Sprintf("method %s is not allowed on this path; use %s", r.Method, strings.Join(allowed, " or ")))
+	case http.StatusBadRequest:
+		WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, "malformed request path")
+	default:
+		WriteError(w, r, http.StatusInternalServerError, codes.Internal, "internal error")
+	}
+}

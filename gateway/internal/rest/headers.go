@@ -1,0 +1,111 @@
+package rest
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+)
+
+// httpCodeKey is the response header metadata a BB sets to choose a status other than 200 (e.g. "204" from
+// DeleteRecord); it is consumed here and never shown to the HTTP client.
+const httpCodeKey = "x-http-code"
+
+// requestIDKey is the metadata key the request id travels under to the upstream.
+const requestIDKey = "x-request-id"
+
+// NormaliseIdentity makes the caller's identity arrive under one header, whichever of the accepted
+// spellings (imident.HeaderNames) the caller used. Several spellings naming different clients are refused,
+// because it is not clear who is calling. A malformed value is passed on unchanged: the BB decides
+// whether the identity is required and answers 400 with the reason.
+func NormaliseIdentity(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var value, firstName, firstKey string
+		for _, name := range imident.HeaderNames {
+			for _, v := range r.Header.Values(name) {
+				key := identityKey(v)
+				switch {
+				case firstName == "":
+					value, firstName, firstKey = v, name, key
+				case key != firstKey:
+					WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument,
+						firstName+" and "+name+" name different clients; send the client identity once")
+					return
+				}
+			}
+		}
+		if firstName == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		for _, name := range imident.HeaderNames {
+			r.Header.Del(name)
+		}
+		r.Header.Set(imident.HeaderNames[0], value)
+		if c, err := imident.Parse(value); err == nil {
+			InfoFrom(r.Context()).Client = c.String()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// identityKey compares identities as clients: "EE/GOV/1/app" and " EE/GOV/1/app" are the same caller.
+func identityKey(v string) string {
+	if c, err := imident.Parse(v); err == nil {
+		return c.String()
+	}
+	return strings.TrimSpace(v)
+}
+
+// IncomingHeader is the runtime.HeaderMatcherFunc for requests. It forwards only the identity and the
+// request id. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
+// caller set metadata the gateway vouches for (such as the identity under another spelling).
+func IncomingHeader(key string) (string, bool) {
+	if strings.EqualFold(key, RequestIDHeader) {
+		return requestIDKey, true
+	}
+	for _, name := range imident.HeaderNames {
+		if strings.EqualFold(key, name) {
+			return imident.MetadataKey, true
+		}
+	}
+	return "", false
+}
+
+// OutgoingHeader is the runtime.HeaderMatcherFunc for response header metadata: x-http-code is ours, and
+// content-type is gRPC's own (application/grpc), meaningless to an HTTP client.
+func OutgoingHeader(key string) (string, bool) {
+	switch strings.ToLower(key) {
+	case httpCodeKey, "content-type":
+		return "", false
+	}
+	return runtime.MetadataHeaderPrefix + key, true
+}
+
+// ForwardHTTPCode is a forward-response option: it writes the status a BB asked for in x-http-code. For 204
+// the recorder in Observe drops the body grpc-gateway writes afterwards.
+func ForwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message) error {
+	md, ok := runtime.ServerMetadataFromContext(ctx)
+	if !ok {
+		return nil
+	}
+	vals := md.HeaderMD.Get(httpCodeKey)
+	if len(vals) == 0 {
+		return nil
+	}
+	code, err := strconv.Atoi(vals[0])
+	if err != nil || code < 200 || code > 299 {
+		// A success response with an error status would contradict the body; keep 200.
+		return nil
+	}
+	if code == http.StatusNoContent {
+		w.Header().Del("Content-Type")
+	}
+	w.WriteHeader(code)
+	return nil
+}

@@ -1,0 +1,53 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"google.golang.org/grpc/codes"
+)
+
+// Limit bounds what one REST request may cost: its body is at most maxBody bytes (413 otherwise) and the
+// upstream call gets a deadline of timeout (504 when it passes), carried to the BB as the gRPC deadline.
+func Limit(maxBody int64, timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := InfoFrom(r.Context())
+		info.bodyLimit = maxBody
+		if r.ContentLength > maxBody {
+			// Declared too large: refuse before reading a byte.
+			writeTooLarge(w, r, maxBody)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			// Chunked or lying bodies are caught while the generated handler decodes them; the flag lets
+			// ErrorHandler tell this InvalidArgument apart from malformed JSON.
+			r.Body = &limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, maxBody), info: info}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type limitedBody struct {
+	io.ReadCloser
+	info *Info
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		b.info.bodyTooLarge = true
+	}
+	return n, err
+}
+
+func writeTooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	WriteError(w, r, http.StatusRequestEntityTooLarge, codes.InvalidArgument,
+		fmt.Sprintf("request body is larger than the limit of %d bytes", limit))
+}

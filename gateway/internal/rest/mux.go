@@ -1,0 +1,55 @@
+// Package rest is the gateway's REST front: a grpc-gateway mux with one JSON error format, older path
+// spellings, identity header normalisation, body and time limits, and request logging and metrics.
+package rest
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// NewServeMux returns a grpc-gateway mux configured the gateway's way; register the BB handlers on it.
+func NewServeMux(log *slog.Logger) *runtime.ServeMux {
+	return runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			// Zero values are sent: GovStack clients expect e.g. "count": 0 rather than a missing field.
+			MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: false},
+			// Unknown fields are an error: a misspelt field must not be silently ignored on a write.
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+		runtime.WithErrorHandler(ErrorHandler(log)),
+		runtime.WithRoutingErrorHandler(RoutingErrorHandler),
+		runtime.WithIncomingHeaderMatcher(IncomingHeader),
+		runtime.WithOutgoingHeaderMatcher(OutgoingHeader),
+		runtime.WithForwardResponseOption(ForwardHTTPCode),
+		runtime.SetQueryParameterParser(queryParser{}),
+		runtime.WithMiddlewares(routeMiddleware),
+		// The API is JSON. Form-encoded POSTs falling back to GET routes (and X-HTTP-Method-Override) would
+		// make one endpoint answer under methods the OpenAPI does not list.
+		runtime.WithDisablePathLengthFallback(),
+	)
+}
+
+// Handler wraps a REST mux with the layers every REST request passes, outermost first: identity
+// normalisation, alias rewriting, then body and time limits. Observe goes around the whole gateway.
+func Handler(mux *runtime.ServeMux, maxBodyBytes int64, requestTimeout time.Duration) http.Handler {
+	return NormaliseIdentity(RewriteAliases(Limit(maxBodyBytes, requestTimeout, mux)))
+}
+
+// GetOnly answers 405 in the gateway's error format for anything but GET and HEAD; used for the gateway's
+// own read-only endpoints (health, docs, metrics), which live outside the REST mux.
+func GetOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			WriteError(w, r, http.StatusMethodNotAllowed, codes.Unimplemented,
+				"method "+r.Method+" is not allowed on this path; use GET")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}

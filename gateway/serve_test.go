@@ -1,0 +1,211 @@
+package gateway_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/govstackbb/marketplace/gateway"
+	"github.com/govstackbb/marketplace/platform/config"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+func TestHealth(t *testing.T) {
+	h := newHarness(t, nil)
+	if r := do(t, h.gw.Handler(), "GET", "/healthz", ""); r.status != 200 || string(r.body) != `{"status":"ok"}` {
+		t.Errorf("/healthz = %d %s", r.status, r.body)
+	}
+	r := do(t, h.gw.Handler(), "GET", "/readyz", "")
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"registries":"SERVING"`) {
+		t.Errorf("/readyz while serving = %d %s", r.status, r.body)
+	}
+	h.health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+	r = do(t, h.gw.Handler(), "GET", "/readyz", "")
+	rep := decode[struct {
+		Status   string   `json:"status"`
+		NotReady []string `json:"notReady"`
+	}](t, r.body)
+	if r.status != http.StatusServiceUnavailable || !reflect.DeepEqual(rep.NotReady, []string{"registries"}) {
+		t.Errorf("/readyz while not serving = %d %s", r.status, r.body)
+	}
+	// Alive regardless of the upstreams.
+	if r := do(t, h.gw.Handler(), "GET", "/healthz", ""); r.status != 200 {
+		t.Errorf("/healthz = %d", r.status)
+	}
+}
+
+func TestDocs(t *testing.T) {
+	h := newHarness(t, nil)
+	r := do(t, h.gw.Handler(), "GET", "/openapi/registries.json", "")
+	spec := decode[struct {
+		Swagger string                    `json:"swagger"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}](t, r.body)
+	if r.status != 200 || spec.Swagger != "2.0" || spec.Paths["/data/{registryName}/{versionNumber}"]["get"] == nil {
+		t.Errorf("/openapi/registries.json = %d, swagger %q, %d paths", r.status, spec.Swagger, len(spec.Paths))
+	}
+
+	r = do(t, h.gw.Handler(), "GET", "/openapi", "")
+	idx := decode[struct {
+		BuildingBlocks []struct{ BB, OpenAPI string } `json:"buildingBlocks"`
+	}](t, r.body)
+	if len(idx.BuildingBlocks) != 1 || idx.BuildingBlocks[0].BB != "registries" ||
+		idx.BuildingBlocks[0].OpenAPI != "/openapi/registries.json" {
+		t.Errorf("/openapi = %s", r.body)
+	}
+
+	r = do(t, h.gw.Handler(), "GET", "/docs", "")
+	page := string(r.body)
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("/docs = %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	for _, want := range []string{"/data/{registryName}/{versionNumber}/updateEntries", "/databases",
+		"Information-Mediator-Client", "/data/{registryName}/{versionNumber}/update-entries", "fieldViolation"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/docs does not mention %q", want)
+		}
+	}
+	if strings.Contains(page, "<script") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+		t.Error("/docs must be self-contained (no scripts, no external URLs)")
+	}
+
+	r = do(t, h.gw.Handler(), "GET", "/", "")
+	if r.status != http.StatusFound || r.header.Get("Location") != "/docs" {
+		t.Errorf("/ = %d Location %q", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestMetricsAndLogs(t *testing.T) {
+	h := newHarness(t, nil)
+	h.call(t, "GET", "/data/patients/1.0?query.name=Secret-Person", "")
+	r := do(t, h.gw.Handler(), "GET", "/metrics", "")
+	want := `govstack_gateway_http_requests_total{method="GET",route="/data/{registry_name}/{version_number}",status="200"}`
+	if r.status != 200 || !strings.Contains(string(r.body), want) {
+		t.Errorf("/metrics lacks %s", want)
+	}
+	logs := h.logs.String()
+	if strings.Contains(logs, "Secret-Person") || strings.Contains(logs, "patients") {
+		t.Errorf("logs carry the path or query:\n%s", logs)
+	}
+	var line map[string]any
+	for l := range strings.SplitSeq(strings.TrimSpace(logs), "\n") {
+		if err := json.Unmarshal([]byte(l), &line); err == nil && line["route"] == "/data/{registry_name}/{version_number}" {
+			break
+		}
+		line = nil
+	}
+	if line == nil || line["status"] != float64(200) || line["client"] != client || line["request_id"] == "" || line["method"] != "GET" {
+		t.Errorf("request log line = %v\nlogs:\n%s", line, logs)
+	}
+}
+
+func TestStandaloneHandler(t *testing.T) {
+	h := newHarness(t, nil)
+	sa, err := h.gw.StandaloneHandler("registries")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := do(t, sa, "POST", "/data/patients/1.0/update-or-create", `{"query":{"content":{"ID":"1"}}}`, "X-Road-Client", client)
+	if r.status != 200 || h.fake.last(t).method != "UpdateOrCreateRecord" {
+		t.Errorf("standalone REST = %d %s", r.status, r.body)
+	}
+	if got := h.fake.last(t).md.Get("x-govstack-client"); !reflect.DeepEqual(got, []string{client}) {
+		t.Errorf("x-govstack-client = %q", got)
+	}
+	if r := do(t, sa, "GET", "/healthz", ""); r.status != 200 {
+		t.Errorf("/healthz = %d", r.status)
+	}
+	for _, p := range []string{"/docs", "/metrics", "/openapi"} {
+		wantError(t, do(t, sa, "GET", p, ""), http.StatusNotFound, "NOT_FOUND")
+	}
+	if _, err := h.gw.StandaloneHandler("payments"); err == nil {
+		t.Error("StandaloneHandler(payments) without an upstream: want an error")
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct{ standalone, want string }{
+		{"payments=127.0.0.1:3333", `GOVSTACK_GATEWAY_STANDALONE: unknown building block "payments"`},
+		{"registries", "GOVSTACK_GATEWAY_STANDALONE: each entry must be bb=host:port"},
+		{"registries=3333", "GOVSTACK_GATEWAY_STANDALONE: registries: must be host:port"},
+		{"registries=:3333,registries=:3334", "GOVSTACK_GATEWAY_STANDALONE: registries is listed twice"},
+		{"registries=127.0.0.1:8080", "already used by GOVSTACK_HTTP_ADDR"},
+	} {
+		_, err := config.LoadFrom[gateway.Config](map[string]string{"GOVSTACK_GATEWAY_STANDALONE": tc.standalone})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.standalone, err, tc.want)
+		}
+	}
+	ok, err := config.LoadFrom[gateway.Config](map[string]string{"GOVSTACK_GATEWAY_STANDALONE": " registries = :3333 ,"})
+	if err != nil {
+		t.Errorf("valid setting refused: %v", err)
+	}
+	if got := ok.StandaloneListeners(); !reflect.DeepEqual(got, map[string]string{"registries": ":3333"}) {
+		t.Errorf("StandaloneListeners = %v", got)
+	}
+	cfg, err := config.LoadFrom[gateway.Config](nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxBodyBytes, cfg.LogLevel = 0, "loud"
+	err = cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_MAX_BODY_BYTES") || !strings.Contains(err.Error(), "GOVSTACK_LOG_LEVEL") {
+		t.Errorf("want both variables named, got %v", err)
+	}
+}
+
+func TestNewRefusesStandaloneWithoutUpstream(t *testing.T) {
+	cfg, err := config.LoadFrom[gateway.Config](map[string]string{"GOVSTACK_GATEWAY_STANDALONE": "registries=127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gateway.New(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_STANDALONE") {
+		t.Errorf("New = %v, want an error naming GOVSTACK_GATEWAY_STANDALONE", err)
+	}
+}
+
+func TestRun(t *testing.T) {
+	_, _, addr := startFake(t)
+	conn, err := gateway.Dial(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	newGW := func(env map[string]string) *gateway.Gateway {
+		cfg, err := config.LoadFrom[gateway.Config](env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gateway.New(cfg, slog.New(slog.DiscardHandler), gateway.Upstream{BB: "registries", Conn: conn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+
+	t.Run("port taken", func(t *testing.T) {
+		g := newGW(map[string]string{"GOVSTACK_HTTP_ADDR": "127.0.0.1:0", "GOVSTACK_GATEWAY_STANDALONE": "registries=" + taken.Addr().String()})
+		err := g.Run(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_STANDALONE registries") {
+			t.Errorf("Run = %v, want a listen error naming the setting", err)
+		}
+	})
+	t.Run("stops when the context ends", func(t *testing.T) {
+		g := newGW(map[string]string{"GOVSTACK_HTTP_ADDR": "127.0.0.1:0", "GOVSTACK_GATEWAY_STANDALONE": "registries=127.0.0.1:0"})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := g.Run(ctx); err != nil {
+			t.Errorf("Run = %v, want nil after a clean shutdown", err)
+		}
+	})
+}

@@ -1,0 +1,130 @@
+// Package grpcerr turns apierr errors into gRPC statuses with errdetails (ARCHITECTURE.md §8), so that every
+// BB reports errors the same way and the gateway can map them to HTTP.
+package grpcerr
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+)
+
+// InternalMessage is all a caller learns about an unexpected failure; the cause goes to the log only.
+const InternalMessage = "internal error"
+
+var codeOf = map[apierr.Kind]codes.Code{
+	apierr.KindInvalidArgument:    codes.InvalidArgument,
+	apierr.KindNotFound:           codes.NotFound,
+	apierr.KindAlreadyExists:      codes.AlreadyExists,
+	apierr.KindFailedPrecondition: codes.FailedPrecondition,
+	apierr.KindAborted:            codes.Aborted,
+	apierr.KindUnauthenticated:    codes.Unauthenticated,
+	apierr.KindPermissionDenied:   codes.PermissionDenied,
+	apierr.KindResourceExhausted:  codes.ResourceExhausted,
+	apierr.KindUnavailable:        codes.Unavailable,
+	apierr.KindDeadlineExceeded:   codes.DeadlineExceeded,
+	apierr.KindInternal:           codes.Internal,
+}
+
+// ToStatus converts err for a response of building block bb (e.g. "registries"); nil gives nil (OK).
+//
+//   - an *apierr.Error anywhere in the chain gives its Kind's code and Message, an ErrorInfo with reason
+//     GOVSTACK_<BB>_<REASON> and domain govstack.<bb>, and a BadRequest when it has field violations;
+//     Kind Internal keeps its message private like any unknown error;
+//   - a gRPC status error (e.g. from a call to another BB) passes through unchanged;
+//   - context.Canceled and context.DeadlineExceeded give Canceled and DeadlineExceeded;
+//   - anything else is Internal with the message "internal error".
+func ToStatus(bb string, err error) *status.Status {
+	st, _ := convert(bb, err)
+	return st
+}
+
+// convert also reports whether the cause was hidden from the caller, so the interceptor knows to log it.
+func convert(bb string, err error) (st *status.Status, hidden bool) {
+	if err == nil {
+		return nil, false
+	}
+	if e, ok := apierr.As(err); ok {
+		code, known := codeOf[e.Kind]
+		if !known || code == codes.Internal {
+			return withInfo(codes.Internal, InternalMessage, bb, reasonOr(e.Reason, "INTERNAL"), nil), true
+		}
+		return withInfo(code, e.Message, bb, reasonOr(e.Reason, e.Kind.String()), e.Violations), false
+	}
+	// A status travels as a plain error value; errors.As finds it even when wrapped with %w.
+	var se interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &se) {
+		return se.GRPCStatus(), false
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return withInfo(codes.Canceled, "the request was canceled", bb, "CANCELED", nil), false
+	case errors.Is(err, context.DeadlineExceeded):
+		return withInfo(codes.DeadlineExceeded, "the deadline expired before the operation completed", bb,
+			"DEADLINE_EXCEEDED", nil), false
+	}
+	return withInfo(codes.Internal, InternalMessage, bb, "INTERNAL", nil), true
+}
+
+func reasonOr(reason, fallback string) string {
+	if reason == "" {
+		return fallback
+	}
+	return reason
+}
+
+// Reason returns the wire form of a reason: GOVSTACK_<BB>_<REASON>. A reason that already carries the
+// GOVSTACK_ prefix is kept, so errors relayed from another BB are not prefixed twice.
+func Reason(bb, reason string) string {
+	if strings.HasPrefix(reason, "GOVSTACK_") {
+		return reason
+	}
+	return "GOVSTACK_" + strings.ToUpper(bb) + "_" + reason
+}
+
+// Domain returns the ErrorInfo domain of bb: govstack.<bb>.
+func Domain(bb string) string { return "govstack." + strings.ToLower(bb) }
+
+func withInfo(code codes.Code, msg, bb, reason string, violations []apierr.FieldViolation) *status.Status {
+	st := status.New(code, msg)
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: Reason(bb, reason), Domain: Domain(bb)}}
+	if len(violations) > 0 {
+		br := &errdetails.BadRequest{}
+		for _, v := range violations {
+			br.FieldViolations = append(br.FieldViolations,
+				&errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Description})
+		}
+		details = append(details, br)
+	}
+	if withDetails, err := st.WithDetails(details...); err == nil {
+		return withDetails // WithDetails fails only for an OK status or unmarshalable details
+	}
+	return st
+}
+
+// UnaryServerInterceptor converts every error a handler returns with ToStatus. Causes hidden from the
+// caller are logged at error level with the method, so the "internal error" a caller reports can be found.
+func UnaryServerInterceptor(bb string, log *slog.Logger) grpc.UnaryServerInterceptor {
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		resp, err := handler(ctx, req)
+		if err == nil {
+			return resp, nil
+		}
+		st, hidden := convert(bb, err)
+		if hidden {
+			log.ErrorContext(ctx, "request failed", "bb", bb, "method", info.FullMethod, "error", err.Error())
+		}
+		return nil, st.Err()
+	}
+}

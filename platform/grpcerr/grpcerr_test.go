@@ -1,0 +1,154 @@
+package grpcerr
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+)
+
+func details(st *status.Status) (*errdetails.ErrorInfo, *errdetails.BadRequest) {
+	var info *errdetails.ErrorInfo
+	var br *errdetails.BadRequest
+	for _, d := range st.Details() {
+		switch d := d.(type) {
+		case *errdetails.ErrorInfo:
+			info = d
+		case *errdetails.BadRequest:
+			br = d
+		}
+	}
+	return info, br
+}
+
+func TestToStatus(t *testing.T) {
+	downstream := status.Error(codes.NotFound, "no such schema")
+	tests := []struct {
+		name       string
+		err        error
+		code       codes.Code
+		msg        string
+		reason     string // "" = no ErrorInfo expected
+		violations []string
+	}{
+		{"invalid with violations", apierr.Invalid("BAD_RECORD", "the record is invalid",
+			apierr.FieldViolation{Field: "data.name", Description: "required"},
+			apierr.FieldViolation{Field: "data.age", Description: "must be a number"}),
+			codes.InvalidArgument, "the record is invalid", "GOVSTACK_REGISTRIES_BAD_RECORD",
+			[]string{"data.name: required", "data.age: must be a number"}},
+		{"not found", apierr.NotFound("RECORD_NOT_FOUND", "no record 42"), codes.NotFound, "no record 42",
+			"GOVSTACK_REGISTRIES_RECORD_NOT_FOUND", nil},
+		{"wrapped", fmt.Errorf("get record: %w", apierr.NotFound("RECORD_NOT_FOUND", "no record 42")),
+			codes.NotFound, "no record 42", "GOVSTACK_REGISTRIES_RECORD_NOT_FOUND", nil},
+		{"already exists", apierr.AlreadyExists("DUPLICATE", "dup"), codes.AlreadyExists, "dup", "GOVSTACK_REGISTRIES_DUPLICATE", nil},
+		{"failed precondition", apierr.FailedPrecondition("CLOSED", "closed"), codes.FailedPrecondition, "closed", "GOVSTACK_REGISTRIES_CLOSED", nil},
+		{"aborted", apierr.Aborted("CONFLICT", "retry"), codes.Aborted, "retry", "GOVSTACK_REGISTRIES_CONFLICT", nil},
+		{"unauthenticated", apierr.Unauthenticated("NO_TOKEN", "no token"), codes.Unauthenticated, "no token", "GOVSTACK_REGISTRIES_NO_TOKEN", nil},
+		{"permission denied", apierr.PermissionDenied("DENIED", "denied"), codes.PermissionDenied, "denied", "GOVSTACK_REGISTRIES_DENIED", nil},
+		{"resource exhausted", apierr.ResourceExhausted("RATE", "slow down"), codes.ResourceExhausted, "slow down", "GOVSTACK_REGISTRIES_RATE", nil},
+		{"unavailable hides cause", apierr.Wrap(apierr.KindUnavailable, "DB_DOWN", "try later", errors.New("dial tcp 10.0.0.3")),
+			codes.Unavailable, "try later", "GOVSTACK_REGISTRIES_DB_DOWN", nil},
+		{"deadline kind", apierr.DeadlineExceeded("SLOW", "too slow"), codes.DeadlineExceeded, "too slow", "GOVSTACK_REGISTRIES_SLOW", nil},
+		{"empty reason uses kind", apierr.NotFound("", "gone"), codes.NotFound, "gone", "GOVSTACK_REGISTRIES_NOT_FOUND", nil},
+		{"prefixed reason kept", apierr.NotFound("GOVSTACK_IM_NO_ROUTE", "x"), codes.NotFound, "x", "GOVSTACK_IM_NO_ROUTE", nil},
+		{"internal kind hides message", apierr.New(apierr.KindInternal, "BUG", "secret detail"),
+			codes.Internal, InternalMessage, "GOVSTACK_REGISTRIES_BUG", nil},
+		{"unknown kind", apierr.New(apierr.Kind(99), "ODD", "odd"), codes.Internal, InternalMessage, "GOVSTACK_REGISTRIES_ODD", nil},
+		{"plain error", errors.New("pq: password authentication failed"), codes.Internal, InternalMessage,
+			"GOVSTACK_REGISTRIES_INTERNAL", nil},
+		{"status passes through", downstream, codes.NotFound, "no such schema", "", nil},
+		{"wrapped status passes through", fmt.Errorf("call schemas: %w", downstream), codes.NotFound, "no such schema", "", nil},
+		{"canceled", fmt.Errorf("query: %w", context.Canceled), codes.Canceled, "the request was canceled",
+			"GOVSTACK_REGISTRIES_CANCELED", nil},
+		{"deadline", context.DeadlineExceeded, codes.DeadlineExceeded, "the deadline expired before the operation completed",
+			"GOVSTACK_REGISTRIES_DEADLINE_EXCEEDED", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := ToStatus("registries", tt.err)
+			if st.Code() != tt.code || st.Message() != tt.msg {
+				t.Errorf("got %v %q, want %v %q", st.Code(), st.Message(), tt.code, tt.msg)
+			}
+			info, br := details(st)
+			switch {
+			case tt.reason == "" && info != nil:
+				t.Errorf("unexpected ErrorInfo %v", info)
+			case tt.reason != "" && info == nil:
+				t.Errorf("no ErrorInfo, want reason %s", tt.reason)
+			case tt.reason != "":
+				if info.Reason != tt.reason || info.Domain != "govstack.registries" {
+					t.Errorf("ErrorInfo = %s/%s, want %s/govstack.registries", info.Reason, info.Domain, tt.reason)
+				}
+			}
+			var got []string
+			for _, v := range br.GetFieldViolations() {
+				got = append(got, v.Field+": "+v.Description)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.violations, "|") {
+				t.Errorf("violations = %q, want %q", got, tt.violations)
+			}
+		})
+	}
+}
+
+func TestToStatusNil(t *testing.T) {
+	if st := ToStatus("registries", nil); st.Code() != codes.OK || st.Err() != nil {
+		t.Errorf("ToStatus(nil) = %v", st)
+	}
+}
+
+func TestUnaryServerInterceptor(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		code    codes.Code
+		logged  bool
+		noLeaks string
+	}{
+		{"ok", nil, codes.OK, false, ""},
+		{"domain error", apierr.NotFound("RECORD_NOT_FOUND", "no record"), codes.NotFound, false, ""},
+		{"unknown error logged not sent", errors.New("disk full at /var/lib"), codes.Internal, true, "disk full"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			icpt := UnaryServerInterceptor("registries", slog.New(slog.NewJSONHandler(&buf, nil)))
+			info := &grpc.UnaryServerInfo{FullMethod: "/govstack.registries.v1.Registries/GetRecord"}
+			resp, err := icpt(context.Background(), "req", info, func(context.Context, any) (any, error) {
+				if tt.err != nil {
+					return "partial", tt.err
+				}
+				return "resp", nil
+			})
+			if got := status.Code(err); got != tt.code {
+				t.Fatalf("code %v, want %v", got, tt.code)
+			}
+			if tt.err == nil && resp != "resp" {
+				t.Errorf("response %v lost", resp)
+			}
+			if tt.err != nil && resp != nil {
+				t.Errorf("response %v returned with an error", resp)
+			}
+			if tt.noLeaks != "" && strings.Contains(status.Convert(err).Message(), tt.noLeaks) {
+				t.Errorf("cause sent to the caller: %v", err)
+			}
+			logged := strings.Contains(buf.String(), `"level":"ERROR"`)
+			if logged != tt.logged {
+				t.Errorf("logged = %v, want %v; log: %s", logged, tt.logged, buf.String())
+			}
+			if tt.logged && (!strings.Contains(buf.String(), "disk full") || !strings.Contains(buf.String(), info.FullMethod)) {
+				t.Errorf("log lacks cause or method: %s", buf.String())
+			}
+		})
+	}
+}

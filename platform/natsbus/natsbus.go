@@ -1,0 +1,78 @@
+// Package natsbus connects building blocks to NATS JetStream: a connection that survives restarts of the
+// server, an in-process server for `govstack dev` and tests, and the naming rules of streams and subjects
+// (ARCHITECTURE.md §6).
+package natsbus
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Connect dials url, retrying with backoff until ctx is done, so a service may start before NATS does. Once
+// connected it reconnects forever; disconnects and reconnects are logged.
+func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Conn, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	opts := []nats.Option{
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(time.Second),
+		nats.DisconnectErrHandler(func(c *nats.Conn, err error) {
+			log.Warn("nats disconnected", "url", c.ConnectedUrlRedacted(), "error", err)
+		}),
+		nats.ReconnectHandler(func(c *nats.Conn) {
+			log.Info("nats reconnected", "url", c.ConnectedUrlRedacted())
+		}),
+	}
+	wait := 100 * time.Millisecond
+	for {
+		nc, err := nats.Connect(url, opts...)
+		if err == nil {
+			return nc, nil
+		}
+		log.Warn("nats connect failed; retrying", "error", err, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("natsbus: cannot connect to NATS (start it, or set GOVSTACK_NATS_URL): %w", err)
+		case <-t.C:
+		}
+		wait = min(wait*2, 5*time.Second)
+	}
+}
+
+// StreamName is the JetStream stream holding a BB's events: StreamName("registries") = "GOVSTACK_REGISTRIES".
+func StreamName(bb string) string { return "GOVSTACK_" + strings.ToUpper(bb) }
+
+// Subject is the NATS subject (and CloudEvents type) of an event:
+// Subject("registries", "record", "created") = "govstack.registries.v1.record.created".
+func Subject(bb, entity, pastTense string) string {
+	return "govstack." + bb + ".v1." + entity + "." + pastTense
+}
+
+// duplicateWindow is how long JetStream remembers a Nats-Msg-Id. It only needs to cover an outbox relay's
+// crash between publishing and marking rows sent, plus its restart.
+const duplicateWindow = 2 * time.Minute
+
+// EnsureStream creates the BB's stream, or updates it to the current settings.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, bb string) (jetstream.Stream, error) {
+	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        StreamName(bb),
+		Description: "events of the GovStack " + bb + " building block",
+		Subjects:    []string{"govstack." + bb + ".v1.>"},
+		Storage:     jetstream.FileStorage,
+		Duplicates:  duplicateWindow,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("natsbus: ensure stream %s: %w", StreamName(bb), err)
+	}
+	return s, nil
+}

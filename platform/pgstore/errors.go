@@ -1,0 +1,60 @@
+package pgstore
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// MapError translates what Postgres says into the apierr vocabulary, once, at the repository boundary:
+//
+//	pgx.ErrNoRows           → NotFound           NOT_FOUND
+//	23505 unique            → AlreadyExists      ALREADY_EXISTS
+//	40001, 40P01            → Aborted            CONFLICT (retry)
+//	23P01 exclusion         → FailedPrecondition CONFLICT (e.g. an overlapping appointment)
+//	23503 foreign key       → FailedPrecondition CONSTRAINT_VIOLATION
+//	23514 check, 22xxx data → Invalid            CONSTRAINT_VIOLATION / INVALID_VALUE
+//
+// Other errors, and errors that already carry an *apierr.Error, are returned unchanged. The result wraps err,
+// so errors.Is/As still see the driver error. Messages name the constraint (a schema name, chosen by us) but
+// never Postgres's DETAIL, which quotes the offending row's values.
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := apierr.As(err); ok {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apierr.Wrap(apierr.KindNotFound, "NOT_FOUND", "not found", err)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch code := pgErr.Code; {
+	case code == "23505":
+		return apierr.Wrap(apierr.KindAlreadyExists, "ALREADY_EXISTS", withConstraint("already exists", pgErr), err)
+	case code == "40001" || code == "40P01":
+		return apierr.Wrap(apierr.KindAborted, "CONFLICT", "a concurrent change conflicted; retry", err)
+	case code == "23P01":
+		return apierr.Wrap(apierr.KindFailedPrecondition, "CONFLICT", withConstraint("conflicts with an existing entry", pgErr), err)
+	case code == "23503":
+		return apierr.Wrap(apierr.KindFailedPrecondition, "CONSTRAINT_VIOLATION", withConstraint("refers to a missing or still referenced entry", pgErr), err)
+	case code == "23514":
+		return apierr.Wrap(apierr.KindInvalidArgument, "CONSTRAINT_VIOLATION", withConstraint("violates a rule", pgErr), err)
+	case strings.HasPrefix(code, "22"):
+		return apierr.Wrap(apierr.KindInvalidArgument, "INVALID_VALUE", "invalid value", err)
+	}
+	return err
+}
+
+func withConstraint(msg string, pgErr *pgconn.PgError) string {
+	if pgErr.ConstraintName == "" {
+		return msg
+	}
+	return msg + " (" + pgErr.ConstraintName + ")"
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+)
+
+// searchTimeout bounds a list with a regular-expression search: a pathological pattern over a large
+// registry must cost the caller an error, not the database a core.
+const searchTimeout = "5s"
+
+// listSQL builds the WHERE and ORDER BY of a list. Only fixed SQL text is concatenated: every value the
+// caller chose (match object, pattern, order field, paging) is a parameter.
+func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []any) {
+	args = []any{registryID}
+	param := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var w strings.Builder
+	w.WriteString(" WHERE registry_id = $1")
+	if len(q.Match) > 0 {
+		w.WriteString(" AND content @> " + param(q.Match))
+	}
+	if q.Search != "" {
+		w.WriteString(" AND content::text ~* " + param(q.Search))
+	}
+	dir := " ASC"
+	if q.Order == domain.Descending {
+		dir = " DESC"
+	}
+	if q.OrderBy == "" {
+		order = " ORDER BY created_at" + dir + ", record_id" + dir
+	} else {
+		// Records without the field sort last either way; record_id makes pages stable among equal values.
+		order = " ORDER BY content -> " + param(q.OrderBy) + "::text" + dir + " NULLS LAST, record_id" + dir
+	}
+	return w.String(), order, args
+}
+
+// ListRecords returns one page of the records matching q and the number of matches over all pages.
+func (s *Store) ListRecords(ctx context.Context, registryID int32, q domain.ListQuery) ([]domain.Record, int, error) {
+	var (
+		recs  []domain.Record
+		total int
+	)
+	err := s.readOnly(ctx, q.Search != "", func(db querier) error {
+		where, order, args := listSQL(registryID, q)
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM record`+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		n := len(args)
+		args = append(args, q.PageSize, q.Offset())
+		var err error
+		recs, err = collectRecords(db.Query(ctx, `SELECT `+recordColumns+` FROM record`+where+order+
+			` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...))
+		return err
+	})
+	return recs, total, mapSearchError(err)
+}
+
+// readOnly runs fn on the pool, or, when bounded, in a read-only transaction with a statement timeout.
+func (s *Store) readOnly(ctx context.Context, bounded bool, fn func(querier) error) error {
+	if !bounded {
+		return fn(s.pool)
+	}
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '`+searchTimeout+`'`); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// mapSearchError turns what a caller's pattern can make Postgres say into a 400: a pattern Go accepts but
+// Postgres's regex engine does not (2201B), and a pattern too expensive to finish in time (57014).
+func mapSearchError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "2201B":
+			return apierr.Wrap(apierr.KindInvalidArgument, domain.ReasonInvalidSearch,
+				"search: not a valid regular expression", err)
+		case "57014":
+			return apierr.Wrap(apierr.KindInvalidArgument, domain.ReasonInvalidSearch,
+				"search: the pattern took too long to evaluate; use a more specific one", err)
+		}
+	}
+	return pgstore.MapError(err)
+}

@@ -1,0 +1,210 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// TestComposeStackOutsideContainers builds the registries and gateway binaries and runs them the way
+// docker-compose.yml does — same subcommands, same environment and the same health-check commands — with
+// container host names replaced by loopback addresses, Postgres by the test server and NATS by an
+// in-process server. A request then goes through the gateway to the registries BB and back.
+func TestComposeStackOutsideContainers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs the binaries")
+	}
+	c := loadCompose(t)
+	bins := buildBinaries(t)
+	rewrite := addressRewriter(t)
+
+	envOf := func(service string) []string {
+		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+		for k, v := range c.Services[service].Environment {
+			env = append(env, k+"="+rewrite(k, v))
+		}
+		return env
+	}
+	runToEnd(t, bins["registries"], c.Services["registries-migrate"].Command, envOf("registries-migrate"))
+
+	reg := start(t, bins["registries"], c.Services["registries"].Command, envOf("registries"))
+	waitHealthy(t, bins, c.Services["registries"], envOf("registries"))
+	gw := start(t, bins["gateway"], c.Services["gateway"].Command, envOf("gateway"))
+	waitHealthy(t, bins, c.Services["gateway"], envOf("gateway"))
+
+	base := "http://" + rewrite("GOVSTACK_HTTP_ADDR", "0.0.0.0:8080")
+	alone := "http://" + strings.TrimPrefix(rewrite("GOVSTACK_GATEWAY_STANDALONE", "registries=0.0.0.0:3333"), "registries=")
+	if code, body := call(t, http.MethodGet, base+"/readyz", ""); code != 200 {
+		t.Fatalf("GET /readyz = %d %s", code, body)
+	}
+	schema := `{"code":"deploycheck","version":"1.0","schema":{"type":"object","properties":{"id":{"type":"string"},"n":{"type":"integer"}},"required":["n"]}}`
+	if code, body := call(t, http.MethodPost, alone+"/database/modify", schema); code != 200 {
+		t.Fatalf("POST /database/modify on the standalone listener = %d %s", code, body)
+	}
+	id := fmt.Sprintf("r-%d", time.Now().UnixNano())
+	if code, body := call(t, http.MethodPost, alone+"/data/deploycheck/1.0/create", `{"write":{"content":{"id":"`+id+`","n":7}}}`); code != 200 {
+		t.Fatalf("create = %d %s", code, body)
+	}
+	code, body := call(t, http.MethodPost, base+"/data/deploycheck/1.0/read", `{"query":{"content":{"id":"`+id+`"}}}`)
+	if code != 200 || !strings.Contains(body, `"n":7`) {
+		t.Fatalf("read through the main listener = %d %s", code, body)
+	}
+	stop(t, gw)
+	stop(t, reg)
+}
+
+func buildBinaries(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[string]string{}
+	for name, pkg := range map[string]string{"registries": "services/registries", "gateway": "gateway"} {
+		bin := filepath.Join(dir, name)
+		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
+		cmd.Dir = filepath.Join(repoRoot, pkg)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", name, err, b)
+		}
+		out[name] = bin
+	}
+	return out
+}
+
+// addressRewriter maps compose's container addresses to this machine: a free loopback port per listener,
+// the test Postgres server and an in-process NATS server.
+func addressRewriter(t *testing.T) func(key, value string) string {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	t.Cleanup(ns.Shutdown)
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("in-process NATS did not start")
+	}
+	ports := map[string]string{}
+	port := func(p string) string {
+		if _, ok := ports[p]; !ok {
+			ports[p] = freePort(t)
+		}
+		return ports[p]
+	}
+	return func(key, v string) string {
+		switch {
+		case key == "GOVSTACK_DATABASE_URL":
+			return os.Getenv("GOVSTACK_TEST_DATABASE_URL")
+		case key == "GOVSTACK_NATS_URL":
+			return ns.ClientURL()
+		}
+		for _, host := range []string{"0.0.0.0:", "registries:", "gateway:"} {
+			if i := strings.Index(v, host); i >= 0 {
+				p := v[i+len(host):]
+				return v[:i] + "127.0.0.1:" + port(p)
+			}
+		}
+		return v
+	}
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+func runToEnd(t *testing.T, bin string, args, env []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", filepath.Base(bin), args, err, b)
+	}
+}
+
+type proc struct {
+	cmd  *exec.Cmd
+	logs *bytes.Buffer
+	done chan error
+}
+
+func start(t *testing.T, bin string, args, env []string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), logs: &bytes.Buffer{}, done: make(chan error, 1)}
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("%s logs:\n%s", filepath.Base(bin), p.logs)
+		}
+	})
+	return p
+}
+
+// stop sends SIGTERM, as docker does, and expects a clean exit.
+func stop(t *testing.T, p *proc) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("%s exited with %v after SIGTERM", p.cmd.Path, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("%s did not stop within 30s of SIGTERM", p.cmd.Path)
+	}
+}
+
+// waitHealthy runs the service's compose health check until it passes, as docker would.
+func waitHealthy(t *testing.T, bins map[string]string, svc composeService, env []string) {
+	t.Helper()
+	hc := svc.Healthcheck.Test[1:] // drop "CMD"
+	bin := bins[filepath.Base(hc[0])]
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		cmd := exec.Command(bin, hc[1:]...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health check %v still failing: %v\n%s", hc, err, out)
+		}
+		time.Sleep(200 * time.Millisecond) // polling interval of the health check, as docker's interval
+	}
+}
+
+func call(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Information-Mediator-Client", "eGovStack/GOV/90000009/deploycheck")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -1,0 +1,154 @@
+// Package e2e drives the use cases through the gateway's REST API, the way an integrator would: the whole
+// stack runs in-process (internal/devstack, as `govstack dev`), against the real Postgres and an embedded
+// NATS server.
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
+)
+
+const client = "eGovStack/GOV/90000009/e2etests"
+
+// stack is one running deployment shared by the tests of this package.
+type stack struct {
+	url, standalone string
+}
+
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	cfg, err := devstack.DefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := os.Getenv("GOVSTACK_TEST_DATABASE_URL")
+	if server == "" {
+		server = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	cfg.DatabaseURL = server
+	cfg.DatabasePrefix = "e2e_" + hex.EncodeToString(suffix) + "_"
+	cfg.DataDir = t.TempDir()
+	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.RegistriesAddr = "127.0.0.1:0"
+	cfg.Standalone = "registries=127.0.0.1:0"
+	cfg.ShutdownTimeout = 5 * time.Second
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := devstack.New(ctx, cfg, testLogger(t))
+	if err != nil {
+		cancel()
+		t.Fatalf("start the stack: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("stack stopped with: %v", err)
+		}
+		s.Close()
+		dropDatabase(t, server, cfg.DatabasePrefix+"registries")
+	})
+	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries")}
+	st.waitReady(t)
+	return st
+}
+
+func dropDatabase(t *testing.T, server, name string) {
+	conn, err := pgx.Connect(context.Background(), server)
+	if err != nil {
+		t.Errorf("drop %s: %v", name, err)
+		return
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		t.Errorf("drop %s: %v", name, err)
+	}
+}
+
+func (s *stack) waitReady(t *testing.T) {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := s.do(t, "GET", "/readyz", "", nil)
+		if r.code == 200 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gateway not ready after 30s: %d %s", r.code, r.body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+type response struct {
+	code   int
+	body   string
+	header http.Header
+}
+
+// json decodes the body into a generic value.
+func (r response) json(t *testing.T) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+		t.Fatalf("response is not JSON: %v: %s", err, r.body)
+	}
+	return v
+}
+
+// do sends one request to the main listener with the IM client header unless headers overrides it.
+func (s *stack) do(t *testing.T, method, path, body string, headers map[string]string) response {
+	return doURL(t, s.url, method, path, body, headers)
+}
+
+func doURL(t *testing.T, base, method, path, body string, headers map[string]string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Information-Mediator-Client", client)
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{code: resp.StatusCode, body: string(b), header: resp.Header}
+}
+
+// testLogger sends the stack's logs to the test log, so a failing test shows what the services said.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -67,6 +68,7 @@ func (c *calls) count(id string) int {
 
 // consume runs Consume in the background until the test ends.
 func consume(t *testing.T, js jetstream.JetStream, pool *pgxpool.Pool, o inbox.ConsumerOptions, h inbox.Handler) {
+	o.Logger = slog.New(slog.NewTextHandler(t.Output(), nil)) // shown with -v or on failure
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- inbox.Consume(ctx, js, pool, o, h) }()

@@ -23,6 +23,8 @@ var commonSettings = map[string]bool{
 func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case len(args) == 1 && args[0] == "serve":
+	case len(args) == 1 && args[0] == "healthcheck":
+		return healthcheck(stderr)
 	case len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help"):
 		usage(stdout)
 		return 0
@@ -71,8 +73,9 @@ func serve(ctx context.Context, logOut io.Writer) (err error) {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: gateway serve")
-	fmt.Fprintln(w, "\nServes the GovStack building blocks' REST APIs (and /docs, /openapi, /healthz, /readyz, /metrics).")
+	fmt.Fprintln(w, "usage: gateway serve | gateway healthcheck")
+	fmt.Fprintln(w, "\nserve: serves the GovStack building blocks' REST APIs (and /docs, /openapi, /healthz, /readyz, /metrics).")
+	fmt.Fprintln(w, "healthcheck: exits 0 when the gateway at GOVSTACK_HTTP_ADDR answers /healthz (for container health checks).")
 	fmt.Fprintln(w, "\nSettings (environment variables):")
 	for _, s := range settings(reflect.TypeFor[gateway.Config]()) {
 		fmt.Fprintf(w, "  %-36s default %q\n", s.name, s.def)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -18,22 +17,23 @@ import (
 // registry must cost the caller an error, not the database a core.
 const searchTimeout = "5s"
 
-// listSQL builds the WHERE and ORDER BY of a list. Only fixed SQL text is concatenated: every value the
-// caller chose (match object, pattern, order field, paging) is a parameter.
-func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []any) {
+// listSQL builds the WHERE and ORDER BY of a list and their arguments. Only fixed SQL text is concatenated:
+// every value the caller chose (match object, pattern, order field, paging) is a parameter. The WHERE uses
+// the first whereArgs arguments only, so the count query can reuse it.
+func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []any, whereArgs int) {
 	args = []any{registryID}
 	param := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	var w strings.Builder
-	w.WriteString(" WHERE registry_id = $1")
+	where = " WHERE registry_id = $1"
 	if len(q.Match) > 0 {
-		w.WriteString(" AND content @> " + param(q.Match))
+		where += " AND content @> " + param(q.Match)
 	}
 	if q.Search != "" {
-		w.WriteString(" AND content::text ~* " + param(q.Search))
+		where += " AND content::text ~* " + param(q.Search)
 	}
+	whereArgs = len(args)
 	dir := " ASC"
 	if q.Order == domain.Descending {
 		dir = " DESC"
@@ -41,10 +41,11 @@ func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []
 	if q.OrderBy == "" {
 		order = " ORDER BY created_at" + dir + ", record_id" + dir
 	} else {
-		// Records without the field sort last either way; record_id makes pages stable among equal values.
+		// Records without the field sort last either way; record_id keeps pages stable among equal values.
 		order = " ORDER BY content -> " + param(q.OrderBy) + "::text" + dir + " NULLS LAST, record_id" + dir
 	}
-	return w.String(), order, args
+	order += " LIMIT " + param(q.PageSize) + " OFFSET " + param(q.Offset())
+	return where, order, args, whereArgs
 }
 
 // ListRecords returns one page of the records matching q and the number of matches over all pages.
@@ -53,16 +54,13 @@ func (s *Store) ListRecords(ctx context.Context, registryID int32, q domain.List
 		recs  []domain.Record
 		total int
 	)
+	where, order, args, whereArgs := listSQL(registryID, q)
 	err := s.readOnly(ctx, q.Search != "", func(db querier) error {
-		where, order, args := listSQL(registryID, q)
-		if err := db.QueryRow(ctx, `SELECT count(*) FROM record`+where, args...).Scan(&total); err != nil {
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM record`+where, args[:whereArgs]...).Scan(&total); err != nil {
 			return err
 		}
-		n := len(args)
-		args = append(args, q.PageSize, q.Offset())
 		var err error
-		recs, err = collectRecords(db.Query(ctx, `SELECT `+recordColumns+` FROM record`+where+order+
-			` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...))
+		recs, err = collectRecords(db.Query(ctx, `SELECT `+recordColumns+` FROM record`+where+order, args...))
 		return err
 	})
 	return recs, total, mapSearchError(err)

@@ -1,0 +1,180 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/outbox"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+)
+
+func ids(recs []domain.Record) []string {
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestCreateReadAndList(t *testing.T) {
+	ctx := context.Background()
+	s, pool := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	for i := range 25 {
+		city := "Tallinn"
+		if i%2 == 1 {
+			city = "Tartu"
+		}
+		ev := outbox.Event{Type: "govstack.registries.v1.record.created", Source: "test", Payload: &structpb.Struct{}}
+		if err := s.InsertRecord(ctx, r.ID, person(i, city), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, pool, `SELECT count(*) FROM outbox`); n != 25 {
+		t.Errorf("outbox holds %d events, want 25", n)
+	}
+
+	got, err := s.RecordByID(ctx, r.ID, "p003")
+	if err != nil || got.Content["name"] != "Person 3" || got.PersonID != "p003" || got.CreatedAt.IsZero() {
+		t.Fatalf("RecordByID = %+v, %v", got, err)
+	}
+	_, err = s.RecordByID(ctx, r.ID, "nope")
+	wantKind(t, err, apierr.KindNotFound, domain.ReasonRecordNotFound)
+
+	found, err := s.FindRecords(ctx, r.ID, map[string]any{"city": "Tartu", "age": 21.0}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range found {
+		if rec.Content["city"] != "Tartu" || rec.Content["age"] != 21.0 {
+			t.Errorf("FindRecords returned %v", rec.Content)
+		}
+	}
+	if len(found) == 0 {
+		t.Error("FindRecords found nothing")
+	}
+
+	t.Run("filter, order by field descending, page", func(t *testing.T) {
+		q, err := domain.NewListQuery(r, domain.ListParams{Query: map[string]string{"city": "Tallinn"},
+			Filter: "id", Ordering: "descending", Page: 2, PageSize: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, total, err := s.ListRecords(ctx, r.ID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Tallinn: p000, p002, ..., p024 (13); descending page 2 of 5 = p014..p006.
+		if want := []string{"p014", "p012", "p010", "p008", "p006"}; total != 13 || !slices.Equal(ids(recs), want) {
+			t.Errorf("got %v (total %d), want %v (13)", ids(recs), total, want)
+		}
+	})
+	t.Run("order by number ascending", func(t *testing.T) {
+		q, _ := domain.NewListQuery(r, domain.ListParams{Filter: "age", PageSize: 4})
+		recs, _, err := s.ListRecords(ctx, r.ID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"p000", "p007", "p014", "p021"}; !slices.Equal(ids(recs), want) {
+			t.Errorf("got %v, want %v", ids(recs), want)
+		}
+	})
+	t.Run("search case-insensitive regex", func(t *testing.T) {
+		q, _ := domain.NewListQuery(r, domain.ListParams{Search: "person 1[0-2]$|PERSON 2\\d"})
+		recs, total, err := s.ListRecords(ctx, r.ID, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// "Person 10".."12" are not at the end of the JSON text, so only 20-24 match the second branch.
+		if total != 5 || len(recs) != 5 {
+			t.Errorf("search matched %v (total %d)", ids(recs), total)
+		}
+	})
+	t.Run("search Postgres rejects is a 400", func(t *testing.T) {
+		q, err := domain.NewListQuery(r, domain.ListParams{Search: `(?P<n>x)`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = s.ListRecords(ctx, r.ID, q)
+		wantKind(t, err, apierr.KindInvalidArgument, domain.ReasonInvalidSearch)
+	})
+}
+
+func TestUniquePrimaryKey(t *testing.T) {
+	ctx := context.Background()
+	s, pool := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	if err := s.InsertRecord(ctx, r.ID, person(1, "Tartu")); err != nil {
+		t.Fatal(err)
+	}
+	err := s.InsertRecord(ctx, r.ID, person(1, "Tallinn"), outbox.Event{Type: "govstack.registries.v1.record.created",
+		Source: "test", Payload: &structpb.Struct{}})
+	wantKind(t, err, apierr.KindAlreadyExists, domain.ReasonRecordExists)
+	if n := count(t, pool, `SELECT count(*) FROM outbox`); n != 0 {
+		t.Errorf("a failed insert left %d events", n)
+	}
+	// The same key in another version is another record.
+	r2 := newRegistry(t, s, "2.0")
+	if err := s.InsertRecord(ctx, r2.ID, person(1, "Tallinn")); err != nil {
+		t.Fatalf("same key in another version: %v", err)
+	}
+}
+
+func TestMutateRecordsIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	for i := range 3 {
+		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	veto := errors.New("veto")
+	err := s.MutateRecords(ctx, r.ID, map[string]any{"city": "Tartu"}, 10,
+		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+			if len(found) != 3 {
+				t.Errorf("found %d records, want 3", len(found))
+			}
+			return nil, nil, veto
+		})
+	if !errors.Is(err, veto) {
+		t.Fatalf("MutateRecords = %v", err)
+	}
+	err = s.MutateRecords(ctx, r.ID, map[string]any{"city": "Tartu"}, 10,
+		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+			out := []domain.Record{person(9, "Narva")} // inserted
+			for _, f := range found {
+				f.Content["city"] = "Pärnu" // updated
+				out = append(out, f)
+			}
+			return out, nil, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := s.FindRecords(ctx, r.ID, map[string]any{"city": "Pärnu"}, 10)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("updated records: %v, %v", ids(recs), err)
+	}
+	if _, err := s.RecordByID(ctx, r.ID, "p009"); err != nil {
+		t.Errorf("inserted record: %v", err)
+	}
+}
+
+func TestDeleteRecord(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	if err := s.InsertRecord(ctx, r.ID, person(1, "Tartu")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRecord(ctx, r.ID, "p001"); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, s.DeleteRecord(ctx, r.ID, "p001"), apierr.KindNotFound, domain.ReasonRecordNotFound)
+}

@@ -51,6 +51,7 @@ func NewRelay(pool *pgxpool.Pool, js jetstream.JetStream, o RelayOptions) *Relay
 func (r *Relay) Run(ctx context.Context) error {
 	l := &listener{pool: r.pool, log: r.log}
 	defer l.close()
+	l.listen(ctx) // before the first pass, so no commit falls between the pass and the LISTEN
 	failures := 0
 	for ctx.Err() == nil {
 		n, err := r.PublishPending(ctx)
@@ -86,8 +87,12 @@ type listener struct {
 // wait returns after a notification, after d, or when ctx is done. Without a connection it just sleeps;
 // polling keeps the relay correct while Postgres is away.
 func (l *listener) wait(ctx context.Context, d time.Duration) {
-	if l.conn == nil && !l.listen(ctx) {
-		sleep(ctx, d)
+	if l.conn == nil {
+		if !l.listen(ctx) {
+			sleep(ctx, d)
+		}
+		// Return at once after a new LISTEN: commits before it sent no notification we could see, so the
+		// caller's next pass must look for them.
 		return
 	}
 	wctx, cancel := context.WithTimeout(ctx, d)

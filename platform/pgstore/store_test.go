@@ -82,8 +82,18 @@ func TestEnsureDatabaseIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A name that needs quoting, created from scratch twice and concurrently.
+	// A name that needs quoting, created from scratch by three callers at once.
+	conn, err := pgx.Connect(ctx, server)
+	if err != nil {
+		t.Fatal(err)
+	}
 	odd := name + `_"Odd"-name`
+	t.Cleanup(func() {
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{odd}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Error(err)
+		}
+	})
 	errs := make(chan error, 3)
 	for range 3 {
 		go func() { errs <- pgstore.EnsureDatabase(ctx, server, odd) }()
@@ -93,13 +103,9 @@ func TestEnsureDatabaseIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	conn, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{odd}.Sanitize()+" WITH (FORCE)"); err != nil {
-		t.Fatalf("database %q was not created: %v", odd, err)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, odd).Scan(&exists); err != nil || !exists {
+		t.Fatalf("database %q was not created (%v)", odd, err)
 	}
 }
 

@@ -29,11 +29,11 @@ type RegistryStore interface {
 type RecordStore interface {
 	InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...outbox.Event) error
 	RecordByID(ctx context.Context, registryID int32, id string) (domain.Record, error)
-	FindRecords(ctx context.Context, registryID int32, match map[string]any, limit int) ([]domain.Record, error)
+	FindRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int) ([]domain.Record, error)
 	ListRecords(ctx context.Context, registryID int32, q domain.ListQuery) ([]domain.Record, int, error)
 	// MutateRecords locks the matching records; fn returns what to write (found records are updated,
 	// others inserted) and the events; all in one transaction.
-	MutateRecords(ctx context.Context, registryID int32, match map[string]any, limit int,
+	MutateRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int,
 		fn func(found []domain.Record) ([]domain.Record, []outbox.Event, error)) error
 	DeleteRecord(ctx context.Context, registryID int32, id string, events ...outbox.Event) error
 }

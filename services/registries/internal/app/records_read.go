@@ -38,7 +38,7 @@ func (s *Service) ReadRecord(ctx context.Context, t Target, match map[string]any
 	if err != nil {
 		return domain.Record{}, err
 	}
-	recs, err := s.store.FindRecords(ctx, r.ID, match, 1)
+	recs, err := s.store.FindRecords(ctx, r.ID, domain.NewSelector(r, match), 1)
 	if err != nil {
 		return domain.Record{}, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) RecordExists(ctx context.Context, t Target, match map[string]a
 	if err != nil {
 		return false, err
 	}
-	recs, err := s.store.FindRecords(ctx, r.ID, match, 1)
+	recs, err := s.store.FindRecords(ctx, r.ID, domain.NewSelector(r, match), 1)
 	if err != nil {
 		return false, err
 	}

@@ -111,7 +111,7 @@ func (s *Service) mutate(ctx context.Context, t Target, w Write, limit int, fn m
 	if err != nil {
 		return err
 	}
-	return s.store.MutateRecords(ctx, r.ID, w.Match, limit, func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+	return s.store.MutateRecords(ctx, r.ID, domain.NewSelector(r, w.Match), limit, func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
 		return fn(r, sch, found)
 	})
 }

@@ -216,3 +216,17 @@ func setIf(v url.Values, key, value string) {
 		v.Set(key, value)
 	}
 }
+
+// Selector picks records whose content contains every field of Match. Key is the primary key when Match
+// names one (as a string or whole number), so the store can use its primary key index: reading a record
+// by its id is the most common query and must not depend on the content index.
+type Selector struct {
+	Match map[string]any
+	Key   string
+}
+
+// NewSelector returns the selector of match in registry r.
+func NewSelector(r Registry, match map[string]any) Selector {
+	key, _ := scalarText(match[r.PrimaryKey])
+	return Selector{Match: match, Key: key}
+}

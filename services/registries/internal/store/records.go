@@ -84,21 +84,32 @@ func (s *Store) RecordByID(ctx context.Context, registryID int32, id string) (do
 	return rec, pgstore.MapError(err)
 }
 
-// FindRecords returns at most limit records whose content contains match (every field equal), oldest first.
-func (s *Store) FindRecords(ctx context.Context, registryID int32, match map[string]any, limit int) ([]domain.Record, error) {
-	recs, err := collectRecords(s.pool.Query(ctx, `SELECT `+recordColumns+` FROM record
-		WHERE registry_id = $1 AND content @> $2`+defaultOrder+` LIMIT $3`, registryID, match, limit))
+// selectSQL is the query of the records sel picks, oldest first, at most $3 of them.
+func selectSQL(sel domain.Selector, registryID int32, limit int) (string, []any) {
+	sql := `SELECT ` + recordColumns + ` FROM record WHERE registry_id = $1 AND content @> $2`
+	args := []any{registryID, sel.Match, limit}
+	if sel.Key != "" {
+		sql += ` AND record_id = $4`
+		args = append(args, sel.Key)
+	}
+	return sql + defaultOrder + ` LIMIT $3`, args
+}
+
+// FindRecords returns at most limit records sel picks, oldest first.
+func (s *Store) FindRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int) ([]domain.Record, error) {
+	sql, args := selectSQL(sel, registryID, limit)
+	recs, err := collectRecords(s.pool.Query(ctx, sql, args...))
 	return recs, pgstore.MapError(err)
 }
 
-// MutateRecords locks the records matching match (at most limit) and hands them to fn, which returns the
+// MutateRecords locks the records sel picks (at most limit) and hands them to fn, which returns the
 // records to write — those it was given are updated, others inserted — and the events to publish with them.
 // Everything commits in one transaction or not at all.
-func (s *Store) MutateRecords(ctx context.Context, registryID int32, match map[string]any, limit int,
+func (s *Store) MutateRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int,
 	fn func(found []domain.Record) ([]domain.Record, []outbox.Event, error)) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		found, err := collectRecords(tx.Query(ctx, `SELECT `+recordColumns+` FROM record
-			WHERE registry_id = $1 AND content @> $2`+defaultOrder+` LIMIT $3 FOR UPDATE`, registryID, match, limit))
+		sql, args := selectSQL(sel, registryID, limit)
+		found, err := collectRecords(tx.Query(ctx, sql+` FOR UPDATE`, args...))
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func TestCreateReadAndList(t *testing.T) {
 	_, err = s.RecordByID(ctx, r.ID, "nope")
 	wantKind(t, err, apierr.KindNotFound, domain.ReasonRecordNotFound)
 
-	found, err := s.FindRecords(ctx, r.ID, map[string]any{"city": "Tartu", "age": 21.0}, 10)
+	found, err := s.FindRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu", "age": 21.0}), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 		}
 	}
 	veto := errors.New("veto")
-	err := s.MutateRecords(ctx, r.ID, map[string]any{"city": "Tartu"}, 10,
+	err := s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu"}), 10,
 		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
 			if len(found) != 3 {
 				t.Errorf("found %d records, want 3", len(found))
@@ -145,7 +145,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 	if !errors.Is(err, veto) {
 		t.Fatalf("MutateRecords = %v", err)
 	}
-	err = s.MutateRecords(ctx, r.ID, map[string]any{"city": "Tartu"}, 10,
+	err = s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu"}), 10,
 		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
 			out := []domain.Record{person(9, "Narva")} // inserted
 			for _, f := range found {
@@ -157,7 +157,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := s.FindRecords(ctx, r.ID, map[string]any{"city": "Pärnu"}, 10)
+	recs, err := s.FindRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Pärnu"}), 10)
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("updated records: %v, %v", ids(recs), err)
 	}

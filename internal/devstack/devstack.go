@@ -54,24 +54,13 @@ type Stack struct {
 
 // New prepares everything that can fail at start-up — databases, migrations, seed data, NATS, listeners —
 // so that an error is reported before anything serves. Run then serves until its context ends.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (s *Stack, err error) {
-	s = &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
-	defer func() {
-		if err != nil {
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
+	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
+	for _, step := range []func(context.Context) error{s.openDatabase, s.openNATS, s.startRegistries, s.startGateway} {
+		if err := step(ctx); err != nil {
 			s.Close()
+			return nil, err
 		}
-	}()
-	if err = s.openDatabase(ctx); err != nil {
-		return nil, err
-	}
-	if err = s.openNATS(ctx); err != nil {
-		return nil, err
-	}
-	if err = s.startRegistries(); err != nil {
-		return nil, err
-	}
-	if err = s.startGateway(ctx); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
@@ -114,7 +103,7 @@ func (s *Stack) openNATS(ctx context.Context) error {
 	return nil
 }
 
-func (s *Stack) startRegistries() error {
+func (s *Stack) startRegistries(context.Context) error {
 	js, err := jetstream.New(s.nc)
 	if err != nil {
 		return err
@@ -203,6 +192,12 @@ func (s *Stack) serveHTTP(ctx context.Context, l net.Listener, h http.Handler) e
 
 // Close releases what New acquired; call it after Run returns.
 func (s *Stack) Close() {
+	for _, l := range s.extra {
+		_ = l.Close()
+	}
+	if s.http != nil {
+		_ = s.http.Close()
+	}
 	if s.conn != nil {
 		_ = s.conn.Close()
 	}

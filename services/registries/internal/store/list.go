@@ -48,7 +48,9 @@ func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []
 	return where, order, args, whereArgs
 }
 
-// ListRecords returns one page of the records matching q and the number of matches over all pages.
+// ListRecords returns one page of the records matching q and the number of matches over all pages. The
+// count comes with the page (a window over the same scan), so a filtered list reads the matches once; only
+// a page past the end needs a second query to learn the total.
 func (s *Store) ListRecords(ctx context.Context, registryID int32, q domain.ListQuery) ([]domain.Record, int, error) {
 	var (
 		recs  []domain.Record
@@ -56,14 +58,33 @@ func (s *Store) ListRecords(ctx context.Context, registryID int32, q domain.List
 	)
 	where, order, args, whereArgs := listSQL(registryID, q)
 	err := s.readOnly(ctx, q.Search != "", func(db querier) error {
-		if err := db.QueryRow(ctx, `SELECT count(*) FROM record`+where, args[:whereArgs]...).Scan(&total); err != nil {
+		var err error
+		recs, total, err = collectPage(db.Query(ctx, `SELECT `+recordColumns+`, count(*) OVER () FROM record`+where+order, args...))
+		if err != nil || len(recs) > 0 || q.Offset() == 0 {
 			return err
 		}
-		var err error
-		recs, err = collectRecords(db.Query(ctx, `SELECT `+recordColumns+` FROM record`+where+order, args...))
-		return err
+		return db.QueryRow(ctx, `SELECT count(*) FROM record`+where, args[:whereArgs]...).Scan(&total)
 	})
 	return recs, total, mapSearchError(err)
+}
+
+func collectPage(rows pgx.Rows, err error) ([]domain.Record, int, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var (
+		out   []domain.Record
+		total int
+	)
+	for rows.Next() {
+		var r domain.Record
+		if err := rows.Scan(&r.ID, &r.Content, &r.PersonID, &r.CreatedAt, &r.UpdatedAt, &total); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
 }
 
 // readOnly runs fn on the pool, or, when bounded, in a read-only transaction with a statement timeout.

@@ -178,3 +178,27 @@ func TestDeleteRecord(t *testing.T) {
 	}
 	wantKind(t, s.DeleteRecord(ctx, r.ID, "p001"), apierr.KindNotFound, domain.ReasonRecordNotFound)
 }
+
+func TestSelectorByKeyAndPagePastTheEnd(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	for i := range 3 {
+		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.FindRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"id": "p001"}), 5)
+	if err != nil || !slices.Equal(ids(got), []string{"p001"}) {
+		t.Fatalf("by key = %v, %v", ids(got), err)
+	}
+	got, err = s.FindRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"id": "p001", "city": "Narva"}), 5)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("by key and another field = %v, %v", ids(got), err)
+	}
+	q, _ := domain.NewListQuery(r, domain.ListParams{Page: 9, PageSize: 2})
+	recs, total, err := s.ListRecords(ctx, r.ID, q)
+	if err != nil || len(recs) != 0 || total != 3 {
+		t.Fatalf("page past the end = %v, total %d, %v", ids(recs), total, err)
+	}
+}

@@ -80,7 +80,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		deps.Logger = slog.Default()
 	}
 	deps.Logger = deps.Logger.With("bb", Name)
-	return &Service{cfg: cfg, deps: deps, app: app.New(store.New(deps.Pool), deps.Logger)}, nil
+	return &Service{cfg: cfg, deps: deps, app: app.New(store.New(deps.Pool))}, nil
 }
 
 // Register registers RegistriesService and DatabasesService on g.

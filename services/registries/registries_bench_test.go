@@ -3,8 +3,6 @@ package registries_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"strconv"
 	"sync"
@@ -60,7 +58,7 @@ func benchApp(b *testing.B) (*app.Service, *pgxpool.Pool, domain.Registry) {
 	if f.err != nil {
 		b.Fatal(f.err)
 	}
-	return app.New(store.New(f.pool), slog.New(slog.NewTextHandler(io.Discard, nil))), f.pool, f.registry
+	return app.New(store.New(f.pool)), f.pool, f.registry
 }
 
 func loadBench(server, name string) error {

@@ -72,7 +72,7 @@ type composeFile struct {
 }
 
 type composeService struct {
-	Image       string            `yaml:"image"`
+	Image       string `yaml:"image"`
 	Build       *struct{ Dockerfile string }
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`

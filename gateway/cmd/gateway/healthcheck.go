@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/grpcserver"
 )
 
 // healthcheck asks the gateway running with the same settings whether it is alive. Container images have
@@ -19,7 +19,7 @@ func healthcheck(stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gateway healthcheck:", err)
 		return 2
 	}
-	url := "http://" + loopback(cfg.HTTPAddr) + "/healthz"
+	url := "http://" + grpcserver.DialAddr(cfg.HTTPAddr) + "/healthz"
 	client := &http.Client{Timeout: 3 * time.Second}
 	resp, err := client.Get(url)
 	if err != nil {
@@ -32,16 +32,4 @@ func healthcheck(stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// loopback turns a listen address such as 0.0.0.0:8080 or :8080 into one we can dial.
-func loopback(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port)
 }

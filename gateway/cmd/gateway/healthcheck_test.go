@@ -30,11 +30,3 @@ func TestHealthcheck(t *testing.T) {
 		t.Fatalf("gateway down: exit %d, want 1", code)
 	}
 }
-
-func TestLoopback(t *testing.T) {
-	for in, want := range map[string]string{"0.0.0.0:8080": "127.0.0.1:8080", ":8080": "127.0.0.1:8080", "10.1.2.3:80": "10.1.2.3:80"} {
-		if got := loopback(in); got != want {
-			t.Errorf("loopback(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,6 +26,7 @@ Commands:
   serve     run the gRPC API (RegistriesService, DatabasesService) and the event relay until SIGINT/SIGTERM
   migrate   create the database govstack_registries if missing and apply its migrations
   seed      migrate, then load the demo registries (idempotent)
+  healthcheck  exit 0 when the registries server at GOVSTACK_GRPC_ADDR answers its gRPC health check SERVING
 
 Environment:
   GOVSTACK_DATABASE_URL      Postgres server URL; the BB uses database govstack_registries on it
@@ -50,7 +53,7 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		return exitUsage
 	}
 	commands := map[string]func(context.Context, registries.Config, *slog.Logger) error{
-		"serve": serve, "migrate": migrate, "seed": seed,
+		"serve": serve, "migrate": migrate, "seed": seed, "healthcheck": healthcheck,
 	}
 	switch cmd, ok := commands[args[0]]; {
 	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
@@ -72,6 +75,18 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 		}
 		return exitOK
 	}
+}
+
+// healthcheck probes a running server with the same settings; docker-compose and Kubernetes call it, since
+// the distroless image has no grpc_health_probe.
+func healthcheck(ctx context.Context, cfg registries.Config, _ *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	addr := cfg.GRPCAddr
+	if addr == "" {
+		addr = registries.DefaultGRPCAddr
+	}
+	return grpcserver.Probe(ctx, addr)
 }
 
 // migrate creates the BB's database when missing and applies every migration set.

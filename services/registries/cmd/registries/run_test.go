@@ -95,6 +95,11 @@ func TestServeWithServesAndStops(t *testing.T) {
 	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Fatalf("health = %v, %v", resp, err)
 	}
+	// The container health check: the same binary, the same settings, exit 0 while serving.
+	var hcOut, hcErr bytes.Buffer
+	if code := run(ctx, []string{"healthcheck"}, map[string]string{"GOVSTACK_GRPC_ADDR": target}, &hcOut, &hcErr); code != 0 {
+		t.Errorf("healthcheck while serving: exit %d, %s", code, hcErr.String())
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -103,5 +108,8 @@ func TestServeWithServesAndStops(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serveWith did not stop within 10s of cancel")
+	}
+	if code := run(ctx, []string{"healthcheck"}, map[string]string{"GOVSTACK_GRPC_ADDR": target}, &hcOut, &hcErr); code == 0 {
+		t.Error("healthcheck after stop: exit 0, want a failure")
 	}
 }

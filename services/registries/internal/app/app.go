@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,17 +54,13 @@ type Store interface {
 type Service struct {
 	store   Store
 	schemas *SchemaCache
-	log     *slog.Logger
 	now     func() time.Time
 	newID   func() string
 }
 
 // New returns a Service on store.
-func New(store Store, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Service{store: store, schemas: NewSchemaCache(), log: log, now: time.Now,
+func New(store Store) *Service {
+	return &Service{store: store, schemas: NewSchemaCache(), now: time.Now,
 		newID: func() string { return uuid.NewString() }}
 }
 

@@ -28,16 +28,7 @@ var eventType = natsbus.Subject(bb, "thing", "created")
 
 func setupDB(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool, effectsSet, inbox.Migrations); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return pgtest.NewPool(t, effectsSet, inbox.Migrations)
 }
 
 func setupNATS(t *testing.T) jetstream.JetStream {

@@ -32,14 +32,7 @@ type env struct {
 func setup(t testing.TB) env {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool, outbox.Migrations); err != nil {
-		t.Fatal(err)
-	}
+	pool := pgtest.NewPool(t, outbox.Migrations)
 	_, js := natstest.Start(t)
 	if _, err := natsbus.EnsureStream(ctx, js, bb); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,8 @@ import (
 //	23P01 exclusion         → FailedPrecondition CONFLICT (e.g. an overlapping appointment)
 //	23503 foreign key       → FailedPrecondition CONSTRAINT_VIOLATION
 //	23514 check, 22xxx data → Invalid            CONSTRAINT_VIOLATION / INVALID_VALUE
+//	57014 statement timeout → DeadlineExceeded   QUERY_TIMEOUT
+//	08xxx, 53300, 57P01..03 → Unavailable        DATABASE_UNAVAILABLE (retry later)
 //
 // Other errors, and errors that already carry an *apierr.Error, are returned unchanged. The result wraps err,
 // so errors.Is/As still see the driver error. Messages name the constraint (a schema name, chosen by us) but
@@ -48,6 +50,10 @@ func MapError(err error) error {
 		return apierr.Wrap(apierr.KindInvalidArgument, "CONSTRAINT_VIOLATION", withConstraint("violates a rule", pgErr), err)
 	case strings.HasPrefix(code, "22"):
 		return apierr.Wrap(apierr.KindInvalidArgument, "INVALID_VALUE", "invalid value", err)
+	case code == "57014":
+		return apierr.Wrap(apierr.KindDeadlineExceeded, "QUERY_TIMEOUT", "the query took too long and was cancelled", err)
+	case strings.HasPrefix(code, "08") || code == "53300" || code == "57P01" || code == "57P02" || code == "57P03":
+		return apierr.Wrap(apierr.KindUnavailable, "DATABASE_UNAVAILABLE", "the database is unavailable; retry later", err)
 	}
 	return err
 }

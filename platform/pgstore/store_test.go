@@ -24,16 +24,7 @@ var testSet = pgstore.MigrationSet{Name: "pgstore_test", FS: testMigrations, Dir
 // newStore opens a fresh, migrated database.
 func newStore(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool, testSet); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return pgtest.NewPool(t, testSet)
 }
 
 func TestOpenUnreachable(t *testing.T) {
@@ -187,6 +178,27 @@ func TestMapError(t *testing.T) {
 		}
 		if pgstore.MapError(nil) != nil {
 			t.Error("MapError(nil) != nil")
+		}
+	})
+	t.Run("statement timeout", func(t *testing.T) {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback(ctx) }()
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '20ms'`); err != nil {
+			t.Fatal(err)
+		}
+		_, raw := tx.Exec(ctx, `SELECT pg_sleep(5)`)
+		if got := apierr.KindOf(pgstore.MapError(raw)); got != apierr.KindDeadlineExceeded {
+			t.Errorf("statement timeout (%v) → %v, want DeadlineExceeded", raw, got)
+		}
+	})
+	t.Run("server going away", func(t *testing.T) {
+		for _, code := range []string{"57P01", "08006", "53300"} {
+			if got := apierr.KindOf(pgstore.MapError(&pgconn.PgError{Code: code})); got != apierr.KindUnavailable {
+				t.Errorf("%s → %v, want Unavailable", code, got)
+			}
 		}
 	})
 	t.Run("serialization", func(t *testing.T) {

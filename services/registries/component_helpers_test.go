@@ -13,7 +13,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -44,14 +43,7 @@ type env struct {
 func start(t *testing.T) env {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool, registries.Migrations()...); err != nil {
-		t.Fatal(err)
-	}
+	pool := pgtest.NewPool(t, registries.Migrations()...)
 	if err := registries.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}

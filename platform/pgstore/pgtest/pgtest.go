@@ -14,6 +14,7 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // EnvVar names the server URL tests use; "skip" skips every store test (and says so).
@@ -84,4 +85,20 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// NewPool opens a pool on a fresh database (NewDatabase) with the given migration sets applied; the pool is
+// closed in t.Cleanup. It is the usual first line of a store or component test.
+func NewPool(t testing.TB, sets ...pgstore.MigrationSet) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := pgstore.Open(ctx, NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := pgstore.Migrate(ctx, pool, sets...); err != nil {
+		t.Fatal(err)
+	}
+	return pool
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -60,14 +59,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 // that cancelling the context stops it cleanly.
 func TestServeWithServesAndStops(t *testing.T) {
 	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool, registries.Migrations()...); err != nil {
-		t.Fatal(err)
-	}
+	pool := pgtest.NewPool(t, registries.Migrations()...)
 	_, js := natstest.Start(t)
 	cfg := registries.Config{}
 	cfg.GRPCAddr = "127.0.0.1:0"

@@ -20,16 +20,7 @@ import (
 // newStore returns a Store on a fresh, migrated database.
 func newStore(t testing.TB) (*store.Store, *pgxpool.Pool) {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := pgstore.Open(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	sets := []pgstore.MigrationSet{{Name: "registries", FS: migrations.FS, Dir: "."}, outbox.Migrations}
-	if err := pgstore.Migrate(ctx, pool, sets...); err != nil {
-		t.Fatal(err)
-	}
+	pool := pgtest.NewPool(t, pgstore.MigrationSet{Name: "registries", FS: migrations.FS, Dir: "."}, outbox.Migrations)
 	return store.New(pool), pool
 }
 

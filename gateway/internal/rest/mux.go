@@ -9,18 +9,12 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // NewServeMux returns a grpc-gateway mux configured the gateway's way; register the BB handlers on it.
 func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
-			// Zero values are sent: GovStack clients expect e.g. "count": 0 rather than a missing field.
-			MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: false},
-			// Unknown fields are an error: a misspelt field must not be silently ignored on a write.
-			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newStableJSON()),
 		runtime.WithErrorHandler(ErrorHandler(log)),
 		runtime.WithRoutingErrorHandler(RoutingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(IncomingHeader),

@@ -30,6 +30,7 @@ type Common struct {
 	HTTPAddr        string        `env:"GOVSTACK_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
 	GRPCAddr        string        `env:"GOVSTACK_GRPC_ADDR"`
 	LogLevel        string        `env:"GOVSTACK_LOG_LEVEL" envDefault:"info"` // debug|info|warn|error
+	MetricsAddr     string        `env:"GOVSTACK_METRICS_ADDR"`                // /metrics listener of a gRPC-only process; empty = off
 	ShutdownTimeout time.Duration `env:"GOVSTACK_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 }
 
@@ -44,6 +45,9 @@ func (c Common) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := checkAddr("GOVSTACK_GRPC_ADDR", c.GRPCAddr); err != nil {
+		errs = append(errs, err)
+	}
+	if err := checkAddr("GOVSTACK_METRICS_ADDR", c.MetricsAddr); err != nil {
 		errs = append(errs, err)
 	}
 	if c.ShutdownTimeout <= 0 {

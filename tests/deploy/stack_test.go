@@ -61,6 +61,10 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"n":7`) {
 		t.Fatalf("read through the main listener = %d %s", code, body)
 	}
+	metrics := "http://" + rewrite("GOVSTACK_METRICS_ADDR", "0.0.0.0:9464") + "/metrics"
+	if code, body := call(t, http.MethodGet, metrics, ""); code != 200 || !strings.Contains(body, "rpc_server") {
+		t.Errorf("registries GET /metrics = %d, without gRPC server metrics: %.300s", code, body)
+	}
 	stop(t, gw)
 	stop(t, reg)
 }

@@ -33,6 +33,7 @@ Environment:
                              (default postgres://localhost:5432/postgres?sslmode=disable)
   GOVSTACK_NATS_URL          NATS server URL, with JetStream (required by serve)
   GOVSTACK_GRPC_ADDR         gRPC listen address (default ` + registries.DefaultGRPCAddr + `)
+  GOVSTACK_METRICS_ADDR      serve Prometheus /metrics on this address (default: off)
   GOVSTACK_LOG_LEVEL         debug, info, warn or error (default info)
   GOVSTACK_SHUTDOWN_TIMEOUT  how long serve drains in-flight calls on shutdown (default 15s)
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces to this OTLP/gRPC endpoint (default: none)

@@ -75,6 +75,7 @@ func serveWith(ctx context.Context, cfg registries.Config, deps registries.Deps,
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return srv.Run(gctx) })
 	g.Go(func() error { return svc.Run(gctx) })
+	g.Go(func() error { return observability.ServeMetrics(gctx, cfg.MetricsAddr, deps.Logger) })
 	return g.Wait()
 }
 

@@ -156,6 +156,9 @@ func (s *Stack) StandaloneURL(bb string) string {
 	return ""
 }
 
+// NATS is the stack's NATS connection (embedded or external), for tests that watch the events.
+func (s *Stack) NATS() *nats.Conn { return s.nc }
+
 // Run serves until ctx is done, then shuts down in the documented order: stop accepting REST, drain gRPC
 // (health NOT_SERVING first), stop background work, then NATS and the pool (in Close).
 func (s *Stack) Run(ctx context.Context) error {

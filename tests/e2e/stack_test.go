@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
 
 	"github.com/govstackbb/marketplace/internal/devstack"
 )
@@ -26,6 +27,7 @@ const client = "eGovStack/GOV/90000009/e2etests"
 // stack is one running deployment shared by the tests of this package.
 type stack struct {
 	url, standalone string
+	nats            *nats.Conn
 }
 
 func startStack(t *testing.T) *stack {
@@ -64,7 +66,7 @@ func startStack(t *testing.T) *stack {
 		s.Close()
 		dropDatabase(t, server, cfg.DatabasePrefix+"registries")
 	})
-	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries")}
+	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS()}
 	st.waitReady(t)
 	return st
 }

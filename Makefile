@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/bin:$(TOOLS)/npm/node_modules/.bin:$(PATH)
 # Store and component tests use this Postgres server (one throwaway database per test package).
 export GOVSTACK_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: help run test test-short build proto proto-check tools lint bench gowork-off clean
+.PHONY: help run test build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,10 +52,18 @@ proto-check: proto ## fail if the generated code is not what `make proto` produc
 	@git diff --exit-code -- proto gateway/openapi || { echo "generated code is stale: run 'make proto' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- proto gateway/openapi)" || { git status --porcelain -- proto gateway/openapi; echo "untracked generated files: run 'make proto' and commit"; exit 1; }
 
-lint: tools ## go vet, staticcheck and buf lint
+lint: tools breaking ## go vet, staticcheck, gofmt, buf lint and buf breaking
 	buf lint
 	@set -e; for m in $(MODULES); do echo "== lint $$m"; (cd $$m && go vet ./... && go run $(STATICCHECK) ./...); done
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt"; exit 1; }
+
+# The REST JSON is a public contract: buf breaking (WIRE_JSON) compares proto/ with the baseline image of the
+# last released API. Refresh the baseline (make proto-baseline) only when a release is cut.
+breaking: tools ## fail on wire or JSON breaking changes against proto/breaking-baseline.binpb
+	buf breaking proto --against proto/breaking-baseline.binpb
+
+proto-baseline: tools ## record the current API as the breaking-change baseline (at a release)
+	buf build proto --exclude-source-info -o proto/breaking-baseline.binpb
 
 bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd services/registries && go test -run '^$$' -bench . -benchtime 2000x ./...

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +13,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
+
+	"github.com/govstackbb/marketplace/platform/httpserver"
 )
 
 // readHeaderTimeout bounds how long a client may take to send its headers (slowloris).
@@ -23,35 +24,32 @@ const readHeaderTimeout = 10 * time.Second
 // done, then shuts every server down gracefully within cfg.ShutdownTimeout. All addresses are bound before
 // anything is served, so a taken port fails start-up instead of leaving a half-running gateway.
 func (g *Gateway) Run(ctx context.Context) error {
-	type server struct {
-		name string
-		ln   net.Listener
-		h    http.Handler
+	main, err := net.Listen("tcp", g.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("gateway: listen on %s (GOVSTACK_HTTP_ADDR): %w", g.cfg.HTTPAddr, err)
 	}
-	targets := []struct{ name, addr string }{{"GOVSTACK_HTTP_ADDR", g.cfg.HTTPAddr}}
+	standalone := map[string]net.Listener{}
 	for _, l := range g.listeners {
-		targets = append(targets, struct{ name, addr string }{"GOVSTACK_GATEWAY_STANDALONE " + l.BB, l.Addr})
-	}
-	var servers []server
-	for i, t := range targets {
-		ln, err := net.Listen("tcp", t.addr)
+		ln, err := net.Listen("tcp", l.Addr)
 		if err != nil {
-			for _, s := range servers {
-				_ = s.ln.Close()
+			_ = main.Close()
+			for _, open := range standalone {
+				_ = open.Close()
 			}
-			return fmt.Errorf("gateway: listen on %s (%s): %w", t.addr, t.name, err)
+			return fmt.Errorf("gateway: listen on %s (GOVSTACK_GATEWAY_STANDALONE %s): %w", l.Addr, l.BB, err)
 		}
-		h := g.main
-		if i > 0 {
-			h = g.standalone[g.listeners[i-1].BB]
-		}
-		servers = append(servers, server{t.name, ln, h})
+		standalone[l.BB] = ln
 	}
+	return g.Serve(ctx, main, standalone)
+}
 
+// Serve is Run on listeners the caller bound: the main REST handler on main and each BB's standalone handler
+// on standalone[bb]. govstack dev uses it to learn the ports of ":0" addresses before serving.
+func (g *Gateway) Serve(ctx context.Context, main net.Listener, standalone map[string]net.Listener) error {
 	eg, ctx := errgroup.WithContext(ctx)
-	for _, s := range servers {
+	serve := func(name string, ln net.Listener, h http.Handler) {
 		hs := &http.Server{
-			Handler:           s.h,
+			Handler:           h,
 			ReadHeaderTimeout: readHeaderTimeout,
 			// Reading the body and writing the answer happen within the request's own deadline; the margin
 			// lets the gateway still write its 504.
@@ -60,23 +58,25 @@ func (g *Gateway) Run(ctx context.Context) error {
 			IdleTimeout:  2 * time.Minute,
 			ErrorLog:     slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
 		}
-		g.log.Info("gateway listening", slog.String("setting", s.name), slog.String("addr", s.ln.Addr().String()))
+		g.log.Info("gateway listening", slog.String("setting", name), slog.String("addr", ln.Addr().String()))
 		eg.Go(func() error {
-			if err := hs.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("gateway: serve %s: %w", s.name, err)
+			if err := httpserver.Serve(ctx, ln, hs, g.cfg.ShutdownTimeout); err != nil {
+				return fmt.Errorf("gateway: serve %s: %w", name, err)
 			}
 			return nil
 		})
-		eg.Go(func() error {
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)
-			defer cancel()
-			if err := hs.Shutdown(sctx); err != nil {
-				g.log.Warn("gateway shutdown timed out; closing connections", slog.String("setting", s.name))
-				return hs.Close()
-			}
-			return nil
-		})
+	}
+	handlers := map[string]http.Handler{}
+	for bb := range standalone {
+		h, err := g.StandaloneHandler(bb)
+		if err != nil {
+			return err // before anything serves: the caller still owns and closes the listeners
+		}
+		handlers[bb] = h
+	}
+	serve("GOVSTACK_HTTP_ADDR", main, g.main)
+	for bb, ln := range standalone {
+		serve("GOVSTACK_GATEWAY_STANDALONE "+bb, ln, handlers[bb])
 	}
 	return eg.Wait()
 }

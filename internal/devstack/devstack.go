@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"path/filepath"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
@@ -165,32 +163,8 @@ func (s *Stack) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.grpc.Run(ctx) })
 	g.Go(func() error { return s.reg.Run(ctx) })
-	g.Go(func() error { return s.serveHTTP(ctx, s.http, s.gw.Handler()) })
-	for bb, l := range s.extra {
-		h, err := s.gw.StandaloneHandler(bb)
-		if err != nil {
-			return err
-		}
-		g.Go(func() error { return s.serveHTTP(ctx, l, h) })
-	}
+	g.Go(func() error { return s.gw.Serve(ctx, s.http, s.extra) })
 	return g.Wait()
-}
-
-func (s *Stack) serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // Close releases what New acquired; call it after Run returns.

@@ -2,12 +2,13 @@ package observability
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/govstackbb/marketplace/platform/httpserver"
 )
 
 // ServeMetrics serves /metrics on addr until ctx is done, for processes without an HTTP listener of their
@@ -28,19 +29,6 @@ func ServeMetrics(ctx context.Context, addr string, log *slog.Logger) error {
 func serveMetricsOn(ctx context.Context, l net.Listener, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", MetricsHandler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
 	log.Info("metrics listening", "addr", l.Addr().String())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return httpserver.Serve(ctx, l, &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}, 5*time.Second)
 }

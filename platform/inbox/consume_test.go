@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/inbox"
+	"github.com/govstackbb/marketplace/platform/internal/poll"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -120,7 +121,7 @@ func TestConsumeEndToEnd(t *testing.T) {
 		return applyEffect(ctx, tx, d)
 	})
 
-	eventually(t, 10*time.Second, "the consumer to settle", func() bool {
+	poll.Eventually(t, 10*time.Second, "the consumer to settle", func() bool {
 		return len(effects(t, pool)) == 5 && settled(t, js, durable)
 	})
 	got := effects(t, pool)
@@ -157,7 +158,7 @@ func TestConsumeGivesUpAfterMaxDeliver(t *testing.T) {
 		c.record(ctx, d.ID)
 		return errors.New("permanent failure")
 	})
-	eventually(t, 10*time.Second, "the consumer to settle", func() bool {
+	poll.Eventually(t, 10*time.Second, "the consumer to settle", func() bool {
 		return c.count("doomed") >= 3 && settled(t, js, "doomed")
 	})
 	if n := c.count("doomed"); n != 3 {

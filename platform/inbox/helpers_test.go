@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"testing"
-	"time"
 
 	"github.com/govstackbb/marketplace/platform/inbox"
 	"github.com/govstackbb/marketplace/platform/natsbus"
@@ -62,17 +61,4 @@ func effects(t *testing.T, pool *pgxpool.Pool) map[string]int {
 		t.Fatal(err)
 	}
 	return got
-}
-
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/inbox"
+	"github.com/govstackbb/marketplace/platform/internal/poll"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -58,7 +59,7 @@ func TestOutboxToInbox(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	eventually(t, 10*time.Second, "the event's effect", func() bool { return effects(t, pool)[id] == 1 })
+	poll.Eventually(t, 10*time.Second, "the event's effect", func() bool { return effects(t, pool)[id] == 1 })
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.traces[id] != traceID {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/internal/poll"
 	"github.com/govstackbb/marketplace/platform/outbox"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkOutboxRelay(b *testing.B) {
 					_ = outbox.NewRelay(e.pool, e.js, outbox.RelayOptions{BatchSize: 200}).Run(runCtx)
 				})
 			}
-			eventually(b, 5*time.Minute, "all events published", func() bool { return countPending(b, e.pool) == 0 })
+			poll.Eventually(b, 5*time.Minute, "all events published", func() bool { return countPending(b, e.pool) == 0 })
 			elapsed := time.Since(start)
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")

@@ -76,20 +76,6 @@ func countPending(t testing.TB, pool *pgxpool.Pool) int {
 	return n
 }
 
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
-}
-
 // readStream reads every message of the test stream with an ordered consumer.
 func readStream(t testing.TB, js jetstream.JetStream) []jetstream.Msg {
 	t.Helper()

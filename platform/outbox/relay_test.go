@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/internal/poll"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -69,7 +70,7 @@ func TestRelayCrashBetweenPublishAndMark(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- outbox.NewRelay(e.pool, e.js, outbox.RelayOptions{BatchSize: 20}).Run(runCtx) }()
-	eventually(t, 10*time.Second, "all rows marked", func() bool { return countPending(t, e.pool) == 0 })
+	poll.Eventually(t, 10*time.Second, "all rows marked", func() bool { return countPending(t, e.pool) == 0 })
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
 	}
 	writers.Wait()
 	const n = 8 * 25 * 2
-	eventually(t, 20*time.Second, "all rows published", func() bool { return countPending(t, e.pool) == 0 })
+	poll.Eventually(t, 20*time.Second, "all rows published", func() bool { return countPending(t, e.pool) == 0 })
 	stop()
 	relays.Wait()
 
@@ -154,7 +155,7 @@ func TestRelayWakesOnNotify(t *testing.T) {
 
 	for round := range 3 {
 		commit(ctx, t, e.pool, 1)
-		eventually(t, 5*time.Second, "the notified relay to publish", func() bool { return countPending(t, e.pool) == 0 })
+		poll.Eventually(t, 5*time.Second, "the notified relay to publish", func() bool { return countPending(t, e.pool) == 0 })
 		if got := len(readStream(t, e.js)); got != round+1 {
 			t.Fatalf("stream holds %d messages, want %d", got, round+1)
 		}

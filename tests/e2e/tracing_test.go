@@ -30,6 +30,13 @@ func TestTraceCrossesEveryHop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The BB creates its stream in the background at start-up; wait for it (the outbox holds events meanwhile).
+	for _, err := js.Stream(ctx, "GOVSTACK_REGISTRIES"); err != nil; _, err = js.Stream(ctx, "GOVSTACK_REGISTRIES") {
+		if ctx.Err() != nil {
+			t.Fatalf("stream GOVSTACK_REGISTRIES never appeared: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval
+	}
 	cons, err := js.OrderedConsumer(ctx, "GOVSTACK_REGISTRIES", jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{"govstack.registries.v1.record.created"}, DeliverPolicy: jetstream.DeliverNewPolicy})
 	if err != nil {

@@ -1850,19 +1850,39 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x15DeleteDatabaseRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x05R\x02id\"0\n" +
 	"\x16DeleteDatabaseResponse\x12\x16\n" +
-	"\x06result\x18\x01 \x01(\tR\x06result2\xcc\r\n" +
-	"\x11RegistriesService\x12\x96\x01\n" +
-	"\vListRecords\x12*.govstack.registries.v1.ListRecordsRequest\x1a+.govstack.registries.v1.ListRecordsResponse\".\x82\xd3\xe4\x93\x02(\x12&/data/{registry_name}/{version_number}\x12\xa3\x01\n" +
-	"\fCreateRecord\x12+.govstack.registries.v1.CreateRecordRequest\x1a,.govstack.registries.v1.CreateRecordResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/data/{registry_name}/{version_number}/create\x12\xa3\x01\n" +
-	"\fRecordExists\x12+.govstack.registries.v1.RecordExistsRequest\x1a,.govstack.registries.v1.RecordExistsResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/data/{registry_name}/{version_number}/exists\x12\x9b\x01\n" +
+	"\x06result\x18\x01 \x01(\tR\x06result2\xfe\x1c\n" +
+	"\x11RegistriesService\x12\xdb\x02\n" +
+	"\vListRecords\x12*.govstack.registries.v1.ListRecordsRequest\x1a+.govstack.registries.v1.ListRecordsResponse\"\xf2\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02(\x12&/data/{registry_name}/{version_number}\x12\xe8\x02\n" +
+	"\fCreateRecord\x12+.govstack.registries.v1.CreateRecordRequest\x1a,.govstack.registries.v1.CreateRecordResponse\"\xfc\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x022:\x01*\"-/data/{registry_name}/{version_number}/create\x12\xe8\x02\n" +
+	"\fRecordExists\x12+.govstack.registries.v1.RecordExistsRequest\x1a,.govstack.registries.v1.RecordExistsResponse\"\xfc\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x022:\x01*\"-/data/{registry_name}/{version_number}/exists\x12\xe0\x02\n" +
 	"\n" +
-	"ReadRecord\x12).govstack.registries.v1.ReadRecordRequest\x1a*.govstack.registries.v1.ReadRecordResponse\"6\x82\xd3\xe4\x93\x020:\x01*\"+/data/{registry_name}/{version_number}/read\x12\xa3\x01\n" +
-	"\fUpdateRecord\x12+.govstack.registries.v1.UpdateRecordRequest\x1a,.govstack.registries.v1.UpdateRecordResponse\"8\x82\xd3\xe4\x93\x022:\x01*\x1a-/data/{registry_name}/{version_number}/update\x12\xad\x01\n" +
-	"\rUpdateEntries\x12,.govstack.registries.v1.UpdateEntriesRequest\x1a-.govstack.registries.v1.UpdateEntriesResponse\"?\x82\xd3\xe4\x93\x029:\x01*\x1a4/data/{registry_name}/{version_number}/updateEntries\x12\xc3\x01\n" +
-	"\x14UpdateOrCreateRecord\x123.govstack.registries.v1.UpdateOrCreateRecordRequest\x1a4.govstack.registries.v1.UpdateOrCreateRecordResponse\"@\x82\xd3\xe4\x93\x02::\x01*\"5/data/{registry_name}/{version_number}/updateOrCreate\x12\xa5\x01\n" +
-	"\fDeleteRecord\x12+.govstack.registries.v1.DeleteRecordRequest\x1a,.govstack.registries.v1.DeleteRecordResponse\":\x82\xd3\xe4\x93\x024*2/data/{registry_name}/{version_number}/{id}/delete\x12\xbd\x01\n" +
-	"\x0fReadRecordValue\x12..govstack.registries.v1.ReadRecordValueRequest\x1a/.govstack.registries.v1.ReadRecordValueResponse\"I\x82\xd3\xe4\x93\x02C\x12A/data/{registry_name}/{version_number}/{id}/readValue/{field_ext}\x12\xaf\x01\n" +
-	"\x15ListPersonalDataUsage\x124.govstack.registries.v1.ListPersonalDataUsageRequest\x1a5.govstack.registries.v1.ListPersonalDataUsageResponse\")\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xd3\x04\n" +
+	"ReadRecord\x12).govstack.registries.v1.ReadRecordRequest\x1a*.govstack.registries.v1.ReadRecordResponse\"\xfa\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x020:\x01*\"+/data/{registry_name}/{version_number}/read\x12\xe8\x02\n" +
+	"\fUpdateRecord\x12+.govstack.registries.v1.UpdateRecordRequest\x1a,.govstack.registries.v1.UpdateRecordResponse\"\xfc\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x022:\x01*\x1a-/data/{registry_name}/{version_number}/update\x12\xf2\x02\n" +
+	"\rUpdateEntries\x12,.govstack.registries.v1.UpdateEntriesRequest\x1a-.govstack.registries.v1.UpdateEntriesResponse\"\x83\x02\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x029:\x01*\x1a4/data/{registry_name}/{version_number}/updateEntries\x12\x88\x03\n" +
+	"\x14UpdateOrCreateRecord\x123.govstack.registries.v1.UpdateOrCreateRecordRequest\x1a4.govstack.registries.v1.UpdateOrCreateRecordResponse\"\x84\x02\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02::\x01*\"5/data/{registry_name}/{version_number}/updateOrCreate\x12\xea\x02\n" +
+	"\fDeleteRecord\x12+.govstack.registries.v1.DeleteRecordRequest\x1a,.govstack.registries.v1.DeleteRecordResponse\"\xfe\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x024*2/data/{registry_name}/{version_number}/{id}/delete\x12\x82\x03\n" +
+	"\x0fReadRecordValue\x12..govstack.registries.v1.ReadRecordValueRequest\x1a/.govstack.registries.v1.ReadRecordValueResponse\"\x8d\x02\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02C\x12A/data/{registry_name}/{version_number}/{id}/readValue/{field_ext}\x12\xf4\x02\n" +
+	"\x15ListPersonalDataUsage\x124.govstack.registries.v1.ListPersonalDataUsageRequest\x1a5.govstack.registries.v1.ListPersonalDataUsageResponse\"\xed\x01\x92A\xc0\x01r\xbd\x01\n" +
+	"\xba\x01\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xd3\x04\n" +
 	"\x10DatabasesService\x12\x88\x01\n" +
 	"\rListDatabases\x12,.govstack.registries.v1.ListDatabasesRequest\x1a-.govstack.registries.v1.ListDatabasesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14b\x06groups\x12\n" +
 	"/databases\x12\x88\x01\n" +

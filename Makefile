@@ -20,7 +20,7 @@ run: ## run every BB and the gateway in one process (govstack dev)
 	go run ./cmd/govstack dev
 
 test: ## unit, store, component and e2e tests of every module (needs Postgres, see README)
-	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -count=1 -timeout 10m ./...); done
+	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m ./...); done
 
 build: ## build the binaries into bin/
 	@mkdir -p bin

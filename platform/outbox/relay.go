@@ -15,6 +15,9 @@ type RelayOptions struct {
 	BatchSize      int           // rows per pass; default 100
 	PollInterval   time.Duration // longest wait between passes when no NOTIFY arrives; default 1s
 	PublishTimeout time.Duration // how long a pass waits for JetStream's acks; default 10s
+	// Retention is how long published rows are kept (for operators tracing an event) before Run deletes
+	// them; default 7 days, negative keeps them forever.
+	Retention time.Duration
 	Logger         *slog.Logger  // default slog.Default()
 }
 
@@ -38,6 +41,9 @@ func NewRelay(pool *pgxpool.Pool, js jetstream.JetStream, o RelayOptions) *Relay
 	if o.PublishTimeout <= 0 {
 		o.PublishTimeout = 10 * time.Second
 	}
+	if o.Retention == 0 {
+		o.Retention = 7 * 24 * time.Hour
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
@@ -48,12 +54,15 @@ func NewRelay(pool *pgxpool.Pool, js jetstream.JetStream, o RelayOptions) *Relay
 // Run publishes pending events until ctx is done, then returns nil. It makes a pass whenever a transaction
 // that added events commits (LISTEN outbox), at least every PollInterval (a missed notification costs at
 // most that), and immediately again while passes come back full. Failed passes are retried with backoff.
+// Every few minutes it also deletes published rows past the retention.
 func (r *Relay) Run(ctx context.Context) error {
 	l := &listener{pool: r.pool, log: r.log}
 	defer l.close()
 	l.listen(ctx) // before the first pass, so no commit falls between the pass and the LISTEN
 	failures := 0
+	var lastPurge time.Time
 	for ctx.Err() == nil {
+		r.maybePurge(ctx, &lastPurge)
 		n, err := r.PublishPending(ctx)
 		if ctx.Err() != nil {
 			break

@@ -18,7 +18,7 @@ type RelayOptions struct {
 	// Retention is how long published rows are kept (for operators tracing an event) before Run deletes
 	// them; default 7 days, negative keeps them forever.
 	Retention time.Duration
-	Logger         *slog.Logger  // default slog.Default()
+	Logger    *slog.Logger // default slog.Default()
 }
 
 // Relay publishes committed outbox rows to JetStream. Run one per replica; they share the work.

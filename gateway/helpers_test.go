@@ -120,7 +120,7 @@ func wantError(t *testing.T, r response, status int, code string) errorBody {
 	if err := json.Unmarshal(r.body, &raw); err != nil {
 		t.Fatalf("error body is not JSON: %s", r.body)
 	}
-	for _, k := range []string{"code", "message", "details", "requestId"} {
+	for _, k := range []string{"code", "message", "detail", "details", "requestId"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("error body lacks %q: %s", k, r.body)
 		}
@@ -131,6 +131,9 @@ func wantError(t *testing.T, r response, status int, code string) errorBody {
 	}
 	if e.Details == nil {
 		t.Errorf("details = null, want an array: %s", r.body)
+	}
+	if string(raw["detail"]) != string(raw["message"]) {
+		t.Errorf("detail %s differs from message %s", raw["detail"], raw["message"])
 	}
 	if e.RequestID == "" || e.RequestID != r.header.Get("X-Request-Id") {
 		t.Errorf("requestId %q does not match X-Request-Id %q", e.RequestID, r.header.Get("X-Request-Id"))

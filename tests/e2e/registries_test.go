@@ -93,7 +93,7 @@ func TestRegistriesThroughGateway(t *testing.T) {
 		if r.code != 204 || r.body != "" {
 			t.Fatalf("delete = %d %q, want 204 with no body", r.code, r.body)
 		}
-		expect(t, s.do(t, "POST", "/data/citizens/1.0/read", `{"query":{"content":{"personalCode":"EE49002020022"}}}`, nil), 404, `"code":"NOT_FOUND"`)
+		expect(t, s.do(t, "POST", "/data/citizens/1.0/read", `{"query":{"content":{"personalCode":"EE49002020022"}}}`, nil), 404, `"code":"NOT_FOUND"`, `"detail":"no record found"`)
 	})
 
 	t.Run("database API", func(t *testing.T) {

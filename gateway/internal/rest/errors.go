@@ -19,8 +19,11 @@ import (
 // ErrorBody is the one JSON shape of every error the gateway answers (ARCHITECTURE.md §5): upstream gRPC
 // errors, unknown routes, wrong methods, oversized or malformed bodies.
 type ErrorBody struct {
-	Code      string   `json:"code"` // gRPC code name in UPPER_SNAKE, e.g. NOT_FOUND
-	Message   string   `json:"message"`
+	Code    string `json:"code"` // gRPC code name in UPPER_SNAKE, e.g. NOT_FOUND
+	Message string `json:"message"`
+	// Detail repeats Message under the name GovStack's OpenAPI uses for error bodies (e.g. the Digital
+	// Registries read 404: {"detail": "no record found"}), so clients written to that spec find it.
+	Detail    string   `json:"detail"`
 	Details   []Detail `json:"details"` // never null, so clients can range over it without a check
 	RequestID string   `json:"requestId"`
 }
@@ -71,10 +74,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, httpStatus int, code cod
 		details = []Detail{}
 	}
 	body, err := json.Marshal(ErrorBody{
-		Code: CodeName(code), Message: msg, Details: details, RequestID: InfoFrom(r.Context()).ID,
+		Code: CodeName(code), Message: msg, Detail: msg, Details: details, RequestID: InfoFrom(r.Context()).ID,
 	})
 	if err != nil { // cannot happen for these plain types; keep the contract anyway
-		body = []byte(`{"code":"INTERNAL","message":"internal error","details":[]}`)
+		body = []byte(`{"code":"INTERNAL","message":"internal error","detail":"internal error","details":[]}`)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")

@@ -101,9 +101,10 @@ func TestEndpoints(t *testing.T) {
 			rpc: "ListPersonalDataUsage", check: wantUsageQuery, resp: wantUsageArray},
 		{name: "databases", method: "GET", target: "/databases", rpc: "ListDatabases",
 			resp: func(t *testing.T, r response) {
-				groups := decode[[]body](t, r.body)
-				if len(groups) != 1 || groups[0]["name"] != "Health" {
-					t.Errorf("body = %s, want an array of groups", r.body)
+				cat := decode[body](t, r.body)
+				dbs, _ := cat["databases"].([]any)
+				if cat["name"] != "Health" || len(dbs) != 1 {
+					t.Errorf("body = %s, want the catalogue object with its databases", r.body)
 				}
 			}},
 		{name: "database", method: "GET", target: "/database/7", rpc: "GetDatabase",

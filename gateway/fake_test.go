@@ -172,10 +172,9 @@ func (f *fakeRegistries) ListPersonalDataUsage(ctx context.Context, r *registrie
 
 func (f *fakeRegistries) ListDatabases(ctx context.Context, r *registriesv1.ListDatabasesRequest) (*registriesv1.ListDatabasesResponse, error) {
 	f.record(ctx, "ListDatabases", r)
-	return &registriesv1.ListDatabasesResponse{Groups: []*registriesv1.DatabaseGroup{{
-		Name: "Health", Code: "health",
-		Databases: []*registriesv1.Database{{Id: 7, Name: "patients", Version: "1.0"}},
-	}}}, nil
+	return &registriesv1.ListDatabasesResponse{Id: 1, Name: "Health", Code: "health",
+		Databases: []*registriesv1.Database{{Id: 7, Name: "patients", Version: "1.0", GroupName: "Health"}},
+	}, nil
 }
 
 func (f *fakeRegistries) GetDatabase(ctx context.Context, r *registriesv1.GetDatabaseRequest) (*registriesv1.GetDatabaseResponse, error) {

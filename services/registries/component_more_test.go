@@ -31,10 +31,8 @@ func TestDatabaseAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, g := range list.GetGroups() {
-		for _, db := range g.GetDatabases() {
-			names = append(names, g.GetName()+":"+db.GetName())
-		}
+	for _, db := range list.GetDatabases() {
+		names = append(names, db.GetGroupName()+":"+db.GetName())
 	}
 	for _, want := range []string{"Test:people", "Government:public-sector-domains", "Government:companies",
 		"Health:cities", "Health:hospitals", "Health:departments", "Health:doctors", "Population:citizens"} {

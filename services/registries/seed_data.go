@@ -2,7 +2,7 @@ package registries
 
 import "github.com/govstackbb/marketplace/services/registries/internal/domain"
 
-// Demo registry groups, as GET /databases lists them.
+// Demo registries by group (each database carries its group name in GET /databases).
 const (
 	groupGovernment = "Government"
 	groupHealth     = "Health"

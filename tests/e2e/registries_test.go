@@ -17,9 +17,9 @@ func TestRegistriesThroughGateway(t *testing.T) {
 		r := s.do(t, "GET", "/data/public-sector-domains/1.0?query.domain=gov.uk", "", nil)
 		expect(t, r, 200, `"domain":"gov.uk"`, `"count":1`)
 		r = s.do(t, "GET", "/databases", "", nil)
-		expect(t, r, 200, `"name":"companies"`)
-		if _, ok := r.json(t).([]any); !ok {
-			t.Errorf("/databases is not a JSON array: %s", r.body)
+		expect(t, r, 200, `"name":"companies"`, `"databases":[`)
+		if _, ok := r.json(t).(map[string]any); !ok {
+			t.Errorf("/databases is not GovStack's DatabasesSchema object: %s", r.body)
 		}
 	})
 

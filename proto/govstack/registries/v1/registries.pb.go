@@ -39,7 +39,7 @@ type Database struct {
 	Description string `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
 	// Owner of the registry (institution).
 	Institution string `protobuf:"bytes,6,opt,name=institution,proto3" json:"institution,omitempty"`
-	// Group and catalog the registry is listed under by /databases.
+	// Group and catalog the registry belongs to (listed with it by /databases).
 	GroupName   string `protobuf:"bytes,7,opt,name=group_name,json=groupName,proto3" json:"group_name,omitempty"`
 	CatalogName string `protobuf:"bytes,8,opt,name=catalog_name,json=catalogName,proto3" json:"catalog_name,omitempty"`
 	// JSON Schema (draft 2020-12 or draft-07) for the records of this version. GovStack's own keywords
@@ -212,68 +212,6 @@ func (x *Database) GetPersonIdField() string {
 	return ""
 }
 
-// DatabaseGroup is a group of registries as listed by GET /databases.
-type DatabaseGroup struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// Short name of the group.
-	Code          string      `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
-	Databases     []*Database `protobuf:"bytes,3,rep,name=databases,proto3" json:"databases,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *DatabaseGroup) Reset() {
-	*x = DatabaseGroup{}
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[1]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *DatabaseGroup) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*DatabaseGroup) ProtoMessage() {}
-
-func (x *DatabaseGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[1]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use DatabaseGroup.ProtoReflect.Descriptor instead.
-func (*DatabaseGroup) Descriptor() ([]byte, []int) {
-	return file_govstack_registries_v1_registries_proto_rawDescGZIP(), []int{1}
-}
-
-func (x *DatabaseGroup) GetName() string {
-	if x != nil {
-		return x.Name
-	}
-	return ""
-}
-
-func (x *DatabaseGroup) GetCode() string {
-	if x != nil {
-		return x.Code
-	}
-	return ""
-}
-
-func (x *DatabaseGroup) GetDatabases() []*Database {
-	if x != nil {
-		return x.Databases
-	}
-	return nil
-}
-
 // PersonalDataUsage is one logged read of a person's record: who read it, when, and which records.
 type PersonalDataUsage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -300,7 +238,7 @@ type PersonalDataUsage struct {
 
 func (x *PersonalDataUsage) Reset() {
 	*x = PersonalDataUsage{}
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[2]
+	mi := &file_govstack_registries_v1_registries_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -312,7 +250,7 @@ func (x *PersonalDataUsage) String() string {
 func (*PersonalDataUsage) ProtoMessage() {}
 
 func (x *PersonalDataUsage) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[2]
+	mi := &file_govstack_registries_v1_registries_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -325,7 +263,7 @@ func (x *PersonalDataUsage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonalDataUsage.ProtoReflect.Descriptor instead.
 func (*PersonalDataUsage) Descriptor() ([]byte, []int) {
-	return file_govstack_registries_v1_registries_proto_rawDescGZIP(), []int{2}
+	return file_govstack_registries_v1_registries_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *PersonalDataUsage) GetId() string {
@@ -409,7 +347,7 @@ type PersonalDataReference struct {
 
 func (x *PersonalDataReference) Reset() {
 	*x = PersonalDataReference{}
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[3]
+	mi := &file_govstack_registries_v1_registries_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -421,7 +359,7 @@ func (x *PersonalDataReference) String() string {
 func (*PersonalDataReference) ProtoMessage() {}
 
 func (x *PersonalDataReference) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registries_v1_registries_proto_msgTypes[3]
+	mi := &file_govstack_registries_v1_registries_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -434,7 +372,7 @@ func (x *PersonalDataReference) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonalDataReference.ProtoReflect.Descriptor instead.
 func (*PersonalDataReference) Descriptor() ([]byte, []int) {
-	return file_govstack_registries_v1_registries_proto_rawDescGZIP(), []int{3}
+	return file_govstack_registries_v1_registries_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PersonalDataReference) GetReferenceId() string {
@@ -473,11 +411,7 @@ const file_govstack_registries_v1_registries_proto_rawDesc = "" +
 	"\frecord_count\x18\x0f \x01(\x05R\vrecordCount\x12\x1f\n" +
 	"\vprimary_key\x18\x10 \x01(\tR\n" +
 	"primaryKey\x12&\n" +
-	"\x0fperson_id_field\x18\x11 \x01(\tR\rpersonIdField\"w\n" +
-	"\rDatabaseGroup\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04code\x18\x02 \x01(\tR\x04code\x12>\n" +
-	"\tdatabases\x18\x03 \x03(\v2 .govstack.registries.v1.DatabaseR\tdatabases\"\xe0\x03\n" +
+	"\x0fperson_id_field\x18\x11 \x01(\tR\rpersonIdField\"\xe0\x03\n" +
 	"\x11PersonalDataUsage\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\treader_id\x18\x02 \x01(\tR\breaderId\x12'\n" +
@@ -507,26 +441,24 @@ func file_govstack_registries_v1_registries_proto_rawDescGZIP() []byte {
 	return file_govstack_registries_v1_registries_proto_rawDescData
 }
 
-var file_govstack_registries_v1_registries_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_govstack_registries_v1_registries_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_govstack_registries_v1_registries_proto_goTypes = []any{
 	(*Database)(nil),              // 0: govstack.registries.v1.Database
-	(*DatabaseGroup)(nil),         // 1: govstack.registries.v1.DatabaseGroup
-	(*PersonalDataUsage)(nil),     // 2: govstack.registries.v1.PersonalDataUsage
-	(*PersonalDataReference)(nil), // 3: govstack.registries.v1.PersonalDataReference
-	(*structpb.Struct)(nil),       // 4: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
+	(*PersonalDataUsage)(nil),     // 1: govstack.registries.v1.PersonalDataUsage
+	(*PersonalDataReference)(nil), // 2: govstack.registries.v1.PersonalDataReference
+	(*structpb.Struct)(nil),       // 3: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
 }
 var file_govstack_registries_v1_registries_proto_depIdxs = []int32{
-	4, // 0: govstack.registries.v1.Database.schema:type_name -> google.protobuf.Struct
-	5, // 1: govstack.registries.v1.Database.modified_at:type_name -> google.protobuf.Timestamp
-	0, // 2: govstack.registries.v1.DatabaseGroup.databases:type_name -> govstack.registries.v1.Database
-	5, // 3: govstack.registries.v1.PersonalDataUsage.search_date_time:type_name -> google.protobuf.Timestamp
-	3, // 4: govstack.registries.v1.PersonalDataUsage.references:type_name -> govstack.registries.v1.PersonalDataReference
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	3, // 0: govstack.registries.v1.Database.schema:type_name -> google.protobuf.Struct
+	4, // 1: govstack.registries.v1.Database.modified_at:type_name -> google.protobuf.Timestamp
+	4, // 2: govstack.registries.v1.PersonalDataUsage.search_date_time:type_name -> google.protobuf.Timestamp
+	2, // 3: govstack.registries.v1.PersonalDataUsage.references:type_name -> govstack.registries.v1.PersonalDataReference
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_govstack_registries_v1_registries_proto_init() }
@@ -540,7 +472,7 @@ func file_govstack_registries_v1_registries_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_registries_v1_registries_proto_rawDesc), len(file_govstack_registries_v1_registries_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

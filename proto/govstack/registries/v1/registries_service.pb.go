@@ -1350,9 +1350,16 @@ func (*ListDatabasesRequest) Descriptor() ([]byte, []int) {
 	return file_govstack_registries_v1_registries_service_proto_rawDescGZIP(), []int{23}
 }
 
+// ListDatabasesResponse is GovStack's DatabasesSchema: the catalogue of registries of this deployment.
 type ListDatabasesResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Groups        []*DatabaseGroup       `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Catalogue id; one catalogue per deployment, so always 1.
+	Id int32 `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	// Catalogue name and short code.
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Code string `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	// Every registry version, ordered by group name, name and version.
+	Databases     []*Database `protobuf:"bytes,5,rep,name=databases,proto3" json:"databases,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1387,9 +1394,30 @@ func (*ListDatabasesResponse) Descriptor() ([]byte, []int) {
 	return file_govstack_registries_v1_registries_service_proto_rawDescGZIP(), []int{24}
 }
 
-func (x *ListDatabasesResponse) GetGroups() []*DatabaseGroup {
+func (x *ListDatabasesResponse) GetId() int32 {
 	if x != nil {
-		return x.Groups
+		return x.Id
+	}
+	return 0
+}
+
+func (x *ListDatabasesResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ListDatabasesResponse) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ListDatabasesResponse) GetDatabases() []*Database {
+	if x != nil {
+		return x.Databases
 	}
 	return nil
 }
@@ -1826,9 +1854,12 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"databaseId\"b\n" +
 	"\x1dListPersonalDataUsageResponse\x12A\n" +
 	"\x06usages\x18\x01 \x03(\v2).govstack.registries.v1.PersonalDataUsageR\x06usages\"\x16\n" +
-	"\x14ListDatabasesRequest\"V\n" +
-	"\x15ListDatabasesResponse\x12=\n" +
-	"\x06groups\x18\x01 \x03(\v2%.govstack.registries.v1.DatabaseGroupR\x06groups\"$\n" +
+	"\x14ListDatabasesRequest\"\x9d\x01\n" +
+	"\x15ListDatabasesResponse\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\x05R\x02id\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\x12>\n" +
+	"\tdatabases\x18\x05 \x03(\v2 .govstack.registries.v1.DatabaseR\tdatabasesJ\x04\b\x01\x10\x02R\x06groups\"$\n" +
 	"\x12GetDatabaseRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x05R\x02id\"\xb8\x02\n" +
 	"\x15ModifyDatabaseRequest\x12\x1d\n" +
@@ -1882,9 +1913,9 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02C\x12A/data/{registry_name}/{version_number}/{id}/readValue/{field_ext}\x12\xf4\x02\n" +
 	"\x15ListPersonalDataUsage\x124.govstack.registries.v1.ListPersonalDataUsageRequest\x1a5.govstack.registries.v1.ListPersonalDataUsageResponse\"\xed\x01\x92A\xc0\x01r\xbd\x01\n" +
 	"\xba\x01\n" +
-	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xd3\x04\n" +
-	"\x10DatabasesService\x12\x88\x01\n" +
-	"\rListDatabases\x12,.govstack.registries.v1.ListDatabasesRequest\x1a-.govstack.registries.v1.ListDatabasesResponse\"\x1a\x82\xd3\xe4\x93\x02\x14b\x06groups\x12\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xcb\x04\n" +
+	"\x10DatabasesService\x12\x80\x01\n" +
+	"\rListDatabases\x12,.govstack.registries.v1.ListDatabasesRequest\x1a-.govstack.registries.v1.ListDatabasesResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
 	"/databases\x12\x88\x01\n" +
 	"\vGetDatabase\x12*.govstack.registries.v1.GetDatabaseRequest\x1a+.govstack.registries.v1.GetDatabaseResponse\" \x82\xd3\xe4\x93\x02\x1ab\bdatabase\x12\x0e/database/{id}\x12\x96\x01\n" +
 	"\x0eModifyDatabase\x12-.govstack.registries.v1.ModifyDatabaseRequest\x1a..govstack.registries.v1.ModifyDatabaseResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x01*b\bdatabase\"\x10/database/modify\x12\x8f\x01\n" +
@@ -1940,8 +1971,7 @@ var file_govstack_registries_v1_registries_service_proto_goTypes = []any{
 	(*structpb.Struct)(nil),               // 32: google.protobuf.Struct
 	(*structpb.Value)(nil),                // 33: google.protobuf.Value
 	(*PersonalDataUsage)(nil),             // 34: govstack.registries.v1.PersonalDataUsage
-	(*DatabaseGroup)(nil),                 // 35: govstack.registries.v1.DatabaseGroup
-	(*Database)(nil),                      // 36: govstack.registries.v1.Database
+	(*Database)(nil),                      // 35: govstack.registries.v1.Database
 }
 var file_govstack_registries_v1_registries_service_proto_depIdxs = []int32{
 	32, // 0: govstack.registries.v1.RecordQuery.content:type_name -> google.protobuf.Struct
@@ -1964,10 +1994,10 @@ var file_govstack_registries_v1_registries_service_proto_depIdxs = []int32{
 	32, // 17: govstack.registries.v1.UpdateOrCreateRecordResponse.content:type_name -> google.protobuf.Struct
 	33, // 18: govstack.registries.v1.ReadRecordValueResponse.value:type_name -> google.protobuf.Value
 	34, // 19: govstack.registries.v1.ListPersonalDataUsageResponse.usages:type_name -> govstack.registries.v1.PersonalDataUsage
-	35, // 20: govstack.registries.v1.ListDatabasesResponse.groups:type_name -> govstack.registries.v1.DatabaseGroup
+	35, // 20: govstack.registries.v1.ListDatabasesResponse.databases:type_name -> govstack.registries.v1.Database
 	32, // 21: govstack.registries.v1.ModifyDatabaseRequest.schema:type_name -> google.protobuf.Struct
-	36, // 22: govstack.registries.v1.GetDatabaseResponse.database:type_name -> govstack.registries.v1.Database
-	36, // 23: govstack.registries.v1.ModifyDatabaseResponse.database:type_name -> govstack.registries.v1.Database
+	35, // 22: govstack.registries.v1.GetDatabaseResponse.database:type_name -> govstack.registries.v1.Database
+	35, // 23: govstack.registries.v1.ModifyDatabaseResponse.database:type_name -> govstack.registries.v1.Database
 	2,  // 24: govstack.registries.v1.RegistriesService.ListRecords:input_type -> govstack.registries.v1.ListRecordsRequest
 	4,  // 25: govstack.registries.v1.RegistriesService.CreateRecord:input_type -> govstack.registries.v1.CreateRecordRequest
 	6,  // 26: govstack.registries.v1.RegistriesService.RecordExists:input_type -> govstack.registries.v1.RecordExistsRequest

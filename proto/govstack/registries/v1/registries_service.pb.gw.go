@@ -1023,7 +1023,7 @@ func RegisterDatabasesServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_DatabasesService_ListDatabases_0(annotatedContext, mux, outboundMarshaler, w, req, response_DatabasesService_ListDatabases_0{resp.(*ListDatabasesResponse)}, mux.GetForwardResponseOptions()...)
+		forward_DatabasesService_ListDatabases_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	mux.Handle(http.MethodGet, pattern_DatabasesService_GetDatabase_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
@@ -1384,7 +1384,7 @@ func RegisterDatabasesServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
 			return
 		}
-		forward_DatabasesService_ListDatabases_0(annotatedContext, mux, outboundMarshaler, w, req, response_DatabasesService_ListDatabases_0{resp.(*ListDatabasesResponse)}, mux.GetForwardResponseOptions()...)
+		forward_DatabasesService_ListDatabases_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	mux.Handle(http.MethodGet, pattern_DatabasesService_GetDatabase_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
@@ -1438,15 +1438,6 @@ func RegisterDatabasesServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		forward_DatabasesService_DeleteDatabase_0(annotatedContext, mux, outboundMarshaler, w, req, response_DatabasesService_DeleteDatabase_0{resp.(*DeleteDatabaseResponse)}, mux.GetForwardResponseOptions()...)
 	})
 	return nil
-}
-
-type response_DatabasesService_ListDatabases_0 struct {
-	*ListDatabasesResponse
-}
-
-func (m response_DatabasesService_ListDatabases_0) XXX_ResponseBody() interface{} {
-	response := m.ListDatabasesResponse
-	return response.Groups
 }
 
 type response_DatabasesService_GetDatabase_0 struct {

@@ -516,7 +516,8 @@ const (
 // DatabasesService is the GovStack Digital Registries database API: the registries themselves and their
 // schema versions.
 type DatabasesServiceClient interface {
-	// ListDatabases returns every registry version, grouped by group name.
+	// ListDatabases returns every registry version of this deployment as one catalogue (GovStack's
+	// DatabasesSchema object); each database carries its group and catalog name.
 	ListDatabases(ctx context.Context, in *ListDatabasesRequest, opts ...grpc.CallOption) (*ListDatabasesResponse, error)
 	// GetDatabase returns one registry version with its schema; 404 when there is none.
 	GetDatabase(ctx context.Context, in *GetDatabaseRequest, opts ...grpc.CallOption) (*GetDatabaseResponse, error)
@@ -582,7 +583,8 @@ func (c *databasesServiceClient) DeleteDatabase(ctx context.Context, in *DeleteD
 // DatabasesService is the GovStack Digital Registries database API: the registries themselves and their
 // schema versions.
 type DatabasesServiceServer interface {
-	// ListDatabases returns every registry version, grouped by group name.
+	// ListDatabases returns every registry version of this deployment as one catalogue (GovStack's
+	// DatabasesSchema object); each database carries its group and catalog name.
 	ListDatabases(context.Context, *ListDatabasesRequest) (*ListDatabasesResponse, error)
 	// GetDatabase returns one registry version with its schema; 404 when there is none.
 	GetDatabase(context.Context, *GetDatabaseRequest) (*GetDatabaseResponse, error)

@@ -57,21 +57,17 @@ func toDatabase(r domain.Registry) (*registriesv1.Database, error) {
 	}, nil
 }
 
-// toGroups lists registries by group, in the order the store returned them (sorted by group).
-func toGroups(regs []domain.Registry) ([]*registriesv1.DatabaseGroup, error) {
-	var groups []*registriesv1.DatabaseGroup
+// toDatabases converts registries in the order the store returned them (sorted by group, name, version).
+func toDatabases(regs []domain.Registry) ([]*registriesv1.Database, error) {
+	out := make([]*registriesv1.Database, 0, len(regs))
 	for _, r := range regs {
 		db, err := toDatabase(r)
 		if err != nil {
 			return nil, err
 		}
-		if n := len(groups); n == 0 || groups[n-1].Name != r.GroupName {
-			groups = append(groups, &registriesv1.DatabaseGroup{Name: r.GroupName, Code: r.GroupName})
-		}
-		last := groups[len(groups)-1]
-		last.Databases = append(last.Databases, db)
+		out = append(out, db)
 	}
-	return groups, nil
+	return out, nil
 }
 
 func toUsage(u domain.Usage) *registriesv1.PersonalDataUsage {

@@ -17,14 +17,21 @@ type Databases struct {
 // NewDatabases returns the database API handlers on a.
 func NewDatabases(a *app.Service) *Databases { return &Databases{app: a} }
 
+// The catalogue GET /databases answers: GovStack's DatabasesSchema describes one per deployment.
+const (
+	catalogueID   = 1
+	catalogueName = "GovStack Digital Registries"
+	catalogueCode = "DR"
+)
+
 // ListDatabases implements GET /databases.
 func (h *Databases) ListDatabases(ctx context.Context, _ *registriesv1.ListDatabasesRequest) (*registriesv1.ListDatabasesResponse, error) {
 	regs, err := h.app.ListDatabases(ctx)
 	if err != nil {
 		return nil, err
 	}
-	groups, err := toGroups(regs)
-	return &registriesv1.ListDatabasesResponse{Groups: groups}, err
+	dbs, err := toDatabases(regs)
+	return &registriesv1.ListDatabasesResponse{Id: catalogueID, Name: catalogueName, Code: catalogueCode, Databases: dbs}, err
 }
 
 // GetDatabase implements GET /database/{id}.

@@ -125,6 +125,14 @@ func TestEndpoints(t *testing.T) {
 				if r.GroupName != "Health" || r.Version != "2.0" || r.PersonIdField != "pid" || r.Schema.AsMap()["type"] != "object" {
 					t.Errorf("request = %v", r)
 				}
+			},
+			resp: func(t *testing.T, r response) {
+				if got := decode[body](t, r.body); got["type"] != "object" || len(got) != 1 {
+					t.Errorf("body = %s, want the stored schema alone", r.body)
+				}
+				if loc := r.header.Get("Location"); loc != "/database/8" {
+					t.Errorf("Location = %q, want /database/8", loc)
+				}
 			}},
 		{name: "delete database", method: "DELETE", target: "/database/7", rpc: "DeleteDatabase",
 			check: func(t *testing.T, m proto.Message) {

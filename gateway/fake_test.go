@@ -184,7 +184,11 @@ func (f *fakeRegistries) GetDatabase(ctx context.Context, r *registriesv1.GetDat
 
 func (f *fakeRegistries) ModifyDatabase(ctx context.Context, r *registriesv1.ModifyDatabaseRequest) (*registriesv1.ModifyDatabaseResponse, error) {
 	f.record(ctx, "ModifyDatabase", r)
-	return &registriesv1.ModifyDatabaseResponse{Database: &registriesv1.Database{Id: 8, Name: r.GetName(), Version: r.GetVersion()}, Created: true}, nil
+	if err := grpc.SetHeader(ctx, metadata.Pairs("location", "/database/8")); err != nil {
+		return nil, err
+	}
+	return &registriesv1.ModifyDatabaseResponse{Database: &registriesv1.Database{Id: 8, Name: r.GetName(), Version: r.GetVersion()},
+		Created: true, Schema: r.GetSchema()}, nil
 }
 
 func (f *fakeRegistries) DeleteDatabase(ctx context.Context, r *registriesv1.DeleteDatabaseRequest) (*registriesv1.DeleteDatabaseResponse, error) {

@@ -10,7 +10,9 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
@@ -65,10 +67,17 @@ func TestDatabaseAPI(t *testing.T) {
 	t.Run("modify replaces a compatible schema", func(t *testing.T) {
 		looser := peopleSchema(t)
 		looser["description"] = "people, v1 amended"
+		var header metadata.MD
 		resp, err := e.dbs.ModifyDatabase(ctx, &registriesv1.ModifyDatabaseRequest{Code: "people", Schema: obj(t, looser),
-			Description: "amended"})
+			Description: "amended"}, grpc.Header(&header))
 		if err != nil || resp.GetCreated() || resp.GetDatabase().GetId() != id || resp.GetDatabase().GetDescription() != "amended" {
 			t.Fatalf("ModifyDatabase = %v, %v", resp, err)
+		}
+		if resp.GetSchema().AsMap()["description"] != "people, v1 amended" {
+			t.Errorf("response schema = %v, want the stored schema", resp.GetSchema())
+		}
+		if loc := header.Get("location"); len(loc) != 1 || loc[0] != fmt.Sprintf("/database/%d", id) {
+			t.Errorf("location header = %v, want /database/%d", loc, id)
 		}
 	})
 	t.Run("delete", func(t *testing.T) {

@@ -83,6 +83,8 @@ func OutgoingHeader(key string) (string, bool) {
 	switch strings.ToLower(key) {
 	case httpCodeKey, "content-type":
 		return "", false
+	case "location": // where a created resource lives, e.g. /database/7 after /database/modify
+		return "Location", true
 	}
 	return runtime.MetadataHeaderPrefix + key, true
 }

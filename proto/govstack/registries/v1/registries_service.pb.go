@@ -1628,7 +1628,9 @@ type ModifyDatabaseResponse struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Database *Database              `protobuf:"bytes,1,opt,name=database,proto3" json:"database,omitempty"`
 	// True when a new registry version was created, false when an existing one was replaced.
-	Created       bool `protobuf:"varint,2,opt,name=created,proto3" json:"created,omitempty"`
+	Created bool `protobuf:"varint,2,opt,name=created,proto3" json:"created,omitempty"`
+	// The stored schema (the same as database.schema): GovStack's REST answer is this DatabaseSchema.
+	Schema        *structpb.Struct `protobuf:"bytes,3,opt,name=schema,proto3" json:"schema,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1675,6 +1677,13 @@ func (x *ModifyDatabaseResponse) GetCreated() bool {
 		return x.Created
 	}
 	return false
+}
+
+func (x *ModifyDatabaseResponse) GetSchema() *structpb.Struct {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
 }
 
 type DeleteDatabaseRequest struct {
@@ -1874,10 +1883,11 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x06schema\x18\b \x01(\v2\x17.google.protobuf.StructR\x06schema\x12&\n" +
 	"\x0fperson_id_field\x18\t \x01(\tR\rpersonIdField\"S\n" +
 	"\x13GetDatabaseResponse\x12<\n" +
-	"\bdatabase\x18\x01 \x01(\v2 .govstack.registries.v1.DatabaseR\bdatabase\"p\n" +
+	"\bdatabase\x18\x01 \x01(\v2 .govstack.registries.v1.DatabaseR\bdatabase\"\xa1\x01\n" +
 	"\x16ModifyDatabaseResponse\x12<\n" +
 	"\bdatabase\x18\x01 \x01(\v2 .govstack.registries.v1.DatabaseR\bdatabase\x12\x18\n" +
-	"\acreated\x18\x02 \x01(\bR\acreated\"'\n" +
+	"\acreated\x18\x02 \x01(\bR\acreated\x12/\n" +
+	"\x06schema\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x06schema\"'\n" +
 	"\x15DeleteDatabaseRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x05R\x02id\"0\n" +
 	"\x16DeleteDatabaseResponse\x12\x16\n" +
@@ -1913,12 +1923,12 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02C\x12A/data/{registry_name}/{version_number}/{id}/readValue/{field_ext}\x12\xf4\x02\n" +
 	"\x15ListPersonalDataUsage\x124.govstack.registries.v1.ListPersonalDataUsageRequest\x1a5.govstack.registries.v1.ListPersonalDataUsageResponse\"\xed\x01\x92A\xc0\x01r\xbd\x01\n" +
 	"\xba\x01\n" +
-	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xcb\x04\n" +
+	"\x1bInformation-Mediator-Client\x12\x96\x01Caller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM, e.g. eGovStack/GOV/90000009/digitalregistries (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02#b\x06usages\x12\x19/data/myPersonalDataUsage2\xc9\x04\n" +
 	"\x10DatabasesService\x12\x80\x01\n" +
 	"\rListDatabases\x12,.govstack.registries.v1.ListDatabasesRequest\x1a-.govstack.registries.v1.ListDatabasesResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
 	"/databases\x12\x88\x01\n" +
-	"\vGetDatabase\x12*.govstack.registries.v1.GetDatabaseRequest\x1a+.govstack.registries.v1.GetDatabaseResponse\" \x82\xd3\xe4\x93\x02\x1ab\bdatabase\x12\x0e/database/{id}\x12\x96\x01\n" +
-	"\x0eModifyDatabase\x12-.govstack.registries.v1.ModifyDatabaseRequest\x1a..govstack.registries.v1.ModifyDatabaseResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x01*b\bdatabase\"\x10/database/modify\x12\x8f\x01\n" +
+	"\vGetDatabase\x12*.govstack.registries.v1.GetDatabaseRequest\x1a+.govstack.registries.v1.GetDatabaseResponse\" \x82\xd3\xe4\x93\x02\x1ab\bdatabase\x12\x0e/database/{id}\x12\x94\x01\n" +
+	"\x0eModifyDatabase\x12-.govstack.registries.v1.ModifyDatabaseRequest\x1a..govstack.registries.v1.ModifyDatabaseResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*b\x06schema\"\x10/database/modify\x12\x8f\x01\n" +
 	"\x0eDeleteDatabase\x12-.govstack.registries.v1.DeleteDatabaseRequest\x1a..govstack.registries.v1.DeleteDatabaseResponse\"\x1e\x82\xd3\xe4\x93\x02\x18b\x06result*\x0e/database/{id}B\xe3\x03\x92A\x92\x03\x12\x8f\x03\n" +
 	"\x1eGovStack Digital Registries BB\x12\xe5\x02Registry data and database (schema) APIs of the GovStack Digital Registries building block. Data calls need the Information-Mediator-Client header (INSTANCE/CLASS/MEMBER/SUBSYSTEM); X-GovStack-Client and X-Road-Client are accepted too. Older path spellings (update-entries, update-or-create, read-value, /data/MyPersonalDataUsage/1.0) are served as aliases.2\x051.3.0ZKgithub.com/govstackbb/marketplace/proto/govstack/registries/v1;registriesv1b\x06proto3"
 
@@ -1998,39 +2008,40 @@ var file_govstack_registries_v1_registries_service_proto_depIdxs = []int32{
 	32, // 21: govstack.registries.v1.ModifyDatabaseRequest.schema:type_name -> google.protobuf.Struct
 	35, // 22: govstack.registries.v1.GetDatabaseResponse.database:type_name -> govstack.registries.v1.Database
 	35, // 23: govstack.registries.v1.ModifyDatabaseResponse.database:type_name -> govstack.registries.v1.Database
-	2,  // 24: govstack.registries.v1.RegistriesService.ListRecords:input_type -> govstack.registries.v1.ListRecordsRequest
-	4,  // 25: govstack.registries.v1.RegistriesService.CreateRecord:input_type -> govstack.registries.v1.CreateRecordRequest
-	6,  // 26: govstack.registries.v1.RegistriesService.RecordExists:input_type -> govstack.registries.v1.RecordExistsRequest
-	9,  // 27: govstack.registries.v1.RegistriesService.ReadRecord:input_type -> govstack.registries.v1.ReadRecordRequest
-	11, // 28: govstack.registries.v1.RegistriesService.UpdateRecord:input_type -> govstack.registries.v1.UpdateRecordRequest
-	13, // 29: govstack.registries.v1.RegistriesService.UpdateEntries:input_type -> govstack.registries.v1.UpdateEntriesRequest
-	15, // 30: govstack.registries.v1.RegistriesService.UpdateOrCreateRecord:input_type -> govstack.registries.v1.UpdateOrCreateRecordRequest
-	17, // 31: govstack.registries.v1.RegistriesService.DeleteRecord:input_type -> govstack.registries.v1.DeleteRecordRequest
-	19, // 32: govstack.registries.v1.RegistriesService.ReadRecordValue:input_type -> govstack.registries.v1.ReadRecordValueRequest
-	21, // 33: govstack.registries.v1.RegistriesService.ListPersonalDataUsage:input_type -> govstack.registries.v1.ListPersonalDataUsageRequest
-	23, // 34: govstack.registries.v1.DatabasesService.ListDatabases:input_type -> govstack.registries.v1.ListDatabasesRequest
-	25, // 35: govstack.registries.v1.DatabasesService.GetDatabase:input_type -> govstack.registries.v1.GetDatabaseRequest
-	26, // 36: govstack.registries.v1.DatabasesService.ModifyDatabase:input_type -> govstack.registries.v1.ModifyDatabaseRequest
-	29, // 37: govstack.registries.v1.DatabasesService.DeleteDatabase:input_type -> govstack.registries.v1.DeleteDatabaseRequest
-	3,  // 38: govstack.registries.v1.RegistriesService.ListRecords:output_type -> govstack.registries.v1.ListRecordsResponse
-	5,  // 39: govstack.registries.v1.RegistriesService.CreateRecord:output_type -> govstack.registries.v1.CreateRecordResponse
-	7,  // 40: govstack.registries.v1.RegistriesService.RecordExists:output_type -> govstack.registries.v1.RecordExistsResponse
-	10, // 41: govstack.registries.v1.RegistriesService.ReadRecord:output_type -> govstack.registries.v1.ReadRecordResponse
-	12, // 42: govstack.registries.v1.RegistriesService.UpdateRecord:output_type -> govstack.registries.v1.UpdateRecordResponse
-	14, // 43: govstack.registries.v1.RegistriesService.UpdateEntries:output_type -> govstack.registries.v1.UpdateEntriesResponse
-	16, // 44: govstack.registries.v1.RegistriesService.UpdateOrCreateRecord:output_type -> govstack.registries.v1.UpdateOrCreateRecordResponse
-	18, // 45: govstack.registries.v1.RegistriesService.DeleteRecord:output_type -> govstack.registries.v1.DeleteRecordResponse
-	20, // 46: govstack.registries.v1.RegistriesService.ReadRecordValue:output_type -> govstack.registries.v1.ReadRecordValueResponse
-	22, // 47: govstack.registries.v1.RegistriesService.ListPersonalDataUsage:output_type -> govstack.registries.v1.ListPersonalDataUsageResponse
-	24, // 48: govstack.registries.v1.DatabasesService.ListDatabases:output_type -> govstack.registries.v1.ListDatabasesResponse
-	27, // 49: govstack.registries.v1.DatabasesService.GetDatabase:output_type -> govstack.registries.v1.GetDatabaseResponse
-	28, // 50: govstack.registries.v1.DatabasesService.ModifyDatabase:output_type -> govstack.registries.v1.ModifyDatabaseResponse
-	30, // 51: govstack.registries.v1.DatabasesService.DeleteDatabase:output_type -> govstack.registries.v1.DeleteDatabaseResponse
-	38, // [38:52] is the sub-list for method output_type
-	24, // [24:38] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	32, // 24: govstack.registries.v1.ModifyDatabaseResponse.schema:type_name -> google.protobuf.Struct
+	2,  // 25: govstack.registries.v1.RegistriesService.ListRecords:input_type -> govstack.registries.v1.ListRecordsRequest
+	4,  // 26: govstack.registries.v1.RegistriesService.CreateRecord:input_type -> govstack.registries.v1.CreateRecordRequest
+	6,  // 27: govstack.registries.v1.RegistriesService.RecordExists:input_type -> govstack.registries.v1.RecordExistsRequest
+	9,  // 28: govstack.registries.v1.RegistriesService.ReadRecord:input_type -> govstack.registries.v1.ReadRecordRequest
+	11, // 29: govstack.registries.v1.RegistriesService.UpdateRecord:input_type -> govstack.registries.v1.UpdateRecordRequest
+	13, // 30: govstack.registries.v1.RegistriesService.UpdateEntries:input_type -> govstack.registries.v1.UpdateEntriesRequest
+	15, // 31: govstack.registries.v1.RegistriesService.UpdateOrCreateRecord:input_type -> govstack.registries.v1.UpdateOrCreateRecordRequest
+	17, // 32: govstack.registries.v1.RegistriesService.DeleteRecord:input_type -> govstack.registries.v1.DeleteRecordRequest
+	19, // 33: govstack.registries.v1.RegistriesService.ReadRecordValue:input_type -> govstack.registries.v1.ReadRecordValueRequest
+	21, // 34: govstack.registries.v1.RegistriesService.ListPersonalDataUsage:input_type -> govstack.registries.v1.ListPersonalDataUsageRequest
+	23, // 35: govstack.registries.v1.DatabasesService.ListDatabases:input_type -> govstack.registries.v1.ListDatabasesRequest
+	25, // 36: govstack.registries.v1.DatabasesService.GetDatabase:input_type -> govstack.registries.v1.GetDatabaseRequest
+	26, // 37: govstack.registries.v1.DatabasesService.ModifyDatabase:input_type -> govstack.registries.v1.ModifyDatabaseRequest
+	29, // 38: govstack.registries.v1.DatabasesService.DeleteDatabase:input_type -> govstack.registries.v1.DeleteDatabaseRequest
+	3,  // 39: govstack.registries.v1.RegistriesService.ListRecords:output_type -> govstack.registries.v1.ListRecordsResponse
+	5,  // 40: govstack.registries.v1.RegistriesService.CreateRecord:output_type -> govstack.registries.v1.CreateRecordResponse
+	7,  // 41: govstack.registries.v1.RegistriesService.RecordExists:output_type -> govstack.registries.v1.RecordExistsResponse
+	10, // 42: govstack.registries.v1.RegistriesService.ReadRecord:output_type -> govstack.registries.v1.ReadRecordResponse
+	12, // 43: govstack.registries.v1.RegistriesService.UpdateRecord:output_type -> govstack.registries.v1.UpdateRecordResponse
+	14, // 44: govstack.registries.v1.RegistriesService.UpdateEntries:output_type -> govstack.registries.v1.UpdateEntriesResponse
+	16, // 45: govstack.registries.v1.RegistriesService.UpdateOrCreateRecord:output_type -> govstack.registries.v1.UpdateOrCreateRecordResponse
+	18, // 46: govstack.registries.v1.RegistriesService.DeleteRecord:output_type -> govstack.registries.v1.DeleteRecordResponse
+	20, // 47: govstack.registries.v1.RegistriesService.ReadRecordValue:output_type -> govstack.registries.v1.ReadRecordValueResponse
+	22, // 48: govstack.registries.v1.RegistriesService.ListPersonalDataUsage:output_type -> govstack.registries.v1.ListPersonalDataUsageResponse
+	24, // 49: govstack.registries.v1.DatabasesService.ListDatabases:output_type -> govstack.registries.v1.ListDatabasesResponse
+	27, // 50: govstack.registries.v1.DatabasesService.GetDatabase:output_type -> govstack.registries.v1.GetDatabaseResponse
+	28, // 51: govstack.registries.v1.DatabasesService.ModifyDatabase:output_type -> govstack.registries.v1.ModifyDatabaseResponse
+	30, // 52: govstack.registries.v1.DatabasesService.DeleteDatabase:output_type -> govstack.registries.v1.DeleteDatabaseResponse
+	39, // [39:53] is the sub-list for method output_type
+	25, // [25:39] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_govstack_registries_v1_registries_service_proto_init() }

@@ -1455,7 +1455,7 @@ type response_DatabasesService_ModifyDatabase_0 struct {
 
 func (m response_DatabasesService_ModifyDatabase_0) XXX_ResponseBody() interface{} {
 	response := m.ModifyDatabaseResponse
-	return response.Database
+	return response.Schema
 }
 
 type response_DatabasesService_DeleteDatabase_0 struct {

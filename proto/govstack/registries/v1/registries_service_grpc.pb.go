@@ -523,6 +523,8 @@ type DatabasesServiceClient interface {
 	GetDatabase(ctx context.Context, in *GetDatabaseRequest, opts ...grpc.CallOption) (*GetDatabaseResponse, error)
 	// ModifyDatabase creates a registry version, or replaces the schema of an existing one (same name and
 	// version). Records already stored must satisfy a replaced schema; otherwise create a new version.
+	// Over REST the body is the stored schema, as GovStack specifies, and the Location header names the
+	// registry version (/database/{id}).
 	ModifyDatabase(ctx context.Context, in *ModifyDatabaseRequest, opts ...grpc.CallOption) (*ModifyDatabaseResponse, error)
 	// DeleteDatabase removes a registry version and its records. Answers the string "Success".
 	DeleteDatabase(ctx context.Context, in *DeleteDatabaseRequest, opts ...grpc.CallOption) (*DeleteDatabaseResponse, error)
@@ -590,6 +592,8 @@ type DatabasesServiceServer interface {
 	GetDatabase(context.Context, *GetDatabaseRequest) (*GetDatabaseResponse, error)
 	// ModifyDatabase creates a registry version, or replaces the schema of an existing one (same name and
 	// version). Records already stored must satisfy a replaced schema; otherwise create a new version.
+	// Over REST the body is the stored schema, as GovStack specifies, and the Location header names the
+	// registry version (/database/{id}).
 	ModifyDatabase(context.Context, *ModifyDatabaseRequest) (*ModifyDatabaseResponse, error)
 	// DeleteDatabase removes a registry version and its records. Answers the string "Success".
 	DeleteDatabase(context.Context, *DeleteDatabaseRequest) (*DeleteDatabaseResponse, error)

@@ -2,10 +2,13 @@ package api
 
 import (
 	"context"
+	"fmt"
 
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	"github.com/govstackbb/marketplace/services/registries/internal/app"
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 )
 
 // Databases serves DatabasesService, the GovStack database (schema) API.
@@ -55,7 +58,14 @@ func (h *Databases) ModifyDatabase(ctx context.Context, req *registriesv1.Modify
 		return nil, err
 	}
 	db, err := toDatabase(r)
-	return &registriesv1.ModifyDatabaseResponse{Database: db, Created: created}, err
+	if err != nil {
+		return nil, err
+	}
+	// The REST body is only the schema (GovStack's DatabaseSchema), so the id travels as Location.
+	if err := grpc.SetHeader(ctx, metadata.Pairs(LocationHeader, fmt.Sprintf("/database/%d", r.ID))); err != nil {
+		return nil, err
+	}
+	return &registriesv1.ModifyDatabaseResponse{Database: db, Created: created, Schema: db.GetSchema()}, nil
 }
 
 // DeleteDatabase implements DELETE /database/{id}, answering "Success".

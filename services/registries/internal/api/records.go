@@ -15,6 +15,9 @@ import (
 // HTTPCodeHeader is the response header metadata the gateway turns into the HTTP status.
 const HTTPCodeHeader = "x-http-code"
 
+// LocationHeader is the response header metadata the gateway sends as the HTTP Location header.
+const LocationHeader = "location"
+
 // Registries serves RegistriesService, the GovStack data API.
 type Registries struct {
 	registriesv1.UnimplementedRegistriesServiceServer

@@ -65,3 +65,13 @@ func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 	}
 	return n
 }
+
+// insertPeople stores n people (ids p000, p001, ...) living in city.
+func insertPeople(t testing.TB, s *store.Store, r domain.Registry, n int, city string) {
+	t.Helper()
+	for i := range n {
+		if err := s.InsertRecord(context.Background(), r.ID, person(i, city)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

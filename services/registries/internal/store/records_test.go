@@ -129,11 +129,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	r := newRegistry(t, s, "1.0")
-	for i := range 3 {
-		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertPeople(t, s, r, 3, "Tartu")
 	veto := errors.New("veto")
 	err := s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu"}), 10,
 		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
@@ -183,11 +179,7 @@ func TestSelectorByKeyAndPagePastTheEnd(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
 	r := newRegistry(t, s, "1.0")
-	for i := range 3 {
-		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertPeople(t, s, r, 3, "Tartu")
 	got, err := s.FindRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"id": "p001"}), 5)
 	if err != nil || !slices.Equal(ids(got), []string{"p001"}) {
 		t.Fatalf("by key = %v, %v", ids(got), err)

@@ -15,11 +15,7 @@ func TestRegistryLifecycleAndCascade(t *testing.T) {
 	ctx := context.Background()
 	s, pool := newStore(t)
 	r := newRegistry(t, s, "1.0")
-	for i := range 3 {
-		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertPeople(t, s, r, 3, "Tartu")
 	byName, err := s.RegistryByName(ctx, "people", "1.0")
 	if err != nil || byName.ID != r.ID || byName.PersonIDField != "id" || byName.Schema["type"] != "object" {
 		t.Fatalf("RegistryByName = %+v, %v", byName, err)
@@ -49,11 +45,7 @@ func TestSaveRegistryReplace(t *testing.T) {
 	ctx := context.Background()
 	s, pool := newStore(t)
 	r := newRegistry(t, s, "1.0")
-	for i := range 2 {
-		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertPeople(t, s, r, 2, "Tartu")
 	next := r
 	next.Description = "replaced"
 	next.PersonIDField = "city"

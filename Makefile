@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Go module in the workspace; each must also build on its own (GOWORK=off), as a partner government builds one BB.
-MODULES := proto platform services/registries gateway .
+MODULES := proto platform services/registries services/messaging services/scheduling gateway .
 TOOLS   := $(CURDIR)/.tools
 BUF_VERSION := 1.75.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -1,0 +1,2 @@
+// Package messaging is the GovStack messaging building block.
+package messaging

@@ -1,0 +1,2 @@
+// Package scheduling is the GovStack scheduling building block.
+package scheduling

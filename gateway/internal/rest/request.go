@@ -21,6 +21,10 @@ type Info struct {
 	Route  string // route pattern for logs and metric labels; never the raw path, which may hold personal data
 	Client string // parsed caller identity, empty when absent or malformed
 
+	// Service and Endpoint say which IM service and gRPC method the request reached (Service as
+	// "INSTANCE/CLASS/MEMBER/SUBSYSTEM/CODE"); set by the IM's router and rights check, empty otherwise.
+	Service, Endpoint string
+
 	bodyLimit    int64 // set by LimitBody, for the 413 message
 	bodyTooLarge bool  // set when the body reader hit the limit; turns a decode error into a 413
 }

@@ -1,0 +1,159 @@
+package gateway
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/govstackbb/marketplace/platform/imident"
+)
+
+// IMConfig is the Information Mediator's part of the gateway's settings: who may call, how they prove it,
+// how fast, and over which transport.
+type IMConfig struct {
+	// TrustClientHeader accepts X-GovStack-Client without a credential. Development only: it is refused
+	// unless every listener is on loopback, and the gateway says so loudly when it starts.
+	TrustClientHeader bool `env:"GOVSTACK_GATEWAY_TRUST_CLIENT_HEADER" envDefault:"false"`
+	// AdminClients are given the admin role at start-up ("INSTANCE/CLASS/MEMBER/SUBSYSTEM,..."): they may use
+	// the configuration API. More admins can be added through it.
+	AdminClients string `env:"GOVSTACK_GATEWAY_ADMIN_CLIENTS"`
+	// ProviderMember is the member that provides the BBs' services: the provider of BB <bb> is the
+	// subsystem <ProviderMember>/<bb>, and its service code is <bb>.
+	ProviderMember string `env:"GOVSTACK_GATEWAY_PROVIDER_MEMBER" envDefault:"GOVSTACK/GOV/GOVSTACK"`
+	// RateLimit is the average number of requests per second one client may make (0 turns limits off);
+	// RateBurst how many it may make at once.
+	RateLimit float64 `env:"GOVSTACK_GATEWAY_RATE_LIMIT" envDefault:"50"`
+	RateBurst int     `env:"GOVSTACK_GATEWAY_RATE_BURST" envDefault:"100"`
+
+	// TLS on the gateway's listeners (REST and gRPC): on when a certificate and key are given.
+	TLSCertFile string `env:"GOVSTACK_GATEWAY_TLS_CERT_FILE"`
+	TLSKeyFile  string `env:"GOVSTACK_GATEWAY_TLS_KEY_FILE"`
+	// TLSClientCAFile turns on client certificates (mTLS) signed by these CAs; a certificate is a credential
+	// once its fingerprint is registered for a client.
+	TLSClientCAFile string `env:"GOVSTACK_GATEWAY_TLS_CLIENT_CA_FILE"`
+	// TLSMinVersion is "1.3" (default) or "1.2".
+	TLSMinVersion string `env:"GOVSTACK_GATEWAY_TLS_MIN_VERSION" envDefault:"1.3"`
+
+	// LogKeyFile holds the Ed25519 key that signs the message log; created on first start when missing.
+	// Empty means <GOVSTACK_DATA_DIR>/gateway/message-log.key.
+	LogKeyFile string `env:"GOVSTACK_GATEWAY_LOG_KEY_FILE"`
+	// LogBodies keeps request and response bodies in the message log (off by default: they hold personal data).
+	LogBodies bool `env:"GOVSTACK_GATEWAY_LOG_BODIES" envDefault:"false"`
+}
+
+func (c IMConfig) validate(listeners map[string]string) error {
+	var errs []error
+	if c.TrustClientHeader {
+		for name, addr := range listeners {
+			if !loopback(addr) {
+				errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_TRUST_CLIENT_HEADER is for development on loopback listeners only, "+
+					"but %s=%s listens beyond this machine: bind it to 127.0.0.1 or authenticate clients (API keys, client certificates)", name, addr))
+			}
+		}
+	}
+	for _, s := range splitList(c.AdminClients) {
+		if _, err := imident.Parse(s); err != nil {
+			errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_ADMIN_CLIENTS: %w", err))
+		}
+	}
+	if parts := strings.Split(c.ProviderMember, "/"); len(parts) != 3 || slicesHasEmpty(parts) {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_PROVIDER_MEMBER: must be INSTANCE/CLASS/MEMBER, e.g. GOVSTACK/GOV/GOVSTACK (got %q)", c.ProviderMember))
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_RATE_LIMIT must be >= 0 and GOVSTACK_GATEWAY_RATE_BURST >= 1 (got %g and %d)", c.RateLimit, c.RateBurst))
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		errs = append(errs, errors.New("GOVSTACK_GATEWAY_TLS_CERT_FILE and GOVSTACK_GATEWAY_TLS_KEY_FILE go together: set both or neither"))
+	}
+	if c.TLSClientCAFile != "" && c.TLSCertFile == "" {
+		errs = append(errs, errors.New("GOVSTACK_GATEWAY_TLS_CLIENT_CA_FILE needs TLS on: set GOVSTACK_GATEWAY_TLS_CERT_FILE and _KEY_FILE"))
+	}
+	if _, ok := tlsVersions[c.TLSMinVersion]; !ok {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_TLS_MIN_VERSION: must be 1.2 or 1.3 (got %q)", c.TLSMinVersion))
+	}
+	return errors.Join(errs...)
+}
+
+// Provider returns the subsystem that provides building block bb's service.
+func (c IMConfig) Provider(bb string) imident.Client {
+	parts := strings.SplitN(c.ProviderMember, "/", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return imident.Client{Instance: parts[0], Class: parts[1], Member: parts[2], Subsystem: bb}
+}
+
+// Admins returns AdminClients parsed; Validate has checked them.
+func (c IMConfig) Admins() []imident.Client {
+	var out []imident.Client
+	for _, s := range splitList(c.AdminClients) {
+		if cl, err := imident.Parse(s); err == nil {
+			out = append(out, cl)
+		}
+	}
+	return out
+}
+
+var tlsVersions = map[string]uint16{"1.2": tls.VersionTLS12, "1.3": tls.VersionTLS13}
+
+// TLS returns the listeners' TLS configuration, or nil when TLS is off.
+func (c IMConfig) TLS() (*tls.Config, error) {
+	if c.TLSCertFile == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(c.TLSCertFile, c.TLSKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("GOVSTACK_GATEWAY_TLS_CERT_FILE/_KEY_FILE: %w", err)
+	}
+	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tlsVersions[c.TLSMinVersion]}
+	if c.TLSClientCAFile != "" {
+		pem, err := os.ReadFile(c.TLSClientCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("GOVSTACK_GATEWAY_TLS_CLIENT_CA_FILE: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("GOVSTACK_GATEWAY_TLS_CLIENT_CA_FILE: no PEM certificate in %s", c.TLSClientCAFile)
+		}
+		// Verify a certificate when one is sent, but let callers without one reach the public endpoints
+		// (health, docs, listClients) and authenticate with an API key instead.
+		tc.ClientCAs, tc.ClientAuth = pool, tls.VerifyClientCertIfGiven
+	}
+	return tc, nil
+}
+
+// loopback reports whether addr listens on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+func slicesHasEmpty(ss []string) bool {
+	for _, s := range ss {
+		if strings.TrimSpace(s) == "" {
+			return true
+		}
+	}
+	return false
+}

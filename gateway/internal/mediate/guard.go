@@ -1,0 +1,88 @@
+package mediate
+
+import (
+	"context"
+
+	"github.com/govstackbb/marketplace/gateway/internal/rest"
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/grpcerr"
+	"github.com/govstackbb/marketplace/platform/imident"
+	"google.golang.org/grpc"
+)
+
+// errorDomain names the IM in the ErrorInfo of its refusals (govstack.im).
+const errorDomain = "im"
+
+// Guard checks access rights on the gateway's connection to one building block, for every call the REST
+// mux makes on it: the caller (authenticated earlier, in the context) must have been granted the endpoint —
+// the gRPC method — of the service the request was routed to, or of the BB's default service for paths
+// outside /r1.
+type Guard struct {
+	BB      string  // the building block behind the connection
+	Default Service // the service a path outside /r1 addresses
+	Rights  Rights
+	// AllowAnonymous lets a caller without identity through, leaving it to the BB to require one where
+	// the GovStack API does. Development mode only: in production anonymous callers are refused.
+	AllowAnonymous bool
+}
+
+// UnaryClientInterceptor enforces the guard on unary calls.
+func (g Guard) UnaryClientInterceptor() grpc.UnaryClientInterceptor {
+	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		if err := g.check(ctx, method); err != nil {
+			return err
+		}
+		return invoker(ctx, method, req, reply, cc, opts...)
+	}
+}
+
+// StreamClientInterceptor enforces the guard on streaming calls.
+func (g Guard) StreamClientInterceptor() grpc.StreamClientInterceptor {
+	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		if err := g.check(ctx, method); err != nil {
+			return nil, err
+		}
+		return streamer(ctx, desc, cc, method, opts...)
+	}
+}
+
+func (g Guard) check(ctx context.Context, method string) error {
+	s, routed := TargetFrom(ctx)
+	if !routed {
+		s = g.Default
+	}
+	info := rest.InfoFrom(ctx)
+	info.Service, info.Endpoint = s.Key(), method
+	if s.BB != g.BB {
+		return refuse(apierr.NotFound("NO_SUCH_ENDPOINT",
+			"service "+s.Key()+" has no such endpoint; GET …/listMethods shows its endpoints"))
+	}
+	client, ok := imident.FromContext(ctx)
+	if !ok {
+		if g.AllowAnonymous {
+			return nil
+		}
+		return refuse(apierr.Unauthenticated("CLIENT_REQUIRED",
+			"calls to "+s.Key()+" need an authenticated client: send X-GovStack-Client with a client certificate or an X-GovStack-Api-Key"))
+	}
+	return Check(ctx, g.Rights, client, s, method)
+}
+
+// Check asks rights whether client may call endpoint of s and turns a refusal into the status the caller
+// sees: 403 with the reason, or 503 when the registry cannot be asked.
+func Check(ctx context.Context, rights Rights, client imident.Client, s Service, endpoint string) error {
+	ok, reason, err := rights.Allowed(ctx, client, s, endpoint)
+	switch {
+	case err != nil:
+		return refuse(apierr.Unavailable("RIGHTS_UNAVAILABLE", "the IM cannot check access rights right now; retry shortly"))
+	case !ok:
+		msg := client.String() + " has no access to " + endpoint + " of " + s.Key()
+		if reason != "" {
+			msg += ": " + reason
+		}
+		return refuse(apierr.PermissionDenied("ACCESS_DENIED", msg+"; ask the provider to grant it"))
+	}
+	return nil
+}
+
+func refuse(err error) error { return grpcerr.ToStatus(errorDomain, err).Err() }

@@ -16,6 +16,9 @@ import (
 // DeleteRecord); it is consumed here and never shown to the HTTP client.
 const httpCodeKey = "x-http-code"
 
+// messagingAPIKey is the metadata key the Messaging BB reads its apiKey header from.
+const messagingAPIKey = "apikey"
+
 // requestIDKey is the metadata key the request id travels under to the upstream.
 const requestIDKey = "x-request-id"
 
@@ -62,12 +65,20 @@ func identityKey(v string) string {
 	return strings.TrimSpace(v)
 }
 
-// IncomingHeader is the runtime.HeaderMatcherFunc for requests. It forwards only the identity and the
-// request id. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
+// IncomingHeader is the runtime.HeaderMatcherFunc for requests. It forwards only the identity, the
+// request id, the Messaging apiKey and an Authorization token. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
 // caller set metadata the gateway vouches for (such as the identity under another spelling).
 func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, RequestIDHeader) {
 		return requestIDKey, true
+	}
+	// The Messaging BB's own API key (GovStack spells the header apiKey; its test suite api_key).
+	if strings.EqualFold(key, "apiKey") || strings.EqualFold(key, "api_key") {
+		return messagingAPIKey, true
+	}
+	// An end-user token (the Registration BB's) is verified by the BB that receives it.
+	if strings.EqualFold(key, "Authorization") {
+		return "authorization", true
 	}
 	for _, name := range imident.HeaderNames {
 		if strings.EqualFold(key, name) {

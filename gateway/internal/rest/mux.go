@@ -15,6 +15,7 @@ import (
 func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, newStableJSON()),
+		runtime.WithMarshalerOption(MIMEForm, newFormBody()),
 		runtime.WithErrorHandler(ErrorHandler(log)),
 		runtime.WithRoutingErrorHandler(RoutingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(IncomingHeader),

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -23,6 +24,62 @@ var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics":
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	im       imMetrics
+}
+
+// imMetrics are the Information Mediator's operational monitoring: per client, service and status. The
+// labels are registered identities (or "anonymous"/"none"), so their number follows the service registry.
+type imMetrics struct {
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	requestBytes  *prometheus.HistogramVec
+	responseBytes *prometheus.HistogramVec
+}
+
+var sizeBuckets = prometheus.ExponentialBuckets(128, 4, 8) // 128 B … 2 MiB
+
+func newIMMetrics(reg prometheus.Registerer) (imMetrics, error) {
+	labels := []string{"client", "service", "status"}
+	m := imMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "govstack_im_requests_total",
+			Help: "Calls through the Information Mediator, by client, service and HTTP status.",
+		}, labels),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "govstack_im_request_duration_seconds", Buckets: prometheus.DefBuckets,
+			Help: "Latency of calls through the Information Mediator, by client, service and HTTP status.",
+		}, labels),
+		requestBytes: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "govstack_im_request_bytes", Buckets: sizeBuckets,
+			Help: "Request body sizes through the Information Mediator, by client, service and HTTP status.",
+		}, labels),
+		responseBytes: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "govstack_im_response_bytes", Buckets: sizeBuckets,
+			Help: "Response body sizes through the Information Mediator, by client, service and HTTP status.",
+		}, labels),
+	}
+	var err error
+	for _, v := range []**prometheus.HistogramVec{&m.duration, &m.requestBytes, &m.responseBytes} {
+		if *v, err = register(reg, *v); err != nil {
+			return m, err
+		}
+	}
+	m.requests, err = register(reg, m.requests)
+	return m, err
+}
+
+func (m imMetrics) observe(info *Info, status string, elapsed time.Duration, in, out int64) {
+	client, service := info.Client, info.Service
+	if client == "" {
+		client = "anonymous"
+	}
+	if service == "" {
+		return // not a call to a service (health, docs, metrics, IM APIs): the route metrics cover it
+	}
+	m.requests.WithLabelValues(client, service, status).Inc()
+	m.duration.WithLabelValues(client, service, status).Observe(elapsed.Seconds())
+	m.requestBytes.WithLabelValues(client, service, status).Observe(float64(in))
+	m.responseBytes.WithLabelValues(client, service, status).Observe(float64(out))
 }
 
 // NewMetrics registers the instruments with reg. Registering twice (several gateways in one process, as in
@@ -44,7 +101,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	if duration, err = register(reg, duration); err != nil {
 		return nil, err
 	}
-	return &Metrics{requests: requests, duration: duration}, nil
+	im, err := newIMMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	return &Metrics{requests: requests, duration: duration, im: im}, nil
 }
 
 func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
@@ -75,6 +136,10 @@ func Observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		r.Header.Set(RequestIDHeader, info.ID)
 		w.Header().Set(RequestIDHeader, info.ID)
 		rec := &recorder{ResponseWriter: w}
+		body := &countingBody{ReadCloser: r.Body}
+		if r.Body != nil {
+			r.Body = body
+		}
 		next.ServeHTTP(rec, r.WithContext(withInfo(r.Context(), info)))
 
 		route := info.Route
@@ -90,6 +155,7 @@ func Observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		code := strconv.Itoa(status)
 		m.requests.WithLabelValues(route, method, code).Inc()
 		m.duration.WithLabelValues(route, method, code).Observe(elapsed.Seconds())
+		m.im.observe(info, code, elapsed, body.n, rec.bytes)
 
 		// otelhttp names the span before routing; the route pattern is what makes traces searchable.
 		span := trace.SpanFromContext(r.Context())
@@ -111,6 +177,19 @@ func Observe(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 			slog.Int64("response_bytes", rec.bytes),
 			slog.String("request_id", info.ID),
 			slog.String("client", info.Client),
+			slog.String("service", info.Service),
 		)
 	})
+}
+
+// countingBody counts the request body bytes the handlers read.
+type countingBody struct {
+	io.ReadCloser
+	n int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	return n, err
 }

@@ -15,9 +15,11 @@ import (
 // IMConfig is the Information Mediator's part of the gateway's settings: who may call, how they prove it,
 // how fast, and over which transport.
 type IMConfig struct {
-	// TrustClientHeader accepts X-GovStack-Client without a credential. Development only: it is refused
-	// unless every listener is on loopback, and the gateway says so loudly when it starts.
-	TrustClientHeader bool `env:"GOVSTACK_GATEWAY_TRUST_CLIENT_HEADER" envDefault:"false"`
+	// DevMode is for a developer's machine and the GovStack test suites: X-GovStack-Client is trusted without
+	// a credential, anonymous callers reach the BBs (which apply GovStack's own header rules), and every
+	// client is granted every BB service. It is refused unless every listener is on loopback, and the
+	// gateway says so loudly when it starts.
+	DevMode bool `env:"GOVSTACK_GATEWAY_DEV_MODE" envDefault:"false"`
 	// AdminClients are given the admin role at start-up ("INSTANCE/CLASS/MEMBER/SUBSYSTEM,..."): they may use
 	// the configuration API. More admins can be added through it.
 	AdminClients string `env:"GOVSTACK_GATEWAY_ADMIN_CLIENTS"`
@@ -47,10 +49,10 @@ type IMConfig struct {
 
 func (c IMConfig) validate(listeners map[string]string) error {
 	var errs []error
-	if c.TrustClientHeader {
+	if c.DevMode {
 		for name, addr := range listeners {
 			if !loopback(addr) {
-				errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_TRUST_CLIENT_HEADER is for development on loopback listeners only, "+
+				errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_DEV_MODE is for development on loopback listeners only, "+
 					"but %s=%s listens beyond this machine: bind it to 127.0.0.1 or authenticate clients (API keys, client certificates)", name, addr))
 			}
 		}

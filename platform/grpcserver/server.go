@@ -30,6 +30,10 @@ type Options struct {
 	Logger          *slog.Logger                  // nil means slog.Default()
 	Unary           []grpc.UnaryServerInterceptor // appended after recovery, logging (order: recovery, logging, these)
 	ShutdownTimeout time.Duration                 // zero means DefaultShutdownTimeout
+	// Stream interceptors run after recovery and logging, like Unary.
+	Stream []grpc.StreamServerInterceptor
+	// ServerOptions are added last, e.g. TLS credentials or the IM proxy's codec and unknown-service handler.
+	ServerOptions []grpc.ServerOption
 }
 
 // Server is a grpc.Server with the shared plumbing registered. Register services on GRPC() before Run.
@@ -56,15 +60,17 @@ func New(o Options) *Server {
 		log = log.With("service", o.Name)
 	}
 	unary := append([]grpc.UnaryServerInterceptor{recoverUnary(log), logUnary(log)}, o.Unary...)
+	stream := append([]grpc.StreamServerInterceptor{recoverStream(log), logStream(log)}, o.Stream...)
+	opts := append([]grpc.ServerOption{
+		grpc.StatsHandler(otelgrpc.NewServerHandler()),
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
+	}, o.ServerOptions...)
 	s := &Server{
 		opts:   o,
 		log:    log,
 		health: health.NewServer(),
-		grpc: grpc.NewServer(
-			grpc.StatsHandler(otelgrpc.NewServerHandler()),
-			grpc.ChainUnaryInterceptor(unary...),
-			grpc.ChainStreamInterceptor(recoverStream(log), logStream(log)),
-		),
+		grpc:   grpc.NewServer(opts...),
 	}
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	reflection.Register(s.grpc)

@@ -26,27 +26,9 @@ type Guard struct {
 	AllowAnonymous bool
 }
 
-// UnaryClientInterceptor enforces the guard on unary calls.
-func (g Guard) UnaryClientInterceptor() grpc.UnaryClientInterceptor {
-	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		if err := g.check(ctx, method); err != nil {
-			return err
-		}
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
-}
-
-// StreamClientInterceptor enforces the guard on streaming calls.
-func (g Guard) StreamClientInterceptor() grpc.StreamClientInterceptor {
-	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-		if err := g.check(ctx, method); err != nil {
-			return nil, err
-		}
-		return streamer(ctx, desc, cc, method, opts...)
-	}
-}
-
-func (g Guard) check(ctx context.Context, method string) error {
+// Check decides one call of method; it also tells the request's rest.Info which service and endpoint the
+// call reached, for the message log and the metrics.
+func (g Guard) Check(ctx context.Context, method string) error {
 	s, routed := TargetFrom(ctx)
 	if !routed {
 		s = g.Default
@@ -86,3 +68,26 @@ func Check(ctx context.Context, rights Rights, client imident.Client, s Service,
 }
 
 func refuse(err error) error { return grpcerr.ToStatus(errorDomain, err).Err() }
+
+// Conn is a BB connection whose every call passes the guard first. grpc-gateway's generated
+// Register…HandlerClient functions take a client built on it.
+type Conn struct {
+	Conn  *grpc.ClientConn
+	Guard Guard
+}
+
+// Invoke checks the call, then makes it.
+func (c Conn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	if err := c.Guard.Check(ctx, method); err != nil {
+		return err
+	}
+	return c.Conn.Invoke(ctx, method, args, reply, opts...)
+}
+
+// NewStream checks the call, then opens the stream.
+func (c Conn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	if err := c.Guard.Check(ctx, method); err != nil {
+		return nil, err
+	}
+	return c.Conn.NewStream(ctx, desc, method, opts...)
+}

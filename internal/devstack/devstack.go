@@ -23,7 +23,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
-	"github.com/govstackbb/marketplace/services/registries"
 )
 
 // Config is what `govstack dev` reads: the well-known settings plus the gateway's own.
@@ -39,22 +38,34 @@ type Config struct {
 type Stack struct {
 	cfg      Config
 	log      *slog.Logger
-	pool     *pgxpool.Pool
 	nc       *nats.Conn
+	js       jetstream.JetStream
 	embedded *natsbus.Embedded
-	grpc     *grpcserver.Server
-	conn     *grpc.ClientConn
-	reg      *registries.Service
+	bbs      []*runningBB
 	gw       *gateway.Gateway
 	http     net.Listener
 	extra    map[string]net.Listener // standalone listeners by BB
+}
+
+// runningBB is one building block in the stack: its database pool, gRPC server and the service itself.
+type runningBB struct {
+	def  buildingBlock
+	pool *pgxpool.Pool
+	grpc *grpcserver.Server
+	svc  service
+	conn *grpc.ClientConn // the gateway's connection to it
 }
 
 // New prepares everything that can fail at start-up — databases, migrations, seed data, NATS, listeners —
 // so that an error is reported before anything serves. Run then serves until its context ends.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
-	for _, step := range []func(context.Context) error{s.openDatabase, s.openNATS, s.startRegistries, s.startGateway} {
+	steps := []func(context.Context) error{s.openNATS}
+	for _, def := range buildingBlocks {
+		steps = append(steps, func(ctx context.Context) error { return s.startBB(ctx, def) })
+	}
+	steps = append(steps, s.startGateway)
+	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			s.Close()
 			return nil, err
@@ -63,71 +74,83 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	return s, nil
 }
 
-func (s *Stack) openDatabase(ctx context.Context) error {
-	name := s.cfg.DatabasePrefix + registries.Name
-	if err := pgstore.EnsureDatabase(ctx, s.cfg.DatabaseURL, name); err != nil {
-		return err
+// openDatabase creates (if missing), opens and migrates the database <prefix><name>.
+func (s *Stack) openDatabase(ctx context.Context, name string, sets []pgstore.MigrationSet) (*pgxpool.Pool, error) {
+	db := s.cfg.DatabasePrefix + name
+	if err := pgstore.EnsureDatabase(ctx, s.cfg.DatabaseURL, db); err != nil {
+		return nil, err
 	}
-	dbURL, err := withDatabase(s.cfg.DatabaseURL, name)
+	dbURL, err := withDatabase(s.cfg.DatabaseURL, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if s.pool, err = pgstore.Open(ctx, dbURL); err != nil {
-		return err
+	pool, err := pgstore.Open(ctx, dbURL)
+	if err != nil {
+		return nil, err
 	}
-	if err := pgstore.Migrate(ctx, s.pool, registries.Migrations()...); err != nil {
-		return fmt.Errorf("migrate %s: %w", name, err)
+	if err := pgstore.Migrate(ctx, pool, sets...); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate %s: %w", db, err)
 	}
-	if s.cfg.Seed {
-		if err := registries.Seed(ctx, s.pool); err != nil {
-			return fmt.Errorf("seed demo registries: %w", err)
-		}
-	}
-	return nil
+	return pool, nil
 }
 
 // openNATS uses GOVSTACK_NATS_URL when set, otherwise an embedded JetStream server under the data dir.
 func (s *Stack) openNATS(ctx context.Context) error {
 	if s.cfg.NATSURL != "" {
 		nc, err := natsbus.Connect(ctx, s.cfg.NATSURL, "govstack-dev", s.log)
+		if err != nil {
+			return err
+		}
 		s.nc = nc
-		return err
+	} else {
+		e, err := natsbus.StartEmbedded(filepath.Join(s.cfg.DataDir, "nats"), s.log)
+		if err != nil {
+			return fmt.Errorf("start embedded NATS in %s: %w", s.cfg.DataDir, err)
+		}
+		s.embedded, s.nc = e, e.Conn
 	}
-	e, err := natsbus.StartEmbedded(filepath.Join(s.cfg.DataDir, "nats"), s.log)
-	if err != nil {
-		return fmt.Errorf("start embedded NATS in %s: %w", s.cfg.DataDir, err)
-	}
-	s.embedded, s.nc = e, e.Conn
-	return nil
+	js, err := jetstream.New(s.nc)
+	s.js = js
+	return err
 }
 
-func (s *Stack) startRegistries(context.Context) error {
-	js, err := jetstream.New(s.nc)
-	if err != nil {
+// startBB migrates and seeds the BB's database, builds it and binds its gRPC listener.
+func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
+	rb := &runningBB{def: def}
+	s.bbs = append(s.bbs, rb) // before anything can fail, so Close releases what was opened
+	log := s.log.With("bb", def.name)
+	var err error
+	if rb.pool, err = s.openDatabase(ctx, def.name, def.migrations()); err != nil {
 		return err
 	}
-	reg, err := registries.New(registries.Config{Common: s.cfg.Common},
-		registries.Deps{Pool: s.pool, JetStream: js, Logger: s.log.With("bb", registries.Name)})
-	if err != nil {
+	if s.cfg.Seed && def.seed != nil {
+		if err := def.seed(ctx, rb.pool); err != nil {
+			return fmt.Errorf("seed %s demo data: %w", def.name, err)
+		}
+	}
+	if rb.svc, err = def.build(s.cfg, rb.pool, s.js, log); err != nil {
 		return err
 	}
-	s.reg = reg
-	s.grpc = grpcserver.New(grpcserver.Options{
-		Name: registries.Name, Addr: s.cfg.RegistriesAddr, Logger: s.log.With("bb", registries.Name),
-		Unary: reg.UnaryInterceptors(), ShutdownTimeout: s.cfg.ShutdownTimeout,
+	rb.grpc = grpcserver.New(grpcserver.Options{
+		Name: def.name, Addr: def.addr(s.cfg), Logger: log,
+		Unary: rb.svc.UnaryInterceptors(), ShutdownTimeout: s.cfg.ShutdownTimeout,
 	})
-	reg.Register(s.grpc.GRPC())
-	return s.grpc.Listen()
+	rb.svc.Register(rb.grpc.GRPC())
+	if err := rb.grpc.Listen(); err != nil {
+		return err
+	}
+	rb.conn, err = gateway.Dial(ctx, rb.grpc.Addr().String())
+	return err
 }
 
 func (s *Stack) startGateway(ctx context.Context) error {
-	var err error
-	if s.conn, err = gateway.Dial(ctx, s.grpc.Addr().String()); err != nil {
-		return err
+	var ups []gateway.Upstream
+	for _, rb := range s.bbs {
+		ups = append(ups, gateway.Upstream{BB: rb.def.name, Conn: rb.conn})
 	}
-	s.gw, err = gateway.New(s.cfg.Config, s.log.With("component", "gateway"),
-		gateway.Upstream{BB: registries.Name, Conn: s.conn})
-	if err != nil {
+	var err error
+	if s.gw, err = gateway.New(s.cfg.Config, s.log.With("component", "gateway"), ups...); err != nil {
 		return err
 	}
 	if s.http, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
@@ -158,11 +181,13 @@ func (s *Stack) StandaloneURL(bb string) string {
 func (s *Stack) NATS() *nats.Conn { return s.nc }
 
 // Run serves until ctx is done, then shuts down in the documented order: stop accepting REST, drain gRPC
-// (health NOT_SERVING first), stop background work, then NATS and the pool (in Close).
+// (health NOT_SERVING first), stop background work, then NATS and the pools (in Close).
 func (s *Stack) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.grpc.Run(ctx) })
-	g.Go(func() error { return s.reg.Run(ctx) })
+	for _, rb := range s.bbs {
+		g.Go(func() error { return rb.grpc.Run(ctx) })
+		g.Go(func() error { return rb.svc.Run(ctx) })
+	}
 	g.Go(func() error { return s.gw.Serve(ctx, s.http, s.extra) })
 	return g.Wait()
 }
@@ -175,16 +200,20 @@ func (s *Stack) Close() {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	if s.conn != nil {
-		_ = s.conn.Close()
+	for _, rb := range s.bbs {
+		if rb.conn != nil {
+			_ = rb.conn.Close()
+		}
 	}
 	if s.embedded != nil {
 		s.embedded.Shutdown()
 	} else if s.nc != nil {
 		_ = s.nc.Drain()
 	}
-	if s.pool != nil {
-		s.pool.Close()
+	for _, rb := range s.bbs {
+		if rb.pool != nil {
+			rb.pool.Close()
+		}
 	}
 }
 

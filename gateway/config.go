@@ -13,13 +13,22 @@ import (
 
 // Config is the gateway's settings, read by config.Load from GOVSTACK_* variables.
 type Config struct {
-	config.Common // GOVSTACK_HTTP_ADDR (the REST listener), GOVSTACK_LOG_LEVEL, GOVSTACK_SHUTDOWN_TIMEOUT, …
+	config.Common // GOVSTACK_HTTP_ADDR (REST), GOVSTACK_GRPC_ADDR (BB-to-BB gRPC), GOVSTACK_DATABASE_URL, GOVSTACK_NATS_URL, …
+	IMConfig      // authentication, rights bootstrap, rate limits, TLS, message log
+
+	// BBs are the building blocks behind this gateway, comma-separated; a partner government running one BB
+	// lists only that one, so /readyz does not wait for BBs that are not deployed.
+	BBs string `env:"GOVSTACK_GATEWAY_BBS" envDefault:"registries,messaging,scheduling"`
 
 	// Standalone lists extra listeners, "bb=addr,bb=addr", each serving one building block's REST paths at
 	// its root: for single-BB deployments and the GovStack test suites, which expect a BB at "/".
 	Standalone string `env:"GOVSTACK_GATEWAY_STANDALONE"`
 	// RegistriesAddr is the gRPC address of the Digital Registries building block.
 	RegistriesAddr string `env:"GOVSTACK_REGISTRIES_GRPC_ADDR" envDefault:"127.0.0.1:9092"`
+	// MessagingAddr is the gRPC address of the Messaging building block.
+	MessagingAddr string `env:"GOVSTACK_MESSAGING_GRPC_ADDR" envDefault:"127.0.0.1:9094"`
+	// SchedulingAddr is the gRPC address of the Scheduling building block.
+	SchedulingAddr string `env:"GOVSTACK_SCHEDULING_GRPC_ADDR" envDefault:"127.0.0.1:9096"`
 	// RequestTimeout bounds one REST request; it becomes the gRPC deadline of the upstream call.
 	RequestTimeout time.Duration `env:"GOVSTACK_GATEWAY_REQUEST_TIMEOUT" envDefault:"30s"`
 	// MaxBodyBytes is the largest request body accepted; larger ones get 413.
@@ -36,9 +45,17 @@ func (c Config) Validate() error {
 	if c.HTTPAddr == "" {
 		errs = append(errs, errors.New("GOVSTACK_HTTP_ADDR: the gateway needs a REST listener address, e.g. 127.0.0.1:8080"))
 	}
-	if err := checkHostPort(c.RegistriesAddr); err != nil {
-		errs = append(errs, fmt.Errorf("GOVSTACK_REGISTRIES_GRPC_ADDR: %w", err))
+	for _, bb := range splitList(c.BBs) {
+		name, addr, ok := c.upstreamAddr(bb)
+		if !ok {
+			errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_BBS: unknown building block %q: must be among %s", bb, strings.Join(BBs(), ", ")))
+			continue
+		}
+		if err := checkHostPort(addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
 	}
+	errs = append(errs, c.IMConfig.validate(c.listenAddrs()))
 	if c.RequestTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_REQUEST_TIMEOUT: must be a positive duration such as 30s (got %s)", c.RequestTimeout))
 	}
@@ -104,4 +121,49 @@ func checkHostPort(addr string) error {
 		return fmt.Errorf("must be host:port, e.g. 127.0.0.1:9092 (got %q)", addr)
 	}
 	return nil
+}
+
+// upstreamAddr returns the setting that holds bb's gRPC address and its value.
+func (c Config) upstreamAddr(bb string) (setting, addr string, ok bool) {
+	switch bb {
+	case "registries":
+		return "GOVSTACK_REGISTRIES_GRPC_ADDR", c.RegistriesAddr, true
+	case "messaging":
+		return "GOVSTACK_MESSAGING_GRPC_ADDR", c.MessagingAddr, true
+	case "scheduling":
+		return "GOVSTACK_SCHEDULING_GRPC_ADDR", c.SchedulingAddr, true
+	}
+	return "", "", false
+}
+
+// UpstreamAddrs returns the gRPC address of every building block in BBs.
+func (c Config) UpstreamAddrs() map[string]string {
+	out := map[string]string{}
+	for _, bb := range splitList(c.BBs) {
+		if _, addr, ok := c.upstreamAddr(bb); ok {
+			out[bb] = addr
+		}
+	}
+	return out
+}
+
+// GRPCListenAddr is where the IM's gRPC front door listens (GOVSTACK_GRPC_ADDR, default 127.0.0.1:9090).
+func (c Config) GRPCListenAddr() string {
+	if c.GRPCAddr == "" {
+		return DefaultGRPCAddr
+	}
+	return c.GRPCAddr
+}
+
+// DefaultGRPCAddr is the IM's gRPC listener when GOVSTACK_GRPC_ADDR is not set.
+const DefaultGRPCAddr = "127.0.0.1:9090"
+
+// listenAddrs names every listener, for the development-mode loopback check.
+func (c Config) listenAddrs() map[string]string {
+	out := map[string]string{"GOVSTACK_HTTP_ADDR": c.HTTPAddr, "GOVSTACK_GRPC_ADDR": c.GRPCListenAddr()}
+	ls, _ := c.standalone()
+	for _, l := range ls {
+		out["GOVSTACK_GATEWAY_STANDALONE "+l.BB] = l.Addr
+	}
+	return out
 }

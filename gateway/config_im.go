@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/imident"
 )
@@ -45,6 +47,11 @@ type IMConfig struct {
 	LogKeyFile string `env:"GOVSTACK_GATEWAY_LOG_KEY_FILE"`
 	// LogBodies keeps request and response bodies in the message log (off by default: they hold personal data).
 	LogBodies bool `env:"GOVSTACK_GATEWAY_LOG_BODIES" envDefault:"false"`
+	// LogRetention is how long message-log records are kept (negative: for ever).
+	LogRetention time.Duration `env:"GOVSTACK_GATEWAY_LOG_RETENTION" envDefault:"2160h"`
+	// LogQueueSize bounds the records waiting for the message-log writer; beyond it records are dropped
+	// (counted, and reported by verify-log) rather than slowing requests down.
+	LogQueueSize int `env:"GOVSTACK_GATEWAY_LOG_QUEUE_SIZE" envDefault:"4096"`
 }
 
 func (c IMConfig) validate(listeners map[string]string) error {
@@ -158,4 +165,13 @@ func slicesHasEmpty(ss []string) bool {
 		}
 	}
 	return false
+}
+
+// MessageLogKeyFile is where the message log's signing key is: GOVSTACK_GATEWAY_LOG_KEY_FILE, or
+// <GOVSTACK_DATA_DIR>/gateway/message-log.key.
+func (c Config) MessageLogKeyFile() string {
+	if c.LogKeyFile != "" {
+		return c.LogKeyFile
+	}
+	return filepath.Join(c.DataDir, "gateway", "message-log.key")
 }

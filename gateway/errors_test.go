@@ -122,10 +122,12 @@ func TestIdentityHeaders(t *testing.T) {
 			t.Errorf("message %q, calls %d → %d", e.Message, calls, h.fake.count())
 		}
 	})
-	t.Run("malformed passes through for the BB to judge", func(t *testing.T) {
-		do(t, h.gw.Handler(), "GET", "/databases", "", "Information-Mediator-Client", "not-an-identity")
-		if got := h.fake.last(t).md.Get("x-govstack-client"); !reflect.DeepEqual(got, []string{"not-an-identity"}) {
-			t.Errorf("x-govstack-client = %q", got)
+	t.Run("malformed is refused by the IM", func(t *testing.T) {
+		calls := h.fake.count()
+		r := do(t, h.gw.Handler(), "GET", "/databases", "", "Information-Mediator-Client", "not-an-identity")
+		e := wantError(t, r, http.StatusBadRequest, "INVALID_ARGUMENT")
+		if !strings.Contains(e.Message, "INSTANCE/CLASS/MEMBER/SUBSYSTEM") || h.fake.count() != calls {
+			t.Errorf("message %q, BB calls %d → %d", e.Message, calls, h.fake.count())
 		}
 	})
 	t.Run("absent stays absent", func(t *testing.T) {

@@ -1,8 +1,10 @@
-// Package gateway is the seed of the GovStack Information Mediator (ARCHITECTURE.md §5): the REST front
-// door that turns GovStack REST calls into gRPC calls on the building blocks, with one JSON error format,
-// the older path spellings the GovStack test suites use, identity header normalisation, limits, health,
-// metrics and the OpenAPI documents. The IM proper (service registry, access rights, message log,
-// pub/sub, /r1 routing) is not here yet; it will wrap the same handlers.
+// Package gateway is the GovStack Information Mediator (ARCHITECTURE.md §5, ADR 0006): the REST front door
+// that turns GovStack REST calls into gRPC calls on the building blocks, and the gRPC front door for
+// BB-to-BB calls. Every call is authenticated (API key or client certificate; the identity header is only
+// a claim), rate limited, checked against the access rights in the service registry, and written to the
+// signed message log. It also serves the directory, configuration, pub/sub and operational-data APIs,
+// health, metrics and the OpenAPI documents, with one JSON error format and the older path spellings the
+// GovStack test suites use.
 //
 // Decisions worth knowing:
 //   - Error codes are gRPC code names in UPPER_SNAKE; statuses the gateway decides itself keep the closest
@@ -13,34 +15,55 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
 	"time"
 
+	"github.com/govstackbb/marketplace/gateway/internal/authn"
 	"github.com/govstackbb/marketplace/gateway/internal/docs"
+	"github.com/govstackbb/marketplace/gateway/internal/grpcproxy"
 	"github.com/govstackbb/marketplace/gateway/internal/health"
+	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
 	"github.com/govstackbb/marketplace/platform/observability"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
+// Name is the IM's name among the services: its database is govstack_gateway.
+const Name = "gateway"
+
 // readyTimeout bounds each upstream's health check in /readyz.
 const readyTimeout = time.Second
 
-type registerFunc func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
+type registerFunc func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error
+
+// handlerClient adapts a generated Register…HandlerClient function, so the REST handlers call the BB through
+// a guarded connection (mediate.Conn) rather than the bare one.
+func handlerClient[C any](newClient func(grpc.ClientConnInterface) C, register func(context.Context, *runtime.ServeMux, C) error) registerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+		return register(ctx, mux, newClient(cc))
+	}
+}
 
 // restServices lists, per building block, the generated grpc-gateway registrations of its services. A BB
-// joins the gateway by adding a line here.
+// joins the gateway by adding a line here (and its address to Config).
 var restServices = map[string][]registerFunc{
-	"registries": {registriesv1.RegisterRegistriesServiceHandler, registriesv1.RegisterDatabasesServiceHandler},
+	"registries": {
+		handlerClient(registriesv1.NewRegistriesServiceClient, registriesv1.RegisterRegistriesServiceHandlerClient),
+		handlerClient(registriesv1.NewDatabasesServiceClient, registriesv1.RegisterDatabasesServiceHandlerClient),
+	},
 }
 
 // BBs lists the building blocks the gateway can serve, sorted.
@@ -59,22 +82,81 @@ type Upstream struct {
 	Conn *grpc.ClientConn
 }
 
-// Gateway serves the building blocks' REST APIs. Build it with New.
+// Deps are what the gateway runs on; the caller owns and closes them.
+type Deps struct {
+	Pool      *pgxpool.Pool       // the IM's database (govstack_gateway), migrated with Migrations()
+	JetStream jetstream.JetStream // pub/sub and the BB event bridge
+	Logger    *slog.Logger
+}
+
+// Gateway serves the building blocks' REST APIs and the IM. Build it with New.
 type Gateway struct {
 	cfg        Config
 	log        *slog.Logger
+	im         *im
 	listeners  []listener
 	main       http.Handler
 	standalone map[string]http.Handler
+	proxy      *grpcproxy.Proxy
+	tls        *tls.Config
 }
 
-// New builds the gateway's handlers for the given upstreams; it does not listen (see Run). The caller owns
-// the connections and closes them after Run returns.
-func New(cfg Config, log *slog.Logger, upstreams ...Upstream) (*Gateway, error) {
+// New builds the gateway for the given upstreams and bootstraps the IM's registry (the BBs' services, the
+// configured admins, development-mode grants); it does not listen (see Run). The caller owns the
+// connections and closes them after Run returns.
+func New(ctx context.Context, cfg Config, deps Deps, upstreams ...Upstream) (*Gateway, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if deps.Pool == nil || deps.JetStream == nil {
+		return nil, errors.New("gateway: Deps.Pool and Deps.JetStream are required (the IM keeps its registry and message log in Postgres, pub/sub in JetStream)")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	ups, err := checkUpstreams(upstreams)
+	if err != nil {
+		return nil, err
+	}
 	listeners, _ := cfg.standalone() // validated above
+	for _, l := range listeners {
+		if ups[l.BB] == nil {
+			return nil, fmt.Errorf("GOVSTACK_GATEWAY_STANDALONE: %s has no upstream connection", l.BB)
+		}
+	}
+	g := &Gateway{cfg: cfg, log: deps.Logger, listeners: listeners, standalone: map[string]http.Handler{}}
+	if g.tls, err = cfg.TLS(); err != nil {
+		return nil, err
+	}
+	bbs := sortedBBs(ups)
+	if g.im, err = newIM(ctx, cfg, deps, bbs); err != nil {
+		return nil, err
+	}
+	if cfg.DevMode {
+		g.log.Warn("DEVELOPMENT MODE (GOVSTACK_GATEWAY_DEV_MODE): client identity headers are trusted without " +
+			"credentials and every client may call every building block. Never use this beyond your own machine.")
+	}
+	metrics, err := rest.NewMetrics(prometheus.DefaultRegisterer)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: metrics: %w", err)
+	}
+	d, err := newDocs()
+	if err != nil {
+		return nil, err
+	}
+	if g.main, err = g.mainHandler(ups, bbs, metrics, d); err != nil {
+		return nil, err
+	}
+	for _, bb := range bbs {
+		if g.standalone[bb], err = g.standaloneHandler(bb, ups[bb], metrics); err != nil {
+			return nil, err
+		}
+	}
+	g.proxy = g.im.proxy(ups)
+	return g, nil
+}
+
+func checkUpstreams(upstreams []Upstream) (map[string]*grpc.ClientConn, error) {
 	ups := map[string]*grpc.ClientConn{}
 	for _, u := range upstreams {
 		switch {
@@ -87,30 +169,7 @@ func New(cfg Config, log *slog.Logger, upstreams ...Upstream) (*Gateway, error) 
 		}
 		ups[u.BB] = u.Conn
 	}
-	for _, l := range listeners {
-		if ups[l.BB] == nil {
-			return nil, fmt.Errorf("GOVSTACK_GATEWAY_STANDALONE: %s has no upstream connection", l.BB)
-		}
-	}
-	metrics, err := rest.NewMetrics(prometheus.DefaultRegisterer)
-	if err != nil {
-		return nil, fmt.Errorf("gateway: metrics: %w", err)
-	}
-	d, err := newDocs()
-	if err != nil {
-		return nil, err
-	}
-	g := &Gateway{cfg: cfg, log: log, listeners: listeners, standalone: map[string]http.Handler{}}
-	bbs := sortedBBs(ups)
-	if g.main, err = g.mainHandler(ups, bbs, metrics, d); err != nil {
-		return nil, err
-	}
-	for _, bb := range bbs {
-		if g.standalone[bb], err = g.standaloneHandler(bb, ups[bb], metrics); err != nil {
-			return nil, err
-		}
-	}
-	return g, nil
+	return ups, nil
 }
 
 func newDocs() (*docs.Docs, error) {
@@ -129,7 +188,7 @@ func newDocs() (*docs.Docs, error) {
 	return docs.New(ds, as)
 }
 
-// Handler is the main REST handler: every building block's paths, health, metrics and docs.
+// Handler is the main REST handler: every building block's paths, the IM's APIs, health, metrics and docs.
 func (g *Gateway) Handler() http.Handler { return g.main }
 
 // StandaloneHandler serves one building block's REST paths at the root, plus /healthz and /readyz.
@@ -145,7 +204,7 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 	mux := rest.NewServeMux(g.log)
 	var checks []health.Upstream
 	for _, bb := range bbs {
-		if err := register(mux, bb, ups[bb]); err != nil {
+		if err := g.register(mux, bb, ups[bb]); err != nil {
 			return nil, err
 		}
 		checks = append(checks, health.Upstream{BB: bb, Client: healthpb.NewHealthClient(ups[bb])})
@@ -160,15 +219,18 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 		h, _ := d.Spec(bb)
 		handleGet(top, docs.SpecPath(bb), h)
 	}
+	g.im.registerAPIs(top)
+	restHandler := rest.Handler(mux, g.cfg.MaxBodyBytes, g.cfg.RequestTimeout)
+	top.Handle(mediate.RoutePattern, mediate.Router(g.im.registry, restHandler))
 	// "/{$}" is the root alone; "/" below catches every other path for the REST mux.
 	top.Handle("/{$}", rest.SetRoute("/", rest.GetOnly(http.RedirectHandler(docs.PagePath, http.StatusFound))))
-	top.Handle("/", rest.Handler(mux, g.cfg.MaxBodyBytes, g.cfg.RequestTimeout))
+	top.Handle("/", restHandler)
 	return g.wrap(top, m, "gateway"), nil
 }
 
 func (g *Gateway) standaloneHandler(bb string, conn *grpc.ClientConn, m *rest.Metrics) (http.Handler, error) {
 	mux := rest.NewServeMux(g.log)
-	if err := register(mux, bb, conn); err != nil {
+	if err := g.register(mux, bb, conn); err != nil {
 		return nil, err
 	}
 	top := http.NewServeMux()
@@ -178,9 +240,14 @@ func (g *Gateway) standaloneHandler(bb string, conn *grpc.ClientConn, m *rest.Me
 	return g.wrap(top, m, "gateway-"+bb), nil
 }
 
-// wrap adds the layers every request passes: tracing outermost, so the span covers everything, then
-// request id, logging and metrics.
+// wrap adds the layers every request passes, outermost first: tracing (so the span covers everything),
+// request id, logging and metrics, identity normalisation, authentication, the per-client rate limit, and
+// the message log (inside authentication, so it names the proven client).
 func (g *Gateway) wrap(h http.Handler, m *rest.Metrics, operation string) http.Handler {
+	h = g.im.messageLog(h)
+	h = g.im.limiter.Middleware(h)
+	h = authn.Middleware(g.im.registry, g.im.auth, h)
+	h = rest.NormaliseIdentity(h)
 	return otelhttp.NewHandler(rest.Observe(g.log, m, h), operation)
 }
 
@@ -188,12 +255,14 @@ func handleGet(mux *http.ServeMux, path string, h http.Handler) {
 	mux.Handle(path, rest.SetRoute(path, rest.GetOnly(h)))
 }
 
-func register(mux *runtime.ServeMux, bb string, conn *grpc.ClientConn) error {
+// register mounts bb's REST handlers on mux, calling the BB through a connection guarded by access rights.
+func (g *Gateway) register(mux *runtime.ServeMux, bb string, conn *grpc.ClientConn) error {
 	// The registration functions use the context only to tie a self-dialled connection's lifetime to it;
 	// ours are dialled and closed by the caller.
 	ctx := context.Background()
+	guarded := mediate.Conn{Conn: conn, Guard: g.im.guard(bb)}
 	for _, reg := range restServices[bb] {
-		if err := reg(ctx, mux, conn); err != nil {
+		if err := reg(ctx, mux, guarded); err != nil {
 			return fmt.Errorf("gateway: register %s REST handlers: %w", bb, err)
 		}
 	}

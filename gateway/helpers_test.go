@@ -13,6 +13,8 @@ import (
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
+	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
 	"google.golang.org/grpc/health"
 )
 
@@ -30,7 +32,9 @@ type harness struct {
 func newHarness(t *testing.T, env map[string]string) *harness {
 	t.Helper()
 	f, hs, addr := startFake(t)
-	all := map[string]string{"GOVSTACK_HTTP_ADDR": "127.0.0.1:0", "GOVSTACK_REGISTRIES_GRPC_ADDR": addr}
+	all := map[string]string{"GOVSTACK_HTTP_ADDR": "127.0.0.1:0", "GOVSTACK_GRPC_ADDR": "127.0.0.1:0",
+		"GOVSTACK_REGISTRIES_GRPC_ADDR": addr, "GOVSTACK_GATEWAY_BBS": "registries",
+		"GOVSTACK_GATEWAY_DEV_MODE": "true", "GOVSTACK_DATA_DIR": t.TempDir()}
 	for k, v := range env {
 		all[k] = v
 	}
@@ -45,7 +49,9 @@ func newHarness(t *testing.T, env map[string]string) *harness {
 	t.Cleanup(func() { _ = conn.Close() })
 	logs := &bytes.Buffer{} // written only from the test goroutine: handlers run inline under ServeHTTP
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	gw, err := gateway.New(cfg, log, gateway.Upstream{BB: "registries", Conn: conn})
+	deps := testDeps(t)
+	deps.Logger = log
+	gw, err := gateway.New(context.Background(), cfg, deps, gateway.Upstream{BB: "registries", Conn: conn})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -139,4 +145,11 @@ func wantError(t *testing.T, r response, status int, code string) errorBody {
 		t.Errorf("requestId %q does not match X-Request-Id %q", e.RequestID, r.header.Get("X-Request-Id"))
 	}
 	return e
+}
+
+// testDeps gives a gateway its own migrated database and an embedded JetStream.
+func testDeps(t *testing.T) gateway.Deps {
+	t.Helper()
+	_, js := natstest.Start(t)
+	return gateway.Deps{Pool: pgtest.NewPool(t, gateway.Migrations()...), JetStream: js, Logger: slog.New(slog.DiscardHandler)}
 }

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -11,43 +12,75 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
 
+	"github.com/govstackbb/marketplace/gateway/internal/msglog"
+	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/httpserver"
 )
 
 // readHeaderTimeout bounds how long a client may take to send its headers (slowloris).
 const readHeaderTimeout = 10 * time.Second
 
-// Run serves the main handler on cfg.HTTPAddr and each standalone handler on its own address until ctx is
-// done, then shuts every server down gracefully within cfg.ShutdownTimeout. All addresses are bound before
-// anything is served, so a taken port fails start-up instead of leaving a half-running gateway.
+// Listeners are the gateway's bound sockets: the main REST listener, the gRPC front door for BB-to-BB
+// calls, and the standalone REST listeners by building block. A nil GRPC listener leaves gRPC off.
+type Listeners struct {
+	Main       net.Listener
+	GRPC       net.Listener
+	Standalone map[string]net.Listener
+}
+
+// Run binds every listener (so a taken port fails start-up instead of leaving a half-running gateway),
+// then serves until ctx is done and shuts everything down gracefully within cfg.ShutdownTimeout.
 func (g *Gateway) Run(ctx context.Context) error {
-	main, err := net.Listen("tcp", g.cfg.HTTPAddr)
-	if err != nil {
+	ls := Listeners{Standalone: map[string]net.Listener{}}
+	closeAll := func() {
+		for _, l := range []net.Listener{ls.Main, ls.GRPC} {
+			if l != nil {
+				_ = l.Close()
+			}
+		}
+		for _, l := range ls.Standalone {
+			_ = l.Close()
+		}
+	}
+	var err error
+	if ls.Main, err = net.Listen("tcp", g.cfg.HTTPAddr); err != nil {
 		return fmt.Errorf("gateway: listen on %s (GOVSTACK_HTTP_ADDR): %w", g.cfg.HTTPAddr, err)
 	}
-	standalone := map[string]net.Listener{}
+	if ls.GRPC, err = net.Listen("tcp", g.cfg.GRPCListenAddr()); err != nil {
+		closeAll()
+		return fmt.Errorf("gateway: listen on %s (GOVSTACK_GRPC_ADDR): %w", g.cfg.GRPCListenAddr(), err)
+	}
 	for _, l := range g.listeners {
 		ln, err := net.Listen("tcp", l.Addr)
 		if err != nil {
-			_ = main.Close()
-			for _, open := range standalone {
-				_ = open.Close()
-			}
+			closeAll()
 			return fmt.Errorf("gateway: listen on %s (GOVSTACK_GATEWAY_STANDALONE %s): %w", l.Addr, l.BB, err)
 		}
-		standalone[l.BB] = ln
+		ls.Standalone[l.BB] = ln
 	}
-	return g.Serve(ctx, main, standalone)
+	return g.Serve(ctx, ls)
 }
 
-// Serve is Run on listeners the caller bound: the main REST handler on main and each BB's standalone handler
-// on standalone[bb]. govstack dev uses it to learn the ports of ":0" addresses before serving.
-func (g *Gateway) Serve(ctx context.Context, main net.Listener, standalone map[string]net.Listener) error {
+// Serve is Run on listeners the caller bound (govstack dev uses it to learn the ports of ":0" addresses).
+// It also runs the IM's background work: the message-log writer and pub/sub deliveries.
+func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
+	handlers := map[string]http.Handler{}
+	for bb := range ls.Standalone {
+		h, err := g.StandaloneHandler(bb)
+		if err != nil {
+			return err // before anything serves: the caller still owns and closes the listeners
+		}
+		handlers[bb] = h
+	}
 	eg, ctx := errgroup.WithContext(ctx)
 	serve := func(name string, ln net.Listener, h http.Handler) {
+		if g.tls != nil {
+			ln = tls.NewListener(ln, g.tls)
+		}
 		hs := &http.Server{
 			Handler:           h,
 			ReadHeaderTimeout: readHeaderTimeout,
@@ -58,7 +91,7 @@ func (g *Gateway) Serve(ctx context.Context, main net.Listener, standalone map[s
 			IdleTimeout:  2 * time.Minute,
 			ErrorLog:     slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
 		}
-		g.log.Info("gateway listening", slog.String("setting", name), slog.String("addr", ln.Addr().String()))
+		g.log.Info("gateway listening", slog.String("setting", name), slog.String("addr", ln.Addr().String()), slog.Bool("tls", g.tls != nil))
 		eg.Go(func() error {
 			if err := httpserver.Serve(ctx, ln, hs, g.cfg.ShutdownTimeout); err != nil {
 				return fmt.Errorf("gateway: serve %s: %w", name, err)
@@ -66,19 +99,32 @@ func (g *Gateway) Serve(ctx context.Context, main net.Listener, standalone map[s
 			return nil
 		})
 	}
-	handlers := map[string]http.Handler{}
-	for bb := range standalone {
-		h, err := g.StandaloneHandler(bb)
-		if err != nil {
-			return err // before anything serves: the caller still owns and closes the listeners
-		}
-		handlers[bb] = h
-	}
-	serve("GOVSTACK_HTTP_ADDR", main, g.main)
-	for bb, ln := range standalone {
+	serve("GOVSTACK_HTTP_ADDR", ls.Main, g.main)
+	for bb, ln := range ls.Standalone {
 		serve("GOVSTACK_GATEWAY_STANDALONE "+bb, ln, handlers[bb])
 	}
+	if ls.GRPC != nil {
+		srv := g.grpcServer(ls.GRPC)
+		if err := srv.Listen(); err != nil {
+			return err
+		}
+		g.log.Info("gateway listening", slog.String("setting", "GOVSTACK_GRPC_ADDR"), slog.String("addr", ls.GRPC.Addr().String()))
+		eg.Go(func() error { return srv.Run(ctx) })
+	}
+	eg.Go(func() error { return g.im.Run(ctx) })
 	return eg.Wait()
+}
+
+// grpcServer is the IM's gRPC front door on ln: the BB-to-BB proxy, with the message log and TLS.
+func (g *Gateway) grpcServer(ln net.Listener) *grpcserver.Server {
+	opts := g.proxy.ServerOptions()
+	if g.tls != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(g.tls)))
+	}
+	return grpcserver.New(grpcserver.Options{
+		Name: "gateway", Listener: ln, Logger: g.log, ShutdownTimeout: g.cfg.ShutdownTimeout,
+		Stream: []grpc.StreamServerInterceptor{msglog.StreamServerInterceptor(g.im.log.Writer())}, ServerOptions: opts,
+	})
 }
 
 // Dial returns a client connection to a building block's gRPC address, instrumented with OpenTelemetry so

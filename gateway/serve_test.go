@@ -3,7 +3,6 @@ package gateway_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net"
 	"net/http"
 	"reflect"
@@ -54,9 +53,13 @@ func TestDocs(t *testing.T) {
 	idx := decode[struct {
 		BuildingBlocks []struct{ BB, OpenAPI string } `json:"buildingBlocks"`
 	}](t, r.body)
-	if len(idx.BuildingBlocks) != 1 || idx.BuildingBlocks[0].BB != "registries" ||
-		idx.BuildingBlocks[0].OpenAPI != "/openapi/registries.json" {
-		t.Errorf("/openapi = %s", r.body)
+	var listed []string
+	for _, b := range idx.BuildingBlocks {
+		listed = append(listed, b.BB+"="+b.OpenAPI)
+	}
+	if want := []string{"messaging=/openapi/messaging.json", "registries=/openapi/registries.json",
+		"scheduling=/openapi/scheduling.json"}; !reflect.DeepEqual(listed, want) {
+		t.Errorf("/openapi lists %v, want %v", listed, want)
 	}
 
 	r = do(t, h.gw.Handler(), "GET", "/docs", "")
@@ -70,8 +73,11 @@ func TestDocs(t *testing.T) {
 			t.Errorf("/docs does not mention %q", want)
 		}
 	}
-	if strings.Contains(page, "<script") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
-		t.Error("/docs must be self-contained (no scripts, no external URLs)")
+	// Example URLs in descriptions are text; nothing may be loaded from elsewhere.
+	for _, bad := range []string{"<script", `src="http`, `href="http`, "url(http", "@import"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("/docs must be self-contained, but has %q", bad)
+		}
 	}
 
 	r = do(t, h.gw.Handler(), "GET", "/", "")
@@ -160,11 +166,12 @@ func TestConfigValidate(t *testing.T) {
 }
 
 func TestNewRefusesStandaloneWithoutUpstream(t *testing.T) {
-	cfg, err := config.LoadFrom[gateway.Config](map[string]string{"GOVSTACK_GATEWAY_STANDALONE": "registries=127.0.0.1:0"})
+	cfg, err := config.LoadFrom[gateway.Config](map[string]string{"GOVSTACK_GATEWAY_STANDALONE": "registries=127.0.0.1:0",
+		"GOVSTACK_GATEWAY_BBS": "registries", "GOVSTACK_DATA_DIR": t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gateway.New(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_STANDALONE") {
+	if _, err := gateway.New(context.Background(), cfg, testDeps(t)); err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_STANDALONE") {
 		t.Errorf("New = %v, want an error naming GOVSTACK_GATEWAY_STANDALONE", err)
 	}
 }
@@ -182,11 +189,12 @@ func TestRun(t *testing.T) {
 	}
 	defer taken.Close()
 	newGW := func(env map[string]string) *gateway.Gateway {
+		env["GOVSTACK_GRPC_ADDR"], env["GOVSTACK_GATEWAY_BBS"], env["GOVSTACK_DATA_DIR"] = "127.0.0.1:0", "registries", t.TempDir()
 		cfg, err := config.LoadFrom[gateway.Config](env)
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := gateway.New(cfg, slog.New(slog.DiscardHandler), gateway.Upstream{BB: "registries", Conn: conn})
+		g, err := gateway.New(context.Background(), cfg, testDeps(t), gateway.Upstream{BB: "registries", Conn: conn})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,10 +8,15 @@ COPY gateway/ gateway/
 WORKDIR /src/gateway
 ENV GOWORK=off CGO_ENABLED=0
 RUN go build -trimpath -ldflags="-s -w" -o /out/gateway ./cmd/gateway
+# GOVSTACK_DATA_DIR holds the message log's signing key; the image creates it owned by nonroot so a volume
+# mounted there is writable.
+RUN mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/gateway /usr/local/bin/gateway
+COPY --from=build --chown=nonroot:nonroot /out/data /var/lib/govstack
 USER nonroot
-EXPOSE 8080 3333
+ENV GOVSTACK_DATA_DIR=/var/lib/govstack
+EXPOSE 8080 9090 3333
 ENTRYPOINT ["/usr/local/bin/gateway"]
 CMD ["serve"]

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
@@ -30,8 +31,11 @@ type Config struct {
 	gateway.Config
 	// DatabasePrefix names each BB's database: <prefix><bb>. Tests use a unique prefix per run.
 	DatabasePrefix string `env:"GOVSTACK_DEV_DATABASE_PREFIX" envDefault:"govstack_"`
-	// Seed loads the demo registries (idempotent).
+	// Seed loads the demo data (idempotent).
 	Seed bool `env:"GOVSTACK_DEV_SEED" envDefault:"true"`
+	// DevMode is the gateway's GOVSTACK_GATEWAY_DEV_MODE with the opposite default: a newcomer's first curl
+	// (identity header, no credential) works. Set it to false to try the IM's authentication locally.
+	DevMode bool `env:"GOVSTACK_GATEWAY_DEV_MODE" envDefault:"true"`
 }
 
 // Stack is a running all-in-one deployment.
@@ -42,8 +46,10 @@ type Stack struct {
 	js       jetstream.JetStream
 	embedded *natsbus.Embedded
 	bbs      []*runningBB
+	gwPool   *pgxpool.Pool
 	gw       *gateway.Gateway
 	http     net.Listener
+	grpc     net.Listener            // the IM's gRPC front door
 	extra    map[string]net.Listener // standalone listeners by BB
 }
 
@@ -146,15 +152,26 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 
 func (s *Stack) startGateway(ctx context.Context) error {
 	var ups []gateway.Upstream
+	var names []string
 	for _, rb := range s.bbs {
 		ups = append(ups, gateway.Upstream{BB: rb.def.name, Conn: rb.conn})
+		names = append(names, rb.def.name)
 	}
+	gcfg := s.cfg.Config
+	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
 	var err error
-	if s.gw, err = gateway.New(s.cfg.Config, s.log.With("component", "gateway"), ups...); err != nil {
+	if s.gwPool, err = s.openDatabase(ctx, gateway.Name, gateway.Migrations()); err != nil {
+		return err
+	}
+	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway")}
+	if s.gw, err = gateway.New(ctx, gcfg, deps, ups...); err != nil {
 		return err
 	}
 	if s.http, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
 		return fmt.Errorf("GOVSTACK_HTTP_ADDR: cannot listen on %s: %w", s.cfg.HTTPAddr, err)
+	}
+	if s.grpc, err = net.Listen("tcp", gcfg.GRPCListenAddr()); err != nil {
+		return fmt.Errorf("GOVSTACK_GRPC_ADDR: cannot listen on %s for the IM's gRPC front door: %w", gcfg.GRPCListenAddr(), err)
 	}
 	for bb, addr := range s.cfg.StandaloneListeners() {
 		l, err := net.Listen("tcp", addr)
@@ -165,6 +182,9 @@ func (s *Stack) startGateway(ctx context.Context) error {
 	}
 	return nil
 }
+
+// GRPCAddr is the IM's gRPC address, where BBs call each other.
+func (s *Stack) GRPCAddr() string { return s.grpc.Addr().String() }
 
 // URL is the gateway's base URL, e.g. http://127.0.0.1:8080.
 func (s *Stack) URL() string { return "http://" + s.http.Addr().String() }
@@ -188,7 +208,9 @@ func (s *Stack) Run(ctx context.Context) error {
 		g.Go(func() error { return rb.grpc.Run(ctx) })
 		g.Go(func() error { return rb.svc.Run(ctx) })
 	}
-	g.Go(func() error { return s.gw.Serve(ctx, s.http, s.extra) })
+	g.Go(func() error {
+		return s.gw.Serve(ctx, gateway.Listeners{Main: s.http, GRPC: s.grpc, Standalone: s.extra})
+	})
 	return g.Wait()
 }
 
@@ -197,8 +219,10 @@ func (s *Stack) Close() {
 	for _, l := range s.extra {
 		_ = l.Close()
 	}
-	if s.http != nil {
-		_ = s.http.Close()
+	for _, l := range []net.Listener{s.http, s.grpc} {
+		if l != nil {
+			_ = l.Close()
+		}
 	}
 	for _, rb := range s.bbs {
 		if rb.conn != nil {
@@ -214,6 +238,9 @@ func (s *Stack) Close() {
 		if rb.pool != nil {
 			rb.pool.Close()
 		}
+	}
+	if s.gwPool != nil {
+		s.gwPool.Close()
 	}
 }
 

@@ -47,6 +47,7 @@ func startStack(t *testing.T) *stack {
 	cfg.DataDir = t.TempDir()
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.RegistriesAddr = "127.0.0.1:0"
+	cfg.GRPCAddr = "127.0.0.1:0"
 	cfg.Standalone = "registries=127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
 
@@ -64,7 +65,9 @@ func startStack(t *testing.T) *stack {
 			t.Errorf("stack stopped with: %v", err)
 		}
 		s.Close()
-		dropDatabase(t, server, cfg.DatabasePrefix+"registries")
+		for _, bb := range []string{"registries", "gateway"} {
+			dropDatabase(t, server, cfg.DatabasePrefix+bb)
+		}
 	})
 	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS()}
 	st.waitReady(t)

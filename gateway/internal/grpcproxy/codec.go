@@ -10,6 +10,9 @@ import (
 // code for the services behind it and cannot alter a message by re-encoding it.
 type frame struct{ data []byte }
 
+// Len is the message's size, for the message log.
+func (f *frame) Len() int { return len(f.data) }
+
 // codec passes frames through as they are and encodes everything else (the health service's messages on
 // the same server) as protobuf. It keeps the name "proto" so the wire content-type does not change.
 type codec struct{ fallback encoding.CodecV2 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
+	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -65,6 +66,9 @@ func (p *Proxy) handle(_ any, in grpc.ServerStream) error {
 		return status.Error(codes.Unauthenticated, "BB-to-BB calls through the IM need an authenticated client: "+
 			"x-govstack-client with a client certificate or an x-govstack-api-key")
 	}
+	// The message log's stream interceptor records the proven client and the service, not the claim.
+	msglog.AnnotateClient(ctx, client)
+	msglog.Annotate(ctx, up.Service.Key(), method)
 	if err := mediate.Check(ctx, p.Rights, client, up.Service, method); err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ type Guard struct {
 	// AllowAnonymous lets a caller without identity through, leaving it to the BB to require one where
 	// the GovStack API does. Development mode only: in production anonymous callers are refused.
 	AllowAnonymous bool
+	// Annotate, when set, is told the service and endpoint of each call (the message log's hook).
+	Annotate func(ctx context.Context, service, endpoint string)
 }
 
 // Check decides one call of method; it also tells the request's rest.Info which service and endpoint the
@@ -35,6 +37,9 @@ func (g Guard) Check(ctx context.Context, method string) error {
 	}
 	info := rest.InfoFrom(ctx)
 	info.Service, info.Endpoint = s.Key(), method
+	if g.Annotate != nil {
+		g.Annotate(ctx, s.Key(), method)
+	}
 	if s.BB != g.BB {
 		return refuse(apierr.NotFound("NO_SUCH_ENDPOINT",
 			"service "+s.Key()+" has no such endpoint; GET …/listMethods shows its endpoints"))

@@ -29,10 +29,10 @@ func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	)
 }
 
-// Handler wraps a REST mux with the layers every REST request passes, outermost first: identity
-// normalisation, alias rewriting, then body and time limits. Observe goes around the whole gateway.
+// Handler wraps a REST mux with the layers every REST request passes, outermost first: alias rewriting,
+// then body and time limits. Observe, NormaliseIdentity and authentication go around the whole gateway.
 func Handler(mux *runtime.ServeMux, maxBodyBytes int64, requestTimeout time.Duration) http.Handler {
-	return NormaliseIdentity(RewriteAliases(Limit(maxBodyBytes, requestTimeout, mux)))
+	return RewriteAliases(Limit(maxBodyBytes, requestTimeout, mux))
 }
 
 // GetOnly answers 405 in the gateway's error format for anything but GET and HEAD; used for the gateway's

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/govstackbb/marketplace/gateway"
+	"github.com/govstackbb/marketplace/gateway/internal/msglog"
+	"github.com/govstackbb/marketplace/gateway/internal/registry"
+	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// issueKey registers client and prints a new API key for it, optionally making it an admin. It works on the
+// database directly, so an operator can create the first admin before anyone can call the configuration API;
+// the change is in the audit log (actor "gateway").
+func issueKey(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, client string, admin bool, out io.Writer) error {
+	c, err := imident.Parse(client)
+	if err != nil {
+		return err
+	}
+	l, err := msglog.Open(ctx, pool, msglog.Options{KeyFile: cfg.MessageLogKeyFile()})
+	if err != nil {
+		return err
+	}
+	reg := registry.New(pool, l.Audit)
+	if err := reg.RegisterSubsystem(ctx, c); err != nil {
+		return err
+	}
+	issue := reg.IssueAPIKey
+	if admin {
+		issue = reg.BootstrapAdminKey
+	}
+	key, id, err := issue(ctx, c)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "client:  %s\nkey id:  %s\napi key: %s\n\nSend it as the X-GovStack-Api-Key header. It is shown once; it is stored hashed.\n", c, id, key)
+	return nil
+}
+
+// verifyLog checks every chain of the message and audit logs with the public key next to the signing key.
+func verifyLog(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, out io.Writer) error {
+	return msglog.VerifyCommand(ctx, pool, cfg.MessageLogKeyFile(), out)
+}

@@ -1,0 +1,4 @@
+package gateway
+
+// PushEndpointPolicy is exported for the tests.
+var PushEndpointPolicy = pushEndpointPolicy

@@ -1,0 +1,272 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/govstackbb/marketplace/gateway/internal/authn"
+	"github.com/govstackbb/marketplace/gateway/internal/directory"
+	"github.com/govstackbb/marketplace/gateway/internal/grpcproxy"
+	"github.com/govstackbb/marketplace/gateway/internal/mediate"
+	"github.com/govstackbb/marketplace/gateway/internal/msglog"
+	"github.com/govstackbb/marketplace/gateway/internal/pubsub"
+	"github.com/govstackbb/marketplace/gateway/internal/ratelimit"
+	"github.com/govstackbb/marketplace/gateway/internal/registry"
+	"github.com/govstackbb/marketplace/gateway/openapi"
+	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+)
+
+// Migrations is the schema of the IM's database: service registry, message and audit log, pub/sub.
+func Migrations() []pgstore.MigrationSet {
+	return []pgstore.MigrationSet{registry.Migrations(), msglog.Migrations(), pubsub.Migrations()}
+}
+
+// im is the Information Mediator's state: registry, message log, pub/sub broker and the settings the
+// request path needs.
+type im struct {
+	cfg      Config
+	registry *registry.Store
+	log      *msglog.Log
+	broker   *pubsub.Broker
+	dir      *directory.Handler
+	limiter  *ratelimit.Limiter
+	auth     authn.Options
+}
+
+func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error) {
+	l, err := msglog.Open(ctx, deps.Pool, msglog.Options{
+		KeyFile: cfg.MessageLogKeyFile(), Bodies: cfg.LogBodies, MaxBodyBytes: cfg.MaxBodyBytes,
+		Retention: cfg.LogRetention, QueueSize: cfg.LogQueueSize,
+		Registerer: sharedRegisterer{prometheus.DefaultRegisterer}, Logger: deps.Logger.With("component", "message-log"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gateway: message log: %w", err)
+	}
+	m := &im{
+		cfg: cfg, log: l, registry: registry.New(deps.Pool, l.Audit),
+		limiter: ratelimit.New(cfg.RateLimit, cfg.RateBurst),
+		auth:    authn.Options{TrustClientHeader: cfg.DevMode},
+	}
+	if err := m.bootstrap(ctx, bbs); err != nil {
+		return nil, err
+	}
+	m.dir = &directory.Handler{Store: m.registry, Instance: cfg.Provider("").Instance, Domain: "govstack", Log: deps.Logger}
+	m.broker, err = pubsub.New(pubsub.Options{
+		Pool: deps.Pool, JetStream: deps.JetStream, Logger: deps.Logger.With("component", "pubsub"),
+		Authorize: m.authorizePubSub, BBEvents: bbEventTypes(cfg, bbs), Metrics: sharedRegisterer{prometheus.DefaultRegisterer},
+		Audit: l.Audit, ValidateEndpoint: pushEndpointPolicy(cfg.DevMode),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gateway: pub/sub: %w", err)
+	}
+	return m, nil
+}
+
+// bootstrap registers each BB's service (and its pub/sub room) under its provider, gives the configured
+// clients the admin role, and in development mode grants every client everything.
+func (m *im) bootstrap(ctx context.Context, bbs []string) error {
+	specs := map[string][]byte{}
+	if ss, err := openapi.Specs(); err == nil {
+		for _, s := range ss {
+			specs[s.BB] = s.JSON
+		}
+	}
+	addrs := m.cfg.UpstreamAddrs()
+	for _, bb := range bbs {
+		svc := registry.Service{Provider: m.cfg.Provider(bb), Code: bb, BB: bb, GRPCAddr: addrs[bb],
+			OpenAPI: specs[bb], Enabled: true, Methods: registryMethods(Methods(bb))}
+		room := registry.Service{Provider: m.cfg.Provider(bb), Code: pubsubService, Enabled: true}
+		for _, s := range []registry.Service{svc, room} {
+			if err := m.registry.EnsureService(ctx, s); err != nil {
+				return fmt.Errorf("gateway: register %s in the IM registry: %w", s.Key(), err)
+			}
+			if err := m.devModeGrant(ctx, s.Ref()); err != nil {
+				return err
+			}
+		}
+	}
+	for _, admin := range m.cfg.Admins() {
+		if err := m.registry.EnsureAdmin(ctx, admin); err != nil {
+			return fmt.Errorf("gateway: GOVSTACK_GATEWAY_ADMIN_CLIENTS %s: %w", admin, err)
+		}
+	}
+	return nil
+}
+
+// devModeGrant gives every client the whole service in development mode, and takes that grant back when
+// the gateway starts without it, so a database once used in development mode does not stay open. Grants
+// an admin made (to group all, say) are not touched: they are on another subject.
+func (m *im) devModeGrant(ctx context.Context, ref registry.ServiceRef) error {
+	dev := registry.Subject{Group: registry.GroupDevMode}
+	var err error
+	if m.cfg.DevMode {
+		err = m.registry.Allow(ctx, dev, ref, "*")
+	} else {
+		err = m.registry.RevokeAll(ctx, dev, ref)
+	}
+	if err != nil {
+		return fmt.Errorf("gateway: development-mode grant on %s: %w", ref, err)
+	}
+	return nil
+}
+
+func registryMethods(ms []Method) []registry.Method {
+	out := make([]registry.Method, len(ms))
+	for i, m := range ms {
+		out[i] = registry.Method{FullName: m.FullName, HTTPMethod: m.HTTPMethod, Path: m.Path}
+	}
+	return out
+}
+
+// guard is the rights check on the gateway's connection to bb.
+func (m *im) guard(bb string) mediate.Guard {
+	return mediate.Guard{
+		BB:             bb,
+		Default:        mediate.Service{Provider: m.cfg.Provider(bb), Code: bb, BB: bb, Enabled: true},
+		Rights:         m.registry,
+		AllowAnonymous: m.cfg.DevMode,
+		Annotate:       msglog.Annotate,
+	}
+}
+
+// proxy is the gRPC front door for BB-to-BB calls to the given upstreams.
+func (m *im) proxy(ups map[string]*grpc.ClientConn) *grpcproxy.Proxy {
+	p := &grpcproxy.Proxy{Upstreams: map[string]grpcproxy.Upstream{}, Credentials: m.registry, Auth: m.auth, Rights: m.registry}
+	for bb, conn := range ups {
+		p.Upstreams[bb] = grpcproxy.Upstream{Conn: conn, Service: m.guard(bb).Default}
+	}
+	return p
+}
+
+// registerAPIs mounts the IM's own APIs: directory and configuration, pub/sub, operational data.
+func (m *im) registerAPIs(mux *http.ServeMux) {
+	m.dir.Register(mux)
+	m.broker.Register(mux)
+	m.log.Register(mux)
+}
+
+func (m *im) messageLog(h http.Handler) http.Handler {
+	return msglog.Middleware(m.log.Writer(), msglog.Options{Bodies: m.cfg.LogBodies, MaxBodyBytes: m.cfg.MaxBodyBytes})(h)
+}
+
+// Run does the IM's background work: the message-log writer and retention, and pub/sub deliveries.
+func (m *im) Run(ctx context.Context) error {
+	parent := ctx
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() error { return m.log.Run(ctx) })
+	eg.Go(func() error { return m.broker.Run(ctx) })
+	err := eg.Wait()
+	if parent.Err() != nil {
+		return nil // stopped, possibly before a stream or table was ready: not a failure
+	}
+	return err
+}
+
+// pubsubService is the service code under which a room's pub/sub rights are granted: endpoint
+// "<action>:<eventType>" (or "*"), e.g. "subscribe:govstack.registries.v1.record.created".
+const pubsubService = "pubsub"
+
+// authorizePubSub lets a subsystem do anything in its own room, an admin anything anywhere, and anyone else
+// what the room's owner granted on its pub/sub service.
+func (m *im) authorizePubSub(ctx context.Context, caller, room imident.Client, action, eventType string) error {
+	if caller == room {
+		return nil
+	}
+	if admin, err := m.registry.IsAdmin(ctx, caller); err == nil && admin {
+		return nil
+	}
+	svc := mediate.Service{Provider: room, Code: pubsubService, Enabled: true}
+	endpoint := action + ":" + eventType
+	ok, reason, err := m.registry.Allowed(ctx, caller, svc, endpoint)
+	switch {
+	case err != nil:
+		return errors.New("the IM cannot check access rights right now; retry shortly")
+	case !ok:
+		msg := caller.String() + " may not " + action + " " + eventType + " in room " + room.String()
+		if reason != "" {
+			msg += ": " + reason
+		}
+		return errors.New(msg + "; ask the room's owner to grant " + pubsubService + " endpoint " + endpoint)
+	}
+	return nil
+}
+
+// bbEvents are the events each BB publishes on its stream GOVSTACK_<BB>, offered as pub/sub event types in
+// the BB provider's room. A BB that adds an event adds it here too.
+var bbEvents = map[string][]string{
+	"registries": {"record.created", "record.updated", "record.deleted"},
+	"messaging":  {"message.delivered", "message.failed"},
+	"scheduling": {"appointment.booked", "appointment.cancelled", "appointment.rescheduled",
+		"appointment.checked_in", "alert.fired", "deadline.reached"},
+}
+
+func bbEventTypes(cfg Config, bbs []string) []pubsub.BBEventType {
+	var out []pubsub.BBEventType
+	for _, bb := range bbs {
+		for _, e := range bbEvents[bb] {
+			subject := "govstack." + bb + ".v1." + e
+			out = append(out, pubsub.BBEventType{Name: subject, Stream: natsbus.StreamName(bb), Subject: subject, Room: cfg.Provider(bb)})
+		}
+	}
+	return out
+}
+
+// sharedRegisterer registers with the default registry but accepts a collector that is already there.
+// One process normally runs one gateway; tests run several, and the second one's message log and pub/sub
+// metrics then stay unexported rather than failing start-up.
+type sharedRegisterer struct{ prometheus.Registerer }
+
+func (r sharedRegisterer) Register(c prometheus.Collector) error {
+	err := r.Registerer.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		return nil
+	}
+	return err
+}
+
+func (r sharedRegisterer) MustRegister(cs ...prometheus.Collector) {
+	for _, c := range cs {
+		if err := r.Register(c); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// pushEndpointPolicy keeps subscribers from making the gateway POST into its own network: a push endpoint
+// must be http(s) on a public address. Development mode allows loopback and private addresses, where a
+// developer's receiver runs.
+func pushEndpointPolicy(dev bool) func(*url.URL) error {
+	return func(u *url.URL) error {
+		if u.Scheme != "https" && u.Scheme != "http" {
+			return errors.New("the push endpoint must be an http or https URL")
+		}
+		if dev {
+			return nil
+		}
+		host := u.Hostname()
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return errors.New("the push endpoint must not be a loopback address")
+		}
+		ips, err := net.LookupIP(host)
+		if err != nil || len(ips) == 0 {
+			return fmt.Errorf("the push endpoint's host %s does not resolve", host)
+		}
+		for _, ip := range ips {
+			if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
+				return fmt.Errorf("the push endpoint's host %s is an internal address (%s); use a public endpoint", host, ip)
+			}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,112 @@
+package pubsub
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/govstackbb/marketplace/gateway/internal/rest"
+	"github.com/govstackbb/marketplace/platform/imident"
+	"google.golang.org/grpc/codes"
+)
+
+// call is what every handler starts from: who calls, about which room.
+type call struct {
+	caller imident.Client
+	room   imident.Client
+}
+
+// begin reads the caller and the room, answering 401 or 400 itself when it returns ok=false.
+func begin(w http.ResponseWriter, r *http.Request) (call, bool) {
+	caller, ok := imident.FromContext(r.Context())
+	if !ok {
+		rest.WriteError(w, r, http.StatusUnauthorized, codes.Unauthenticated,
+			"pub/sub needs an authenticated client: send X-GovStack-Client with a matching credential")
+		return call{}, false
+	}
+	room := imident.Client{Instance: r.PathValue("instanceId"), Class: r.PathValue("memberClass"),
+		Member: r.PathValue("memberCode"), Subsystem: r.PathValue("applicationCode")}
+	for _, s := range []string{room.Instance, room.Class, room.Member, room.Subsystem} {
+		if strings.TrimSpace(s) == "" || strings.Contains(s, "/") {
+			badRequest(w, r, "the room path /r1/{instanceId}/{memberClass}/{memberCode}/{applicationCode} has an empty or malformed segment")
+			return call{}, false
+		}
+	}
+	return call{caller: caller, room: room}, true
+}
+
+// allowed asks Authorize and answers 403 with its message when it refuses.
+func (b *Broker) allowed(w http.ResponseWriter, r *http.Request, c call, action, eventType string) bool {
+	if err := b.opts.Authorize(r.Context(), c.caller, c.room, action, eventType); err != nil {
+		rest.WriteError(w, r, http.StatusForbidden, codes.PermissionDenied, err.Error())
+		return false
+	}
+	return true
+}
+
+func badRequest(w http.ResponseWriter, r *http.Request, msg string) {
+	rest.WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, msg)
+}
+
+func notFound(w http.ResponseWriter, r *http.Request, msg string) {
+	rest.WriteError(w, r, http.StatusNotFound, codes.NotFound, msg)
+}
+
+func conflict(w http.ResponseWriter, r *http.Request, msg string) {
+	rest.WriteError(w, r, http.StatusConflict, codes.AlreadyExists, msg)
+}
+
+// internal logs err and answers a generic 500: the details are for operators, not callers.
+func (b *Broker) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
+	b.log.ErrorContext(r.Context(), "pubsub: "+what, "error", err, "request_id", rest.InfoFrom(r.Context()).ID)
+	rest.WriteError(w, r, http.StatusInternalServerError, codes.Internal, "internal error")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// readJSON decodes a body of at most limit bytes into v, answering 413 or 400 itself on failure.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		rest.WriteError(w, r, http.StatusRequestEntityTooLarge, codes.InvalidArgument,
+			fmt.Sprintf("request body is larger than the limit of %d bytes", limit))
+		return false
+	case err != nil:
+		badRequest(w, r, "cannot read the request body: "+err.Error())
+		return false
+	case len(strings.TrimSpace(string(body))) == 0:
+		badRequest(w, r, "the request body is empty; send a JSON object")
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		badRequest(w, r, "the request body is not valid JSON for this operation: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// clientJSON is the API's spelling of a subsystem (subscriberId, publisherId).
+type clientJSON struct {
+	InstanceID      string `json:"instanceId"`
+	MemberClass     string `json:"memberClass"`
+	MemberCode      string `json:"memberCode"`
+	ApplicationCode string `json:"applicationCode"`
+}
+
+func toClientJSON(c imident.Client) clientJSON {
+	return clientJSON{InstanceID: c.Instance, MemberClass: c.Class, MemberCode: c.Member, ApplicationCode: c.Subsystem}
+}
+
+func parseClient(s string) clientJSON {
+	c, _ := imident.Parse(s) // stored by us from a valid Client
+	return toClientJSON(c)
+}

@@ -5,7 +5,10 @@ go 1.26.8
 require (
 	github.com/govstackbb/marketplace/gateway v0.0.0
 	github.com/govstackbb/marketplace/platform v0.0.0
+	github.com/govstackbb/marketplace/proto v0.0.0
+	github.com/govstackbb/marketplace/services/messaging v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
+	github.com/govstackbb/marketplace/services/scheduling v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
@@ -13,6 +16,7 @@ require (
 	go.opentelemetry.io/otel/sdk v1.47.0
 	golang.org/x/sync v0.25.0
 	google.golang.org/grpc v1.85.0
+	google.golang.org/protobuf v1.36.12
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -27,7 +31,6 @@ require (
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	github.com/govstackbb/marketplace/proto v0.0.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
@@ -47,6 +50,7 @@ require (
 	github.com/prometheus/procfs v0.23.0 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/sethvargo/go-retry v0.5.0 // indirect
+	github.com/wneessen/go-mail v0.8.1 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc v0.72.0 // indirect
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.72.0 // indirect
@@ -66,12 +70,13 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261110000943-09e21b237f2c // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace (
 	github.com/govstackbb/marketplace/gateway => ./gateway
 	github.com/govstackbb/marketplace/platform => ./platform
 	github.com/govstackbb/marketplace/proto => ./proto
+	github.com/govstackbb/marketplace/services/messaging => ./services/messaging
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
+	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling
 )

@@ -31,7 +31,9 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
 	"github.com/govstackbb/marketplace/platform/observability"
+	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -63,6 +65,16 @@ var restServices = map[string][]registerFunc{
 	"registries": {
 		handlerClient(registriesv1.NewRegistriesServiceClient, registriesv1.RegisterRegistriesServiceHandlerClient),
 		handlerClient(registriesv1.NewDatabasesServiceClient, registriesv1.RegisterDatabasesServiceHandlerClient),
+	},
+	"messaging": {
+		handlerClient(messagingv1.NewMessagingServiceClient, messagingv1.RegisterMessagingServiceHandlerClient),
+		handlerClient(messagingv1.NewOperatorServiceClient, messagingv1.RegisterOperatorServiceHandlerClient),
+	},
+	"scheduling": {
+		handlerClient(schedulingv1.NewBookingServiceClient, schedulingv1.RegisterBookingServiceHandlerClient),
+		handlerClient(schedulingv1.NewDirectoryServiceClient, schedulingv1.RegisterDirectoryServiceHandlerClient),
+		handlerClient(schedulingv1.NewDeadlineServiceClient, schedulingv1.RegisterDeadlineServiceHandlerClient),
+		handlerClient(schedulingv1.NewSchedulerServiceClient, schedulingv1.RegisterSchedulerServiceHandlerClient),
 	},
 }
 

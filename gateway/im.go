@@ -21,6 +21,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
@@ -269,4 +270,22 @@ func pushEndpointPolicy(dev bool) func(*url.URL) error {
 		}
 		return nil
 	}
+}
+
+// IssueAPIKey registers client in the IM database and issues it an API key (plaintext, shown once), making
+// it an admin when admin is set: `gateway issue-key` / `gateway admin-key`, and tools that set up a stack.
+// The change is in the audit log.
+func IssueAPIKey(ctx context.Context, cfg Config, pool *pgxpool.Pool, client imident.Client, admin bool) (key, id string, err error) {
+	l, err := msglog.Open(ctx, pool, msglog.Options{KeyFile: cfg.MessageLogKeyFile()})
+	if err != nil {
+		return "", "", err
+	}
+	reg := registry.New(pool, l.Audit)
+	if err := reg.RegisterSubsystem(ctx, client); err != nil {
+		return "", "", err
+	}
+	if admin {
+		return reg.BootstrapAdminKey(ctx, client)
+	}
+	return reg.IssueAPIKey(ctx, client)
 }

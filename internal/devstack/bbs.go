@@ -9,7 +9,9 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/registries"
+	"github.com/govstackbb/marketplace/services/scheduling"
 )
 
 // service is a building block as devstack runs it: the methods every BB's entry point has.
@@ -37,4 +39,28 @@ var buildingBlocks = []buildingBlock{
 			return registries.New(registries.Config{Common: c.Common}, registries.Deps{Pool: pool, JetStream: js, Logger: log})
 		},
 	},
+	{
+		name: messaging.Name, addr: func(c Config) string { return c.MessagingAddr },
+		migrations: messaging.Migrations,
+		build: func(c Config, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger) (service, error) {
+			mc := c.Messaging
+			mc.Common = c.Common
+			if mc.APIKeys == "" {
+				mc.APIKeys = DevMessagingAPIKey
+			}
+			return messaging.New(mc, messaging.Deps{Pool: pool, JetStream: js, Logger: log})
+		},
+	},
+	{
+		name: scheduling.Name, addr: func(c Config) string { return c.SchedulingAddr },
+		migrations: scheduling.Migrations, seed: scheduling.Seed,
+		build: func(c Config, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger) (service, error) {
+			sc := c.Scheduling
+			sc.Common = c.Common
+			return scheduling.New(sc, scheduling.Deps{Pool: pool, JetStream: js, Logger: log})
+		},
+	},
 }
+
+// DevMessagingAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
+const DevMessagingAPIKey = "dev=govstack-dev-messaging-key"

@@ -22,13 +22,20 @@ import (
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/scheduling"
 )
 
 // Config is what `govstack dev` reads: the well-known settings plus the gateway's own.
 type Config struct {
 	gateway.Config
+	// Messaging is the Messaging BB's own settings (SMTP, SMS provider, API keys, limits).
+	Messaging messaging.Config
+	// Scheduling is the Scheduling BB's own settings (timer polling).
+	Scheduling scheduling.Config
 	// DatabasePrefix names each BB's database: <prefix><bb>. Tests use a unique prefix per run.
 	DatabasePrefix string `env:"GOVSTACK_DEV_DATABASE_PREFIX" envDefault:"govstack_"`
 	// Seed loads the demo data (idempotent).
@@ -181,6 +188,23 @@ func (s *Stack) startGateway(ctx context.Context) error {
 		s.extra[bb] = l
 	}
 	return nil
+}
+
+// IssueAPIKey issues an IM API key for client (an admin's, when admin is set), as `gateway issue-key` does.
+func (s *Stack) IssueAPIKey(ctx context.Context, client imident.Client, admin bool) (string, error) {
+	gcfg := s.cfg.Config
+	key, _, err := gateway.IssueAPIKey(ctx, gcfg, s.gwPool, client, admin)
+	return key, err
+}
+
+// BBAddr is the gRPC address of building block bb, or "" when the stack does not run it.
+func (s *Stack) BBAddr(bb string) string {
+	for _, rb := range s.bbs {
+		if rb.def.name == bb {
+			return rb.grpc.Addr().String()
+		}
+	}
+	return ""
 }
 
 // GRPCAddr is the IM's gRPC address, where BBs call each other.

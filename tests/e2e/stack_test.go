@@ -48,6 +48,7 @@ func startStack(t *testing.T) *stack {
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.RegistriesAddr = "127.0.0.1:0"
 	cfg.GRPCAddr = "127.0.0.1:0"
+	cfg.MessagingAddr, cfg.SchedulingAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Standalone = "registries=127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
 
@@ -65,7 +66,7 @@ func startStack(t *testing.T) *stack {
 			t.Errorf("stack stopped with: %v", err)
 		}
 		s.Close()
-		for _, bb := range []string{"registries", "gateway"} {
+		for _, bb := range []string{"registries", "messaging", "scheduling", "gateway"} {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})

@@ -7,32 +7,18 @@ import (
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
-	"github.com/govstackbb/marketplace/gateway/internal/registry"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // issueKey registers client and prints a new API key for it, optionally making it an admin. It works on the
-// database directly, so an operator can create the first admin before anyone can call the configuration API;
-// the change is in the audit log (actor "gateway").
+// database directly, so an operator can create the first admin before anyone can call the configuration API.
 func issueKey(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, client string, admin bool, out io.Writer) error {
 	c, err := imident.Parse(client)
 	if err != nil {
 		return err
 	}
-	l, err := msglog.Open(ctx, pool, msglog.Options{KeyFile: cfg.MessageLogKeyFile()})
-	if err != nil {
-		return err
-	}
-	reg := registry.New(pool, l.Audit)
-	if err := reg.RegisterSubsystem(ctx, c); err != nil {
-		return err
-	}
-	issue := reg.IssueAPIKey
-	if admin {
-		issue = reg.BootstrapAdminKey
-	}
-	key, id, err := issue(ctx, c)
+	key, id, err := gateway.IssueAPIKey(ctx, cfg, pool, c, admin)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func identityKey(v string) string {
 }
 
 // IncomingHeader is the runtime.HeaderMatcherFunc for requests. It forwards only the identity, the
-// request id, the Messaging apiKey and an Authorization token. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
+// request id, the Messaging apiKey and requestUid, and an Authorization token. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
 // caller set metadata the gateway vouches for (such as the identity under another spelling).
 func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, RequestIDHeader) {
@@ -75,6 +75,10 @@ func IncomingHeader(key string) (string, bool) {
 	// The Messaging BB's own API key (GovStack spells the header apiKey; its test suite api_key).
 	if strings.EqualFold(key, "apiKey") || strings.EqualFold(key, "api_key") {
 		return messagingAPIKey, true
+	}
+	// GovStack Messaging sends requestUid as a header on its status and callback calls.
+	if strings.EqualFold(key, "requestUid") {
+		return "requestuid", true
 	}
 	// An end-user token (the Registration BB's) is verified by the BB that receives it.
 	if strings.EqualFold(key, "Authorization") {

@@ -22,6 +22,7 @@ func TestIncomingHeader(t *testing.T) {
 		{"Authorization", "authorization", true},       // an end-user token, for the BB to verify
 		{"apiKey", "apikey", true},                     // Messaging's key, both spellings
 		{"Api_key", "apikey", true},
+		{"Requestuid", "requestuid", true},
 		{"Cookie", "", false},
 	} {
 		key, ok := IncomingHeader(tc.header)

@@ -1,0 +1,71 @@
+// Package api is the gRPC face of the Messaging BB: it authenticates the apiKey, converts protobuf to the
+// app's types and back.
+package api
+
+import (
+	"context"
+	"strings"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	"github.com/govstackbb/marketplace/services/messaging/internal/app"
+)
+
+// APIKeyMetadata is the gRPC metadata key of the apiKey; the gateway forwards the apiKey and api_key
+// headers under it.
+const APIKeyMetadata = "apikey"
+
+// RequestUIDMetadata is the metadata key a requestUid header arrives under (when the gateway forwards it);
+// the request field wins when both are set.
+const RequestUIDMetadata = "requestuid"
+
+type keyNameCtx struct{}
+
+// AuthInterceptor checks the apiKey on every call of MessagingService and OperatorService and puts the key's
+// name in the context. Missing or wrong keys are Unauthenticated (HTTP 401).
+func AuthInterceptor(keys app.Keys) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if !guarded(info.FullMethod) {
+			return h(ctx, req)
+		}
+		md, _ := metadata.FromIncomingContext(ctx)
+		vals := append(md.Get(APIKeyMetadata), md.Get("api_key")...)
+		switch {
+		case keys.Empty():
+			return nil, status.Error(codes.Unauthenticated, "no API keys are configured on this Messaging BB (GOVSTACK_MESSAGING_API_KEYS)")
+		case len(vals) == 0 || strings.TrimSpace(vals[0]) == "":
+			return nil, status.Error(codes.Unauthenticated, "the apiKey header is required")
+		}
+		name, ok := keys.Authenticate(strings.TrimSpace(vals[0]))
+		if !ok {
+			return nil, status.Error(codes.Unauthenticated, "the apiKey is not valid")
+		}
+		return h(context.WithValue(ctx, keyNameCtx{}, name), req)
+	}
+}
+
+func guarded(method string) bool {
+	return strings.HasPrefix(method, "/"+messagingv1.MessagingService_ServiceDesc.ServiceName+"/") ||
+		strings.HasPrefix(method, "/"+messagingv1.OperatorService_ServiceDesc.ServiceName+"/")
+}
+
+func keyName(ctx context.Context) string {
+	n, _ := ctx.Value(keyNameCtx{}).(string)
+	return n
+}
+
+// requestUID is the field when set, else the requestUid header forwarded as metadata.
+func requestUID(ctx context.Context, field string) string {
+	if field = strings.TrimSpace(field); field != "" {
+		return field
+	}
+	md, _ := metadata.FromIncomingContext(ctx)
+	if v := md.Get(RequestUIDMetadata); len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+
+	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
+	"github.com/govstackbb/marketplace/services/messaging/internal/store"
+)
+
+// StatusReport counts a request's messages by GovStack status name and lists them.
+type StatusReport struct {
+	Counts   map[string]int
+	Messages []domain.Message
+}
+
+// Status reports on the request (key, requestUid) of channel c; only the key that sent it may ask.
+func (s *Service) Status(ctx context.Context, keyName, requestUID string, c domain.Channel, want []string) (StatusReport, error) {
+	if requestUID == "" {
+		return StatusReport{}, apierr.Invalid("REQUEST_UID_REQUIRED", "requestUid is required", apierr.FieldViolation{Field: "requestUid", Description: "is required"})
+	}
+	for _, w := range want {
+		if !slices.Contains(domain.GovStackStatuses, w) {
+			return StatusReport{}, apierr.Invalid("STATUS_INVALID", "status "+w+" is not one of scheduled, processing, deferred, bounced, notSent, delivered",
+				apierr.FieldViolation{Field: "status", Description: "unknown status " + w})
+		}
+	}
+	msgs, err := s.store.RequestMessages(ctx, keyName, requestUID, c)
+	err = pgstore.MapError(err)
+	if apierr.KindOf(err) == apierr.KindNotFound {
+		return StatusReport{}, apierr.NotFound("REQUEST_NOT_FOUND", "no "+string(c)+" request with requestUid "+requestUID)
+	}
+	if err != nil {
+		return StatusReport{}, err
+	}
+	r := StatusReport{Counts: map[string]int{}}
+	for _, m := range msgs {
+		name := m.Status.GovStackName()
+		if len(want) > 0 && !slices.Contains(want, name) {
+			continue
+		}
+		r.Counts[name]++
+		r.Messages = append(r.Messages, m)
+	}
+	return r, nil
+}
+
+// Callback stores client callback content for a request.
+func (s *Service) Callback(ctx context.Context, keyName, requestUID string, c domain.Channel, meta string, content []byte) error {
+	if requestUID == "" {
+		return apierr.Invalid("REQUEST_UID_REQUIRED", "requestUid is required", apierr.FieldViolation{Field: "requestUid", Description: "is required"})
+	}
+	if len(content)+len(meta) > 1<<20 {
+		return apierr.Invalid("CALLBACK_TOO_LARGE", "callback content is larger than 1 MiB")
+	}
+	err := pgstore.MapError(s.store.AddInboundCallback(ctx, keyName, requestUID, c, meta, content))
+	if apierr.KindOf(err) == apierr.KindNotFound {
+		return apierr.NotFound("REQUEST_NOT_FOUND", "no "+string(c)+" request with requestUid "+requestUID)
+	}
+	return err
+}
+
+// DeadLetters lists dead letters.
+func (s *Service) DeadLetters(ctx context.Context, limit int) ([]domain.Message, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	msgs, err := s.store.DeadLetters(ctx, min(limit, 1000))
+	return msgs, pgstore.MapError(err)
+}
+
+// Retry requeues a message.
+func (s *Service) Retry(ctx context.Context, id string) (domain.Message, error) {
+	m, err := s.store.Retry(ctx, id)
+	err = pgstore.MapError(err)
+	if apierr.KindOf(err) == apierr.KindNotFound || apierr.KindOf(err) == apierr.KindInvalidArgument {
+		if _, gerr := s.store.Message(ctx, id); gerr == nil {
+			return m, apierr.FailedPrecondition("MESSAGE_NOT_RETRYABLE", "message "+id+" is not a dead letter, deferred or bounced")
+		}
+		return m, apierr.NotFound("MESSAGE_NOT_FOUND", "no message "+id)
+	}
+	if err == nil {
+		s.Wake()
+	}
+	return m, err
+}
+
+// CreateTemplateVersion checks and stores a template version.
+func (s *Service) CreateTemplateVersion(ctx context.Context, t domain.Template) (store.TemplateWithTime, error) {
+	if t.Language == "" {
+		t.Language = "en"
+	}
+	if t.Channel != domain.Email && t.Channel != domain.SMS {
+		return store.TemplateWithTime{}, apierr.Invalid("CHANNEL_INVALID", "channel must be CHANNEL_EMAIL or CHANNEL_SMS", apierr.FieldViolation{Field: "channel", Description: "is required"})
+	}
+	if err := t.Check(); err != nil {
+		return store.TemplateWithTime{}, err
+	}
+	out, at, err := s.store.CreateTemplateVersion(ctx, t)
+	return store.TemplateWithTime{Template: out, CreatedAt: at}, pgstore.MapError(err)
+}
+
+// Template reads a template version.
+func (s *Service) Template(ctx context.Context, name string, c domain.Channel, lang string, version int) (store.TemplateWithTime, error) {
+	if lang == "" {
+		lang = "en"
+	}
+	t, at, err := s.store.Template(ctx, name, c, lang, version)
+	err = pgstore.MapError(err)
+	if apierr.KindOf(err) == apierr.KindNotFound {
+		return store.TemplateWithTime{}, apierr.NotFound("TEMPLATE_NOT_FOUND", "no "+string(c)+" template "+name+" in language "+lang)
+	}
+	return store.TemplateWithTime{Template: t, CreatedAt: at}, err
+}
+
+// Templates lists the latest version of each template.
+func (s *Service) Templates(ctx context.Context) ([]store.TemplateWithTime, error) {
+	ts, err := s.store.LatestTemplates(ctx)
+	return ts, pgstore.MapError(err)
+}
+
+// AddOptOut validates and adds an address to the opt-out list.
+func (s *Service) AddOptOut(ctx context.Context, c domain.Channel, addr string) (store.OptOutEntry, error) {
+	a, reason := domain.NormalizeAddress(c, addr)
+	if reason != "" {
+		return store.OptOutEntry{}, apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
+	}
+	e, err := s.store.AddOptOut(ctx, c, a)
+	return e, pgstore.MapError(err)
+}
+
+// RemoveOptOut removes an address from the opt-out list.
+func (s *Service) RemoveOptOut(ctx context.Context, c domain.Channel, addr string) error {
+	a, reason := domain.NormalizeAddress(c, addr)
+	if reason != "" {
+		return apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
+	}
+	err := pgstore.MapError(s.store.RemoveOptOut(ctx, c, a))
+	if apierr.KindOf(err) == apierr.KindNotFound {
+		return apierr.NotFound("OPT_OUT_NOT_FOUND", a+" is not on the opt-out list")
+	}
+	return err
+}
+
+// OptOuts lists the opt-out list.
+func (s *Service) OptOuts(ctx context.Context) ([]store.OptOutEntry, error) {
+	es, err := s.store.OptOuts(ctx)
+	return es, pgstore.MapError(err)
+}

@@ -1,0 +1,218 @@
+package scheduling_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
+	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	"github.com/govstackbb/marketplace/services/scheduling"
+)
+
+// testNow is the tests' "now": Wednesday 24 March 2027, the week Tallinn moves to summer time (Sunday 28th).
+var testNow = time.Date(2027, 3, 24, 12, 0, 0, 0, time.UTC)
+
+// clock is a settable clock shared by the service and the test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+// env is a running BB: real Postgres, in-process NATS, a gRPC server on a free port and clients of it.
+type env struct {
+	booking   schedulingv1.BookingServiceClient
+	directory schedulingv1.DirectoryServiceClient
+	deadlines schedulingv1.DeadlineServiceClient
+	crud      schedulingv1.SchedulerServiceClient
+	js        jetstream.JetStream
+	pool      *pgxpool.Pool
+	clock     *clock
+	svc       *scheduling.Service
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func testConfig() scheduling.Config {
+	var cfg scheduling.Config
+	cfg.TimerPollInterval = 50 * time.Millisecond
+	return cfg
+}
+
+func start(t testing.TB) env {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t, scheduling.Migrations()...)
+	if err := scheduling.Seed(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	_, js := natstest.Start(t)
+	clk := &clock{t: testNow}
+	log := quietLog()
+	svc, err := scheduling.New(testConfig(), scheduling.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpcserver.New(grpcserver.Options{Name: scheduling.Name, Addr: "127.0.0.1:0", Logger: log,
+		Unary: svc.UnaryInterceptors(), ShutdownTimeout: 5 * time.Second})
+	svc.Register(srv.GRPC())
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	g, gctx := errgroup.WithContext(runCtx)
+	g.Go(func() error { return srv.Run(gctx) })
+	g.Go(func() error { return svc.Run(gctx) })
+	conn, err := grpc.NewClient(srv.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Close()
+		cancel()
+		if err := g.Wait(); err != nil {
+			t.Errorf("service stopped with %v", err)
+		}
+	})
+	return env{booking: schedulingv1.NewBookingServiceClient(conn), directory: schedulingv1.NewDirectoryServiceClient(conn),
+		deadlines: schedulingv1.NewDeadlineServiceClient(conn), crud: schedulingv1.NewSchedulerServiceClient(conn), js: js, pool: pool, clock: clk, svc: svc}
+}
+
+// wantCode asserts err's gRPC code and returns the status.
+func wantCode(t testing.TB, err error, code codes.Code) *status.Status {
+	t.Helper()
+	st, _ := status.FromError(err)
+	if st.Code() != code {
+		t.Fatalf("want %v, got %v", code, err)
+	}
+	return st
+}
+
+// wantViolation asserts err is InvalidArgument with a BadRequest field violation on field.
+func wantViolation(t testing.TB, err error, field string) {
+	t.Helper()
+	st := wantCode(t, err, codes.InvalidArgument)
+	var seen []string
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				if v.GetField() == field && v.GetDescription() != "" {
+					return
+				}
+				seen = append(seen, v.GetField())
+			}
+		}
+	}
+	t.Fatalf("no violation on %q in %v (fields %v)", field, err, seen)
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
+	}
+}
+
+// lastEvent waits for the last message on subject in the BB's stream and returns its JSON payload.
+func lastEvent(t testing.TB, js jetstream.JetStream, subject string, match func(map[string]any) bool) map[string]any {
+	t.Helper()
+	var got map[string]any
+	eventually(t, 15*time.Second, "event "+subject, func() error {
+		st, err := js.Stream(context.Background(), natsbus.StreamName(scheduling.Name))
+		if err != nil {
+			return err
+		}
+		msg, err := st.GetLastMsgForSubject(context.Background(), subject)
+		if err != nil {
+			return err
+		}
+		got = map[string]any{}
+		if err := json.Unmarshal(msg.Data, &got); err != nil {
+			return err
+		}
+		if match != nil && !match(got) {
+			return fmt.Errorf("last %s is %v", subject, got)
+		}
+		return nil
+	})
+	return got
+}
+
+// pointer reads a JSON pointer ("/subscriber/email") from a decoded document.
+func pointer(doc map[string]any, p string) any {
+	var cur any = doc
+	for _, k := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+		switch v := cur.(type) {
+		case map[string]any:
+			cur = v[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil
+			}
+			cur = v[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+func citizen(id string) *schedulingv1.Subscriber {
+	return &schedulingv1.Subscriber{SubscriberId: id, Name: "Citizen " + id, Email: id + "@example.org",
+		Phone: "+372 5000 0000", NationalId: "NID-" + id}
+}
+
+// tallinn is a local time in Europe/Tallinn as RFC 3339.
+func tallinn(t testing.TB, y int, m time.Month, d, hh, mm int) string {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Tallinn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return time.Date(y, m, d, hh, mm, 0, 0, loc).Format(time.RFC3339)
+}
+
+// overlaps counts pairs of active appointments of one resource that overlap: the exclusion constraint
+// makes it zero, and the tests check that it does.
+func overlaps(t testing.TB, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM appointment a JOIN appointment b
+ON a.resource_id = b.resource_id AND a.id < b.id AND a.during && b.during
+WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"context"
+
+	"github.com/govstackbb/marketplace/platform/outbox"
+	"github.com/jackc/pgx/v5"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
+)
+
+// appointmentEvent builds the payload the Messaging BB's rules read: who, with whom, where, when.
+func appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.AppointmentEvent {
+	return &schedulingv1.AppointmentEvent{
+		AppointmentId: a.ID,
+		StartTime:     timestamppb.New(a.Start),
+		EndTime:       timestamppb.New(a.End),
+		Reason:        a.Reason,
+		Subscriber: &schedulingv1.EventSubscriber{Id: p.Subscriber.ID, Name: p.Subscriber.Name,
+			Email: p.Subscriber.Email, Phone: p.Subscriber.Phone},
+		Resource: &schedulingv1.EventResource{Id: p.Resource.ID, Name: p.Resource.Name, Email: p.Resource.Email},
+		Entity: &schedulingv1.EventEntity{Id: p.Entity.ID, Name: p.Entity.Name, Email: p.Entity.Email,
+			TimeZone: p.Entity.TimeZone},
+	}
+}
+
+// addAppointmentEvent reads the appointment's parties and adds the event to the outbox in tx; edit may
+// add fields (previousStartTime).
+func addAppointmentEvent(ctx context.Context, tx pgx.Tx, typ string, a domain.Appointment, edit func(*schedulingv1.AppointmentEvent)) error {
+	p, err := store.AppointmentParties(ctx, tx, a)
+	if err != nil {
+		return err
+	}
+	ev := appointmentEvent(a, p)
+	if edit != nil {
+		edit(ev)
+	}
+	return outbox.Add(ctx, tx, outbox.Event{Type: typ, Source: eventSource, Subject: a.ID, Payload: ev})
+}
+
+func recipientsPB(rs []domain.Recipient) []*schedulingv1.Recipient {
+	out := make([]*schedulingv1.Recipient, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, &schedulingv1.Recipient{Email: r.Email, Phone: r.Phone})
+	}
+	return out
+}

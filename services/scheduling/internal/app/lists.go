@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
+)
+
+// AppointmentQuery is GovStack's appointment_filter, times as RFC 3339 strings.
+type AppointmentQuery struct {
+	ID, SubscriberID, EntityID, ResourceID, Status, From, To string
+}
+
+// Appointments lists appointments matching q; bad filters are InvalidArgument naming the field.
+func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) ([]domain.Appointment, error) {
+	st, err := domain.ParseStatus(q.Status)
+	if err != nil {
+		return nil, err
+	}
+	from, err := domain.ParseOptionalTime("from", q.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := domain.ParseOptionalTime("to", q.To)
+	if err != nil {
+		return nil, err
+	}
+	if q.ID != "" {
+		if err := checkID("appointment_id", q.ID); err != nil {
+			return nil, err
+		}
+	}
+	return store.Appointments(ctx, s.pool, store.AppointmentFilter{ID: q.ID, SubscriberID: q.SubscriberID,
+		EntityID: q.EntityID, ResourceID: q.ResourceID, Status: st, From: from, To: to})
+}
+
+// Entities lists entities.
+func (s *Service) Entities(ctx context.Context, f store.EntityFilter) ([]domain.Entity, error) {
+	return store.Entities(ctx, s.pool, f)
+}
+
+// Resources lists resources.
+func (s *Service) Resources(ctx context.Context, f store.ResourceFilter) ([]domain.Resource, error) {
+	return store.Resources(ctx, s.pool, f)
+}

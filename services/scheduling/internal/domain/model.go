@@ -1,0 +1,105 @@
+package domain
+
+import "time"
+
+// Entity is a hosting organisation (a hospital) with the time zone its working hours are read in.
+type Entity struct {
+	ID, Name, Category, City, TimeZone, Email, Phone, Website string
+}
+
+// Location returns the entity's time zone.
+func (e Entity) Location() (*time.Location, error) { return time.LoadLocation(e.TimeZone) }
+
+// Resource is what gets booked: a doctor or a room.
+type Resource struct {
+	ID, Name, Category, Specialty, Email, Phone string
+	SlotMinutes                                 int
+}
+
+// SlotLength is the resource's slot length (20 minutes when unset).
+func (r Resource) SlotLength() time.Duration {
+	if r.SlotMinutes <= 0 {
+		return 20 * time.Minute
+	}
+	return time.Duration(r.SlotMinutes) * time.Minute
+}
+
+// Hours is one working period on a weekday, in minutes after local midnight.
+type Hours struct {
+	Weekday                time.Weekday
+	StartMinute, EndMinute int
+}
+
+// Affiliation is a resource working at an entity with its weekly hours there.
+type Affiliation struct {
+	ID       string
+	Resource Resource
+	Entity   Entity
+	Hours    []Hours
+}
+
+// Subscriber is the citizen who books.
+type Subscriber struct {
+	ID, Name, Email, Phone, Category, NationalID string
+}
+
+// Status is an appointment's state.
+type Status string
+
+// The appointment states; only booked and checked-in appointments hold their slot.
+const (
+	StatusBooked    Status = "booked"
+	StatusCheckedIn Status = "checked_in"
+	StatusCancelled Status = "cancelled"
+)
+
+// Appointment is a booked slot of a resource.
+type Appointment struct {
+	ID, ResourceID, EntityID, SubscriberID string
+	Start, End                             time.Time
+	Status                                 Status
+	BookingCode, Reason                    string
+}
+
+// Interval is a half-open period [Start, End).
+type Interval struct{ Start, End time.Time }
+
+// Overlaps says whether the two half-open intervals share an instant.
+func (i Interval) Overlaps(o Interval) bool { return i.Start.Before(o.End) && o.Start.Before(i.End) }
+
+// Slot is one bookable period of a resource at an entity.
+type Slot struct {
+	Resource Resource
+	Entity   Entity
+	Start    time.Time
+	End      time.Time
+	Location *time.Location
+}
+
+// TimerKind says what a timer fires.
+type TimerKind string
+
+// The timer kinds: reminders and alert schedules fire alert.fired, deadlines deadline.reached.
+const (
+	TimerAppointmentReminder TimerKind = "appointment_reminder"
+	TimerAlertSchedule       TimerKind = "alert_schedule"
+	TimerDeadline            TimerKind = "deadline"
+)
+
+// Recipient is whom a timer's event should reach.
+type Recipient struct {
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// Timer is a durable timer: it fires once at or after FireAt.
+type Timer struct {
+	ID            string
+	Kind          TimerKind
+	FireAt        time.Time
+	AppointmentID string // for reminders
+	Subject       string // for deadlines: what is due
+	Reference     string // for deadlines: the caller's reference
+	Message       string // for alerts: the text
+	Recipients    []Recipient
+}

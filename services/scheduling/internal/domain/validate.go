@@ -1,0 +1,152 @@
+package domain
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+)
+
+// Reasons for errors of this BB (the gRPC layer prefixes GOVSTACK_SCHEDULING_).
+const (
+	ReasonInvalidTime     = "INVALID_TIME"
+	ReasonInvalidFilter   = "INVALID_FILTER"
+	ReasonInvalidInput    = "INVALID_INPUT"
+	ReasonSlotTaken       = "SLOT_ALREADY_BOOKED"
+	ReasonNotASlot        = "NOT_A_FREE_SLOT"
+	ReasonNotFound        = "NOT_FOUND"
+	ReasonNotActive       = "APPOINTMENT_NOT_ACTIVE"
+	ReasonIdentity        = "IDENTITY_MISMATCH"
+	ReasonDeadlineFired   = "DEADLINE_ALREADY_FIRED"
+	ReasonInPast          = "SLOT_IN_PAST"
+	ReasonUnknownTimeZone = "UNKNOWN_TIME_ZONE"
+)
+
+// ParseTime reads an ISO 8601 / RFC 3339 instant (an offset or Z is required: a time without one is
+// ambiguous across time zones).
+func ParseTime(field, v string) (time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, apierr.Invalid(ReasonInvalidTime, field+" is required",
+			apierr.FieldViolation{Field: field, Description: "required, RFC 3339 e.g. 2026-03-30T09:00:00+03:00"})
+	}
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, apierr.Invalid(ReasonInvalidTime, fmt.Sprintf("%s: %q is not an RFC 3339 time with an offset", field, clip(v)),
+			apierr.FieldViolation{Field: field, Description: "must be RFC 3339 with an offset, e.g. 2026-03-30T09:00:00+03:00"})
+	}
+	return t.UTC(), nil
+}
+
+// ParseOptionalTime is ParseTime that accepts an empty value as the zero time.
+func ParseOptionalTime(field, v string) (time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, nil
+	}
+	return ParseTime(field, v)
+}
+
+// ParseRange reads a from/to pair for slot queries: both required, to after from, at most MaxSlotRange.
+func ParseRange(from, to string) (Interval, error) {
+	f, err := ParseTime("from", from)
+	if err != nil {
+		return Interval{}, err
+	}
+	t, err := ParseTime("to", to)
+	if err != nil {
+		return Interval{}, err
+	}
+	if !t.After(f) {
+		return Interval{}, apierr.Invalid(ReasonInvalidFilter, "to must be after from", apierr.FieldViolation{Field: "to", Description: "must be after from"})
+	}
+	if t.Sub(f) > MaxSlotRange {
+		return Interval{}, apierr.Invalid(ReasonInvalidFilter, "from–to may span at most 31 days",
+			apierr.FieldViolation{Field: "to", Description: "at most 31 days after from"})
+	}
+	return Interval{f, t}, nil
+}
+
+// ParseStatus reads an appointment status filter ("" = any).
+func ParseStatus(v string) (Status, error) {
+	switch s := Status(strings.ToLower(strings.TrimSpace(v))); s {
+	case "", StatusBooked, StatusCheckedIn, StatusCancelled:
+		return s, nil
+	}
+	return "", apierr.Invalid(ReasonInvalidFilter, fmt.Sprintf("status %q is not one of booked, checked_in, cancelled", clip(v)),
+		apierr.FieldViolation{Field: "status", Description: "one of booked, checked_in, cancelled"})
+}
+
+// CheckSubscriber validates the citizen of a booking.
+func CheckSubscriber(s Subscriber) error {
+	var v []apierr.FieldViolation
+	if strings.TrimSpace(s.ID) == "" {
+		v = append(v, apierr.FieldViolation{Field: "subscriber.subscriber_id", Description: "required"})
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		v = append(v, apierr.FieldViolation{Field: "subscriber.name", Description: "required"})
+	}
+	if s.Email != "" {
+		if _, err := mail.ParseAddress(s.Email); err != nil {
+			v = append(v, apierr.FieldViolation{Field: "subscriber.email", Description: "not an e-mail address"})
+		}
+	}
+	if s.Email == "" && s.Phone == "" {
+		v = append(v, apierr.FieldViolation{Field: "subscriber.email", Description: "an e-mail or a phone is required for the confirmation"})
+	}
+	if len(v) > 0 {
+		return apierr.Invalid(ReasonInvalidInput, "invalid subscriber", v...)
+	}
+	return nil
+}
+
+// Required returns an InvalidArgument naming field when v is blank.
+func Required(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return apierr.Invalid(ReasonInvalidInput, field+" is required", apierr.FieldViolation{Field: field, Description: "required"})
+	}
+	return nil
+}
+
+// bookingAlphabet has no 0/O or 1/I, so a code read out at a desk is not misheard.
+const bookingAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// NewBookingCode returns an 8-character code the citizen shows at check-in.
+func NewBookingCode() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics rather than return an error since Go 1.24)
+	for i := range b {
+		b[i] = bookingAlphabet[int(b[i])%len(bookingAlphabet)]
+	}
+	return string(b)
+}
+
+// ParseHHMM reads a local wall-clock time "HH:MM" as minutes after midnight ("24:00" is the next midnight).
+func ParseHHMM(v string) (int, error) {
+	var h, m int
+	if n, err := fmt.Sscanf(v, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 || h*60+m > 1440 {
+		return 0, fmt.Errorf("%q is not HH:MM", v)
+	}
+	return h*60 + m, nil
+}
+
+// ReminderLead is how long before an appointment its reminder fires.
+const ReminderLead = 24 * time.Hour
+
+// ReminderAt is when the reminder of an appointment starting at start fires. A booking made less than 24 h
+// ahead is reminded at once (now): the citizen still gets a reminder, and the Messaging BB's reminder rule
+// need not special-case late bookings.
+func ReminderAt(start, now time.Time) time.Time {
+	if at := start.Add(-ReminderLead); at.After(now) {
+		return at
+	}
+	return now
+}
+
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
+}

@@ -28,6 +28,7 @@ const client = "eGovStack/GOV/90000009/e2etests"
 type stack struct {
 	url, standalone string
 	nats            *nats.Conn
+	mail            *mailbox // the SMTP server the Messaging BB delivers to
 }
 
 func startStack(t *testing.T) *stack {
@@ -51,6 +52,9 @@ func startStack(t *testing.T) *stack {
 	cfg.MessagingAddr, cfg.SchedulingAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Standalone = "registries=127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	mb, smtpAddr := startMailbox(t)
+	cfg.Messaging.SMTPAddr, cfg.Messaging.SMTPTLS, cfg.Messaging.SMTPFrom = smtpAddr, "none", "appointments@govstack.example.org"
+	cfg.Messaging.RetryBase = 200 * time.Millisecond
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := devstack.New(ctx, cfg, testLogger(t))
@@ -70,7 +74,7 @@ func startStack(t *testing.T) *stack {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})
-	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS()}
+	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb}
 	st.waitReady(t)
 	return st
 }

@@ -16,8 +16,9 @@ import (
 	"time"
 )
 
-// BBs lists the building blocks that own a database; DatabaseURLFor accepts only these names.
-var BBs = []string{"registration", "registries", "messaging", "scheduling", "workflow", "payments"}
+// BBs lists the services that own a database — the building blocks and the gateway (the Information
+// Mediator's registry, message log and pub/sub); DatabaseURLFor accepts only these names.
+var BBs = []string{"registration", "registries", "messaging", "scheduling", "workflow", "payments", "gateway"}
 
 // LogLevels are the accepted values of GOVSTACK_LOG_LEVEL.
 var LogLevels = []string{"debug", "info", "warn", "error"}

@@ -175,7 +175,8 @@ func TestDatabaseURLFor(t *testing.T) {
 		{"postgresql://u:p%40ss@db:5432", "payments", "postgresql://u:p%40ss@db:5432/govstack_payments", ""},
 		{"postgres://h/x/y?sslmode=require&connect_timeout=5", "workflow",
 			"postgres://h/govstack_workflow?sslmode=require&connect_timeout=5", ""},
-		{"postgres://localhost/postgres", "gateway", "", `unknown building block "gateway"`},
+		{"postgres://localhost/postgres", "gateway", "postgres://localhost/govstack_gateway", ""},
+		{"postgres://localhost/postgres", "billing", "", `unknown building block "billing"`},
 		{"host=localhost dbname=postgres", "registries", "", "GOVSTACK_DATABASE_URL: must be a postgres:// URL"},
 		{"postgres://u:secret@h:99999999999/db\x7f", "registries", "", "GOVSTACK_DATABASE_URL: not a valid URL"},
 	}

@@ -14,7 +14,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/govstackbb/marketplace/gateway"
+	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/registries"
+	"github.com/govstackbb/marketplace/services/scheduling"
 )
 
 const repoRoot = "../.."
@@ -33,9 +35,19 @@ var binaries = map[string]binary{
 		subcommands: set("serve", "migrate", "seed", "healthcheck"),
 		dockerfile:  "deploy/docker/registries.Dockerfile",
 	},
+	"govstack/messaging:dev": {
+		name: "messaging", env: envVars(messaging.Config{}),
+		subcommands: set("serve", "migrate", "healthcheck"),
+		dockerfile:  "deploy/docker/messaging.Dockerfile",
+	},
+	"govstack/scheduling:dev": {
+		name: "scheduling", env: envVars(scheduling.Config{}),
+		subcommands: set("serve", "migrate", "seed", "healthcheck"),
+		dockerfile:  "deploy/docker/scheduling.Dockerfile",
+	},
 	"govstack/gateway:dev": {
 		name: "gateway", env: envVars(gateway.Config{}),
-		subcommands: set("serve", "healthcheck"),
+		subcommands: set("serve", "migrate", "healthcheck", "verify-log", "issue-key", "admin-key"),
 		dockerfile:  "deploy/docker/gateway.Dockerfile",
 	},
 }
@@ -99,13 +111,14 @@ func loadCompose(t *testing.T) composeFile {
 
 func TestComposeServicesMatchBinaries(t *testing.T) {
 	c := loadCompose(t)
-	for _, want := range []string{"postgres", "nats", "registries-migrate", "registries", "gateway"} {
+	for _, want := range []string{"postgres", "nats", "mailpit", "registries-migrate", "registries", "messaging-migrate",
+		"messaging", "scheduling-migrate", "scheduling", "gateway-migrate", "gateway"} {
 		if _, ok := c.Services[want]; !ok {
 			t.Errorf("docker-compose.yml: service %q is missing", want)
 		}
 	}
 	for name, svc := range c.Services {
-		if svc.Healthcheck == nil && name != "registries-migrate" {
+		if svc.Healthcheck == nil && !strings.HasSuffix(name, "-migrate") {
 			t.Errorf("%s: no health check", name)
 		}
 		for dep, d := range svc.DependsOn {

@@ -18,10 +18,11 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 )
 
-// TestComposeStackOutsideContainers builds the registries and gateway binaries and runs them the way
-// docker-compose.yml does — same subcommands, same environment and the same health-check commands — with
-// container host names replaced by loopback addresses, Postgres by the test server and NATS by an
-// in-process server. A request then goes through the gateway to the registries BB and back.
+// TestComposeStackOutsideContainers builds every binary and runs them the way docker-compose.yml does — same
+// subcommands, same environment and the same health-check commands — with container host names replaced by
+// loopback addresses, Postgres by the test server and NATS by an in-process server. The gateway runs as in
+// production (credentials required): an admin key is issued with `gateway admin-key`, rights granted through
+// the configuration API, and a record goes through the gateway to the registries BB and back.
 func TestComposeStackOutsideContainers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs the binaries")
@@ -37,43 +38,77 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		}
 		return env
 	}
-	runToEnd(t, bins["registries"], c.Services["registries-migrate"].Command, envOf("registries-migrate"))
-
-	reg := start(t, bins["registries"], c.Services["registries"].Command, envOf("registries"))
-	waitHealthy(t, bins, c.Services["registries"], envOf("registries"))
-	gw := start(t, bins["gateway"], c.Services["gateway"].Command, envOf("gateway"))
-	waitHealthy(t, bins, c.Services["gateway"], envOf("gateway"))
+	var procs []*proc
+	for _, bb := range []string{"registries", "messaging", "scheduling", "gateway"} {
+		migrate := c.Services[bb+"-migrate"]
+		runToEnd(t, bins[bb], migrate.Command, envOf(bb+"-migrate"))
+		procs = append(procs, start(t, bins[bb], c.Services[bb].Command, envOf(bb)))
+		waitHealthy(t, bins, c.Services[bb], envOf(bb))
+	}
 
 	base := "http://" + rewrite("GOVSTACK_HTTP_ADDR", "0.0.0.0:8080")
 	alone := "http://" + strings.TrimPrefix(rewrite("GOVSTACK_GATEWAY_STANDALONE", "registries=0.0.0.0:3333"), "registries=")
-	if code, body := call(t, http.MethodGet, base+"/readyz", ""); code != 200 {
+	if code, body := call(t, http.MethodGet, base+"/readyz", "", map[string]string{}); code != 200 {
 		t.Fatalf("GET /readyz = %d %s", code, body)
 	}
+	admin := c.Services["gateway"].Environment["GOVSTACK_GATEWAY_ADMIN_CLIENTS"]
+	key := adminKey(t, bins["gateway"], admin, envOf("gateway"))
+	auth := map[string]string{"X-GovStack-Client": admin, "X-GovStack-Api-Key": key}
+	if code, body := call(t, http.MethodPost, alone+"/database/modify", `{"code":"x","version":"1.0","schema":{"type":"object"}}`, nil); code != 401 {
+		t.Fatalf("an anonymous call to the production gateway = %d %s, want 401", code, body)
+	}
+	grant := `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"registries","serviceId":"registries",
+	  "rights":[{"memberClass":"GOV","memberCode":"ADMIN","applicationId":"console"}]}]`
+	if code, body := call(t, http.MethodPatch, base+"/api/v1/rights/allow", grant, auth); code != 200 {
+		t.Fatalf("grant through the configuration API = %d %s", code, body)
+	}
 	schema := `{"code":"deploycheck","version":"1.0","schema":{"type":"object","properties":{"id":{"type":"string"},"n":{"type":"integer"}},"required":["n"]}}`
-	if code, body := call(t, http.MethodPost, alone+"/database/modify", schema); code != 200 {
+	if code, body := call(t, http.MethodPost, alone+"/database/modify", schema, auth); code != 200 {
 		t.Fatalf("POST /database/modify on the standalone listener = %d %s", code, body)
 	}
 	id := fmt.Sprintf("r-%d", time.Now().UnixNano())
-	if code, body := call(t, http.MethodPost, alone+"/data/deploycheck/1.0/create", `{"write":{"content":{"id":"`+id+`","n":7}}}`); code != 200 {
+	if code, body := call(t, http.MethodPost, alone+"/data/deploycheck/1.0/create", `{"write":{"content":{"id":"`+id+`","n":7}}}`, auth); code != 200 {
 		t.Fatalf("create = %d %s", code, body)
 	}
-	code, body := call(t, http.MethodPost, base+"/data/deploycheck/1.0/read", `{"query":{"content":{"id":"`+id+`"}}}`)
+	code, body := call(t, http.MethodPost, base+"/data/deploycheck/1.0/read", `{"query":{"content":{"id":"`+id+`"}}}`, auth)
 	if code != 200 || !strings.Contains(body, `"n":7`) {
 		t.Fatalf("read through the main listener = %d %s", code, body)
 	}
-	metrics := "http://" + rewrite("GOVSTACK_METRICS_ADDR", "0.0.0.0:9464") + "/metrics"
-	if code, body := call(t, http.MethodGet, metrics, ""); code != 200 || !strings.Contains(body, "rpc_server") {
-		t.Errorf("registries GET /metrics = %d, without gRPC server metrics: %.300s", code, body)
+	for _, m := range []string{"GOVSTACK_METRICS_ADDR"} {
+		metrics := "http://" + rewrite(m, "0.0.0.0:9464") + "/metrics"
+		if code, body := call(t, http.MethodGet, metrics, "", map[string]string{}); code != 200 || !strings.Contains(body, "rpc_server") {
+			t.Errorf("registries GET /metrics = %d, without gRPC server metrics: %.300s", code, body)
+		}
 	}
-	stop(t, gw)
-	stop(t, reg)
+	for i := len(procs) - 1; i >= 0; i-- {
+		stop(t, procs[i])
+	}
+}
+
+// adminKey runs `gateway admin-key` as an operator would on the gateway host and returns the printed key.
+func adminKey(t *testing.T, bin, client string, env []string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "admin-key", client)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gateway admin-key: %v\n%s", err, out)
+	}
+	for line := range strings.SplitSeq(string(out), "\n") {
+		if k, ok := strings.CutPrefix(line, "api key: "); ok {
+			return strings.TrimSpace(k)
+		}
+	}
+	t.Fatalf("gateway admin-key printed no key:\n%s", out)
+	return ""
 }
 
 func buildBinaries(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	out := map[string]string{}
-	for name, pkg := range map[string]string{"registries": "services/registries", "gateway": "gateway"} {
+	for name, pkg := range map[string]string{"registries": "services/registries", "messaging": "services/messaging",
+		"scheduling": "services/scheduling", "gateway": "gateway"} {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 		cmd.Dir = filepath.Join(repoRoot, pkg)
@@ -97,6 +132,7 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 	if !ns.ReadyForConnections(10 * time.Second) {
 		t.Fatal("in-process NATS did not start")
 	}
+	dataDir := t.TempDir()
 	ports := map[string]string{}
 	port := func(p string) string {
 		if _, ok := ports[p]; !ok {
@@ -110,8 +146,10 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 			return os.Getenv("GOVSTACK_TEST_DATABASE_URL")
 		case key == "GOVSTACK_NATS_URL":
 			return ns.ClientURL()
+		case key == "GOVSTACK_DATA_DIR":
+			return dataDir
 		}
-		for _, host := range []string{"0.0.0.0:", "registries:", "gateway:"} {
+		for _, host := range []string{"0.0.0.0:", "registries:", "messaging:", "scheduling:", "gateway:", "mailpit:"} {
 			if i := strings.Index(v, host); i >= 0 {
 				p := v[i+len(host):]
 				return v[:i] + "127.0.0.1:" + port(p)
@@ -199,10 +237,16 @@ func waitHealthy(t *testing.T, bins map[string]string, svc composeService, env [
 	}
 }
 
-func call(t *testing.T, method, url, body string) (int, string) {
+// call sends one request; headers nil means a caller that only claims an identity, without a credential.
+func call(t *testing.T, method, url, body string, headers map[string]string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	req.Header.Set("Information-Mediator-Client", "eGovStack/GOV/90000009/deploycheck")
+	if headers == nil {
+		req.Header.Set("Information-Mediator-Client", "eGovStack/GOV/90000009/deploycheck")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -25,7 +25,7 @@ test: ## unit, store, component and e2e tests of every module (needs Postgres, s
 build: ## build the binaries into bin/
 	@mkdir -p bin
 	go build -o bin/govstack ./cmd/govstack
-	cd services/registries && go build -o ../../bin/registries ./cmd/registries
+	@set -e; for bb in registries messaging scheduling; do (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
 	cd gateway && go build -o ../bin/gateway ./cmd/gateway
 
 gowork-off: ## check every module builds and vets on its own, outside the workspace
@@ -68,6 +68,10 @@ proto-baseline: tools ## record the current API as the breaking-change baseline 
 bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd services/registries && go test -run '^$$' -bench . -benchtime 2000x ./...
 	cd platform && go test -run '^$$' -bench . -benchtime 3s ./outbox/...
+	cd services/messaging && go test -run '^$$' -bench AcceptAndDeliver -benchtime 20x .
+	cd services/scheduling && go test -run '^$$' -bench Booking -benchtime 2000x . && go test -run '^$$' -bench TimerLateness -benchtime 1x .
+	cd gateway && go test -run '^$$' -bench . -benchtime 2000x ./internal/registry/ ./internal/msglog/
+	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 
 clean: ## remove build output and local dev state
 	rm -rf bin .govstack

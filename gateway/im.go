@@ -85,7 +85,7 @@ func (m *im) bootstrap(ctx context.Context, bbs []string) error {
 	addrs := m.cfg.UpstreamAddrs()
 	for _, bb := range bbs {
 		svc := registry.Service{Provider: m.cfg.Provider(bb), Code: bb, BB: bb, GRPCAddr: addrs[bb],
-			OpenAPI: specs[bb], Enabled: true, Methods: registryMethods(Methods(bb))}
+			OpenAPI: specs[bb], Enabled: true, Methods: Methods(bb)}
 		room := registry.Service{Provider: m.cfg.Provider(bb), Code: pubsubService, Enabled: true}
 		for _, s := range []registry.Service{svc, room} {
 			if err := m.registry.EnsureService(ctx, s); err != nil {
@@ -121,13 +121,6 @@ func (m *im) devModeGrant(ctx context.Context, ref registry.ServiceRef) error {
 	return nil
 }
 
-func registryMethods(ms []Method) []registry.Method {
-	out := make([]registry.Method, len(ms))
-	for i, m := range ms {
-		out[i] = registry.Method{FullName: m.FullName, HTTPMethod: m.HTTPMethod, Path: m.Path}
-	}
-	return out
-}
 
 // guard is the rights check on the gateway's connection to bb.
 func (m *im) guard(bb string) mediate.Guard {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/govstackbb/marketplace/internal/devstack"
 )
@@ -10,6 +11,7 @@ import (
 // printBanner tells a newcomer where everything is and gives a first request that works as it stands.
 func printBanner(w io.Writer, s *devstack.Stack) {
 	u := s.URL()
+	from := time.Now().UTC().Truncate(time.Hour).Add(time.Hour)
 	fmt.Fprintf(w, `
 GovStack building blocks are running (govstack dev).
 
@@ -35,6 +37,14 @@ Try it — list the approved public-sector e-mail domains, then create and read 
     -H 'Content-Type: application/json' %[1]s/data/citizens/1.0/read \
     -d '{"query":{"content":{"personalCode":"EE38001010001"}}}'
 
+Find a free cardiology slot (Scheduling), see who is in the IM's directory, send an e-mail (Messaging):
+
+  curl -s '%[1]s/resource/free_slots?entity_id=hosp-north-tallinn&specialty=cardiology&from=%[2]s&to=%[3]s'
+  curl -s %[1]s/listClients
+  curl -s -X POST %[1]s/send/email/single -H 'apiKey: govstack-dev-messaging-key' -H 'Content-Type: application/json' \
+    -d '{"recipientInfo":{"email":"mari@example.org"},"emailContent":{"title":"Hello","content":"It works."}}'
+
+The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
-`, u)
+`, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339))
 }

@@ -12,13 +12,14 @@ func TestUsage(t *testing.T) {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GATEWAY_STANDALONE", "GOVSTACK_REGISTRIES_GRPC_ADDR",
-		"GOVSTACK_GATEWAY_REQUEST_TIMEOUT", "GOVSTACK_GATEWAY_MAX_BODY_BYTES", "GOVSTACK_SHUTDOWN_TIMEOUT"} {
+		"GOVSTACK_GATEWAY_REQUEST_TIMEOUT", "GOVSTACK_GATEWAY_MAX_BODY_BYTES", "GOVSTACK_SHUTDOWN_TIMEOUT",
+		"GOVSTACK_DATABASE_URL", "GOVSTACK_GATEWAY_DEV_MODE", "GOVSTACK_GATEWAY_TLS_CERT_FILE", "admin-key", "verify-log"} {
 		if !strings.Contains(out.String(), v) {
 			t.Errorf("-h does not list %s", v)
 		}
 	}
-	if strings.Contains(out.String(), "GOVSTACK_DATABASE_URL") {
-		t.Error("-h lists GOVSTACK_DATABASE_URL, which the gateway does not use")
+	if strings.Contains(out.String(), "GOVSTACK_METRICS_ADDR") {
+		t.Error("-h lists GOVSTACK_METRICS_ADDR, which the gateway does not use (it serves /metrics on its REST listener)")
 	}
 	if code := run([]string{"frobnicate"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "usage") {
 		t.Errorf("unknown command: exit %d, stderr %q", code, errOut.String())

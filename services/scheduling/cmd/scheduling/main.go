@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"os"
 	"os/signal"
 	"syscall"
@@ -11,7 +12,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], environ(), os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], bbcmd.Environ(), os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

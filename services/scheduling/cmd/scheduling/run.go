@@ -2,18 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"strings"
-	"time"
 
+	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
-	"github.com/govstackbb/marketplace/platform/observability"
-	"github.com/govstackbb/marketplace/platform/pgstore"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/scheduling"
 )
@@ -41,108 +35,40 @@ Environment:
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces to this OTLP/gRPC endpoint (default: none)
 `
 
-// Exit codes: 2 for a wrong command line, 1 for a failure.
+// Exit codes (bbcmd's): 2 for a wrong command line, 1 for a failure.
 const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
+	exitOK      = bbcmd.ExitOK
+	exitFailure = bbcmd.ExitFailure
+	exitUsage   = bbcmd.ExitUsage
 )
 
-// run executes one command and returns the exit code. Everything outside comes in as arguments (the
-// environment as a map), so tests drive it without touching the process.
+// command is this BB's binary: bbcmd runs serve, migrate, seed, healthcheck.
+var command = bbcmd.Command[scheduling.Config]{
+	Name:            scheduling.Name,
+	DefaultGRPCAddr: scheduling.DefaultGRPCAddr,
+	Usage:           usage,
+	Common:          func(c scheduling.Config) config.Common { return c.Common },
+	Migrations:      scheduling.Migrations,
+	Seed:            scheduling.Seed,
+	New: func(_ context.Context, cfg scheduling.Config, c bbcmd.Conns) (bbcmd.Service, error) {
+		return scheduling.New(cfg, scheduling.Deps{Pool: c.Pool, JetStream: c.JetStream, Logger: c.Logger})
+	},
+}
+
+// run executes one command and returns the exit code.
 func run(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
-	}
-	commands := map[string]func(context.Context, scheduling.Config, *slog.Logger) error{
-		"serve": serve, "migrate": migrate, "seed": seed, "healthcheck": healthcheck,
-	}
-	switch cmd, ok := commands[args[0]]; {
-	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	case !ok || len(args) > 1:
-		fmt.Fprintf(stderr, "scheduling: unknown command %q\n\n%s", strings.Join(args, " "), usage)
-		return exitUsage
-	default:
-		cfg, err := config.LoadFrom[scheduling.Config](env)
-		if err != nil {
-			fmt.Fprintf(stderr, "scheduling: %v\n", err)
-			return exitFailure
-		}
-		log := observability.NewLogger(stderr, cfg.LogLevel).With("service", scheduling.Name)
-		if err := cmd(ctx, cfg, log); err != nil {
-			log.Error("scheduling "+args[0]+" failed", "error", err.Error())
-			return exitFailure
-		}
-		return exitOK
-	}
+	return command.Run(ctx, args, env, stdout, stderr)
 }
 
-// healthcheck probes a running server with the same settings; docker-compose and Kubernetes call it, since
-// the distroless image has no grpc_health_probe.
-func healthcheck(ctx context.Context, cfg scheduling.Config, _ *slog.Logger) error {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	addr := cfg.GRPCAddr
-	if addr == "" {
-		addr = scheduling.DefaultGRPCAddr
-	}
-	return grpcserver.Probe(ctx, addr)
-}
-
-// migrate creates the BB's database when missing and applies every migration set.
-func migrate(ctx context.Context, cfg scheduling.Config, log *slog.Logger) error {
-	pool, err := openMigrated(ctx, cfg)
+// serveWith runs the BB on deps as serve does; ready, when set, is called once it listens (for tests).
+func serveWith(ctx context.Context, cfg scheduling.Config, deps scheduling.Deps, ready func(*grpcserver.Server)) error {
+	svc, err := scheduling.New(cfg, deps)
 	if err != nil {
 		return err
 	}
-	pool.Close()
-	log.Info("database migrated", "database", "govstack_"+scheduling.Name)
-	return nil
-}
-
-// seed migrates, then loads the demo hospitals and doctors.
-func seed(ctx context.Context, cfg scheduling.Config, log *slog.Logger) error {
-	pool, err := openMigrated(ctx, cfg)
-	if err != nil {
-		return err
+	log := deps.Logger
+	if log == nil {
+		log = slog.Default()
 	}
-	defer pool.Close()
-	if err := scheduling.Seed(ctx, pool); err != nil {
-		return err
-	}
-	log.Info("demo hospitals and doctors seeded")
-	return nil
-}
-
-func openMigrated(ctx context.Context, cfg scheduling.Config) (*pgxpool.Pool, error) {
-	url, err := cfg.DatabaseURLFor(scheduling.Name)
-	if err != nil {
-		return nil, err
-	}
-	if err := pgstore.EnsureDatabase(ctx, cfg.DatabaseURL, "govstack_"+scheduling.Name); err != nil {
-		return nil, err
-	}
-	pool, err := pgstore.Open(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	if err := pgstore.Migrate(ctx, pool, scheduling.Migrations()...); err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return pool, nil
-}
-
-// environ returns the process environment as a map, the form config.LoadFrom reads.
-func environ() map[string]string {
-	env := map[string]string{}
-	for _, kv := range os.Environ() {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			env[k] = v
-		}
-	}
-	return env
+	return command.Serve(ctx, cfg, svc, log, ready)
 }

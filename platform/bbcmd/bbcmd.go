@@ -1,0 +1,231 @@
+// Package bbcmd is the command line every building block's binary shares: `<bb> serve | migrate | seed |
+// healthcheck`, settings from GOVSTACK_* variables, and the start-up and shutdown order of ARCHITECTURE.md
+// §4. A BB's cmd/<bb> describes itself in a Command and hands over to it.
+package bbcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+
+	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/observability"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+)
+
+// Exit codes: 2 for a wrong command line, 1 for a failure.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Service is a building block as its binary runs it: the methods every BB's entry point has.
+type Service interface {
+	Register(*grpc.Server)
+	UnaryInterceptors() []grpc.UnaryServerInterceptor
+	Run(context.Context) error
+}
+
+// Conns are the connections serve opens for the BB; the command owns and closes them.
+type Conns struct {
+	Pool      *pgxpool.Pool
+	JetStream jetstream.JetStream
+	Logger    *slog.Logger
+}
+
+// Command describes one BB's binary. C is the BB's Config, which embeds config.Common.
+type Command[C any] struct {
+	Name            string // e.g. "registries": database govstack_<Name>, stream GOVSTACK_<NAME>
+	DefaultGRPCAddr string
+	Usage           string                                           // the text of -h
+	Common          func(C) config.Common                            // the well-known settings inside C
+	Migrations      func() []pgstore.MigrationSet                    // the BB's schema
+	Seed            func(context.Context, *pgxpool.Pool) error       // demo data; nil: no seed command
+	New             func(context.Context, C, Conns) (Service, error) // builds the BB on open connections
+}
+
+// Run executes one command and returns the exit code. Everything outside comes in as arguments (the
+// environment as a map), so tests drive it without touching the process.
+func (c Command[C]) Run(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, c.Usage)
+		return ExitUsage
+	}
+	commands := map[string]func(context.Context, C, *slog.Logger) error{
+		"serve": c.serve, "migrate": c.migrate, "healthcheck": c.healthcheck,
+	}
+	if c.Seed != nil {
+		commands["seed"] = c.seed
+	}
+	switch cmd, ok := commands[args[0]]; {
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
+		fmt.Fprint(stdout, c.Usage)
+		return ExitOK
+	case !ok || len(args) > 1:
+		fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", c.Name, strings.Join(args, " "), c.Usage)
+		return ExitUsage
+	default:
+		cfg, err := config.LoadFrom[C](env)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", c.Name, err)
+			return ExitFailure
+		}
+		log := observability.NewLogger(stderr, c.Common(cfg).LogLevel).With("service", c.Name)
+		if err := cmd(ctx, cfg, log); err != nil {
+			log.Error(c.Name+" "+args[0]+" failed", "error", err.Error())
+			return ExitFailure
+		}
+		return ExitOK
+	}
+}
+
+// serve opens the database and NATS, builds the BB and serves it until ctx is done; then it shuts down in
+// the order of ARCHITECTURE.md §4: health NOT_SERVING and a bounded GracefulStop (inside grpcserver.Run),
+// then drain NATS, then close the pool.
+func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
+	common := c.Common(cfg)
+	if common.NATSURL == "" {
+		return errors.New("GOVSTACK_NATS_URL: required by serve (events go through NATS JetStream), e.g. nats://127.0.0.1:4222")
+	}
+	shutdownTracing, err := observability.SetupTracing(ctx, c.Name)
+	if err != nil {
+		return err
+	}
+	defer shutdownQuietly(shutdownTracing, common.ShutdownTimeout)
+	url, err := common.DatabaseURLFor(c.Name)
+	if err != nil {
+		return err
+	}
+	pool, err := pgstore.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	nc, err := natsbus.Connect(ctx, common.NATSURL, c.Name, log)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = nc.Drain() }() // runs before pool.Close: deferred calls unwind in reverse
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	svc, err := c.New(ctx, cfg, Conns{Pool: pool, JetStream: js, Logger: log})
+	if err != nil {
+		return err
+	}
+	return c.Serve(ctx, cfg, svc, log, nil)
+}
+
+// Serve runs svc's gRPC server, its background work and the metrics listener until ctx is done; ready,
+// when set, is called with the server once it listens (for tests).
+func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, log *slog.Logger, ready func(*grpcserver.Server)) error {
+	common := c.Common(cfg)
+	addr := common.GRPCAddr
+	if addr == "" {
+		addr = c.DefaultGRPCAddr
+	}
+	srv := grpcserver.New(grpcserver.Options{Name: c.Name, Addr: addr, Logger: log,
+		Unary: svc.UnaryInterceptors(), ShutdownTimeout: common.ShutdownTimeout})
+	svc.Register(srv.GRPC())
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	log.Info(c.Name+" serving", "grpc_addr", srv.Addr().String())
+	if ready != nil {
+		ready(srv)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Run(gctx) })
+	g.Go(func() error { return svc.Run(gctx) })
+	g.Go(func() error { return observability.ServeMetrics(gctx, common.MetricsAddr, log) })
+	return g.Wait()
+}
+
+// healthcheck probes a running server with the same settings; docker-compose and Kubernetes call it, since
+// the distroless images have no grpc_health_probe.
+func (c Command[C]) healthcheck(ctx context.Context, cfg C, _ *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	addr := c.Common(cfg).GRPCAddr
+	if addr == "" {
+		addr = c.DefaultGRPCAddr
+	}
+	return grpcserver.Probe(ctx, addr)
+}
+
+// migrate creates the BB's database when missing and applies every migration set.
+func (c Command[C]) migrate(ctx context.Context, cfg C, log *slog.Logger) error {
+	pool, err := c.OpenMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	pool.Close()
+	log.Info("database migrated", "database", "govstack_"+c.Name)
+	return nil
+}
+
+// seed migrates, then loads the demo data.
+func (c Command[C]) seed(ctx context.Context, cfg C, log *slog.Logger) error {
+	pool, err := c.OpenMigrated(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := c.Seed(ctx, pool); err != nil {
+		return err
+	}
+	log.Info("demo data seeded")
+	return nil
+}
+
+// OpenMigrated creates the database govstack_<Name> when missing, opens it and applies the migrations.
+func (c Command[C]) OpenMigrated(ctx context.Context, cfg C) (*pgxpool.Pool, error) {
+	common := c.Common(cfg)
+	url, err := common.DatabaseURLFor(c.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pgstore.EnsureDatabase(ctx, common.DatabaseURL, "govstack_"+c.Name); err != nil {
+		return nil, err
+	}
+	pool, err := pgstore.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := pgstore.Migrate(ctx, pool, c.Migrations()...); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// Environ returns the process environment as a map, the form config.LoadFrom reads.
+func Environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func shutdownQuietly(shutdown func(context.Context) error, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_ = shutdown(ctx)
+}

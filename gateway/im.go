@@ -121,7 +121,6 @@ func (m *im) devModeGrant(ctx context.Context, ref registry.ServiceRef) error {
 	return nil
 }
 
-
 // guard is the rights check on the gateway's connection to bb.
 func (m *im) guard(bb string) mediate.Guard {
 	return mediate.Guard{

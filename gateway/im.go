@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -280,4 +281,10 @@ func IssueAPIKey(ctx context.Context, cfg Config, pool *pgxpool.Pool, client imi
 		return reg.BootstrapAdminKey(ctx, client)
 	}
 	return reg.IssueAPIKey(ctx, client)
+}
+
+// VerifyLog checks every chain of the message and audit logs in pool with the gateway's signing key and
+// writes the report to out: `gateway verify-log`. It returns an error when any chain is broken.
+func VerifyLog(ctx context.Context, cfg Config, pool *pgxpool.Pool, out io.Writer) error {
+	return msglog.VerifyCommand(ctx, pool, cfg.MessageLogKeyFile(), out)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -195,6 +196,11 @@ func (s *Stack) IssueAPIKey(ctx context.Context, client imident.Client, admin bo
 	gcfg := s.cfg.Config
 	key, _, err := gateway.IssueAPIKey(ctx, gcfg, s.gwPool, client, admin)
 	return key, err
+}
+
+// VerifyLog checks the gateway's message and audit logs, as `gateway verify-log` does.
+func (s *Stack) VerifyLog(ctx context.Context, out io.Writer) error {
+	return gateway.VerifyLog(ctx, s.cfg.Config, s.gwPool, out)
 }
 
 // BBAddr is the gRPC address of building block bb, or "" when the stack does not run it.

@@ -29,9 +29,13 @@ type stack struct {
 	url, standalone string
 	nats            *nats.Conn
 	mail            *mailbox // the SMTP server the Messaging BB delivers to
+	dev             *devstack.Stack
 }
 
-func startStack(t *testing.T) *stack {
+func startStack(t *testing.T) *stack { return startStackWith(t, nil) }
+
+// startStackWith starts the stack with settings changed by tune (e.g. the gateway out of development mode).
+func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 	t.Helper()
 	cfg, err := devstack.DefaultConfig()
 	if err != nil {
@@ -55,6 +59,9 @@ func startStack(t *testing.T) *stack {
 	mb, smtpAddr := startMailbox(t)
 	cfg.Messaging.SMTPAddr, cfg.Messaging.SMTPTLS, cfg.Messaging.SMTPFrom = smtpAddr, "none", "appointments@govstack.example.org"
 	cfg.Messaging.RetryBase = 200 * time.Millisecond
+	if tune != nil {
+		tune(&cfg)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := devstack.New(ctx, cfg, testLogger(t))
@@ -74,7 +81,7 @@ func startStack(t *testing.T) *stack {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})
-	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb}
+	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb, dev: s}
 	st.waitReady(t)
 	return st
 }
@@ -94,7 +101,7 @@ func dropDatabase(t *testing.T, server, name string) {
 func (s *stack) waitReady(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r := s.do(t, "GET", "/readyz", "", nil)
+		r := s.do(t, "GET", "/readyz", "", map[string]string{"Information-Mediator-Client": ""}) // as a probe: no identity
 		if r.code == 200 {
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/govstackbb/marketplace/gateway"
-	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -28,5 +27,5 @@ func issueKey(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, clien
 
 // verifyLog checks every chain of the message and audit logs with the public key next to the signing key.
 func verifyLog(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, out io.Writer) error {
-	return msglog.VerifyCommand(ctx, pool, cfg.MessageLogKeyFile(), out)
+	return gateway.VerifyLog(ctx, cfg, pool, out)
 }

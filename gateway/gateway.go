@@ -258,7 +258,7 @@ func (g *Gateway) standaloneHandler(bb string, conn *grpc.ClientConn, m *rest.Me
 func (g *Gateway) wrap(h http.Handler, m *rest.Metrics, operation string) http.Handler {
 	h = g.im.messageLog(h)
 	h = g.im.limiter.Middleware(h)
-	h = authn.Middleware(g.im.registry, g.im.auth, h)
+	h = authn.Middleware(g.im.cache, g.im.auth, h)
 	h = rest.NormaliseIdentity(h)
 	return otelhttp.NewHandler(rest.Observe(g.log, m, h), operation)
 }

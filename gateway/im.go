@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
 	"github.com/govstackbb/marketplace/gateway/internal/directory"
@@ -33,11 +34,15 @@ func Migrations() []pgstore.MigrationSet {
 	return []pgstore.MigrationSet{registry.Migrations(), msglog.Migrations(), pubsub.Migrations()}
 }
 
+// cacheTTL bounds how long an API key or a rights decision is remembered; changes evict at once (Cache).
+const cacheTTL = 5 * time.Minute
+
 // im is the Information Mediator's state: registry, message log, pub/sub broker and the settings the
 // request path needs.
 type im struct {
 	cfg      Config
 	registry *registry.Store
+	cache    *registry.Cache // API keys → clients and rights decisions, dropped on every change
 	log      *msglog.Log
 	broker   *pubsub.Broker
 	dir      *directory.Handler
@@ -59,6 +64,7 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 		limiter: ratelimit.New(cfg.RateLimit, cfg.RateBurst),
 		auth:    authn.Options{TrustClientHeader: cfg.DevMode},
 	}
+	m.cache = registry.NewCache(m.registry, cacheTTL, deps.Logger.With("component", "registry-cache"))
 	if err := m.bootstrap(ctx, bbs); err != nil {
 		return nil, err
 	}
@@ -127,7 +133,7 @@ func (m *im) guard(bb string) mediate.Guard {
 	return mediate.Guard{
 		BB:             bb,
 		Default:        mediate.Service{Provider: m.cfg.Provider(bb), Code: bb, BB: bb, Enabled: true},
-		Rights:         m.registry,
+		Rights:         m.cache,
 		AllowAnonymous: m.cfg.DevMode,
 		Annotate:       msglog.Annotate,
 	}
@@ -135,7 +141,7 @@ func (m *im) guard(bb string) mediate.Guard {
 
 // proxy is the gRPC front door for BB-to-BB calls to the given upstreams.
 func (m *im) proxy(ups map[string]*grpc.ClientConn) *grpcproxy.Proxy {
-	p := &grpcproxy.Proxy{Upstreams: map[string]grpcproxy.Upstream{}, Credentials: m.registry, Auth: m.auth, Rights: m.registry}
+	p := &grpcproxy.Proxy{Upstreams: map[string]grpcproxy.Upstream{}, Credentials: m.cache, Auth: m.auth, Rights: m.cache}
 	for bb, conn := range ups {
 		p.Upstreams[bb] = grpcproxy.Upstream{Conn: conn, Service: m.guard(bb).Default}
 	}
@@ -159,6 +165,7 @@ func (m *im) Run(ctx context.Context) error {
 	eg, ctx := errgroup.WithContext(ctx)
 	eg.Go(func() error { return m.log.Run(ctx) })
 	eg.Go(func() error { return m.broker.Run(ctx) })
+	eg.Go(func() error { return m.cache.Run(ctx) })
 	err := eg.Wait()
 	if parent.Err() != nil {
 		return nil // stopped, possibly before a stream or table was ready: not a failure

@@ -83,16 +83,26 @@ func (s *Store) RevokeAPIKey(ctx context.Context, c imident.Client, id string) e
 	if _, err := uuid.Parse(id); err != nil {
 		return apierr.Invalid("INVALID_KEY_ID", "API key id "+id+" is not a UUID; GET …/apikeys lists the ids")
 	}
-	return s.change(ctx, "apikey.revoke", c.String(), map[string]string{"id": id}, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE im_api_key k SET revoked_at = coalesce(k.revoked_at, now())
+	var hash []byte
+	err := s.change(ctx, "apikey.revoke", c.String(), map[string]string{"id": id}, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE im_api_key k SET revoked_at = coalesce(k.revoked_at, now())
 			FROM im_subsystem s, im_member m WHERE k.subsystem_id = s.id AND s.member_id = m.id AND k.id = $5
-			  AND m.instance = $1 AND m.class = $2 AND m.code = $3 AND s.code = $4`,
-			c.Instance, c.Class, c.Member, c.Subsystem, id)
-		if err == nil && tag.RowsAffected() == 0 {
+			  AND m.instance = $1 AND m.class = $2 AND m.code = $3 AND s.code = $4 RETURNING k.key_hash`,
+			c.Instance, c.Class, c.Member, c.Subsystem, id).Scan(&hash)
+		if errors.Is(err, pgx.ErrNoRows) {
 			return apierr.NotFound("UNKNOWN_API_KEY", "client "+c.String()+" has no API key "+id)
 		}
+		if err != nil {
+			return err
+		}
+		// Key caches in every gateway replica drop the key when this commits (KeyCache).
+		_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, revokedChannel, hex.EncodeToString(hash))
 		return err
 	})
+	if err == nil && s.onRevoke != nil {
+		s.onRevoke(hex.EncodeToString(hash)) // this replica at once, before the notification arrives
+	}
+	return err
 }
 
 // ListAPIKeys lists a client's keys, revoked ones included, newest first.

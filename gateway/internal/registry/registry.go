@@ -58,6 +58,10 @@ const Everything = "*"
 type Store struct {
 	pool  *pgxpool.Pool
 	audit AuditFunc
+	// onRevoke is told the hex SHA-256 of a key this process revoked, onChange of every committed change
+	// (both set by NewCache).
+	onRevoke func(keyHash string)
+	onChange func()
 }
 
 // New returns the registry on pool (migrated with Migrations). audit may be nil (tests, tools), in which case
@@ -124,14 +128,20 @@ func (s *Store) change(ctx context.Context, action, target string, detail any, f
 		if err := fn(tx); err != nil {
 			return mapErr(err)
 		}
-		return mapErr(s.audit(ctx, tx, actorOf(ctx), action, target, detail))
+		if s.onChange != nil {
+			s.onChange() // early (the caller's transaction may still roll back): costs a refill, never a stale allow
+		}
+		return mapErr(s.afterChange(ctx, tx, action, target, detail))
 	}
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, actorOf(ctx), action, target, detail)
+		return s.afterChange(ctx, tx, action, target, detail)
 	})
+	if err == nil && s.onChange != nil {
+		s.onChange() // this replica at once, before the notification arrives
+	}
 	return pgstore.MapError(err)
 }
 
@@ -217,4 +227,17 @@ func subsystemID(ctx context.Context, q pgxQuerier, c imident.Client) (int64, er
 type pgxQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// changedChannel announces that the registry changed (rights, groups, services): caches of decisions drop
+// everything. The notification is sent by the change's own transaction, so it arrives only if it commits.
+const changedChannel = "im_registry_changed"
+
+// afterChange audits the change and announces it, inside its transaction.
+func (s *Store) afterChange(ctx context.Context, tx pgx.Tx, action, target string, detail any) error {
+	if err := s.audit(ctx, tx, actorOf(ctx), action, target, detail); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, changedChannel, action)
+	return err
 }

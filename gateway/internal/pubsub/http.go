@@ -1,6 +1,7 @@
 package pubsub
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +10,10 @@ import (
 	"strings"
 
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
+	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/nats-io/nats.go"
 	"google.golang.org/grpc/codes"
 )
 
@@ -59,9 +63,17 @@ func conflict(w http.ResponseWriter, r *http.Request, msg string) {
 	rest.WriteError(w, r, http.StatusConflict, codes.AlreadyExists, msg)
 }
 
-// internal logs err and answers a generic 500: the details are for operators, not callers.
+// internal logs err and answers without its details, which are for operators: 503 (retry) when Postgres or
+// NATS is unreachable or timed out, 500 otherwise.
 func (b *Broker) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	b.log.ErrorContext(r.Context(), "pubsub: "+what, "error", err, "request_id", rest.InfoFrom(r.Context()).ID)
+	kind := apierr.KindOf(pgstore.MapError(err))
+	if kind == apierr.KindUnavailable || kind == apierr.KindDeadlineExceeded ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) {
+		w.Header().Set("Retry-After", "5")
+		rest.WriteError(w, r, http.StatusServiceUnavailable, codes.Unavailable, "pub/sub is unavailable right now; retry shortly")
+		return
+	}
 	rest.WriteError(w, r, http.StatusInternalServerError, codes.Internal, "internal error")
 }
 

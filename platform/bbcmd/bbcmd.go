@@ -53,7 +53,7 @@ type Command[C any] struct {
 	Usage           string                                           // the text of -h
 	Common          func(C) config.Common                            // the well-known settings inside C
 	Migrations      func() []pgstore.MigrationSet                    // the BB's schema
-	Seed            func(context.Context, *pgxpool.Pool) error       // demo data; nil: no seed command
+	Seed            func(context.Context, C, *pgxpool.Pool) error    // demo data; nil: no seed command
 	New             func(context.Context, C, Conns) (Service, error) // builds the BB on open connections
 }
 
@@ -185,7 +185,7 @@ func (c Command[C]) seed(ctx context.Context, cfg C, log *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
-	if err := c.Seed(ctx, pool); err != nil {
+	if err := c.Seed(ctx, cfg, pool); err != nil {
 		return err
 	}
 	log.Info("demo data seeded")

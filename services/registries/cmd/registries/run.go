@@ -8,6 +8,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/registries"
 )
@@ -47,7 +48,7 @@ var command = bbcmd.Command[registries.Config]{
 	Usage:           usage,
 	Common:          func(c registries.Config) config.Common { return c.Common },
 	Migrations:      registries.Migrations,
-	Seed:            registries.Seed,
+	Seed:            func(ctx context.Context, _ registries.Config, p *pgxpool.Pool) error { return registries.Seed(ctx, p) },
 	New: func(_ context.Context, cfg registries.Config, c bbcmd.Conns) (bbcmd.Service, error) {
 		return registries.New(cfg, registries.Deps{Pool: c.Pool, JetStream: c.JetStream, Logger: c.Logger})
 	},

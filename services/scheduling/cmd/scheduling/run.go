@@ -8,6 +8,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/scheduling"
 )
@@ -49,7 +50,7 @@ var command = bbcmd.Command[scheduling.Config]{
 	Usage:           usage,
 	Common:          func(c scheduling.Config) config.Common { return c.Common },
 	Migrations:      scheduling.Migrations,
-	Seed:            scheduling.Seed,
+	Seed:            func(ctx context.Context, _ scheduling.Config, p *pgxpool.Pool) error { return scheduling.Seed(ctx, p) },
 	New: func(_ context.Context, cfg scheduling.Config, c bbcmd.Conns) (bbcmd.Service, error) {
 		return scheduling.New(cfg, scheduling.Deps{Pool: c.Pool, JetStream: c.JetStream, Logger: c.Logger})
 	},

@@ -8,6 +8,7 @@ package apierr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error the way a caller must react to it. Each maps to one gRPC code and one HTTP status.
@@ -49,6 +50,9 @@ type Error struct {
 	Reason     string // short UPPER_SNAKE word, e.g. RECORD_NOT_FOUND; prefixed GOVSTACK_<BB>_ on the wire
 	Message    string
 	Violations []FieldViolation
+	// RetryAfter, when set on an Unavailable or ResourceExhausted error, tells the caller when to try again
+	// (gRPC RetryInfo; the gateway's Retry-After header).
+	RetryAfter time.Duration
 	Err        error
 }
 

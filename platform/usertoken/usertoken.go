@@ -53,7 +53,9 @@ func (c Claims) HasRole(roles ...string) bool {
 type ctxKey struct{}
 
 // NewContext returns ctx carrying c.
-func NewContext(ctx context.Context, c Claims) context.Context { return context.WithValue(ctx, ctxKey{}, c) }
+func NewContext(ctx context.Context, c Claims) context.Context {
+	return context.WithValue(ctx, ctxKey{}, c)
+}
 
 // FromContext returns the verified claims of the call, if it carried a valid access token.
 func FromContext(ctx context.Context) (Claims, bool) {

@@ -9,6 +9,7 @@ package registrationv1
 import (
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	structpb "google.golang.org/protobuf/types/known/structpb"
@@ -698,6 +699,50 @@ func (x *UploadDocumentResponse) GetUrls() []string {
 	return nil
 }
 
+type GetDocumentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DocumentId    string                 `protobuf:"bytes,1,opt,name=document_id,json=documentId,proto3" json:"document_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDocumentRequest) Reset() {
+	*x = GetDocumentRequest{}
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDocumentRequest) ProtoMessage() {}
+
+func (x *GetDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *GetDocumentRequest) GetDocumentId() string {
+	if x != nil {
+		return x.DocumentId
+	}
+	return ""
+}
+
 type ListTasksRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	MainTaskId    string                 `protobuf:"bytes,1,opt,name=main_task_id,json=mainTaskId,proto3" json:"main_task_id,omitempty"`
@@ -713,7 +758,7 @@ type ListTasksRequest struct {
 
 func (x *ListTasksRequest) Reset() {
 	*x = ListTasksRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[13]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -725,7 +770,7 @@ func (x *ListTasksRequest) String() string {
 func (*ListTasksRequest) ProtoMessage() {}
 
 func (x *ListTasksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[13]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -738,7 +783,7 @@ func (x *ListTasksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTasksRequest.ProtoReflect.Descriptor instead.
 func (*ListTasksRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{13}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListTasksRequest) GetMainTaskId() string {
@@ -799,7 +844,7 @@ type ListTasksResponse struct {
 
 func (x *ListTasksResponse) Reset() {
 	*x = ListTasksResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[14]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -811,7 +856,7 @@ func (x *ListTasksResponse) String() string {
 func (*ListTasksResponse) ProtoMessage() {}
 
 func (x *ListTasksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[14]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -824,7 +869,7 @@ func (x *ListTasksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTasksResponse.ProtoReflect.Descriptor instead.
 func (*ListTasksResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{14}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListTasksResponse) GetTasks() []*Task {
@@ -843,7 +888,7 @@ type GetTaskRequest struct {
 
 func (x *GetTaskRequest) Reset() {
 	*x = GetTaskRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[15]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -855,7 +900,7 @@ func (x *GetTaskRequest) String() string {
 func (*GetTaskRequest) ProtoMessage() {}
 
 func (x *GetTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[15]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -868,7 +913,7 @@ func (x *GetTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTaskRequest.ProtoReflect.Descriptor instead.
 func (*GetTaskRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{15}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetTaskRequest) GetTaskId() string {
@@ -888,7 +933,7 @@ type CompleteTaskRequest struct {
 
 func (x *CompleteTaskRequest) Reset() {
 	*x = CompleteTaskRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[16]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -900,7 +945,7 @@ func (x *CompleteTaskRequest) String() string {
 func (*CompleteTaskRequest) ProtoMessage() {}
 
 func (x *CompleteTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[16]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -913,7 +958,7 @@ func (x *CompleteTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTaskRequest.ProtoReflect.Descriptor instead.
 func (*CompleteTaskRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{16}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CompleteTaskRequest) GetTaskId() string {
@@ -944,7 +989,7 @@ type CompleteTaskResponse struct {
 
 func (x *CompleteTaskResponse) Reset() {
 	*x = CompleteTaskResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[17]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -956,7 +1001,7 @@ func (x *CompleteTaskResponse) String() string {
 func (*CompleteTaskResponse) ProtoMessage() {}
 
 func (x *CompleteTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[17]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -969,7 +1014,7 @@ func (x *CompleteTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTaskResponse.ProtoReflect.Descriptor instead.
 func (*CompleteTaskResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{17}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CompleteTaskResponse) GetTaskId() string {
@@ -1027,7 +1072,7 @@ type GetStatisticsRequest struct {
 
 func (x *GetStatisticsRequest) Reset() {
 	*x = GetStatisticsRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[18]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1084,7 @@ func (x *GetStatisticsRequest) String() string {
 func (*GetStatisticsRequest) ProtoMessage() {}
 
 func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[18]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1097,7 @@ func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatisticsRequest.ProtoReflect.Descriptor instead.
 func (*GetStatisticsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{18}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetStatisticsRequest) GetStartDate() string {
@@ -1106,7 +1151,7 @@ type GetStatisticsResponse struct {
 
 func (x *GetStatisticsResponse) Reset() {
 	*x = GetStatisticsResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[19]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1118,7 +1163,7 @@ func (x *GetStatisticsResponse) String() string {
 func (*GetStatisticsResponse) ProtoMessage() {}
 
 func (x *GetStatisticsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[19]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1131,7 +1176,7 @@ func (x *GetStatisticsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatisticsResponse.ProtoReflect.Descriptor instead.
 func (*GetStatisticsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{19}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetStatisticsResponse) GetStatistics() []*Statistics {
@@ -1152,7 +1197,7 @@ type RegisterBuyerRequest struct {
 
 func (x *RegisterBuyerRequest) Reset() {
 	*x = RegisterBuyerRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[20]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1164,7 +1209,7 @@ func (x *RegisterBuyerRequest) String() string {
 func (*RegisterBuyerRequest) ProtoMessage() {}
 
 func (x *RegisterBuyerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[20]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1177,7 +1222,7 @@ func (x *RegisterBuyerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterBuyerRequest.ProtoReflect.Descriptor instead.
 func (*RegisterBuyerRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{20}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RegisterBuyerRequest) GetEmail() string {
@@ -1214,7 +1259,7 @@ type RequestDomainAccessRequest struct {
 
 func (x *RequestDomainAccessRequest) Reset() {
 	*x = RequestDomainAccessRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[21]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1226,7 +1271,7 @@ func (x *RequestDomainAccessRequest) String() string {
 func (*RequestDomainAccessRequest) ProtoMessage() {}
 
 func (x *RequestDomainAccessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[21]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1239,7 +1284,7 @@ func (x *RequestDomainAccessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestDomainAccessRequest.ProtoReflect.Descriptor instead.
 func (*RequestDomainAccessRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{21}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RequestDomainAccessRequest) GetEmail() string {
@@ -1281,7 +1326,7 @@ type DomainAccessRequested struct {
 
 func (x *DomainAccessRequested) Reset() {
 	*x = DomainAccessRequested{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[22]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1293,7 +1338,7 @@ func (x *DomainAccessRequested) String() string {
 func (*DomainAccessRequested) ProtoMessage() {}
 
 func (x *DomainAccessRequested) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[22]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1306,7 +1351,7 @@ func (x *DomainAccessRequested) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainAccessRequested.ProtoReflect.Descriptor instead.
 func (*DomainAccessRequested) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{22}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *DomainAccessRequested) GetFileId() string {
@@ -1337,7 +1382,7 @@ type StartSupplierRequest struct {
 
 func (x *StartSupplierRequest) Reset() {
 	*x = StartSupplierRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[23]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1349,7 +1394,7 @@ func (x *StartSupplierRequest) String() string {
 func (*StartSupplierRequest) ProtoMessage() {}
 
 func (x *StartSupplierRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[23]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1362,7 +1407,7 @@ func (x *StartSupplierRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartSupplierRequest.ProtoReflect.Descriptor instead.
 func (*StartSupplierRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{23}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StartSupplierRequest) GetCompanyId() string {
@@ -1416,7 +1461,7 @@ type GetSupplierDraftRequest struct {
 
 func (x *GetSupplierDraftRequest) Reset() {
 	*x = GetSupplierDraftRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[24]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1428,7 +1473,7 @@ func (x *GetSupplierDraftRequest) String() string {
 func (*GetSupplierDraftRequest) ProtoMessage() {}
 
 func (x *GetSupplierDraftRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[24]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1441,7 +1486,7 @@ func (x *GetSupplierDraftRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSupplierDraftRequest.ProtoReflect.Descriptor instead.
 func (*GetSupplierDraftRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{24}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetSupplierDraftRequest) GetDraftId() string {
@@ -1466,7 +1511,7 @@ type UpdateSupplierDraftRequest struct {
 
 func (x *UpdateSupplierDraftRequest) Reset() {
 	*x = UpdateSupplierDraftRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[25]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1523,7 @@ func (x *UpdateSupplierDraftRequest) String() string {
 func (*UpdateSupplierDraftRequest) ProtoMessage() {}
 
 func (x *UpdateSupplierDraftRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[25]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1536,7 @@ func (x *UpdateSupplierDraftRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSupplierDraftRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSupplierDraftRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{25}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *UpdateSupplierDraftRequest) GetDraftId() string {
@@ -1552,7 +1597,7 @@ type SubmitSupplierRequest struct {
 
 func (x *SubmitSupplierRequest) Reset() {
 	*x = SubmitSupplierRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[26]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1564,7 +1609,7 @@ func (x *SubmitSupplierRequest) String() string {
 func (*SubmitSupplierRequest) ProtoMessage() {}
 
 func (x *SubmitSupplierRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[26]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1577,7 +1622,7 @@ func (x *SubmitSupplierRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitSupplierRequest.ProtoReflect.Descriptor instead.
 func (*SubmitSupplierRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{26}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SubmitSupplierRequest) GetDraftId() string {
@@ -1596,7 +1641,7 @@ type RegisterCitizenRequest struct {
 
 func (x *RegisterCitizenRequest) Reset() {
 	*x = RegisterCitizenRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[27]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1608,7 +1653,7 @@ func (x *RegisterCitizenRequest) String() string {
 func (*RegisterCitizenRequest) ProtoMessage() {}
 
 func (x *RegisterCitizenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[27]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1621,7 +1666,7 @@ func (x *RegisterCitizenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterCitizenRequest.ProtoReflect.Descriptor instead.
 func (*RegisterCitizenRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{27}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RegisterCitizenRequest) GetCitizen() *Citizen {
@@ -1644,7 +1689,7 @@ type RegisterStaffRequest struct {
 
 func (x *RegisterStaffRequest) Reset() {
 	*x = RegisterStaffRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[28]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1656,7 +1701,7 @@ func (x *RegisterStaffRequest) String() string {
 func (*RegisterStaffRequest) ProtoMessage() {}
 
 func (x *RegisterStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[28]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1669,7 +1714,7 @@ func (x *RegisterStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterStaffRequest.ProtoReflect.Descriptor instead.
 func (*RegisterStaffRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{28}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *RegisterStaffRequest) GetHospitalId() string {
@@ -1704,7 +1749,7 @@ type RegisterStaffResponse struct {
 
 func (x *RegisterStaffResponse) Reset() {
 	*x = RegisterStaffResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[29]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1716,7 +1761,7 @@ func (x *RegisterStaffResponse) String() string {
 func (*RegisterStaffResponse) ProtoMessage() {}
 
 func (x *RegisterStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[29]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,7 +1774,7 @@ func (x *RegisterStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterStaffResponse.ProtoReflect.Descriptor instead.
 func (*RegisterStaffResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{29}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RegisterStaffResponse) GetRegistered() int32 {
@@ -1762,7 +1807,7 @@ type CheckActivationRequest struct {
 
 func (x *CheckActivationRequest) Reset() {
 	*x = CheckActivationRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[30]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1774,7 +1819,7 @@ func (x *CheckActivationRequest) String() string {
 func (*CheckActivationRequest) ProtoMessage() {}
 
 func (x *CheckActivationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[30]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1787,7 +1832,7 @@ func (x *CheckActivationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckActivationRequest.ProtoReflect.Descriptor instead.
 func (*CheckActivationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{30}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CheckActivationRequest) GetToken() string {
@@ -1809,7 +1854,7 @@ type CheckActivationResponse struct {
 
 func (x *CheckActivationResponse) Reset() {
 	*x = CheckActivationResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[31]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1821,7 +1866,7 @@ func (x *CheckActivationResponse) String() string {
 func (*CheckActivationResponse) ProtoMessage() {}
 
 func (x *CheckActivationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[31]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1834,7 +1879,7 @@ func (x *CheckActivationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckActivationResponse.ProtoReflect.Descriptor instead.
 func (*CheckActivationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{31}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CheckActivationResponse) GetValid() bool {
@@ -1868,7 +1913,7 @@ type ActivateRequest struct {
 
 func (x *ActivateRequest) Reset() {
 	*x = ActivateRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[32]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1880,7 +1925,7 @@ func (x *ActivateRequest) String() string {
 func (*ActivateRequest) ProtoMessage() {}
 
 func (x *ActivateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[32]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1893,7 +1938,7 @@ func (x *ActivateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivateRequest.ProtoReflect.Descriptor instead.
 func (*ActivateRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{32}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ActivateRequest) GetToken() string {
@@ -1918,7 +1963,7 @@ type GetMeRequest struct {
 
 func (x *GetMeRequest) Reset() {
 	*x = GetMeRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[33]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1930,7 +1975,7 @@ func (x *GetMeRequest) String() string {
 func (*GetMeRequest) ProtoMessage() {}
 
 func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[33]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1943,7 +1988,7 @@ func (x *GetMeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeRequest.ProtoReflect.Descriptor instead.
 func (*GetMeRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{33}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{34}
 }
 
 type SignInRequest struct {
@@ -1956,7 +2001,7 @@ type SignInRequest struct {
 
 func (x *SignInRequest) Reset() {
 	*x = SignInRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[34]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1968,7 +2013,7 @@ func (x *SignInRequest) String() string {
 func (*SignInRequest) ProtoMessage() {}
 
 func (x *SignInRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[34]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1981,7 +2026,7 @@ func (x *SignInRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInRequest.ProtoReflect.Descriptor instead.
 func (*SignInRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{34}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SignInRequest) GetEmail() string {
@@ -2013,7 +2058,7 @@ type Tokens struct {
 
 func (x *Tokens) Reset() {
 	*x = Tokens{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[35]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2025,7 +2070,7 @@ func (x *Tokens) String() string {
 func (*Tokens) ProtoMessage() {}
 
 func (x *Tokens) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[35]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2038,7 +2083,7 @@ func (x *Tokens) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tokens.ProtoReflect.Descriptor instead.
 func (*Tokens) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{35}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Tokens) GetAccessToken() string {
@@ -2085,7 +2130,7 @@ type RefreshRequest struct {
 
 func (x *RefreshRequest) Reset() {
 	*x = RefreshRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[36]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2097,7 +2142,7 @@ func (x *RefreshRequest) String() string {
 func (*RefreshRequest) ProtoMessage() {}
 
 func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[36]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2110,7 +2155,7 @@ func (x *RefreshRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshRequest.ProtoReflect.Descriptor instead.
 func (*RefreshRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{36}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RefreshRequest) GetRefreshToken() string {
@@ -2129,7 +2174,7 @@ type SignOutRequest struct {
 
 func (x *SignOutRequest) Reset() {
 	*x = SignOutRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[37]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2141,7 +2186,7 @@ func (x *SignOutRequest) String() string {
 func (*SignOutRequest) ProtoMessage() {}
 
 func (x *SignOutRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[37]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2154,7 +2199,7 @@ func (x *SignOutRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignOutRequest.ProtoReflect.Descriptor instead.
 func (*SignOutRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{37}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SignOutRequest) GetRefreshToken() string {
@@ -2172,7 +2217,7 @@ type SignOutResponse struct {
 
 func (x *SignOutResponse) Reset() {
 	*x = SignOutResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[38]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2184,7 +2229,7 @@ func (x *SignOutResponse) String() string {
 func (*SignOutResponse) ProtoMessage() {}
 
 func (x *SignOutResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[38]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2197,7 +2242,7 @@ func (x *SignOutResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignOutResponse.ProtoReflect.Descriptor instead.
 func (*SignOutResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{38}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{39}
 }
 
 type RequestPasswordResetRequest struct {
@@ -2209,7 +2254,7 @@ type RequestPasswordResetRequest struct {
 
 func (x *RequestPasswordResetRequest) Reset() {
 	*x = RequestPasswordResetRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[39]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2221,7 +2266,7 @@ func (x *RequestPasswordResetRequest) String() string {
 func (*RequestPasswordResetRequest) ProtoMessage() {}
 
 func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[39]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2234,7 +2279,7 @@ func (x *RequestPasswordResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetRequest.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{39}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *RequestPasswordResetRequest) GetEmail() string {
@@ -2254,7 +2299,7 @@ type ResetPasswordRequest struct {
 
 func (x *ResetPasswordRequest) Reset() {
 	*x = ResetPasswordRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[40]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2266,7 +2311,7 @@ func (x *ResetPasswordRequest) String() string {
 func (*ResetPasswordRequest) ProtoMessage() {}
 
 func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[40]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2279,7 +2324,7 @@ func (x *ResetPasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordRequest.ProtoReflect.Descriptor instead.
 func (*ResetPasswordRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{40}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ResetPasswordRequest) GetToken() string {
@@ -2304,7 +2349,7 @@ type GetJWKSRequest struct {
 
 func (x *GetJWKSRequest) Reset() {
 	*x = GetJWKSRequest{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[41]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2316,7 +2361,7 @@ func (x *GetJWKSRequest) String() string {
 func (*GetJWKSRequest) ProtoMessage() {}
 
 func (x *GetJWKSRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[41]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2329,7 +2374,7 @@ func (x *GetJWKSRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJWKSRequest.ProtoReflect.Descriptor instead.
 func (*GetJWKSRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{41}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{42}
 }
 
 type GetJWKSResponse struct {
@@ -2341,7 +2386,7 @@ type GetJWKSResponse struct {
 
 func (x *GetJWKSResponse) Reset() {
 	*x = GetJWKSResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[42]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2353,7 +2398,7 @@ func (x *GetJWKSResponse) String() string {
 func (*GetJWKSResponse) ProtoMessage() {}
 
 func (x *GetJWKSResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[42]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2366,7 +2411,7 @@ func (x *GetJWKSResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetJWKSResponse.ProtoReflect.Descriptor instead.
 func (*GetJWKSResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{42}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetJWKSResponse) GetKeys() []*Jwk {
@@ -2386,7 +2431,7 @@ type GetServiceResponse struct {
 
 func (x *GetServiceResponse) Reset() {
 	*x = GetServiceResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[43]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2398,7 +2443,7 @@ func (x *GetServiceResponse) String() string {
 func (*GetServiceResponse) ProtoMessage() {}
 
 func (x *GetServiceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[43]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2411,7 +2456,7 @@ func (x *GetServiceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetServiceResponse.ProtoReflect.Descriptor instead.
 func (*GetServiceResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{43}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetServiceResponse) GetService() *Service {
@@ -2431,7 +2476,7 @@ type GetEFormResponse struct {
 
 func (x *GetEFormResponse) Reset() {
 	*x = GetEFormResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[44]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2443,7 +2488,7 @@ func (x *GetEFormResponse) String() string {
 func (*GetEFormResponse) ProtoMessage() {}
 
 func (x *GetEFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[44]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2456,7 +2501,7 @@ func (x *GetEFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEFormResponse.ProtoReflect.Descriptor instead.
 func (*GetEFormResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{44}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetEFormResponse) GetEForm() *EForm {
@@ -2476,7 +2521,7 @@ type SubmitApplicationResponse struct {
 
 func (x *SubmitApplicationResponse) Reset() {
 	*x = SubmitApplicationResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[45]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2488,7 +2533,7 @@ func (x *SubmitApplicationResponse) String() string {
 func (*SubmitApplicationResponse) ProtoMessage() {}
 
 func (x *SubmitApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[45]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2501,7 +2546,7 @@ func (x *SubmitApplicationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitApplicationResponse.ProtoReflect.Descriptor instead.
 func (*SubmitApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{45}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SubmitApplicationResponse) GetApplicationFile() *ApplicationFile {
@@ -2521,7 +2566,7 @@ type GetApplicationResponse struct {
 
 func (x *GetApplicationResponse) Reset() {
 	*x = GetApplicationResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[46]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2533,7 +2578,7 @@ func (x *GetApplicationResponse) String() string {
 func (*GetApplicationResponse) ProtoMessage() {}
 
 func (x *GetApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[46]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2546,7 +2591,7 @@ func (x *GetApplicationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApplicationResponse.ProtoReflect.Descriptor instead.
 func (*GetApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{46}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetApplicationResponse) GetApplicationFile() *ApplicationFile {
@@ -2566,7 +2611,7 @@ type UpdateApplicationResponse struct {
 
 func (x *UpdateApplicationResponse) Reset() {
 	*x = UpdateApplicationResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[47]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2578,7 +2623,7 @@ func (x *UpdateApplicationResponse) String() string {
 func (*UpdateApplicationResponse) ProtoMessage() {}
 
 func (x *UpdateApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[47]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2591,7 +2636,7 @@ func (x *UpdateApplicationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateApplicationResponse.ProtoReflect.Descriptor instead.
 func (*UpdateApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{47}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *UpdateApplicationResponse) GetApplicationFile() *ApplicationFile {
@@ -2611,7 +2656,7 @@ type GetTaskResponse struct {
 
 func (x *GetTaskResponse) Reset() {
 	*x = GetTaskResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[48]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2668,7 @@ func (x *GetTaskResponse) String() string {
 func (*GetTaskResponse) ProtoMessage() {}
 
 func (x *GetTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[48]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2681,7 @@ func (x *GetTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTaskResponse.ProtoReflect.Descriptor instead.
 func (*GetTaskResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{48}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetTaskResponse) GetTask() *TaskDetail {
@@ -2656,7 +2701,7 @@ type RegisterBuyerResponse struct {
 
 func (x *RegisterBuyerResponse) Reset() {
 	*x = RegisterBuyerResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[49]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2668,7 +2713,7 @@ func (x *RegisterBuyerResponse) String() string {
 func (*RegisterBuyerResponse) ProtoMessage() {}
 
 func (x *RegisterBuyerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[49]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2681,7 +2726,7 @@ func (x *RegisterBuyerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterBuyerResponse.ProtoReflect.Descriptor instead.
 func (*RegisterBuyerResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{49}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *RegisterBuyerResponse) GetAccepted() *Accepted {
@@ -2701,7 +2746,7 @@ type RequestDomainAccessResponse struct {
 
 func (x *RequestDomainAccessResponse) Reset() {
 	*x = RequestDomainAccessResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[50]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2713,7 +2758,7 @@ func (x *RequestDomainAccessResponse) String() string {
 func (*RequestDomainAccessResponse) ProtoMessage() {}
 
 func (x *RequestDomainAccessResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[50]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2726,7 +2771,7 @@ func (x *RequestDomainAccessResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestDomainAccessResponse.ProtoReflect.Descriptor instead.
 func (*RequestDomainAccessResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{50}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *RequestDomainAccessResponse) GetRequest() *DomainAccessRequested {
@@ -2746,7 +2791,7 @@ type StartSupplierResponse struct {
 
 func (x *StartSupplierResponse) Reset() {
 	*x = StartSupplierResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[51]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2758,7 +2803,7 @@ func (x *StartSupplierResponse) String() string {
 func (*StartSupplierResponse) ProtoMessage() {}
 
 func (x *StartSupplierResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[51]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2771,7 +2816,7 @@ func (x *StartSupplierResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartSupplierResponse.ProtoReflect.Descriptor instead.
 func (*StartSupplierResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{51}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *StartSupplierResponse) GetDraft() *SupplierDraft {
@@ -2791,7 +2836,7 @@ type GetSupplierDraftResponse struct {
 
 func (x *GetSupplierDraftResponse) Reset() {
 	*x = GetSupplierDraftResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[52]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2803,7 +2848,7 @@ func (x *GetSupplierDraftResponse) String() string {
 func (*GetSupplierDraftResponse) ProtoMessage() {}
 
 func (x *GetSupplierDraftResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[52]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2816,7 +2861,7 @@ func (x *GetSupplierDraftResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSupplierDraftResponse.ProtoReflect.Descriptor instead.
 func (*GetSupplierDraftResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{52}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *GetSupplierDraftResponse) GetDraft() *SupplierDraft {
@@ -2836,7 +2881,7 @@ type UpdateSupplierDraftResponse struct {
 
 func (x *UpdateSupplierDraftResponse) Reset() {
 	*x = UpdateSupplierDraftResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[53]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2848,7 +2893,7 @@ func (x *UpdateSupplierDraftResponse) String() string {
 func (*UpdateSupplierDraftResponse) ProtoMessage() {}
 
 func (x *UpdateSupplierDraftResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[53]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2861,7 +2906,7 @@ func (x *UpdateSupplierDraftResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSupplierDraftResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSupplierDraftResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{53}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *UpdateSupplierDraftResponse) GetDraft() *SupplierDraft {
@@ -2881,7 +2926,7 @@ type SubmitSupplierResponse struct {
 
 func (x *SubmitSupplierResponse) Reset() {
 	*x = SubmitSupplierResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[54]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2893,7 +2938,7 @@ func (x *SubmitSupplierResponse) String() string {
 func (*SubmitSupplierResponse) ProtoMessage() {}
 
 func (x *SubmitSupplierResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[54]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2906,7 +2951,7 @@ func (x *SubmitSupplierResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitSupplierResponse.ProtoReflect.Descriptor instead.
 func (*SubmitSupplierResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{54}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *SubmitSupplierResponse) GetAccepted() *Accepted {
@@ -2926,7 +2971,7 @@ type RegisterCitizenResponse struct {
 
 func (x *RegisterCitizenResponse) Reset() {
 	*x = RegisterCitizenResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[55]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2938,7 +2983,7 @@ func (x *RegisterCitizenResponse) String() string {
 func (*RegisterCitizenResponse) ProtoMessage() {}
 
 func (x *RegisterCitizenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[55]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2951,7 +2996,7 @@ func (x *RegisterCitizenResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterCitizenResponse.ProtoReflect.Descriptor instead.
 func (*RegisterCitizenResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{55}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *RegisterCitizenResponse) GetAccepted() *Accepted {
@@ -2971,7 +3016,7 @@ type ActivateResponse struct {
 
 func (x *ActivateResponse) Reset() {
 	*x = ActivateResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[56]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2983,7 +3028,7 @@ func (x *ActivateResponse) String() string {
 func (*ActivateResponse) ProtoMessage() {}
 
 func (x *ActivateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[56]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2996,7 +3041,7 @@ func (x *ActivateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivateResponse.ProtoReflect.Descriptor instead.
 func (*ActivateResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{56}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ActivateResponse) GetAccount() *Account {
@@ -3016,7 +3061,7 @@ type GetMeResponse struct {
 
 func (x *GetMeResponse) Reset() {
 	*x = GetMeResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[57]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3028,7 +3073,7 @@ func (x *GetMeResponse) String() string {
 func (*GetMeResponse) ProtoMessage() {}
 
 func (x *GetMeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[57]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3041,7 +3086,7 @@ func (x *GetMeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMeResponse.ProtoReflect.Descriptor instead.
 func (*GetMeResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{57}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *GetMeResponse) GetAccount() *Account {
@@ -3061,7 +3106,7 @@ type RequestPasswordResetResponse struct {
 
 func (x *RequestPasswordResetResponse) Reset() {
 	*x = RequestPasswordResetResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[58]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3073,7 +3118,7 @@ func (x *RequestPasswordResetResponse) String() string {
 func (*RequestPasswordResetResponse) ProtoMessage() {}
 
 func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[58]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3086,7 +3131,7 @@ func (x *RequestPasswordResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestPasswordResetResponse.ProtoReflect.Descriptor instead.
 func (*RequestPasswordResetResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{58}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *RequestPasswordResetResponse) GetAccepted() *Accepted {
@@ -3106,7 +3151,7 @@ type ResetPasswordResponse struct {
 
 func (x *ResetPasswordResponse) Reset() {
 	*x = ResetPasswordResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[59]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3118,7 +3163,7 @@ func (x *ResetPasswordResponse) String() string {
 func (*ResetPasswordResponse) ProtoMessage() {}
 
 func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[59]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3131,7 +3176,7 @@ func (x *ResetPasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPasswordResponse.ProtoReflect.Descriptor instead.
 func (*ResetPasswordResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{59}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ResetPasswordResponse) GetAccount() *Account {
@@ -3151,7 +3196,7 @@ type SignInResponse struct {
 
 func (x *SignInResponse) Reset() {
 	*x = SignInResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[60]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3163,7 +3208,7 @@ func (x *SignInResponse) String() string {
 func (*SignInResponse) ProtoMessage() {}
 
 func (x *SignInResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[60]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3176,7 +3221,7 @@ func (x *SignInResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignInResponse.ProtoReflect.Descriptor instead.
 func (*SignInResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{60}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *SignInResponse) GetTokens() *Tokens {
@@ -3196,7 +3241,7 @@ type RefreshResponse struct {
 
 func (x *RefreshResponse) Reset() {
 	*x = RefreshResponse{}
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[61]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3208,7 +3253,7 @@ func (x *RefreshResponse) String() string {
 func (*RefreshResponse) ProtoMessage() {}
 
 func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[61]
+	mi := &file_govstack_registration_v1_registration_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3221,7 +3266,7 @@ func (x *RefreshResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RefreshResponse.ProtoReflect.Descriptor instead.
 func (*RefreshResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{61}
+	return file_govstack_registration_v1_registration_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *RefreshResponse) GetTokens() *Tokens {
@@ -3235,7 +3280,7 @@ var File_govstack_registration_v1_registration_service_proto protoreflect.FileDe
 
 const file_govstack_registration_v1_registration_service_proto_rawDesc = "" +
 	"\n" +
-	"3govstack/registration/v1/registration_service.proto\x12\x18govstack.registration.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+govstack/registration/v1/registration.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\")\n" +
+	"3govstack/registration/v1/registration_service.proto\x12\x18govstack.registration.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+govstack/registration/v1/registration.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\")\n" +
 	"\x13ListServicesRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"U\n" +
 	"\x14ListServicesResponse\x12=\n" +
@@ -3279,7 +3324,10 @@ const file_govstack_registration_v1_registration_service_proto_rawDesc = "" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12\x10\n" +
 	"\x03url\x18\x04 \x01(\tR\x03url\x12\x12\n" +
-	"\x04urls\x18\x05 \x03(\tR\x04urls\"\xe8\x01\n" +
+	"\x04urls\x18\x05 \x03(\tR\x04urls\"5\n" +
+	"\x12GetDocumentRequest\x12\x1f\n" +
+	"\vdocument_id\x18\x01 \x01(\tR\n" +
+	"documentId\"\xe8\x01\n" +
 	"\x10ListTasksRequest\x12 \n" +
 	"\fmain_task_id\x18\x01 \x01(\tR\n" +
 	"mainTaskId\x12\x17\n" +
@@ -3440,7 +3488,7 @@ const file_govstack_registration_v1_registration_service_proto_rawDesc = "" +
 	"\x0eSignInResponse\x128\n" +
 	"\x06tokens\x18\x01 \x01(\v2 .govstack.registration.v1.TokensR\x06tokens\"K\n" +
 	"\x0fRefreshResponse\x128\n" +
-	"\x06tokens\x18\x01 \x01(\v2 .govstack.registration.v1.TokensR\x06tokens2\x91\x16\n" +
+	"\x06tokens\x18\x01 \x01(\v2 .govstack.registration.v1.TokensR\x06tokens2\x86\x17\n" +
 	"\x0fEServiceService\x12\x8a\x01\n" +
 	"\fListServices\x12-.govstack.registration.v1.ListServicesRequest\x1a..govstack.registration.v1.ListServicesResponse\"\x1b\x82\xd3\xe4\x93\x02\x15b\bservices\x12\t/services\x12\x90\x01\n" +
 	"\n" +
@@ -3460,7 +3508,8 @@ const file_govstack_registration_v1_registration_service_proto_rawDesc = "" +
 	"\x8a\x01\n" +
 	"\x1bInformation-Mediator-Client\x12gCaller identity INSTANCE/CLASS/MEMBER/SUBSYSTEM (X-GovStack-Client and X-Road-Client are accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x028:\vapplicationb\x10application_file\x1a\x17/applications/{file_id}\x12\x8a\x01\n" +
 	"\x0eUploadDocument\x12/.govstack.registration.v1.UploadDocumentRequest\x1a0.govstack.registration.v1.UploadDocumentResponse\"\x15\x82\xd3\xe4\x93\x02\x0f:\x01*\"\n" +
-	"/documents\x12{\n" +
+	"/documents\x12s\n" +
+	"\vGetDocument\x12,.govstack.registration.v1.GetDocumentRequest\x1a\x14.google.api.HttpBody\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/documents/{document_id}\x12{\n" +
 	"\tListTasks\x12*.govstack.registration.v1.ListTasksRequest\x1a+.govstack.registration.v1.ListTasksResponse\"\x15\x82\xd3\xe4\x93\x02\x0fb\x05tasks\x12\x06/tasks\x12~\n" +
 	"\aGetTask\x12(.govstack.registration.v1.GetTaskRequest\x1a).govstack.registration.v1.GetTaskResponse\"\x1e\x82\xd3\xe4\x93\x02\x18b\x04task\x12\x10/tasks/{task_id}\x12\xa1\x01\n" +
 	"\fCompleteTask\x12-.govstack.registration.v1.CompleteTaskRequest\x1a..govstack.registration.v1.CompleteTaskResponse\"2\x82\xd3\xe4\x93\x02,:\x0fadditional_data\"\x19/tasks/{task_id}/complete\x12\xcf\x02\n" +
@@ -3502,7 +3551,7 @@ func file_govstack_registration_v1_registration_service_proto_rawDescGZIP() []by
 	return file_govstack_registration_v1_registration_service_proto_rawDescData
 }
 
-var file_govstack_registration_v1_registration_service_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
+var file_govstack_registration_v1_registration_service_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_govstack_registration_v1_registration_service_proto_goTypes = []any{
 	(*ListServicesRequest)(nil),          // 0: govstack.registration.v1.ListServicesRequest
 	(*ListServicesResponse)(nil),         // 1: govstack.registration.v1.ListServicesResponse
@@ -3517,113 +3566,115 @@ var file_govstack_registration_v1_registration_service_proto_goTypes = []any{
 	(*UpdateApplicationRequest)(nil),     // 10: govstack.registration.v1.UpdateApplicationRequest
 	(*UploadDocumentRequest)(nil),        // 11: govstack.registration.v1.UploadDocumentRequest
 	(*UploadDocumentResponse)(nil),       // 12: govstack.registration.v1.UploadDocumentResponse
-	(*ListTasksRequest)(nil),             // 13: govstack.registration.v1.ListTasksRequest
-	(*ListTasksResponse)(nil),            // 14: govstack.registration.v1.ListTasksResponse
-	(*GetTaskRequest)(nil),               // 15: govstack.registration.v1.GetTaskRequest
-	(*CompleteTaskRequest)(nil),          // 16: govstack.registration.v1.CompleteTaskRequest
-	(*CompleteTaskResponse)(nil),         // 17: govstack.registration.v1.CompleteTaskResponse
-	(*GetStatisticsRequest)(nil),         // 18: govstack.registration.v1.GetStatisticsRequest
-	(*GetStatisticsResponse)(nil),        // 19: govstack.registration.v1.GetStatisticsResponse
-	(*RegisterBuyerRequest)(nil),         // 20: govstack.registration.v1.RegisterBuyerRequest
-	(*RequestDomainAccessRequest)(nil),   // 21: govstack.registration.v1.RequestDomainAccessRequest
-	(*DomainAccessRequested)(nil),        // 22: govstack.registration.v1.DomainAccessRequested
-	(*StartSupplierRequest)(nil),         // 23: govstack.registration.v1.StartSupplierRequest
-	(*GetSupplierDraftRequest)(nil),      // 24: govstack.registration.v1.GetSupplierDraftRequest
-	(*UpdateSupplierDraftRequest)(nil),   // 25: govstack.registration.v1.UpdateSupplierDraftRequest
-	(*SubmitSupplierRequest)(nil),        // 26: govstack.registration.v1.SubmitSupplierRequest
-	(*RegisterCitizenRequest)(nil),       // 27: govstack.registration.v1.RegisterCitizenRequest
-	(*RegisterStaffRequest)(nil),         // 28: govstack.registration.v1.RegisterStaffRequest
-	(*RegisterStaffResponse)(nil),        // 29: govstack.registration.v1.RegisterStaffResponse
-	(*CheckActivationRequest)(nil),       // 30: govstack.registration.v1.CheckActivationRequest
-	(*CheckActivationResponse)(nil),      // 31: govstack.registration.v1.CheckActivationResponse
-	(*ActivateRequest)(nil),              // 32: govstack.registration.v1.ActivateRequest
-	(*GetMeRequest)(nil),                 // 33: govstack.registration.v1.GetMeRequest
-	(*SignInRequest)(nil),                // 34: govstack.registration.v1.SignInRequest
-	(*Tokens)(nil),                       // 35: govstack.registration.v1.Tokens
-	(*RefreshRequest)(nil),               // 36: govstack.registration.v1.RefreshRequest
-	(*SignOutRequest)(nil),               // 37: govstack.registration.v1.SignOutRequest
-	(*SignOutResponse)(nil),              // 38: govstack.registration.v1.SignOutResponse
-	(*RequestPasswordResetRequest)(nil),  // 39: govstack.registration.v1.RequestPasswordResetRequest
-	(*ResetPasswordRequest)(nil),         // 40: govstack.registration.v1.ResetPasswordRequest
-	(*GetJWKSRequest)(nil),               // 41: govstack.registration.v1.GetJWKSRequest
-	(*GetJWKSResponse)(nil),              // 42: govstack.registration.v1.GetJWKSResponse
-	(*GetServiceResponse)(nil),           // 43: govstack.registration.v1.GetServiceResponse
-	(*GetEFormResponse)(nil),             // 44: govstack.registration.v1.GetEFormResponse
-	(*SubmitApplicationResponse)(nil),    // 45: govstack.registration.v1.SubmitApplicationResponse
-	(*GetApplicationResponse)(nil),       // 46: govstack.registration.v1.GetApplicationResponse
-	(*UpdateApplicationResponse)(nil),    // 47: govstack.registration.v1.UpdateApplicationResponse
-	(*GetTaskResponse)(nil),              // 48: govstack.registration.v1.GetTaskResponse
-	(*RegisterBuyerResponse)(nil),        // 49: govstack.registration.v1.RegisterBuyerResponse
-	(*RequestDomainAccessResponse)(nil),  // 50: govstack.registration.v1.RequestDomainAccessResponse
-	(*StartSupplierResponse)(nil),        // 51: govstack.registration.v1.StartSupplierResponse
-	(*GetSupplierDraftResponse)(nil),     // 52: govstack.registration.v1.GetSupplierDraftResponse
-	(*UpdateSupplierDraftResponse)(nil),  // 53: govstack.registration.v1.UpdateSupplierDraftResponse
-	(*SubmitSupplierResponse)(nil),       // 54: govstack.registration.v1.SubmitSupplierResponse
-	(*RegisterCitizenResponse)(nil),      // 55: govstack.registration.v1.RegisterCitizenResponse
-	(*ActivateResponse)(nil),             // 56: govstack.registration.v1.ActivateResponse
-	(*GetMeResponse)(nil),                // 57: govstack.registration.v1.GetMeResponse
-	(*RequestPasswordResetResponse)(nil), // 58: govstack.registration.v1.RequestPasswordResetResponse
-	(*ResetPasswordResponse)(nil),        // 59: govstack.registration.v1.ResetPasswordResponse
-	(*SignInResponse)(nil),               // 60: govstack.registration.v1.SignInResponse
-	(*RefreshResponse)(nil),              // 61: govstack.registration.v1.RefreshResponse
-	(*Service)(nil),                      // 62: govstack.registration.v1.Service
-	(*EFormListItem)(nil),                // 63: govstack.registration.v1.EFormListItem
-	(*ApplicationFileSubmit)(nil),        // 64: govstack.registration.v1.ApplicationFileSubmit
-	(*ApplicationListItem)(nil),          // 65: govstack.registration.v1.ApplicationListItem
-	(*DocumentFile)(nil),                 // 66: govstack.registration.v1.DocumentFile
-	(*Task)(nil),                         // 67: govstack.registration.v1.Task
-	(*AdditionalData)(nil),               // 68: govstack.registration.v1.AdditionalData
-	(*Status)(nil),                       // 69: govstack.registration.v1.Status
-	(*structpb.Struct)(nil),              // 70: google.protobuf.Struct
-	(*Statistics)(nil),                   // 71: govstack.registration.v1.Statistics
-	(*Citizen)(nil),                      // 72: govstack.registration.v1.Citizen
-	(*StaffMember)(nil),                  // 73: govstack.registration.v1.StaffMember
-	(*RowResult)(nil),                    // 74: govstack.registration.v1.RowResult
-	(*timestamppb.Timestamp)(nil),        // 75: google.protobuf.Timestamp
-	(*Jwk)(nil),                          // 76: govstack.registration.v1.Jwk
-	(*EForm)(nil),                        // 77: govstack.registration.v1.EForm
-	(*ApplicationFile)(nil),              // 78: govstack.registration.v1.ApplicationFile
-	(*TaskDetail)(nil),                   // 79: govstack.registration.v1.TaskDetail
-	(*Accepted)(nil),                     // 80: govstack.registration.v1.Accepted
-	(*SupplierDraft)(nil),                // 81: govstack.registration.v1.SupplierDraft
-	(*Account)(nil),                      // 82: govstack.registration.v1.Account
+	(*GetDocumentRequest)(nil),           // 13: govstack.registration.v1.GetDocumentRequest
+	(*ListTasksRequest)(nil),             // 14: govstack.registration.v1.ListTasksRequest
+	(*ListTasksResponse)(nil),            // 15: govstack.registration.v1.ListTasksResponse
+	(*GetTaskRequest)(nil),               // 16: govstack.registration.v1.GetTaskRequest
+	(*CompleteTaskRequest)(nil),          // 17: govstack.registration.v1.CompleteTaskRequest
+	(*CompleteTaskResponse)(nil),         // 18: govstack.registration.v1.CompleteTaskResponse
+	(*GetStatisticsRequest)(nil),         // 19: govstack.registration.v1.GetStatisticsRequest
+	(*GetStatisticsResponse)(nil),        // 20: govstack.registration.v1.GetStatisticsResponse
+	(*RegisterBuyerRequest)(nil),         // 21: govstack.registration.v1.RegisterBuyerRequest
+	(*RequestDomainAccessRequest)(nil),   // 22: govstack.registration.v1.RequestDomainAccessRequest
+	(*DomainAccessRequested)(nil),        // 23: govstack.registration.v1.DomainAccessRequested
+	(*StartSupplierRequest)(nil),         // 24: govstack.registration.v1.StartSupplierRequest
+	(*GetSupplierDraftRequest)(nil),      // 25: govstack.registration.v1.GetSupplierDraftRequest
+	(*UpdateSupplierDraftRequest)(nil),   // 26: govstack.registration.v1.UpdateSupplierDraftRequest
+	(*SubmitSupplierRequest)(nil),        // 27: govstack.registration.v1.SubmitSupplierRequest
+	(*RegisterCitizenRequest)(nil),       // 28: govstack.registration.v1.RegisterCitizenRequest
+	(*RegisterStaffRequest)(nil),         // 29: govstack.registration.v1.RegisterStaffRequest
+	(*RegisterStaffResponse)(nil),        // 30: govstack.registration.v1.RegisterStaffResponse
+	(*CheckActivationRequest)(nil),       // 31: govstack.registration.v1.CheckActivationRequest
+	(*CheckActivationResponse)(nil),      // 32: govstack.registration.v1.CheckActivationResponse
+	(*ActivateRequest)(nil),              // 33: govstack.registration.v1.ActivateRequest
+	(*GetMeRequest)(nil),                 // 34: govstack.registration.v1.GetMeRequest
+	(*SignInRequest)(nil),                // 35: govstack.registration.v1.SignInRequest
+	(*Tokens)(nil),                       // 36: govstack.registration.v1.Tokens
+	(*RefreshRequest)(nil),               // 37: govstack.registration.v1.RefreshRequest
+	(*SignOutRequest)(nil),               // 38: govstack.registration.v1.SignOutRequest
+	(*SignOutResponse)(nil),              // 39: govstack.registration.v1.SignOutResponse
+	(*RequestPasswordResetRequest)(nil),  // 40: govstack.registration.v1.RequestPasswordResetRequest
+	(*ResetPasswordRequest)(nil),         // 41: govstack.registration.v1.ResetPasswordRequest
+	(*GetJWKSRequest)(nil),               // 42: govstack.registration.v1.GetJWKSRequest
+	(*GetJWKSResponse)(nil),              // 43: govstack.registration.v1.GetJWKSResponse
+	(*GetServiceResponse)(nil),           // 44: govstack.registration.v1.GetServiceResponse
+	(*GetEFormResponse)(nil),             // 45: govstack.registration.v1.GetEFormResponse
+	(*SubmitApplicationResponse)(nil),    // 46: govstack.registration.v1.SubmitApplicationResponse
+	(*GetApplicationResponse)(nil),       // 47: govstack.registration.v1.GetApplicationResponse
+	(*UpdateApplicationResponse)(nil),    // 48: govstack.registration.v1.UpdateApplicationResponse
+	(*GetTaskResponse)(nil),              // 49: govstack.registration.v1.GetTaskResponse
+	(*RegisterBuyerResponse)(nil),        // 50: govstack.registration.v1.RegisterBuyerResponse
+	(*RequestDomainAccessResponse)(nil),  // 51: govstack.registration.v1.RequestDomainAccessResponse
+	(*StartSupplierResponse)(nil),        // 52: govstack.registration.v1.StartSupplierResponse
+	(*GetSupplierDraftResponse)(nil),     // 53: govstack.registration.v1.GetSupplierDraftResponse
+	(*UpdateSupplierDraftResponse)(nil),  // 54: govstack.registration.v1.UpdateSupplierDraftResponse
+	(*SubmitSupplierResponse)(nil),       // 55: govstack.registration.v1.SubmitSupplierResponse
+	(*RegisterCitizenResponse)(nil),      // 56: govstack.registration.v1.RegisterCitizenResponse
+	(*ActivateResponse)(nil),             // 57: govstack.registration.v1.ActivateResponse
+	(*GetMeResponse)(nil),                // 58: govstack.registration.v1.GetMeResponse
+	(*RequestPasswordResetResponse)(nil), // 59: govstack.registration.v1.RequestPasswordResetResponse
+	(*ResetPasswordResponse)(nil),        // 60: govstack.registration.v1.ResetPasswordResponse
+	(*SignInResponse)(nil),               // 61: govstack.registration.v1.SignInResponse
+	(*RefreshResponse)(nil),              // 62: govstack.registration.v1.RefreshResponse
+	(*Service)(nil),                      // 63: govstack.registration.v1.Service
+	(*EFormListItem)(nil),                // 64: govstack.registration.v1.EFormListItem
+	(*ApplicationFileSubmit)(nil),        // 65: govstack.registration.v1.ApplicationFileSubmit
+	(*ApplicationListItem)(nil),          // 66: govstack.registration.v1.ApplicationListItem
+	(*DocumentFile)(nil),                 // 67: govstack.registration.v1.DocumentFile
+	(*Task)(nil),                         // 68: govstack.registration.v1.Task
+	(*AdditionalData)(nil),               // 69: govstack.registration.v1.AdditionalData
+	(*Status)(nil),                       // 70: govstack.registration.v1.Status
+	(*structpb.Struct)(nil),              // 71: google.protobuf.Struct
+	(*Statistics)(nil),                   // 72: govstack.registration.v1.Statistics
+	(*Citizen)(nil),                      // 73: govstack.registration.v1.Citizen
+	(*StaffMember)(nil),                  // 74: govstack.registration.v1.StaffMember
+	(*RowResult)(nil),                    // 75: govstack.registration.v1.RowResult
+	(*timestamppb.Timestamp)(nil),        // 76: google.protobuf.Timestamp
+	(*Jwk)(nil),                          // 77: govstack.registration.v1.Jwk
+	(*EForm)(nil),                        // 78: govstack.registration.v1.EForm
+	(*ApplicationFile)(nil),              // 79: govstack.registration.v1.ApplicationFile
+	(*TaskDetail)(nil),                   // 80: govstack.registration.v1.TaskDetail
+	(*Accepted)(nil),                     // 81: govstack.registration.v1.Accepted
+	(*SupplierDraft)(nil),                // 82: govstack.registration.v1.SupplierDraft
+	(*Account)(nil),                      // 83: govstack.registration.v1.Account
+	(*httpbody.HttpBody)(nil),            // 84: google.api.HttpBody
 }
 var file_govstack_registration_v1_registration_service_proto_depIdxs = []int32{
-	62, // 0: govstack.registration.v1.ListServicesResponse.services:type_name -> govstack.registration.v1.Service
-	63, // 1: govstack.registration.v1.ListServiceEFormsResponse.e_forms:type_name -> govstack.registration.v1.EFormListItem
-	64, // 2: govstack.registration.v1.SubmitApplicationRequest.application:type_name -> govstack.registration.v1.ApplicationFileSubmit
-	65, // 3: govstack.registration.v1.ListApplicationsResponse.applications:type_name -> govstack.registration.v1.ApplicationListItem
-	64, // 4: govstack.registration.v1.UpdateApplicationRequest.application:type_name -> govstack.registration.v1.ApplicationFileSubmit
-	66, // 5: govstack.registration.v1.UploadDocumentRequest.file:type_name -> govstack.registration.v1.DocumentFile
-	67, // 6: govstack.registration.v1.ListTasksResponse.tasks:type_name -> govstack.registration.v1.Task
-	68, // 7: govstack.registration.v1.CompleteTaskRequest.additional_data:type_name -> govstack.registration.v1.AdditionalData
-	69, // 8: govstack.registration.v1.CompleteTaskResponse.status:type_name -> govstack.registration.v1.Status
-	70, // 9: govstack.registration.v1.CompleteTaskResponse.variables:type_name -> google.protobuf.Struct
-	71, // 10: govstack.registration.v1.GetStatisticsResponse.statistics:type_name -> govstack.registration.v1.Statistics
-	72, // 11: govstack.registration.v1.RegisterCitizenRequest.citizen:type_name -> govstack.registration.v1.Citizen
-	73, // 12: govstack.registration.v1.RegisterStaffRequest.rows:type_name -> govstack.registration.v1.StaffMember
-	74, // 13: govstack.registration.v1.RegisterStaffResponse.rows:type_name -> govstack.registration.v1.RowResult
-	75, // 14: govstack.registration.v1.CheckActivationResponse.expires_at:type_name -> google.protobuf.Timestamp
-	76, // 15: govstack.registration.v1.GetJWKSResponse.keys:type_name -> govstack.registration.v1.Jwk
-	62, // 16: govstack.registration.v1.GetServiceResponse.service:type_name -> govstack.registration.v1.Service
-	77, // 17: govstack.registration.v1.GetEFormResponse.e_form:type_name -> govstack.registration.v1.EForm
-	78, // 18: govstack.registration.v1.SubmitApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
-	78, // 19: govstack.registration.v1.GetApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
-	78, // 20: govstack.registration.v1.UpdateApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
-	79, // 21: govstack.registration.v1.GetTaskResponse.task:type_name -> govstack.registration.v1.TaskDetail
-	80, // 22: govstack.registration.v1.RegisterBuyerResponse.accepted:type_name -> govstack.registration.v1.Accepted
-	22, // 23: govstack.registration.v1.RequestDomainAccessResponse.request:type_name -> govstack.registration.v1.DomainAccessRequested
-	81, // 24: govstack.registration.v1.StartSupplierResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
-	81, // 25: govstack.registration.v1.GetSupplierDraftResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
-	81, // 26: govstack.registration.v1.UpdateSupplierDraftResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
-	80, // 27: govstack.registration.v1.SubmitSupplierResponse.accepted:type_name -> govstack.registration.v1.Accepted
-	80, // 28: govstack.registration.v1.RegisterCitizenResponse.accepted:type_name -> govstack.registration.v1.Accepted
-	82, // 29: govstack.registration.v1.ActivateResponse.account:type_name -> govstack.registration.v1.Account
-	82, // 30: govstack.registration.v1.GetMeResponse.account:type_name -> govstack.registration.v1.Account
-	80, // 31: govstack.registration.v1.RequestPasswordResetResponse.accepted:type_name -> govstack.registration.v1.Accepted
-	82, // 32: govstack.registration.v1.ResetPasswordResponse.account:type_name -> govstack.registration.v1.Account
-	35, // 33: govstack.registration.v1.SignInResponse.tokens:type_name -> govstack.registration.v1.Tokens
-	35, // 34: govstack.registration.v1.RefreshResponse.tokens:type_name -> govstack.registration.v1.Tokens
+	63, // 0: govstack.registration.v1.ListServicesResponse.services:type_name -> govstack.registration.v1.Service
+	64, // 1: govstack.registration.v1.ListServiceEFormsResponse.e_forms:type_name -> govstack.registration.v1.EFormListItem
+	65, // 2: govstack.registration.v1.SubmitApplicationRequest.application:type_name -> govstack.registration.v1.ApplicationFileSubmit
+	66, // 3: govstack.registration.v1.ListApplicationsResponse.applications:type_name -> govstack.registration.v1.ApplicationListItem
+	65, // 4: govstack.registration.v1.UpdateApplicationRequest.application:type_name -> govstack.registration.v1.ApplicationFileSubmit
+	67, // 5: govstack.registration.v1.UploadDocumentRequest.file:type_name -> govstack.registration.v1.DocumentFile
+	68, // 6: govstack.registration.v1.ListTasksResponse.tasks:type_name -> govstack.registration.v1.Task
+	69, // 7: govstack.registration.v1.CompleteTaskRequest.additional_data:type_name -> govstack.registration.v1.AdditionalData
+	70, // 8: govstack.registration.v1.CompleteTaskResponse.status:type_name -> govstack.registration.v1.Status
+	71, // 9: govstack.registration.v1.CompleteTaskResponse.variables:type_name -> google.protobuf.Struct
+	72, // 10: govstack.registration.v1.GetStatisticsResponse.statistics:type_name -> govstack.registration.v1.Statistics
+	73, // 11: govstack.registration.v1.RegisterCitizenRequest.citizen:type_name -> govstack.registration.v1.Citizen
+	74, // 12: govstack.registration.v1.RegisterStaffRequest.rows:type_name -> govstack.registration.v1.StaffMember
+	75, // 13: govstack.registration.v1.RegisterStaffResponse.rows:type_name -> govstack.registration.v1.RowResult
+	76, // 14: govstack.registration.v1.CheckActivationResponse.expires_at:type_name -> google.protobuf.Timestamp
+	77, // 15: govstack.registration.v1.GetJWKSResponse.keys:type_name -> govstack.registration.v1.Jwk
+	63, // 16: govstack.registration.v1.GetServiceResponse.service:type_name -> govstack.registration.v1.Service
+	78, // 17: govstack.registration.v1.GetEFormResponse.e_form:type_name -> govstack.registration.v1.EForm
+	79, // 18: govstack.registration.v1.SubmitApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
+	79, // 19: govstack.registration.v1.GetApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
+	79, // 20: govstack.registration.v1.UpdateApplicationResponse.application_file:type_name -> govstack.registration.v1.ApplicationFile
+	80, // 21: govstack.registration.v1.GetTaskResponse.task:type_name -> govstack.registration.v1.TaskDetail
+	81, // 22: govstack.registration.v1.RegisterBuyerResponse.accepted:type_name -> govstack.registration.v1.Accepted
+	23, // 23: govstack.registration.v1.RequestDomainAccessResponse.request:type_name -> govstack.registration.v1.DomainAccessRequested
+	82, // 24: govstack.registration.v1.StartSupplierResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
+	82, // 25: govstack.registration.v1.GetSupplierDraftResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
+	82, // 26: govstack.registration.v1.UpdateSupplierDraftResponse.draft:type_name -> govstack.registration.v1.SupplierDraft
+	81, // 27: govstack.registration.v1.SubmitSupplierResponse.accepted:type_name -> govstack.registration.v1.Accepted
+	81, // 28: govstack.registration.v1.RegisterCitizenResponse.accepted:type_name -> govstack.registration.v1.Accepted
+	83, // 29: govstack.registration.v1.ActivateResponse.account:type_name -> govstack.registration.v1.Account
+	83, // 30: govstack.registration.v1.GetMeResponse.account:type_name -> govstack.registration.v1.Account
+	81, // 31: govstack.registration.v1.RequestPasswordResetResponse.accepted:type_name -> govstack.registration.v1.Accepted
+	83, // 32: govstack.registration.v1.ResetPasswordResponse.account:type_name -> govstack.registration.v1.Account
+	36, // 33: govstack.registration.v1.SignInResponse.tokens:type_name -> govstack.registration.v1.Tokens
+	36, // 34: govstack.registration.v1.RefreshResponse.tokens:type_name -> govstack.registration.v1.Tokens
 	0,  // 35: govstack.registration.v1.EServiceService.ListServices:input_type -> govstack.registration.v1.ListServicesRequest
 	2,  // 36: govstack.registration.v1.EServiceService.GetService:input_type -> govstack.registration.v1.GetServiceRequest
 	3,  // 37: govstack.registration.v1.EServiceService.ListServiceEForms:input_type -> govstack.registration.v1.ListServiceEFormsRequest
@@ -3633,59 +3684,61 @@ var file_govstack_registration_v1_registration_service_proto_depIdxs = []int32{
 	9,  // 41: govstack.registration.v1.EServiceService.GetApplication:input_type -> govstack.registration.v1.GetApplicationRequest
 	10, // 42: govstack.registration.v1.EServiceService.UpdateApplication:input_type -> govstack.registration.v1.UpdateApplicationRequest
 	11, // 43: govstack.registration.v1.EServiceService.UploadDocument:input_type -> govstack.registration.v1.UploadDocumentRequest
-	13, // 44: govstack.registration.v1.EServiceService.ListTasks:input_type -> govstack.registration.v1.ListTasksRequest
-	15, // 45: govstack.registration.v1.EServiceService.GetTask:input_type -> govstack.registration.v1.GetTaskRequest
-	16, // 46: govstack.registration.v1.EServiceService.CompleteTask:input_type -> govstack.registration.v1.CompleteTaskRequest
-	18, // 47: govstack.registration.v1.EServiceService.GetStatistics:input_type -> govstack.registration.v1.GetStatisticsRequest
-	20, // 48: govstack.registration.v1.AccountService.RegisterBuyer:input_type -> govstack.registration.v1.RegisterBuyerRequest
-	21, // 49: govstack.registration.v1.AccountService.RequestDomainAccess:input_type -> govstack.registration.v1.RequestDomainAccessRequest
-	23, // 50: govstack.registration.v1.AccountService.StartSupplier:input_type -> govstack.registration.v1.StartSupplierRequest
-	24, // 51: govstack.registration.v1.AccountService.GetSupplierDraft:input_type -> govstack.registration.v1.GetSupplierDraftRequest
-	25, // 52: govstack.registration.v1.AccountService.UpdateSupplierDraft:input_type -> govstack.registration.v1.UpdateSupplierDraftRequest
-	26, // 53: govstack.registration.v1.AccountService.SubmitSupplier:input_type -> govstack.registration.v1.SubmitSupplierRequest
-	27, // 54: govstack.registration.v1.AccountService.RegisterCitizen:input_type -> govstack.registration.v1.RegisterCitizenRequest
-	28, // 55: govstack.registration.v1.AccountService.RegisterStaff:input_type -> govstack.registration.v1.RegisterStaffRequest
-	30, // 56: govstack.registration.v1.AccountService.CheckActivation:input_type -> govstack.registration.v1.CheckActivationRequest
-	32, // 57: govstack.registration.v1.AccountService.Activate:input_type -> govstack.registration.v1.ActivateRequest
-	33, // 58: govstack.registration.v1.AccountService.GetMe:input_type -> govstack.registration.v1.GetMeRequest
-	34, // 59: govstack.registration.v1.AuthService.SignIn:input_type -> govstack.registration.v1.SignInRequest
-	36, // 60: govstack.registration.v1.AuthService.Refresh:input_type -> govstack.registration.v1.RefreshRequest
-	37, // 61: govstack.registration.v1.AuthService.SignOut:input_type -> govstack.registration.v1.SignOutRequest
-	39, // 62: govstack.registration.v1.AuthService.RequestPasswordReset:input_type -> govstack.registration.v1.RequestPasswordResetRequest
-	40, // 63: govstack.registration.v1.AuthService.ResetPassword:input_type -> govstack.registration.v1.ResetPasswordRequest
-	41, // 64: govstack.registration.v1.AuthService.GetJWKS:input_type -> govstack.registration.v1.GetJWKSRequest
-	1,  // 65: govstack.registration.v1.EServiceService.ListServices:output_type -> govstack.registration.v1.ListServicesResponse
-	43, // 66: govstack.registration.v1.EServiceService.GetService:output_type -> govstack.registration.v1.GetServiceResponse
-	4,  // 67: govstack.registration.v1.EServiceService.ListServiceEForms:output_type -> govstack.registration.v1.ListServiceEFormsResponse
-	44, // 68: govstack.registration.v1.EServiceService.GetEForm:output_type -> govstack.registration.v1.GetEFormResponse
-	45, // 69: govstack.registration.v1.EServiceService.SubmitApplication:output_type -> govstack.registration.v1.SubmitApplicationResponse
-	8,  // 70: govstack.registration.v1.EServiceService.ListApplications:output_type -> govstack.registration.v1.ListApplicationsResponse
-	46, // 71: govstack.registration.v1.EServiceService.GetApplication:output_type -> govstack.registration.v1.GetApplicationResponse
-	47, // 72: govstack.registration.v1.EServiceService.UpdateApplication:output_type -> govstack.registration.v1.UpdateApplicationResponse
-	12, // 73: govstack.registration.v1.EServiceService.UploadDocument:output_type -> govstack.registration.v1.UploadDocumentResponse
-	14, // 74: govstack.registration.v1.EServiceService.ListTasks:output_type -> govstack.registration.v1.ListTasksResponse
-	48, // 75: govstack.registration.v1.EServiceService.GetTask:output_type -> govstack.registration.v1.GetTaskResponse
-	17, // 76: govstack.registration.v1.EServiceService.CompleteTask:output_type -> govstack.registration.v1.CompleteTaskResponse
-	19, // 77: govstack.registration.v1.EServiceService.GetStatistics:output_type -> govstack.registration.v1.GetStatisticsResponse
-	49, // 78: govstack.registration.v1.AccountService.RegisterBuyer:output_type -> govstack.registration.v1.RegisterBuyerResponse
-	50, // 79: govstack.registration.v1.AccountService.RequestDomainAccess:output_type -> govstack.registration.v1.RequestDomainAccessResponse
-	51, // 80: govstack.registration.v1.AccountService.StartSupplier:output_type -> govstack.registration.v1.StartSupplierResponse
-	52, // 81: govstack.registration.v1.AccountService.GetSupplierDraft:output_type -> govstack.registration.v1.GetSupplierDraftResponse
-	53, // 82: govstack.registration.v1.AccountService.UpdateSupplierDraft:output_type -> govstack.registration.v1.UpdateSupplierDraftResponse
-	54, // 83: govstack.registration.v1.AccountService.SubmitSupplier:output_type -> govstack.registration.v1.SubmitSupplierResponse
-	55, // 84: govstack.registration.v1.AccountService.RegisterCitizen:output_type -> govstack.registration.v1.RegisterCitizenResponse
-	29, // 85: govstack.registration.v1.AccountService.RegisterStaff:output_type -> govstack.registration.v1.RegisterStaffResponse
-	31, // 86: govstack.registration.v1.AccountService.CheckActivation:output_type -> govstack.registration.v1.CheckActivationResponse
-	56, // 87: govstack.registration.v1.AccountService.Activate:output_type -> govstack.registration.v1.ActivateResponse
-	57, // 88: govstack.registration.v1.AccountService.GetMe:output_type -> govstack.registration.v1.GetMeResponse
-	60, // 89: govstack.registration.v1.AuthService.SignIn:output_type -> govstack.registration.v1.SignInResponse
-	61, // 90: govstack.registration.v1.AuthService.Refresh:output_type -> govstack.registration.v1.RefreshResponse
-	38, // 91: govstack.registration.v1.AuthService.SignOut:output_type -> govstack.registration.v1.SignOutResponse
-	58, // 92: govstack.registration.v1.AuthService.RequestPasswordReset:output_type -> govstack.registration.v1.RequestPasswordResetResponse
-	59, // 93: govstack.registration.v1.AuthService.ResetPassword:output_type -> govstack.registration.v1.ResetPasswordResponse
-	42, // 94: govstack.registration.v1.AuthService.GetJWKS:output_type -> govstack.registration.v1.GetJWKSResponse
-	65, // [65:95] is the sub-list for method output_type
-	35, // [35:65] is the sub-list for method input_type
+	13, // 44: govstack.registration.v1.EServiceService.GetDocument:input_type -> govstack.registration.v1.GetDocumentRequest
+	14, // 45: govstack.registration.v1.EServiceService.ListTasks:input_type -> govstack.registration.v1.ListTasksRequest
+	16, // 46: govstack.registration.v1.EServiceService.GetTask:input_type -> govstack.registration.v1.GetTaskRequest
+	17, // 47: govstack.registration.v1.EServiceService.CompleteTask:input_type -> govstack.registration.v1.CompleteTaskRequest
+	19, // 48: govstack.registration.v1.EServiceService.GetStatistics:input_type -> govstack.registration.v1.GetStatisticsRequest
+	21, // 49: govstack.registration.v1.AccountService.RegisterBuyer:input_type -> govstack.registration.v1.RegisterBuyerRequest
+	22, // 50: govstack.registration.v1.AccountService.RequestDomainAccess:input_type -> govstack.registration.v1.RequestDomainAccessRequest
+	24, // 51: govstack.registration.v1.AccountService.StartSupplier:input_type -> govstack.registration.v1.StartSupplierRequest
+	25, // 52: govstack.registration.v1.AccountService.GetSupplierDraft:input_type -> govstack.registration.v1.GetSupplierDraftRequest
+	26, // 53: govstack.registration.v1.AccountService.UpdateSupplierDraft:input_type -> govstack.registration.v1.UpdateSupplierDraftRequest
+	27, // 54: govstack.registration.v1.AccountService.SubmitSupplier:input_type -> govstack.registration.v1.SubmitSupplierRequest
+	28, // 55: govstack.registration.v1.AccountService.RegisterCitizen:input_type -> govstack.registration.v1.RegisterCitizenRequest
+	29, // 56: govstack.registration.v1.AccountService.RegisterStaff:input_type -> govstack.registration.v1.RegisterStaffRequest
+	31, // 57: govstack.registration.v1.AccountService.CheckActivation:input_type -> govstack.registration.v1.CheckActivationRequest
+	33, // 58: govstack.registration.v1.AccountService.Activate:input_type -> govstack.registration.v1.ActivateRequest
+	34, // 59: govstack.registration.v1.AccountService.GetMe:input_type -> govstack.registration.v1.GetMeRequest
+	35, // 60: govstack.registration.v1.AuthService.SignIn:input_type -> govstack.registration.v1.SignInRequest
+	37, // 61: govstack.registration.v1.AuthService.Refresh:input_type -> govstack.registration.v1.RefreshRequest
+	38, // 62: govstack.registration.v1.AuthService.SignOut:input_type -> govstack.registration.v1.SignOutRequest
+	40, // 63: govstack.registration.v1.AuthService.RequestPasswordReset:input_type -> govstack.registration.v1.RequestPasswordResetRequest
+	41, // 64: govstack.registration.v1.AuthService.ResetPassword:input_type -> govstack.registration.v1.ResetPasswordRequest
+	42, // 65: govstack.registration.v1.AuthService.GetJWKS:input_type -> govstack.registration.v1.GetJWKSRequest
+	1,  // 66: govstack.registration.v1.EServiceService.ListServices:output_type -> govstack.registration.v1.ListServicesResponse
+	44, // 67: govstack.registration.v1.EServiceService.GetService:output_type -> govstack.registration.v1.GetServiceResponse
+	4,  // 68: govstack.registration.v1.EServiceService.ListServiceEForms:output_type -> govstack.registration.v1.ListServiceEFormsResponse
+	45, // 69: govstack.registration.v1.EServiceService.GetEForm:output_type -> govstack.registration.v1.GetEFormResponse
+	46, // 70: govstack.registration.v1.EServiceService.SubmitApplication:output_type -> govstack.registration.v1.SubmitApplicationResponse
+	8,  // 71: govstack.registration.v1.EServiceService.ListApplications:output_type -> govstack.registration.v1.ListApplicationsResponse
+	47, // 72: govstack.registration.v1.EServiceService.GetApplication:output_type -> govstack.registration.v1.GetApplicationResponse
+	48, // 73: govstack.registration.v1.EServiceService.UpdateApplication:output_type -> govstack.registration.v1.UpdateApplicationResponse
+	12, // 74: govstack.registration.v1.EServiceService.UploadDocument:output_type -> govstack.registration.v1.UploadDocumentResponse
+	84, // 75: govstack.registration.v1.EServiceService.GetDocument:output_type -> google.api.HttpBody
+	15, // 76: govstack.registration.v1.EServiceService.ListTasks:output_type -> govstack.registration.v1.ListTasksResponse
+	49, // 77: govstack.registration.v1.EServiceService.GetTask:output_type -> govstack.registration.v1.GetTaskResponse
+	18, // 78: govstack.registration.v1.EServiceService.CompleteTask:output_type -> govstack.registration.v1.CompleteTaskResponse
+	20, // 79: govstack.registration.v1.EServiceService.GetStatistics:output_type -> govstack.registration.v1.GetStatisticsResponse
+	50, // 80: govstack.registration.v1.AccountService.RegisterBuyer:output_type -> govstack.registration.v1.RegisterBuyerResponse
+	51, // 81: govstack.registration.v1.AccountService.RequestDomainAccess:output_type -> govstack.registration.v1.RequestDomainAccessResponse
+	52, // 82: govstack.registration.v1.AccountService.StartSupplier:output_type -> govstack.registration.v1.StartSupplierResponse
+	53, // 83: govstack.registration.v1.AccountService.GetSupplierDraft:output_type -> govstack.registration.v1.GetSupplierDraftResponse
+	54, // 84: govstack.registration.v1.AccountService.UpdateSupplierDraft:output_type -> govstack.registration.v1.UpdateSupplierDraftResponse
+	55, // 85: govstack.registration.v1.AccountService.SubmitSupplier:output_type -> govstack.registration.v1.SubmitSupplierResponse
+	56, // 86: govstack.registration.v1.AccountService.RegisterCitizen:output_type -> govstack.registration.v1.RegisterCitizenResponse
+	30, // 87: govstack.registration.v1.AccountService.RegisterStaff:output_type -> govstack.registration.v1.RegisterStaffResponse
+	32, // 88: govstack.registration.v1.AccountService.CheckActivation:output_type -> govstack.registration.v1.CheckActivationResponse
+	57, // 89: govstack.registration.v1.AccountService.Activate:output_type -> govstack.registration.v1.ActivateResponse
+	58, // 90: govstack.registration.v1.AccountService.GetMe:output_type -> govstack.registration.v1.GetMeResponse
+	61, // 91: govstack.registration.v1.AuthService.SignIn:output_type -> govstack.registration.v1.SignInResponse
+	62, // 92: govstack.registration.v1.AuthService.Refresh:output_type -> govstack.registration.v1.RefreshResponse
+	39, // 93: govstack.registration.v1.AuthService.SignOut:output_type -> govstack.registration.v1.SignOutResponse
+	59, // 94: govstack.registration.v1.AuthService.RequestPasswordReset:output_type -> govstack.registration.v1.RequestPasswordResetResponse
+	60, // 95: govstack.registration.v1.AuthService.ResetPassword:output_type -> govstack.registration.v1.ResetPasswordResponse
+	43, // 96: govstack.registration.v1.AuthService.GetJWKS:output_type -> govstack.registration.v1.GetJWKSResponse
+	66, // [66:97] is the sub-list for method output_type
+	35, // [35:66] is the sub-list for method input_type
 	35, // [35:35] is the sub-list for extension type_name
 	35, // [35:35] is the sub-list for extension extendee
 	0,  // [0:35] is the sub-list for field type_name
@@ -3703,7 +3756,7 @@ func file_govstack_registration_v1_registration_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_registration_v1_registration_service_proto_rawDesc), len(file_govstack_registration_v1_registration_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   62,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   3,
 		},

@@ -8,6 +8,7 @@ package registrationv1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -28,6 +29,7 @@ const (
 	EServiceService_GetApplication_FullMethodName    = "/govstack.registration.v1.EServiceService/GetApplication"
 	EServiceService_UpdateApplication_FullMethodName = "/govstack.registration.v1.EServiceService/UpdateApplication"
 	EServiceService_UploadDocument_FullMethodName    = "/govstack.registration.v1.EServiceService/UploadDocument"
+	EServiceService_GetDocument_FullMethodName       = "/govstack.registration.v1.EServiceService/GetDocument"
 	EServiceService_ListTasks_FullMethodName         = "/govstack.registration.v1.EServiceService/ListTasks"
 	EServiceService_GetTask_FullMethodName           = "/govstack.registration.v1.EServiceService/GetTask"
 	EServiceService_CompleteTask_FullMethodName      = "/govstack.registration.v1.EServiceService/CompleteTask"
@@ -65,6 +67,9 @@ type EServiceServiceClient interface {
 	// UploadDocument stores uploaded files (multipart/form-data, field "file"; PDF, PNG or JPEG, checked by
 	// content, at most 5 MiB each) and returns the URL to put in an application's documentUrls.
 	UploadDocument(ctx context.Context, in *UploadDocumentRequest, opts ...grpc.CallOption) (*UploadDocumentResponse, error)
+	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
+	// supplier may read only documents they uploaded.
+	GetDocument(ctx context.Context, in *GetDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(ctx context.Context, in *ListTasksRequest, opts ...grpc.CallOption) (*ListTasksResponse, error)
 	// GetTask returns a task with the application's data; 404 when unknown.
@@ -178,6 +183,16 @@ func (c *eServiceServiceClient) UploadDocument(ctx context.Context, in *UploadDo
 	return out, nil
 }
 
+func (c *eServiceServiceClient) GetDocument(ctx context.Context, in *GetDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, EServiceService_GetDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *eServiceServiceClient) ListTasks(ctx context.Context, in *ListTasksRequest, opts ...grpc.CallOption) (*ListTasksResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListTasksResponse)
@@ -249,6 +264,9 @@ type EServiceServiceServer interface {
 	// UploadDocument stores uploaded files (multipart/form-data, field "file"; PDF, PNG or JPEG, checked by
 	// content, at most 5 MiB each) and returns the URL to put in an application's documentUrls.
 	UploadDocument(context.Context, *UploadDocumentRequest) (*UploadDocumentResponse, error)
+	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
+	// supplier may read only documents they uploaded.
+	GetDocument(context.Context, *GetDocumentRequest) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(context.Context, *ListTasksRequest) (*ListTasksResponse, error)
 	// GetTask returns a task with the application's data; 404 when unknown.
@@ -298,6 +316,9 @@ func (UnimplementedEServiceServiceServer) UpdateApplication(context.Context, *Up
 }
 func (UnimplementedEServiceServiceServer) UploadDocument(context.Context, *UploadDocumentRequest) (*UploadDocumentResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UploadDocument not implemented")
+}
+func (UnimplementedEServiceServiceServer) GetDocument(context.Context, *GetDocumentRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDocument not implemented")
 }
 func (UnimplementedEServiceServiceServer) ListTasks(context.Context, *ListTasksRequest) (*ListTasksResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListTasks not implemented")
@@ -494,6 +515,24 @@ func _EServiceService_UploadDocument_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EServiceService_GetDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EServiceServiceServer).GetDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EServiceService_GetDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EServiceServiceServer).GetDocument(ctx, req.(*GetDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _EServiceService_ListTasks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListTasksRequest)
 	if err := dec(in); err != nil {
@@ -608,6 +647,10 @@ var EServiceService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UploadDocument",
 			Handler:    _EServiceService_UploadDocument_Handler,
+		},
+		{
+			MethodName: "GetDocument",
+			Handler:    _EServiceService_GetDocument_Handler,
 		},
 		{
 			MethodName: "ListTasks",

@@ -69,6 +69,7 @@ type EServiceServiceClient interface {
 	UploadDocument(ctx context.Context, in *UploadDocumentRequest, opts ...grpc.CallOption) (*UploadDocumentResponse, error)
 	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
 	// supplier may read only documents they uploaded.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	GetDocument(ctx context.Context, in *GetDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(ctx context.Context, in *ListTasksRequest, opts ...grpc.CallOption) (*ListTasksResponse, error)
@@ -266,6 +267,7 @@ type EServiceServiceServer interface {
 	UploadDocument(context.Context, *UploadDocumentRequest) (*UploadDocumentResponse, error)
 	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
 	// supplier may read only documents they uploaded.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	GetDocument(context.Context, *GetDocumentRequest) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(context.Context, *ListTasksRequest) (*ListTasksResponse, error)

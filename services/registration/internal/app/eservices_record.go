@@ -18,3 +18,16 @@ func (s *Service) recordApplication(ctx context.Context, tx pgx.Tx, a NewApplica
 func (s *Service) setApplicationStatus(ctx context.Context, tx pgx.Tx, fileID, status string, ended bool) error {
 	return errors.New("setApplicationStatus: not implemented yet")
 }
+
+// AuditEntry is one administrator or operator decision, kept in the audit table.
+type AuditEntry struct {
+	ActorID string         // the deciding account
+	Action  string         // e.g. "task.complete", "application.update", "staff.bulk_register"
+	Subject string         // what it was about: a file id, task id, hospital id
+	Detail  map[string]any // the decision's data (no passwords or tokens)
+}
+
+// audit records e in tx, so a decision and its audit record commit together.
+func (s *Service) audit(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
+	return errors.New("audit: not implemented yet")
+}

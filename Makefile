@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every Go module in the workspace; each must also build on its own (GOWORK=off), as a partner government builds one BB.
-MODULES := proto platform services/registries services/messaging services/scheduling gateway .
+MODULES := proto platform services/registries services/messaging services/scheduling services/registration gateway .
 TOOLS   := $(CURDIR)/.tools
 BUF_VERSION := 1.75.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -25,7 +25,7 @@ test: ## unit, store, component and e2e tests of every module (needs Postgres, s
 build: ## build the binaries into bin/
 	@mkdir -p bin
 	go build -o bin/govstack ./cmd/govstack
-	@set -e; for bb in registries messaging scheduling; do (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
+	@set -e; for bb in registries messaging scheduling registration; do (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
 	cd gateway && go build -o ../bin/gateway ./cmd/gateway
 
 gowork-off: ## check every module builds and vets on its own, outside the workspace

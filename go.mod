@@ -3,10 +3,12 @@ module github.com/govstackbb/marketplace
 go 1.26.8
 
 require (
+	github.com/emersion/go-smtp v0.25.1
 	github.com/govstackbb/marketplace/gateway v0.0.0
 	github.com/govstackbb/marketplace/platform v0.0.0
 	github.com/govstackbb/marketplace/proto v0.0.0
 	github.com/govstackbb/marketplace/services/messaging v0.0.0
+	github.com/govstackbb/marketplace/services/registration v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
 	github.com/govstackbb/marketplace/services/scheduling v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -21,13 +23,13 @@ require (
 )
 
 require (
+	github.com/alexedwards/argon2id v1.0.0 // indirect
 	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/caarlos0/env/v11 v11.4.2 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
-	github.com/emersion/go-smtp v0.25.1 // indirect
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
@@ -80,6 +82,7 @@ replace (
 	github.com/govstackbb/marketplace/platform => ./platform
 	github.com/govstackbb/marketplace/proto => ./proto
 	github.com/govstackbb/marketplace/services/messaging => ./services/messaging
+	github.com/govstackbb/marketplace/services/registration => ./services/registration
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
 	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling
 )

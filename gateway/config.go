@@ -18,7 +18,7 @@ type Config struct {
 
 	// BBs are the building blocks behind this gateway, comma-separated; a partner government running one BB
 	// lists only that one, so /readyz does not wait for BBs that are not deployed.
-	BBs string `env:"GOVSTACK_GATEWAY_BBS" envDefault:"registries,messaging,scheduling"`
+	BBs string `env:"GOVSTACK_GATEWAY_BBS" envDefault:"registries,messaging,scheduling,registration"`
 
 	// Standalone lists extra listeners, "bb=addr,bb=addr", each serving one building block's REST paths at
 	// its root: for single-BB deployments and the GovStack test suites, which expect a BB at "/".
@@ -29,10 +29,16 @@ type Config struct {
 	MessagingAddr string `env:"GOVSTACK_MESSAGING_GRPC_ADDR" envDefault:"127.0.0.1:9094"`
 	// SchedulingAddr is the gRPC address of the Scheduling building block.
 	SchedulingAddr string `env:"GOVSTACK_SCHEDULING_GRPC_ADDR" envDefault:"127.0.0.1:9096"`
+	// RegistrationAddr is the gRPC address of the Registration building block (accounts, e-services and the
+	// keys that sign user access tokens).
+	RegistrationAddr string `env:"GOVSTACK_REGISTRATION_GRPC_ADDR" envDefault:"127.0.0.1:9091"`
 	// RequestTimeout bounds one REST request; it becomes the gRPC deadline of the upstream call.
 	RequestTimeout time.Duration `env:"GOVSTACK_GATEWAY_REQUEST_TIMEOUT" envDefault:"30s"`
 	// MaxBodyBytes is the largest request body accepted; larger ones get 413.
 	MaxBodyBytes int64 `env:"GOVSTACK_GATEWAY_MAX_BODY_BYTES" envDefault:"1048576"`
+	// MaxUploadBytes is the largest multipart/form-data body accepted on a document upload (POST /documents);
+	// larger ones get 413. Uploads carry files, so they get more room than JSON bodies.
+	MaxUploadBytes int64 `env:"GOVSTACK_GATEWAY_MAX_UPLOAD_BYTES" envDefault:"26214400"`
 }
 
 // listener is one parsed entry of Config.Standalone.
@@ -61,6 +67,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_MAX_BODY_BYTES: must be a positive number of bytes such as 1048576 (got %d)", c.MaxBodyBytes))
+	}
+	if c.MaxUploadBytes <= 0 {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_MAX_UPLOAD_BYTES: must be a positive number of bytes such as 26214400 (got %d)", c.MaxUploadBytes))
 	}
 	if _, err := c.standalone(); err != nil {
 		errs = append(errs, err)
@@ -132,6 +141,8 @@ func (c Config) upstreamAddr(bb string) (setting, addr string, ok bool) {
 		return "GOVSTACK_MESSAGING_GRPC_ADDR", c.MessagingAddr, true
 	case "scheduling":
 		return "GOVSTACK_SCHEDULING_GRPC_ADDR", c.SchedulingAddr, true
+	case "registration":
+		return "GOVSTACK_REGISTRATION_GRPC_ADDR", c.RegistrationAddr, true
 	}
 	return "", "", false
 }

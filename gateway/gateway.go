@@ -10,7 +10,10 @@
 //   - Error codes are gRPC code names in UPPER_SNAKE; statuses the gateway decides itself keep the closest
 //     code: 405 is UNIMPLEMENTED (grpc-gateway's own choice), 413 is INVALID_ARGUMENT.
 //   - A BB may set response header metadata x-http-code to a 2xx status (e.g. 204); other values are ignored.
-//   - Only the identity and x-request-id headers reach a BB; Grpc-Metadata-* headers are not forwarded.
+//   - Only the identity, x-request-id, Authorization and the Messaging headers reach a BB; Grpc-Metadata-*
+//     headers are not forwarded.
+//   - A user access token (Authorization: Bearer, issued by Registration) is verified here when Registration
+//     is behind the gateway, and again by the BB (ADR 0007); the keys are public at /.well-known/jwks.json.
 package gateway
 
 import (
@@ -31,7 +34,9 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
 	"github.com/govstackbb/marketplace/platform/observability"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -76,6 +81,11 @@ var restServices = map[string][]registerFunc{
 		handlerClient(schedulingv1.NewDeadlineServiceClient, schedulingv1.RegisterDeadlineServiceHandlerClient),
 		handlerClient(schedulingv1.NewSchedulerServiceClient, schedulingv1.RegisterSchedulerServiceHandlerClient),
 	},
+	"registration": {
+		handlerClient(registrationv1.NewEServiceServiceClient, registrationv1.RegisterEServiceServiceHandlerClient),
+		handlerClient(registrationv1.NewAccountServiceClient, registrationv1.RegisterAccountServiceHandlerClient),
+		handlerClient(registrationv1.NewAuthServiceClient, registrationv1.RegisterAuthServiceHandlerClient),
+	},
 }
 
 // BBs lists the building blocks the gateway can serve, sorted.
@@ -111,6 +121,10 @@ type Gateway struct {
 	standalone map[string]http.Handler
 	proxy      *grpcproxy.Proxy
 	tls        *tls.Config
+	// keys and tokens are the Registration BB's token signing keys and the verifier built on them; nil
+	// when Registration is not behind this gateway (user tokens then reach the BBs unchecked here).
+	keys   usertoken.KeySource
+	tokens *usertoken.Verifier
 }
 
 // New builds the gateway for the given upstreams and bootstraps the IM's registry (the BBs' services, the
@@ -141,6 +155,10 @@ func New(ctx context.Context, cfg Config, deps Deps, upstreams ...Upstream) (*Ga
 		return nil, err
 	}
 	bbs := sortedBBs(ups)
+	if conn := ups[registrationBB]; conn != nil {
+		g.keys = jwksSource(conn)
+		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys})
+	}
 	if g.im, err = newIM(ctx, cfg, deps, bbs); err != nil {
 		return nil, err
 	}
@@ -231,8 +249,9 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 		h, _ := d.Spec(bb)
 		handleGet(top, docs.SpecPath(bb), h)
 	}
+	g.handleJWKS(top)
 	g.im.registerAPIs(top)
-	restHandler := rest.Handler(mux, g.cfg.MaxBodyBytes, g.cfg.RequestTimeout)
+	restHandler := verifyUserTokens(g.tokens, g.log, rest.Handler(mux, g.limits()))
 	top.Handle(mediate.RoutePattern, mediate.Router(g.im.registry, restHandler))
 	// "/{$}" is the root alone; "/" below catches every other path for the REST mux.
 	top.Handle("/{$}", rest.SetRoute("/", rest.GetOnly(http.RedirectHandler(docs.PagePath, http.StatusFound))))
@@ -248,8 +267,25 @@ func (g *Gateway) standaloneHandler(bb string, conn *grpc.ClientConn, m *rest.Me
 	top := http.NewServeMux()
 	handleGet(top, "/healthz", health.Live())
 	handleGet(top, "/readyz", health.New(readyTimeout, health.Upstream{BB: bb, Client: healthpb.NewHealthClient(conn)}).Ready())
-	top.Handle("/", rest.Handler(mux, g.cfg.MaxBodyBytes, g.cfg.RequestTimeout))
+	if bb == registrationBB {
+		g.handleJWKS(top)
+	}
+	top.Handle("/", verifyUserTokens(g.tokens, g.log, rest.Handler(mux, g.limits())))
 	return g.wrap(top, m, "gateway-"+bb), nil
+}
+
+// registrationBB issues user access tokens and publishes their keys.
+const registrationBB = "registration"
+
+// handleJWKS publishes the token signing keys at JWKSPath when Registration is behind this gateway.
+func (g *Gateway) handleJWKS(mux *http.ServeMux) {
+	if g.keys != nil {
+		handleGet(mux, JWKSPath, jwksHandler(g.keys, g.cfg.RequestTimeout, g.log))
+	}
+}
+
+func (g *Gateway) limits() rest.Limits {
+	return rest.Limits{Body: g.cfg.MaxBodyBytes, Upload: g.cfg.MaxUploadBytes, Timeout: g.cfg.RequestTimeout}
 }
 
 // wrap adds the layers every request passes, outermost first: tracing (so the span covers everything),

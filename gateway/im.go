@@ -103,6 +103,9 @@ func (m *im) bootstrap(ctx context.Context, bbs []string) error {
 			}
 		}
 	}
+	if err := m.grantBBs(ctx, bbs); err != nil {
+		return err
+	}
 	for _, admin := range m.cfg.Admins() {
 		if err := m.registry.EnsureAdmin(ctx, admin); err != nil {
 			return fmt.Errorf("gateway: GOVSTACK_GATEWAY_ADMIN_CLIENTS %s: %w", admin, err)
@@ -209,6 +212,11 @@ var bbEvents = map[string][]string{
 	"messaging":  {"message.delivered", "message.failed"},
 	"scheduling": {"appointment.booked", "appointment.cancelled", "appointment.rescheduled",
 		"appointment.checked_in", "alert.fired", "deadline.reached"},
+	// The account events carry single-use activation and reset links (for Messaging's e-mails): grant
+	// subscriptions to them only to a client that may act for the account holder.
+	"registration": {"account.registered", "account.registration_attempted", "account.activated",
+		"account.locked", "account.password_reset_requested", "application.submitted", "application.decided",
+		"domain_access.requested", "domain_access.decided"},
 }
 
 func bbEventTypes(cfg Config, bbs []string) []pubsub.BBEventType {

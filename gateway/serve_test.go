@@ -57,8 +57,8 @@ func TestDocs(t *testing.T) {
 	for _, b := range idx.BuildingBlocks {
 		listed = append(listed, b.BB+"="+b.OpenAPI)
 	}
-	if want := []string{"messaging=/openapi/messaging.json", "registries=/openapi/registries.json",
-		"scheduling=/openapi/scheduling.json"}; !reflect.DeepEqual(listed, want) {
+	if want := []string{"messaging=/openapi/messaging.json", "registration=/openapi/registration.json",
+		"registries=/openapi/registries.json", "scheduling=/openapi/scheduling.json"}; !reflect.DeepEqual(listed, want) {
 		t.Errorf("/openapi lists %v, want %v", listed, want)
 	}
 

@@ -44,7 +44,16 @@ Find a free cardiology slot (Scheduling), see who is in the IM's directory, send
   curl -s -X POST %[1]s/send/email/single -H 'apiKey: govstack-dev-messaging-key' -H 'Content-Type: application/json' \
     -d '{"recipientInfo":{"email":"mari@example.org"},"emailContent":{"title":"Hello","content":"It works."}}'
 
+Register as a public-sector buyer (Registration): an activation e-mail goes out through Messaging
+(GOVSTACK_MESSAGING_SMTP_ADDR); open its link, set a password, then sign in for an access token:
+
+  curl -s -X POST %[1]s/accounts/buyers -H 'Content-Type: application/json' \
+    -d '{"email":"jane.doe@moj.gov.example","name":"Jane Doe","organisation":"Ministry of Justice"}'
+  curl -s -X POST %[1]s/auth/token -H 'Content-Type: application/json' \
+    -d '{"email":"jane.doe@moj.gov.example","password":"<the password you set>"}'
+  curl -s %[1]s/services        (the GovStack e-services; the administrator signs in as %[4]s)
+
 The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
-`, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339))
+`, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())
 }

@@ -27,13 +27,18 @@ Settings (environment):
   GOVSTACK_HTTP_ADDR           the gateway's REST listener (default 127.0.0.1:8080)
   GOVSTACK_GATEWAY_STANDALONE  extra listeners serving one BB at their root, e.g. registries=127.0.0.1:3333
   GOVSTACK_REGISTRIES_GRPC_ADDR the registries BB's gRPC listener (default 127.0.0.1:9092); likewise
-                               GOVSTACK_MESSAGING_GRPC_ADDR (9094), GOVSTACK_SCHEDULING_GRPC_ADDR (9096)
+                               GOVSTACK_MESSAGING_GRPC_ADDR (9094), GOVSTACK_SCHEDULING_GRPC_ADDR (9096),
+                               GOVSTACK_REGISTRATION_GRPC_ADDR (9091)
   GOVSTACK_GRPC_ADDR           the IM's gRPC listener for BB-to-BB calls (default 127.0.0.1:9090)
   GOVSTACK_GATEWAY_DEV_MODE    trust identity headers without credentials (default true in govstack dev)
   GOVSTACK_MESSAGING_SMTP_ADDR where Messaging delivers e-mail (default 127.0.0.1:25; e.g. a local Mailpit on :1025
                                with GOVSTACK_MESSAGING_SMTP_TLS=none)
+  GOVSTACK_REGISTRATION_ADMIN_EMAIL, GOVSTACK_REGISTRATION_ADMIN_PASSWORD
+                               the Registration administrator, who decides domain-access requests (default
+                               ` + devstack.DevAdminEmail + ` / ` + devstack.DevAdminPassword + `)
+  GOVSTACK_REGISTRATION_PUBLIC_URL  base of the links in registration e-mails (default: the gateway's /accounts)
   GOVSTACK_LOG_LEVEL           debug, info, warn or error (default info)
-  GOVSTACK_DEV_SEED            load the demo registries, hospitals and doctors (default true)
+  GOVSTACK_DEV_SEED            load the demo registries, hospitals, doctors and the administrator (default true)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {

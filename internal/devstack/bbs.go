@@ -9,7 +9,9 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
 )
@@ -21,46 +23,109 @@ type service interface {
 	Run(context.Context) error
 }
 
+// buildEnv is what the stack hands a BB's constructor: its open connections and what it needs to know about
+// the rest of the stack.
+type buildEnv struct {
+	pool *pgxpool.Pool
+	js   jetstream.JetStream
+	log  *slog.Logger
+	// imAddr is the IM's bound gRPC address, where a BB calls other BBs.
+	imAddr string
+	// imAPIKey is an IM API key issued for the BB's own client when the gateway is not in development mode
+	// ("" in development mode, where identity headers are trusted).
+	imAPIKey func(client string) (string, error)
+	// publicURL is the gateway's bound REST base URL, e.g. http://127.0.0.1:8080.
+	publicURL string
+	// tokenKeys are the Registration BB's published token keys (JWKS), for BBs that verify user tokens.
+	tokenKeys usertoken.KeySource
+}
+
 // buildingBlock says how to run one BB: its database schema, demo data, gRPC address and constructor.
 type buildingBlock struct {
 	name       string
 	addr       func(Config) string
 	migrations func() []pgstore.MigrationSet
-	seed       func(context.Context, *pgxpool.Pool) error // nil: no demo data
-	build      func(Config, *pgxpool.Pool, jetstream.JetStream, *slog.Logger) (service, error)
+	seed       func(context.Context, Config, *pgxpool.Pool) error // nil: no demo data
+	build      func(Config, buildEnv) (service, error)
 }
 
 // buildingBlocks are the BBs govstack dev runs, in start order. A new BB adds a line here.
 var buildingBlocks = []buildingBlock{
 	{
 		name: registries.Name, addr: func(c Config) string { return c.RegistriesAddr },
-		migrations: registries.Migrations, seed: registries.Seed,
-		build: func(c Config, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger) (service, error) {
-			return registries.New(registries.Config{Common: c.Common}, registries.Deps{Pool: pool, JetStream: js, Logger: log})
+		migrations: registries.Migrations,
+		seed:       func(ctx context.Context, _ Config, p *pgxpool.Pool) error { return registries.Seed(ctx, p) },
+		build: func(c Config, e buildEnv) (service, error) {
+			return registries.New(registries.Config{Common: c.Common}, registries.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
 		},
 	},
 	{
 		name: messaging.Name, addr: func(c Config) string { return c.MessagingAddr },
 		migrations: messaging.Migrations,
-		build: func(c Config, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger) (service, error) {
+		build: func(c Config, e buildEnv) (service, error) {
 			mc := c.Messaging
 			mc.Common = c.Common
 			if mc.APIKeys == "" {
 				mc.APIKeys = DevMessagingAPIKey
 			}
-			return messaging.New(mc, messaging.Deps{Pool: pool, JetStream: js, Logger: log})
+			return messaging.New(mc, messaging.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
 		},
 	},
 	{
 		name: scheduling.Name, addr: func(c Config) string { return c.SchedulingAddr },
-		migrations: scheduling.Migrations, seed: scheduling.Seed,
-		build: func(c Config, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger) (service, error) {
+		migrations: scheduling.Migrations,
+		seed:       func(ctx context.Context, _ Config, p *pgxpool.Pool) error { return scheduling.Seed(ctx, p) },
+		build: func(c Config, e buildEnv) (service, error) {
 			sc := c.Scheduling
 			sc.Common = c.Common
-			return scheduling.New(sc, scheduling.Deps{Pool: pool, JetStream: js, Logger: log})
+			return scheduling.New(sc, scheduling.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
+		},
+	},
+	{
+		name: registration.Name, addr: func(c Config) string { return c.RegistrationAddr },
+		migrations: registration.Migrations,
+		seed: func(ctx context.Context, c Config, p *pgxpool.Pool) error {
+			return registration.Seed(ctx, devRegistration(c), p)
+		},
+		build: func(c Config, e buildEnv) (service, error) {
+			rc := devRegistration(c)
+			rc.IMAddr = e.imAddr // the in-process IM: Digital Registries is called through it
+			if rc.PublicURL == "" || rc.PublicURL == defaultRegistrationPublicURL {
+				rc.PublicURL = e.publicURL + "/accounts" // follow GOVSTACK_HTTP_ADDR, so the e-mailed links work
+			}
+			if rc.IMAPIKey == "" {
+				key, err := e.imAPIKey(rc.IMClient)
+				if err != nil {
+					return nil, err
+				}
+				rc.IMAPIKey = key
+			}
+			return registration.New(rc, registration.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
 		},
 	},
 }
 
+// devRegistration is the Registration BB's configuration in govstack dev: the well-known settings, and the
+// demo administrator unless GOVSTACK_REGISTRATION_ADMIN_EMAIL/_PASSWORD name another.
+func devRegistration(c Config) registration.Config {
+	rc := c.Registration
+	rc.Common = c.Common
+	if rc.AdminEmail == "" && rc.AdminPassword == "" {
+		rc.AdminEmail, rc.AdminPassword = DevAdminEmail, DevAdminPassword
+	}
+	return rc
+}
+
 // DevMessagingAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
 const DevMessagingAPIKey = "dev=govstack-dev-messaging-key"
+
+// DevAdminEmail and DevAdminPassword sign in as the Registration BB's administrator (who decides
+// domain-access requests) in govstack dev, when GOVSTACK_REGISTRATION_ADMIN_EMAIL and _PASSWORD are not set.
+const (
+	DevAdminEmail    = "admin@govstack.example.org"
+	DevAdminPassword = "govstack-dev-admin-password"
+)
+
+// defaultRegistrationPublicURL is registration.Config's default PublicURL: govstack dev replaces it with the
+// gateway's real address.
+const defaultRegistrationPublicURL = "http://127.0.0.1:8080/accounts"

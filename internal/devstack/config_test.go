@@ -18,3 +18,23 @@ func TestConfigReadsNestedBBSettings(t *testing.T) {
 		t.Errorf("messaging SMTP %q, HTTP %q, dev mode %v", cfg.Messaging.SMTPAddr, cfg.HTTPAddr, cfg.DevMode)
 	}
 }
+
+// Registration's settings are read like the others; without an administrator named, govstack dev seeds the
+// documented demo one, and a named one is kept.
+func TestRegistrationSettings(t *testing.T) {
+	cfg, err := config.LoadFrom[Config](map[string]string{
+		"GOVSTACK_REGISTRATION_GRPC_ADDR": "127.0.0.1:9191", "GOVSTACK_REGISTRATION_ACCESS_TOKEN_TTL": "5m",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := devRegistration(cfg)
+	if cfg.RegistrationAddr != "127.0.0.1:9191" || rc.AccessTokenTTL.String() != "5m0s" || rc.AdminEmail != DevAdminEmail ||
+		rc.AdminPassword != DevAdminPassword || rc.DatabaseURL != cfg.DatabaseURL {
+		t.Errorf("registration addr %q, config %+v", cfg.RegistrationAddr, rc)
+	}
+	cfg.Registration.AdminEmail, cfg.Registration.AdminPassword = "root@gov.example", "a long admin password 1"
+	if rc := devRegistration(cfg); rc.AdminEmail != "root@gov.example" || rc.AdminPassword != "a long admin password 1" {
+		t.Errorf("the configured administrator was replaced: %s", rc.AdminEmail)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/config"
@@ -26,7 +27,9 @@ import (
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/scheduling"
 )
 
@@ -37,6 +40,9 @@ type Config struct {
 	Messaging messaging.Config
 	// Scheduling is the Scheduling BB's own settings (timer polling).
 	Scheduling scheduling.Config
+	// Registration is the Registration BB's own settings (token lifetimes, links, the administrator). Its IM
+	// address is always the in-process IM, and its public URL follows GOVSTACK_HTTP_ADDR unless set.
+	Registration registration.Config
 	// DatabasePrefix names each BB's database: <prefix><bb>. Tests use a unique prefix per run.
 	DatabasePrefix string `env:"GOVSTACK_DEV_DATABASE_PREFIX" envDefault:"govstack_"`
 	// Seed loads the demo data (idempotent).
@@ -74,7 +80,9 @@ type runningBB struct {
 // so that an error is reported before anything serves. Run then serves until its context ends.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
-	steps := []func(context.Context) error{s.openNATS}
+	// The listeners and the IM's database come before the BBs: a BB that calls others through the IM needs
+	// its address (and, out of development mode, an API key) when it is built.
+	steps := []func(context.Context) error{s.openNATS, s.listen, s.openGatewayDatabase}
 	for _, def := range buildingBlocks {
 		steps = append(steps, func(ctx context.Context) error { return s.startBB(ctx, def) })
 	}
@@ -139,11 +147,13 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 		return err
 	}
 	if s.cfg.Seed && def.seed != nil {
-		if err := def.seed(ctx, rb.pool); err != nil {
+		if err := def.seed(ctx, s.cfg, rb.pool); err != nil {
 			return fmt.Errorf("seed %s demo data: %w", def.name, err)
 		}
 	}
-	if rb.svc, err = def.build(s.cfg, rb.pool, s.js, log); err != nil {
+	env := buildEnv{pool: rb.pool, js: s.js, log: log, imAddr: s.GRPCAddr(), publicURL: s.URL(),
+		imAPIKey: func(client string) (string, error) { return s.bbAPIKey(ctx, client) }, tokenKeys: s.tokenKeys}
+	if rb.svc, err = def.build(s.cfg, env); err != nil {
 		return err
 	}
 	rb.grpc = grpcserver.New(grpcserver.Options{
@@ -158,28 +168,14 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	return err
 }
 
-func (s *Stack) startGateway(ctx context.Context) error {
-	var ups []gateway.Upstream
-	var names []string
-	for _, rb := range s.bbs {
-		ups = append(ups, gateway.Upstream{BB: rb.def.name, Conn: rb.conn})
-		names = append(names, rb.def.name)
-	}
-	gcfg := s.cfg.Config
-	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
+// listen binds the gateway's REST, gRPC (the IM's front door) and standalone listeners.
+func (s *Stack) listen(context.Context) error {
 	var err error
-	if s.gwPool, err = s.openDatabase(ctx, gateway.Name, gateway.Migrations()); err != nil {
-		return err
-	}
-	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway")}
-	if s.gw, err = gateway.New(ctx, gcfg, deps, ups...); err != nil {
-		return err
-	}
 	if s.http, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
 		return fmt.Errorf("GOVSTACK_HTTP_ADDR: cannot listen on %s: %w", s.cfg.HTTPAddr, err)
 	}
-	if s.grpc, err = net.Listen("tcp", gcfg.GRPCListenAddr()); err != nil {
-		return fmt.Errorf("GOVSTACK_GRPC_ADDR: cannot listen on %s for the IM's gRPC front door: %w", gcfg.GRPCListenAddr(), err)
+	if s.grpc, err = net.Listen("tcp", s.cfg.GRPCListenAddr()); err != nil {
+		return fmt.Errorf("GOVSTACK_GRPC_ADDR: cannot listen on %s for the IM's gRPC front door: %w", s.cfg.GRPCListenAddr(), err)
 	}
 	for bb, addr := range s.cfg.StandaloneListeners() {
 		l, err := net.Listen("tcp", addr)
@@ -189,6 +185,55 @@ func (s *Stack) startGateway(ctx context.Context) error {
 		s.extra[bb] = l
 	}
 	return nil
+}
+
+func (s *Stack) openGatewayDatabase(ctx context.Context) error {
+	var err error
+	s.gwPool, err = s.openDatabase(ctx, gateway.Name, gateway.Migrations())
+	return err
+}
+
+func (s *Stack) startGateway(ctx context.Context) error {
+	var ups []gateway.Upstream
+	var names []string
+	for _, rb := range s.bbs {
+		ups = append(ups, gateway.Upstream{BB: rb.def.name, Conn: rb.conn})
+		names = append(names, rb.def.name)
+	}
+	gcfg := s.cfg.Config
+	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
+	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway")}
+	var err error
+	s.gw, err = gateway.New(ctx, gcfg, deps, ups...)
+	return err
+}
+
+// bbAPIKey is the IM API key a BB calls other BBs with: none in development mode (identity headers are
+// trusted), otherwise a fresh key for the BB's client, as an operator would issue with `gateway issue-key`.
+func (s *Stack) bbAPIKey(ctx context.Context, client string) (string, error) {
+	if s.cfg.DevMode {
+		return "", nil
+	}
+	c, err := imident.Parse(client)
+	if err != nil {
+		return "", fmt.Errorf("IM client %q: %w", client, err)
+	}
+	return s.IssueAPIKey(ctx, c, false)
+}
+
+// tokenKeys is the Registration BB's JWKS, read from the BB in this process, for the BBs that verify user
+// tokens. It is looked up per fetch, so BBs built before Registration can use it.
+func (s *Stack) tokenKeys(ctx context.Context) ([]byte, error) {
+	for _, rb := range s.bbs {
+		if rb.def.name == registration.Name && rb.conn != nil {
+			resp, err := registrationv1.NewAuthServiceClient(rb.conn).GetJWKS(ctx, &registrationv1.GetJWKSRequest{})
+			if err != nil {
+				return nil, fmt.Errorf("registration GetJWKS: %w", err)
+			}
+			return protojson.Marshal(resp)
+		}
+	}
+	return nil, errors.New("the registration BB is not running in this stack: user tokens cannot be verified")
 }
 
 // IssueAPIKey issues an IM API key for client (an admin's, when admin is set), as `gateway issue-key` does.
@@ -212,6 +257,9 @@ func (s *Stack) BBAddr(bb string) string {
 	}
 	return ""
 }
+
+// AdminEmail is the e-mail the Registration BB's administrator signs in with (seeded with the demo data).
+func (s *Stack) AdminEmail() string { return devRegistration(s.cfg).AdminEmail }
 
 // GRPCAddr is the IM's gRPC address, where BBs call each other.
 func (s *Stack) GRPCAddr() string { return s.grpc.Addr().String() }

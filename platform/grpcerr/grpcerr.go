@@ -7,12 +7,14 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 )
@@ -37,7 +39,8 @@ var codeOf = map[apierr.Kind]codes.Code{
 // ToStatus converts err for a response of building block bb (e.g. "registries"); nil gives nil (OK).
 //
 //   - an *apierr.Error anywhere in the chain gives its Kind's code and Message, an ErrorInfo with reason
-//     GOVSTACK_<BB>_<REASON> and domain govstack.<bb>, and a BadRequest when it has field violations;
+//     GOVSTACK_<BB>_<REASON> and domain govstack.<bb>, a BadRequest when it has field violations, and a
+//     RetryInfo when it has a RetryAfter;
 //     Kind Internal keeps its message private like any unknown error;
 //   - a gRPC status error (e.g. from a call to another BB) passes through unchanged;
 //   - context.Canceled and context.DeadlineExceeded give Canceled and DeadlineExceeded;
@@ -57,7 +60,7 @@ func convert(bb string, err error) (st *status.Status, hidden bool) {
 		if !known || code == codes.Internal {
 			return withInfo(codes.Internal, InternalMessage, bb, reasonOr(e.Reason, "INTERNAL"), nil), true
 		}
-		return withInfo(code, e.Message, bb, reasonOr(e.Reason, e.Kind.String()), e.Violations), false
+		return withRetry(withInfo(code, e.Message, bb, reasonOr(e.Reason, e.Kind.String()), e.Violations), e.RetryAfter), false
 	}
 	// A status travels as a plain error value; errors.As finds it even when wrapped with %w.
 	var se interface{ GRPCStatus() *status.Status }
@@ -106,6 +109,18 @@ func withInfo(code codes.Code, msg, bb, reason string, violations []apierr.Field
 	}
 	if withDetails, err := st.WithDetails(details...); err == nil {
 		return withDetails // WithDetails fails only for an OK status or unmarshalable details
+	}
+	return st
+}
+
+// withRetry adds a RetryInfo to st when the error says when to try again; the gateway turns it into the
+// Retry-After header.
+func withRetry(st *status.Status, after time.Duration) *status.Status {
+	if after <= 0 {
+		return st
+	}
+	if withDetails, err := st.WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(after)}); err == nil {
+		return withDetails
 	}
 	return st
 }

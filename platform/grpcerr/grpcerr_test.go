@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -150,5 +151,31 @@ func TestUnaryServerInterceptor(t *testing.T) {
 				t.Errorf("log lacks cause or method: %s", buf.String())
 			}
 		})
+	}
+}
+
+func TestToStatusRetryInfo(t *testing.T) {
+	err := fmt.Errorf("register: %w", &apierr.Error{Kind: apierr.KindUnavailable, Reason: "REGISTRIES_UNAVAILABLE",
+		Message: "try again later", RetryAfter: 1500 * time.Millisecond})
+	st := ToStatus("registration", err)
+	if st.Code() != codes.Unavailable {
+		t.Fatalf("code = %v", st.Code())
+	}
+	var retry *errdetails.RetryInfo
+	for _, d := range st.Details() {
+		if r, ok := d.(*errdetails.RetryInfo); ok {
+			retry = r
+		}
+	}
+	if retry == nil || retry.GetRetryDelay().AsDuration() != 1500*time.Millisecond {
+		t.Fatalf("RetryInfo = %v", retry)
+	}
+	if info, _ := details(st); info == nil || info.Reason != "GOVSTACK_REGISTRATION_REGISTRIES_UNAVAILABLE" {
+		t.Fatalf("ErrorInfo = %v", info)
+	}
+	for _, d := range ToStatus("registration", apierr.Unavailable("X", "down")).Details() {
+		if _, ok := d.(*errdetails.RetryInfo); ok {
+			t.Fatal("RetryInfo without RetryAfter")
+		}
 	}
 }

@@ -23,8 +23,10 @@ type seedRegistry struct {
 }
 
 // Seed stores the demo registries other BBs look up (public-sector-domains, companies, cities, hospitals,
-// departments, doctors, citizens) unless they exist. It is idempotent: a second run changes nothing. Every
-// record is checked against its registry's schema first, so broken demo data fails here, not in a demo.
+// departments, doctors, hospital-staff, citizens) unless they exist, and upgrades the definition of a registry
+// an earlier seed created and nobody changed since (see store.SeedRegistry). It is idempotent: a second run
+// changes nothing. Every record is checked against its registry's schema first, so broken demo data fails
+// here, not in a demo.
 func Seed(ctx context.Context, pool *pgxpool.Pool) error {
 	st := store.New(pool)
 	now := time.Now()

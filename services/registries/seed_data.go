@@ -87,6 +87,12 @@ func seedData() []seedRegistry {
 				rec{"id": "doc-okafor", "name": "Dr. Grace Okafor", "departmentId": "dept-eg-general", "hospitalId": "hosp-exampleville-general", "specialty": "general-practice", "email": "grace.okafor@example.org"},
 				rec{"id": "doc-smith", "name": "Dr. Alan Smith", "departmentId": "dept-eg-general", "hospitalId": "hosp-exampleville-general", "specialty": "general-practice", "email": "alan.smith@example.org"},
 			}},
+		{draft: hospitalStaffDraft(),
+			records: []map[string]any{
+				rec{"id": "hosp-north-tallinn/staff-kask", "staffId": "staff-kask", "hospitalId": "hosp-north-tallinn", "name": "Dr. Anna Kask", "email": "anna.kask@example.org", "specialty": "cardiology", "departmentId": "dept-nt-cardiology", "role": "doctor"},
+				rec{"id": "hosp-north-tallinn/staff-lepp", "staffId": "staff-lepp", "hospitalId": "hosp-north-tallinn", "name": "Kadri Lepp", "email": "kadri.lepp@example.org", "departmentId": "dept-nt-cardiology", "role": "nurse"},
+				rec{"id": "hosp-exampleville-general/staff-admin", "staffId": "staff-admin", "hospitalId": "hosp-exampleville-general", "name": "Pat Admin", "email": "admin@hospital.example.org", "role": "admin"},
+			}},
 		{draft: citizensDraft(),
 			records: []map[string]any{
 				rec{"personalCode": "EE37801010001", "firstName": "Mari", "lastName": "Tamm", "birthDate": "1978-01-01", "email": "mari.tamm@example.org"},
@@ -100,7 +106,18 @@ func citizensDraft() domain.RegistryDraft {
 	d := draft(groupPopulation, "citizens", "Citizens (demo population register)",
 		object([]any{"personalCode", "firstName", "lastName", "birthDate"},
 			props{"personalCode": key(), "firstName": str(), "lastName": str(), "birthDate": format("date"),
-				"email": format("email")}))
+				"email": format("email"), "phone": str(), "address": str()}))
 	d.PersonIDField = "personalCode"
+	return d
+}
+
+// hospitalStaffDraft is the ORS staff register the Registration BB writes to (one record per person and
+// hospital: id is "<hospitalId>/<staffId>"). It holds personal data, so reads are logged against the id.
+func hospitalStaffDraft() domain.RegistryDraft {
+	d := draft(groupHealth, "hospital-staff", "Hospital staff: doctors, nurses and administrators by hospital",
+		object([]any{"id", "staffId", "hospitalId", "name", "email"},
+			props{"id": key(), "staffId": str(), "hospitalId": str(), "name": str(), "email": format("email"),
+				"specialty": str(), "departmentId": str(), "role": enum("doctor", "nurse", "admin")}))
+	d.PersonIDField = "id"
 	return d
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
@@ -58,10 +59,18 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 func testConfig() scheduling.Config {
 	var cfg scheduling.Config
 	cfg.TimerPollInterval = 50 * time.Millisecond
+	cfg.TokenIssuer = scheduling.DefaultTokenIssuer
 	return cfg
 }
 
+// start runs the BB without a source of user-token keys, as a deployment without GOVSTACK_JWKS_URL.
 func start(t testing.TB) env {
+	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith runs the BB verifying user tokens against keys (nil: none configured).
+func startWith(t testing.TB, keys usertoken.KeySource) env {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t, scheduling.Migrations()...)
@@ -71,7 +80,7 @@ func start(t testing.TB) env {
 	_, js := natstest.Start(t)
 	clk := &clock{t: testNow}
 	log := quietLog()
-	svc, err := scheduling.New(testConfig(), scheduling.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now})
+	svc, err := scheduling.New(testConfig(), scheduling.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, TokenKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

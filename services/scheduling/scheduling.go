@@ -17,6 +17,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
@@ -52,6 +53,12 @@ type Config struct {
 	// TimerPollInterval is how often the firing loop looks for due timers: the worst-case lateness of a
 	// timer on a healthy system.
 	TimerPollInterval time.Duration `env:"GOVSTACK_SCHEDULING_TIMER_POLL" envDefault:"1s"`
+	// JWKSURL is where the Registration BB's public token keys are published, normally the gateway's
+	// http://<gateway>/.well-known/jwks.json. Without it (and without Deps.TokenKeys) user tokens cannot be
+	// verified, and calls carrying one are refused.
+	JWKSURL string `env:"GOVSTACK_JWKS_URL"`
+	// TokenIssuer is the iss a user token must carry (empty accepts any).
+	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
 }
 
 // Deps are the connections the BB runs on; the caller owns and closes them.
@@ -61,6 +68,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Now is the clock (time.Now when nil); tests move it.
 	Now func() time.Time
+	// TokenKeys, when set, is where the user tokens' public keys come from instead of Config.JWKSURL
+	// (tests and the all-in-one binary pass one).
+	TokenKeys usertoken.KeySource
 }
 
 // Migrations returns the schema of this BB's database: its own tables, the outbox and the inbox.
@@ -74,9 +84,10 @@ func Migrations() []pgstore.MigrationSet {
 
 // Service is the running BB: gRPC handlers plus the background outbox relay and timer loop.
 type Service struct {
-	cfg  Config
-	deps Deps
-	app  *app.Service
+	cfg      Config
+	deps     Deps
+	app      *app.Service
+	verifier *usertoken.Verifier // nil: user tokens cannot be verified
 }
 
 // New wires the BB on deps. The database must be migrated (see Migrations).
@@ -94,7 +105,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.TimerPollInterval = time.Second
 	}
 	deps.Logger = deps.Logger.With("bb", Name)
-	return &Service{cfg: cfg, deps: deps, app: app.New(deps.Pool, deps.Now)}, nil
+	return &Service{cfg: cfg, deps: deps, app: app.New(deps.Pool, deps.Now), verifier: tokenVerifier(cfg, deps)}, nil
 }
 
 // Register registers BookingService, DirectoryService, DeadlineService and SchedulerService on g.
@@ -105,13 +116,14 @@ func (s *Service) Register(g *grpc.Server) {
 	schedulingv1.RegisterSchedulerServiceServer(g, api.NewScheduler(s.app))
 }
 
-// UnaryInterceptors converts errors to statuses and reads the IM client identity when present. No method
-// requires it yet: citizen-level authorisation (a citizen sees only their own appointments) arrives with
-// the Registration BB's user tokens.
+// UnaryInterceptors converts errors to statuses, reads the IM client identity when present and verifies
+// the user token when one is sent (Authorization: Bearer, Registration's access token). What a signed-in
+// citizen may see and do is decided in the use cases (see README, Authorisation).
 func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		imident.UnaryServerInterceptor(nil),
+		tokenInterceptor(s.verifier),
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
 )
@@ -44,6 +45,11 @@ var binaries = map[string]binary{
 		name: "scheduling", env: envVars(scheduling.Config{}),
 		subcommands: set("serve", "migrate", "seed", "healthcheck"),
 		dockerfile:  "deploy/docker/scheduling.Dockerfile",
+	},
+	"govstack/registration:dev": {
+		name: "registration", env: envVars(registration.Config{}),
+		subcommands: set("serve", "migrate", "seed", "healthcheck"),
+		dockerfile:  "deploy/docker/registration.Dockerfile",
 	},
 	"govstack/gateway:dev": {
 		name: "gateway", env: envVars(gateway.Config{}),
@@ -87,6 +93,7 @@ type composeService struct {
 	Image       string `yaml:"image"`
 	Build       *struct{ Dockerfile string }
 	Command     []string          `yaml:"command"`
+	Restart     string            `yaml:"restart"`
 	Environment map[string]string `yaml:"environment"`
 	DependsOn   map[string]struct {
 		Condition string `yaml:"condition"`
@@ -111,15 +118,19 @@ func loadCompose(t *testing.T) composeFile {
 
 func TestComposeServicesMatchBinaries(t *testing.T) {
 	c := loadCompose(t)
-	for _, want := range []string{"postgres", "nats", "mailpit", "registries-migrate", "registries", "messaging-migrate",
-		"messaging", "scheduling-migrate", "scheduling", "gateway-migrate", "gateway"} {
+	for _, want := range []string{"postgres", "nats", "mailpit", "registries-migrate", "registries",
+		"messaging-migrate", "messaging", "scheduling-migrate", "scheduling", "registration-migrate", "registration-seed",
+		"registration", "gateway-migrate", "gateway"} {
 		if _, ok := c.Services[want]; !ok {
 			t.Errorf("docker-compose.yml: service %q is missing", want)
 		}
 	}
 	for name, svc := range c.Services {
-		if svc.Healthcheck == nil && !strings.HasSuffix(name, "-migrate") {
+		if svc.Healthcheck == nil && !oneShot(name) {
 			t.Errorf("%s: no health check", name)
+		}
+		if oneShot(name) && svc.Restart != "no" {
+			t.Errorf("%s: a one-shot step must not restart (restart: \"no\")", name)
 		}
 		for dep, d := range svc.DependsOn {
 			if _, ok := c.Services[dep]; !ok {
@@ -135,6 +146,12 @@ func TestComposeServicesMatchBinaries(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) { checkOurService(t, bin, svc) })
 	}
+}
+
+// oneShot reports whether a compose service is a step that runs to completion (migrate, seed) rather than a
+// server: it has no health check, and others wait for service_completed_successfully.
+func oneShot(name string) bool {
+	return strings.HasSuffix(name, "-migrate") || strings.HasSuffix(name, "-seed")
 }
 
 func checkOurService(t *testing.T, bin binary, svc composeService) {

@@ -21,8 +21,10 @@ import (
 // TestComposeStackOutsideContainers builds every binary and runs them the way docker-compose.yml does — same
 // subcommands, same environment and the same health-check commands — with container host names replaced by
 // loopback addresses, Postgres by the test server and NATS by an in-process server. The gateway runs as in
-// production (credentials required): an admin key is issued with `gateway admin-key`, rights granted through
-// the configuration API, and a record goes through the gateway to the registries BB and back.
+// production (credentials required): Registration's IM key is issued with `gateway issue-key`, as the compose
+// file tells the operator to, an admin key with `gateway admin-key`, rights granted through the configuration
+// API; a record goes through the gateway to the registries BB and back, and Registration's e-services are
+// listed through it.
 func TestComposeStackOutsideContainers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs the binaries")
@@ -31,17 +33,28 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	bins := buildBinaries(t)
 	rewrite := addressRewriter(t)
 
+	dotEnv := map[string]string{} // what the operator puts in .env
 	envOf := func(service string) []string {
 		env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 		for k, v := range c.Services[service].Environment {
-			env = append(env, k+"="+rewrite(k, v))
+			if x, ok := dotEnv[k]; ok {
+				v = x
+			}
+			env = append(env, k+"="+rewrite(k, interpolate(v)))
 		}
 		return env
 	}
+	bbs := []string{"registries", "messaging", "scheduling", "registration", "gateway"}
+	for _, bb := range bbs { // the one-shot steps, in compose's dependency order
+		for _, step := range []string{bb + "-migrate", bb + "-seed"} {
+			if svc, ok := c.Services[step]; ok {
+				runToEnd(t, bins[bb], svc.Command, envOf(step))
+			}
+		}
+	}
+	dotEnv["GOVSTACK_REGISTRATION_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/registration", envOf("gateway"))
 	var procs []*proc
-	for _, bb := range []string{"registries", "messaging", "scheduling", "gateway"} {
-		migrate := c.Services[bb+"-migrate"]
-		runToEnd(t, bins[bb], migrate.Command, envOf(bb+"-migrate"))
+	for _, bb := range bbs {
 		procs = append(procs, start(t, bins[bb], c.Services[bb].Command, envOf(bb)))
 		waitHealthy(t, bins, c.Services[bb], envOf(bb))
 	}
@@ -52,7 +65,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		t.Fatalf("GET /readyz = %d %s", code, body)
 	}
 	admin := c.Services["gateway"].Environment["GOVSTACK_GATEWAY_ADMIN_CLIENTS"]
-	key := adminKey(t, bins["gateway"], admin, envOf("gateway"))
+	key := issueKey(t, bins["gateway"], "admin-key", admin, envOf("gateway"))
 	auth := map[string]string{"X-GovStack-Client": admin, "X-GovStack-Api-Key": key}
 	if code, body := call(t, http.MethodPost, alone+"/database/modify", `{"code":"x","version":"1.0","schema":{"type":"object"}}`, nil); code != 401 {
 		t.Fatalf("an anonymous call to the production gateway = %d %s, want 401", code, body)
@@ -74,6 +87,14 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"n":7`) {
 		t.Fatalf("read through the main listener = %d %s", code, body)
 	}
+	grant = `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"registration","serviceId":"registration",
+	  "rights":[{"memberClass":"GOV","memberCode":"ADMIN","applicationId":"console"}]}]`
+	if code, body := call(t, http.MethodPatch, base+"/api/v1/rights/allow", grant, auth); code != 200 {
+		t.Fatalf("grant registration through the configuration API = %d %s", code, body)
+	}
+	if code, body := call(t, http.MethodGet, base+"/services", "", auth); code != 200 || !strings.Contains(body, "5e7a0000-0000-4000-a000-000000000001") {
+		t.Fatalf("GET /services through the gateway = %d, without the buyer-account service: %.500s", code, body)
+	}
 	for _, m := range []string{"GOVSTACK_METRICS_ADDR"} {
 		metrics := "http://" + rewrite(m, "0.0.0.0:9464") + "/metrics"
 		if code, body := call(t, http.MethodGet, metrics, "", map[string]string{}); code != 200 || !strings.Contains(body, "rpc_server") {
@@ -85,22 +106,40 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	}
 }
 
-// adminKey runs `gateway admin-key` as an operator would on the gateway host and returns the printed key.
-func adminKey(t *testing.T, bin, client string, env []string) string {
+// issueKey runs `gateway admin-key` or `gateway issue-key` as an operator would on the gateway host and
+// returns the printed key.
+func issueKey(t *testing.T, bin, subcommand, client string, env []string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "admin-key", client)
+	cmd := exec.Command(bin, subcommand, client)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("gateway admin-key: %v\n%s", err, out)
+		t.Fatalf("gateway %s: %v\n%s", subcommand, err, out)
 	}
 	for line := range strings.SplitSeq(string(out), "\n") {
 		if k, ok := strings.CutPrefix(line, "api key: "); ok {
 			return strings.TrimSpace(k)
 		}
 	}
-	t.Fatalf("gateway admin-key printed no key:\n%s", out)
+	t.Fatalf("gateway %s printed no key:\n%s", subcommand, out)
 	return ""
+}
+
+// interpolate applies compose's ${VAR:-default} with nothing set in the environment: the default.
+func interpolate(v string) string {
+	for {
+		i := strings.Index(v, "${")
+		if i < 0 {
+			return v
+		}
+		j := strings.Index(v[i:], "}")
+		if j < 0 {
+			return v
+		}
+		expr := v[i+2 : i+j]
+		_, def, _ := strings.Cut(expr, ":-")
+		v = v[:i] + def + v[i+j+1:]
+	}
 }
 
 func buildBinaries(t *testing.T) map[string]string {
@@ -108,7 +147,7 @@ func buildBinaries(t *testing.T) map[string]string {
 	dir := t.TempDir()
 	out := map[string]string{}
 	for name, pkg := range map[string]string{"registries": "services/registries", "messaging": "services/messaging",
-		"scheduling": "services/scheduling", "gateway": "gateway"} {
+		"scheduling": "services/scheduling", "registration": "services/registration", "gateway": "gateway"} {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 		cmd.Dir = filepath.Join(repoRoot, pkg)
@@ -149,10 +188,15 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 		case key == "GOVSTACK_DATA_DIR":
 			return dataDir
 		}
-		for _, host := range []string{"0.0.0.0:", "registries:", "messaging:", "scheduling:", "gateway:", "mailpit:"} {
+		for _, host := range []string{"0.0.0.0:", "registries:", "messaging:", "scheduling:", "registration:", "gateway:",
+			"mailpit:", "localhost:"} {
 			if i := strings.Index(v, host); i >= 0 {
-				p := v[i+len(host):]
-				return v[:i] + "127.0.0.1:" + port(p)
+				rest := v[i+len(host):]
+				n := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+				if n < 0 {
+					n = len(rest)
+				}
+				return v[:i] + "127.0.0.1:" + port(rest[:n]) + rest[n:] // keep a URL's path
 			}
 		}
 		return v

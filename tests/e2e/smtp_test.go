@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
@@ -22,7 +25,8 @@ type mailbox struct {
 }
 
 type received struct {
-	To, Subject, Body, MessageID string
+	To, Subject, MessageID string
+	Body                   string // the text as the recipient reads it: transfer encoding undone, text/plain part
 }
 
 func startMailbox(t *testing.T) (*mailbox, string) {
@@ -97,7 +101,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	body, _ := io.ReadAll(msg.Body)
+	body, err := readableBody(msg)
+	if err != nil {
+		return err
+	}
 	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil {
 		subject = msg.Header.Get("Subject")
@@ -108,4 +115,36 @@ func (s *session) Data(r io.Reader) error {
 		s.mb.mail = append(s.mb.mail, received{To: to, Subject: subject, Body: string(body), MessageID: msg.Header.Get("Message-Id")})
 	}
 	return nil
+}
+
+// readableBody is the message text a mail client would show: quoted-printable (what Messaging sends: it
+// wraps long lines, such as links, with soft breaks and writes "=" as "=3D") and base64 decoded, and of a
+// multipart message its text/plain part.
+func readableBody(msg *mail.Message) (string, error) {
+	mediaType, params, _ := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := multipart.NewReader(msg.Body, params["boundary"])
+		for {
+			part, err := mr.NextPart() // decodes a quoted-printable part itself
+			if err != nil {
+				return "", err
+			}
+			if pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type")); pt == "text/plain" {
+				b, err := io.ReadAll(decoded(part.Header.Get("Content-Transfer-Encoding"), part))
+				return string(b), err
+			}
+		}
+	}
+	b, err := io.ReadAll(decoded(msg.Header.Get("Content-Transfer-Encoding"), msg.Body))
+	return string(b), err
+}
+
+func decoded(encoding string, r io.Reader) io.Reader {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "quoted-printable":
+		return quotedprintable.NewReader(r)
+	case "base64":
+		return base64.NewDecoder(base64.StdEncoding, r)
+	}
+	return r
 }

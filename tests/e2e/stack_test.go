@@ -53,7 +53,10 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.RegistriesAddr = "127.0.0.1:0"
 	cfg.GRPCAddr = "127.0.0.1:0"
-	cfg.MessagingAddr, cfg.SchedulingAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.MessagingAddr, cfg.SchedulingAddr, cfg.RegistrationAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	// Registration: devstack points it at the in-process IM's gRPC listener, verifies its tokens in the other
+	// BBs with its own JWKS, and makes its e-mailed links start at this gateway's /accounts. The administrator
+	// is devstack.DevAdminEmail unless tune names another.
 	cfg.Standalone = "registries=127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
 	mb, smtpAddr := startMailbox(t)
@@ -77,7 +80,7 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 			t.Errorf("stack stopped with: %v", err)
 		}
 		s.Close()
-		for _, bb := range []string{"registries", "messaging", "scheduling", "gateway"} {
+		for _, bb := range []string{"registries", "messaging", "scheduling", "registration", "gateway"} {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})

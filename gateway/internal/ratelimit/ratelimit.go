@@ -7,7 +7,6 @@
 package ratelimit
 
 import (
-	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -97,10 +96,9 @@ func (l *Limiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok, wait := l.Allow(callerKey(r))
 		if !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			rest.SetRetryAfter(w, wait)
 			rest.WriteError(w, r, http.StatusTooManyRequests, codes.ResourceExhausted,
-				"too many requests from this client; retry after "+strconv.Itoa(max(secs, 1))+" s")
+				"too many requests from this client; retry after "+strconv.Itoa(rest.RetryAfterSeconds(wait))+" s")
 			return
 		}
 		next.ServeHTTP(w, r)

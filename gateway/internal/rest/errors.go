@@ -88,7 +88,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, httpStatus int, code cod
 }
 
 // ErrorHandler is the runtime.ErrorHandlerFunc for every error of an RPC: the status code decides the
-// HTTP status, errdetails become Details.
+// HTTP status, errdetails become Details, and a RetryInfo becomes the Retry-After header.
 func ErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
 	return func(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 		info := InfoFrom(r.Context())
@@ -105,6 +105,9 @@ func ErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
 		st := status.Convert(err)
 		if httpStatus == 0 {
 			httpStatus = runtime.HTTPStatusFromCode(st.Code())
+		}
+		if d, ok := retryDelay(st.Details()); ok {
+			SetRetryAfter(w, d)
 		}
 		details, fromBB := convertDetails(st.Details())
 		msg := st.Message()

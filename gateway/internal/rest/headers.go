@@ -66,7 +66,8 @@ func identityKey(v string) string {
 }
 
 // IncomingHeader is the runtime.HeaderMatcherFunc for requests. It forwards only the identity, the
-// request id, the Messaging apiKey and requestUid, and an Authorization token. grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
+// request id, the Messaging apiKey and requestUid (grpc-gateway itself forwards an Authorization token).
+// grpc-gateway's default would also forward any Grpc-Metadata-* header, which would let a
 // caller set metadata the gateway vouches for (such as the identity under another spelling).
 func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, RequestIDHeader) {
@@ -80,10 +81,8 @@ func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, "requestUid") {
 		return "requestuid", true
 	}
-	// An end-user token (the Registration BB's) is verified by the BB that receives it.
-	if strings.EqualFold(key, "Authorization") {
-		return "authorization", true
-	}
+	// An end-user token (Authorization, the Registration BB's) reaches the BB without a match here:
+	// grpc-gateway always forwards it as metadata "authorization", and matching it too would send it twice.
 	for _, name := range imident.HeaderNames {
 		if strings.EqualFold(key, name) {
 			return imident.MetadataKey, true

@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"google.golang.org/grpc/codes"
 )
 
-// Limit bounds what one REST request may cost: its body is at most maxBody bytes (413 otherwise) and the
-// upstream call gets a deadline of timeout (504 when it passes), carried to the BB as the gRPC deadline.
-func Limit(maxBody int64, timeout time.Duration, next http.Handler) http.Handler {
+// Limit bounds what one REST request may cost: its body is at most l.Body bytes (l.Upload for a multipart
+// document upload; 413 otherwise) and the upstream call gets a deadline of l.Timeout (504 when it passes),
+// carried to the BB as the gRPC deadline.
+func Limit(l Limits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		maxBody, timeout := l.Body, l.Timeout
+		if IsUpload(r) && l.Upload > 0 {
+			maxBody = l.Upload
+		}
 		info := InfoFrom(r.Context())
 		info.bodyLimit = maxBody
 		if r.ContentLength > maxBody {

@@ -29,10 +29,18 @@ func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	)
 }
 
+// Limits bound one REST request.
+type Limits struct {
+	Body    int64         // largest body (413 beyond)
+	Upload  int64         // largest multipart/form-data body of a document upload (413 beyond)
+	Timeout time.Duration // the upstream call's deadline (504 when it passes)
+}
+
 // Handler wraps a REST mux with the layers every REST request passes, outermost first: alias rewriting,
-// then body and time limits. Observe, NormaliseIdentity and authentication go around the whole gateway.
-func Handler(mux *runtime.ServeMux, maxBodyBytes int64, requestTimeout time.Duration) http.Handler {
-	return RewriteAliases(Limit(maxBodyBytes, requestTimeout, mux))
+// body and time limits, then multipart uploads turned into JSON. Observe, NormaliseIdentity and
+// authentication go around the whole gateway.
+func Handler(mux *runtime.ServeMux, l Limits) http.Handler {
+	return RewriteAliases(Limit(l, Multipart(mux)))
 }
 
 // GetOnly answers 405 in the gateway's error format for anything but GET and HEAD; used for the gateway's

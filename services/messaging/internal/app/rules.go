@@ -57,11 +57,8 @@ func (s *Service) HandleEvent(ctx context.Context, ptx pgx.Tx, d inbox.Delivery)
 	vars, _ := payload.(map[string]any)
 	var msgs []domain.Message
 	for _, r := range rules {
-		if r.ConditionPointer != "" {
-			v, ok := domain.Lookup(payload, r.ConditionPointer)
-			if sv, _ := v.(string); !ok || sv != r.ConditionValue {
-				continue
-			}
+		if r.ConditionPointer != "" && !domain.ConditionMatches(payload, r.ConditionPointer, r.ConditionValue) {
+			continue
 		}
 		tpl, err := tx.Template(ctx, r.TemplateName, r.Channel, r.Language)
 		if err != nil {

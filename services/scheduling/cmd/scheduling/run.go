@@ -30,6 +30,10 @@ Environment:
   GOVSTACK_NATS_URL          NATS server URL, with JetStream (required by serve)
   GOVSTACK_GRPC_ADDR         gRPC listen address (default ` + scheduling.DefaultGRPCAddr + `)
   GOVSTACK_SCHEDULING_TIMER_POLL  how often due timers are looked for (default 1s)
+  GOVSTACK_JWKS_URL          where the Registration BB's token keys are published, normally
+                             http://<gateway>/.well-known/jwks.json; without it a call carrying a user
+                             token (Authorization) is refused (default: none)
+  GOVSTACK_TOKEN_ISSUER      the iss user tokens must carry (default govstack-registration)
   GOVSTACK_METRICS_ADDR      serve Prometheus /metrics on this address (default: off)
   GOVSTACK_LOG_LEVEL         debug, info, warn or error (default info)
   GOVSTACK_SHUTDOWN_TIMEOUT  how long serve drains in-flight calls on shutdown (default 15s)

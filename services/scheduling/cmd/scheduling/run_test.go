@@ -31,7 +31,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("-h exit code %d", code)
 	}
 	for _, v := range []string{"serve", "migrate", "seed", "GOVSTACK_DATABASE_URL", "GOVSTACK_NATS_URL", "GOVSTACK_GRPC_ADDR",
-		"GOVSTACK_LOG_LEVEL", "GOVSTACK_SHUTDOWN_TIMEOUT", scheduling.DefaultGRPCAddr} {
+		"GOVSTACK_LOG_LEVEL", "GOVSTACK_SHUTDOWN_TIMEOUT", "GOVSTACK_JWKS_URL", "GOVSTACK_TOKEN_ISSUER", scheduling.DefaultGRPCAddr} {
 		if !strings.Contains(out, v) {
 			t.Errorf("usage lacks %s", v)
 		}

@@ -186,14 +186,7 @@ func (s *Scheduler) CreateAppointmentRecord(ctx context.Context, r *schedulingv1
 	if sub.ID == "" {
 		sub.ID = d.GetParticipantId()
 	}
-	if sub.Name == "" && sub.ID != "" {
-		stored, err := s.app.Subscriber(ctx, sub.ID)
-		if err != nil {
-			return nil, err
-		}
-		sub = stored
-	}
-	a, err := s.app.Book(ctx, app.Booking{ResourceID: d.GetResourceId(), StartTime: d.GetStartTime(), Reason: d.GetReason(), Subscriber: sub})
+	a, err := s.app.BookRecord(ctx, app.Booking{ResourceID: d.GetResourceId(), StartTime: d.GetStartTime(), Reason: d.GetReason(), Subscriber: sub})
 	if err != nil {
 		return nil, err
 	}

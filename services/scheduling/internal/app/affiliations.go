@@ -41,6 +41,9 @@ func parseHours(in []HoursInput) ([]domain.Hours, error) {
 
 // CreateAffiliation ties a resource to an entity with working hours.
 func (s *Service) CreateAffiliation(ctx context.Context, in AffiliationInput) (domain.Affiliation, error) {
+	if err := staffOnly(ctx, "create affiliations"); err != nil {
+		return domain.Affiliation{}, err
+	}
 	for f, v := range map[string]string{"resource_id": in.ResourceID, "entity_id": in.EntityID} {
 		if err := domain.Required(f, v); err != nil {
 			return domain.Affiliation{}, err
@@ -57,6 +60,9 @@ func (s *Service) CreateAffiliation(ctx context.Context, in AffiliationInput) (d
 
 // ModifyAffiliation replaces the working hours (when given) and category of an affiliation.
 func (s *Service) ModifyAffiliation(ctx context.Context, id string, in AffiliationInput) error {
+	if err := staffOnly(ctx, "modify affiliations"); err != nil {
+		return err
+	}
 	if err := domain.Required("affiliation_id", id); err != nil {
 		return err
 	}

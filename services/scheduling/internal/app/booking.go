@@ -22,11 +22,17 @@ type Booking struct {
 
 // Book books the slot: the subscriber is stored, the appointment inserted (the exclusion constraint refuses
 // a taken slot with "slot already booked"), the reminder timer set and appointment.booked added — one
-// transaction.
+// transaction. A citizen books only for themselves (see caller.bookingFor).
 func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, error) {
 	if err := domain.Required("resource_id", b.ResourceID); err != nil {
 		return domain.Appointment{}, err
 	}
+	c := callerOf(ctx)
+	var err error
+	if b.Subscriber.ID, err = c.bookingFor(b.Subscriber.ID); err != nil {
+		return domain.Appointment{}, err
+	}
+	b.Subscriber = c.fromAccount(b.Subscriber)
 	if err := domain.CheckSubscriber(b.Subscriber); err != nil {
 		return domain.Appointment{}, err
 	}
@@ -62,6 +68,26 @@ func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, erro
 		return addAppointmentEvent(ctx, tx, EventAppointmentBooked, a, nil)
 	})
 	return a, err
+}
+
+// BookRecord is GovStack's appointment/new: Book, except that a subscriber given by id alone is booked with
+// their stored details. A citizen's first booking has none stored and takes them from the account.
+func (s *Service) BookRecord(ctx context.Context, b Booking) (domain.Appointment, error) {
+	c := callerOf(ctx)
+	var err error
+	if b.Subscriber.ID, err = c.bookingFor(b.Subscriber.ID); err != nil {
+		return domain.Appointment{}, err
+	}
+	if b.Subscriber.Name == "" && b.Subscriber.ID != "" {
+		stored, err := store.ReadSubscriber(ctx, s.pool, b.Subscriber.ID)
+		switch {
+		case err == nil:
+			b.Subscriber = stored
+		case !c.citizen || apierr.KindOf(err) != apierr.KindNotFound:
+			return domain.Appointment{}, err
+		}
+	}
+	return s.Book(ctx, b)
 }
 
 func (s *Service) setReminder(ctx context.Context, tx pgx.Tx, a domain.Appointment) error {
@@ -185,11 +211,15 @@ func verified(a domain.Appointment, sub domain.Subscriber, subscriberID, nationa
 	return codeOK || idOK
 }
 
-// lockBooked locks an appointment that must still be booked.
+// lockBooked locks an appointment that must still be booked. Someone else's appointment is not found for a
+// citizen, checked before its status so that the status of others' appointments does not leak either.
 func lockBooked(ctx context.Context, tx pgx.Tx, id string) (domain.Appointment, error) {
 	a, err := store.LockAppointment(ctx, tx, id)
 	if err != nil {
 		return a, err
+	}
+	if !callerOf(ctx).owns(a.SubscriberID) {
+		return domain.Appointment{}, errNoAppointment()
 	}
 	if a.Status != domain.StatusBooked {
 		return a, apierr.FailedPrecondition(domain.ReasonNotActive, "appointment is "+string(a.Status)+", not booked")

@@ -33,6 +33,9 @@ func checkEntity(e domain.Entity) error {
 
 // CreateEntity stores a new entity (time zone UTC when not given).
 func (s *Service) CreateEntity(ctx context.Context, e domain.Entity) (domain.Entity, error) {
+	if err := staffOnly(ctx, "create entities"); err != nil {
+		return e, err
+	}
 	e.ID = orNewID(e.ID)
 	if e.TimeZone == "" {
 		e.TimeZone = "UTC"
@@ -45,6 +48,9 @@ func (s *Service) CreateEntity(ctx context.Context, e domain.Entity) (domain.Ent
 
 // ModifyEntity changes the non-empty fields of patch.
 func (s *Service) ModifyEntity(ctx context.Context, id string, patch domain.Entity) (domain.Entity, error) {
+	if err := staffOnly(ctx, "modify entities"); err != nil {
+		return domain.Entity{}, err
+	}
 	if err := domain.Required("entity_id", id); err != nil {
 		return domain.Entity{}, err
 	}
@@ -83,6 +89,9 @@ func checkResource(r domain.Resource) error {
 
 // CreateResource stores a new resource (20-minute slots when not given).
 func (s *Service) CreateResource(ctx context.Context, r domain.Resource) (domain.Resource, error) {
+	if err := staffOnly(ctx, "create resources"); err != nil {
+		return r, err
+	}
 	r.ID = orNewID(r.ID)
 	if r.SlotMinutes == 0 {
 		r.SlotMinutes = 20
@@ -95,6 +104,9 @@ func (s *Service) CreateResource(ctx context.Context, r domain.Resource) (domain
 
 // ModifyResource changes the non-empty fields of patch.
 func (s *Service) ModifyResource(ctx context.Context, id string, patch domain.Resource) (domain.Resource, error) {
+	if err := staffOnly(ctx, "modify resources"); err != nil {
+		return domain.Resource{}, err
+	}
 	if err := domain.Required("resource_id", id); err != nil {
 		return domain.Resource{}, err
 	}
@@ -121,8 +133,14 @@ func (s *Service) ModifyResource(ctx context.Context, id string, patch domain.Re
 	return r, err
 }
 
-// CreateSubscriber stores a new subscriber.
+// CreateSubscriber stores a new subscriber; a citizen only their own record (under their account id).
 func (s *Service) CreateSubscriber(ctx context.Context, sub domain.Subscriber) (domain.Subscriber, error) {
+	if c := callerOf(ctx); c.citizen {
+		if sub.ID != "" && sub.ID != c.claims.Subject {
+			return sub, apierr.PermissionDenied(domain.ReasonPermissionDenied, "a citizen can create only their own subscriber record")
+		}
+		sub.ID = c.claims.Subject
+	}
 	sub.ID = orNewID(sub.ID)
 	if err := domain.CheckSubscriber(sub); err != nil {
 		return sub, err
@@ -130,10 +148,13 @@ func (s *Service) CreateSubscriber(ctx context.Context, sub domain.Subscriber) (
 	return sub, store.InsertSubscriber(ctx, s.pool, sub)
 }
 
-// ModifySubscriber changes the non-empty fields of patch.
+// ModifySubscriber changes the non-empty fields of patch; another's record is not found for a citizen.
 func (s *Service) ModifySubscriber(ctx context.Context, id string, patch domain.Subscriber) (domain.Subscriber, error) {
 	if err := domain.Required("subscriber_id", id); err != nil {
 		return domain.Subscriber{}, err
+	}
+	if !callerOf(ctx).owns(id) {
+		return domain.Subscriber{}, errNoSubscriber(id)
 	}
 	var sub domain.Subscriber
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -154,15 +175,27 @@ func (s *Service) ModifySubscriber(ctx context.Context, id string, patch domain.
 	return sub, err
 }
 
-// Subscribers lists subscribers.
+// Subscribers lists subscribers; a citizen only their own record.
 func (s *Service) Subscribers(ctx context.Context, f store.SubscriberFilter) ([]domain.Subscriber, error) {
+	var mine bool
+	if f.IDs, mine = callerOf(ctx).ownSubscriberIDs(f.IDs); !mine {
+		return nil, nil
+	}
 	return store.Subscribers(ctx, s.pool, f)
 }
 
-// Delete deletes an entity, resource, subscriber or affiliation by id.
+// Delete deletes an entity, resource, subscriber or affiliation by id. A citizen may delete only their own
+// subscriber record (another's is not found), nothing of the directory.
 func (s *Service) Delete(ctx context.Context, table, field, id string) error {
 	if err := domain.Required(field, id); err != nil {
 		return err
+	}
+	if table != "subscriber" {
+		if err := staffOnly(ctx, "delete "+table+" records"); err != nil {
+			return err
+		}
+	} else if !callerOf(ctx).owns(id) {
+		return errNoSubscriber(id)
 	}
 	return store.DeleteRow(ctx, s.pool, table, id)
 }
@@ -178,12 +211,4 @@ func orNotFound(err error, what string) error {
 		return err
 	}
 	return apierr.NotFound(domain.ReasonNotFound, what+" not found")
-}
-
-// Subscriber reads one subscriber.
-func (s *Service) Subscriber(ctx context.Context, id string) (domain.Subscriber, error) {
-	if err := domain.Required("participant_id", id); err != nil {
-		return domain.Subscriber{}, err
-	}
-	return store.ReadSubscriber(ctx, s.pool, id)
 }

@@ -16,6 +16,9 @@ const maxExceptionDays = 366
 
 // AddException records leave or a holiday of a resource.
 func (s *Service) AddException(ctx context.Context, resourceID, from, to, reason string) (string, error) {
+	if err := staffOnly(ctx, "record leave or holidays"); err != nil {
+		return "", err
+	}
 	if err := domain.Required("resource_id", resourceID); err != nil {
 		return "", err
 	}
@@ -40,6 +43,9 @@ func (s *Service) AddException(ctx context.Context, resourceID, from, to, reason
 
 // DeleteException removes a leave or holiday period.
 func (s *Service) DeleteException(ctx context.Context, id string) error {
+	if err := staffOnly(ctx, "delete leave or holidays"); err != nil {
+		return err
+	}
 	if err := checkID("exception_id", id); err != nil {
 		return err
 	}

@@ -12,8 +12,10 @@ type AppointmentQuery struct {
 	ID, SubscriberID, EntityID, ResourceID, Status, From, To string
 }
 
-// Appointments lists appointments matching q; bad filters are InvalidArgument naming the field.
+// Appointments lists appointments matching q; bad filters are InvalidArgument naming the field. A citizen
+// sees only their own: a filter for another subscriber finds nothing.
 func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) ([]domain.Appointment, error) {
+	q, mine := callerOf(ctx).ownAppointments(q)
 	st, err := domain.ParseStatus(q.Status)
 	if err != nil {
 		return nil, err
@@ -30,6 +32,9 @@ func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) ([]domai
 		if err := checkID("appointment_id", q.ID); err != nil {
 			return nil, err
 		}
+	}
+	if !mine {
+		return nil, nil
 	}
 	return store.Appointments(ctx, s.pool, store.AppointmentFilter{ID: q.ID, SubscriberID: q.SubscriberID,
 		EntityID: q.EntityID, ResourceID: q.ResourceID, Status: st, From: from, To: to})

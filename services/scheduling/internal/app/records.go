@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,7 +27,15 @@ type recordSpec[M proto.Message] struct {
 	// prepare adjusts the stored record before a patch merges into it (may be nil), e.g. so a given list
 	// replaces the stored one instead of being appended to it.
 	prepare func(stored, patch M)
+	// private records hold personal data that belongs to no one subscriber (alert recipients' contacts, log
+	// data), so none of them is a citizen's own and a citizen's list of them is empty.
+	private bool
 }
+
+// what names the records in messages: "alert schedules".
+func (sp recordSpec[M]) what() string { return recordsName(sp.kind) }
+
+func recordsName(kind string) string { return strings.ReplaceAll(kind, "_", " ") + "s" }
 
 var storeJSON = protojson.MarshalOptions{UseProtoNames: true}
 
@@ -51,12 +60,18 @@ func (sp recordSpec[M]) write(ctx context.Context, tx pgx.Tx, m M, create bool) 
 }
 
 func createRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], m M) (M, error) {
+	if err := staffOnly(ctx, "create "+sp.what()); err != nil {
+		return m, err
+	}
 	sp.setID(m, orNewID(sp.getID(m)))
 	return m, s.inTx(ctx, func(tx pgx.Tx) error { return sp.write(ctx, tx, m, true) })
 }
 
 func modifyRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], id string, patch M) (M, error) {
 	stored := sp.fresh()
+	if err := staffOnly(ctx, "modify "+sp.what()); err != nil {
+		return stored, err
+	}
 	if err := domain.Required(sp.kind+"_id", id); err != nil {
 		return stored, err
 	}
@@ -79,6 +94,9 @@ func modifyRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpe
 }
 
 func listRecords[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], f store.RecordFilter) ([]M, error) {
+	if sp.private && callerOf(ctx).citizen {
+		return nil, nil
+	}
 	f.Kind = sp.kind
 	raws, err := store.Records(ctx, s.pool, f)
 	if err != nil {
@@ -98,6 +116,9 @@ func listRecords[M proto.Message](ctx context.Context, s *Service, sp recordSpec
 // DeleteRecord deletes an event, message, alert_schedule or log; pending timers of an event's deadline
 // or an alert schedule are cancelled with it.
 func (s *Service) DeleteRecord(ctx context.Context, kind, id string) error {
+	if err := staffOnly(ctx, "delete "+recordsName(kind)); err != nil {
+		return err
+	}
 	if err := domain.Required(kind+"_id", id); err != nil {
 		return err
 	}

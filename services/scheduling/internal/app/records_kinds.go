@@ -99,6 +99,7 @@ var alertScheduleSpec = recordSpec[*schedulingv1.AlertSchedule]{
 			stored.Recipients = nil
 		}
 	},
+	private: true,
 }
 
 // messageBody reads the text of a GovStack message for an alert; the body is copied into the timer, so
@@ -131,6 +132,7 @@ var logSpec = recordSpec[*schedulingv1.LogEntry]{
 		}
 		return store.Record{EntityID: m.GetEntityId(), Category: m.GetLogCategory(), At: timePtr(at)}, nil
 	},
+	private: true,
 }
 
 // CreateEvent stores an event (and its deadline timer).

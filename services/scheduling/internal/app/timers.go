@@ -127,6 +127,9 @@ type DeadlineInput struct {
 
 // SetDeadline stores a deadline timer; a due time in the past fires on the next tick.
 func (s *Service) SetDeadline(ctx context.Context, in DeadlineInput) (domain.Timer, error) {
+	if err := staffOnly(ctx, "set deadlines"); err != nil {
+		return domain.Timer{}, err
+	}
 	if err := domain.Required("subject", in.Subject); err != nil {
 		return domain.Timer{}, err
 	}
@@ -141,6 +144,9 @@ func (s *Service) SetDeadline(ctx context.Context, in DeadlineInput) (domain.Tim
 
 // CancelDeadline cancels a pending deadline.
 func (s *Service) CancelDeadline(ctx context.Context, id string) error {
+	if err := staffOnly(ctx, "cancel deadlines"); err != nil {
+		return err
+	}
 	if err := checkID("deadline_id", id); err != nil {
 		return err
 	}

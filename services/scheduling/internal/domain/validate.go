@@ -23,6 +23,8 @@ const (
 	ReasonDeadlineFired   = "DEADLINE_ALREADY_FIRED"
 	ReasonInPast          = "SLOT_IN_PAST"
 	ReasonUnknownTimeZone = "UNKNOWN_TIME_ZONE"
+	// ReasonPermissionDenied: a signed-in citizen asked for something only staff or an IM client may do.
+	ReasonPermissionDenied = "PERMISSION_DENIED"
 )
 
 // ParseTime reads an ISO 8601 / RFC 3339 instant (an offset or Z is required: a time without one is

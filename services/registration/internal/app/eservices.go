@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/govstackbb/marketplace/platform/usertoken"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
+)
+
+// forms caches compiled e-form schemas by e-form id. It is process-wide because Service (app.go) has no
+// field for it; that is safe because an e-form version's schema never changes once stored.
+var forms = domain.NewFormValidator()
+
+// reviewTask is the task the generic engine opens on every submitted file.
+var reviewTask = NewTask{Name: "Review application", Description: "Approve, reject or send back the application.",
+	RoleID: usertoken.RoleAdmin}
+
+// ListServices lists the services whose name contains name (case-insensitive).
+func (s *Service) ListServices(ctx context.Context, name string) ([]domain.Service, error) {
+	return store.ListServices(ctx, s.pool, name)
+}
+
+// GetService returns one service; 400 for a malformed id, 404 for an unknown one.
+func (s *Service) GetService(ctx context.Context, id string) (domain.Service, error) {
+	id, err := domain.ParseID("serviceId", id)
+	if err != nil {
+		return domain.Service{}, err
+	}
+	return store.GetService(ctx, s.pool, id)
+}
+
+// ListServiceEForms lists a service's e-forms (every version, latest first); 404 for an unknown service.
+func (s *Service) ListServiceEForms(ctx context.Context, serviceID string) ([]domain.EForm, error) {
+	svc, err := s.GetService(ctx, serviceID)
+	if err != nil {
+		return nil, err
+	}
+	return store.ListEForms(ctx, s.pool, svc.ID)
+}
+
+// GetEForm returns an e-form with its schema.
+func (s *Service) GetEForm(ctx context.Context, id string) (domain.EForm, error) {
+	id, err := domain.ParseID("eFormId", id)
+	if err != nil {
+		return domain.EForm{}, err
+	}
+	return store.GetEForm(ctx, s.pool, id)
+}
+
+// caller is who is behind a call: a signed-in account, or (without a token) the IM client, which is trusted
+// with the filters it sends.
+type caller struct {
+	claims   usertoken.Claims
+	signedIn bool
+}
+
+func callerOf(ctx context.Context) caller {
+	c, ok := usertoken.FromContext(ctx)
+	return caller{claims: c, signedIn: ok}
+}
+
+// applicantOnly reports whether the caller is an applicant (citizen, buyer, supplier) and no operator: such a
+// caller sees only their own files, tasks and documents.
+func (c caller) applicantOnly() bool {
+	return c.signedIn && !c.claims.HasRole(usertoken.RoleStaff, usertoken.RoleAdmin)
+}
+
+// mayRead reports whether the caller may see an object that belongs to owner.
+func (c caller) mayRead(owner string) bool {
+	return !c.applicantOnly() || owner == c.claims.Subject
+}
+
+// newID returns a time-ordered UUID, so ids sort roughly by creation.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// stamp is now as Postgres stores it (microseconds, UTC), so what is returned equals what is read back.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
+)
+
+// keyCheckInterval is how often RunKeyRotation looks at the newest key's age (at most).
+const keyCheckInterval = time.Minute
+
+// PublicKey is a published verification key.
+type PublicKey = store.PublicKey
+
+// signingKey returns the key to sign with: the newest, created first if there is none.
+func (s *Service) signingKey(ctx context.Context) (store.SigningKey, error) {
+	k, ok, err := store.NewestKey(ctx, s.pool)
+	if err != nil || ok {
+		return k, err
+	}
+	if _, err := s.rotateKeys(ctx, true); err != nil {
+		return k, err
+	}
+	k, _, err = store.NewestKey(ctx, s.pool)
+	return k, err
+}
+
+// rotateKeys creates a key when there is none, or (unless onlyIfNone) when the newest is older than
+// KeyRotation. The advisory lock makes replicas that check at once create one key between them.
+func (s *Service) rotateKeys(ctx context.Context, onlyIfNone bool) (created bool, err error) {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := store.LockKeys(ctx, tx); err != nil {
+			return err
+		}
+		now := s.now()
+		k, ok, err := store.NewestKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if ok && (onlyIfNone || now.Sub(k.Created) < s.opts.KeyRotation) {
+			return nil
+		}
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return err
+		}
+		created = true
+		return store.InsertKey(ctx, tx, uuid.NewString(), priv, now)
+	})
+	return created, err
+}
+
+// RunKeyRotation makes sure a signing key exists, then checks every minute (or every quarter of
+// KeyRotation when that is shorter) and makes a new key when the newest is older than KeyRotation.
+func (s *Service) RunKeyRotation(ctx context.Context) error {
+	interval := min(keyCheckInterval, max(s.opts.KeyRotation/4, 10*time.Millisecond))
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.rotateKeys(ctx, false); err != nil && ctx.Err() == nil {
+			s.log.Warn("signing key rotation failed; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// JWKS returns the keys that may have signed a still-valid token: those created within KeyRotation +
+// AccessTokenTTL + 5 minutes, and always the newest.
+func (s *Service) JWKS(ctx context.Context) ([]PublicKey, error) {
+	since := s.now().Add(-(s.opts.KeyRotation + s.opts.AccessTokenTTL + 5*time.Minute))
+	return store.KeysSince(ctx, s.pool, since)
+}
+
+// jwksJSON is the JWKS document (RFC 7517) of JWKS, the verifier's key source.
+func (s *Service) jwksJSON(ctx context.Context) ([]byte, error) {
+	keys, err := s.JWKS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set := jose.JSONWebKeySet{}
+	for _, k := range keys {
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: k.Public, KeyID: k.KID, Algorithm: string(jose.EdDSA), Use: "sig"})
+	}
+	return json.Marshal(set)
+}

@@ -1,0 +1,35 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
+)
+
+// StatisticsInput is GET /data/statistics's query as sent.
+type StatisticsInput struct {
+	StartDate, EndDate, RegistrationName, Operator, Role, Timeframe string
+}
+
+// GetStatistics counts decided review tasks (processed, approved, sent back, rejected) matching the query,
+// one row per timeframe period or one for the whole range. Days are UTC days; both dates are inclusive.
+func (s *Service) GetStatistics(ctx context.Context, in StatisticsInput) (domain.StatsQuery, []domain.StatsRow, error) {
+	q, err := domain.ParseStatsQuery(in.StartDate, in.EndDate, in.RegistrationName, in.Operator, in.Role, in.Timeframe)
+	if err != nil {
+		return q, nil, err
+	}
+	counts, err := store.DecisionCounts(ctx, s.pool, q)
+	if err != nil {
+		return q, nil, err
+	}
+	if q.Timeframe == "" {
+		// One row for the whole range, even when nothing was decided.
+		return q, []domain.StatsRow{{Start: q.From, End: q.To, StatsCounts: counts[zeroTime]}}, nil
+	}
+	return q, domain.BucketStats(q, counts), nil
+}
+
+// zeroTime keys the single whole-range row of store.DecisionCounts.
+var zeroTime time.Time

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"context"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/usertoken"
+	"github.com/jackc/pgx/v5"
+
+	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
+)
+
+// SupplierFields are a supplier draft's editable fields; empty ones are left alone.
+type SupplierFields struct {
+	CompanyID, CompanyName, ContactName, ContactEmail, ContactPhone, LoginEmail string
+}
+
+// Draft is a supplier draft with the fields still needed.
+type Draft struct {
+	store.Draft
+	Missing []string
+}
+
+// checkCompany validates a company id and looks it up: 404 unknown, 400 dissolved, 409 already a supplier.
+func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, name string, err error) {
+	id, scheme, err = domain.NormalizeCompanyID("companyId", raw)
+	if err != nil {
+		return "", "", "", err
+	}
+	rec, found, err := s.readRecord(ctx, regCompanies, map[string]any{"companyId": id})
+	if err != nil {
+		return "", "", "", err
+	}
+	if !found {
+		return "", "", "", apierr.NotFound(domain.ReasonCompanyNotFound,
+			"company "+id+" is not in the companies registry: check the DUNS or Companies House number")
+	}
+	if str(rec, "status") == "dissolved" {
+		return "", "", "", apierr.FailedPrecondition(domain.ReasonCompanyDissolved,
+			"company "+id+" is dissolved in the companies registry and cannot register as a supplier")
+	}
+	exists, err := store.AccountExists(ctx, s.pool, "", "", id, "", "")
+	if err != nil {
+		return "", "", "", err
+	}
+	if exists {
+		return "", "", "", errSupplierExists(id)
+	}
+	if sc := str(rec, "scheme"); sc != "" {
+		scheme = sc
+	}
+	return id, scheme, str(rec, "name"), nil
+}
+
+func errSupplierExists(id string) error {
+	return apierr.AlreadyExists(domain.ReasonSupplierExists,
+		"company "+id+" already has a supplier account: ask its administrator to sign in or reset the password")
+}
+
+// StartSupplier checks the company and opens a draft with the fields given.
+func (s *Service) StartSupplier(ctx context.Context, f SupplierFields) (Draft, error) {
+	id, scheme, name, err := s.checkCompany(ctx, f.CompanyID)
+	if err != nil {
+		return Draft{}, err
+	}
+	d := store.Draft{ID: domain.NewSecret(), CompanyID: id, CompanyScheme: scheme, RegisteredName: name,
+		CompanyName: name, ExpiresAt: s.now().Add(draftTTL)}
+	f.CompanyID = ""
+	if err := applyFields(&d, f); err != nil {
+		return Draft{}, err
+	}
+	if err := store.InsertDraft(ctx, s.pool, d, s.now()); err != nil {
+		return Draft{}, err
+	}
+	return withMissing(d), nil
+}
+
+// GetSupplierDraft returns the draft ("check your answers").
+func (s *Service) GetSupplierDraft(ctx context.Context, id string) (Draft, error) {
+	d, err := s.draft(ctx, s.pool, id, false)
+	return withMissing(d), err
+}
+
+// UpdateSupplierDraft changes the given fields (a new company id is checked against the registry again).
+func (s *Service) UpdateSupplierDraft(ctx context.Context, id string, f SupplierFields) (Draft, error) {
+	d, err := s.draft(ctx, s.pool, id, false)
+	if err != nil {
+		return Draft{}, err
+	}
+	if f.CompanyID != "" {
+		if d.CompanyID, d.CompanyScheme, d.RegisteredName, err = s.checkCompany(ctx, f.CompanyID); err != nil {
+			return Draft{}, err
+		}
+		f.CompanyID = ""
+	}
+	if err := applyFields(&d, f); err != nil {
+		return Draft{}, err
+	}
+	return withMissing(d), store.SaveDraft(ctx, s.pool, d)
+}
+
+// SubmitSupplier creates the supplier account from a complete draft.
+func (s *Service) SubmitSupplier(ctx context.Context, id string) (*registrationv1.Accepted, error) {
+	reg, err := s.submitSupplier(ctx, id)
+	return reg.accepted, err
+}
+
+func (s *Service) submitSupplier(ctx context.Context, id string) (registered, error) {
+	d, err := s.draft(ctx, s.pool, id, false)
+	if err != nil {
+		return registered{}, err
+	}
+	if missing := withMissing(d).Missing; len(missing) > 0 {
+		v := make([]apierr.FieldViolation, 0, len(missing))
+		for _, m := range missing {
+			v = append(v, apierr.FieldViolation{Field: m, Description: "required before submitting"})
+		}
+		return registered{}, apierr.Invalid(domain.ReasonIncompleteDraft, "fill in the missing fields first", v...)
+	}
+	return s.register(ctx, newAccount{
+		account: domain.Account{Email: d.LoginEmail, Name: d.ContactName, Organisation: d.CompanyName,
+			Roles: []string{usertoken.RoleSupplier}, CompanyID: d.CompanyID},
+		serviceKey: domain.ServiceSupplierAccount, appName: "Supplier account",
+		appData: map[string]any{"companyId": d.CompanyID, "companyName": d.CompanyName, "contactName": d.ContactName,
+			"contactEmail": d.ContactEmail, "contactPhone": d.ContactPhone, "loginEmail": d.LoginEmail},
+		onExisting: func(existing domain.Account) error {
+			if existing.CompanyID == d.CompanyID && domain.EmailKey(existing.Email) != domain.EmailKey(d.LoginEmail) {
+				return errSupplierExists(d.CompanyID) // registered meanwhile by someone else
+			}
+			return nil
+		},
+		also: func(ctx context.Context, tx pgx.Tx, _ string) error {
+			return store.MarkDraftSubmitted(ctx, tx, id, s.now())
+		},
+	})
+}
+
+func (s *Service) draft(ctx context.Context, q store.Querier, id string, lock bool) (store.Draft, error) {
+	d, ok, err := store.GetDraft(ctx, q, id, s.now(), lock)
+	if err == nil && !ok {
+		err = apierr.NotFound(domain.ReasonDraftNotFound,
+			"no such supplier registration: it was submitted, or it expired 24 hours after it was started; start again")
+	}
+	return d, err
+}

@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
+)
+
+// TaskQuery is a list of tasks: filters and paging as sent.
+type TaskQuery struct {
+	MainTaskID, FileID, AssigneeID string
+	FirstResult, MaxResult         int32
+	SortBy, SortOrder              string
+}
+
+// ListTasks lists tasks, newest first. An applicant sees only the tasks on their own files.
+func (s *Service) ListTasks(ctx context.Context, q TaskQuery) ([]domain.Task, error) {
+	page, err := domain.ParsePage(q.FirstResult, q.MaxResult, q.SortBy, q.SortOrder)
+	if err != nil {
+		return nil, err
+	}
+	f := store.TaskFilter{AssigneeID: q.AssigneeID, Page: page}
+	if q.MainTaskID != "" {
+		if f.MainTaskID, err = domain.ParseID("mainTaskId", q.MainTaskID); err != nil {
+			return nil, err
+		}
+	}
+	if q.FileID != "" {
+		if f.FileID, err = domain.ParseID("fileId", q.FileID); err != nil {
+			return nil, err
+		}
+	}
+	if c := callerOf(ctx); c.applicantOnly() {
+		f.ApplicantID = c.claims.Subject
+	}
+	return store.ListTasks(ctx, s.pool, f)
+}
+
+// TaskDetail is a task with what the operator needs to decide.
+type TaskDetail struct {
+	domain.Task
+	// FormVariables are the inputs CompleteTask takes.
+	FormVariables map[string]any
+	// Data is the application's form data.
+	Data map[string]any
+}
+
+// GetTask returns a task with the application's data; an applicant sees only tasks on their own files.
+func (s *Service) GetTask(ctx context.Context, taskID string) (TaskDetail, error) {
+	id, err := domain.ParseID("taskId", taskID)
+	if err != nil {
+		return TaskDetail{}, err
+	}
+	t, err := store.GetTask(ctx, s.pool, id, false)
+	if err != nil {
+		return TaskDetail{}, err
+	}
+	if !callerOf(ctx).mayRead(t.ApplicantID) {
+		return TaskDetail{}, apierr.NotFound("TASK_NOT_FOUND", "no task with id "+id)
+	}
+	a, err := store.GetApplication(ctx, s.pool, t.FileID, false)
+	if err != nil {
+		return TaskDetail{}, err
+	}
+	vars := map[string]any{"decision": "approve|reject|sendback", "comment": ""}
+	if t.Status == domain.TaskCompleted {
+		vars = map[string]any{"decision": decisionWord(t.Decision), "comment": t.Comment}
+	}
+	return TaskDetail{Task: t, FormVariables: vars, Data: a.Data}, nil
+}
+
+// decisionWord is the operator's word for a file status (the inverse of domain.Decisions).
+func decisionWord(status string) string {
+	for w, st := range domain.Decisions {
+		if st == status {
+			return w
+		}
+	}
+	return ""
+}
+
+// TaskStatus is the GovStack status of a task: PENDING while open, then the status its decision gave the
+// file (APPROVED, REJECTED or SENDBACK).
+func TaskStatus(t domain.Task) string {
+	if t.Status == domain.TaskCompleted && t.Decision != "" {
+		return t.Decision
+	}
+	return domain.StatusPending
+}

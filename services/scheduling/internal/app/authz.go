@@ -1,0 +1,116 @@
+package app
+
+// Object-level authorisation (ARCHITECTURE.md §9: a citizen sees only their own appointments). The rules
+// live here rather than in the handlers, so the BookingService and GovStack's CRUD surface, which reach the
+// same data by different paths, cannot disagree.
+//
+// Who is who:
+//   - A call with a verified user token (usertoken.FromContext) whose roles include citizen and neither staff
+//     nor admin is a citizen's. Their subscriber id in this BB is the token's subject (the Registration
+//     account id), so booking, listing and changing appointments are limited to that id.
+//   - A staff or admin token sees and does everything, as before.
+//   - A call without a token is taken to come from an IM client (a hospital system, another BB) and is
+//     trusted as before: that client answers for its own users. Keeping anonymous callers away from this
+//     trust is the Information Mediator's job, not this BB's.
+
+import (
+	"context"
+	"slices"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/usertoken"
+
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+)
+
+// caller is who a call acts for, as far as object-level rules go.
+type caller struct {
+	citizen bool
+	claims  usertoken.Claims // set for a citizen
+}
+
+// callerOf classifies the call's verified token.
+func callerOf(ctx context.Context) caller {
+	c, ok := usertoken.FromContext(ctx)
+	if !ok || !c.HasRole(usertoken.RoleCitizen) || c.HasRole(usertoken.RoleStaff, usertoken.RoleAdmin) {
+		return caller{}
+	}
+	return caller{citizen: true, claims: c}
+}
+
+// owns reports whether the caller may see or change data of the subscriber: a citizen only their own.
+func (c caller) owns(subscriberID string) bool {
+	return !c.citizen || subscriberID == c.claims.Subject
+}
+
+// errNoAppointment is what a citizen is told about someone else's appointment: exactly what they would be
+// told about an id that does not exist, so ids cannot be probed.
+func errNoAppointment() error {
+	return apierr.NotFound(domain.ReasonNotFound, "appointment not found")
+}
+
+func errNoSubscriber(id string) error {
+	return apierr.NotFound(domain.ReasonNotFound, "subscriber "+id+" not found")
+}
+
+// bookingFor checks whom a booking is for: a citizen's defaults to themselves and may not be anyone else.
+// Other callers book for whomever they name.
+func (c caller) bookingFor(subscriberID string) (string, error) {
+	if !c.citizen {
+		return subscriberID, nil
+	}
+	if subscriberID != "" && subscriberID != c.claims.Subject {
+		return "", apierr.PermissionDenied(domain.ReasonPermissionDenied, "a citizen can book only for themselves")
+	}
+	return c.claims.Subject, nil
+}
+
+// fromAccount completes a citizen's own subscriber details from their account, so a signed-in citizen
+// need not repeat their name and e-mail; given details win.
+func (c caller) fromAccount(s domain.Subscriber) domain.Subscriber {
+	if !c.citizen || s.ID != c.claims.Subject {
+		return s
+	}
+	if s.Name == "" {
+		s.Name = c.claims.Name
+	}
+	if s.Email == "" && s.Phone == "" {
+		s.Email = c.claims.Email
+	}
+	return s
+}
+
+// staffOnly refuses a citizen what only staff, admins and IM clients may do (changing the directory,
+// working hours, leave, alerts, deadlines and records).
+func staffOnly(ctx context.Context, what string) error {
+	if !callerOf(ctx).citizen {
+		return nil
+	}
+	return apierr.PermissionDenied(domain.ReasonPermissionDenied,
+		"a citizen cannot "+what+": sign in with a staff or admin account")
+}
+
+// ownAppointments narrows an appointment query to the citizen's own; ok is false when the query asks for
+// someone else's, which then finds nothing.
+func (c caller) ownAppointments(q AppointmentQuery) (AppointmentQuery, bool) {
+	if !c.citizen {
+		return q, true
+	}
+	if q.SubscriberID != "" && q.SubscriberID != c.claims.Subject {
+		return q, false
+	}
+	q.SubscriberID = c.claims.Subject
+	return q, true
+}
+
+// ownSubscriberIDs narrows a subscriber id filter to the citizen's own; ok is false when the filter names
+// only others.
+func (c caller) ownSubscriberIDs(ids []string) ([]string, bool) {
+	if !c.citizen {
+		return ids, true
+	}
+	if len(ids) > 0 && !slices.Contains(ids, c.claims.Subject) {
+		return nil, false
+	}
+	return []string{c.claims.Subject}, true
+}

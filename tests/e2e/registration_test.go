@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
+)
+
+const (
+	e2eAdminEmail    = "registrar@moj.gov.example"
+	e2eAdminPassword = "correct horse battery staple 42"
+)
+
+// TestBuyerRegistration is the eMarketplace buyer and supplier registration through the gateway's REST API
+// only, as a new user would go through it: a public-sector worker with an approved domain registers, gets the
+// activation e-mail at a real SMTP server, activates, signs in and holds a token with the buyer role; a second
+// registration with the same e-mail is answered exactly like a first one; a supplier with an unknown company
+// id is refused; a worker whose domain is not recognised requests access, an administrator approves it, the
+// domain is in the registry and the worker registers.
+func TestBuyerRegistration(t *testing.T) {
+	s := startStackWith(t, func(c *devstack.Config) {
+		c.Registration.AdminEmail, c.Registration.AdminPassword = e2eAdminEmail, e2eAdminPassword
+	})
+	suffix := fmt.Sprint(time.Now().UnixNano() % 1_000_000)
+	email := "jane.doe." + suffix + "@moj.gov.example"
+	const password = "a long enough passphrase 7"
+
+	first := s.do(t, "POST", "/accounts/buyers", `{"email":"`+email+`","name":"Jane Doe","organisation":"Ministry of Justice"}`, nil)
+	expect(t, first, 200, `"message"`)
+	token := activationToken(t, s, email, 1)
+
+	t.Run("the activation link opens and enforces the password policy", func(t *testing.T) {
+		expect(t, s.do(t, "GET", "/accounts/activate?token="+token, "", nil), 200, `"valid":true`)
+		expect(t, s.do(t, "POST", "/accounts/activate", `{"token":"`+token+`","password":"short"}`, nil), 400,
+			"WEAK_PASSWORD", `"password"`)
+	})
+	expect(t, s.do(t, "POST", "/accounts/activate", `{"token":"`+token+`","password":"`+password+`"}`, nil), 200, `"active"`)
+	expect(t, s.do(t, "POST", "/accounts/activate", `{"token":"`+token+`","password":"`+password+`"}`, nil), 400, "INVALID_TOKEN")
+
+	access := signIn(t, s, email, password)
+	if roles := tokenRoles(t, access); !slices.Contains(roles, "buyer") {
+		t.Fatalf("the access token's roles are %v, want buyer", roles)
+	}
+	expect(t, s.do(t, "GET", "/accounts/me", "", bearer(access)), 200, `"buyer"`, email)
+
+	t.Run("a second registration with the same e-mail reveals nothing", func(t *testing.T) {
+		again := s.do(t, "POST", "/accounts/buyers", `{"email":"`+email+`","name":"Jane Doe","organisation":"Ministry of Justice"}`, nil)
+		other := "someone.new." + suffix + "@moj.gov.example"
+		fresh := s.do(t, "POST", "/accounts/buyers", `{"email":"`+other+`","name":"Sam New","organisation":"Ministry of Justice"}`, nil)
+		if again.code != fresh.code || maskedShape(again.body, email) != maskedShape(fresh.body, other) {
+			t.Fatalf("a registered and a new address are answered differently:\n%d %s\n%d %s", again.code, again.body, fresh.code, fresh.body)
+		}
+		// The owner is told instead, and the account is untouched: the old password still signs in.
+		s.mail.waitFor(t, 1, func(m received) bool { return m.To == email && !strings.Contains(m.Body, "activate?token=") })
+		signIn(t, s, email, password)
+	})
+
+	t.Run("wrong credentials are one 401 whatever was wrong", func(t *testing.T) {
+		wrong := s.do(t, "POST", "/auth/token", `{"email":"`+email+`","password":"not the password at all"}`, nil)
+		unknown := s.do(t, "POST", "/auth/token", `{"email":"nobody.`+suffix+`@moj.gov.example","password":"not the password at all"}`, nil)
+		expect(t, wrong, 401, "INVALID_CREDENTIALS")
+		expect(t, unknown, 401, "INVALID_CREDENTIALS")
+	})
+
+	t.Run("a supplier with an unknown or malformed company id is refused", func(t *testing.T) {
+		expect(t, s.do(t, "POST", "/accounts/suppliers/drafts", `{"company_id":"999999999"}`, nil), 404, "COMPANY_NOT_FOUND")
+		expect(t, s.do(t, "POST", "/accounts/suppliers/drafts", `{"company_id":"not-a-number"}`, nil), 400, "INVALID_COMPANY_ID")
+	})
+
+	t.Run("a personal e-mail is refused", func(t *testing.T) {
+		expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"jane.`+suffix+`@gmail.example","name":"Jane"}`, nil), 400,
+			"DOMAIN_NOT_APPROVED", "/accounts/domain-requests")
+	})
+
+	t.Run("the GovStack e-services list the account flows and their files", func(t *testing.T) {
+		r := s.do(t, "GET", "/services?name=buyer", "", nil)
+		expect(t, r, 200, "buyer")
+		serviceID := r.json(t).([]any)[0].(map[string]any)["id"].(string)
+		expect(t, s.do(t, "GET", "/services/"+serviceID+"/eForms", "", nil), 200, `"eFormId"`)
+		expect(t, s.do(t, "GET", "/applications?serviceId="+serviceID, "", nil), 200, `"fileId"`)
+		expect(t, s.do(t, "GET", "/data/statistics", "", map[string]string{"Information-Mediator-Client": ""}), 400)
+		expect(t, s.do(t, "GET", "/data/statistics/1.0?timeframe=month", "", nil), 200)
+	})
+}
+
+// TestDomainAccessRequest is the alternative course: a worker whose e-mail domain is not in the registry asks
+// for access, an administrator approves the request, the worker is e-mailed a registration link, the domain is
+// in the public-sector domains registry, and the worker registers and signs in as a buyer.
+func TestDomainAccessRequest(t *testing.T) {
+	s := startStackWith(t, func(c *devstack.Config) {
+		c.Registration.AdminEmail, c.Registration.AdminPassword = e2eAdminEmail, e2eAdminPassword
+	})
+	suffix := fmt.Sprint(time.Now().UnixNano() % 1_000_000)
+	domain := "prisons" + suffix + ".gov.example"
+	email := "warden@" + domain
+	register := `{"email":"` + email + `","name":"Wendy Warden","organisation":"Prison Service"}`
+
+	expect(t, s.do(t, "POST", "/accounts/buyers", register, nil), 400, "DOMAIN_NOT_APPROVED")
+	r := s.do(t, "POST", "/accounts/domain-requests", `{"email":"`+email+`","name":"Wendy Warden",
+		"organisation":"Prison Service","reason":"Executive agency of the Ministry of Justice"}`, nil)
+	expect(t, r, 200, `"fileId"`)
+	fileID := r.json(t).(map[string]any)["fileId"].(string)
+
+	// Only an administrator may decide it.
+	tasks := s.do(t, "GET", "/tasks?fileId="+fileID, "", nil)
+	expect(t, tasks, 200, fileID)
+	taskID := tasks.json(t).([]any)[0].(map[string]any)["taskId"].(string)
+	decide := `{"data":{"decision":"approve","comment":"Executive agency, confirmed"}}`
+	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, nil), 401)
+	admin := signIn(t, s, e2eAdminEmail, e2eAdminPassword)
+	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, bearer(admin)), 200, "APPROVED")
+	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, bearer(admin)), 400, "TASK_COMPLETED")
+
+	// The worker is told, with a link to register; the domain is in the registry now.
+	s.mail.waitFor(t, 1, func(m received) bool { return m.To == email && strings.Contains(m.Body, "/register/buyer") })
+	expect(t, s.do(t, "GET", "/data/public-sector-domains/1.0?query.domain="+domain, "", nil), 200, domain)
+	expect(t, s.do(t, "GET", "/applications/"+fileID, "", nil), 200, "APPROVED")
+
+	expect(t, s.do(t, "POST", "/accounts/buyers", register, nil), 200)
+	token := activationToken(t, s, email, 1)
+	expect(t, s.do(t, "POST", "/accounts/activate", `{"token":"`+token+`","password":"the prison service 2026"}`, nil), 200)
+	if roles := tokenRoles(t, signIn(t, s, email, "the prison service 2026")); !slices.Contains(roles, "buyer") {
+		t.Fatalf("roles %v, want buyer", roles)
+	}
+}
+
+var activationLink = regexp.MustCompile(`activate\?token=([A-Za-z0-9_-]+)`)
+
+// activationToken waits for the n-th activation e-mail to addr and returns the token its link carries.
+func activationToken(t *testing.T, s *stack, addr string, n int) string {
+	t.Helper()
+	got := s.mail.waitFor(t, n, func(m received) bool { return m.To == addr && activationLink.MatchString(m.Body) })
+	return activationLink.FindStringSubmatch(got[n-1].Body)[1]
+}
+
+func signIn(t *testing.T, s *stack, email, password string) string {
+	t.Helper()
+	r := s.do(t, "POST", "/auth/token", `{"email":"`+email+`","password":"`+password+`"}`, nil)
+	expect(t, r, 200, `"access_token"`, `"refresh_token"`)
+	return r.json(t).(map[string]any)["access_token"].(string)
+}
+
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+// tokenRoles reads the roles claim of a JWT without verifying it (the gateway and the BB did).
+func tokenRoles(t *testing.T, jwt string) []string {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", jwt)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct{ Roles []string }
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	return claims.Roles
+}
+
+// maskedShape replaces what depends on the address itself, so two answers can be compared.
+func maskedShape(body, email string) string {
+	local, domain, _ := strings.Cut(email, "@")
+	body = strings.ReplaceAll(body, email, "<email>")
+	body = strings.ReplaceAll(body, local[:1]+"***@"+domain, "<email>")
+	return regexp.MustCompile(`"linkExpiresAt":"[^"]*"`).ReplaceAllString(body, `"linkExpiresAt":"<t>"`)
+}

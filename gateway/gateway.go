@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
@@ -317,11 +318,22 @@ func (g *Gateway) register(mux *runtime.ServeMux, bb string, conn *grpc.ClientCo
 	return nil
 }
 
+// sortedBBs orders the BBs for registration on one mux. grpc-gateway matches the pattern registered LAST
+// first, so the BBs with catch-all patterns go first: Registries' /data/{registry}/{version} must not shadow
+// Registration's /data/statistics and /data/statistics/1.0.
 func sortedBBs(ups map[string]*grpc.ClientConn) []string {
 	bbs := make([]string, 0, len(ups))
 	for bb := range ups {
 		bbs = append(bbs, bb)
 	}
-	slices.Sort(bbs)
+	slices.SortFunc(bbs, func(a, b string) int {
+		if (a == "registries") != (b == "registries") {
+			if a == "registries" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
 	return bbs
 }

@@ -123,3 +123,8 @@ func startFakeRegistration(t *testing.T) (*fakeRegistration, string) {
 	t.Cleanup(srv.Stop)
 	return f, ln.Addr().String()
 }
+
+func (f *fakeRegistration) GetStatistics(ctx context.Context, _ *registrationv1.GetStatisticsRequest) (*registrationv1.GetStatisticsResponse, error) {
+	f.seen(ctx)
+	return &registrationv1.GetStatisticsResponse{Statistics: []*registrationv1.Statistics{{Processed: 7}}}, nil
+}

@@ -71,8 +71,14 @@ func TestRegistrationRoutes(t *testing.T) {
 	if r := do(t, standalone, "GET", "/accounts/me", "", "X-GovStack-Client", client); r.status != http.StatusOK {
 		t.Errorf("standalone GET /accounts/me = %d %s", r.status, r.body)
 	}
-	if n := len(h.reg.calls()); n != 3 {
-		t.Errorf("the registration BB got %d calls, want 3", n)
+	// Registries' /data/{registry}/{version} must not shadow Registration's statistics paths.
+	for _, path := range []string{"/data/statistics", "/data/statistics/1.0"} {
+		if r := do(t, h.gw.Handler(), "GET", path, "", "X-GovStack-Client", client); r.status != http.StatusOK || !strings.Contains(string(r.body), `"processed":"7"`) {
+			t.Errorf("GET %s = %d %s, want Registration's statistics", path, r.status, r.body)
+		}
+	}
+	if n := len(h.reg.calls()); n != 5 {
+		t.Errorf("the registration BB got %d calls, want 5", n)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/govstackbb/marketplace/gateway"
+	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/imident"
@@ -159,6 +160,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	rb.grpc = grpcserver.New(grpcserver.Options{
 		Name: def.name, Addr: def.addr(s.cfg), Logger: log,
 		Unary: rb.svc.UnaryInterceptors(), ShutdownTimeout: s.cfg.ShutdownTimeout,
+		ServerOptions: bbcmd.ServerOptions(rb.svc),
 	})
 	rb.svc.Register(rb.grpc.GRPC())
 	if err := rb.grpc.Listen(); err != nil {

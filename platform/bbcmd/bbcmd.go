@@ -39,6 +39,15 @@ type Service interface {
 	Run(context.Context) error
 }
 
+// ServerOptions returns the gRPC server options a BB asks for by having a method
+// ServerOptions() []grpc.ServerOption (e.g. a larger message size for uploads); none otherwise.
+func ServerOptions(svc Service) []grpc.ServerOption {
+	if o, ok := svc.(interface{ ServerOptions() []grpc.ServerOption }); ok {
+		return o.ServerOptions()
+	}
+	return nil
+}
+
 // Conns are the connections serve opens for the BB; the command owns and closes them.
 type Conns struct {
 	Pool      *pgxpool.Pool
@@ -139,7 +148,7 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, log *slog.Log
 		addr = c.DefaultGRPCAddr
 	}
 	srv := grpcserver.New(grpcserver.Options{Name: c.Name, Addr: addr, Logger: log,
-		Unary: svc.UnaryInterceptors(), ShutdownTimeout: common.ShutdownTimeout})
+		Unary: svc.UnaryInterceptors(), ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
 	svc.Register(srv.GRPC())
 	if err := srv.Listen(); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/config"
@@ -147,6 +148,19 @@ func (s *Service) Register(g *grpc.Server) {
 	registrationv1.RegisterEServiceServiceServer(g, api.NewEServices(s.app))
 	registrationv1.RegisterAccountServiceServer(g, api.NewAccounts(s.app))
 	registrationv1.RegisterAuthServiceServer(g, api.NewAuth(s.app))
+}
+
+// maxUploadFiles is how many files one POST /documents may carry (checked again in the e-services engine).
+const maxUploadFiles = 10
+
+// ServerOptions raises gRPC's 4 MiB message limit so that a full upload (maxUploadFiles files of
+// MaxDocumentBytes each) reaches the document checks, which then answer with a clear 400.
+func (s *Service) ServerOptions() []grpc.ServerOption {
+	limit := maxUploadFiles*s.cfg.MaxDocumentBytes + 1<<20
+	if s.cfg.MaxDocumentBytes <= 0 || limit > math.MaxInt32 {
+		limit = 64 << 20
+	}
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(int(limit))}
 }
 
 // UnaryInterceptors converts errors to statuses, reads the IM client identity (required on the methods

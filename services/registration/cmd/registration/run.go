@@ -48,6 +48,13 @@ Environment:
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces to this OTLP/gRPC endpoint (default: none)
 `
 
+// Exit codes (bbcmd's): 2 for a wrong command line, 1 for a failure.
+const (
+	exitOK      = bbcmd.ExitOK
+	exitFailure = bbcmd.ExitFailure
+	exitUsage   = bbcmd.ExitUsage
+)
+
 // command is this BB's binary: bbcmd runs serve, migrate, seed, healthcheck.
 var command = bbcmd.Command[registration.Config]{
 	Name:            registration.Name,

@@ -13,6 +13,8 @@ import (
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
 // BB is the building block's name in event types and the database name.
@@ -47,6 +49,8 @@ type Service struct {
 	opts       Options
 	// flows are the account services' hooks into the e-services engine, by service key.
 	flows map[string]Flow
+	// forms caches the compiled JSON Schema of each e-form (a version's schema never changes).
+	forms *domain.FormValidator
 	// auth is the sign-in state: signing keys, token verifier, lockout policy.
 	auth *authState
 }
@@ -62,7 +66,7 @@ func New(o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{pool: o.Pool, registries: o.Registries, log: o.Logger, now: o.Now, opts: o}
+	s := &Service{pool: o.Pool, registries: o.Registries, log: o.Logger, now: o.Now, opts: o, forms: domain.NewFormValidator()}
 	s.flows = s.accountFlows()
 	auth, err := newAuthState(s)
 	if err != nil {

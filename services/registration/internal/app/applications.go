@@ -36,7 +36,7 @@ func (s *Service) SubmitApplication(ctx context.Context, serviceID string, in Ap
 	if err != nil {
 		return domain.Application{}, err
 	}
-	if err := forms.Validate(form, in.Data); err != nil {
+	if err := s.forms.Validate(form, in.Data); err != nil {
 		return domain.Application{}, err
 	}
 	applicant, err := applicantOf(ctx, in.ApplicantID)

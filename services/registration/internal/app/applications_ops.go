@@ -88,7 +88,7 @@ func (s *Service) applyUpdate(ctx context.Context, tx pgx.Tx, a *domain.Applicat
 		if err != nil {
 			return nil, err
 		}
-		if err := forms.Validate(form, in.Data); err != nil {
+		if err := s.forms.Validate(form, in.Data); err != nil {
 			return nil, err
 		}
 		a.Data = in.Data

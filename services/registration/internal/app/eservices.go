@@ -11,10 +11,6 @@ import (
 	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
-// forms caches compiled e-form schemas by e-form id. It is process-wide because Service (app.go) has no
-// field for it; that is safe because an e-form version's schema never changes once stored.
-var forms = domain.NewFormValidator()
-
 // reviewTask is the task the generic engine opens on every submitted file.
 var reviewTask = NewTask{Name: "Review application", Description: "Approve, reject or send back the application.",
 	RoleID: usertoken.RoleAdmin}

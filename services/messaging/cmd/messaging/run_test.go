@@ -9,12 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/bbcmd/bbcmdtest"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/govstackbb/marketplace/services/messaging"
 )
@@ -63,10 +61,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 	}
 }
 
-// TestServeWithServesAndStops runs the BB as serve does, checks it answers health and the data API, and
-// that cancelling the context stops it cleanly.
+// TestServeWithServesAndStops runs the BB as serve does, checks it answers health, and that
+// cancelling the context stops it cleanly.
 func TestServeWithServesAndStops(t *testing.T) {
-	ctx := context.Background()
 	pool := pgtest.NewPool(t, messaging.Migrations()...)
 	_, js := natstest.Start(t)
 	cfg := messaging.Config{}
@@ -74,42 +71,7 @@ func TestServeWithServesAndStops(t *testing.T) {
 	cfg.ShutdownTimeout = 5 * time.Second
 	deps := messaging.Deps{Pool: pool, JetStream: js, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	addr := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serveWith(runCtx, cfg, deps, func(s *grpcserver.Server) { addr <- s.Addr().String() })
-	}()
-	var target string
-	select {
-	case target = <-addr:
-	case err := <-done:
-		t.Fatalf("serveWith returned early: %v", err)
-	}
-	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
-	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
-		t.Fatalf("health = %v, %v", resp, err)
-	}
-	// The container health check: the same binary, the same settings, exit 0 while serving.
-	var hcOut, hcErr bytes.Buffer
-	if code := run(ctx, []string{"healthcheck"}, map[string]string{"GOVSTACK_GRPC_ADDR": target}, &hcOut, &hcErr); code != 0 {
-		t.Errorf("healthcheck while serving: exit %d, %s", code, hcErr.String())
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serveWith after cancel = %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serveWith did not stop within 10s of cancel")
-	}
-	if code := run(ctx, []string{"healthcheck"}, map[string]string{"GOVSTACK_GRPC_ADDR": target}, &hcOut, &hcErr); code == 0 {
-		t.Error("healthcheck after stop: exit 0, want a failure")
-	}
+	bbcmdtest.ServesAndStops(t, func(ctx context.Context, ready func(*grpcserver.Server)) error {
+		return serveWith(ctx, cfg, deps, ready)
+	}, run)
 }

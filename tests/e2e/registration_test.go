@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,6 +74,18 @@ func TestBuyerRegistration(t *testing.T) {
 	t.Run("a supplier with an unknown or malformed company id is refused", func(t *testing.T) {
 		expect(t, s.do(t, "POST", "/accounts/suppliers/drafts", `{"company_id":"999999999"}`, nil), 404, "COMPANY_NOT_FOUND")
 		expect(t, s.do(t, "POST", "/accounts/suppliers/drafts", `{"company_id":"not-a-number"}`, nil), 400, "INVALID_COMPANY_ID")
+	})
+
+	t.Run("documents are uploaded as multipart and read back by their owner only", func(t *testing.T) {
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		r := uploadDocument(t, s, "scan.png", png, access)
+		expect(t, r, 200, `"url":"/documents/`)
+		url := r.json(t).(map[string]any)["url"].(string)
+		got := s.do(t, "GET", url, "", bearer(access))
+		if got.code != 200 || got.body != string(png) || got.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("download: %d %q %q", got.code, got.header.Get("Content-Type"), got.body)
+		}
+		expect(t, uploadDocument(t, s, "notes.pdf", []byte("just text, not a PDF"), access), 400, "UNSUPPORTED_DOCUMENT_TYPE")
 	})
 
 	t.Run("a personal e-mail is refused", func(t *testing.T) {
@@ -175,4 +189,21 @@ func maskedShape(body, email string) string {
 	body = strings.ReplaceAll(body, email, "<email>")
 	body = strings.ReplaceAll(body, local[:1]+"***@"+domain, "<email>")
 	return regexp.MustCompile(`"linkExpiresAt":"[^"]*"`).ReplaceAllString(body, `"linkExpiresAt":"<t>"`)
+}
+
+// uploadDocument posts one file as multipart/form-data, as a browser form would.
+func uploadDocument(t *testing.T, s *stack, name string, content []byte, token string) response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = part.Write(content)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return s.do(t, "POST", "/documents", body.String(), map[string]string{"Content-Type": w.FormDataContentType(),
+		"Authorization": "Bearer " + token})
 }

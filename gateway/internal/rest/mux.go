@@ -14,7 +14,9 @@ import (
 // NewServeMux returns a grpc-gateway mux configured the gateway's way; register the BB handlers on it.
 func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 	return runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, newStableJSON()),
+		// HTTPBodyMarshaler: a google.api.HttpBody response (a document download) is sent as its own bytes and
+		// content type; every other message as JSON.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: newStableJSON()}),
 		runtime.WithMarshalerOption(MIMEForm, newFormBody()),
 		runtime.WithErrorHandler(ErrorHandler(log)),
 		runtime.WithRoutingErrorHandler(RoutingErrorHandler),

@@ -20,16 +20,23 @@ const keyCheckInterval = time.Minute
 // PublicKey is a published verification key.
 type PublicKey = store.PublicKey
 
-// signingKey returns the key to sign with: the newest, created first if there is none.
+// keyPublishLead is how long a new key is published before it signs: verifiers that fetched the JWKS just
+// before it appeared (the gateway refetches at most every 10 s on an unknown kid; the JWKS is cacheable for
+// 60 s) know it by the time its first token arrives.
+const keyPublishLead = 2 * time.Minute
+
+// signingKey returns the key to sign with: the newest key published for at least keyPublishLead (half the
+// rotation period when that is shorter), created first if there is none.
 func (s *Service) signingKey(ctx context.Context) (store.SigningKey, error) {
-	k, ok, err := store.NewestKey(ctx, s.pool)
+	lead := min(keyPublishLead, s.opts.KeyRotation/2)
+	k, ok, err := store.NewestKeyBefore(ctx, s.pool, s.now().Add(-lead))
 	if err != nil || ok {
 		return k, err
 	}
 	if _, err := s.rotateKeys(ctx, true); err != nil {
 		return k, err
 	}
-	k, _, err = store.NewestKey(ctx, s.pool)
+	k, _, err = store.NewestKeyBefore(ctx, s.pool, s.now().Add(-lead))
 	return k, err
 }
 

@@ -18,9 +18,19 @@ type SigningKey struct {
 
 // NewestKey returns the newest signing key; ok is false when there is none.
 func NewestKey(ctx context.Context, q Querier) (k SigningKey, ok bool, err error) {
+	return newestKey(ctx, q, `SELECT kid, seed, created_at FROM signing_keys ORDER BY created_at DESC, kid LIMIT 1`)
+}
+
+// NewestKeyBefore returns the newest key created at or before t, or the oldest key when every key is newer
+// (the very first key); ok is false when there is none.
+func NewestKeyBefore(ctx context.Context, q Querier, t time.Time) (k SigningKey, ok bool, err error) {
+	return newestKey(ctx, q, `SELECT kid, seed, created_at FROM signing_keys
+		ORDER BY created_at <= $1 DESC, CASE WHEN created_at <= $1 THEN created_at END DESC, created_at, kid LIMIT 1`, t)
+}
+
+func newestKey(ctx context.Context, q Querier, sql string, args ...any) (k SigningKey, ok bool, err error) {
 	var seed []byte
-	err = q.QueryRow(ctx, `SELECT kid, seed, created_at FROM signing_keys ORDER BY created_at DESC, kid LIMIT 1`).
-		Scan(&k.KID, &seed, &k.Created)
+	err = q.QueryRow(ctx, sql, args...).Scan(&k.KID, &seed, &k.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return k, false, nil
 	}

@@ -20,7 +20,9 @@ run: ## run every BB and the gateway in one process (govstack dev)
 	go run ./cmd/govstack dev
 
 test: ## unit, store, component and e2e tests of every module (needs Postgres, see README)
-	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m ./...); done
+	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m $$( [ $$m = . ] && echo -p 1 ) ./...); done
+# The root module's stack tests (tests/deploy, tests/e2e) run one package at a time: tests/deploy reserves free
+# ports by closing a listener, and a stack starting at the same moment in another package could take one.
 
 build: ## build the binaries into bin/
 	@mkdir -p bin
@@ -70,6 +72,7 @@ bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd platform && go test -run '^$$' -bench . -benchtime 3s ./outbox/...
 	cd services/messaging && go test -run '^$$' -bench AcceptAndDeliver -benchtime 20x .
 	cd services/scheduling && go test -run '^$$' -bench Booking -benchtime 2000x . && go test -run '^$$' -bench TimerLateness -benchtime 1x .
+	cd services/registration && go test -run '^$$' -bench . -benchtime 300x .
 	cd gateway && go test -run '^$$' -bench . -benchtime 2000x ./internal/registry/ ./internal/msglog/
 	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 

@@ -115,6 +115,14 @@ func TestUserTokensAtTheGateway(t *testing.T) {
 		}
 	}
 
+	// Signing in again while still sending an expired or foreign token is not refused at the gateway.
+	for _, path := range []string{"/auth/token", "/r1/GOVSTACK/GOV/GOVSTACK/registration/registration/auth/token"} {
+		r := do(t, h.gw.Handler(), "POST", path, `{}`, "X-GovStack-Client", client, "Authorization", "Bearer "+newFakeSigner(t))
+		if r.status == http.StatusUnauthorized {
+			t.Errorf("POST %s with a stale token = 401 at the gateway: %s", path, r.body)
+		}
+	}
+
 	// Without a token nothing changes; another scheme is not a user token.
 	if r := get(""); r.status != http.StatusOK {
 		t.Errorf("no token: %d %s", r.status, r.body)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
@@ -91,7 +92,7 @@ func verifyUserTokens(v *usertoken.Verifier, log *slog.Logger, next http.Handler
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearer(r)
-		if !ok {
+		if !ok || tokenFree(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -109,6 +110,20 @@ func verifyUserTokens(v *usertoken.Verifier, log *slog.Logger, next http.Handler
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tokenFreePaths end the paths of Registration's sign-in calls, which must work while the client still sends
+// its expired token (they ignore it; so does the BB). Matched as suffixes, so /r1/… addresses match too.
+var tokenFreePaths = []string{"/auth/token", "/auth/refresh", "/auth/sign-out", "/auth/password-reset",
+	"/auth/password-reset/confirm", "/.well-known/jwks.json"}
+
+func tokenFree(path string) bool {
+	for _, p := range tokenFreePaths {
+		if strings.HasSuffix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration"
@@ -164,3 +165,16 @@ type sameErr struct{}
 func (sameErr) Error() string { return "still the same key" }
 
 var errSame = sameErr{}
+
+// A client that still sends its expired (here: forged) access token can sign in again; other calls with it
+// are refused.
+func TestSignInIgnoresAStaleToken(t *testing.T) {
+	bb := startBB(t)
+	stale := withToken(context.Background(), "eyJhbGciOiJFZERTQSIsImtpZCI6Im5vIn0.eyJzdWIiOiJ4In0.c2ln")
+	if _, err := bb.auth.SignIn(stale, &registrationv1.SignInRequest{Email: testAdminEmail, Password: testAdminPassword}); err != nil {
+		t.Fatalf("sign in with a stale token: %v", err)
+	}
+	if _, err := bb.accounts.GetMe(stale, &registrationv1.GetMeRequest{}); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("GetMe with a stale token: %v, want Unauthenticated", err)
+	}
+}

@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/usertoken"
+	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/grpc"
 
@@ -41,8 +43,17 @@ func newAuthState(s *Service) (*authState, error) {
 }
 
 // TokenInterceptor verifies access tokens with this BB's own published keys.
+//
+// The AuthService calls (sign-in, refresh, sign-out, password reset, JWKS) ignore an access token: a client
+// whose token has expired sends it along when it signs in again, and that must not stop it.
 func (s *Service) TokenInterceptor() grpc.UnaryServerInterceptor {
-	return usertoken.UnaryServerInterceptor(s.auth.verifier)
+	verify := usertoken.UnaryServerInterceptor(s.auth.verifier)
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if strings.HasPrefix(info.FullMethod, "/"+registrationv1.AuthService_ServiceDesc.ServiceName+"/") {
+			return handler(ctx, req)
+		}
+		return verify(ctx, req, info, handler)
+	}
 }
 
 // lockFor is the lockout after n consecutive failures (0: not locked).

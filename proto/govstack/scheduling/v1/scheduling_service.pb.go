@@ -1540,7 +1540,8 @@ func (*CancelDeadlineResponse) Descriptor() ([]byte, []int) {
 // CreateEventRequest carries GovStack's event_new_qry.
 type CreateEventRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	Details       *Event `protobuf:"bytes,3,opt,name=details,proto3" json:"details,omitempty"`
@@ -1655,7 +1656,8 @@ func (x *CreateEventResponse) GetEvent() *Event {
 // ModifyEventRequest carries the id and GovStack's event_modify_qry.
 type ModifyEventRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	EventId       string `protobuf:"bytes,3,opt,name=event_id,proto3" json:"event_id,omitempty"`
@@ -1770,7 +1772,8 @@ func (x *ModifyEventResponse) GetEvent() *Event {
 // DeleteEventRequest names the event.
 type DeleteEventRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	EventId       string `protobuf:"bytes,3,opt,name=event_id,proto3" json:"event_id,omitempty"`
@@ -1869,7 +1872,8 @@ func (*DeleteEventResponse) Descriptor() ([]byte, []int) {
 // ListEventsRequest carries GovStack's event_filter (times RFC 3339).
 type ListEventsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	EventId       []string `protobuf:"bytes,3,rep,name=event_id,proto3" json:"event_id,omitempty"`
@@ -2016,7 +2020,8 @@ func (x *ListEventsResponse) GetEvents() []*Event {
 // CreateAppointmentRecordRequest carries GovStack's appointment_new_qry.
 type CreateAppointmentRecordRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId        string              `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken       string              `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AppointmentDetails *AppointmentDetails `protobuf:"bytes,3,opt,name=appointment_details,proto3" json:"appointment_details,omitempty"`
@@ -2131,7 +2136,8 @@ func (x *CreateAppointmentRecordResponse) GetAppointment() *AppointmentDetails {
 // ModifyAppointmentRecordRequest carries the id and GovStack's appointment_modify_qry.
 type ModifyAppointmentRecordRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string              `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string              `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AppointmentId string              `protobuf:"bytes,3,opt,name=appointment_id,proto3" json:"appointment_id,omitempty"`
@@ -2246,7 +2252,8 @@ func (x *ModifyAppointmentRecordResponse) GetAppointment() *AppointmentDetails {
 // DeleteAppointmentRecordRequest names the appointment.
 type DeleteAppointmentRecordRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AppointmentId string `protobuf:"bytes,3,opt,name=appointment_id,proto3" json:"appointment_id,omitempty"`
@@ -2345,7 +2352,8 @@ func (*DeleteAppointmentRecordResponse) Descriptor() ([]byte, []int) {
 // CreateEntityRequest carries GovStack's entity_new_qry.
 type CreateEntityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string  `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string  `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	Details       *Entity `protobuf:"bytes,3,opt,name=details,proto3" json:"details,omitempty"`
@@ -2460,7 +2468,8 @@ func (x *CreateEntityResponse) GetEntity() *Entity {
 // ModifyEntityRequest carries the id and GovStack's entity_modify_qry.
 type ModifyEntityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string  `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string  `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	EntityId      string  `protobuf:"bytes,3,opt,name=entity_id,proto3" json:"entity_id,omitempty"`
@@ -2575,7 +2584,8 @@ func (x *ModifyEntityResponse) GetEntity() *Entity {
 // DeleteEntityRequest names the entity.
 type DeleteEntityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	EntityId      string `protobuf:"bytes,3,opt,name=entity_id,proto3" json:"entity_id,omitempty"`
@@ -2674,7 +2684,8 @@ func (*DeleteEntityResponse) Descriptor() ([]byte, []int) {
 // CreateResourceRequest carries GovStack's resource_new_qry.
 type CreateResourceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId     string    `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken    string    `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	ResourceDetails *Resource `protobuf:"bytes,3,opt,name=resource_details,proto3" json:"resource_details,omitempty"`
@@ -2789,7 +2800,8 @@ func (x *CreateResourceResponse) GetResource() *Resource {
 // ModifyResourceRequest carries the id and GovStack's resource_modify_qry.
 type ModifyResourceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string    `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string    `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	ResourceId    string    `protobuf:"bytes,3,opt,name=resource_id,proto3" json:"resource_id,omitempty"`
@@ -2904,7 +2916,8 @@ func (x *ModifyResourceResponse) GetResource() *Resource {
 // DeleteResourceRequest names the resource.
 type DeleteResourceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	ResourceId    string `protobuf:"bytes,3,opt,name=resource_id,proto3" json:"resource_id,omitempty"`
@@ -3003,7 +3016,8 @@ func (*DeleteResourceResponse) Descriptor() ([]byte, []int) {
 // CreateSubscriberRequest carries GovStack's subscriber_new_qry.
 type CreateSubscriberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId       string      `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken      string      `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	SubscriberDetails *Subscriber `protobuf:"bytes,3,opt,name=subscriber_details,proto3" json:"subscriber_details,omitempty"`
@@ -3118,7 +3132,8 @@ func (x *CreateSubscriberResponse) GetSubscriber() *Subscriber {
 // ModifySubscriberRequest carries the id and GovStack's subscriber_modify_qry.
 type ModifySubscriberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string      `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string      `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	SubscriberId  string      `protobuf:"bytes,3,opt,name=subscriber_id,proto3" json:"subscriber_id,omitempty"`
@@ -3233,7 +3248,8 @@ func (x *ModifySubscriberResponse) GetSubscriber() *Subscriber {
 // DeleteSubscriberRequest names the subscriber.
 type DeleteSubscriberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	SubscriberId  string `protobuf:"bytes,3,opt,name=subscriber_id,proto3" json:"subscriber_id,omitempty"`
@@ -3332,7 +3348,8 @@ func (*DeleteSubscriberResponse) Descriptor() ([]byte, []int) {
 // ListSubscribersRequest carries GovStack's subscriber_filter (times RFC 3339).
 type ListSubscribersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	SubscriberId  []string `protobuf:"bytes,3,rep,name=subscriber_id,proto3" json:"subscriber_id,omitempty"`
@@ -3471,7 +3488,8 @@ func (x *ListSubscribersResponse) GetSubscribers() []*Subscriber {
 // CreateMessageRequest carries GovStack's message_new_qry.
 type CreateMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId    string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken   string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	MessageDetails *Message `protobuf:"bytes,3,opt,name=message_details,proto3" json:"message_details,omitempty"`
@@ -3586,7 +3604,8 @@ func (x *CreateMessageResponse) GetMessage() *Message {
 // ModifyMessageRequest carries the id and GovStack's message_modify_qry.
 type ModifyMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	MessageId     string   `protobuf:"bytes,3,opt,name=message_id,proto3" json:"message_id,omitempty"`
@@ -3701,7 +3720,8 @@ func (x *ModifyMessageResponse) GetMessage() *Message {
 // DeleteMessageRequest names the message.
 type DeleteMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	MessageId     string `protobuf:"bytes,3,opt,name=message_id,proto3" json:"message_id,omitempty"`
@@ -3800,7 +3820,8 @@ func (*DeleteMessageResponse) Descriptor() ([]byte, []int) {
 // ListMessagesRequest carries GovStack's message_filter (times RFC 3339).
 type ListMessagesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	MessageId     []string `protobuf:"bytes,3,rep,name=message_id,proto3" json:"message_id,omitempty"`
@@ -3923,7 +3944,8 @@ func (x *ListMessagesResponse) GetMessages() []*Message {
 // CreateAffiliationRequest carries GovStack's affiliation_new_qry.
 type CreateAffiliationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId        string       `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken       string       `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AffiliationDetails *Affiliation `protobuf:"bytes,3,opt,name=affiliation_details,proto3" json:"affiliation_details,omitempty"`
@@ -4038,7 +4060,8 @@ func (x *CreateAffiliationResponse) GetAffiliation() *Affiliation {
 // ModifyAffiliationRequest carries the id and GovStack's affiliation_modify_qry.
 type ModifyAffiliationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string       `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string       `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AffiliationId string       `protobuf:"bytes,3,opt,name=affiliation_id,proto3" json:"affiliation_id,omitempty"`
@@ -4153,7 +4176,8 @@ func (x *ModifyAffiliationResponse) GetAffiliation() *Affiliation {
 // DeleteAffiliationRequest names the affiliation.
 type DeleteAffiliationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AffiliationId string `protobuf:"bytes,3,opt,name=affiliation_id,proto3" json:"affiliation_id,omitempty"`
@@ -4252,7 +4276,8 @@ func (*DeleteAffiliationResponse) Descriptor() ([]byte, []int) {
 // ListAffiliationsRequest carries GovStack's affiliation_filter (times RFC 3339).
 type ListAffiliationsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AffiliationId []string `protobuf:"bytes,3,rep,name=affiliation_id,proto3" json:"affiliation_id,omitempty"`
@@ -4383,7 +4408,8 @@ func (x *ListAffiliationsResponse) GetAffiliations() []*Affiliation {
 // CreateAlertScheduleRequest carries GovStack's alert_schedule_new_qry.
 type CreateAlertScheduleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId          string         `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken         string         `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AlertScheduleDetails *AlertSchedule `protobuf:"bytes,3,opt,name=alert_schedule_details,proto3" json:"alert_schedule_details,omitempty"`
@@ -4498,7 +4524,8 @@ func (x *CreateAlertScheduleResponse) GetAlertSchedule() *AlertSchedule {
 // ModifyAlertScheduleRequest carries the id and GovStack's alert_schedule_modify_qry.
 type ModifyAlertScheduleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId     string         `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken    string         `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AlertScheduleId string         `protobuf:"bytes,3,opt,name=alert_schedule_id,proto3" json:"alert_schedule_id,omitempty"`
@@ -4613,7 +4640,8 @@ func (x *ModifyAlertScheduleResponse) GetAlertSchedule() *AlertSchedule {
 // DeleteAlertScheduleRequest names the alert_schedule.
 type DeleteAlertScheduleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId     string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken    string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AlertScheduleId string `protobuf:"bytes,3,opt,name=alert_schedule_id,proto3" json:"alert_schedule_id,omitempty"`
@@ -4712,7 +4740,8 @@ func (*DeleteAlertScheduleResponse) Descriptor() ([]byte, []int) {
 // ListAlertSchedulesRequest carries GovStack's alert_schedule_filter (times RFC 3339).
 type ListAlertSchedulesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId     string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken    string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	AlertScheduleId []string `protobuf:"bytes,3,rep,name=alert_schedule_id,proto3" json:"alert_schedule_id,omitempty"`
@@ -4859,7 +4888,8 @@ func (x *ListAlertSchedulesResponse) GetAlertSchedules() []*AlertSchedule {
 // CreateLogRequest carries GovStack's log_new_qry.
 type CreateLogRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string    `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string    `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	LogDetails    *LogEntry `protobuf:"bytes,3,opt,name=log_details,proto3" json:"log_details,omitempty"`
@@ -4974,7 +5004,8 @@ func (x *CreateLogResponse) GetLog() *LogEntry {
 // ModifyLogRequest carries the id and GovStack's log_modify_qry.
 type ModifyLogRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string    `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string    `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	LogId         string    `protobuf:"bytes,3,opt,name=log_id,proto3" json:"log_id,omitempty"`
@@ -5089,7 +5120,8 @@ func (x *ModifyLogResponse) GetLog() *LogEntry {
 // DeleteLogRequest names the log.
 type DeleteLogRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	LogId         string `protobuf:"bytes,3,opt,name=log_id,proto3" json:"log_id,omitempty"`
@@ -5188,7 +5220,8 @@ func (*DeleteLogResponse) Descriptor() ([]byte, []int) {
 // ListLogsRequest carries GovStack's log_filter (times RFC 3339).
 type ListLogsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// GovStack caller id and token; recorded, not yet checked (user tokens arrive with the Registration BB).
+	// GovStack caller id and token, accepted for compatibility and not used: who the person is comes from
+	// the Registration access token in the Authorization header (see the BB README, "Authorisation").
 	RequestorId   string   `protobuf:"bytes,1,opt,name=requestor_id,proto3" json:"requestor_id,omitempty"`
 	RequestToken  string   `protobuf:"bytes,2,opt,name=request_token,proto3" json:"request_token,omitempty"`
 	LogId         []string `protobuf:"bytes,3,rep,name=log_id,proto3" json:"log_id,omitempty"`

@@ -101,6 +101,7 @@ func TestBuyerRegistration(t *testing.T) {
 		expect(t, s.do(t, "GET", "/applications?serviceId="+serviceID, "", nil), 200, `"fileId"`)
 		expect(t, s.do(t, "GET", "/data/statistics", "", map[string]string{"Information-Mediator-Client": ""}), 400)
 		expect(t, s.do(t, "GET", "/data/statistics/1.0?timeframe=month", "", nil), 200)
+		expect(t, s.do(t, "GET", "/openapi/registration.json", "", nil), 200, "/accounts/buyers", "/data/statistics")
 	})
 }
 

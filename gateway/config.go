@@ -32,6 +32,8 @@ type Config struct {
 	// RegistrationAddr is the gRPC address of the Registration building block (accounts, e-services and the
 	// keys that sign user access tokens).
 	RegistrationAddr string `env:"GOVSTACK_REGISTRATION_GRPC_ADDR" envDefault:"127.0.0.1:9091"`
+	// TokenIssuer is the iss a user access token must carry (Registration's GOVSTACK_REGISTRATION_TOKEN_ISSUER).
+	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
 	// RequestTimeout bounds one REST request; it becomes the gRPC deadline of the upstream call.
 	RequestTimeout time.Duration `env:"GOVSTACK_GATEWAY_REQUEST_TIMEOUT" envDefault:"30s"`
 	// MaxBodyBytes is the largest request body accepted; larger ones get 413.

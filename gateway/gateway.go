@@ -158,7 +158,7 @@ func New(ctx context.Context, cfg Config, deps Deps, upstreams ...Upstream) (*Ga
 	bbs := sortedBBs(ups)
 	if conn := ups[registrationBB]; conn != nil {
 		g.keys = jwksSource(conn)
-		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys})
+		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys, Issuer: cfg.TokenIssuer})
 	}
 	if g.im, err = newIM(ctx, cfg, deps, bbs); err != nil {
 		return nil, err

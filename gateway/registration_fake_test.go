@@ -95,7 +95,7 @@ func (f *fakeRegistration) lastUpload(t *testing.T) *registrationv1.UploadDocume
 // token signs an access token with the fake's key.
 func (f *fakeRegistration) token(t *testing.T, roles ...string) string {
 	t.Helper()
-	tok, err := usertoken.Sign(f.priv, fakeKid, usertoken.Claims{Subject: "acc-1", Email: "ann@health.gov.test", Roles: roles}, 15*time.Minute)
+	tok, err := usertoken.Sign(f.priv, fakeKid, usertoken.Claims{Issuer: "govstack-registration", Subject: "acc-1", Email: "ann@health.gov.test", Roles: roles}, 15*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,6 +78,7 @@ var buildingBlocks = []buildingBlock{
 		build: func(c Config, e buildEnv) (service, error) {
 			sc := c.Scheduling
 			sc.Common = c.Common
+			sc.TokenIssuer = c.Registration.TokenIssuer
 			return scheduling.New(sc, scheduling.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},

@@ -204,6 +204,7 @@ func (s *Stack) startGateway(ctx context.Context) error {
 	}
 	gcfg := s.cfg.Config
 	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
+	gcfg.TokenIssuer = s.cfg.Registration.TokenIssuer // the tokens verified here are this stack's Registration's
 	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway")}
 	var err error
 	s.gw, err = gateway.New(ctx, gcfg, deps, ups...)

@@ -2,6 +2,7 @@ package registration_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -104,5 +105,37 @@ func TestBuyerRegistriesDown(t *testing.T) {
 	if n := bb.count(t, `SELECT count(*) FROM accounts WHERE email = 'x@moj.gov.example'`) +
 		bb.count(t, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Fatalf("%d rows written", n)
+	}
+}
+
+// Eight people (or one impatient double-clicker) register the same address at once: one account, one
+// account.registered, every caller the same answer.
+func TestBuyerConcurrentDuplicates(t *testing.T) {
+	bb := startBB(t)
+	const n = 8
+	answers := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r, err := bb.accounts.RegisterBuyer(context.Background(),
+				&registrationv1.RegisterBuyerRequest{Email: "rush@moj.gov.example", Name: "Rush"})
+			answers[i], errs[i] = r.GetAccepted().GetMessage(), err
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || answers[i] != answers[0] {
+			t.Fatalf("caller %d: %q, %v (caller 0: %q)", i, answers[i], errs[i], answers[0])
+		}
+	}
+	if c := bb.count(t, `SELECT count(*) FROM accounts WHERE lower(email) = 'rush@moj.gov.example'`); c != 1 {
+		t.Fatalf("%d accounts", c)
+	}
+	if c := len(bb.events(t, "govstack.registration.v1.account.registered")); c != 1 {
+		t.Fatalf("%d account.registered events", c)
+	}
+	if c := len(bb.events(t, "govstack.registration.v1.account.registration_attempted")); c != n-1 {
+		t.Fatalf("%d registration_attempted events, want %d", c, n-1)
 	}
 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -11,15 +12,16 @@ import (
 // operator's Revoke is not undone by the next restart. Safe when several replicas start at once.
 func (s *Store) GrantOnce(ctx context.Context, sub Subject, svc ServiceRef, endpoints ...string) error {
 	return s.Atomically(ctx, func(ctx context.Context) error {
-		tx := ctx.Value(txKey{}).(pgx.Tx) // Atomically always runs fn in a transaction
 		var fresh []string
 		for _, e := range endpoints {
-			tag, err := tx.Exec(ctx, `INSERT INTO im_bootstrap_grant (subject, service, endpoint)
-				VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, sub.String(), svc.String(), e)
-			if err != nil {
+			var inserted bool
+			err := s.q(ctx).QueryRow(ctx, `INSERT INTO im_bootstrap_grant (subject, service, endpoint)
+				VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true`, sub.String(), svc.String(), e).Scan(&inserted)
+			switch {
+			case errors.Is(err, pgx.ErrNoRows): // given before
+			case err != nil:
 				return err
-			}
-			if tag.RowsAffected() == 1 {
+			default:
 				fresh = append(fresh, e)
 			}
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/govstackbb/marketplace/platform/apierr"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -48,6 +49,12 @@ func (s *Service) upsertRecord(ctx context.Context, registry string, query, fiel
 	_, err := s.registries.UpdateOrCreateRecord(ctx, &registriesv1.UpdateOrCreateRecordRequest{RegistryName: registry,
 		VersionNumber: regVersion, Query: &registriesv1.RecordQuery{Content: structOf(query)},
 		Write: &registriesv1.RecordWrite{Content: structOf(fields)}})
+	if status.Code(err) == codes.InvalidArgument {
+		// The registry's schema refused what the caller gave (e.g. a value of the wrong form): the caller's
+		// mistake, not an outage.
+		return apierr.Wrap(apierr.KindInvalidArgument, "REGISTRY_REJECTED",
+			"the registry refused the record: "+status.Convert(err).Message(), err)
+	}
 	if err != nil {
 		return domain.ErrRegistryUnavailable(err)
 	}

@@ -53,6 +53,10 @@ type Error struct {
 	// RetryAfter, when set on an Unavailable or ResourceExhausted error, tells the caller when to try again
 	// (gRPC RetryInfo; the gateway's Retry-After header).
 	RetryAfter time.Duration
+	// HTTPStatus, when set to a 4xx status, is the status the BB's GovStack OpenAPI prescribes for this
+	// error where it differs from the Kind's (Messaging's 405 "Invalid input"). It travels in the ErrorInfo
+	// metadata as httpStatus; the gateway answers with it. The Kind still decides the gRPC code.
+	HTTPStatus int
 	Err        error
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,9 +59,10 @@ func convert(bb string, err error) (st *status.Status, hidden bool) {
 	if e, ok := apierr.As(err); ok {
 		code, known := codeOf[e.Kind]
 		if !known || code == codes.Internal {
-			return withInfo(codes.Internal, InternalMessage, bb, reasonOr(e.Reason, "INTERNAL"), nil), true
+			return withInfo(codes.Internal, InternalMessage, bb, reasonOr(e.Reason, "INTERNAL"), nil, nil), true
 		}
-		return withRetry(withInfo(code, e.Message, bb, reasonOr(e.Reason, e.Kind.String()), e.Violations), e.RetryAfter), false
+		st := withInfo(code, e.Message, bb, reasonOr(e.Reason, e.Kind.String()), e.Violations, httpStatusMetadata(e.HTTPStatus))
+		return withRetry(st, e.RetryAfter), false
 	}
 	// A status travels as a plain error value; errors.As finds it even when wrapped with %w.
 	var se interface{ GRPCStatus() *status.Status }
@@ -69,12 +71,22 @@ func convert(bb string, err error) (st *status.Status, hidden bool) {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return withInfo(codes.Canceled, "the request was canceled", bb, "CANCELED", nil), false
+		return withInfo(codes.Canceled, "the request was canceled", bb, "CANCELED", nil, nil), false
 	case errors.Is(err, context.DeadlineExceeded):
 		return withInfo(codes.DeadlineExceeded, "the deadline expired before the operation completed", bb,
-			"DEADLINE_EXCEEDED", nil), false
+			"DEADLINE_EXCEEDED", nil, nil), false
 	}
-	return withInfo(codes.Internal, InternalMessage, bb, "INTERNAL", nil), true
+	return withInfo(codes.Internal, InternalMessage, bb, "INTERNAL", nil, nil), true
+}
+
+// HTTPStatusKey is the ErrorInfo metadata key of a status the BB's spec prescribes (apierr.Error.HTTPStatus).
+const HTTPStatusKey = "httpStatus"
+
+func httpStatusMetadata(code int) map[string]string {
+	if code < 400 || code > 499 {
+		return nil
+	}
+	return map[string]string{HTTPStatusKey: strconv.Itoa(code)}
 }
 
 func reasonOr(reason, fallback string) string {
@@ -96,9 +108,9 @@ func Reason(bb, reason string) string {
 // Domain returns the ErrorInfo domain of bb: govstack.<bb>.
 func Domain(bb string) string { return "govstack." + strings.ToLower(bb) }
 
-func withInfo(code codes.Code, msg, bb, reason string, violations []apierr.FieldViolation) *status.Status {
+func withInfo(code codes.Code, msg, bb, reason string, violations []apierr.FieldViolation, meta map[string]string) *status.Status {
 	st := status.New(code, msg)
-	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: Reason(bb, reason), Domain: Domain(bb)}}
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{Reason: Reason(bb, reason), Domain: Domain(bb), Metadata: meta}}
 	if len(violations) > 0 {
 		br := &errdetails.BadRequest{}
 		for _, v := range violations {

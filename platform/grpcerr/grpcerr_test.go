@@ -179,3 +179,19 @@ func TestToStatusRetryInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestToStatusHTTPStatus(t *testing.T) {
+	err := &apierr.Error{Kind: apierr.KindInvalidArgument, Reason: "INVALID_INPUT", Message: "Invalid input", HTTPStatus: 405}
+	info, _ := details(ToStatus("messaging", err))
+	if got := info.GetMetadata()[HTTPStatusKey]; got != "405" {
+		t.Fatalf("httpStatus metadata = %q, want 405", got)
+	}
+	// Only a 4xx is carried: a BB cannot make an error look like a success or a server fault.
+	for _, code := range []int{0, 200, 500} {
+		err.HTTPStatus = code
+		info, _ := details(ToStatus("messaging", err))
+		if got, ok := info.GetMetadata()[HTTPStatusKey]; ok {
+			t.Errorf("HTTPStatus %d: metadata %q, want none", code, got)
+		}
+	}
+}

@@ -28,7 +28,7 @@ type Options struct {
 	Addr            string                        // listen address, e.g. "127.0.0.1:9091"; ":0" picks a port
 	Listener        net.Listener                  // optional: use instead of Addr
 	Logger          *slog.Logger                  // nil means slog.Default()
-	Unary           []grpc.UnaryServerInterceptor // appended after recovery, logging (order: recovery, logging, these)
+	Unary           []grpc.UnaryServerInterceptor // appended after recovery, logging, text check (in that order)
 	ShutdownTimeout time.Duration                 // zero means DefaultShutdownTimeout
 	// Stream interceptors run after recovery and logging, like Unary.
 	Stream []grpc.StreamServerInterceptor
@@ -59,7 +59,7 @@ func New(o Options) *Server {
 	if o.Name != "" {
 		log = log.With("service", o.Name)
 	}
-	unary := append([]grpc.UnaryServerInterceptor{recoverUnary(log), logUnary(log)}, o.Unary...)
+	unary := append([]grpc.UnaryServerInterceptor{recoverUnary(log), logUnary(log), textUnary(o.Name)}, o.Unary...)
 	stream := append([]grpc.StreamServerInterceptor{recoverStream(log), logStream(log)}, o.Stream...)
 	opts := append([]grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),

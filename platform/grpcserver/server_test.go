@@ -52,6 +52,7 @@ func (ts *testService) register(s *grpc.Server) {
 		Methods: []grpc.MethodDesc{
 			unary("Ok", func(context.Context) error { return nil }),
 			unary("Panic", func(context.Context) error { panic("boom: secret") }),
+			echo,
 			unary("Slow", func(ctx context.Context) error {
 				close(ts.started)
 				select {

@@ -49,7 +49,7 @@ func TestErrorFormat(t *testing.T) {
 			{"DELETE", "/healthz", "GET, HEAD"},
 		} {
 			r := h.call(t, tc.method, tc.path, "")
-			wantError(t, r, http.StatusMethodNotAllowed, "UNIMPLEMENTED")
+			wantError(t, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
 			if got := r.header.Get("Allow"); got != tc.allow {
 				t.Errorf("%s %s: Allow = %q, want %q", tc.method, tc.path, got, tc.allow)
 			}
@@ -58,24 +58,36 @@ func TestErrorFormat(t *testing.T) {
 	t.Run("body too large", func(t *testing.T) {
 		calls := h.fake.count()
 		big := `{"write":{"content":{"name":"` + strings.Repeat("x", 100) + `"}}}`
-		e := wantError(t, h.call(t, "POST", "/data/patients/1.0/create", big), http.StatusRequestEntityTooLarge, "INVALID_ARGUMENT")
+		e := wantError(t, h.call(t, "POST", "/data/patients/1.0/create", big), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 		if !strings.Contains(e.Message, "64 bytes") {
 			t.Errorf("message %q does not give the limit", e.Message)
 		}
 		// Without Content-Length the limit trips while the body is decoded.
 		wantError(t, h.call(t, "POST", "/data/patients/1.0/create", big, "chunked", "yes"),
-			http.StatusRequestEntityTooLarge, "INVALID_ARGUMENT")
+			http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 		if h.fake.count() != calls {
 			t.Error("an oversized request reached the BB")
 		}
 	})
 	t.Run("malformed JSON", func(t *testing.T) {
 		calls := h.fake.count()
-		wantError(t, h.call(t, "POST", "/data/patients/1.0/create", `{"write":`), http.StatusBadRequest, "INVALID_ARGUMENT")
-		// Unknown fields are refused rather than silently dropped.
-		wantError(t, h.call(t, "POST", "/data/patients/1.0/create", `{"wrte":{}}`), http.StatusBadRequest, "INVALID_ARGUMENT")
+		e := wantError(t, h.call(t, "POST", "/data/patients/1.0/create", `{"write":`), http.StatusBadRequest, "INVALID_ARGUMENT")
+		if e.Message != "the request body is not valid JSON: the body ends before the JSON value is complete at offset 9" {
+			t.Errorf("message = %q", e.Message)
+		}
+		e = wantError(t, h.call(t, "POST", "/data/patients/1.0/create", `{"write" 1}`), http.StatusBadRequest, "INVALID_ARGUMENT")
+		if !strings.Contains(e.Message, "after object key at offset 9") {
+			t.Errorf("message = %q", e.Message)
+		}
 		if h.fake.count() != calls {
 			t.Error("a malformed request reached the BB")
+		}
+	})
+	t.Run("unknown fields are ignored", func(t *testing.T) {
+		// A tolerant reader (issue 11): the GovStack schemas do not forbid extra properties.
+		r := h.call(t, "POST", "/data/patients/1.0/create", `{"wrte":{},"write":{"content":{"name":"Ada"}},"extra":[1,2]}`)
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
 		}
 	})
 	t.Run("bad path parameter", func(t *testing.T) {

@@ -290,13 +290,14 @@ func (g *Gateway) limits() rest.Limits {
 }
 
 // wrap adds the layers every request passes, outermost first: tracing (so the span covers everything),
-// request id, logging and metrics, identity normalisation, authentication, the per-client rate limit, and
+// request id, logging and metrics, the check of forwarded headers, identity normalisation, authentication, the per-client rate limit, and
 // the message log (inside authentication, so it names the proven client).
 func (g *Gateway) wrap(h http.Handler, m *rest.Metrics, operation string) http.Handler {
 	h = g.im.messageLog(h)
 	h = g.im.limiter.Middleware(h)
 	h = authn.Middleware(g.im.cache, g.im.auth, h)
 	h = rest.NormaliseIdentity(h)
+	h = rest.CheckHeaders(h)
 	return otelhttp.NewHandler(rest.Observe(g.log, m, h), operation)
 }
 

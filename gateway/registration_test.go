@@ -217,7 +217,7 @@ func TestMultipartUpload(t *testing.T) {
 	}
 
 	body, ct := multipartBody(t, bytes.Repeat([]byte("x"), 70000))
-	wantError(t, postUpload(t, h.gw.Handler(), "/documents", body.Bytes(), ct), http.StatusRequestEntityTooLarge, "INVALID_ARGUMENT")
+	wantError(t, postUpload(t, h.gw.Handler(), "/documents", body.Bytes(), ct), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 
 	e := wantError(t, postUpload(t, h.gw.Handler(), "/documents", []byte("--nope\r\nbroken"), "multipart/form-data; boundary=nope"),
 		http.StatusBadRequest, "INVALID_ARGUMENT")
@@ -226,7 +226,7 @@ func TestMultipartUpload(t *testing.T) {
 	}
 	// A JSON body keeps the ordinary limit.
 	big, _ := json.Marshal(map[string]any{"file": []map[string]any{{"name": "a", "content": pdf}}})
-	wantError(t, postUpload(t, h.gw.Handler(), "/documents", big, "application/json"), http.StatusRequestEntityTooLarge, "INVALID_ARGUMENT")
+	wantError(t, postUpload(t, h.gw.Handler(), "/documents", big, "application/json"), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 }
 
 func TestRetryAfterFromRetryInfo(t *testing.T) {

@@ -72,7 +72,7 @@ func (p *Proxy) handle(_ any, in grpc.ServerStream) error {
 	if err := mediate.Check(ctx, p.Rights, client, up.Service, method); err != nil {
 		return err
 	}
-	out, cancel := context.WithCancel(outgoing(ctx, client))
+	out, cancel := context.WithCancel(mediate.VouchPersonalData(outgoing(ctx, client), p.Rights, client, up.Service))
 	defer cancel()
 	cs, err := up.Conn.NewStream(out, &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}, method,
 		grpc.ForceCodecV2(newCodec()))

@@ -29,8 +29,9 @@ type Guard struct {
 }
 
 // Check decides one call of method; it also tells the request's rest.Info which service and endpoint the
-// call reached, for the message log and the metrics.
-func (g Guard) Check(ctx context.Context, method string) error {
+// call reached, for the message log and the metrics. The context it returns is the one to call the BB with:
+// it tells the BB whether the client holds the personal-data right (VouchPersonalData).
+func (g Guard) Check(ctx context.Context, method string) (context.Context, error) {
 	s, routed := TargetFrom(ctx)
 	if !routed {
 		s = g.Default
@@ -41,18 +42,32 @@ func (g Guard) Check(ctx context.Context, method string) error {
 		g.Annotate(ctx, s.Key(), method)
 	}
 	if s.BB != g.BB {
-		return refuse(apierr.NotFound("NO_SUCH_ENDPOINT",
+		return ctx, refuse(apierr.NotFound("NO_SUCH_ENDPOINT",
 			"service "+s.Key()+" has no such endpoint; GET …/listMethods shows its endpoints"))
 	}
 	client, ok := imident.FromContext(ctx)
 	if !ok {
 		if g.AllowAnonymous {
-			return nil
+			return ctx, nil
 		}
-		return refuse(apierr.Unauthenticated("CLIENT_REQUIRED",
+		return ctx, refuse(apierr.Unauthenticated("CLIENT_REQUIRED",
 			"calls to "+s.Key()+" need an authenticated client: send X-GovStack-Client with a client certificate or an X-GovStack-Api-Key"))
 	}
-	return Check(ctx, g.Rights, client, s, method)
+	if err := Check(ctx, g.Rights, client, s, method); err != nil {
+		return ctx, err
+	}
+	return VouchPersonalData(ctx, g.Rights, client, s), nil
+}
+
+// VouchPersonalData marks the outgoing call as made by a client that holds the personal-data right on s
+// (imident.PersonalDataEndpoint, granted by name only), so the BB may show it any person's data. Without
+// the right — or when the registry cannot be asked — the call goes unmarked and the BB applies its
+// person-by-person rules: failing closed.
+func VouchPersonalData(ctx context.Context, rights Rights, client imident.Client, s Service) context.Context {
+	if ok, _, err := rights.Allowed(ctx, client, s, imident.PersonalDataEndpoint); err == nil && ok {
+		return imident.WithPersonalDataRight(ctx)
+	}
+	return ctx
 }
 
 // Check asks rights whether client may call endpoint of s and turns a refusal into the status the caller
@@ -83,7 +98,8 @@ type Conn struct {
 
 // Invoke checks the call, then makes it.
 func (c Conn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
-	if err := c.Guard.Check(ctx, method); err != nil {
+	ctx, err := c.Guard.Check(ctx, method)
+	if err != nil {
 		return err
 	}
 	return c.Conn.Invoke(ctx, method, args, reply, opts...)
@@ -91,7 +107,8 @@ func (c Conn) Invoke(ctx context.Context, method string, args, reply any, opts .
 
 // NewStream checks the call, then opens the stream.
 func (c Conn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-	if err := c.Guard.Check(ctx, method); err != nil {
+	ctx, err := c.Guard.Check(ctx, method)
+	if err != nil {
 		return nil, err
 	}
 	return c.Conn.NewStream(ctx, desc, method, opts...)

@@ -10,6 +10,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -106,7 +107,7 @@ func TestGuard(t *testing.T) {
 			// Observe puts the Info in the context; reach it through a tiny handler chain.
 			rest.Observe(discardLogger(), testMetrics(t), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				info = rest.InfoFrom(r.Context())
-				err := Guard{BB: "registries", Default: reg, Rights: rights, AllowAnonymous: tc.anon}.Check(
+				_, err := Guard{BB: "registries", Default: reg, Rights: rights, AllowAnonymous: tc.anon}.Check(
 					mergeCtx(ctx, r.Context()), tc.method)
 				if status.Code(err) != tc.want {
 					t.Errorf("got %v, want %s", err, tc.want)
@@ -116,5 +117,33 @@ func TestGuard(t *testing.T) {
 				t.Errorf("info endpoint %q", info.Endpoint)
 			}
 		})
+	}
+}
+
+// grants allows the listed client|endpoint pairs.
+type grants map[string]bool
+
+func (g grants) Allowed(_ context.Context, c imident.Client, _ Service, endpoint string) (bool, string, error) {
+	return g[c.String()+"|"+endpoint], "", nil
+}
+
+func TestGuardVouchesForThePersonalDataRightOnly(t *testing.T) {
+	const read = "/govstack.scheduling.v1.BookingService/ListAppointments"
+	backOffice := imident.Client{Instance: "EE", Class: "GOV", Member: "1", Subsystem: "hospital"}
+	rights := grants{app.String() + "|" + read: true, backOffice.String() + "|" + read: true,
+		backOffice.String() + "|" + imident.PersonalDataEndpoint: true}
+	g := Guard{BB: "registries", Default: reg, Rights: rights}
+	for _, tc := range []struct {
+		client imident.Client
+		want   bool
+	}{{app, false}, {backOffice, true}} {
+		ctx, err := g.Check(imident.NewContext(context.Background(), tc.client), read)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md, _ := metadata.FromOutgoingContext(ctx)
+		if got := len(md.Get(imident.PersonalDataMetadataKey)) > 0; got != tc.want {
+			t.Errorf("%s: vouched = %v, want %v", tc.client, got, tc.want)
+		}
 	}
 }

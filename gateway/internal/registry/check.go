@@ -26,7 +26,7 @@ SELECT sv.enabled, (
 	SELECT CASE WHEN ar.subsystem_id IS NOT NULL THEN 'the client' ELSE 'group ' || g.code END
 		|| CASE WHEN ar.endpoint = '*' THEN ' on the whole service' ELSE ' on this endpoint' END
 	FROM im_access_right ar LEFT JOIN im_group g ON g.id = ar.group_id
-	WHERE ar.service_id = sv.id AND ar.endpoint IN ('*', $10)
+	WHERE ar.service_id = sv.id AND ar.endpoint IN ($11, $10)
 	  AND (ar.subsystem_id = (SELECT id FROM client)
 	       OR g.everyone
 	       OR ar.group_id IN (SELECT gm.group_id FROM im_group_member gm WHERE gm.subsystem_id = (SELECT id FROM client)))
@@ -37,8 +37,9 @@ WHERE pm.instance = $5 AND pm.class = $6 AND pm.code = $7 AND ps.code = $8 AND s
 
 // Check decides whether client may call endpoint (a gRPC full method name) of provider's service
 // serviceCode. Deny by default: an unknown or disabled service, or no grant covering the endpoint, is
-// denied with the reason. A grant on "*" covers every endpoint; grants to a group the client is in (or to
-// an everyone group such as "all") count. Nothing is cached: a revocation is seen by the next Check.
+// denied with the reason. A grant on "*" covers every endpoint but the personal-data right
+// (imident.PersonalDataEndpoint), which an operator grants by name; grants to a group the client is in (or
+// to an everyone group such as "all") count. Nothing is cached: a revocation is seen by the next Check.
 func (s *Store) Check(ctx context.Context, client, provider imident.Client, serviceCode, endpoint string) (Decision, error) {
 	if client.IsZero() {
 		return Decision{Reason: "the caller is not authenticated"}, nil
@@ -46,10 +47,14 @@ func (s *Store) Check(ctx context.Context, client, provider imident.Client, serv
 	if endpoint == "" || endpoint == Everything {
 		return Decision{Reason: "no endpoint named"}, nil
 	}
+	wildcard := Everything
+	if endpoint == imident.PersonalDataEndpoint {
+		wildcard = endpoint // "*" does not cover it
+	}
 	var enabled bool
 	var via *string
 	err := s.q(ctx).QueryRow(ctx, checkSQL, client.Instance, client.Class, client.Member, client.Subsystem,
-		provider.Instance, provider.Class, provider.Member, provider.Subsystem, serviceCode, endpoint).Scan(&enabled, &via)
+		provider.Instance, provider.Class, provider.Member, provider.Subsystem, serviceCode, endpoint, wildcard).Scan(&enabled, &via)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return Decision{Reason: "service " + serviceCode + " of " + provider.String() + " is not registered"}, nil

@@ -184,10 +184,10 @@ func checkClient(c imident.Client) error {
 // maxEndpoint bounds an endpoint name; gRPC method names are far shorter.
 const maxEndpoint = 512
 
-// checkEndpoint accepts "*", a gRPC full method name "/package.Service/Method", or "action:name" (the pub/sub
-// rooms' "subscribe:<eventType>").
+// checkEndpoint accepts "*", the personal-data right, a gRPC full method name "/package.Service/Method", or
+// "action:name" (the pub/sub rooms' "subscribe:<eventType>").
 func checkEndpoint(e string) error {
-	if e == Everything {
+	if e == Everything || e == imident.PersonalDataEndpoint {
 		return nil
 	}
 	ok := len(e) <= maxEndpoint && !strings.ContainsFunc(e, func(r rune) bool { return r <= ' ' || r == 0x7f })
@@ -198,7 +198,7 @@ func checkEndpoint(e string) error {
 		return nil
 	}
 	return apierr.Invalid("INVALID_ENDPOINT", fmt.Sprintf(
-		"endpoint %q must be \"*\" (the whole service), a gRPC full method name like "+
+		"endpoint %q must be \"*\" (the whole service), \"personal-data\" (any person's data), a gRPC full method name like "+
 			"/govstack.registries.v1.RegistriesService/ReadRecord, or action:name like subscribe:govstack.registries.v1.record.created", e))
 }
 

@@ -116,7 +116,7 @@ func (s *Store) changeRights(ctx context.Context, action string, sub Subject, sv
 			return err
 		}
 		for _, e := range endpoints {
-			if e != Everything && len(methods) > 0 && !slices.Contains(methods, e) {
+			if e != Everything && e != imident.PersonalDataEndpoint && len(methods) > 0 && !slices.Contains(methods, e) {
 				return apierr.Invalid("UNKNOWN_ENDPOINT", fmt.Sprintf("service %s has no endpoint %s; GET …/listMethods shows its endpoints", svc, e))
 			}
 			if err := fn(tx, serviceID, subsystem, group, e); err != nil {

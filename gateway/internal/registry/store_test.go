@@ -376,3 +376,28 @@ func TestPubSubEndpoints(t *testing.T) {
 		t.Fatalf("the grant to all went with the development-mode grants: %s", d.Reason)
 	}
 }
+
+// TestPersonalDataRightIsGrantedByName: "*" does not carry the right to any person's data (issue 11) —
+// not for a client, not for the everyone groups development mode uses; an operator grants it by name.
+func TestPersonalDataRightIsGrantedByName(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newStore(t)
+	f := setUp(t, ctx, s)
+	reg := f.services[0]
+	whole, named := f.clients[0], f.clients[1]
+	must(t, s.Allow(ctx, registry.Subject{Client: whole}, reg))
+	must(t, s.Allow(ctx, registry.Subject{Group: registry.GroupDevMode}, reg))
+	must(t, s.Allow(ctx, registry.Subject{Client: named}, reg, imident.PersonalDataEndpoint))
+	for c, want := range map[imident.Client]bool{whole: false, named: true, client("X/Y/Z/anyone"): false} {
+		d, err := s.Check(ctx, c, reg.Provider, reg.Code, imident.PersonalDataEndpoint)
+		must(t, err)
+		if d.Allowed != want {
+			t.Errorf("%s: allowed = %v, want %v (%s)", c, d.Allowed, want, d.Reason)
+		}
+	}
+	// The whole-service grant still covers every method.
+	if d, _ := s.Check(ctx, whole, reg.Provider, reg.Code, f.endpoints[reg.String()][0]); !d.Allowed {
+		t.Errorf("whole-service grant: %s", d.Reason)
+	}
+}

@@ -5,11 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Alias maps an older spelling of a path, which the official GovStack test suites still call, onto the
@@ -35,8 +30,7 @@ var Aliases = []Alias{
 }
 
 // Query parameters have one alias rule, too general for a table: for a map field M of the request message,
-// M.<key>=v is read as M[<key>]=v (grpc-gateway's map syntax). GovStack documents query.<field>=value for
-// ListRecords; grpc-gateway would otherwise look for a message field <key> inside M and fail.
+// M.<key>=v is read as M[<key>]=v. GovStack documents query.<field>=value for ListRecords. query.go applies it.
 
 type compiledAlias struct {
 	old, current []string // segments; "{name}" is a placeholder
@@ -134,43 +128,4 @@ func RewriteAliases(next http.Handler) http.Handler {
 		r2.URL = &u
 		next.ServeHTTP(w, r2)
 	})
-}
-
-// queryParser applies the map-field rule above, then grpc-gateway's own parser.
-type queryParser struct{}
-
-func (queryParser) Parse(msg proto.Message, values url.Values, filter *utilities.DoubleArray) error {
-	return (&runtime.DefaultQueryParser{}).Parse(msg, mapDotToBracket(msg, values), filter)
-}
-
-// mapDotToBracket rewrites M.<key> to M[<key>] for every top-level map field M of msg (by proto or JSON
-// name). Other parameters are left as they are.
-func mapDotToBracket(msg proto.Message, values url.Values) url.Values {
-	fields := msg.ProtoReflect().Descriptor().Fields()
-	var out url.Values
-	for key, vs := range values {
-		name, mapKey, found := strings.Cut(key, ".")
-		if !found || mapKey == "" {
-			continue
-		}
-		fd := fields.ByName(protoreflect.Name(name))
-		if fd == nil {
-			fd = fields.ByJSONName(name)
-		}
-		if fd == nil || !fd.IsMap() {
-			continue
-		}
-		if out == nil {
-			out = make(url.Values, len(values))
-			for k, v := range values {
-				out[k] = v
-			}
-		}
-		delete(out, key)
-		out[name+"["+mapKey+"]"] = append(out[name+"["+mapKey+"]"], vs...)
-	}
-	if out == nil {
-		return values
-	}
-	return out
 }

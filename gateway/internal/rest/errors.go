@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -68,13 +70,49 @@ var genericMessages = map[codes.Code]string{
 	codes.DeadlineExceeded: "the building block did not answer in time",
 }
 
-// WriteError answers with the gateway's JSON error body and the given HTTP status.
+// statusNames label the statuses no gRPC code maps to, so that an error's code always agrees with its
+// status (ADR 0004): a 405 is METHOD_NOT_ALLOWED, not UNIMPLEMENTED.
+var statusNames = map[int]string{
+	http.StatusMethodNotAllowed:      "METHOD_NOT_ALLOWED",
+	http.StatusNotAcceptable:         "NOT_ACCEPTABLE",
+	http.StatusRequestEntityTooLarge: "PAYLOAD_TOO_LARGE",
+	http.StatusUnsupportedMediaType:  "UNSUPPORTED_MEDIA_TYPE",
+}
+
+// codeLabel is the code of an error answered with httpStatus: the gRPC code's name when the code maps to
+// that status, otherwise the status's own name.
+func codeLabel(httpStatus int, code codes.Code) string {
+	if runtime.HTTPStatusFromCode(code) == httpStatus {
+		return CodeName(code)
+	}
+	if n, ok := statusNames[httpStatus]; ok {
+		return n
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z':
+			return r
+		case r == ' ' || r == '-':
+			return '_'
+		}
+		return -1
+	}, http.StatusText(httpStatus))
+}
+
+// WriteError answers with the gateway's JSON error body and the given HTTP status; the body's code is the
+// gRPC code's name, or the status's when the code does not map to it (codeLabel).
 func WriteError(w http.ResponseWriter, r *http.Request, httpStatus int, code codes.Code, msg string, details ...Detail) {
+	writeErrorBody(w, r, httpStatus, codeLabel(httpStatus, code), msg, details)
+}
+
+func writeErrorBody(w http.ResponseWriter, r *http.Request, httpStatus int, label, msg string, details []Detail) {
 	if details == nil {
 		details = []Detail{}
 	}
 	body, err := json.Marshal(ErrorBody{
-		Code: CodeName(code), Message: msg, Detail: msg, Details: details, RequestID: InfoFrom(r.Context()).ID,
+		Code: label, Message: msg, Detail: msg, Details: details, RequestID: InfoFrom(r.Context()).ID,
 	})
 	if err != nil { // cannot happen for these plain types; keep the contract anyway
 		body = []byte(`{"code":"INTERNAL","message":"internal error","detail":"internal error","details":[]}`)
@@ -110,7 +148,16 @@ func ErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
 			SetRetryAfter(w, d)
 		}
 		details, fromBB := convertDetails(st.Details())
+		if s, ok := specStatus(details); ok {
+			httpStatus = s
+		}
 		msg := st.Message()
+		if st.Code() == codes.InvalidArgument && !fromBB && strings.HasPrefix(msg, "proto:") {
+			// A decoder's own words reached us past the check middleware: never show them (issue 11).
+			log.LogAttrs(ctx, slog.LevelWarn, "request decoding failed after the checks passed",
+				slog.String("error", msg), slog.String("route", info.Route), slog.String("request_id", info.ID))
+			msg = "the request could not be read; compare its fields with the API description at /docs"
+		}
 		if generic, ok := genericMessages[st.Code()]; ok && !fromBB {
 			log.LogAttrs(ctx, slog.LevelWarn, "upstream call failed",
 				slog.String("code", CodeName(st.Code())), slog.String("error", msg),
@@ -119,6 +166,20 @@ func ErrorHandler(log *slog.Logger) runtime.ErrorHandlerFunc {
 		}
 		WriteError(w, r, httpStatus, st.Code(), msg, details...)
 	}
+}
+
+// specStatus is the 4xx a BB's GovStack spec prescribes for an error (apierr.Error.HTTPStatus), carried in
+// its ErrorInfo metadata; Messaging's 405 "Invalid input" is one.
+func specStatus(details []Detail) (int, bool) {
+	for _, d := range details {
+		if d.Type != "errorInfo" {
+			continue
+		}
+		if s, err := strconv.Atoi(d.Metadata[grpcerr.HTTPStatusKey]); err == nil && s >= 400 && s <= 499 {
+			return s, true
+		}
+	}
+	return 0, false
 }
 
 // convertDetails flattens errdetails; fromBB reports an ErrorInfo, the mark of an error a BB meant to send.
@@ -154,7 +215,7 @@ func RoutingErrorHandler(ctx context.Context, mux *runtime.ServeMux, _ runtime.M
 	case http.StatusMethodNotAllowed:
 		allowed := allowedMethods(mux, r)
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		WriteError(w, r, http.StatusMethodNotAllowed, codes.Unimplemented,
+		WriteError(w, r, http.StatusMethodNotAllowed, codes.Unimplemented, // labelled METHOD_NOT_ALLOWED
 			fmt.Sprintf("method %s is not allowed on this path; use %s", r.Method, strings.Join(allowed, " or ")))
 	case http.StatusBadRequest:
 		WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, "malformed request path")

@@ -125,3 +125,38 @@ func ForwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message
 	w.WriteHeader(code)
 	return nil
 }
+
+// forwardedHeaders are the request headers that travel to a BB as gRPC metadata (IncomingHeader), whose
+// values gRPC allows only in printable ASCII. grpc-go refuses anything else with an internal error, and
+// Go's HTTP server lets bytes above 0x7F through, so a header holding them must be refused here, by name.
+var forwardedHeaders = append([]string{"Authorization", "apiKey", "api_key", "requestUid"}, imident.HeaderNames...)
+
+// CheckHeaders answers 400 naming the header when a forwarded header holds anything but printable ASCII
+// (a NUL, a control character, bytes that are not UTF-8, or non-ASCII text).
+func CheckHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, name := range forwardedHeaders {
+			for _, v := range r.Header.Values(name) {
+				if !printableASCII(v) {
+					WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument,
+						"header "+name+" may hold only printable ASCII characters",
+						Detail{Type: "fieldViolation", Field: name, Description: "may hold only printable ASCII characters"},
+						Detail{Type: "errorInfo", Reason: "GOVSTACK_IM_INVALID_HEADER", Domain: "govstack.im"})
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			if c != '\t' {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -17,17 +17,20 @@ func newStableJSON() *stableJSON {
 	return &stableJSON{runtime.JSONPb{
 		// Zero values are sent: GovStack clients expect e.g. "count": 0 rather than a missing field.
 		MarshalOptions: protojson.MarshalOptions{EmitUnpopulated: true, UseProtoNames: false},
-		// Unknown fields are an error: a misspelt field must not be silently ignored on a write.
-		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		// Unknown fields are dropped by the check middleware before a body gets here (a tolerant reader,
+		// check.go); discarding them here too keeps a body that bypassed it (none should) from failing.
+		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: true},
 	}}
 }
 
-// Marshal encodes v as JSONPb does, then removes the insignificant whitespace.
+// Marshal encodes v as JSONPb does, gives enum values and times their GovStack spelling (jsonout.go), and
+// removes the insignificant whitespace.
 func (m *stableJSON) Marshal(v any) ([]byte, error) {
 	b, err := m.JSONPb.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
+	b = spellResponse(v, b)
 	var out bytes.Buffer
 	if err := json.Compact(&out, b); err != nil {
 		return b, nil // not JSON we can compact (cannot happen with protojson): send it as it is

@@ -24,7 +24,7 @@ func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 		runtime.WithOutgoingHeaderMatcher(OutgoingHeader),
 		runtime.WithForwardResponseOption(ForwardHTTPCode),
 		runtime.SetQueryParameterParser(queryParser{}),
-		runtime.WithMiddlewares(routeMiddleware),
+		runtime.WithMiddlewares(routeMiddleware, checkRequest),
 		// The API is JSON. Form-encoded POSTs falling back to GET routes (and X-HTTP-Method-Override) would
 		// make one endpoint answer under methods the OpenAPI does not list.
 		runtime.WithDisablePathLengthFallback(),

@@ -242,7 +242,7 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 	}
 	top := http.NewServeMux()
 	handleGet(top, "/healthz", health.Live())
-	handleGet(top, "/readyz", health.New(readyTimeout, checks...).Ready())
+	handleGet(top, "/readyz", health.New(readyTimeout, checks...).With(g.im.readiness()...).Ready())
 	handleGet(top, "/metrics", observability.MetricsHandler())
 	handleGet(top, docs.IndexPath, d.Index())
 	handleGet(top, docs.PagePath, d.Page())

@@ -14,6 +14,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
 	"github.com/govstackbb/marketplace/gateway/internal/directory"
 	"github.com/govstackbb/marketplace/gateway/internal/grpcproxy"
+	"github.com/govstackbb/marketplace/gateway/internal/health"
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/gateway/internal/pubsub"
@@ -156,6 +157,11 @@ func (m *im) registerAPIs(mux *http.ServeMux) {
 	m.dir.Register(mux)
 	m.broker.Register(mux)
 	m.log.Register(mux)
+}
+
+// readiness lists the IM's own parts /readyz must hear from: the message log.
+func (m *im) readiness() []health.Component {
+	return []health.Component{{Name: "message-log", Ready: m.log.Writer().Ready}}
 }
 
 func (m *im) messageLog(h http.Handler) http.Handler {

@@ -19,16 +19,30 @@ type Upstream struct {
 	Client healthpb.HealthClient
 }
 
-// Checker probes the upstreams.
+// Component is a part of the gateway itself that must work for it to be ready — the message log: a
+// gateway that cannot record what passes through it must not take traffic.
+type Component struct {
+	Name  string
+	Ready func() error // nil when ready; the error says why not
+}
+
+// Checker probes the upstreams and the gateway's own components.
 type Checker struct {
-	upstreams []Upstream
-	timeout   time.Duration
+	upstreams  []Upstream
+	components []Component
+	timeout    time.Duration
 }
 
 // New returns a Checker giving each upstream timeout to answer. Readiness probes run every few seconds, so a
 // hung upstream must not make them pile up.
 func New(timeout time.Duration, upstreams ...Upstream) *Checker {
 	return &Checker{upstreams: upstreams, timeout: timeout}
+}
+
+// With adds components to the readiness check.
+func (c *Checker) With(components ...Component) *Checker {
+	c.components = append(c.components, components...)
+	return c
 }
 
 // Live answers 200 {"status":"ok"} while the process can serve HTTP at all. It checks nothing else on
@@ -44,7 +58,9 @@ func Live() http.Handler {
 type Report struct {
 	Status    string            `json:"status"`             // "ready" or "not ready"
 	Upstreams map[string]string `json:"upstreams"`          // BB → SERVING, NOT_SERVING, SERVICE_UNKNOWN, UNKNOWN or UNREACHABLE
-	NotReady  []string          `json:"notReady,omitempty"` // the BBs that are not SERVING, sorted
+	NotReady  []string          `json:"notReady,omitempty"` // the BBs that are not SERVING and the components that are not ready, sorted
+	// Components says, per component of the gateway itself (message-log), "ready" or why it is not.
+	Components map[string]string `json:"components,omitempty"`
 }
 
 // Check asks every upstream at once for its overall health (service ""), which the platform's gRPC
@@ -65,6 +81,16 @@ func (c *Checker) Check(ctx context.Context) Report {
 		})
 	}
 	wg.Wait()
+	for _, comp := range c.components {
+		if rep.Components == nil {
+			rep.Components = map[string]string{}
+		}
+		rep.Components[comp.Name] = "ready"
+		if err := comp.Ready(); err != nil {
+			rep.Components[comp.Name] = err.Error()
+			rep.NotReady = append(rep.NotReady, comp.Name)
+		}
+	}
 	if len(rep.NotReady) > 0 {
 		rep.Status = "not ready"
 		slices.Sort(rep.NotReady)

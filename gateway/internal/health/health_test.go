@@ -60,3 +60,27 @@ func TestReadyWithAllServing(t *testing.T) {
 		t.Errorf("Ready = %d %s", rec.Code, rec.Body)
 	}
 }
+
+// A component of the gateway itself that cannot work (the message log) makes the gateway not ready, even
+// when every BB is serving.
+func TestReadyNeedsTheComponents(t *testing.T) {
+	broken := errors.New("the message log cannot be written")
+	var state error
+	c := New(time.Second, Upstream{BB: "registries", Client: stub{status: healthpb.HealthCheckResponse_SERVING}}).
+		With(Component{Name: "message-log", Ready: func() error { return state }})
+	for _, tc := range []struct {
+		err  error
+		code int
+		want string
+	}{{nil, http.StatusOK, "ready"}, {broken, http.StatusServiceUnavailable, broken.Error()}} {
+		state = tc.err
+		rec := httptest.NewRecorder()
+		c.Ready().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+		if rec.Code != tc.code {
+			t.Errorf("state %v: status %d, want %d", tc.err, rec.Code, tc.code)
+		}
+		if rep := c.Check(context.Background()); rep.Components["message-log"] != tc.want {
+			t.Errorf("state %v: components %v", tc.err, rep.Components)
+		}
+	}
+}

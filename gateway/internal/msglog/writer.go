@@ -24,6 +24,7 @@ type Writer struct {
 	queue   chan Record
 	closed  atomic.Bool
 	pending atomic.Int64 // drops not yet recorded in the chain
+	failing atomic.Bool  // the last write failed and has not succeeded since: the log is not being written
 
 	// Owned by Run's goroutine.
 	headSeq  int64
@@ -34,7 +35,8 @@ type Writer struct {
 }
 
 type writerMetrics struct {
-	written, dropped, errors prometheus.Counter
+	written, dropped, errors, rejected prometheus.Counter
+	stalled                            prometheus.Gauge
 	latency                  prometheus.Histogram
 	queue                    prometheus.GaugeFunc
 }
@@ -48,6 +50,10 @@ func newWriter(l *Log, chain string) (*Writer, error) {
 			Help: "Message log records dropped because the writer's queue stayed full (each is also noted in the chain)."}),
 		errors: prometheus.NewCounter(prometheus.CounterOpts{Name: "govstack_im_msglog_write_errors_total",
 			Help: "Failed message log batch writes (retried)."}),
+		rejected: prometheus.NewCounter(prometheus.CounterOpts{Name: "govstack_im_msglog_rejected_total",
+			Help: "Message log records Postgres refused outright; each is set aside, logged, and noted in the chain as dropped."}),
+		stalled: prometheus.NewGauge(prometheus.GaugeOpts{Name: "govstack_im_msglog_stalled",
+			Help: "1 while the message log cannot be written (the gateway is then not ready); alert on it."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "govstack_im_msglog_write_seconds",
 			Help: "Time to chain, sign and store one batch of message log records.", Buckets: prometheus.DefBuckets}),
 		queue: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "govstack_im_msglog_queue_length",
@@ -62,6 +68,12 @@ func newWriter(l *Log, chain string) (*Writer, error) {
 			return nil, err
 		}
 		if w.m.errors, err = register(reg, w.m.errors); err != nil {
+			return nil, err
+		}
+		if w.m.rejected, err = register(reg, w.m.rejected); err != nil {
+			return nil, err
+		}
+		if w.m.stalled, err = register(reg, w.m.stalled); err != nil {
 			return nil, err
 		}
 		if w.m.latency, err = register(reg, w.m.latency); err != nil {
@@ -177,7 +189,30 @@ func (w *Writer) drain(first []Record) error {
 // writeTimeout bounds one batch write; a write in flight finishes even when Run's context ends.
 const writeTimeout = 30 * time.Second
 
-// writeRetrying writes batch, retrying with backoff while ctx lives (the database may be restarting).
+// Ready reports an error while the log cannot be written (the last write failed), or while its queue is so
+// full that records are about to be dropped; the gateway's /readyz includes it.
+func (w *Writer) Ready() error {
+	switch {
+	case w.failing.Load():
+		return errors.New("the message log cannot be written")
+	case len(w.queue) >= cap(w.queue)*9/10:
+		return errors.New("the message log's queue is nearly full")
+	}
+	return nil
+}
+
+func (w *Writer) setFailing(failing bool) {
+	w.failing.Store(failing)
+	if failing {
+		w.m.stalled.Set(1)
+	} else {
+		w.m.stalled.Set(0)
+	}
+}
+
+// writeRetrying writes batch, retrying temporary failures with backoff while ctx lives (the database may be
+// restarting). When Postgres refuses the batch outright, it is written record by record, so that one record
+// it will not store is set aside (writeApart) instead of blocking every record behind it.
 func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 	backoff := 50 * time.Millisecond
 	for {
@@ -185,9 +220,14 @@ func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 		err := w.write(wctx, batch)
 		cancel()
 		if err == nil {
+			w.setFailing(false)
 			return true
 		}
 		w.m.errors.Inc()
+		if permanent(err) {
+			return w.writeApart(ctx, batch)
+		}
+		w.setFailing(true)
 		w.log.opts.Logger.Error("message log write failed; retrying", "error", err, "records", len(batch))
 		select {
 		case <-ctx.Done():
@@ -198,6 +238,25 @@ func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 	}
 }
 
+// writeApart writes each record of a refused batch on its own. A record Postgres refuses even alone is set
+// aside: counted, logged by message id, and noted in the chain as a dropped record, so verify-log shows the
+// gap; the records around it are written.
+func (w *Writer) writeApart(ctx context.Context, batch []Record) bool {
+	if len(batch) == 1 {
+		w.m.rejected.Inc()
+		w.pending.Add(1)
+		w.log.opts.Logger.Error("message log record refused by Postgres; set aside and noted in the chain as dropped",
+			"message_id", batch[0].MessageID, "direction", string(batch[0].Direction), "chain", w.chain)
+		return true
+	}
+	for i := range batch {
+		if !w.writeRetrying(ctx, batch[i:i+1]) {
+			return false
+		}
+	}
+	return true
+}
+
 // write chains and signs batch after the current head and stores it in one transaction. The head moves only
 // when the transaction commits, so a failed write is retried from the same place.
 func (w *Writer) write(ctx context.Context, batch []Record) error {
@@ -206,6 +265,7 @@ func (w *Writer) write(ctx context.Context, batch []Record) error {
 	dropped := w.pending.Swap(0)
 	for i := range batch {
 		r := &batch[i]
+		r.makeStorable()
 		seq++
 		// logged_at never goes backwards within a chain, so retention can purge a prefix by time.
 		last = maxTime(last, time.Now())

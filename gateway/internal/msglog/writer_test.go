@@ -150,3 +150,58 @@ func TestReplicasWriteTheirOwnChains(t *testing.T) {
 		t.Fatalf("audit chain has %d records, want 2 (one per replica)", c.Records)
 	}
 }
+
+// One request with bytes Postgres cannot store must not stop the log (issue 12): the record is kept with
+// the value quoted, and the 100 records after it are written.
+func TestHostileBytesDoNotStopTheLog(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{BatchSize: 16}, true)
+	w := f.log.Writer()
+	hostile := testRecord(0, "EE/GOV/1/app\xff", "")
+	hostile.Path, hostile.CorrID = "/\x00", "a\x00b"
+	w.Append(hostile)
+	q := testRecord(1, "EE/GOV/1/app", "")
+	q.Path = "/a?b"
+	w.Append(q)
+	for i := range 100 {
+		w.Append(testRecord(i+2, "EE/GOV/1/app", ""))
+	}
+	f.waitRecords(t, 102)
+	mustOK(t, f.verify(t))
+	var path, client string
+	if err := f.pool.QueryRow(context.Background(), `SELECT path, client FROM im_msglog_record WHERE seq = 1 AND chain_id = $1`,
+		w.Chain()).Scan(&path, &client); err != nil {
+		t.Fatal(err)
+	}
+	if path != `"/\x00"` || client != `"EE/GOV/1/app\xff"` {
+		t.Errorf("stored path %s, client %s; want them quoted", path, client)
+	}
+	if err := w.Ready(); err != nil {
+		t.Errorf("Ready = %v after the writes went through", err)
+	}
+}
+
+// A record Postgres refuses outright is set aside — counted, and noted in the chain as dropped — and the
+// records around it are written.
+func TestARecordPostgresRefusesIsSetAside(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{BatchSize: 8}, false)
+	w := f.log.Writer()
+	w.Append(testRecord(0, "EE/GOV/1/app", ""))
+	bad := testRecord(1, "EE/GOV/1/app", "")
+	bad.Direction = "sideways" // refused by the table's CHECK constraint
+	w.Append(bad)
+	for i := range 5 {
+		w.Append(testRecord(i+2, "EE/GOV/1/app", ""))
+	}
+	f.start(t)
+	f.waitRecords(t, 6)
+	if got := testutil.ToFloat64(w.m.rejected); got != 1 {
+		t.Fatalf("rejected metric %v, want 1", got)
+	}
+	r := f.verify(t)
+	mustOK(t, r)
+	if c := chainReport(t, r, w.Chain()); c.Dropped != 1 || c.Records != 6 {
+		t.Fatalf("report %+v, want 6 records and 1 dropped", c)
+	}
+}

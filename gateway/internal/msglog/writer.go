@@ -37,8 +37,8 @@ type Writer struct {
 type writerMetrics struct {
 	written, dropped, errors, rejected prometheus.Counter
 	stalled                            prometheus.Gauge
-	latency                  prometheus.Histogram
-	queue                    prometheus.GaugeFunc
+	latency                            prometheus.Histogram
+	queue                              prometheus.GaugeFunc
 }
 
 func newWriter(l *Log, chain string) (*Writer, error) {

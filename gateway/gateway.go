@@ -290,14 +290,16 @@ func (g *Gateway) limits() rest.Limits {
 }
 
 // wrap adds the layers every request passes, outermost first: tracing (so the span covers everything),
-// request id, logging and metrics, the check of forwarded headers, identity normalisation, authentication, the per-client rate limit, and
-// the message log (inside authentication, so it names the proven client).
+// request id, logging and metrics, the message log (outside everything that may refuse a request, so a
+// refused attempt — a wrong API key, a 429, a hostile header — is on record too; authentication tells it
+// the proven client), the check of forwarded headers, identity normalisation, authentication and the
+// per-client rate limit.
 func (g *Gateway) wrap(h http.Handler, m *rest.Metrics, operation string) http.Handler {
-	h = g.im.messageLog(h)
 	h = g.im.limiter.Middleware(h)
 	h = authn.Middleware(g.im.cache, g.im.auth, h)
 	h = rest.NormaliseIdentity(h)
 	h = rest.CheckHeaders(h)
+	h = g.im.messageLog(h)
 	return otelhttp.NewHandler(rest.Observe(g.log, m, h), operation)
 }
 

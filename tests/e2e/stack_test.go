@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -30,6 +31,18 @@ type stack struct {
 	nats            *nats.Conn
 	mail            *mailbox // the SMTP server the Messaging BB delivers to
 	dev             *devstack.Stack
+	server, prefix  string // the Postgres server and the prefix of the BBs' database names
+}
+
+// databaseURL is the URL of one BB's database (or the gateway's) on the test server.
+func (s *stack) databaseURL(t *testing.T, bb string) string {
+	t.Helper()
+	u, err := url.Parse(s.server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + s.prefix + bb
+	return u.String()
 }
 
 func startStack(t *testing.T) *stack { return startStackWith(t, nil) }
@@ -84,7 +97,8 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})
-	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb, dev: s}
+	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb, dev: s,
+		server: server, prefix: cfg.DatabasePrefix}
 	st.waitReady(t)
 	return st
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc/codes"
@@ -56,6 +57,7 @@ func Middleware(creds Credentials, o Options, next http.Handler) http.Handler {
 		}
 		r.Header.Set(imident.HeaderNames[0], client.String())
 		rest.InfoFrom(r.Context()).Client = client.String()
+		msglog.AnnotateClient(r.Context(), client) // the message log is mounted outside authentication
 		next.ServeHTTP(w, r.WithContext(imident.NewContext(r.Context(), client)))
 	})
 }

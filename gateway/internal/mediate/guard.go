@@ -7,7 +7,9 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/textcheck"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 )
 
 // errorDomain names the IM in the ErrorInfo of its refusals (govstack.im).
@@ -96,11 +98,18 @@ type Conn struct {
 	Guard Guard
 }
 
-// Invoke checks the call, then makes it.
+// Invoke checks the call, then makes it. A request holding text Postgres cannot store is refused here too:
+// the REST checks refuse it first (rest/check.go), but a string that is not UTF-8 would otherwise fail
+// gRPC's own marshalling as an internal error.
 func (c Conn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
 	ctx, err := c.Guard.Check(ctx, method)
 	if err != nil {
 		return err
+	}
+	if m, ok := args.(proto.Message); ok {
+		if err := textcheck.Error(textcheck.Message(m)); err != nil {
+			return refuse(err)
+		}
 	}
 	return c.Conn.Invoke(ctx, method, args, reply, opts...)
 }

@@ -60,7 +60,8 @@ func (a *annotation) get() (client, service, endpoint string) {
 
 // Middleware logs every request and its response through w: two records sharing the request id. Bodies are
 // hashed as they stream (never buffered, unless opts.Bodies keeps them up to opts.MaxBodyBytes). Mount it
-// inside authentication (so imident.FromContext names the caller) and outside the router that calls Annotate.
+// outside authentication, which names the proven caller with AnnotateClient (a refused attempt is logged
+// without one), and outside the router that calls Annotate.
 func Middleware(w *Writer, opts Options) func(http.Handler) http.Handler {
 	opts = opts.withDefaults()
 	keep := int64(0)

@@ -1,0 +1,394 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/govstackbb/marketplace/gateway/openapi"
+	"github.com/govstackbb/marketplace/internal/devstack"
+)
+
+// TestMalformedRequestSweep sends hostile and malformed input to every operation of every BB's OpenAPI
+// document through the gateway (issue 11): NUL and bytes that are not UTF-8 in every path and query
+// parameter and in every string of the body, values of the wrong JSON type, numbers out of range, bad JSON,
+// unknown fields, a hostile identity header. No answer may be a 5xx; every error is the gateway's JSON with
+// a message; every mutation of a named field is a 400 that names it. Afterwards the message log has a
+// record of every request (none of them stopped it) and still verifies.
+func TestMalformedRequestSweep(t *testing.T) {
+	// The sweep sends a few thousand requests as one client; the per-client rate limit is not what it tests.
+	s := startStackWith(t, func(c *devstack.Config) { c.RateLimit = 0 })
+	var sent []string
+	fired := map[string]int{} // mutation kind → requests
+	for _, spec := range openAPIOperations(t) {
+		for _, m := range spec.mutations() {
+			id := fmt.Sprintf("sweep-%d", len(sent)+1)
+			sent = append(sent, id)
+			fired[m.kind]++
+			r := s.sweepRequest(t, spec, m, id)
+			checkSweepAnswer(t, spec, m, r)
+		}
+	}
+	t.Logf("sent %d requests: %v", len(sent), fired)
+	if len(sent) < 500 {
+		t.Fatalf("only %d requests: the OpenAPI documents were not read", len(sent))
+	}
+
+	// A NUL in a header never reaches the gateway: Go's HTTP server refuses the request line first.
+	if status := rawRequestStatus(t, s.url, "GET /databases HTTP/1.1\r\nHost: x\r\nInformation-Mediator-Client: a\x00b\r\n\r\n"); status/100 != 4 {
+		t.Errorf("a NUL in a header: status %d, want a 4xx", status)
+	}
+
+	// Every request that reached the gateway is in the message log, and the chain still verifies.
+	s.waitLogged(t, sent)
+	var report strings.Builder
+	if err := s.dev.VerifyLog(context.Background(), &report); err != nil {
+		t.Fatalf("verify-log after the sweep: %v\n%s", err, report.String())
+	}
+	if r := s.do(t, "GET", "/readyz", "", nil); r.code != 200 {
+		t.Fatalf("the gateway is not ready after the sweep: %s", r.body)
+	}
+}
+
+// operation is one method and path of an OpenAPI document with what the sweep needs of its parameters.
+type operation struct {
+	bb, method, path string
+	pathParams       []param
+	queryParams      []param
+	body             map[string]prop // top-level properties of the body; nil when there is no body
+}
+
+type param struct{ name, typ string }
+
+type prop struct{ typ, format string } // typ "message" for an object with properties of its own
+
+// mutation is one malformed request: what is changed, and the field it must be refused for ("" when the
+// request may be accepted or refused for another reason, as long as it is not a 5xx).
+type mutation struct {
+	kind, field       string
+	path, query, body string
+	headers           map[string]string
+}
+
+func openAPIOperations(t *testing.T) []operation {
+	t.Helper()
+	specs, err := openapi.Specs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []operation
+	for _, spec := range specs {
+		var doc swaggerDoc
+		if err := json.Unmarshal(spec.JSON, &doc); err != nil {
+			t.Fatalf("%s: %v", spec.BB, err)
+		}
+		paths := make([]string, 0, len(doc.Paths))
+		for p := range doc.Paths {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			for method, op := range doc.Paths[p] {
+				ops = append(ops, doc.operation(spec.BB, strings.ToUpper(method), p, op))
+			}
+		}
+	}
+	return ops
+}
+
+type swaggerDoc struct {
+	Paths       map[string]map[string]swaggerOp `json:"paths"`
+	Definitions map[string]swaggerSchema        `json:"definitions"`
+}
+
+type swaggerOp struct {
+	Parameters []struct {
+		Name   string         `json:"name"`
+		In     string         `json:"in"`
+		Type   string         `json:"type"`
+		Schema *swaggerSchema `json:"schema"`
+	} `json:"parameters"`
+}
+
+type swaggerSchema struct {
+	Ref        string                   `json:"$ref"`
+	Type       string                   `json:"type"`
+	Format     string                   `json:"format"`
+	Enum       []string                 `json:"enum"`
+	Properties map[string]swaggerSchema `json:"properties"`
+}
+
+func (d swaggerDoc) resolve(s swaggerSchema) swaggerSchema {
+	for range 10 {
+		if s.Ref == "" {
+			return s
+		}
+		s = d.Definitions[strings.TrimPrefix(s.Ref, "#/definitions/")]
+	}
+	return s
+}
+
+func (d swaggerDoc) operation(bb, method, path string, op swaggerOp) operation {
+	o := operation{bb: bb, method: method, path: path}
+	for _, p := range op.Parameters {
+		switch p.In {
+		case "path":
+			o.pathParams = append(o.pathParams, param{p.Name, p.Type})
+		case "query":
+			o.queryParams = append(o.queryParams, param{p.Name, p.Type})
+		case "body":
+			o.body = map[string]prop{}
+			if p.Schema == nil {
+				continue
+			}
+			for name, ps := range d.resolve(*p.Schema).Properties {
+				r := d.resolve(ps)
+				pr := prop{typ: r.Type, format: r.Format}
+				if len(r.Enum) > 0 {
+					pr.typ = "enum"
+				} else if r.Type == "object" && len(r.Properties) > 0 {
+					pr.typ = "message"
+				}
+				o.body[name] = pr
+			}
+		}
+	}
+	return o
+}
+
+// sampleFor is a harmless value of a path parameter.
+func sampleFor(p param) string {
+	if p.typ == "integer" {
+		return "1"
+	}
+	return "sweep1"
+}
+
+func (o operation) target(override map[string]string) string {
+	path := o.path
+	for _, p := range o.pathParams {
+		v, ok := override[p.name]
+		if !ok {
+			v = sampleFor(p)
+		}
+		path = strings.Replace(path, "{"+p.name+"}", v, 1)
+	}
+	return path
+}
+
+func (o operation) mutations() []mutation {
+	base := mutation{path: o.target(nil)}
+	if o.body != nil {
+		base.body = "{}"
+	}
+	ms := []mutation{withKind(base, "unchanged", "")}
+	for _, p := range o.pathParams {
+		for kind, v := range map[string]string{"path NUL": "a%00b", "path not UTF-8": "a%ffb"} {
+			m := base
+			m.path = o.target(map[string]string{p.name: v})
+			ms = append(ms, withKind(m, kind, p.name))
+		}
+	}
+	for _, p := range o.queryParams {
+		bad := map[string]string{"query NUL": "a%00b", "query not UTF-8": "a%ffb"}
+		switch p.typ {
+		case "integer":
+			bad["query not a number"], bad["query huge"] = "ten", "99999999999999999999"
+		case "boolean":
+			bad["query not a boolean"] = "maybe"
+		}
+		for kind, v := range bad {
+			m := base
+			m.query = url.QueryEscape(p.name) + "=" + v
+			ms = append(ms, withKind(m, kind, p.name))
+		}
+	}
+	if o.body != nil {
+		for kind, body := range map[string]string{"bad JSON": `{"a":`, "JSON list": `[1,2]`, "unknown fields": `{"zzUnknown":{"x":[1,"\u0000"]},"zz2":null}`} {
+			m := base
+			m.body = body
+			field := "(body)"
+			if kind == "unknown fields" {
+				field = ""
+			}
+			ms = append(ms, withKind(m, kind, field))
+		}
+		names := make([]string, 0, len(o.body))
+		for name := range o.body {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			ms = append(ms, bodyMutations(base, name, o.body[name])...)
+		}
+	}
+	m := base
+	m.headers = map[string]string{"Information-Mediator-Client": "eGovStack/GOV/9\xff/x"}
+	ms = append(ms, withKind(m, "identity header not UTF-8", "Information-Mediator-Client"))
+	return ms
+}
+
+// bodyMutations: a NUL in every string, and a value of the wrong JSON type where the type is strict.
+func bodyMutations(base mutation, name string, p prop) []mutation {
+	key, _ := json.Marshal(name)
+	bad := map[string]string{}
+	switch {
+	case p.typ == "string" || p.typ == "enum":
+		bad["body NUL"] = `"a\u0000b"`
+		bad["body not UTF-8"] = "\"a\xffb\""
+		if p.format == "" || p.format == "date-time" {
+			bad["body wrong type"] = `12345`
+		}
+	case p.typ == "integer":
+		bad["body wrong type"], bad["body huge"] = `"ten"`, `1e30`
+	case p.typ == "boolean":
+		bad["body wrong type"] = `"maybe"`
+	case p.typ == "array":
+		bad["body wrong type"] = `"x"`
+		bad["body NUL"] = `["a\u0000b"]`
+	case p.typ == "message":
+		bad["body wrong type"] = `5`
+	case p.typ == "object": // a google.protobuf.Struct: free-form, but its text must be storable
+		bad["body NUL"] = `{"k":"a\u0000b"}`
+	}
+	var out []mutation
+	for kind, v := range bad {
+		m := base
+		m.body = "{" + string(key) + ":" + v + "}"
+		field := name
+		if kind == "body NUL" && (p.typ == "array" || p.typ == "object") {
+			field = name + "." // the error names an element or key inside it: name[0], name.k
+		}
+		out = append(out, withKind(m, kind, field))
+	}
+	return out
+}
+
+func withKind(m mutation, kind, field string) mutation {
+	m.kind, m.field = kind, field
+	return m
+}
+
+func (s *stack) sweepRequest(t *testing.T, o operation, m mutation, id string) response {
+	t.Helper()
+	headers := map[string]string{
+		"X-Request-Id": id,
+		"apiKey":       "govstack-dev-messaging-key", // Messaging answers a missing key before anything else
+	}
+	for k, v := range m.headers {
+		headers[k] = v
+	}
+	target := m.path
+	if m.query != "" {
+		target += "?" + m.query
+	}
+	return s.do(t, o.method, target, m.body, headers)
+}
+
+func checkSweepAnswer(t *testing.T, o operation, m mutation, r response) {
+	t.Helper()
+	where := fmt.Sprintf("%s %s (%s %s: %s?%s body %q)", o.method, o.path, o.bb, m.kind, m.path, m.query, m.body)
+	if r.code >= 500 {
+		t.Errorf("%s: %d %s", where, r.code, r.body)
+		return
+	}
+	if r.code < 400 {
+		if m.field != "" {
+			t.Errorf("%s: accepted (%d), want a 400 for %s", where, r.code, m.field)
+		}
+		return
+	}
+	var e struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details []struct {
+			Field string `json:"field"`
+		} `json:"details"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &e); err != nil || e.Code == "" || e.Message == "" {
+		t.Errorf("%s: %d without the JSON error body: %s", where, r.code, r.body)
+		return
+	}
+	if internals.MatchString(e.Message) {
+		t.Errorf("%s: the message uses a parser's words: %q", where, e.Message)
+	}
+	if m.field == "" {
+		return
+	}
+	if r.code != 400 {
+		t.Errorf("%s: %d %s, want a 400 naming %s", where, r.code, r.body, m.field)
+		return
+	}
+	named := strings.Contains(e.Message, m.field)
+	for _, d := range e.Details {
+		named = named || d.Field == m.field || strings.HasSuffix(m.field, ".") && strings.HasPrefix(d.Field, strings.TrimSuffix(m.field, "."))
+	}
+	if !named {
+		t.Errorf("%s: the error does not name %s: %s", where, m.field, r.body)
+	}
+}
+
+// internals are the words of parsers and drivers that must never reach a client.
+var internals = regexp.MustCompile(`proto:|strconv\.|unexpected token|invalid value for|pgx|SQLSTATE|unsupported message type|syntax error at`)
+
+// rawRequestStatus sends bytes no HTTP client library would and reads the status code.
+func rawRequestStatus(t *testing.T, base, raw string) int {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Write([]byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no status line: %v", err)
+	}
+	var status int
+	if _, err := fmt.Sscanf(line, "HTTP/1.1 %d", &status); err != nil {
+		t.Fatalf("status line %q: %v", line, err)
+	}
+	return status
+}
+
+// waitLogged waits until the message log holds a request record for every id.
+func (s *stack) waitLogged(t *testing.T, ids []string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), s.databaseURL(t, "gateway"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var n int
+		if err := conn.QueryRow(context.Background(), `SELECT count(DISTINCT message_id) FROM im_msglog_record
+			WHERE direction = 'request' AND message_id = ANY($1)`, ids).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == len(ids) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the message log has %d of the %d requests", n, len(ids))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

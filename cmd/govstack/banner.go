@@ -4,12 +4,19 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/govstackbb/marketplace/internal/devstack"
 )
 
-// printBanner tells a newcomer where everything is and gives a first request that works as it stands.
-func printBanner(w io.Writer, s *devstack.Stack) {
+// stackInfo is what the banner tells about a running stack.
+type stackInfo interface {
+	URL() string
+	StandaloneURL(bb string) string
+	AdminEmail() string
+	DevMode() bool
+}
+
+// printBanner tells a newcomer where everything is and gives a first request that works as it stands: the
+// identity header alone in development mode, a key and a right first out of it.
+func printBanner(w io.Writer, s stackInfo) {
 	u := s.URL()
 	from := time.Now().UTC().Truncate(time.Hour).Add(time.Hour)
 	fmt.Fprintf(w, `
@@ -22,6 +29,10 @@ GovStack building blocks are running (govstack dev).
 `, u)
 	if su := s.StandaloneURL("registries"); su != "" {
 		fmt.Fprintf(w, "  registries alone    %s\n", su)
+	}
+	if !s.DevMode() {
+		printProductionBanner(w, u)
+		return
 	}
 	fmt.Fprintf(w, `
 Try it — list the approved public-sector e-mail domains, then create and read a citizen:
@@ -56,4 +67,34 @@ Register as a public-sector buyer (Registration): an activation e-mail goes out 
 The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
 `, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())
+}
+
+// printProductionBanner gives the commands of the operator guide that lead to a first request when the
+// gateway demands credentials and rights (GOVSTACK_GATEWAY_DEV_MODE=false).
+func printProductionBanner(w io.Writer, u string) {
+	fmt.Fprintf(w, `
+The gateway runs in production mode (GOVSTACK_GATEWAY_DEV_MODE=false): an identity header is only a claim,
+every client proves it with an API key or a client certificate, and every call needs an access right.
+A first request, from another terminal in this folder (docs/im-operator-guide.md explains each step):
+
+  # an IM admin and its key (printed once)
+  go run ./cmd/govstack admin-key GOVSTACK/GOV/ADMIN/console
+  export KEY=gsim_…
+  alias im='curl -sS -H "X-GovStack-Client: GOVSTACK/GOV/ADMIN/console" -H "X-GovStack-Api-Key: $KEY" -H "Content-Type: application/json"'
+
+  # register a client, issue it a key, and let it read the Digital Registries
+  im -X PUT %[1]s/api/v1/clients/GOVSTACK:GOV:70000001:portal -d '{"memberName": "Ministry of Interior"}'
+  im -X POST %[1]s/api/v1/clients/GOVSTACK:GOV:70000001:portal/apikeys
+  export PORTAL_KEY=gsim_…
+  im -X PATCH %[1]s/api/v1/rights/allow -d '[{"memberClass": "GOV", "memberCode": "GOVSTACK",
+    "applicationId": "registries", "serviceId": "registries",
+    "rights": [{"memberClass": "GOV", "memberCode": "70000001", "applicationId": "portal",
+    "endpoints": ["/govstack.registries.v1.RegistriesService/ListRecords"]}]}]'
+
+  # as that client
+  curl -s -H 'X-GovStack-Client: GOVSTACK/GOV/70000001/portal' -H "X-GovStack-Api-Key: $PORTAL_KEY" \
+    %[1]s/data/public-sector-domains/1.0
+
+Press Ctrl+C to stop.
+`, u)
 }

@@ -11,13 +11,16 @@ import (
 
 	"github.com/govstackbb/marketplace/internal/devstack"
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/observability"
 )
 
 const usage = `govstack — GovStack building blocks, all in one process
 
 Usage:
-  govstack dev     run every building block and the gateway (NATS embedded unless GOVSTACK_NATS_URL is set)
+  govstack dev                 run every building block and the gateway (NATS embedded unless GOVSTACK_NATS_URL is set)
+  govstack admin-key CLIENT    print a new IM admin API key for CLIENT (INSTANCE/CLASS/MEMBER/SUBSYSTEM), for
+                               a stack run with GOVSTACK_GATEWAY_DEV_MODE=false; shown once, stored hashed
 
 Settings (environment):
   GOVSTACK_DATABASE_URL        Postgres server; each BB gets its own database on it
@@ -42,7 +45,9 @@ Settings (environment):
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || args[0] != "dev" {
+	dev := len(args) == 1 && args[0] == "dev"
+	adminKey := len(args) == 2 && args[0] == "admin-key"
+	if !dev && !adminKey {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			return 0
@@ -54,15 +59,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "govstack: configuration: %v\n", err)
 		return 2
 	}
+	if adminKey {
+		return printAdminKey(cfg, args[1], stdout, stderr)
+	}
 	log := observability.NewLogger(stderr, cfg.LogLevel)
-	if err := dev(cfg, stdout, log); err != nil {
+	if err := runDev(cfg, stdout, log); err != nil {
 		fmt.Fprintf(stderr, "govstack: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func dev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
+// printAdminKey issues an admin key on the stack's gateway database.
+func printAdminKey(cfg devstack.Config, client string, stdout, stderr io.Writer) int {
+	c, err := imident.Parse(client)
+	if err != nil {
+		fmt.Fprintf(stderr, "govstack admin-key: %v\n", err)
+		return 2
+	}
+	key, err := devstack.IssueAdminKey(context.Background(), cfg, c)
+	if err != nil {
+		fmt.Fprintf(stderr, "govstack admin-key: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "client:  %s\napi key: %s\n\nSend it as the X-GovStack-Api-Key header with X-GovStack-Client: %s. It is shown once; it is stored hashed.\n", c, key, c)
+	return 0
+}
+
+func runDev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	shutdownTracing, err := observability.SetupTracing(ctx, "govstack-dev")

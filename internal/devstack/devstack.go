@@ -337,3 +337,26 @@ func withDatabase(serverURL, name string) (string, error) {
 
 // DefaultConfig is Config with the defaults `govstack dev` documents, for tests.
 func DefaultConfig() (Config, error) { return config.LoadFrom[Config](map[string]string{}) }
+
+// DevMode reports whether the gateway trusts identity headers without credentials.
+func (s *Stack) DevMode() bool { return s.cfg.DevMode }
+
+// IssueAdminKey issues an IM admin API key for client on the database of a stack configured by cfg —
+// running or not, as `gateway admin-key` does for a gateway — so that a newcomer who runs `govstack dev`
+// out of development mode can make a first request.
+func IssueAdminKey(ctx context.Context, cfg Config, client imident.Client) (string, error) {
+	dbURL, err := withDatabase(cfg.DatabaseURL, cfg.DatabasePrefix+gateway.Name)
+	if err != nil {
+		return "", err
+	}
+	pool, err := pgstore.Open(ctx, dbURL)
+	if err != nil {
+		return "", err
+	}
+	defer pool.Close()
+	if err := pgstore.Migrate(ctx, pool, gateway.Migrations()...); err != nil {
+		return "", err
+	}
+	key, _, err := gateway.IssueAPIKey(ctx, cfg.Config, pool, client, true)
+	return key, err
+}

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -193,5 +196,43 @@ func TestToStatusHTTPStatus(t *testing.T) {
 		if got, ok := info.GetMetadata()[HTTPStatusKey]; ok {
 			t.Errorf("HTTPStatus %d: metadata %q, want none", code, got)
 		}
+	}
+}
+
+// sqlStateErr stands in for a driver error that carries a SQLSTATE.
+type sqlStateErr string
+
+func (e sqlStateErr) Error() string    { return "server says " + string(e) }
+func (e sqlStateErr) SQLState() string { return string(e) }
+
+// A dependency that cannot be reached is 503 with a RetryInfo, never a 500 — even when the BB did not map
+// the driver's error itself (issue 12).
+func TestToStatusUnreachableDependency(t *testing.T) {
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	for _, err := range []error{dial, fmt.Errorf("query: %w", io.ErrUnexpectedEOF), sqlStateErr("57P01"), sqlStateErr("08006")} {
+		st := ToStatus("scheduling", fmt.Errorf("list: %w", err))
+		if st.Code() != codes.Unavailable {
+			t.Errorf("%v: code %v, want Unavailable", err, st.Code())
+		}
+		var retry bool
+		for _, d := range st.Details() {
+			_, ok := d.(*errdetails.RetryInfo)
+			retry = retry || ok
+		}
+		if !retry || strings.Contains(st.Message(), "127.0.0.1") {
+			t.Errorf("%v: retry info %v, message %q", err, retry, st.Message())
+		}
+	}
+	for _, err := range []error{sqlStateErr("23505"), context.DeadlineExceeded} {
+		if ToStatus("scheduling", err).Code() == codes.Unavailable {
+			t.Errorf("%v became Unavailable", err)
+		}
+	}
+}
+
+func TestToStatusInternalWrappingALostConnection(t *testing.T) {
+	err := apierr.Wrap(apierr.KindInternal, "STORE", "could not save", fmt.Errorf("commit: %w", io.ErrUnexpectedEOF))
+	if st := ToStatus("messaging", err); st.Code() != codes.Unavailable {
+		t.Fatalf("code %v, want Unavailable", st.Code())
 	}
 }

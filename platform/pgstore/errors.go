@@ -1,8 +1,13 @@
 package pgstore
 
 import (
+	"context"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/jackc/pgx/v5"
@@ -18,7 +23,8 @@ import (
 //	23503 foreign key       → FailedPrecondition CONSTRAINT_VIOLATION
 //	23514 check, 22xxx data → Invalid            CONSTRAINT_VIOLATION / INVALID_VALUE
 //	57014 statement timeout → DeadlineExceeded   QUERY_TIMEOUT
-//	08xxx, 53300, 57P01..03 → Unavailable        DATABASE_UNAVAILABLE (retry later)
+//	08xxx, 53300, 57P01..03 → Unavailable        DATABASE_UNAVAILABLE (Retry-After 1 s)
+//	dial, network, cut conn → Unavailable        DATABASE_UNAVAILABLE (Retry-After 1 s)
 //
 // Other errors, and errors that already carry an *apierr.Error, are returned unchanged. The result wraps err,
 // so errors.Is/As still see the driver error. Messages name the constraint (a schema name, chosen by us) but
@@ -35,6 +41,9 @@ func MapError(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
+		if lostConnection(err) {
+			return unavailable(err)
+		}
 		return err
 	}
 	switch code := pgErr.Code; {
@@ -53,9 +62,34 @@ func MapError(err error) error {
 	case code == "57014":
 		return apierr.Wrap(apierr.KindDeadlineExceeded, "QUERY_TIMEOUT", "the query took too long and was cancelled", err)
 	case strings.HasPrefix(code, "08") || code == "53300" || code == "57P01" || code == "57P02" || code == "57P03":
-		return apierr.Wrap(apierr.KindUnavailable, "DATABASE_UNAVAILABLE", "the database is unavailable; retry later", err)
+		return unavailable(err)
 	}
 	return err
+}
+
+// retryAfter is the Retry-After of a database that cannot be reached: the pools reconnect within a second
+// of Postgres coming back.
+const retryAfter = time.Second
+
+func unavailable(err error) error {
+	e := apierr.Wrap(apierr.KindUnavailable, "DATABASE_UNAVAILABLE", "the database is unavailable; retry shortly", err)
+	e.RetryAfter = retryAfter
+	return e
+}
+
+// lostConnection recognises a server that cannot be reached or a connection that broke: the pool's dial
+// error, network errors, and an answer cut off mid-way.
+func lostConnection(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true // even when the dial timed out: the server did not answer
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // the caller's own deadline: DeadlineExceeded, not a database that is away
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
 
 func withConstraint(msg string, pgErr *pgconn.PgError) string {

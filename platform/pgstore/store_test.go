@@ -208,3 +208,22 @@ func TestMapError(t *testing.T) {
 		}
 	})
 }
+
+// A database that cannot be reached is Unavailable with a Retry-After, never an internal error (issue 12).
+func TestMapErrorUnreachable(t *testing.T) {
+	ctx := context.Background()
+	_, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2")
+	if err == nil {
+		t.Fatal("connected to port 1")
+	}
+	e, ok := apierr.As(pgstore.MapError(err))
+	if !ok || e.Kind != apierr.KindUnavailable || e.RetryAfter <= 0 {
+		t.Fatalf("MapError(%v) = %#v, want Unavailable with RetryAfter", err, e)
+	}
+	if !errors.Is(pgstore.MapError(err), err) {
+		t.Error("the driver error is not kept")
+	}
+	if k := apierr.KindOf(pgstore.MapError(context.DeadlineExceeded)); k == apierr.KindUnavailable {
+		t.Error("the caller's own deadline became Unavailable")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,10 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 	for {
 		nc, err := nats.Connect(url, opts...)
 		if err == nil {
+			if err := checkVersion(nc.ConnectedServerVersion()); err != nil {
+				nc.Close()
+				return nil, err
+			}
 			return nc, nil
 		}
 		log.Warn("nats connect failed; retrying", "error", err, "retry_in", wait)
@@ -47,6 +52,45 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 		}
 		wait = min(wait*2, 5*time.Second)
 	}
+}
+
+// MinServerVersion is the oldest NATS server the BBs work with: their consumers filter on several subjects,
+// which JetStream has allowed since 2.10. (Debian 12's nats-server package is 2.9.10.)
+const MinServerVersion = "2.10.0"
+
+// checkVersion refuses a server older than MinServerVersion with a message that says what to do, rather than
+// letting consumers fail one by one and retry forever.
+func checkVersion(v string) error {
+	if versionAtLeast(v, MinServerVersion) {
+		return nil
+	}
+	return fmt.Errorf("natsbus: the NATS server is version %s; the building blocks need %s or newer (consumers "+
+		"with several filter subjects): upgrade it (e.g. the nats:2.10 image or go install "+
+		"github.com/nats-io/nats-server/v2@latest), or leave GOVSTACK_NATS_URL empty to run NATS embedded", v, MinServerVersion)
+}
+
+// versionAtLeast compares dotted versions numerically ("2.9.10" < "2.10.0"); a suffix such as -beta is ignored.
+func versionAtLeast(v, min string) bool {
+	have, want := versionParts(v), versionParts(min)
+	for i := range want {
+		if have[i] != want[i] {
+			return have[i] > want[i]
+		}
+	}
+	return true
+}
+
+func versionParts(v string) [3]int {
+	var out [3]int
+	core, _, _ := strings.Cut(strings.TrimPrefix(v, "v"), "-")
+	for i, p := range strings.SplitN(core, ".", 3) {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			break
+		}
+		out[i] = n
+	}
+	return out
 }
 
 // StreamName is the JetStream stream holding a BB's events: StreamName("registries") = "GOVSTACK_REGISTRIES".

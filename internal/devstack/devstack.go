@@ -144,7 +144,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	s.bbs = append(s.bbs, rb) // before anything can fail, so Close releases what was opened
 	log := s.log.With("bb", def.name)
 	var err error
-	if rb.pool, err = s.openDatabase(ctx, def.name, def.migrations()); err != nil {
+	if rb.pool, err = s.openDatabase(ctx, def.name, bbcmd.WithPlatformMigrations(def.migrations())); err != nil {
 		return err
 	}
 	if s.cfg.Seed && def.seed != nil {
@@ -159,7 +159,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	}
 	rb.grpc = grpcserver.New(grpcserver.Options{
 		Name: def.name, Addr: def.addr(s.cfg), Logger: log,
-		Unary: rb.svc.UnaryInterceptors(), ShutdownTimeout: s.cfg.ShutdownTimeout,
+		Unary: bbcmd.Interceptors(def.name, rb.svc, rb.pool, log), ShutdownTimeout: s.cfg.ShutdownTimeout,
 		ServerOptions: bbcmd.ServerOptions(rb.svc),
 	})
 	rb.svc.Register(rb.grpc.GRPC())

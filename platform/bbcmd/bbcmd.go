@@ -20,6 +20,7 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -46,6 +47,18 @@ func ServerOptions(svc Service) []grpc.ServerOption {
 		return o.ServerOptions()
 	}
 	return nil
+}
+
+// Interceptors are the BB's own unary interceptors followed by the platform's: idempotent retries of
+// mutating calls (platform/idempotency), after the BB's authentication so a kept answer goes only to a
+// caller who may have it.
+func Interceptors(bb string, svc Service, pool *pgxpool.Pool, log *slog.Logger) []grpc.UnaryServerInterceptor {
+	return append(svc.UnaryInterceptors(), idempotency.Interceptor(bb, pool, idempotency.Options{Logger: log}))
+}
+
+// WithPlatformMigrations adds the schema of what the platform keeps in every BB's database to the BB's own.
+func WithPlatformMigrations(sets []pgstore.MigrationSet) []pgstore.MigrationSet {
+	return append(append([]pgstore.MigrationSet{}, sets...), idempotency.Migrations)
 }
 
 // Conns are the connections serve opens for the BB; the command owns and closes them.
@@ -136,19 +149,20 @@ func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return c.Serve(ctx, cfg, svc, log, nil)
+	return c.Serve(ctx, cfg, svc, pool, log, nil)
 }
 
-// Serve runs svc's gRPC server, its background work and the metrics listener until ctx is done; ready,
-// when set, is called with the server once it listens (for tests).
-func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, log *slog.Logger, ready func(*grpcserver.Server)) error {
+// Serve runs svc's gRPC server, its background work and the metrics listener until ctx is done; pool is the
+// BB's database, where the platform keeps what it does for every BB (the answers of idempotent calls);
+// ready, when set, is called with the server once it listens (for tests).
+func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool.Pool, log *slog.Logger, ready func(*grpcserver.Server)) error {
 	common := c.Common(cfg)
 	addr := common.GRPCAddr
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
 	}
 	srv := grpcserver.New(grpcserver.Options{Name: c.Name, Addr: addr, Logger: log,
-		Unary: svc.UnaryInterceptors(), ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
+		Unary: Interceptors(c.Name, svc, pool, log), ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
 	svc.Register(srv.GRPC())
 	if err := srv.Listen(); err != nil {
 		return err
@@ -215,7 +229,7 @@ func (c Command[C]) OpenMigrated(ctx context.Context, cfg C) (*pgxpool.Pool, err
 	if err != nil {
 		return nil, err
 	}
-	if err := pgstore.Migrate(ctx, pool, c.Migrations()...); err != nil {
+	if err := pgstore.Migrate(ctx, pool, WithPlatformMigrations(c.Migrations())...); err != nil {
 		pool.Close()
 		return nil, err
 	}

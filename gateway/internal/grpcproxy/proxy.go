@@ -13,6 +13,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
+	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -22,7 +23,7 @@ import (
 
 // forwardedMetadata are the only request metadata passed on: identity (as proven), request id, and an
 // end-user token a BB may verify itself. Trace context travels through the OTel stats handlers.
-var forwardedMetadata = []string{"x-request-id", "authorization"}
+var forwardedMetadata = []string{"x-request-id", "authorization", idempotency.MetadataKey}
 
 // Upstream is one building block the proxy forwards to.
 type Upstream struct {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
@@ -77,6 +78,10 @@ func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, "apiKey") || strings.EqualFold(key, "api_key") {
 		return messagingAPIKey, true
 	}
+	// A retry-safe mutating call (platform/idempotency); SafeMethodsOnly keeps it off reads.
+	if strings.EqualFold(key, IdempotencyKeyHeader) {
+		return idempotency.MetadataKey, true
+	}
 	// GovStack Messaging sends requestUid as a header on its status and callback calls.
 	if strings.EqualFold(key, "requestUid") {
 		return "requestuid", true
@@ -129,7 +134,24 @@ func ForwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message
 // forwardedHeaders are the request headers that travel to a BB as gRPC metadata (IncomingHeader), whose
 // values gRPC allows only in printable ASCII. grpc-go refuses anything else with an internal error, and
 // Go's HTTP server lets bytes above 0x7F through, so a header holding them must be refused here, by name.
-var forwardedHeaders = append([]string{"Authorization", "apiKey", "api_key", "requestUid"}, imident.HeaderNames...)
+var forwardedHeaders = append([]string{"Authorization", "apiKey", "api_key", "requestUid", IdempotencyKeyHeader}, imident.HeaderNames...)
+
+// IdempotencyKeyHeader makes a POST, PUT, PATCH or DELETE safe to retry: the BB keeps the first answer and
+// gives it again to a retry with the same key and body (platform/idempotency).
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// idempotentOnly drops Idempotency-Key from reads: a GET is safe to retry already, and keeping its answer
+// would replay stale data.
+func idempotentOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		default:
+			r.Header.Del(IdempotencyKeyHeader)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // CheckHeaders answers 400 naming the header when a forwarded header holds anything but printable ASCII
 // (a NUL, a control character, bytes that are not UTF-8, or non-ASCII text).

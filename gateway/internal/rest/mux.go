@@ -42,7 +42,7 @@ type Limits struct {
 // body and time limits, then multipart uploads turned into JSON. Observe, NormaliseIdentity and
 // authentication go around the whole gateway.
 func Handler(mux *runtime.ServeMux, l Limits) http.Handler {
-	return RewriteAliases(Limit(l, Multipart(mux)))
+	return RewriteAliases(Limit(l, Multipart(idempotentOnly(mux))))
 }
 
 // GetOnly answers 405 in the gateway's error format for anything but GET and HEAD; used for the gateway's

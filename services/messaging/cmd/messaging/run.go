@@ -78,5 +78,5 @@ func serveWith(ctx context.Context, cfg messaging.Config, deps messaging.Deps, r
 	if log == nil {
 		log = slog.Default()
 	}
-	return command.Serve(ctx, cfg, svc, log, ready)
+	return command.Serve(ctx, cfg, svc, deps.Pool, log, ready)
 }

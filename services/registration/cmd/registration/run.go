@@ -83,5 +83,5 @@ func serveWith(ctx context.Context, cfg registration.Config, deps registration.D
 	if log == nil {
 		log = slog.Default()
 	}
-	return command.Serve(ctx, cfg, svc, log, ready)
+	return command.Serve(ctx, cfg, svc, deps.Pool, log, ready)
 }

@@ -69,5 +69,5 @@ func serveWith(ctx context.Context, cfg registries.Config, deps registries.Deps,
 	if log == nil {
 		log = slog.Default()
 	}
-	return command.Serve(ctx, cfg, svc, log, ready)
+	return command.Serve(ctx, cfg, svc, deps.Pool, log, ready)
 }

@@ -75,5 +75,5 @@ func serveWith(ctx context.Context, cfg scheduling.Config, deps scheduling.Deps,
 	if log == nil {
 		log = slog.Default()
 	}
-	return command.Serve(ctx, cfg, svc, log, ready)
+	return command.Serve(ctx, cfg, svc, deps.Pool, log, ready)
 }

@@ -32,6 +32,11 @@ type IMConfig struct {
 	// RateBurst how many it may make at once.
 	RateLimit float64 `env:"GOVSTACK_GATEWAY_RATE_LIMIT" envDefault:"50"`
 	RateBurst int     `env:"GOVSTACK_GATEWAY_RATE_BURST" envDefault:"100"`
+	// AuthFailureLimit is how many failed authentications per second one source address may make on average
+	// (a wrong API key, an unregistered certificate); AuthFailureBurst how many at once. Beyond them the
+	// address is answered 429 before its credential is looked up. 0 turns the limit off.
+	AuthFailureLimit float64 `env:"GOVSTACK_GATEWAY_AUTH_FAILURE_LIMIT" envDefault:"1"`
+	AuthFailureBurst int     `env:"GOVSTACK_GATEWAY_AUTH_FAILURE_BURST" envDefault:"20"`
 
 	// TLS on the gateway's listeners (REST and gRPC): on when a certificate and key are given.
 	TLSCertFile string `env:"GOVSTACK_GATEWAY_TLS_CERT_FILE"`
@@ -45,6 +50,10 @@ type IMConfig struct {
 	// LogKeyFile holds the Ed25519 key that signs the message log; created on first start when missing.
 	// Empty means <GOVSTACK_DATA_DIR>/gateway/message-log.key.
 	LogKeyFile string `env:"GOVSTACK_GATEWAY_LOG_KEY_FILE"`
+	// LogVerifyKeys are more public key files (PEM) verify-log trusts, comma-separated: the keys of other
+	// replicas that keep their own, and keys whose keyring is elsewhere. The keyring next to LogKeyFile is
+	// read anyway.
+	LogVerifyKeys string `env:"GOVSTACK_GATEWAY_LOG_VERIFY_KEYS"`
 	// LogBodies keeps request and response bodies in the message log (off by default: they hold personal data).
 	LogBodies bool `env:"GOVSTACK_GATEWAY_LOG_BODIES" envDefault:"false"`
 	// LogRetention is how long message-log records are kept (negative: for ever).
@@ -71,6 +80,9 @@ func (c IMConfig) validate(listeners map[string]string) error {
 	}
 	if parts := strings.Split(c.ProviderMember, "/"); len(parts) != 3 || slicesHasEmpty(parts) {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_PROVIDER_MEMBER: must be INSTANCE/CLASS/MEMBER, e.g. GOVSTACK/GOV/GOVSTACK (got %q)", c.ProviderMember))
+	}
+	if c.AuthFailureLimit < 0 || c.AuthFailureBurst < 1 {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_AUTH_FAILURE_LIMIT must be >= 0 and GOVSTACK_GATEWAY_AUTH_FAILURE_BURST >= 1 (got %g and %d)", c.AuthFailureLimit, c.AuthFailureBurst))
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_RATE_LIMIT must be >= 0 and GOVSTACK_GATEWAY_RATE_BURST >= 1 (got %g and %d)", c.RateLimit, c.RateBurst))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,6 +26,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
@@ -52,9 +54,13 @@ type im struct {
 }
 
 func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error) {
+	checkpoints, err := msglog.OpenCheckpoints(ctx, deps.JetStream, cfg.LogRetention)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: message log: %w", err)
+	}
 	l, err := msglog.Open(ctx, deps.Pool, msglog.Options{
 		KeyFile: cfg.MessageLogKeyFile(), Bodies: cfg.LogBodies, MaxBodyBytes: cfg.MaxBodyBytes,
-		Retention: cfg.LogRetention, QueueSize: cfg.LogQueueSize,
+		Retention: cfg.LogRetention, QueueSize: cfg.LogQueueSize, Checkpoints: checkpoints,
 		Registerer: sharedRegisterer{prometheus.DefaultRegisterer}, Logger: deps.Logger.With("component", "message-log"),
 	})
 	if err != nil {
@@ -63,7 +69,8 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 	m := &im{
 		cfg: cfg, log: l, registry: registry.New(deps.Pool, l.Audit),
 		limiter: ratelimit.New(cfg.RateLimit, cfg.RateBurst),
-		auth:    authn.Options{TrustClientHeader: cfg.DevMode},
+		auth: authn.Options{TrustClientHeader: cfg.DevMode,
+			Failures: ratelimit.New(cfg.AuthFailureLimit, cfg.AuthFailureBurst)},
 	}
 	m.cache = registry.NewCache(m.registry, cacheTTL, deps.Logger.With("component", "registry-cache"))
 	if err := m.bootstrap(ctx, bbs); err != nil {
@@ -304,8 +311,48 @@ func IssueAPIKey(ctx context.Context, cfg Config, pool *pgxpool.Pool, client imi
 	return reg.IssueAPIKey(ctx, client)
 }
 
-// VerifyLog checks every chain of the message and audit logs in pool with the gateway's signing key and
-// writes the report to out: `gateway verify-log`. It returns an error when any chain is broken.
-func VerifyLog(ctx context.Context, cfg Config, pool *pgxpool.Pool, out io.Writer) error {
-	return msglog.VerifyCommand(ctx, pool, cfg.MessageLogKeyFile(), out)
+// VerifyLog checks every chain of the message and audit logs in pool and writes the report to out:
+// `gateway verify-log`. It trusts every key of the keyring next to the signing key (each in its period),
+// the signing key itself and GOVSTACK_GATEWAY_LOG_VERIFY_KEYS, and compares each chain with its latest
+// checkpoint in JetStream (js nil: not compared, and the report says so). It returns an error when any chain
+// is broken.
+func VerifyLog(ctx context.Context, cfg Config, pool *pgxpool.Pool, js jetstream.JetStream, out io.Writer) error {
+	o, err := verifyOptions(ctx, cfg, js)
+	if err != nil {
+		return err
+	}
+	return msglog.VerifyCommand(ctx, pool, o, out)
+}
+
+func verifyOptions(ctx context.Context, cfg Config, js jetstream.JetStream) (msglog.VerifyOptions, error) {
+	var o msglog.VerifyOptions
+	keyFile := cfg.MessageLogKeyFile()
+	ring, err := msglog.ReadKeyring(msglog.KeyringPath(keyFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return o, err
+	}
+	o.Keys = ring
+	files := splitList(cfg.LogVerifyKeys)
+	if len(ring) == 0 {
+		files = append(files, keyFile) // no keyring: the key file (or its .pub) is all there is
+	}
+	extra, err := msglog.LoadPublicKeys(files...)
+	if err != nil {
+		return o, err
+	}
+	for _, k := range extra {
+		o.Keys = append(o.Keys, msglog.TrustedKey{Public: k})
+	}
+	if js == nil {
+		o.CheckpointsNote = "no NATS connection: set GOVSTACK_NATS_URL"
+		return o, nil
+	}
+	cps, err := msglog.OpenCheckpoints(ctx, js, cfg.LogRetention)
+	if err == nil {
+		o.Checkpoints, err = cps.Latest(ctx)
+	}
+	if err != nil {
+		o.Checkpoints, o.CheckpointsNote = nil, "the checkpoint stream could not be read: "+err.Error()
+	}
+	return o, nil
 }

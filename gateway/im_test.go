@@ -14,7 +14,6 @@ import (
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/gateway/internal/authn"
-	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/gateway/internal/registry"
 	"github.com/govstackbb/marketplace/gateway/internal/testpki"
 	"github.com/govstackbb/marketplace/platform/config"
@@ -244,7 +243,7 @@ func TestIMOverTLS(t *testing.T) {
 		t.Fatalf("%d message log records, want at least a request and a response for two calls", n)
 	}
 	var out bytes.Buffer
-	if err := msglog.VerifyCommand(ctx, pool, h.cfg.MessageLogKeyFile(), &out); err != nil {
+	if err := gateway.VerifyLog(ctx, h.cfg, pool, nil, &out); err != nil {
 		t.Errorf("verify-log: %v\n%s", err, out.String())
 	}
 }

@@ -248,7 +248,7 @@ func (s *Stack) IssueAPIKey(ctx context.Context, client imident.Client, admin bo
 
 // VerifyLog checks the gateway's message and audit logs, as `gateway verify-log` does.
 func (s *Stack) VerifyLog(ctx context.Context, out io.Writer) error {
-	return gateway.VerifyLog(ctx, s.cfg.Config, s.gwPool, out)
+	return gateway.VerifyLog(ctx, s.cfg.Config, s.gwPool, s.js, out)
 }
 
 // BBAddr is the gRPC address of building block bb, or "" when the stack does not run it.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // issueKey registers client and prints a new API key for it, optionally making it an admin. It works on the
@@ -25,7 +28,21 @@ func issueKey(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, clien
 	return nil
 }
 
-// verifyLog checks every chain of the message and audit logs with the public key next to the signing key.
+// verifyLog checks every chain of the message and audit logs with every key of the log's history, and
+// against the checkpoints in JetStream when GOVSTACK_NATS_URL names the gateway's NATS.
 func verifyLog(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool, out io.Writer) error {
-	return gateway.VerifyLog(ctx, cfg, pool, out)
+	var js jetstream.JetStream
+	if cfg.NATSURL != "" {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		nc, err := natsbus.Connect(cctx, cfg.NATSURL, "gateway-verify-log", nil)
+		if err != nil {
+			return err
+		}
+		defer nc.Close()
+		if js, err = jetstream.New(nc); err != nil {
+			return err
+		}
+	}
+	return gateway.VerifyLog(ctx, cfg, pool, js, out)
 }

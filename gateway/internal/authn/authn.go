@@ -11,9 +11,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
+	"github.com/govstackbb/marketplace/gateway/internal/ratelimit"
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc/codes"
@@ -38,6 +40,10 @@ type Options struct {
 	// TrustClientHeader accepts the identity header without a credential: development only. The gateway
 	// refuses to start with it on a non-loopback listener.
 	TrustClientHeader bool
+	// Failures limits failed authentications per source address (a wrong API key, an unknown certificate,
+	// an unproven claim): beyond it an address is answered 429 before its credential is looked up, so a
+	// burst of guesses neither costs a database transaction each nor goes on for ever. nil: no limit.
+	Failures *ratelimit.Limiter
 }
 
 // Middleware authenticates each request and puts the client in the context (imident.NewContext). It runs
@@ -45,8 +51,19 @@ type Options struct {
 // credential goes on anonymously; what an anonymous caller may do is decided further in.
 func Middleware(creds Credentials, o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr := ratelimit.AddressKey(r)
+		if blocked, wait := o.Failures.Blocked(addr); blocked {
+			rest.SetRetryAfter(w, wait)
+			rest.WriteError(w, r, http.StatusTooManyRequests, codes.ResourceExhausted,
+				"too many failed authentication attempts from this address; retry after "+
+					strconv.Itoa(rest.RetryAfterSeconds(wait))+" s")
+			return
+		}
 		client, err := authenticate(r, creds, o)
 		if err != nil {
+			if failedAuthentication(err) {
+				o.Failures.Allow(addr)
+			}
 			writeAuthError(w, r, err)
 			return
 		}
@@ -159,6 +176,13 @@ func lookupError(err error, unknown string) error {
 func Fingerprint(der []byte) string {
 	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
+}
+
+// failedAuthentication reports a refusal of who the caller is (401 or 403), not a malformed request or the
+// registry being away.
+func failedAuthentication(err error) bool {
+	var ae *authError
+	return errors.As(err, &ae) && (ae.status == http.StatusUnauthorized || ae.status == http.StatusForbidden)
 }
 
 func writeAuthError(w http.ResponseWriter, r *http.Request, err error) {

@@ -51,7 +51,12 @@ func TestVerifyCommand(t *testing.T) {
 	}
 	f.waitRecords(t, 5)
 	var out bytes.Buffer
-	if err := VerifyCommand(context.Background(), f.pool, keyFile+".pub", &out); err != nil {
+	keys, err := LoadPublicKeys(keyFile + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := VerifyOptions{Keys: []TrustedKey{{Public: keys[0]}}}
+	if err := VerifyCommand(context.Background(), f.pool, o, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "5 records verified") || !strings.Contains(out.String(), "0 broken") {
@@ -61,7 +66,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if err := VerifyCommand(context.Background(), f.pool, keyFile+".pub", &out); err == nil {
+	if err := VerifyCommand(context.Background(), f.pool, o, &out); err == nil {
 		t.Fatal("a tampered log verified")
 	}
 	want := "first broken record: chain " + f.log.Writer().Chain() + " seq 3: tampered"

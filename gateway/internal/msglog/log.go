@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -19,6 +20,8 @@ type Log struct {
 	keyID  string
 	opts   Options
 	writer *Writer
+
+	checkpointErrors prometheus.Counter
 }
 
 // Open loads (or creates) the signing key in opts.KeyFile and starts a new chain for this process's writer.
@@ -34,7 +37,23 @@ func Open(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Log, error) {
 // OpenWithKey is Open with the signing key given (tests, tools).
 func OpenWithKey(ctx context.Context, pool *pgxpool.Pool, key ed25519.PrivateKey, opts Options) (*Log, error) {
 	opts = opts.withDefaults()
-	l := &Log{pool: pool, key: key, keyID: KeyID(key.Public().(ed25519.PublicKey)), opts: opts}
+	l := &Log{pool: pool, key: key, keyID: KeyID(key.Public().(ed25519.PublicKey)), opts: opts,
+		checkpointErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "govstack_im_msglog_checkpoint_errors_total",
+			Help: "Message log checkpoints that could not be published (retried at the next tick)."})}
+	if reg := opts.Registerer; reg != nil {
+		var err error
+		if l.checkpointErrors, err = register(reg, l.checkpointErrors); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Keyring != "" {
+		if err := RecordKey(opts.Keyring, l.PublicKey(), time.Now().UTC()); err != nil {
+			// An operator's key on a read-only mount has no keyring beside it: verify-log then takes the keys
+			// from GOVSTACK_GATEWAY_LOG_VERIFY_KEYS. Say so once, at start.
+			opts.Logger.Warn("message log keyring not written; give verify-log every public key of the log's history",
+				"keyring", opts.Keyring, "error", err)
+		}
+	}
 	// A new chain per process start: a writer never has to find (and trust) where a previous process left
 	// off, and a crashed process's chain simply ends at its last committed record.
 	chain := "msg-" + uuid.NewString()
@@ -60,6 +79,9 @@ func (l *Log) PublicKey() ed25519.PublicKey { return l.key.Public().(ed25519.Pub
 func (l *Log) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return l.writer.Run(gctx) })
+	if l.opts.Checkpoints != nil {
+		g.Go(func() error { return l.runAuditAnchor(gctx) })
+	}
 	if l.opts.Retention > 0 {
 		g.Go(func() error { return l.runRetention(gctx, time.Hour) })
 	}
@@ -68,6 +90,41 @@ func (l *Log) Run(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// runAuditAnchor checkpoints the shared audit chain, whose head any replica may move: it reads the head from
+// the database, and never anchors a head below one it anchored before (or that the stream already holds) —
+// a head that moved back is reported, and the older, higher checkpoint stays the one verify-log checks.
+func (l *Log) runAuditAnchor(ctx context.Context) error {
+	a := &anchor{log: l, chain: auditChain}
+	if latest, err := l.opts.Checkpoints.Latest(ctx); err == nil {
+		a.lastSeq = latest[auditChain].Seq
+	}
+	t := time.NewTicker(l.opts.CheckpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		var seq int64
+		var hash []byte
+		var at *time.Time
+		err := l.pool.QueryRow(ctx, `SELECT c.head_seq, c.head_hash,
+				(SELECT logged_at FROM im_msglog_record r WHERE r.chain_id = c.chain_id AND r.seq = c.head_seq)
+			FROM im_msglog_chain c WHERE c.chain_id = $1`, auditChain).Scan(&seq, &hash, &at)
+		switch {
+		case err != nil:
+			continue // the database is away; the writer's readiness says so
+		case seq < a.lastSeq:
+			l.opts.Logger.Error("the audit chain's head moved back: records were removed from the audit log",
+				"head", seq, "anchored", a.lastSeq)
+			continue
+		case at != nil:
+			a.maybe(ctx, seq, hash, *at, true)
+		}
+	}
 }
 
 func (l *Log) runRetention(ctx context.Context, every time.Duration) error {

@@ -57,6 +57,14 @@ type Options struct {
 	AppendWait time.Duration
 	// DrainTimeout bounds writing what is still queued once Run's context ends.
 	DrainTimeout time.Duration
+	// Checkpoints, when set, receives a signed checkpoint of each chain's head every CheckpointEvery, so a
+	// cut tail shows in verify-log (the gateway keeps them in JetStream: OpenCheckpoints).
+	Checkpoints Checkpoints
+	// CheckpointEvery is how often a moving head is anchored (DefaultCheckpointEvery).
+	CheckpointEvery time.Duration
+	// Keyring is where the history of signing keys is kept (KeyringPath(KeyFile) by default); Open records
+	// the key it signs with there.
+	Keyring string
 	// Registerer receives the writer's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Logger receives drop and write errors; nil means slog.Default().
@@ -85,6 +93,12 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = DefaultCheckpointEvery
+	}
+	if o.Keyring == "" && o.KeyFile != "" {
+		o.Keyring = KeyringPath(o.KeyFile)
+	}
 	return o
 }
 
@@ -96,6 +110,8 @@ const (
 	Request  Direction = "request"
 	Response Direction = "response"
 	Audit    Direction = "audit"
+	// Note is a record the writer adds itself: that records were dropped or set aside (Record.Dropped).
+	Note Direction = "note"
 )
 
 // Record is one entry of the log. The caller fills the content; the writer fills the chain fields.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,6 +32,13 @@ const (
 	BadSignature ProblemKind = "bad-signature" // the hash is not signed by the key the record names
 	UnknownKey   ProblemKind = "unknown-key"   // the record names a key the verifier was not given
 	BeyondHead   ProblemKind = "beyond-head"   // a record after the chain's recorded head
+	// OutOfPeriod: the record is signed by a key of the log's history, but logged outside that key's period
+	// (a retired key used again).
+	OutOfPeriod ProblemKind = "key-out-of-period"
+	// Truncated: the chain ends before its latest checkpoint, or is gone: its tail was removed.
+	Truncated ProblemKind = "truncated"
+	// BadCheckpoint: the chain's latest checkpoint is not signed by a trusted key.
+	BadCheckpoint ProblemKind = "bad-checkpoint"
 )
 
 // Problem is the first broken record of a chain.
@@ -49,10 +57,26 @@ type ChainReport struct {
 	Records  int64    // records checked
 	Dropped  int64    // records the writer dropped (queue full), as noted in the chain
 	Problem  *Problem // nil when the chain is intact
+	// Anchored is the sequence number of the chain's latest checkpoint the walk was compared with (0: none).
+	Anchored int64
 }
 
 // Report is the result of verifying every chain.
-type Report struct{ Chains []ChainReport }
+type Report struct {
+	Chains []ChainReport
+	// CheckpointsChecked is false when the checkpoints could not be read: a cut tail would not show.
+	CheckpointsChecked bool
+	CheckpointsNote    string // why they were not checked
+}
+
+// VerifyOptions say what Verify trusts.
+type VerifyOptions struct {
+	Keys []TrustedKey // every key of the log's history (ReadKeyring), each valid in its period
+	// Checkpoints are the latest checkpoint per chain (Checkpoints.Latest); nil when they could not be read,
+	// and CheckpointsNote says why.
+	Checkpoints     map[string]Checkpoint
+	CheckpointsNote string
+}
 
 // OK reports whether every chain is intact.
 func (r Report) OK() bool {
@@ -71,6 +95,16 @@ func (r Report) OK() bool {
 // Given a pool or connection, Verify reads in one repeatable-read snapshot, so records the gateway writes
 // while it runs are neither half seen nor mistaken for records beyond a chain's head.
 func Verify(ctx context.Context, db Querier, keys ...ed25519.PublicKey) (Report, error) {
+	trusted := make([]TrustedKey, len(keys))
+	for i, k := range keys {
+		trusted[i] = TrustedKey{Public: k}
+	}
+	return VerifyWith(ctx, db, VerifyOptions{Keys: trusted, CheckpointsNote: "checkpoints not given"})
+}
+
+// VerifyWith is Verify with keys that have periods and with the chains' checkpoints: a chain that ends
+// before its latest checkpoint, or is gone, is reported as truncated.
+func VerifyWith(ctx context.Context, db Querier, o VerifyOptions) (Report, error) {
 	if b, ok := db.(txBeginner); ok {
 		tx, err := b.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 		if err != nil {
@@ -79,20 +113,30 @@ func Verify(ctx context.Context, db Querier, keys ...ed25519.PublicKey) (Report,
 		defer func() { _ = tx.Rollback(context.Background()) }()
 		db = tx
 	}
-	trusted := make(map[string]ed25519.PublicKey, len(keys))
-	for _, k := range keys {
-		trusted[KeyID(k)] = k
+	trusted := make(map[string]TrustedKey, len(o.Keys))
+	for _, k := range o.Keys {
+		trusted[KeyID(k.Public)] = k
 	}
 	chains, err := listChains(ctx, db)
 	if err != nil {
 		return Report{}, err
 	}
+	seen := map[string]bool{}
 	for i := range chains {
-		if err := verifyChain(ctx, db, trusted, &chains[i]); err != nil {
+		seen[chains[i].Chain] = true
+		cp, anchored := o.Checkpoints[chains[i].Chain]
+		if err := verifyChain(ctx, db, trusted, &chains[i], cp, anchored); err != nil {
 			return Report{}, err
 		}
 	}
-	return Report{Chains: chains}, nil
+	for chain, cp := range o.Checkpoints {
+		if !seen[chain] {
+			chains = append(chains, ChainReport{Chain: chain, Kind: "unknown", Anchored: cp.Seq, Problem: &Problem{Seq: 1, Kind: Truncated,
+				Detail: fmt.Sprintf("the chain is gone from the database; its checkpoint of %s says it had %d records",
+					cp.LoggedAt.Format(time.RFC3339), cp.Seq)}})
+		}
+	}
+	return Report{Chains: chains, CheckpointsChecked: o.Checkpoints != nil, CheckpointsNote: o.CheckpointsNote}, nil
 }
 
 func listChains(ctx context.Context, db Querier) ([]ChainReport, error) {
@@ -109,19 +153,24 @@ func listChains(ctx context.Context, db Querier) ([]ChainReport, error) {
 
 // chainCheck is the state of one chain's walk.
 type chainCheck struct {
-	trusted  map[string]ed25519.PublicKey
+	trusted  map[string]TrustedKey
 	report   *ChainReport
 	expected int64  // the next sequence number
 	prev     []byte // the previous record's hash; nil before the first kept record
+	hashAt   map[int64][]byte
+	watch    int64 // the sequence number whose hash the checkpoint recorded
 }
 
-func verifyChain(ctx context.Context, db Querier, trusted map[string]ed25519.PublicKey, c *ChainReport) error {
+func verifyChain(ctx context.Context, db Querier, trusted map[string]TrustedKey, c *ChainReport, cp Checkpoint, anchored bool) error {
 	rows, err := db.Query(ctx, `SELECT `+columnList()+` FROM im_msglog_record WHERE chain_id = $1 ORDER BY seq`, c.Chain)
 	if err != nil {
 		return fmt.Errorf("msglog: read chain %s: %w", c.Chain, err)
 	}
 	defer rows.Close()
-	check := chainCheck{trusted: trusted, report: c, expected: c.FirstSeq}
+	check := chainCheck{trusted: trusted, report: c, expected: c.FirstSeq, hashAt: map[int64][]byte{}, watch: -1}
+	if anchored {
+		check.watch = cp.Seq
+	}
 	var rec Record
 	for rows.Next() {
 		if err := scanRecord(rows, &rec); err != nil {
@@ -139,6 +188,11 @@ func verifyChain(ctx context.Context, db Querier, trusted map[string]ed25519.Pub
 	if check.expected <= c.HeadSeq { // the tail up to the recorded head is gone
 		c.Problem = &Problem{Seq: check.expected, Kind: Missing,
 			Detail: fmt.Sprintf("records %d..%d are missing (the chain head says %d)", check.expected, c.HeadSeq, c.HeadSeq)}
+		return nil
+	}
+	if anchored {
+		c.Anchored = cp.Seq
+		c.Problem = cp.checkAgainst(c, check.hashAt, trusted)
 	}
 	return nil
 }
@@ -163,8 +217,15 @@ func (k *chainCheck) next(r *Record) *Problem {
 	if !ok {
 		return &Problem{Seq: r.Seq, Kind: UnknownKey, Detail: "signed by key " + r.KeyID + ", which is not a trusted key"}
 	}
-	if !ed25519.Verify(key, r.Hash, r.Signature) {
+	if !ed25519.Verify(key.Public, r.Hash, r.Signature) {
 		return &Problem{Seq: r.Seq, Kind: BadSignature, Detail: "its signature does not verify with key " + r.KeyID}
+	}
+	if !key.validAt(r.LoggedAt) {
+		return &Problem{Seq: r.Seq, Kind: OutOfPeriod, Detail: fmt.Sprintf("signed by key %s at %s, outside the period the keyring gives it",
+			r.KeyID, r.LoggedAt.Format(time.RFC3339))}
+	}
+	if r.Seq == k.watch {
+		k.hashAt[r.Seq] = r.Hash
 	}
 	k.report.Records++
 	k.report.Dropped += r.Dropped
@@ -183,15 +244,10 @@ func columnList() string {
 	return b.String()
 }
 
-// VerifyCommand verifies the whole log with the key(s) in keyFile (a comma-free path to the published
-// .pub file or the signing key itself) and writes a human report to out. It returns an error when any chain
-// is broken, so `gateway verify-log` exits non-zero.
-func VerifyCommand(ctx context.Context, db Querier, keyFile string, out io.Writer) error {
-	keys, err := LoadPublicKeys(keyFile)
-	if err != nil {
-		return err
-	}
-	report, err := Verify(ctx, db, keys...)
+// VerifyCommand verifies the whole log with o and writes a human report to out. It returns an error when
+// any chain is broken, so `gateway verify-log` exits non-zero.
+func VerifyCommand(ctx context.Context, db Querier, o VerifyOptions, out io.Writer) error {
+	report, err := VerifyWith(ctx, db, o)
 	if err != nil {
 		return err
 	}
@@ -214,10 +270,18 @@ func WriteReport(out io.Writer, r Report) {
 		if c.Dropped > 0 {
 			fmt.Fprintf(out, ", %d records dropped by the writer (queue full)", c.Dropped)
 		}
+		if c.Anchored > 0 {
+			fmt.Fprintf(out, ", checkpoint at %d", c.Anchored)
+		}
 		fmt.Fprintln(out)
 		if p := c.Problem; p != nil {
 			fmt.Fprintf(out, "       first broken record: chain %s seq %d: %s: %s\n", c.Chain, p.Seq, p.Kind, p.Detail)
 		}
 	}
 	fmt.Fprintf(out, "%d chains, %d broken\n", len(r.Chains), broken)
+	if r.CheckpointsChecked {
+		fmt.Fprintln(out, "checkpoints: every chain was compared with its latest checkpoint (a cut tail would show)")
+	} else {
+		fmt.Fprintf(out, "checkpoints: NOT checked — a cut tail would not show (%s)\n", r.CheckpointsNote)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -30,6 +31,7 @@ type Writer struct {
 	headSeq  int64
 	headHash []byte
 	lastTime time.Time
+	anchor   *anchor // checkpoints of this chain's head
 
 	m writerMetrics
 }
@@ -43,6 +45,7 @@ type writerMetrics struct {
 
 func newWriter(l *Log, chain string) (*Writer, error) {
 	w := &Writer{log: l, chain: chain, queue: make(chan Record, l.opts.QueueSize), headHash: zeroHash}
+	w.anchor = &anchor{log: l, chain: chain}
 	w.m = writerMetrics{
 		written: prometheus.NewCounter(prometheus.CounterOpts{Name: "govstack_im_msglog_written_total",
 			Help: "Message log records written to Postgres."}),
@@ -135,21 +138,40 @@ func (w *Writer) drop(reason string) {
 	}
 }
 
+// noteEvery is how soon drops are written into the chain when no request comes to carry them.
+const noteEvery = time.Second
+
 // Run writes queued records until ctx ends, then writes what is still queued (bounded by DrainTimeout).
-// Appends after that are dropped.
+// Appends after that are dropped. Drops (and records set aside) that no record has carried into the chain
+// within noteEvery are written as a note record of their own, so verify-log shows them even when the
+// traffic that caused them has stopped.
 func (w *Writer) Run(ctx context.Context) error {
 	batch := make([]Record, 0, w.log.opts.BatchSize)
+	tick := time.NewTicker(noteEvery)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return w.drain(nil)
 		case rec := <-w.queue:
 			batch = w.fill(append(batch[:0], rec))
-			if !w.writeRetrying(ctx, batch) {
-				return w.drain(batch)
+		case <-tick.C:
+			w.anchor.maybe(ctx, w.headSeq, w.headHash, w.lastTime, false)
+			if w.pending.Load() == 0 {
+				continue
 			}
+			batch = append(batch[:0], dropNote())
 		}
+		if !w.writeRetrying(ctx, batch) {
+			return w.drain(batch)
+		}
+		w.anchor.maybe(ctx, w.headSeq, w.headHash, w.lastTime, false)
 	}
+}
+
+// dropNote is the record that carries drops into the chain when nothing else does; write fills Dropped.
+func dropNote() Record {
+	return Record{MessageID: uuid.NewString(), Direction: Note, Endpoint: "msglog.dropped"}
 }
 
 // fill adds what is already queued, up to a batch.
@@ -171,9 +193,14 @@ func (w *Writer) drain(first []Record) error {
 	ctx, cancel := context.WithTimeout(context.Background(), w.log.opts.DrainTimeout)
 	defer cancel()
 	batch := append(make([]Record, 0, w.log.opts.BatchSize), first...)
+	noted := false
 	for {
 		batch = w.fill(batch)
+		if len(batch) == 0 && w.pending.Load() > 0 && !noted {
+			batch, noted = append(batch, dropNote()), true // the last word of the chain says what was lost
+		}
 		if len(batch) == 0 {
+			w.anchor.maybe(ctx, w.headSeq, w.headHash, w.lastTime, true) // the chain's last word, anchored
 			return nil
 		}
 		if !w.writeRetrying(ctx, batch) {

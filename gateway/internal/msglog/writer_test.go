@@ -205,3 +205,25 @@ func TestARecordPostgresRefusesIsSetAside(t *testing.T) {
 		t.Fatalf("report %+v, want 6 records and 1 dropped", c)
 	}
 }
+
+// Drops that no later record carries are written as a note of their own as soon as the log can be written,
+// so verify-log shows them even when the traffic stopped (issue 12).
+func TestDropsAreNotedWithoutFurtherTraffic(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Options{}, true)
+	w := f.log.Writer()
+	w.Append(testRecord(0, "EE/GOV/1/app", ""))
+	f.waitRecords(t, 1)
+	for range 3 {
+		w.drop("the message log queue is full") // what Append does when the queue stays full
+	}
+	f.waitRecords(t, 2) // no request comes: the note carries the drops
+	r := f.verify(t)
+	mustOK(t, r)
+	if c := chainReport(t, r, w.Chain()); c.Dropped != 3 {
+		t.Fatalf("report %+v, want 3 dropped", c)
+	}
+	if n := f.count(t, "direction = 'note' AND dropped = 3"); n != 1 {
+		t.Fatalf("%d notes carrying the 3 drops, want 1", n)
+	}
+}

@@ -74,6 +74,34 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// Blocked reports whether key has no token left, and how long until it has one, without taking one: a
+// caller refused for earlier failures is answered before its next attempt costs anything.
+func (l *Limiter) Blocked(key string) (bool, time.Duration) {
+	if !l.Enabled() {
+		return false, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	b, ok := l.buckets[key]
+	l.mu.Unlock()
+	if !ok || b.lim.TokensAt(now) >= 1 {
+		return false, 0
+	}
+	r := b.lim.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	r.CancelAt(now)
+	return true, d
+}
+
+// AddressKey is the limiter key of the address a request came from (its IP, without the port).
+func AddressKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr:" + host
+}
+
 // sweep drops idle buckets at most once a minute, so memory follows the active callers. l.mu is held.
 func (l *Limiter) sweep(now time.Time) {
 	if now.Sub(l.lastSweep) < time.Minute {
@@ -109,9 +137,5 @@ func callerKey(r *http.Request) string {
 	if c, ok := imident.FromContext(r.Context()); ok {
 		return "client:" + c.String()
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return "addr:" + host
+	return AddressKey(r)
 }

@@ -24,7 +24,11 @@ func TestUsage(t *testing.T) {
 func TestDevWithoutPostgresSaysWhatToDo(t *testing.T) {
 	t.Setenv("GOVSTACK_DATABASE_URL", "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=2")
 	t.Setenv("GOVSTACK_DATA_DIR", t.TempDir())
-	t.Setenv("GOVSTACK_HTTP_ADDR", "127.0.0.1:0")
+	// Every listener on a free port: the test must pass while `make run` holds the default ones.
+	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GRPC_ADDR", "GOVSTACK_REGISTRIES_GRPC_ADDR",
+		"GOVSTACK_MESSAGING_GRPC_ADDR", "GOVSTACK_SCHEDULING_GRPC_ADDR", "GOVSTACK_REGISTRATION_GRPC_ADDR"} {
+		t.Setenv(v, "127.0.0.1:0")
+	}
 	var out, errOut bytes.Buffer
 	if code := run([]string{"dev"}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr: %s", code, errOut.String())

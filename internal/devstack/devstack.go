@@ -81,9 +81,10 @@ type runningBB struct {
 // so that an error is reported before anything serves. Run then serves until its context ends.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
-	// The listeners and the IM's database come before the BBs: a BB that calls others through the IM needs
-	// its address (and, out of development mode, an API key) when it is built.
-	steps := []func(context.Context) error{s.openNATS, s.listen, s.openGatewayDatabase}
+	// The IM's database and the listeners come before the BBs: a BB that calls others through the IM needs
+	// its address (and, out of development mode, an API key) when it is built. The database comes first of
+	// all: without Postgres nothing else is started, and no port is taken.
+	steps := []func(context.Context) error{s.openGatewayDatabase, s.openNATS, s.listen}
 	for _, def := range buildingBlocks {
 		steps = append(steps, func(ctx context.Context) error { return s.startBB(ctx, def) })
 	}

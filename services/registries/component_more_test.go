@@ -43,7 +43,7 @@ func TestDatabaseAPI(t *testing.T) {
 		}
 	}
 
-	got, err := e.dbs.GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: id})
+	got, err := e.dbs.GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: int64(id)})
 	db := got.GetDatabase()
 	if err != nil || db.GetName() != "people" || db.GetRecordCount() != 1 || db.GetByUserName() != testClient ||
 		db.GetSchema().GetFields()["type"].GetStringValue() != "object" {
@@ -81,11 +81,11 @@ func TestDatabaseAPI(t *testing.T) {
 		}
 	})
 	t.Run("delete", func(t *testing.T) {
-		resp, err := e.dbs.DeleteDatabase(ctx, &registriesv1.DeleteDatabaseRequest{Id: id})
+		resp, err := e.dbs.DeleteDatabase(ctx, &registriesv1.DeleteDatabaseRequest{Id: int64(id)})
 		if err != nil || resp.GetResult() != "Success" {
 			t.Fatalf("DeleteDatabase = %v, %v", resp, err)
 		}
-		_, err = e.dbs.GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: id})
+		_, err = e.dbs.GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: int64(id)})
 		wantCode(t, err, codes.NotFound)
 		_, err = e.data.ReadRecord(ctx, &registriesv1.ReadRecordRequest{RegistryName: "people", VersionNumber: "1.0",
 			Query: query(t, map[string]any{"id": "P1"})})

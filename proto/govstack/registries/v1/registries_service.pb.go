@@ -118,11 +118,15 @@ type ListRecordsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	RegistryName  string                 `protobuf:"bytes,1,opt,name=registry_name,json=registryName,proto3" json:"registry_name,omitempty"`
 	VersionNumber string                 `protobuf:"bytes,2,opt,name=version_number,json=versionNumber,proto3" json:"version_number,omitempty"`
-	// Text to look for in any field; a regular expression is allowed. Case-insensitive.
+	// Text to look for: in the field named by filter when it is given, otherwise anywhere in the record. A
+	// regular expression is allowed; case-insensitive.
 	Search string `protobuf:"bytes,3,opt,name=search,proto3" json:"search,omitempty"`
-	// Field to order by (a top-level field name). Default: creation time.
+	// The field name the user wishes to filter (GovStack): search looks only in this top-level field of the
+	// schema, and the list is ordered by it. A name the schema does not have is a 400 listing its fields.
+	// Default: search everywhere, order by creation time.
 	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
-	// "ascending" (default) or "descending" ("asc"/"desc" accepted).
+	// "ascending" (default) or "descending" ("asc"/"desc" accepted): the order of the filter field, or of
+	// creation time.
 	Ordering string `protobuf:"bytes,5,opt,name=ordering,proto3" json:"ordering,omitempty"`
 	// 1-based page number; default 1.
 	Page int32 `protobuf:"varint,6,opt,name=page,proto3" json:"page,omitempty"`
@@ -1220,10 +1224,15 @@ type ListPersonalDataUsageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The person's identifier, as stored in the registry's person id field.
 	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
-	// Registry name (or "name/version") whose reads to list.
-	DatabaseId    string `protobuf:"bytes,2,opt,name=database_id,json=databaseId,proto3" json:"database_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The registry whose reads to list: its code ("database acronym", e.g. MCTS), its name, or "name/version"
+	// for one version.
+	DatabaseId string `protobuf:"bytes,2,opt,name=database_id,json=databaseId,proto3" json:"database_id,omitempty"`
+	// The older spelling of userId (query parameter userID), which the GovStack test suites still send.
+	UserIdLegacy string `protobuf:"bytes,3,opt,name=user_id_legacy,json=userID,proto3" json:"user_id_legacy,omitempty"`
+	// The older spelling of databaseId (query parameter DatabaseID).
+	DatabaseIdLegacy string `protobuf:"bytes,4,opt,name=database_id_legacy,json=DatabaseID,proto3" json:"database_id_legacy,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ListPersonalDataUsageRequest) Reset() {
@@ -1266,6 +1275,20 @@ func (x *ListPersonalDataUsageRequest) GetUserId() string {
 func (x *ListPersonalDataUsageRequest) GetDatabaseId() string {
 	if x != nil {
 		return x.DatabaseId
+	}
+	return ""
+}
+
+func (x *ListPersonalDataUsageRequest) GetUserIdLegacy() string {
+	if x != nil {
+		return x.UserIdLegacy
+	}
+	return ""
+}
+
+func (x *ListPersonalDataUsageRequest) GetDatabaseIdLegacy() string {
+	if x != nil {
+		return x.DatabaseIdLegacy
 	}
 	return ""
 }
@@ -1423,8 +1446,10 @@ func (x *ListDatabasesResponse) GetDatabases() []*Database {
 }
 
 type GetDatabaseRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            int32                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The registry version's id. Any integer is accepted (ids are not limited to 32 bits in the API): an id
+	// that names no registry is a 404.
+	Id            int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1459,7 +1484,7 @@ func (*GetDatabaseRequest) Descriptor() ([]byte, []int) {
 	return file_govstack_registries_v1_registries_service_proto_rawDescGZIP(), []int{25}
 }
 
-func (x *GetDatabaseRequest) GetId() int32 {
+func (x *GetDatabaseRequest) GetId() int64 {
 	if x != nil {
 		return x.Id
 	}
@@ -1687,8 +1712,9 @@ func (x *ModifyDatabaseResponse) GetSchema() *structpb.Struct {
 }
 
 type DeleteDatabaseRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            int32                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The registry version's id; an id that names no registry is a 404.
+	Id            int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1723,7 +1749,7 @@ func (*DeleteDatabaseRequest) Descriptor() ([]byte, []int) {
 	return file_govstack_registries_v1_registries_service_proto_rawDescGZIP(), []int{29}
 }
 
-func (x *DeleteDatabaseRequest) GetId() int32 {
+func (x *DeleteDatabaseRequest) GetId() int64 {
 	if x != nil {
 		return x.Id
 	}
@@ -1856,11 +1882,14 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x02id\x18\x03 \x01(\tR\x02id\x12\x1b\n" +
 	"\tfield_ext\x18\x04 \x01(\tR\bfieldExt\"G\n" +
 	"\x17ReadRecordValueResponse\x12,\n" +
-	"\x05value\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x05value\"X\n" +
+	"\x05value\x18\x01 \x01(\v2\x16.google.protobuf.ValueR\x05value\"\xa0\x01\n" +
 	"\x1cListPersonalDataUsageRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1f\n" +
 	"\vdatabase_id\x18\x02 \x01(\tR\n" +
-	"databaseId\"b\n" +
+	"databaseId\x12\x1e\n" +
+	"\x0euser_id_legacy\x18\x03 \x01(\tR\x06userID\x12&\n" +
+	"\x12database_id_legacy\x18\x04 \x01(\tR\n" +
+	"DatabaseID\"b\n" +
 	"\x1dListPersonalDataUsageResponse\x12A\n" +
 	"\x06usages\x18\x01 \x03(\v2).govstack.registries.v1.PersonalDataUsageR\x06usages\"\x16\n" +
 	"\x14ListDatabasesRequest\"\x9d\x01\n" +
@@ -1870,7 +1899,7 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\x04code\x18\x04 \x01(\tR\x04code\x12>\n" +
 	"\tdatabases\x18\x05 \x03(\v2 .govstack.registries.v1.DatabaseR\tdatabasesJ\x04\b\x01\x10\x02R\x06groups\"$\n" +
 	"\x12GetDatabaseRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\x05R\x02id\"\xb8\x02\n" +
+	"\x02id\x18\x01 \x01(\x03R\x02id\"\xb8\x02\n" +
 	"\x15ModifyDatabaseRequest\x12\x1d\n" +
 	"\n" +
 	"group_name\x18\x01 \x01(\tR\tgroupName\x12!\n" +
@@ -1889,7 +1918,7 @@ const file_govstack_registries_v1_registries_service_proto_rawDesc = "" +
 	"\acreated\x18\x02 \x01(\bR\acreated\x12/\n" +
 	"\x06schema\x18\x03 \x01(\v2\x17.google.protobuf.StructR\x06schema\"'\n" +
 	"\x15DeleteDatabaseRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\x05R\x02id\"0\n" +
+	"\x02id\x18\x01 \x01(\x03R\x02id\"0\n" +
 	"\x16DeleteDatabaseResponse\x12\x16\n" +
 	"\x06result\x18\x01 \x01(\tR\x06result2\xfe\x1c\n" +
 	"\x11RegistriesService\x12\xdb\x02\n" +

@@ -38,9 +38,10 @@ const (
 // RegistriesService is the GovStack Digital Registries data API: records of one registry version,
 // addressed as /data/{registryName}/{versionNumber}. Every call needs the caller's IM client identity.
 type RegistriesServiceClient interface {
-	// List searches the records of a registry: `search` matches any field (case-insensitive, regular
-	// expressions allowed), `query.<field>=value` matches one field exactly, `filter` names the field to order
-	// by and `ordering` is `ascending` or `descending`. Pages are 1-based.
+	// List searches the records of a registry: `search` matches the field `filter` names, or any field when
+	// there is no filter (case-insensitive, regular expressions allowed); `query.<field>=value` matches one
+	// field exactly; the list is ordered by the filter field (else creation time), `ordering` `ascending` or
+	// `descending`. Pages are 1-based.
 	ListRecords(ctx context.Context, in *ListRecordsRequest, opts ...grpc.CallOption) (*ListRecordsResponse, error)
 	// Create stores a new record after validating it against the registry version's JSON Schema.
 	CreateRecord(ctx context.Context, in *CreateRecordRequest, opts ...grpc.CallOption) (*CreateRecordResponse, error)
@@ -62,8 +63,9 @@ type RegistriesServiceClient interface {
 	// ReadValue returns one field of the record with the given primary key: `{field}.{ext}` where ext is
 	// `json` (the value wrapped as {"value": ...}). Also served at .../read-value/{field}.{ext}.
 	ReadRecordValue(ctx context.Context, in *ReadRecordValueRequest, opts ...grpc.CallOption) (*ReadRecordValueResponse, error)
-	// MyPersonalDataUsage lists who read the records of the person `userId` in registry `databaseId`.
-	// Also served at the older path /data/MyPersonalDataUsage/1.0.
+	// MyPersonalDataUsage lists who read the records of the person `userId` in registry `databaseId` (its
+	// code, name or name/version). Also served at the older path /data/MyPersonalDataUsage/1.0, with the older
+	// parameter spellings `userID` and `DatabaseID`.
 	ListPersonalDataUsage(ctx context.Context, in *ListPersonalDataUsageRequest, opts ...grpc.CallOption) (*ListPersonalDataUsageResponse, error)
 }
 
@@ -182,9 +184,10 @@ func (c *registriesServiceClient) ListPersonalDataUsage(ctx context.Context, in 
 // RegistriesService is the GovStack Digital Registries data API: records of one registry version,
 // addressed as /data/{registryName}/{versionNumber}. Every call needs the caller's IM client identity.
 type RegistriesServiceServer interface {
-	// List searches the records of a registry: `search` matches any field (case-insensitive, regular
-	// expressions allowed), `query.<field>=value` matches one field exactly, `filter` names the field to order
-	// by and `ordering` is `ascending` or `descending`. Pages are 1-based.
+	// List searches the records of a registry: `search` matches the field `filter` names, or any field when
+	// there is no filter (case-insensitive, regular expressions allowed); `query.<field>=value` matches one
+	// field exactly; the list is ordered by the filter field (else creation time), `ordering` `ascending` or
+	// `descending`. Pages are 1-based.
 	ListRecords(context.Context, *ListRecordsRequest) (*ListRecordsResponse, error)
 	// Create stores a new record after validating it against the registry version's JSON Schema.
 	CreateRecord(context.Context, *CreateRecordRequest) (*CreateRecordResponse, error)
@@ -206,8 +209,9 @@ type RegistriesServiceServer interface {
 	// ReadValue returns one field of the record with the given primary key: `{field}.{ext}` where ext is
 	// `json` (the value wrapped as {"value": ...}). Also served at .../read-value/{field}.{ext}.
 	ReadRecordValue(context.Context, *ReadRecordValueRequest) (*ReadRecordValueResponse, error)
-	// MyPersonalDataUsage lists who read the records of the person `userId` in registry `databaseId`.
-	// Also served at the older path /data/MyPersonalDataUsage/1.0.
+	// MyPersonalDataUsage lists who read the records of the person `userId` in registry `databaseId` (its
+	// code, name or name/version). Also served at the older path /data/MyPersonalDataUsage/1.0, with the older
+	// parameter spellings `userID` and `DatabaseID`.
 	ListPersonalDataUsage(context.Context, *ListPersonalDataUsageRequest) (*ListPersonalDataUsageResponse, error)
 	mustEmbedUnimplementedRegistriesServiceServer()
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
@@ -48,7 +49,9 @@ func (h *Registries) UpdateOrCreateRecord(ctx context.Context, req *registriesv1
 
 // ListPersonalDataUsage implements GET /data/myPersonalDataUsage?userId=&databaseId=.
 func (h *Registries) ListPersonalDataUsage(ctx context.Context, req *registriesv1.ListPersonalDataUsageRequest) (*registriesv1.ListPersonalDataUsageResponse, error) {
-	usages, err := h.app.ListPersonalDataUsage(ctx, req.GetUserId(), req.GetDatabaseId())
+	// The older spellings userID and DatabaseID (GovStack test suites) fill in when the current ones are empty.
+	usages, err := h.app.ListPersonalDataUsage(ctx, cmp.Or(req.GetUserId(), req.GetUserIdLegacy()),
+		cmp.Or(req.GetDatabaseId(), req.GetDatabaseIdLegacy()))
 	if err != nil {
 		return nil, err
 	}

@@ -14,13 +14,21 @@ func (s *Service) ListDatabases(ctx context.Context) ([]domain.Registry, error) 
 }
 
 // GetDatabase returns one registry version with its schema.
-func (s *Service) GetDatabase(ctx context.Context, id int32) (domain.Registry, error) {
-	return s.store.RegistryByID(ctx, id)
+func (s *Service) GetDatabase(ctx context.Context, id int64) (domain.Registry, error) {
+	stored, ok := domain.StoredRegistryID(id)
+	if !ok {
+		return domain.Registry{}, domain.ErrRegistryNotFound()
+	}
+	return s.store.RegistryByID(ctx, stored)
 }
 
 // DeleteDatabase removes a registry version and its records.
-func (s *Service) DeleteDatabase(ctx context.Context, id int32) error {
-	return s.store.DeleteRegistry(ctx, id)
+func (s *Service) DeleteDatabase(ctx context.Context, id int64) error {
+	stored, ok := domain.StoredRegistryID(id)
+	if !ok {
+		return domain.ErrRegistryNotFound()
+	}
+	return s.store.DeleteRegistry(ctx, stored)
 }
 
 // ModifyDatabase creates a registry version, or replaces the schema of an existing one. A replaced schema

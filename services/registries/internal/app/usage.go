@@ -6,8 +6,8 @@ import (
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
 )
 
-// ListPersonalDataUsage returns who read the records of person userID in the registry databaseID (a name
-// for every version, or "name/version"), newest first.
+// ListPersonalDataUsage returns who read the records of person userID in the registry databaseID (its
+// code — GovStack's "database acronym" — or its name, for every version, or "name/version"), newest first.
 func (s *Service) ListPersonalDataUsage(ctx context.Context, userID, databaseID string) ([]domain.Usage, error) {
 	if userID == "" {
 		return nil, domain.ErrMissing("userId")

@@ -78,7 +78,8 @@ func TestNewListQueryOrderingAndSearch(t *testing.T) {
 		{"long search", ListParams{Search: strings.Repeat("a", MaxSearchLen+1)}, Ascending, "search"},
 		{"regex ok", ListParams{Search: "^jo(hn|e)"}, Ascending, ""},
 		{"control char filter", ListParams{Filter: "a\x00b"}, Ascending, "filter"},
-		{"filter with space", ListParams{Filter: "First name"}, Ascending, ""},
+		{"a filter the schema lacks", ListParams{Filter: "First name"}, Ascending, "filter"},
+		{"search in a field", ListParams{Search: "^1", Filter: "age"}, Ascending, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +93,9 @@ func TestNewListQueryOrderingAndSearch(t *testing.T) {
 			}
 			if q.Order != tc.wantOrder || q.OrderBy != tc.p.Filter || q.Search != tc.p.Search {
 				t.Errorf("got %+v", q)
+			}
+			if tc.p.Search != "" && q.SearchField != tc.p.Filter {
+				t.Errorf("search looks in %q, want the filter field %q", q.SearchField, tc.p.Filter)
 			}
 		})
 	}

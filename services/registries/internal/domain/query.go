@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -31,7 +32,7 @@ const (
 type ListParams struct {
 	Query    map[string]string // query.<field>=value
 	Search   string
-	Filter   string // field to order by
+	Filter   string // GovStack: "Field name that user wishes to filter": search looks in it, and the list is ordered by it
 	Ordering string // ascending|descending|asc|desc
 	Page     int
 	PageSize int
@@ -42,7 +43,9 @@ type ListParams struct {
 type ListQuery struct {
 	Match    map[string]any
 	Search   string
-	OrderBy  string // "" orders by creation time
+	// SearchField is the field search looks in (GovStack's filter); "" searches the whole record.
+	SearchField string
+	OrderBy     string // "" orders by creation time
 	Order    Direction
 	Page     int
 	PageSize int
@@ -64,8 +67,11 @@ func NewListQuery(r Registry, p ListParams) (ListQuery, error) {
 		return ListQuery{}, err
 	}
 	if q.OrderBy != "" {
-		if err := ValidateFieldName("filter", q.OrderBy); err != nil {
+		if err := validateFilter(r, q.OrderBy); err != nil {
 			return ListQuery{}, err
+		}
+		if q.Search != "" {
+			q.SearchField = q.OrderBy
 		}
 	}
 	if q.Order, err = ParseOrdering(p.Ordering); err != nil {
@@ -75,6 +81,28 @@ func NewListQuery(r Registry, p ListParams) (ListQuery, error) {
 		return ListQuery{}, err
 	}
 	return q, nil
+}
+
+// validateFilter accepts a top-level field of the registry's schema (any field name when the schema lists
+// none), so that a misspelt filter is told apart from a search that finds nothing.
+func validateFilter(r Registry, field string) error {
+	if err := ValidateFieldName("filter", field); err != nil {
+		return err
+	}
+	props := r.Properties()
+	if len(props) == 0 {
+		return nil
+	}
+	if _, ok := props[field]; ok {
+		return nil
+	}
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return invalidField(ReasonInvalidQuery, "filter", fmt.Sprintf("%s %s has no field %q; its fields are %s",
+		r.Name, r.Version, field, strings.Join(names, ", ")))
 }
 
 // ParseOrdering reads GovStack's ordering parameter; empty means ascending.

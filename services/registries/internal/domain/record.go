@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/apierr"
 )
 
 // maxRecordIDLen bounds primary keys: they appear in URLs and event subjects.
@@ -22,6 +21,9 @@ type Record struct {
 	PersonID  string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// PreviousID is the key the record was stored under when an update changed its primary key ("" when it
+	// did not): the store renames the record, and the database's unique key refuses a key that is taken.
+	PreviousID string
 }
 
 // NewRecord builds a record of r from content. When content has no primary key, newID supplies one and it is
@@ -100,8 +102,9 @@ func ChangedFields(before, after map[string]any) []string {
 	return changed
 }
 
-// Update applies write to rec under registry r: the merged content keeps its primary key (a record cannot
-// be renamed by an update, since events and usage logs refer to it by key) and its person id is recomputed.
+// Update applies write to rec under registry r and recomputes its person id. A write may change the
+// primary key (the GovStack spec has no rule against it): the record then carries its old key in
+// PreviousID, and the store renames it — a key another record holds is refused there, as a conflict.
 func Update(r Registry, rec Record, write map[string]any) (Record, error) {
 	merged := Merge(rec.Content, write)
 	id, err := RecordIDOf(merged, r.PrimaryKey)
@@ -109,8 +112,10 @@ func Update(r Registry, rec Record, write map[string]any) (Record, error) {
 		return Record{}, err
 	}
 	if id != rec.ID {
-		return Record{}, apierr.Invalid(ReasonInvalidPrimaryKey, "the primary key of a record cannot be changed",
-			apierr.FieldViolation{Field: "/" + r.PrimaryKey, Description: "cannot be changed by an update"})
+		if rec.PreviousID == "" {
+			rec.PreviousID = rec.ID
+		}
+		rec.ID = id
 	}
 	rec.Content = merged
 	rec.PersonID = PersonIDOf(r, merged)

@@ -88,14 +88,24 @@ func TestNewRecord(t *testing.T) {
 	}
 }
 
-func TestUpdateKeepsPrimaryKey(t *testing.T) {
+func TestUpdateMayChangePrimaryKey(t *testing.T) {
 	rec := Record{ID: "EE1", PersonID: "EE1", Content: map[string]any{"personalCode": "EE1", "age": 3.0}}
 	got, err := Update(people, rec, map[string]any{"age": 4.0, "personalCode": "EE1"})
-	if err != nil || got.Content["age"] != 4.0 || got.ID != "EE1" {
+	if err != nil || got.Content["age"] != 4.0 || got.ID != "EE1" || got.PreviousID != "" {
 		t.Fatalf("Update = %+v, %v", got, err)
 	}
-	_, err = Update(people, rec, map[string]any{"personalCode": "EE2"})
-	wantInvalid(t, err, "/personalCode")
+	// A new key: the record is renamed (the store refuses a key that is taken).
+	got, err = Update(people, rec, map[string]any{"personalCode": "EE2"})
+	if err != nil || got.ID != "EE2" || got.PreviousID != "EE1" || got.PersonID != "EE2" {
+		t.Fatalf("rename = %+v, %v", got, err)
+	}
+	// Renamed twice in one write set: the stored key is still the first.
+	got, err = Update(people, got, map[string]any{"personalCode": "EE3"})
+	if err != nil || got.ID != "EE3" || got.PreviousID != "EE1" {
+		t.Fatalf("second rename = %+v, %v", got, err)
+	}
+	_, err = Update(people, rec, map[string]any{"personalCode": map[string]any{"x": 1}})
+	wantInvalid(t, err, "")
 }
 
 func TestUsagesOfGroupsByPerson(t *testing.T) {

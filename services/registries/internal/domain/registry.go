@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -148,4 +149,13 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// StoredRegistryID converts an id from the API, where any integer is accepted, to the stored id; ok is false
+// for an id no registry can have (below 1 or beyond 32 bits), which is then simply not found.
+func StoredRegistryID(id int64) (int32, bool) {
+	if id < 1 || id > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(id), true
 }

@@ -30,7 +30,11 @@ func listSQL(registryID int32, q domain.ListQuery) (where, order string, args []
 	if len(q.Match) > 0 {
 		where += " AND content @> " + param(q.Match)
 	}
-	if q.Search != "" {
+	switch {
+	case q.Search != "" && q.SearchField != "":
+		// The field's text: a string as it is, any other value as its JSON.
+		where += " AND coalesce(content ->> " + param(q.SearchField) + ", '') ~* " + param(q.Search)
+	case q.Search != "":
 		where += " AND content::text ~* " + param(q.Search)
 	}
 	whereArgs = len(args)

@@ -71,9 +71,15 @@ func insertRecord(ctx context.Context, q querier, registryID int32, rec domain.R
 	return err
 }
 
+// updateRecord writes rec over the stored record; a changed primary key renames it (the unique key refuses
+// a key another record holds: a conflict, 409).
 func updateRecord(ctx context.Context, q querier, registryID int32, rec domain.Record) error {
-	_, err := q.Exec(ctx, `UPDATE record SET content = $3, person_id = NULLIF($4, ''), updated_at = now()
-		WHERE registry_id = $1 AND record_id = $2`, registryID, rec.ID, rec.Content, rec.PersonID)
+	stored := rec.ID
+	if rec.PreviousID != "" {
+		stored = rec.PreviousID
+	}
+	_, err := q.Exec(ctx, `UPDATE record SET record_id = $5, content = $3, person_id = NULLIF($4, ''), updated_at = now()
+		WHERE registry_id = $1 AND record_id = $2`, registryID, stored, rec.Content, rec.PersonID, rec.ID)
 	return err
 }
 
@@ -128,7 +134,11 @@ func (s *Store) MutateRecords(ctx context.Context, registryID int32, sel domain.
 func writeRecords(ctx context.Context, tx pgx.Tx, registryID int32, found, writes []domain.Record) error {
 	for _, rec := range writes {
 		write := insertRecord
-		if slices.ContainsFunc(found, func(f domain.Record) bool { return f.ID == rec.ID }) {
+		stored := rec.ID
+		if rec.PreviousID != "" {
+			stored = rec.PreviousID
+		}
+		if slices.ContainsFunc(found, func(f domain.Record) bool { return f.ID == stored }) {
 			write = updateRecord
 		}
 		if err := write(ctx, tx, registryID, rec); err != nil {

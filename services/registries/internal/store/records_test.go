@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+	"github.com/govstackbb/marketplace/services/registries/internal/store"
 )
 
 func ids(recs []domain.Record) []string {
@@ -93,6 +94,26 @@ func TestCreateReadAndList(t *testing.T) {
 		// "Person 10".."12" are not at the end of the JSON text, so only 20-24 match the second branch.
 		if total != 5 || len(recs) != 5 {
 			t.Errorf("search matched %v (total %d)", ids(recs), total)
+		}
+	})
+	t.Run("search in the filter field only", func(t *testing.T) {
+		// GovStack: filter is "the field name the user wishes to filter". The twelve odd persons live in
+		// Tartu: searched in city it finds them, searched in name nobody.
+		q, err := domain.NewListQuery(r, domain.ListParams{Search: "^tartu$", Filter: "city"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, total, err := s.ListRecords(ctx, r.ID, q); err != nil || total != 12 {
+			t.Errorf("search in city: total %d, %v; want 12", total, err)
+		}
+		q, _ = domain.NewListQuery(r, domain.ListParams{Search: "tartu", Filter: "name"})
+		if _, total, err := s.ListRecords(ctx, r.ID, q); err != nil || total != 0 {
+			t.Errorf("search in name: total %d, %v; want 0", total, err)
+		}
+		// A number field is searched in its JSON text.
+		q, _ = domain.NewListQuery(r, domain.ListParams{Search: "^26$", Filter: "age"})
+		if _, total, err := s.ListRecords(ctx, r.ID, q); err != nil || total == 0 {
+			t.Errorf("search in age: total %d, %v", total, err)
 		}
 	})
 	t.Run("search Postgres rejects is a 400", func(t *testing.T) {
@@ -192,5 +213,60 @@ func TestSelectorByKeyAndPagePastTheEnd(t *testing.T) {
 	recs, total, err := s.ListRecords(ctx, r.ID, q)
 	if err != nil || len(recs) != 0 || total != 3 {
 		t.Fatalf("page past the end = %v, total %d, %v", ids(recs), total, err)
+	}
+}
+
+// rename changes the primary key of the record with key from to to, as an update through the API does.
+func rename(ctx context.Context, s *store.Store, r domain.Registry, from, to string) error {
+	return s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"id": from}), 2,
+		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+			if len(found) != 1 {
+				return nil, nil, domain.ErrRecordNotFound()
+			}
+			next, err := domain.Update(r, found[0], map[string]any{"id": to})
+			return []domain.Record{next}, nil, err
+		})
+}
+
+// An update may change a record's primary key when the new key is free; a taken key is a conflict, and
+// when two updates race for one new key, exactly one gets it (the unique key decides).
+func TestUpdateChangesThePrimaryKey(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	r := newRegistry(t, s, "1.0")
+	for i := range 4 {
+		if err := s.InsertRecord(ctx, r.ID, person(i, "Tartu")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rename(ctx, s, r, "p000", "new-0"); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := s.RecordByID(ctx, r.ID, "new-0"); err != nil || rec.Content["name"] != "Person 0" {
+		t.Fatalf("renamed record: %+v, %v", rec, err)
+	}
+	if _, err := s.RecordByID(ctx, r.ID, "p000"); apierr.KindOf(err) != apierr.KindNotFound {
+		t.Fatalf("the old key still answers: %v", err)
+	}
+	wantKind(t, rename(ctx, s, r, "p001", "p002"), apierr.KindAlreadyExists, domain.ReasonRecordExists)
+
+	errs := make(chan error, 2)
+	for _, from := range []string{"p001", "p002"} {
+		go func() { errs <- rename(ctx, s, r, from, "contested") }()
+	}
+	var won, lost int
+	for range 2 {
+		switch err := <-errs; apierr.KindOf(err) {
+		case apierr.KindAlreadyExists:
+			lost++
+		default:
+			if err != nil {
+				t.Fatalf("race: %v", err)
+			}
+			won++
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Fatalf("won %d, lost %d; want exactly one rename", won, lost)
 	}
 }

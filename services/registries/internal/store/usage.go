@@ -31,7 +31,8 @@ func (s *Store) ListUsages(ctx context.Context, personID, name, version string) 
 	rows, err := s.pool.Query(ctx, `SELECT id::text, registry_id, registry_name, registry_version, person_id,
 			reader_id, reader_member, reader_subsystem, operation, record_ids, read_at
 		FROM personal_data_usage
-		WHERE person_id = $1 AND registry_name = $2 AND ($3 = '' OR registry_version = $3)
+		WHERE person_id = $1 AND ($3 = '' OR registry_version = $3)
+		  AND (registry_name = $2 OR registry_id IN (SELECT id FROM registry WHERE upper(code) = upper($2)))
 		ORDER BY read_at DESC, id`, personID, name, version)
 	if err != nil {
 		return nil, pgstore.MapError(err)

@@ -41,15 +41,15 @@ type ListParams struct {
 // ListQuery is a validated list request: exact matches typed after the schema, a search pattern already
 // known to compile, an order field and bounded paging.
 type ListQuery struct {
-	Match    map[string]any
-	Search   string
+	Match  map[string]any
+	Search string
 	// SearchField is the field search looks in (GovStack's filter); "" searches the whole record.
 	SearchField string
 	OrderBy     string // "" orders by creation time
-	Order    Direction
-	Page     int
-	PageSize int
-	params   ListParams
+	Order       Direction
+	Page        int
+	PageSize    int
+	params      ListParams
 }
 
 // Offset is the number of records before the current page.

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
 )
 
 // maxRecordIDLen bounds primary keys: they appear in URLs and event subjects.

@@ -90,12 +90,24 @@ func TestEServicesCatalogListsTheAccountServices(t *testing.T) {
 func TestEServicesCatalogErrors(t *testing.T) {
 	bb := startBB(t)
 	ctx := context.Background()
-	_, err := bb.eservices.GetService(ctx, &registrationv1.GetServiceRequest{ServiceId: "not-a-uuid"})
-	wantViolation(t, err, "serviceId")
-	_, err = bb.eservices.GetService(ctx, &registrationv1.GetServiceRequest{ServiceId: uuid.NewString()})
-	wantReason(t, err, codes.NotFound, "SERVICE_NOT_FOUND")
-	_, err = bb.eservices.GetEForm(ctx, &registrationv1.GetEFormRequest{EFormId: uuid.NewString()})
-	wantReason(t, err, codes.NotFound, "EFORM_NOT_FOUND")
+	// The spec types ids as plain strings and documents 404: an id that is not a UUID is just not found.
+	for _, id := range []string{"not-a-uuid", uuid.NewString()} {
+		_, err := bb.eservices.GetService(ctx, &registrationv1.GetServiceRequest{ServiceId: id})
+		wantReason(t, err, codes.NotFound, "SERVICE_NOT_FOUND")
+		_, err = bb.eservices.GetEForm(ctx, &registrationv1.GetEFormRequest{EFormId: id})
+		wantReason(t, err, codes.NotFound, "EFORM_NOT_FOUND")
+		_, err = bb.eservices.GetApplication(withIM(ctx), &registrationv1.GetApplicationRequest{FileId: id})
+		wantReason(t, err, codes.NotFound, "APPLICATION_NOT_FOUND")
+		_, err = bb.eservices.GetTask(withIM(ctx), &registrationv1.GetTaskRequest{TaskId: id})
+		wantReason(t, err, codes.NotFound, "TASK_NOT_FOUND")
+	}
+	// As a filter, such an id matches nothing: an empty list.
+	for _, req := range []*registrationv1.ListTasksRequest{{FileId: "x"}, {MainTaskId: "y"}, {FileId: uuid.NewString()}} {
+		resp, err := bb.eservices.ListTasks(withIM(ctx), req)
+		if err != nil || len(resp.GetTasks()) != 0 {
+			t.Errorf("ListTasks(%v) = %v, %v; want an empty list", req, resp, err)
+		}
+	}
 }
 
 func TestEServicesNeedTheIMClientHeader(t *testing.T) {

@@ -166,9 +166,9 @@ func TestEServicesStatistics(t *testing.T) {
 	if len(months) != 3 {
 		t.Fatalf("month rows = %v", months)
 	}
-	want := [][4]int64{{2, 2, 0, 0}, {1, 0, 0, 1}, {1, 0, 1, 0}}
+	want := [][4]int32{{2, 2, 0, 0}, {1, 0, 0, 1}, {1, 0, 1, 0}}
 	for i, m := range months {
-		got := [4]int64{m.GetProcessed(), m.GetApproved(), m.GetSentBack(), m.GetRejected()}
+		got := [4]int32{m.GetProcessed(), m.GetApproved(), m.GetSentBack(), m.GetRejected()}
 		if got != want[i] || !m.GetReferences().GetTimeframeMonth() {
 			t.Errorf("month %d: %v, want %v", i, m, want[i])
 		}
@@ -180,11 +180,10 @@ func TestEServicesStatistics(t *testing.T) {
 	if len(whole) != 1 || whole[0].GetProcessed() != 2 || whole[0].GetApproved() != 1 || whole[0].GetRejected() != 1 {
 		t.Errorf("range = %v", whole)
 	}
-	none := stats(&registrationv1.GetStatisticsRequest{RegistrationName: "no such service"})
-	if len(none) != 1 || none[0].GetProcessed() != 0 {
-		t.Errorf("unknown service = %v", none)
-	}
-	_, err := bb.eservices.GetStatistics(ctx, &registrationv1.GetStatisticsRequest{StartDate: "2026-13-01"})
+	// A service nobody has is the spec's 404 "Requests not found", not a row of zeros.
+	_, err := bb.eservices.GetStatistics(ctx, &registrationv1.GetStatisticsRequest{RegistrationName: "no such service"})
+	wantReason(t, err, codes.NotFound, "REQUESTS_NOT_FOUND")
+	_, err = bb.eservices.GetStatistics(ctx, &registrationv1.GetStatisticsRequest{StartDate: "2026-13-01"})
 	wantReason(t, err, codes.InvalidArgument, "INVALID_DATE")
 	wantViolation(t, err, "startDate")
 	_, err = bb.eservices.GetStatistics(ctx, &registrationv1.GetStatisticsRequest{Timeframe: "fortnight"})

@@ -1344,13 +1344,14 @@ func (x *StatisticsReferences) GetTimeframeYear() bool {
 	return false
 }
 
-// Statistics counts decided applications for one service and period.
+// Statistics counts decided applications for one service and period. The counts are int32 so that they are
+// JSON integers, as the GovStack spec types them (an int64 is a JSON string); no period reaches 2^31.
 type Statistics struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Processed     int64                  `protobuf:"varint,1,opt,name=processed,proto3" json:"processed,omitempty"`
-	Approved      int64                  `protobuf:"varint,2,opt,name=approved,proto3" json:"approved,omitempty"`
-	SentBack      int64                  `protobuf:"varint,3,opt,name=sent_back,json=sentBack,proto3" json:"sent_back,omitempty"`
-	Rejected      int64                  `protobuf:"varint,4,opt,name=rejected,proto3" json:"rejected,omitempty"`
+	Processed     int32                  `protobuf:"varint,1,opt,name=processed,proto3" json:"processed,omitempty"`
+	Approved      int32                  `protobuf:"varint,2,opt,name=approved,proto3" json:"approved,omitempty"`
+	SentBack      int32                  `protobuf:"varint,3,opt,name=sent_back,json=sentBack,proto3" json:"sent_back,omitempty"`
+	Rejected      int32                  `protobuf:"varint,4,opt,name=rejected,proto3" json:"rejected,omitempty"`
 	References    *StatisticsReferences  `protobuf:"bytes,5,opt,name=references,proto3" json:"references,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1386,28 +1387,28 @@ func (*Statistics) Descriptor() ([]byte, []int) {
 	return file_govstack_registration_v1_registration_proto_rawDescGZIP(), []int{14}
 }
 
-func (x *Statistics) GetProcessed() int64 {
+func (x *Statistics) GetProcessed() int32 {
 	if x != nil {
 		return x.Processed
 	}
 	return 0
 }
 
-func (x *Statistics) GetApproved() int64 {
+func (x *Statistics) GetApproved() int32 {
 	if x != nil {
 		return x.Approved
 	}
 	return 0
 }
 
-func (x *Statistics) GetSentBack() int64 {
+func (x *Statistics) GetSentBack() int32 {
 	if x != nil {
 		return x.SentBack
 	}
 	return 0
 }
 
-func (x *Statistics) GetRejected() int64 {
+func (x *Statistics) GetRejected() int32 {
 	if x != nil {
 		return x.Rejected
 	}
@@ -2182,10 +2183,10 @@ const file_govstack_registration_v1_registration_proto_rawDesc = "" +
 	"\x0etimeframe_year\x18\t \x01(\bR\rtimeframeYear\"\xcf\x01\n" +
 	"\n" +
 	"Statistics\x12\x1c\n" +
-	"\tprocessed\x18\x01 \x01(\x03R\tprocessed\x12\x1a\n" +
-	"\bapproved\x18\x02 \x01(\x03R\bapproved\x12\x1b\n" +
-	"\tsent_back\x18\x03 \x01(\x03R\bsentBack\x12\x1a\n" +
-	"\brejected\x18\x04 \x01(\x03R\brejected\x12N\n" +
+	"\tprocessed\x18\x01 \x01(\x05R\tprocessed\x12\x1a\n" +
+	"\bapproved\x18\x02 \x01(\x05R\bapproved\x12\x1b\n" +
+	"\tsent_back\x18\x03 \x01(\x05R\bsentBack\x12\x1a\n" +
+	"\brejected\x18\x04 \x01(\x05R\brejected\x12N\n" +
 	"\n" +
 	"references\x18\x05 \x01(\v2..govstack.registration.v1.StatisticsReferencesR\n" +
 	"references\"h\n" +

@@ -1058,7 +1058,8 @@ type GetStatisticsRequest struct {
 	StartDate string `protobuf:"bytes,1,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
 	// YYYY-MM-DD, inclusive.
 	EndDate string `protobuf:"bytes,2,opt,name=end_date,json=endDate,proto3" json:"end_date,omitempty"`
-	// The service name (exact, case-insensitive); all services when empty.
+	// The service name (exact, case-insensitive); all services when empty. A name no service has is the
+	// spec's 404 "Requests not found".
 	RegistrationName string `protobuf:"bytes,3,opt,name=registration_name,json=registrationName,proto3" json:"registration_name,omitempty"`
 	// The deciding operator's name or account id.
 	Operator string `protobuf:"bytes,4,opt,name=operator,proto3" json:"operator,omitempty"`

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/types/known/structpb"
@@ -86,9 +87,15 @@ func statisticsPB(q domain.StatsQuery, r domain.StatsRow) *registrationv1.Statis
 		}
 		return t.Format(domain.DateLayout)
 	}
-	return &registrationv1.Statistics{Processed: r.Processed, Approved: r.Approved, SentBack: r.SentBack, Rejected: r.Rejected,
+	return &registrationv1.Statistics{Processed: count32(r.Processed), Approved: count32(r.Approved),
+		SentBack: count32(r.SentBack), Rejected: count32(r.Rejected),
 		References: &registrationv1.StatisticsReferences{StartDate: day(r.Start), EndDate: day(r.End),
 			RegistrationName: q.RegistrationName, Operator: q.Operator, Role: q.Role,
 			TimeframeDay: q.Timeframe == "day", TimeframeWeek: q.Timeframe == "week",
 			TimeframeMonth: q.Timeframe == "month", TimeframeYear: q.Timeframe == "year"}}
+}
+
+// count32 is a count as the API types it (a JSON integer); it saturates rather than wraps.
+func count32(n int64) int32 {
+	return int32(min(n, math.MaxInt32))
 }

@@ -48,8 +48,9 @@ func (s *Service) SubmitApplication(ctx context.Context, serviceID string, in Ap
 		return domain.Application{}, err
 	}
 	if flow := s.flows[svc.Key]; flow.Submit != nil {
-		fileID, err := flow.Submit(ctx, Submission{ServiceKey: svc.Key, ApplicantID: applicant,
-			ApplicationName: in.ApplicationName, Data: in.Data, DocumentURLs: urls})
+		sub := Submission{ServiceKey: svc.Key, ApplicantID: applicant, ApplicationName: in.ApplicationName,
+			Data: in.Data, DocumentURLs: urls}
+		fileID, err := flow.Submit(withSubmitter(ctx, sub), sub)
 		if err != nil {
 			return domain.Application{}, err
 		}
@@ -146,7 +147,7 @@ func (s *Service) documentURLs(ctx context.Context, raw []string) ([]string, err
 
 // GetApplication returns one file; an applicant sees only their own (404 otherwise).
 func (s *Service) GetApplication(ctx context.Context, fileID string) (domain.Application, error) {
-	id, err := domain.ParseID("fileId", fileID)
+	id, err := domain.LookupID("APPLICATION_NOT_FOUND", "application file", fileID)
 	if err != nil {
 		return domain.Application{}, err
 	}

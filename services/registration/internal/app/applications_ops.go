@@ -27,8 +27,9 @@ func (s *Service) ListApplications(ctx context.Context, q ApplicationQuery) ([]d
 	}
 	f := store.ApplicationFilter{ApplicantID: q.ApplicantID, Page: page}
 	if q.ServiceID != "" {
-		if f.ServiceID, err = domain.ParseID("serviceId", q.ServiceID); err != nil {
-			return nil, err
+		var ok bool
+		if f.ServiceID, ok = domain.FilterID(q.ServiceID); !ok {
+			return nil, nil // no service has this id: nothing matches
 		}
 	}
 	if c := callerOf(ctx); c.applicantOnly() {
@@ -47,7 +48,7 @@ func (s *Service) UpdateApplication(ctx context.Context, fileID string, in Appli
 	if err != nil {
 		return domain.Application{}, err
 	}
-	id, err := domain.ParseID("fileId", fileID)
+	id, err := domain.LookupID("APPLICATION_NOT_FOUND", "application file", fileID)
 	if err != nil {
 		return domain.Application{}, err
 	}

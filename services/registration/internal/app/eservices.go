@@ -22,7 +22,7 @@ func (s *Service) ListServices(ctx context.Context, name string) ([]domain.Servi
 
 // GetService returns one service; 400 for a malformed id, 404 for an unknown one.
 func (s *Service) GetService(ctx context.Context, id string) (domain.Service, error) {
-	id, err := domain.ParseID("serviceId", id)
+	id, err := domain.LookupID("SERVICE_NOT_FOUND", "service", id)
 	if err != nil {
 		return domain.Service{}, err
 	}
@@ -40,7 +40,7 @@ func (s *Service) ListServiceEForms(ctx context.Context, serviceID string) ([]do
 
 // GetEForm returns an e-form with its schema.
 func (s *Service) GetEForm(ctx context.Context, id string) (domain.EForm, error) {
-	id, err := domain.ParseID("eFormId", id)
+	id, err := domain.LookupID("EFORM_NOT_FOUND", "e-form", id)
 	if err != nil {
 		return domain.EForm{}, err
 	}

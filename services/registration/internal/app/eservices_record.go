@@ -17,6 +17,7 @@ import (
 // recordApplication stores a flow's application file (and its review task) in tx and writes
 // application.submitted to the outbox.
 func (s *Service) recordApplication(ctx context.Context, tx pgx.Tx, a NewApplication) (fileID, taskID string, err error) {
+	a = submittedAs(ctx).over(a)
 	svc, err := store.GetServiceByKey(ctx, tx, a.ServiceKey)
 	if err != nil {
 		return "", "", err
@@ -87,4 +88,32 @@ func (s *Service) audit(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
 	}
 	return store.InsertAudit(ctx, tx, store.AuditRecord{At: s.stamp(), ActorID: e.ActorID, Action: e.Action,
 		Subject: e.Subject, Detail: e.Detail})
+}
+
+// submitter is what a GovStack client said about its application when it submitted to a service that runs a
+// flow (an account service): the flow records the file, and the client's applicantId and applicationName
+// are kept on it rather than the flow's defaults (issue 11). It travels in the context from SubmitApplication
+// to recordApplication, through flows that know nothing of it.
+type submitter struct{ applicantID, applicationName string }
+
+type submitterKey struct{}
+
+func withSubmitter(ctx context.Context, sub Submission) context.Context {
+	return context.WithValue(ctx, submitterKey{}, submitter{applicantID: sub.ApplicantID, applicationName: sub.ApplicationName})
+}
+
+func submittedAs(ctx context.Context) submitter {
+	s, _ := ctx.Value(submitterKey{}).(submitter)
+	return s
+}
+
+// over puts what the client gave over the flow's defaults.
+func (s submitter) over(a NewApplication) NewApplication {
+	if s.applicantID != "" {
+		a.ApplicantID = s.applicantID
+	}
+	if s.applicationName != "" {
+		a.ApplicationName = s.applicationName
+	}
+	return a
 }

@@ -2,7 +2,11 @@ package app
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 	"github.com/govstackbb/marketplace/services/registration/internal/store"
@@ -20,6 +24,11 @@ func (s *Service) GetStatistics(ctx context.Context, in StatisticsInput) (domain
 	if err != nil {
 		return q, nil, err
 	}
+	if q.RegistrationName != "" {
+		if err := s.requireServiceNamed(ctx, q.RegistrationName); err != nil {
+			return q, nil, err
+		}
+	}
 	counts, err := store.DecisionCounts(ctx, s.pool, q)
 	if err != nil {
 		return q, nil, err
@@ -33,3 +42,18 @@ func (s *Service) GetStatistics(ctx context.Context, in StatisticsInput) (domain
 
 // zeroTime keys the single whole-range row of store.DecisionCounts.
 var zeroTime time.Time
+
+// requireServiceNamed answers the GovStack spec's 404 "Requests not found" for statistics of a service that
+// does not exist, rather than a row of zeros that looks like a service nobody used.
+func (s *Service) requireServiceNamed(ctx context.Context, name string) error {
+	services, err := store.ListServices(ctx, s.pool, name)
+	if err != nil {
+		return err
+	}
+	for _, svc := range services {
+		if strings.EqualFold(svc.Name, name) {
+			return nil
+		}
+	}
+	return apierr.NotFound("REQUESTS_NOT_FOUND", "Requests not found: no service is named "+strconv.Quote(name)+"; GET /services lists them")
+}

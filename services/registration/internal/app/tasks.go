@@ -22,14 +22,16 @@ func (s *Service) ListTasks(ctx context.Context, q TaskQuery) ([]domain.Task, er
 		return nil, err
 	}
 	f := store.TaskFilter{AssigneeID: q.AssigneeID, Page: page}
+	// A filter id no task can have (not a UUID) matches nothing: an empty list, as for any unknown id.
+	var ok bool
 	if q.MainTaskID != "" {
-		if f.MainTaskID, err = domain.ParseID("mainTaskId", q.MainTaskID); err != nil {
-			return nil, err
+		if f.MainTaskID, ok = domain.FilterID(q.MainTaskID); !ok {
+			return nil, nil
 		}
 	}
 	if q.FileID != "" {
-		if f.FileID, err = domain.ParseID("fileId", q.FileID); err != nil {
-			return nil, err
+		if f.FileID, ok = domain.FilterID(q.FileID); !ok {
+			return nil, nil
 		}
 	}
 	if c := callerOf(ctx); c.applicantOnly() {
@@ -49,7 +51,7 @@ type TaskDetail struct {
 
 // GetTask returns a task with the application's data; an applicant sees only tasks on their own files.
 func (s *Service) GetTask(ctx context.Context, taskID string) (TaskDetail, error) {
-	id, err := domain.ParseID("taskId", taskID)
+	id, err := domain.LookupID("TASK_NOT_FOUND", "task", taskID)
 	if err != nil {
 		return TaskDetail{}, err
 	}

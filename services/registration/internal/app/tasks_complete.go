@@ -28,7 +28,7 @@ func (s *Service) CompleteTask(ctx context.Context, taskID string, data map[stri
 	if err != nil {
 		return Completion{}, err
 	}
-	id, err := domain.ParseID("taskId", taskID)
+	id, err := domain.LookupID("TASK_NOT_FOUND", "task", taskID)
 	if err != nil {
 		return Completion{}, err
 	}

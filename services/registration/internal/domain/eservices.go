@@ -116,6 +116,27 @@ func ParseID(field, id string) (string, error) {
 	return u.String(), nil
 }
 
+// LookupID reads the id of a thing looked up by id (an application file, a task, an e-form, a service, a
+// document). The GovStack spec types these ids as plain strings and documents 404 for an unknown one, so an
+// id that is not a UUID — which no stored thing has — is simply not found, as any unknown id is.
+func LookupID(reason, what, id string) (string, error) {
+	u, err := uuid.Parse(strings.TrimSpace(id))
+	if err != nil {
+		return "", apierr.NotFound(reason, "no "+what+" with id "+quote(id))
+	}
+	return u.String(), nil
+}
+
+// FilterID reads an id used as a list filter; ok is false when no stored thing can have it, so the list is
+// empty (not an error).
+func FilterID(id string) (string, bool) {
+	u, err := uuid.Parse(strings.TrimSpace(id))
+	if err != nil {
+		return "", false
+	}
+	return u.String(), true
+}
+
 // DocumentPath is the path a document is served at; UploadDocument returns it and documentUrls carry it.
 func DocumentPath(id string) string { return "/documents/" + id }
 

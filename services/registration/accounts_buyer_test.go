@@ -43,7 +43,7 @@ func TestBuyerRegistersActivatesAndSignsIn(t *testing.T) {
 func TestBuyerSubdomainOfApprovedDomain(t *testing.T) {
 	bb := startBB(t)
 	if _, err := bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{
-		Email: "clerk@justice.gov.uk", Name: "Clerk"}); err != nil {
+		Email: "clerk@justice.gov.uk", Name: "Clerk", Organisation: "Ministry of Justice"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,12 +51,12 @@ func TestBuyerSubdomainOfApprovedDomain(t *testing.T) {
 func TestBuyerDuplicateRevealsNothing(t *testing.T) {
 	bb := startBB(t)
 	ctx := context.Background()
-	req := &registrationv1.RegisterBuyerRequest{Email: "dup@moj.gov.example", Name: "Dup"}
+	req := &registrationv1.RegisterBuyerRequest{Email: "dup@moj.gov.example", Name: "Dup", Organisation: "Ministry of Justice"}
 	first, err := bb.accounts.RegisterBuyer(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "DUP@moj.gov.example", Name: "Other"})
+	second, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "DUP@moj.gov.example", Name: "Other", Organisation: "Ministry of Justice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,16 +91,16 @@ func TestBuyerDuplicateRevealsNothing(t *testing.T) {
 
 func TestBuyerPersonalDomainRefused(t *testing.T) {
 	bb := startBB(t)
-	_, err := bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "me@gmail.com"})
+	_, err := bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "me@gmail.com", Name: "A Buyer", Organisation: "Ministry of Justice"})
 	wantReason(t, err, codes.FailedPrecondition, "DOMAIN_NOT_APPROVED")
-	_, err = bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "not an email"})
+	_, err = bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "not an email", Name: "A Buyer", Organisation: "Ministry of Justice"})
 	wantViolation(t, err, "email")
 }
 
 func TestBuyerRegistriesDown(t *testing.T) {
 	bb := startBB(t)
 	bb.stopRegistries()
-	_, err := bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "x@moj.gov.example"})
+	_, err := bb.accounts.RegisterBuyer(context.Background(), &registrationv1.RegisterBuyerRequest{Email: "x@moj.gov.example", Name: "A Buyer", Organisation: "Ministry of Justice"})
 	wantReason(t, err, codes.Unavailable, "REGISTRY_UNAVAILABLE")
 	if n := bb.count(t, `SELECT count(*) FROM accounts WHERE email = 'x@moj.gov.example'`) +
 		bb.count(t, `SELECT count(*) FROM outbox`); n != 0 {
@@ -119,7 +119,7 @@ func TestBuyerConcurrentDuplicates(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			r, err := bb.accounts.RegisterBuyer(context.Background(),
-				&registrationv1.RegisterBuyerRequest{Email: "rush@moj.gov.example", Name: "Rush"})
+				&registrationv1.RegisterBuyerRequest{Email: "rush@moj.gov.example", Name: "Rush", Organisation: "Ministry of Justice"})
 			answers[i], errs[i] = r.GetAccepted().GetMessage(), err
 		})
 	}

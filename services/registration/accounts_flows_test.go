@@ -150,7 +150,7 @@ func TestStaffBulkCSV(t *testing.T) {
 func TestActivationLinkSingleUse(t *testing.T) {
 	bb := startBB(t)
 	ctx := context.Background()
-	if _, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "race@moj.gov.example"}); err != nil {
+	if _, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "race@moj.gov.example", Name: "A Buyer", Organisation: "Ministry of Justice"}); err != nil {
 		t.Fatal(err)
 	}
 	token := bb.activationToken(t, "race@moj.gov.example")

@@ -57,7 +57,7 @@ func TestSignInLockout(t *testing.T) {
 func TestPendingAccountCannotSignIn(t *testing.T) {
 	bb := startBB(t)
 	ctx := context.Background()
-	if _, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "p@moj.gov.example"}); err != nil {
+	if _, err := bb.accounts.RegisterBuyer(ctx, &registrationv1.RegisterBuyerRequest{Email: "p@moj.gov.example", Name: "A Buyer", Organisation: "Ministry of Justice"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := bb.auth.SignIn(ctx, &registrationv1.SignInRequest{Email: "p@moj.gov.example", Password: ""})

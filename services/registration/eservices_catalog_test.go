@@ -73,7 +73,8 @@ func TestEServicesCatalogListsTheAccountServices(t *testing.T) {
 		t.Fatalf("GetService: %v, %v", got, err)
 	}
 	forms, err := bb.eservices.ListServiceEForms(ctx, &registrationv1.ListServiceEFormsRequest{ServiceId: buyer.GetId()})
-	if err != nil || len(forms.GetEForms()) != 1 || !forms.GetEForms()[0].GetLatest() {
+	// Version 2 (name and organisation required) is the latest; version 1 stays for files that used it.
+	if err != nil || len(forms.GetEForms()) != 2 || !forms.GetEForms()[0].GetLatest() || forms.GetEForms()[0].GetVersion() != "2" {
 		t.Fatalf("e-forms: %v, %v", forms, err)
 	}
 	form, err := bb.eservices.GetEForm(ctx, &registrationv1.GetEFormRequest{EFormId: forms.GetEForms()[0].GetEFormId()})

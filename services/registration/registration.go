@@ -9,8 +9,10 @@ package registration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
+	"os"
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/config"
@@ -30,6 +32,7 @@ import (
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/api"
 	"github.com/govstackbb/marketplace/services/registration/internal/app"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 	"github.com/govstackbb/marketplace/services/registration/migrations"
 )
 
@@ -66,6 +69,10 @@ type Config struct {
 	ResetTTL time.Duration `env:"GOVSTACK_REGISTRATION_RESET_TTL" envDefault:"1h"`
 	// MaxDocumentBytes is the largest document accepted by POST /documents.
 	MaxDocumentBytes int64 `env:"GOVSTACK_REGISTRATION_MAX_DOCUMENT_BYTES" envDefault:"5242880"`
+	// WebmailDomainsFile replaces the shipped list of personal webmail domains (gmail.com, outlook.*, …),
+	// whose domains cannot be put forward for domain access: one domain per line, "label.*" for any
+	// top-level domain, "#" comments (the format of internal/domain/webmail_domains.txt).
+	WebmailDomainsFile string `env:"GOVSTACK_REGISTRATION_WEBMAIL_DOMAINS_FILE"`
 	// AdminEmail and AdminPassword, when both set, make `registration seed` (and govstack dev) create or
 	// reset an active administrator account, the one that decides domain-access requests.
 	AdminEmail    string `env:"GOVSTACK_REGISTRATION_ADMIN_EMAIL"`
@@ -122,17 +129,38 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		s.deps.Registries = registriesv1.NewRegistriesServiceClient(conn)
 		s.close = conn.Close
 	}
+	webmail, err := loadWebmail(cfg.WebmailDomainsFile)
+	if err != nil {
+		return nil, err
+	}
 	a, err := app.New(app.Options{
 		Pool: deps.Pool, Registries: s.deps.Registries, Logger: deps.Logger, Now: deps.Now,
 		PublicURL: cfg.PublicURL, TokenIssuer: cfg.TokenIssuer,
 		AccessTokenTTL: cfg.AccessTokenTTL, RefreshTokenTTL: cfg.RefreshTokenTTL, KeyRotation: cfg.KeyRotation,
 		ActivationTTL: cfg.ActivationTTL, ResetTTL: cfg.ResetTTL, MaxDocumentBytes: cfg.MaxDocumentBytes,
+		Webmail: webmail,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.app = a
 	return s, nil
+}
+
+// loadWebmail reads the operator's list of webmail domains; "" keeps the shipped one.
+func loadWebmail(path string) (domain.Webmail, error) {
+	if path == "" {
+		return domain.ShippedWebmail(), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return domain.Webmail{}, fmt.Errorf("GOVSTACK_REGISTRATION_WEBMAIL_DOMAINS_FILE: %w", err)
+	}
+	w := domain.ParseWebmail(string(b))
+	if w.Len() == 0 {
+		return domain.Webmail{}, fmt.Errorf("GOVSTACK_REGISTRATION_WEBMAIL_DOMAINS_FILE: %s lists no domain", path)
+	}
+	return w, nil
 }
 
 func dialRegistries(cfg Config) (*grpc.ClientConn, error) {

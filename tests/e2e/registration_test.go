@@ -118,10 +118,18 @@ func TestDomainAccessRequest(t *testing.T) {
 	register := `{"email":"` + email + `","name":"Wendy Warden","organisation":"Prison Service"}`
 
 	expect(t, s.do(t, "POST", "/accounts/buyers", register, nil), 400, "DOMAIN_NOT_APPROVED")
+	// A buyer gives a name and an organisation (MP-01); a personal webmail domain is never put forward.
+	expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"`+email+`"}`, nil), 400, `"field":"name"`, `"field":"organisation"`)
+	expect(t, s.do(t, "POST", "/accounts/domain-requests", `{"email":"wendy@gmail.com","name":"Wendy Warden",
+		"organisation":"Prison Service","reason":"please"}`, nil), 400, "WEBMAIL_DOMAIN", "personal webmail domain")
 	r := s.do(t, "POST", "/accounts/domain-requests", `{"email":"`+email+`","name":"Wendy Warden",
 		"organisation":"Prison Service","reason":"Executive agency of the Ministry of Justice"}`, nil)
 	expect(t, r, 200, `"fileId"`)
 	fileID := r.json(t).(map[string]any)["fileId"].(string)
+	// The administrators are told a request waits for them.
+	s.mail.waitFor(t, 1, func(m received) bool {
+		return m.To == e2eAdminEmail && strings.Contains(m.Subject, domain) && strings.Contains(m.Body, fileID)
+	})
 
 	// Only an administrator may decide it.
 	tasks := s.do(t, "GET", "/tasks?fileId="+fileID, "", nil)

@@ -257,8 +257,10 @@ type DomainAccessEvent struct {
 	// decided and approved: where to register.
 	RegistrationLink string                 `protobuf:"bytes,9,opt,name=registration_link,json=registrationLink,proto3" json:"registration_link,omitempty"`
 	OccurredAt       *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// requested only: the active administrators, who are e-mailed that a request waits for their decision.
+	AdministratorEmails []string `protobuf:"bytes,11,rep,name=administrator_emails,json=administratorEmails,proto3" json:"administrator_emails,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *DomainAccessEvent) Reset() {
@@ -361,6 +363,13 @@ func (x *DomainAccessEvent) GetOccurredAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *DomainAccessEvent) GetAdministratorEmails() []string {
+	if x != nil {
+		return x.AdministratorEmails
+	}
+	return nil
+}
+
 var File_govstack_registration_v1_events_proto protoreflect.FileDescriptor
 
 const file_govstack_registration_v1_events_proto_rawDesc = "" +
@@ -389,7 +398,7 @@ const file_govstack_registration_v1_events_proto_rawDesc = "" +
 	"\voperator_id\x18\a \x01(\tR\n" +
 	"operatorId\x12;\n" +
 	"\voccurred_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAt\"\xca\x02\n" +
+	"occurredAt\"\xfd\x02\n" +
 	"\x11DomainAccessEvent\x12\x17\n" +
 	"\afile_id\x18\x01 \x01(\tR\x06fileId\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
@@ -402,7 +411,8 @@ const file_govstack_registration_v1_events_proto_rawDesc = "" +
 	"\x11registration_link\x18\t \x01(\tR\x10registrationLink\x12;\n" +
 	"\voccurred_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAtBQZOgithub.com/govstackbb/marketplace/proto/govstack/registration/v1;registrationv1b\x06proto3"
+	"occurredAt\x121\n" +
+	"\x14administrator_emails\x18\v \x03(\tR\x13administratorEmailsBQZOgithub.com/govstackbb/marketplace/proto/govstack/registration/v1;registrationv1b\x06proto3"
 
 var (
 	file_govstack_registration_v1_events_proto_rawDescOnce sync.Once

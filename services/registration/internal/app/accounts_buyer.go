@@ -22,17 +22,17 @@ func (s *Service) RegisterBuyer(ctx context.Context, r BuyerRequest) (*registrat
 }
 
 func (s *Service) registerBuyer(ctx context.Context, r BuyerRequest) (registered, error) {
+	// The eMarketplace's MP-01 takes the buyer's name and organisation with the e-mail: all three are needed
+	// (and every problem is told at once).
+	var v []apierr.FieldViolation
 	email, err := domain.NormalizeEmail("email", r.Email)
-	if err != nil {
-		return registered{}, err
-	}
-	name, err := domain.CheckText("name", r.Name, 0, 200)
-	if err != nil {
-		return registered{}, err
-	}
-	org, err := domain.CheckText("organisation", r.Organisation, 0, 200)
-	if err != nil {
-		return registered{}, err
+	v = appendViolations(v, err)
+	name, err := domain.CheckText("name", r.Name, 1, 200)
+	v = appendViolations(v, err)
+	org, err := domain.CheckText("organisation", r.Organisation, 1, 200)
+	v = appendViolations(v, err)
+	if len(v) > 0 {
+		return registered{}, apierr.Invalid(domain.ReasonInvalidField, "a buyer needs an e-mail address, a name and an organisation: see details", v...)
 	}
 	approved, err := s.domainApproved(ctx, domain.EmailDomain(email))
 	if err != nil {
@@ -49,4 +49,15 @@ func (s *Service) registerBuyer(ctx context.Context, r BuyerRequest) (registered
 		serviceKey: domain.ServiceBuyerAccount, appName: "Public-sector buyer account",
 		appData: map[string]any{"email": email, "name": name, "organisation": org},
 	})
+}
+
+// appendViolations adds the field violations of err (an invalid-argument error) to v.
+func appendViolations(v []apierr.FieldViolation, err error) []apierr.FieldViolation {
+	if e, ok := apierr.As(err); ok {
+		if len(e.Violations) == 0 {
+			return append(v, apierr.FieldViolation{Description: e.Message})
+		}
+		return append(v, e.Violations...)
+	}
+	return v
 }

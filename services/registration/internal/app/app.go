@@ -38,6 +38,9 @@ type Options struct {
 	ActivationTTL    time.Duration
 	ResetTTL         time.Duration
 	MaxDocumentBytes int64
+	// Webmail are the personal webmail domains that cannot be put forward for domain access; the shipped
+	// list when empty.
+	Webmail domain.Webmail
 }
 
 // Service runs the use cases.
@@ -65,6 +68,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Webmail.Len() == 0 {
+		o.Webmail = domain.ShippedWebmail()
 	}
 	s := &Service{pool: o.Pool, registries: o.Registries, log: o.Logger, now: o.Now, opts: o, forms: domain.NewFormValidator()}
 	s.flows = s.accountFlows()

@@ -11,6 +11,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // DomainAccessRequest asks for a public-sector e-mail domain to be approved.
@@ -39,6 +40,11 @@ func (s *Service) RequestDomainAccess(ctx context.Context, r DomainAccessRequest
 		return "", apierr.Invalid(domain.ReasonInvalidField, "some fields are not valid: see details", v...)
 	}
 	d := domain.EmailDomain(email)
+	if s.opts.Webmail.Contains(d) {
+		return "", apierr.Invalid(domain.ReasonWebmailDomain, d+" is a personal webmail domain: it cannot be approved as a public-sector "+
+			"domain; request access with your organisation's work address",
+			apierr.FieldViolation{Field: "email", Description: d + " is a personal webmail domain"})
+	}
 	approved, err := s.domainApproved(ctx, d)
 	if err != nil {
 		return "", err
@@ -57,9 +63,14 @@ func (s *Service) RequestDomainAccess(ctx context.Context, r DomainAccessRequest
 		if err != nil {
 			return err
 		}
+		admins, err := store.AdminEmails(ctx, tx)
+		if err != nil {
+			return err
+		}
 		return outbox.Add(ctx, tx, outbox.Event{Type: EventDomainAccessRequested, Source: eventSource, Subject: fileID,
 			Payload: &registrationv1.DomainAccessEvent{FileId: fileID, Email: email, Name: r.Name, Domain: d,
-				Organisation: r.Organisation, Reason: r.Reason, OccurredAt: timestamppb.New(now)}})
+				Organisation: r.Organisation, Reason: r.Reason, OccurredAt: timestamppb.New(now),
+				AdministratorEmails: admins}})
 	})
 	return fileID, err
 }

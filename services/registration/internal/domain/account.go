@@ -24,6 +24,7 @@ const (
 	ReasonInvalidField          = "INVALID_FIELD"
 	ReasonDomainNotApproved     = "DOMAIN_NOT_APPROVED"
 	ReasonDomainAlreadyApproved = "DOMAIN_ALREADY_APPROVED"
+	ReasonWebmailDomain         = "WEBMAIL_DOMAIN"
 	ReasonRegistryUnavailable   = "REGISTRY_UNAVAILABLE"
 	ReasonInvalidCompanyID      = "INVALID_COMPANY_ID"
 	ReasonCompanyNotFound       = "COMPANY_NOT_FOUND"

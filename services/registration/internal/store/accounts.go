@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
@@ -99,4 +100,14 @@ func UpsertAdmin(ctx context.Context, q Querier, a domain.Account) error {
 			password_hash = EXCLUDED.password_hash, activated_at = coalesce(accounts.activated_at, EXCLUDED.activated_at)`,
 		a.ID, a.Email, a.Name, a.Organisation, a.Roles, a.PasswordHash, a.Created)
 	return mapErr(err)
+}
+
+// AdminEmails returns the e-mail addresses of the active administrators, who decide domain-access requests.
+func AdminEmails(ctx context.Context, q Querier) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT email FROM accounts WHERE 'admin' = ANY (roles) AND status = 'active' ORDER BY email`)
+	if err != nil {
+		return nil, pgstore.MapError(err)
+	}
+	emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return emails, pgstore.MapError(err)
 }

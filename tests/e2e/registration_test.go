@@ -89,7 +89,7 @@ func TestBuyerRegistration(t *testing.T) {
 	})
 
 	t.Run("a personal e-mail is refused", func(t *testing.T) {
-		expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"jane.`+suffix+`@gmail.example","name":"Jane"}`, nil), 400,
+		expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"jane.`+suffix+`@gmail.example","name":"Jane","organisation":"Jane Ltd"}`, nil), 400,
 			"DOMAIN_NOT_APPROVED", "/accounts/domain-requests")
 	})
 

@@ -196,6 +196,11 @@ func withIM(ctx context.Context) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, imident.MetadataKey, "EE/GOV/70000001/portal")
 }
 
+// withBackOffice is withIM for a client the IM vouches holds the personal-data right (a trusted back office).
+func withBackOffice(ctx context.Context) context.Context {
+	return imident.WithPersonalDataRight(withIM(ctx))
+}
+
 // signIn signs in and returns the access token.
 func (bb *testBB) signIn(t testing.TB, email, password string) string {
 	t.Helper()

@@ -3,6 +3,7 @@ package registration_test
 import (
 	"bytes"
 	"context"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -41,14 +42,14 @@ func TestEServicesGenericSubmission(t *testing.T) {
 	if ev["status"] != "PENDING" || ev["serviceId"] != serviceID || ev["applicantId"] != "applicant-1" {
 		t.Errorf("event = %v", ev)
 	}
-	list, err := bb.eservices.ListApplications(withIM(context.Background()), &registrationv1.ListApplicationsRequest{ServiceId: serviceID})
+	list, err := bb.eservices.ListApplications(withBackOffice(context.Background()), &registrationv1.ListApplicationsRequest{ServiceId: serviceID})
 	if err != nil || len(list.GetApplications()) != 1 {
 		t.Fatalf("list: %v, %v", list, err)
 	}
 	if it := list.GetApplications()[0]; it.GetMainTaskId() == "" || it.GetRoleId() != "admin" || it.GetTaskTitle() == "" {
 		t.Errorf("list item task = %v", it)
 	}
-	got, err := bb.eservices.GetApplication(withIM(context.Background()), &registrationv1.GetApplicationRequest{FileId: file.GetFileId()})
+	got, err := bb.eservices.GetApplication(withBackOffice(context.Background()), &registrationv1.GetApplicationRequest{FileId: file.GetFileId()})
 	if err != nil || got.GetApplicationFile().GetFileId() != file.GetFileId() {
 		t.Fatalf("get: %v, %v", got, err)
 	}
@@ -109,7 +110,7 @@ func TestEServicesDocumentLimits(t *testing.T) {
 		t.Fatalf("upload = %v", resp)
 	}
 	id := resp.GetUrl()[len("/documents/"):]
-	body, err := bb.eservices.GetDocument(ctx, &registrationv1.GetDocumentRequest{DocumentId: id})
+	body, err := bb.eservices.GetDocument(imident.WithPersonalDataRight(ctx), &registrationv1.GetDocumentRequest{DocumentId: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,4 +175,40 @@ func TestEServicesApplicantsSeeOnlyTheirOwn(t *testing.T) {
 	}
 	_, err = bb.eservices.ListApplications(actx, &registrationv1.ListApplicationsRequest{MaxResult: 501})
 	wantViolation(t, err, "maxResult")
+
+	// Being an IM client is not being every applicant (issue 11): without a token, only a client the IM
+	// vouches holds the personal-data right sees anyone's files, tasks and documents; an operator's token
+	// sees them too.
+	docID := up.GetUrl()[len("/documents/"):]
+	admin := withIM(withToken(context.Background(), bb.adminToken(t)))
+	reads := map[string]func(context.Context) error{
+		"ListApplications": func(ctx context.Context) error {
+			_, err := bb.eservices.ListApplications(ctx, &registrationv1.ListApplicationsRequest{ServiceId: serviceID})
+			return err
+		},
+		"GetApplication": func(ctx context.Context) error {
+			_, err := bb.eservices.GetApplication(ctx, &registrationv1.GetApplicationRequest{FileId: file.GetFileId()})
+			return err
+		},
+		"ListTasks": func(ctx context.Context) error {
+			_, err := bb.eservices.ListTasks(ctx, &registrationv1.ListTasksRequest{FileId: file.GetFileId()})
+			return err
+		},
+		"GetDocument": func(ctx context.Context) error {
+			_, err := bb.eservices.GetDocument(ctx, &registrationv1.GetDocumentRequest{DocumentId: docID})
+			return err
+		},
+	}
+	for name, read := range reads {
+		wantReason(t, read(withIM(context.Background())), codes.Unauthenticated, "SIGN_IN_REQUIRED")
+		for who, ctx := range map[string]context.Context{"back office": withBackOffice(context.Background()), "admin": admin, "alice": actx} {
+			if err := read(ctx); err != nil {
+				t.Errorf("%s as %s: %v", name, who, err)
+			}
+		}
+	}
+	// What is public stays public.
+	if _, err := bb.eservices.ListServices(withIM(context.Background()), &registrationv1.ListServicesRequest{}); err != nil {
+		t.Errorf("the catalogue: %v", err)
+	}
 }

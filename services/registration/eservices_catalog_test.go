@@ -97,14 +97,14 @@ func TestEServicesCatalogErrors(t *testing.T) {
 		wantReason(t, err, codes.NotFound, "SERVICE_NOT_FOUND")
 		_, err = bb.eservices.GetEForm(ctx, &registrationv1.GetEFormRequest{EFormId: id})
 		wantReason(t, err, codes.NotFound, "EFORM_NOT_FOUND")
-		_, err = bb.eservices.GetApplication(withIM(ctx), &registrationv1.GetApplicationRequest{FileId: id})
+		_, err = bb.eservices.GetApplication(withBackOffice(ctx), &registrationv1.GetApplicationRequest{FileId: id})
 		wantReason(t, err, codes.NotFound, "APPLICATION_NOT_FOUND")
-		_, err = bb.eservices.GetTask(withIM(ctx), &registrationv1.GetTaskRequest{TaskId: id})
+		_, err = bb.eservices.GetTask(withBackOffice(ctx), &registrationv1.GetTaskRequest{TaskId: id})
 		wantReason(t, err, codes.NotFound, "TASK_NOT_FOUND")
 	}
 	// As a filter, such an id matches nothing: an empty list.
 	for _, req := range []*registrationv1.ListTasksRequest{{FileId: "x"}, {MainTaskId: "y"}, {FileId: uuid.NewString()}} {
-		resp, err := bb.eservices.ListTasks(withIM(ctx), req)
+		resp, err := bb.eservices.ListTasks(withBackOffice(ctx), req)
 		if err != nil || len(resp.GetTasks()) != 0 {
 			t.Errorf("ListTasks(%v) = %v, %v; want an empty list", req, resp, err)
 		}

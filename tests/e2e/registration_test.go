@@ -98,7 +98,9 @@ func TestBuyerRegistration(t *testing.T) {
 		expect(t, r, 200, "buyer")
 		serviceID := r.json(t).([]any)[0].(map[string]any)["id"].(string)
 		expect(t, s.do(t, "GET", "/services/"+serviceID+"/eForms", "", nil), 200, `"eFormId"`)
-		expect(t, s.do(t, "GET", "/applications?serviceId="+serviceID, "", nil), 200, `"fileId"`)
+		// Files hold personal data: the buyer's own token shows theirs; an IM client without one is told to sign in.
+		expect(t, s.do(t, "GET", "/applications?serviceId="+serviceID, "", nil), 401, "SIGN_IN_REQUIRED")
+		expect(t, s.do(t, "GET", "/applications?serviceId="+serviceID, "", bearer(access)), 200, `"fileId"`)
 		expect(t, s.do(t, "GET", "/data/statistics", "", map[string]string{"Information-Mediator-Client": ""}), 400)
 		expect(t, s.do(t, "GET", "/data/statistics/1.0?timeframe=month", "", nil), 200)
 		expect(t, s.do(t, "GET", "/openapi/registration.json", "", nil), 200, "/accounts/buyers", "/data/statistics")
@@ -131,20 +133,21 @@ func TestDomainAccessRequest(t *testing.T) {
 		return m.To == e2eAdminEmail && strings.Contains(m.Subject, domain) && strings.Contains(m.Body, fileID)
 	})
 
-	// Only an administrator may decide it.
-	tasks := s.do(t, "GET", "/tasks?fileId="+fileID, "", nil)
+	// Only an administrator may see and decide it.
+	admin := signIn(t, s, e2eAdminEmail, e2eAdminPassword)
+	expect(t, s.do(t, "GET", "/tasks?fileId="+fileID, "", nil), 401, "SIGN_IN_REQUIRED")
+	tasks := s.do(t, "GET", "/tasks?fileId="+fileID, "", bearer(admin))
 	expect(t, tasks, 200, fileID)
 	taskID := tasks.json(t).([]any)[0].(map[string]any)["taskId"].(string)
 	decide := `{"data":{"decision":"approve","comment":"Executive agency, confirmed"}}`
 	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, nil), 401)
-	admin := signIn(t, s, e2eAdminEmail, e2eAdminPassword)
 	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, bearer(admin)), 200, "APPROVED")
 	expect(t, s.do(t, "POST", "/tasks/"+taskID+"/complete", decide, bearer(admin)), 400, "TASK_COMPLETED")
 
 	// The worker is told, with a link to register; the domain is in the registry now.
 	s.mail.waitFor(t, 1, func(m received) bool { return m.To == email && strings.Contains(m.Body, "/register/buyer") })
 	expect(t, s.do(t, "GET", "/data/public-sector-domains/1.0?query.domain="+domain, "", nil), 200, domain)
-	expect(t, s.do(t, "GET", "/applications/"+fileID, "", nil), 200, "APPROVED")
+	expect(t, s.do(t, "GET", "/applications/"+fileID, "", bearer(admin)), 200, "APPROVED")
 
 	expect(t, s.do(t, "POST", "/accounts/buyers", register, nil), 200)
 	token := activationToken(t, s, email, 1)

@@ -147,6 +147,9 @@ func (s *Service) documentURLs(ctx context.Context, raw []string) ([]string, err
 
 // GetApplication returns one file; an applicant sees only their own (404 otherwise).
 func (s *Service) GetApplication(ctx context.Context, fileID string) (domain.Application, error) {
+	if err := callerOf(ctx).requirePersonalData("application files"); err != nil {
+		return domain.Application{}, err
+	}
 	id, err := domain.LookupID("APPLICATION_NOT_FOUND", "application file", fileID)
 	if err != nil {
 		return domain.Application{}, err

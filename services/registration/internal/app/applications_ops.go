@@ -21,6 +21,9 @@ type ApplicationQuery struct {
 // ListApplications lists files with their open task. An applicant sees only their own files (asking for
 // someone else's gives an empty list); an operator or the IM client without a token filters freely.
 func (s *Service) ListApplications(ctx context.Context, q ApplicationQuery) ([]domain.ApplicationItem, error) {
+	if err := callerOf(ctx).requirePersonalData("application files"); err != nil {
+		return nil, err
+	}
 	page, err := domain.ParsePage(q.FirstResult, q.MaxResult, q.SortBy, q.SortOrder)
 	if err != nil {
 		return nil, err

@@ -99,6 +99,9 @@ func (s *Service) checkUploads(files []UploadFile) ([]domain.Document, error) {
 
 // GetDocument returns a document with its content. An applicant may read only documents they uploaded.
 func (s *Service) GetDocument(ctx context.Context, id string) (domain.Document, error) {
+	if err := callerOf(ctx).requirePersonalData("documents"); err != nil {
+		return domain.Document{}, err
+	}
 	id, err := domain.LookupID("DOCUMENT_NOT_FOUND", "document", id)
 	if err != nil {
 		return domain.Document{}, err

@@ -47,29 +47,6 @@ func (s *Service) GetEForm(ctx context.Context, id string) (domain.EForm, error)
 	return store.GetEForm(ctx, s.pool, id)
 }
 
-// caller is who is behind a call: a signed-in account, or (without a token) the IM client, which is trusted
-// with the filters it sends.
-type caller struct {
-	claims   usertoken.Claims
-	signedIn bool
-}
-
-func callerOf(ctx context.Context) caller {
-	c, ok := usertoken.FromContext(ctx)
-	return caller{claims: c, signedIn: ok}
-}
-
-// applicantOnly reports whether the caller is an applicant (citizen, buyer, supplier) and no operator: such a
-// caller sees only their own files, tasks and documents.
-func (c caller) applicantOnly() bool {
-	return c.signedIn && !c.claims.HasRole(usertoken.RoleStaff, usertoken.RoleAdmin)
-}
-
-// mayRead reports whether the caller may see an object that belongs to owner.
-func (c caller) mayRead(owner string) bool {
-	return !c.applicantOnly() || owner == c.claims.Subject
-}
-
 // newID returns a time-ordered UUID, so ids sort roughly by creation.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 

@@ -17,6 +17,9 @@ type TaskQuery struct {
 
 // ListTasks lists tasks, newest first. An applicant sees only the tasks on their own files.
 func (s *Service) ListTasks(ctx context.Context, q TaskQuery) ([]domain.Task, error) {
+	if err := callerOf(ctx).requirePersonalData("tasks"); err != nil {
+		return nil, err
+	}
 	page, err := domain.ParsePage(q.FirstResult, q.MaxResult, q.SortBy, q.SortOrder)
 	if err != nil {
 		return nil, err
@@ -51,6 +54,9 @@ type TaskDetail struct {
 
 // GetTask returns a task with the application's data; an applicant sees only tasks on their own files.
 func (s *Service) GetTask(ctx context.Context, taskID string) (TaskDetail, error) {
+	if err := callerOf(ctx).requirePersonalData("tasks"); err != nil {
+		return TaskDetail{}, err
+	}
 	id, err := domain.LookupID("TASK_NOT_FOUND", "task", taskID)
 	if err != nil {
 		return TaskDetail{}, err

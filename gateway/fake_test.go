@@ -179,7 +179,7 @@ func (f *fakeRegistries) ListDatabases(ctx context.Context, r *registriesv1.List
 
 func (f *fakeRegistries) GetDatabase(ctx context.Context, r *registriesv1.GetDatabaseRequest) (*registriesv1.GetDatabaseResponse, error) {
 	f.record(ctx, "GetDatabase", r)
-	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: r.GetId(), Name: "patients", Version: "1.0"}}, nil
+	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: int32(r.GetId()), Name: "patients", Version: "1.0"}}, nil
 }
 
 func (f *fakeRegistries) ModifyDatabase(ctx context.Context, r *registriesv1.ModifyDatabaseRequest) (*registriesv1.ModifyDatabaseResponse, error) {

@@ -73,7 +73,7 @@ func TestRegistrationRoutes(t *testing.T) {
 	}
 	// Registries' /data/{registry}/{version} must not shadow Registration's statistics paths.
 	for _, path := range []string{"/data/statistics", "/data/statistics/1.0"} {
-		if r := do(t, h.gw.Handler(), "GET", path, "", "X-GovStack-Client", client); r.status != http.StatusOK || !strings.Contains(string(r.body), `"processed":"7"`) {
+		if r := do(t, h.gw.Handler(), "GET", path, "", "X-GovStack-Client", client); r.status != http.StatusOK || !strings.Contains(string(r.body), `"processed":7`) {
 			t.Errorf("GET %s = %d %s, want Registration's statistics", path, r.status, r.body)
 		}
 	}

@@ -68,6 +68,7 @@ var buildingBlocks = []buildingBlock{
 			if mc.APIKeys == "" {
 				mc.APIKeys = DevMessagingAPIKey
 			}
+			mc.DevMode = mc.DevMode || c.DevMode // a development gateway means a development machine
 			return messaging.New(mc, messaging.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
 		},
 	},

@@ -189,7 +189,7 @@ func UnaryServerInterceptor(bb string, log *slog.Logger) grpc.UnaryServerInterce
 		if err == nil {
 			return resp, nil
 		}
-		st, hidden := convert(bb, err)
+		st, hidden := convert(bb, withSpecStatus(info.FullMethod, err))
 		if hidden {
 			log.ErrorContext(ctx, "request failed", "bb", bb, "method", info.FullMethod, "error", err.Error())
 		}

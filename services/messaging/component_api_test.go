@@ -1,9 +1,12 @@
 package messaging_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,4 +217,47 @@ func TestRecipientRateLimit(t *testing.T) {
 	if err != nil || resp.GetAccepted() != 5 || len(resp.GetRejected()) != 2 {
 		t.Fatalf("%v %v", resp, err)
 	}
+}
+
+// lockedBuffer collects log output from the dispatcher's goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A failed delivery is logged at warn level with the message id and the reason, the recipient's address
+// masked (issue 11): the operator sees it without reading the database.
+func TestDeliveryFailuresAreLogged(t *testing.T) {
+	t.Parallel()
+	logs := &lockedBuffer{}
+	e := start(t, func(_ *messaging.Config, d *messaging.Deps) {
+		d.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	if _, err := e.msg.SendEmailSingle(authed(), single("bounce@example.org", "B")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the failure is logged", func() error {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, `"msg":"message delivery failed"`) && strings.Contains(line, `"outcome":"bounced"`) &&
+				strings.Contains(line, `"message_id":"`) && strings.Contains(line, `"level":"WARN"`) {
+				if strings.Contains(line, "bounce@example.org") {
+					return fmt.Errorf("the log line holds the address: %s", line)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("no warn line yet:\n%s", logs.String())
+	})
 }

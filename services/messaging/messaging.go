@@ -44,7 +44,10 @@ const (
 // Config is the BB's settings, read with config.Load[messaging.Config]().
 type Config struct {
 	config.Common
-	APIKeys string `env:"GOVSTACK_MESSAGING_API_KEYS"` // name=key,name2=key2 (keys of 16+ characters)
+	APIKeys string `env:"GOVSTACK_MESSAGING_API_KEYS"` // name=key,name2=key2 (keys of 16+ characters, any in development mode)
+	// DevMode accepts API keys of any length, for a developer's machine (govstack dev sets it with the
+	// gateway's development mode). Production keeps the 16-character minimum.
+	DevMode bool `env:"GOVSTACK_MESSAGING_DEV_MODE" envDefault:"false"`
 
 	SMTPAddr     string        `env:"GOVSTACK_MESSAGING_SMTP_ADDR" envDefault:"127.0.0.1:25"`
 	SMTPUsername string        `env:"GOVSTACK_MESSAGING_SMTP_USERNAME"`
@@ -79,13 +82,21 @@ func (c Config) Validate() error {
 	if !slices.Contains(delivery.TLSModes, c.SMTPTLS) {
 		errs = append(errs, errors.New("GOVSTACK_MESSAGING_SMTP_TLS: must be one of none, starttls, starttls-required, tls (got "+c.SMTPTLS+")"))
 	}
-	if _, err := app.ParseKeys(c.APIKeys); err != nil {
+	if _, err := app.ParseKeys(c.APIKeys, c.minKeyLen()); err != nil {
 		errs = append(errs, err)
 	}
 	if c.MaxBatch <= 0 || c.Workers <= 0 || c.MaxAttempts <= 0 || c.Lease <= 0 || c.PollInterval <= 0 {
 		errs = append(errs, errors.New("GOVSTACK_MESSAGING_MAX_BATCH, _WORKERS, _MAX_ATTEMPTS, _LEASE and _POLL_INTERVAL must be positive"))
 	}
 	return errors.Join(errs...)
+}
+
+// minKeyLen is the shortest API key this configuration accepts.
+func (c Config) minKeyLen() int {
+	if c.DevMode {
+		return 1
+	}
+	return app.MinKeyLen
 }
 
 // Deps are the connections the BB runs on; the caller owns and closes them. Senders, when set, replace the

@@ -35,7 +35,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		deps.Logger = slog.Default()
 	}
 	deps.Logger = deps.Logger.With("bb", Name)
-	keys, err := app.ParseKeys(cfg.APIKeys)
+	keys, err := app.ParseKeys(cfg.APIKeys, cfg.minKeyLen())
 	if err != nil {
 		return nil, err
 	}

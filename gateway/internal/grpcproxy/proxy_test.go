@@ -41,7 +41,7 @@ func (stubRegistries) GetDatabase(ctx context.Context, req *registriesv1.GetData
 	}
 	who := md.Get(imident.MetadataKey)
 	rid := md.Get("x-request-id")
-	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: req.GetId(), Name: first(who) + "|" + first(rid)}}, nil
+	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: int32(req.GetId()), Name: first(who) + "|" + first(rid)}}, nil
 }
 
 func first(v []string) string {
@@ -106,7 +106,7 @@ func TestProxy(t *testing.T) {
 		}
 		defer conn.Close()
 		ctx := metadata.AppendToOutgoingContext(context.Background(), "x-request-id", "req-42")
-		return registriesv1.NewDatabasesServiceClient(conn).GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: id})
+		return registriesv1.NewDatabasesServiceClient(conn).GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: int64(id)})
 	}
 
 	res, err := call(caller, "k-caller", 1)

@@ -51,7 +51,7 @@ func checkRequest(next runtime.HandlerFunc) runtime.HandlerFunc {
 			}
 		}
 		if len(vs) > 0 {
-			writeViolations(w, r, "GOVSTACK_IM_INVALID_REQUEST", vs)
+			writeViolations(w, r, rt.invalidStatus, "GOVSTACK_IM_INVALID_REQUEST", vs)
 			return
 		}
 		next(w, r, params)
@@ -126,7 +126,7 @@ func checkBodyOf(w http.ResponseWriter, r *http.Request, rt route) (vs []violati
 	case "json":
 		n, err := parseJSON(body)
 		if err != nil {
-			writeViolations(w, r, "GOVSTACK_IM_INVALID_JSON", []violation{{"(body)", err.Error()}})
+			writeViolations(w, r, rt.invalidStatus, "GOVSTACK_IM_INVALID_JSON", []violation{{"(body)", err.Error()}})
 			return nil, true
 		}
 		clean, vs := checkBody(n, md)
@@ -172,8 +172,12 @@ func bodyType(contentType string, body []byte) string {
 	return ""
 }
 
-// writeViolations answers 400 with one field violation per problem.
-func writeViolations(w http.ResponseWriter, r *http.Request, reason string, vs []violation) {
+// writeViolations answers 400 (or the status the operation's spec gives invalid input) with one field
+// violation per problem.
+func writeViolations(w http.ResponseWriter, r *http.Request, status int, reason string, vs []violation) {
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
 	details := make([]Detail, 0, len(vs)+1)
 	for _, v := range vs {
 		details = append(details, Detail{Type: "fieldViolation", Field: v.field, Description: v.description})
@@ -183,5 +187,5 @@ func writeViolations(w http.ResponseWriter, r *http.Request, reason string, vs [
 	if vs[0].field == "(body)" {
 		msg = vs[0].description
 	}
-	WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, msg, details...)
+	WriteError(w, r, status, codes.InvalidArgument, msg, details...)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
@@ -22,6 +23,9 @@ type route struct {
 	// apiKey is set when the operation's OpenAPI says the apiKey header is required (Messaging): its absence
 	// is answered before the body is read, so a caller without a key learns that first.
 	apiKey bool
+	// invalidStatus is the status the operation's OpenAPI documents for invalid input (Messaging's 405),
+	// 0 for the usual 400.
+	invalidStatus int
 }
 
 // bodyMessage is the message the body is read into; nil when the route takes no body or a scalar one.
@@ -95,12 +99,14 @@ func addRoutes(out map[string]route, md protoreflect.MethodDescriptor) {
 		return
 	}
 	apiKey := requiresAPIKey(md)
+	invalid := grpcerr.InvalidInputStatus("/" + string(md.Parent().FullName()) + "/" + string(md.Name()))
 	for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
 		verb, path := httpRule(r)
 		if verb == "" {
 			continue
 		}
-		out[verb+" "+normalisePattern(path)] = route{input: md.Input(), body: r.GetBody(), pathVars: templateVars(path), apiKey: apiKey}
+		out[verb+" "+normalisePattern(path)] = route{input: md.Input(), body: r.GetBody(), pathVars: templateVars(path),
+			apiKey: apiKey, invalidStatus: invalid}
 	}
 }
 

@@ -27,8 +27,12 @@ const (
 type SendEmailSingleRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Optional idempotency key chosen by the caller; generated when empty and returned in the answer.
-	RequestUid    string          `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
-	Callback      *CallbackSender `protobuf:"bytes,2,opt,name=callback,proto3" json:"callback,omitempty"`
+	RequestUid string `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
+	// Where the delivery report goes (GovStack's spelling for a single send). callbackURI is accepted too; when
+	// both are given they must agree.
+	Callback *CallbackSender `protobuf:"bytes,2,opt,name=callback,proto3" json:"callback,omitempty"`
+	// The batch spelling of callback, accepted on a single send as well.
+	CallbackUri   *CallbackSender `protobuf:"bytes,7,opt,name=callback_uri,json=callbackURI,proto3" json:"callback_uri,omitempty"`
 	SenderInfo    *SenderInfo     `protobuf:"bytes,3,opt,name=sender_info,json=senderInfo,proto3" json:"sender_info,omitempty"`
 	RecipientInfo *RecipientInfo  `protobuf:"bytes,4,opt,name=recipient_info,json=recipientInfo,proto3" json:"recipient_info,omitempty"`
 	EmailContent  *EmailContent   `protobuf:"bytes,5,opt,name=email_content,json=emailContent,proto3" json:"email_content,omitempty"`
@@ -78,6 +82,13 @@ func (x *SendEmailSingleRequest) GetRequestUid() string {
 func (x *SendEmailSingleRequest) GetCallback() *CallbackSender {
 	if x != nil {
 		return x.Callback
+	}
+	return nil
+}
+
+func (x *SendEmailSingleRequest) GetCallbackUri() *CallbackSender {
+	if x != nil {
+		return x.CallbackUri
 	}
 	return nil
 }
@@ -187,8 +198,12 @@ func (x *SendEmailSingleResponse) GetRejected() []*RecipientError {
 type SendEmailBatchRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Optional idempotency key, as for SendEmailSingle.
-	RequestUid    string              `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
-	CallbackUri   *CallbackSender     `protobuf:"bytes,2,opt,name=callback_uri,json=callbackURI,proto3" json:"callback_uri,omitempty"`
+	RequestUid string `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
+	// Where the delivery reports go (GovStack's spelling for a batch). callback is accepted too; when both are
+	// given they must agree.
+	CallbackUri *CallbackSender `protobuf:"bytes,2,opt,name=callback_uri,json=callbackURI,proto3" json:"callback_uri,omitempty"`
+	// The single-send spelling of callbackURI, accepted on a batch as well.
+	Callback      *CallbackSender     `protobuf:"bytes,8,opt,name=callback,proto3" json:"callback,omitempty"`
 	SenderInfo    *SenderInfo         `protobuf:"bytes,3,opt,name=sender_info,json=senderInfo,proto3" json:"sender_info,omitempty"`
 	RecipientInfo *BatchRecipientInfo `protobuf:"bytes,4,opt,name=recipient_info,json=recipientInfo,proto3" json:"recipient_info,omitempty"`
 	EmailContent  *EmailContent       `protobuf:"bytes,5,opt,name=email_content,json=emailContent,proto3" json:"email_content,omitempty"`
@@ -240,6 +255,13 @@ func (x *SendEmailBatchRequest) GetRequestUid() string {
 func (x *SendEmailBatchRequest) GetCallbackUri() *CallbackSender {
 	if x != nil {
 		return x.CallbackUri
+	}
+	return nil
+}
+
+func (x *SendEmailBatchRequest) GetCallback() *CallbackSender {
+	if x != nil {
+		return x.Callback
 	}
 	return nil
 }
@@ -609,13 +631,15 @@ func (x *GetEmailStatusResponse) GetMessages() []*MessageInfo {
 
 // SendSmsSingleRequest sends one SMS.
 type SendSmsSingleRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	RequestUid    string                 `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
-	Callback      *CallbackSender        `protobuf:"bytes,2,opt,name=callback,proto3" json:"callback,omitempty"`
-	SenderInfo    *SenderInfo            `protobuf:"bytes,3,opt,name=sender_info,json=senderInfo,proto3" json:"sender_info,omitempty"`
-	RecipientInfo *SmsRecipientInfo      `protobuf:"bytes,4,opt,name=recipient_info,json=recipientInfo,proto3" json:"recipient_info,omitempty"`
-	SmsContent    *SmsContent            `protobuf:"bytes,5,opt,name=sms_content,json=smsContent,proto3" json:"sms_content,omitempty"`
-	Transactional bool                   `protobuf:"varint,6,opt,name=transactional,proto3" json:"transactional,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	RequestUid string                 `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
+	// As in SendEmailSingleRequest: callback, or callbackURI.
+	Callback      *CallbackSender   `protobuf:"bytes,2,opt,name=callback,proto3" json:"callback,omitempty"`
+	CallbackUri   *CallbackSender   `protobuf:"bytes,7,opt,name=callback_uri,json=callbackURI,proto3" json:"callback_uri,omitempty"`
+	SenderInfo    *SenderInfo       `protobuf:"bytes,3,opt,name=sender_info,json=senderInfo,proto3" json:"sender_info,omitempty"`
+	RecipientInfo *SmsRecipientInfo `protobuf:"bytes,4,opt,name=recipient_info,json=recipientInfo,proto3" json:"recipient_info,omitempty"`
+	SmsContent    *SmsContent       `protobuf:"bytes,5,opt,name=sms_content,json=smsContent,proto3" json:"sms_content,omitempty"`
+	Transactional bool              `protobuf:"varint,6,opt,name=transactional,proto3" json:"transactional,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -660,6 +684,13 @@ func (x *SendSmsSingleRequest) GetRequestUid() string {
 func (x *SendSmsSingleRequest) GetCallback() *CallbackSender {
 	if x != nil {
 		return x.Callback
+	}
+	return nil
+}
+
+func (x *SendSmsSingleRequest) GetCallbackUri() *CallbackSender {
+	if x != nil {
+		return x.CallbackUri
 	}
 	return nil
 }
@@ -763,9 +794,11 @@ func (x *SendSmsSingleResponse) GetRejected() []*RecipientError {
 
 // SendSmsBatchRequest sends one text to many numbers.
 type SendSmsBatchRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	RequestUid    string                 `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	RequestUid string                 `protobuf:"bytes,1,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
+	// As in SendEmailBatchRequest: callbackURI, or callback.
 	CallbackUri   *CallbackSender        `protobuf:"bytes,2,opt,name=callback_uri,json=callbackURI,proto3" json:"callback_uri,omitempty"`
+	Callback      *CallbackSender        `protobuf:"bytes,8,opt,name=callback,proto3" json:"callback,omitempty"`
 	SenderInfo    *SenderInfo            `protobuf:"bytes,3,opt,name=sender_info,json=senderInfo,proto3" json:"sender_info,omitempty"`
 	RecipientInfo *BatchSmsRecipientInfo `protobuf:"bytes,4,opt,name=recipient_info,json=recipientInfo,proto3" json:"recipient_info,omitempty"`
 	SmsContent    *SmsContent            `protobuf:"bytes,5,opt,name=sms_content,json=smsContent,proto3" json:"sms_content,omitempty"`
@@ -816,6 +849,13 @@ func (x *SendSmsBatchRequest) GetRequestUid() string {
 func (x *SendSmsBatchRequest) GetCallbackUri() *CallbackSender {
 	if x != nil {
 		return x.CallbackUri
+	}
+	return nil
+}
+
+func (x *SendSmsBatchRequest) GetCallback() *CallbackSender {
+	if x != nil {
+		return x.Callback
 	}
 	return nil
 }
@@ -1963,11 +2003,12 @@ var File_govstack_messaging_v1_messaging_service_proto protoreflect.FileDescript
 
 const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\n" +
-	"-govstack/messaging/v1/messaging_service.proto\x12\x15govstack.messaging.v1\x1a\x1cgoogle/api/annotations.proto\x1a%govstack/messaging/v1/messaging.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xfd\x02\n" +
+	"-govstack/messaging/v1/messaging_service.proto\x12\x15govstack.messaging.v1\x1a\x1cgoogle/api/annotations.proto\x1a%govstack/messaging/v1/messaging.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xc7\x03\n" +
 	"\x16SendEmailSingleRequest\x12\x1f\n" +
 	"\vrequest_uid\x18\x01 \x01(\tR\n" +
 	"requestUid\x12A\n" +
-	"\bcallback\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12B\n" +
+	"\bcallback\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12H\n" +
+	"\fcallback_uri\x18\a \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12B\n" +
 	"\vsender_info\x18\x03 \x01(\v2!.govstack.messaging.v1.SenderInfoR\n" +
 	"senderInfo\x12K\n" +
 	"\x0erecipient_info\x18\x04 \x01(\v2$.govstack.messaging.v1.RecipientInfoR\rrecipientInfo\x12H\n" +
@@ -1978,11 +2019,12 @@ const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\vrequest_uid\x18\x02 \x01(\tR\n" +
 	"requestUid\x12\x1a\n" +
 	"\baccepted\x18\x03 \x01(\x05R\baccepted\x12A\n" +
-	"\brejected\x18\x04 \x03(\v2%.govstack.messaging.v1.RecipientErrorR\brejected\"\xce\x03\n" +
+	"\brejected\x18\x04 \x03(\v2%.govstack.messaging.v1.RecipientErrorR\brejected\"\x91\x04\n" +
 	"\x15SendEmailBatchRequest\x12\x1f\n" +
 	"\vrequest_uid\x18\x01 \x01(\tR\n" +
 	"requestUid\x12H\n" +
-	"\fcallback_uri\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12B\n" +
+	"\fcallback_uri\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12A\n" +
+	"\bcallback\x18\b \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12B\n" +
 	"\vsender_info\x18\x03 \x01(\v2!.govstack.messaging.v1.SenderInfoR\n" +
 	"senderInfo\x12P\n" +
 	"\x0erecipient_info\x18\x04 \x01(\v2).govstack.messaging.v1.BatchRecipientInfoR\rrecipientInfo\x12H\n" +
@@ -2017,11 +2059,12 @@ const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\abounced\x18\x04 \x01(\x05R\abounced\x12\x19\n" +
 	"\bnot_sent\x18\x05 \x01(\x05R\anotSent\x12\x1c\n" +
 	"\tdelivered\x18\x06 \x01(\x05R\tdelivered\x12>\n" +
-	"\bmessages\x18\a \x03(\v2\".govstack.messaging.v1.MessageInfoR\bmessages\"\xf8\x02\n" +
+	"\bmessages\x18\a \x03(\v2\".govstack.messaging.v1.MessageInfoR\bmessages\"\xc2\x03\n" +
 	"\x14SendSmsSingleRequest\x12\x1f\n" +
 	"\vrequest_uid\x18\x01 \x01(\tR\n" +
 	"requestUid\x12A\n" +
-	"\bcallback\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12B\n" +
+	"\bcallback\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12H\n" +
+	"\fcallback_uri\x18\a \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12B\n" +
 	"\vsender_info\x18\x03 \x01(\v2!.govstack.messaging.v1.SenderInfoR\n" +
 	"senderInfo\x12N\n" +
 	"\x0erecipient_info\x18\x04 \x01(\v2'.govstack.messaging.v1.SmsRecipientInfoR\rrecipientInfo\x12B\n" +
@@ -2033,11 +2076,12 @@ const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\vrequest_uid\x18\x02 \x01(\tR\n" +
 	"requestUid\x12\x1a\n" +
 	"\baccepted\x18\x03 \x01(\x05R\baccepted\x12A\n" +
-	"\brejected\x18\x04 \x03(\v2%.govstack.messaging.v1.RecipientErrorR\brejected\"\xcc\x03\n" +
+	"\brejected\x18\x04 \x03(\v2%.govstack.messaging.v1.RecipientErrorR\brejected\"\x8f\x04\n" +
 	"\x13SendSmsBatchRequest\x12\x1f\n" +
 	"\vrequest_uid\x18\x01 \x01(\tR\n" +
 	"requestUid\x12H\n" +
-	"\fcallback_uri\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12B\n" +
+	"\fcallback_uri\x18\x02 \x01(\v2%.govstack.messaging.v1.CallbackSenderR\vcallbackURI\x12A\n" +
+	"\bcallback\x18\b \x01(\v2%.govstack.messaging.v1.CallbackSenderR\bcallback\x12B\n" +
 	"\vsender_info\x18\x03 \x01(\v2!.govstack.messaging.v1.SenderInfoR\n" +
 	"senderInfo\x12S\n" +
 	"\x0erecipient_info\x18\x04 \x01(\v2,.govstack.messaging.v1.BatchSmsRecipientInfoR\rrecipientInfo\x12B\n" +
@@ -2112,30 +2156,46 @@ const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\x14RemoveOptOutResponse\"\x14\n" +
 	"\x12ListOptOutsRequest\"O\n" +
 	"\x13ListOptOutsResponse\x128\n" +
-	"\bopt_outs\x18\x01 \x03(\v2\x1d.govstack.messaging.v1.OptOutR\aoptOuts2\xaa\x0e\n" +
-	"\x10MessagingService\x12\xea\x01\n" +
-	"\x0fSendEmailSingle\x12-.govstack.messaging.v1.SendEmailSingleRequest\x1a..govstack.messaging.v1.SendEmailSingleResponse\"x\x92AXrV\n" +
+	"\bopt_outs\x18\x01 \x03(\v2\x1d.govstack.messaging.v1.OptOutR\aoptOuts2\x92\x13\n" +
+	"\x10MessagingService\x12\xb7\x02\n" +
+	"\x0fSendEmailSingle\x12-.govstack.messaging.v1.SendEmailSingleRequest\x1a..govstack.messaging.v1.SendEmailSingleResponse\"\xc4\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/send/email/single\x12\xe6\x01\n" +
-	"\x0eSendEmailBatch\x12,.govstack.messaging.v1.SendEmailBatchRequest\x1a-.govstack.messaging.v1.SendEmailBatchResponse\"w\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/send/email/single\x12\xb3\x02\n" +
+	"\x0eSendEmailBatch\x12,.govstack.messaging.v1.SendEmailBatchRequest\x1a-.govstack.messaging.v1.SendEmailBatchResponse\"\xc3\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/send/email/batch\x12\xe1\x01\n" +
-	"\rCallbackEmail\x12+.govstack.messaging.v1.CallbackEmailRequest\x1a,.govstack.messaging.v1.CallbackEmailResponse\"u\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/send/email/batch\x12\xae\x02\n" +
+	"\rCallbackEmail\x12+.govstack.messaging.v1.CallbackEmailRequest\x1a,.govstack.messaging.v1.CallbackEmailResponse\"\xc1\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/callback/email\x12\xdf\x01\n" +
-	"\x0eGetEmailStatus\x12,.govstack.messaging.v1.GetEmailStatusRequest\x1a-.govstack.messaging.v1.GetEmailStatusResponse\"p\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/callback/email\x12\xac\x02\n" +
+	"\x0eGetEmailStatus\x12,.govstack.messaging.v1.GetEmailStatusRequest\x1a-.govstack.messaging.v1.GetEmailStatusResponse\"\xbc\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/status/email\x12\xe2\x01\n" +
-	"\rSendSmsSingle\x12+.govstack.messaging.v1.SendSmsSingleRequest\x1a,.govstack.messaging.v1.SendSmsSingleResponse\"v\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/status/email\x12\xaf\x02\n" +
+	"\rSendSmsSingle\x12+.govstack.messaging.v1.SendSmsSingleRequest\x1a,.govstack.messaging.v1.SendSmsSingleResponse\"\xc2\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/send/sms/single\x12\xde\x01\n" +
-	"\fSendSmsBatch\x12*.govstack.messaging.v1.SendSmsBatchRequest\x1a+.govstack.messaging.v1.SendSmsBatchResponse\"u\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/send/sms/single\x12\xab\x02\n" +
+	"\fSendSmsBatch\x12*.govstack.messaging.v1.SendSmsBatchRequest\x1a+.govstack.messaging.v1.SendSmsBatchResponse\"\xc1\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/send/sms/batch\x12\xd9\x01\n" +
-	"\vCallbackSms\x12).govstack.messaging.v1.CallbackSmsRequest\x1a*.govstack.messaging.v1.CallbackSmsResponse\"s\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/send/sms/batch\x12\xa6\x02\n" +
+	"\vCallbackSms\x12).govstack.messaging.v1.CallbackSmsRequest\x1a*.govstack.messaging.v1.CallbackSmsResponse\"\xbf\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x12:\x01*\"\r/callback/sms\x12\xd7\x01\n" +
-	"\fGetSmsStatus\x12*.govstack.messaging.v1.GetSmsStatusRequest\x1a+.govstack.messaging.v1.GetSmsStatusResponse\"n\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x12:\x01*\"\r/callback/sms\x12\xa4\x02\n" +
+	"\fGetSmsStatus\x12*.govstack.messaging.v1.GetSmsStatusRequest\x1a+.govstack.messaging.v1.GetSmsStatusResponse\"\xba\x01\x92A\xa3\x01JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
 	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\r\x12\v/status/sms2\xb9\x0e\n" +
 	"\x0fOperatorService\x12\xea\x01\n" +
@@ -2228,77 +2288,81 @@ var file_govstack_messaging_v1_messaging_service_proto_goTypes = []any{
 }
 var file_govstack_messaging_v1_messaging_service_proto_depIdxs = []int32{
 	32, // 0: govstack.messaging.v1.SendEmailSingleRequest.callback:type_name -> govstack.messaging.v1.CallbackSender
-	33, // 1: govstack.messaging.v1.SendEmailSingleRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
-	34, // 2: govstack.messaging.v1.SendEmailSingleRequest.recipient_info:type_name -> govstack.messaging.v1.RecipientInfo
-	35, // 3: govstack.messaging.v1.SendEmailSingleRequest.email_content:type_name -> govstack.messaging.v1.EmailContent
-	36, // 4: govstack.messaging.v1.SendEmailSingleResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
-	32, // 5: govstack.messaging.v1.SendEmailBatchRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
-	33, // 6: govstack.messaging.v1.SendEmailBatchRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
-	37, // 7: govstack.messaging.v1.SendEmailBatchRequest.recipient_info:type_name -> govstack.messaging.v1.BatchRecipientInfo
-	35, // 8: govstack.messaging.v1.SendEmailBatchRequest.email_content:type_name -> govstack.messaging.v1.EmailContent
-	34, // 9: govstack.messaging.v1.SendEmailBatchRequest.recipients:type_name -> govstack.messaging.v1.RecipientInfo
-	36, // 10: govstack.messaging.v1.SendEmailBatchResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
-	38, // 11: govstack.messaging.v1.GetEmailStatusResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
-	32, // 12: govstack.messaging.v1.SendSmsSingleRequest.callback:type_name -> govstack.messaging.v1.CallbackSender
-	33, // 13: govstack.messaging.v1.SendSmsSingleRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
-	39, // 14: govstack.messaging.v1.SendSmsSingleRequest.recipient_info:type_name -> govstack.messaging.v1.SmsRecipientInfo
-	40, // 15: govstack.messaging.v1.SendSmsSingleRequest.sms_content:type_name -> govstack.messaging.v1.SmsContent
-	36, // 16: govstack.messaging.v1.SendSmsSingleResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
-	32, // 17: govstack.messaging.v1.SendSmsBatchRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
-	33, // 18: govstack.messaging.v1.SendSmsBatchRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
-	41, // 19: govstack.messaging.v1.SendSmsBatchRequest.recipient_info:type_name -> govstack.messaging.v1.BatchSmsRecipientInfo
-	40, // 20: govstack.messaging.v1.SendSmsBatchRequest.sms_content:type_name -> govstack.messaging.v1.SmsContent
-	39, // 21: govstack.messaging.v1.SendSmsBatchRequest.recipients:type_name -> govstack.messaging.v1.SmsRecipientInfo
-	36, // 22: govstack.messaging.v1.SendSmsBatchResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
-	38, // 23: govstack.messaging.v1.GetSmsStatusResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
-	38, // 24: govstack.messaging.v1.ListDeadLettersResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
-	38, // 25: govstack.messaging.v1.RetryMessageResponse.message:type_name -> govstack.messaging.v1.MessageInfo
-	42, // 26: govstack.messaging.v1.CreateTemplateVersionRequest.channel:type_name -> govstack.messaging.v1.Channel
-	43, // 27: govstack.messaging.v1.CreateTemplateVersionResponse.template:type_name -> govstack.messaging.v1.Template
-	42, // 28: govstack.messaging.v1.GetTemplateRequest.channel:type_name -> govstack.messaging.v1.Channel
-	43, // 29: govstack.messaging.v1.GetTemplateResponse.template:type_name -> govstack.messaging.v1.Template
-	43, // 30: govstack.messaging.v1.ListTemplatesResponse.templates:type_name -> govstack.messaging.v1.Template
-	42, // 31: govstack.messaging.v1.AddOptOutRequest.channel:type_name -> govstack.messaging.v1.Channel
-	44, // 32: govstack.messaging.v1.AddOptOutResponse.opt_out:type_name -> govstack.messaging.v1.OptOut
-	42, // 33: govstack.messaging.v1.RemoveOptOutRequest.channel:type_name -> govstack.messaging.v1.Channel
-	44, // 34: govstack.messaging.v1.ListOptOutsResponse.opt_outs:type_name -> govstack.messaging.v1.OptOut
-	0,  // 35: govstack.messaging.v1.MessagingService.SendEmailSingle:input_type -> govstack.messaging.v1.SendEmailSingleRequest
-	2,  // 36: govstack.messaging.v1.MessagingService.SendEmailBatch:input_type -> govstack.messaging.v1.SendEmailBatchRequest
-	4,  // 37: govstack.messaging.v1.MessagingService.CallbackEmail:input_type -> govstack.messaging.v1.CallbackEmailRequest
-	6,  // 38: govstack.messaging.v1.MessagingService.GetEmailStatus:input_type -> govstack.messaging.v1.GetEmailStatusRequest
-	8,  // 39: govstack.messaging.v1.MessagingService.SendSmsSingle:input_type -> govstack.messaging.v1.SendSmsSingleRequest
-	10, // 40: govstack.messaging.v1.MessagingService.SendSmsBatch:input_type -> govstack.messaging.v1.SendSmsBatchRequest
-	12, // 41: govstack.messaging.v1.MessagingService.CallbackSms:input_type -> govstack.messaging.v1.CallbackSmsRequest
-	14, // 42: govstack.messaging.v1.MessagingService.GetSmsStatus:input_type -> govstack.messaging.v1.GetSmsStatusRequest
-	16, // 43: govstack.messaging.v1.OperatorService.ListDeadLetters:input_type -> govstack.messaging.v1.ListDeadLettersRequest
-	18, // 44: govstack.messaging.v1.OperatorService.RetryMessage:input_type -> govstack.messaging.v1.RetryMessageRequest
-	20, // 45: govstack.messaging.v1.OperatorService.CreateTemplateVersion:input_type -> govstack.messaging.v1.CreateTemplateVersionRequest
-	22, // 46: govstack.messaging.v1.OperatorService.GetTemplate:input_type -> govstack.messaging.v1.GetTemplateRequest
-	24, // 47: govstack.messaging.v1.OperatorService.ListTemplates:input_type -> govstack.messaging.v1.ListTemplatesRequest
-	26, // 48: govstack.messaging.v1.OperatorService.AddOptOut:input_type -> govstack.messaging.v1.AddOptOutRequest
-	28, // 49: govstack.messaging.v1.OperatorService.RemoveOptOut:input_type -> govstack.messaging.v1.RemoveOptOutRequest
-	30, // 50: govstack.messaging.v1.OperatorService.ListOptOuts:input_type -> govstack.messaging.v1.ListOptOutsRequest
-	1,  // 51: govstack.messaging.v1.MessagingService.SendEmailSingle:output_type -> govstack.messaging.v1.SendEmailSingleResponse
-	3,  // 52: govstack.messaging.v1.MessagingService.SendEmailBatch:output_type -> govstack.messaging.v1.SendEmailBatchResponse
-	5,  // 53: govstack.messaging.v1.MessagingService.CallbackEmail:output_type -> govstack.messaging.v1.CallbackEmailResponse
-	7,  // 54: govstack.messaging.v1.MessagingService.GetEmailStatus:output_type -> govstack.messaging.v1.GetEmailStatusResponse
-	9,  // 55: govstack.messaging.v1.MessagingService.SendSmsSingle:output_type -> govstack.messaging.v1.SendSmsSingleResponse
-	11, // 56: govstack.messaging.v1.MessagingService.SendSmsBatch:output_type -> govstack.messaging.v1.SendSmsBatchResponse
-	13, // 57: govstack.messaging.v1.MessagingService.CallbackSms:output_type -> govstack.messaging.v1.CallbackSmsResponse
-	15, // 58: govstack.messaging.v1.MessagingService.GetSmsStatus:output_type -> govstack.messaging.v1.GetSmsStatusResponse
-	17, // 59: govstack.messaging.v1.OperatorService.ListDeadLetters:output_type -> govstack.messaging.v1.ListDeadLettersResponse
-	19, // 60: govstack.messaging.v1.OperatorService.RetryMessage:output_type -> govstack.messaging.v1.RetryMessageResponse
-	21, // 61: govstack.messaging.v1.OperatorService.CreateTemplateVersion:output_type -> govstack.messaging.v1.CreateTemplateVersionResponse
-	23, // 62: govstack.messaging.v1.OperatorService.GetTemplate:output_type -> govstack.messaging.v1.GetTemplateResponse
-	25, // 63: govstack.messaging.v1.OperatorService.ListTemplates:output_type -> govstack.messaging.v1.ListTemplatesResponse
-	27, // 64: govstack.messaging.v1.OperatorService.AddOptOut:output_type -> govstack.messaging.v1.AddOptOutResponse
-	29, // 65: govstack.messaging.v1.OperatorService.RemoveOptOut:output_type -> govstack.messaging.v1.RemoveOptOutResponse
-	31, // 66: govstack.messaging.v1.OperatorService.ListOptOuts:output_type -> govstack.messaging.v1.ListOptOutsResponse
-	51, // [51:67] is the sub-list for method output_type
-	35, // [35:51] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	32, // 1: govstack.messaging.v1.SendEmailSingleRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
+	33, // 2: govstack.messaging.v1.SendEmailSingleRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
+	34, // 3: govstack.messaging.v1.SendEmailSingleRequest.recipient_info:type_name -> govstack.messaging.v1.RecipientInfo
+	35, // 4: govstack.messaging.v1.SendEmailSingleRequest.email_content:type_name -> govstack.messaging.v1.EmailContent
+	36, // 5: govstack.messaging.v1.SendEmailSingleResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
+	32, // 6: govstack.messaging.v1.SendEmailBatchRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
+	32, // 7: govstack.messaging.v1.SendEmailBatchRequest.callback:type_name -> govstack.messaging.v1.CallbackSender
+	33, // 8: govstack.messaging.v1.SendEmailBatchRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
+	37, // 9: govstack.messaging.v1.SendEmailBatchRequest.recipient_info:type_name -> govstack.messaging.v1.BatchRecipientInfo
+	35, // 10: govstack.messaging.v1.SendEmailBatchRequest.email_content:type_name -> govstack.messaging.v1.EmailContent
+	34, // 11: govstack.messaging.v1.SendEmailBatchRequest.recipients:type_name -> govstack.messaging.v1.RecipientInfo
+	36, // 12: govstack.messaging.v1.SendEmailBatchResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
+	38, // 13: govstack.messaging.v1.GetEmailStatusResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
+	32, // 14: govstack.messaging.v1.SendSmsSingleRequest.callback:type_name -> govstack.messaging.v1.CallbackSender
+	32, // 15: govstack.messaging.v1.SendSmsSingleRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
+	33, // 16: govstack.messaging.v1.SendSmsSingleRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
+	39, // 17: govstack.messaging.v1.SendSmsSingleRequest.recipient_info:type_name -> govstack.messaging.v1.SmsRecipientInfo
+	40, // 18: govstack.messaging.v1.SendSmsSingleRequest.sms_content:type_name -> govstack.messaging.v1.SmsContent
+	36, // 19: govstack.messaging.v1.SendSmsSingleResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
+	32, // 20: govstack.messaging.v1.SendSmsBatchRequest.callback_uri:type_name -> govstack.messaging.v1.CallbackSender
+	32, // 21: govstack.messaging.v1.SendSmsBatchRequest.callback:type_name -> govstack.messaging.v1.CallbackSender
+	33, // 22: govstack.messaging.v1.SendSmsBatchRequest.sender_info:type_name -> govstack.messaging.v1.SenderInfo
+	41, // 23: govstack.messaging.v1.SendSmsBatchRequest.recipient_info:type_name -> govstack.messaging.v1.BatchSmsRecipientInfo
+	40, // 24: govstack.messaging.v1.SendSmsBatchRequest.sms_content:type_name -> govstack.messaging.v1.SmsContent
+	39, // 25: govstack.messaging.v1.SendSmsBatchRequest.recipients:type_name -> govstack.messaging.v1.SmsRecipientInfo
+	36, // 26: govstack.messaging.v1.SendSmsBatchResponse.rejected:type_name -> govstack.messaging.v1.RecipientError
+	38, // 27: govstack.messaging.v1.GetSmsStatusResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
+	38, // 28: govstack.messaging.v1.ListDeadLettersResponse.messages:type_name -> govstack.messaging.v1.MessageInfo
+	38, // 29: govstack.messaging.v1.RetryMessageResponse.message:type_name -> govstack.messaging.v1.MessageInfo
+	42, // 30: govstack.messaging.v1.CreateTemplateVersionRequest.channel:type_name -> govstack.messaging.v1.Channel
+	43, // 31: govstack.messaging.v1.CreateTemplateVersionResponse.template:type_name -> govstack.messaging.v1.Template
+	42, // 32: govstack.messaging.v1.GetTemplateRequest.channel:type_name -> govstack.messaging.v1.Channel
+	43, // 33: govstack.messaging.v1.GetTemplateResponse.template:type_name -> govstack.messaging.v1.Template
+	43, // 34: govstack.messaging.v1.ListTemplatesResponse.templates:type_name -> govstack.messaging.v1.Template
+	42, // 35: govstack.messaging.v1.AddOptOutRequest.channel:type_name -> govstack.messaging.v1.Channel
+	44, // 36: govstack.messaging.v1.AddOptOutResponse.opt_out:type_name -> govstack.messaging.v1.OptOut
+	42, // 37: govstack.messaging.v1.RemoveOptOutRequest.channel:type_name -> govstack.messaging.v1.Channel
+	44, // 38: govstack.messaging.v1.ListOptOutsResponse.opt_outs:type_name -> govstack.messaging.v1.OptOut
+	0,  // 39: govstack.messaging.v1.MessagingService.SendEmailSingle:input_type -> govstack.messaging.v1.SendEmailSingleRequest
+	2,  // 40: govstack.messaging.v1.MessagingService.SendEmailBatch:input_type -> govstack.messaging.v1.SendEmailBatchRequest
+	4,  // 41: govstack.messaging.v1.MessagingService.CallbackEmail:input_type -> govstack.messaging.v1.CallbackEmailRequest
+	6,  // 42: govstack.messaging.v1.MessagingService.GetEmailStatus:input_type -> govstack.messaging.v1.GetEmailStatusRequest
+	8,  // 43: govstack.messaging.v1.MessagingService.SendSmsSingle:input_type -> govstack.messaging.v1.SendSmsSingleRequest
+	10, // 44: govstack.messaging.v1.MessagingService.SendSmsBatch:input_type -> govstack.messaging.v1.SendSmsBatchRequest
+	12, // 45: govstack.messaging.v1.MessagingService.CallbackSms:input_type -> govstack.messaging.v1.CallbackSmsRequest
+	14, // 46: govstack.messaging.v1.MessagingService.GetSmsStatus:input_type -> govstack.messaging.v1.GetSmsStatusRequest
+	16, // 47: govstack.messaging.v1.OperatorService.ListDeadLetters:input_type -> govstack.messaging.v1.ListDeadLettersRequest
+	18, // 48: govstack.messaging.v1.OperatorService.RetryMessage:input_type -> govstack.messaging.v1.RetryMessageRequest
+	20, // 49: govstack.messaging.v1.OperatorService.CreateTemplateVersion:input_type -> govstack.messaging.v1.CreateTemplateVersionRequest
+	22, // 50: govstack.messaging.v1.OperatorService.GetTemplate:input_type -> govstack.messaging.v1.GetTemplateRequest
+	24, // 51: govstack.messaging.v1.OperatorService.ListTemplates:input_type -> govstack.messaging.v1.ListTemplatesRequest
+	26, // 52: govstack.messaging.v1.OperatorService.AddOptOut:input_type -> govstack.messaging.v1.AddOptOutRequest
+	28, // 53: govstack.messaging.v1.OperatorService.RemoveOptOut:input_type -> govstack.messaging.v1.RemoveOptOutRequest
+	30, // 54: govstack.messaging.v1.OperatorService.ListOptOuts:input_type -> govstack.messaging.v1.ListOptOutsRequest
+	1,  // 55: govstack.messaging.v1.MessagingService.SendEmailSingle:output_type -> govstack.messaging.v1.SendEmailSingleResponse
+	3,  // 56: govstack.messaging.v1.MessagingService.SendEmailBatch:output_type -> govstack.messaging.v1.SendEmailBatchResponse
+	5,  // 57: govstack.messaging.v1.MessagingService.CallbackEmail:output_type -> govstack.messaging.v1.CallbackEmailResponse
+	7,  // 58: govstack.messaging.v1.MessagingService.GetEmailStatus:output_type -> govstack.messaging.v1.GetEmailStatusResponse
+	9,  // 59: govstack.messaging.v1.MessagingService.SendSmsSingle:output_type -> govstack.messaging.v1.SendSmsSingleResponse
+	11, // 60: govstack.messaging.v1.MessagingService.SendSmsBatch:output_type -> govstack.messaging.v1.SendSmsBatchResponse
+	13, // 61: govstack.messaging.v1.MessagingService.CallbackSms:output_type -> govstack.messaging.v1.CallbackSmsResponse
+	15, // 62: govstack.messaging.v1.MessagingService.GetSmsStatus:output_type -> govstack.messaging.v1.GetSmsStatusResponse
+	17, // 63: govstack.messaging.v1.OperatorService.ListDeadLetters:output_type -> govstack.messaging.v1.ListDeadLettersResponse
+	19, // 64: govstack.messaging.v1.OperatorService.RetryMessage:output_type -> govstack.messaging.v1.RetryMessageResponse
+	21, // 65: govstack.messaging.v1.OperatorService.CreateTemplateVersion:output_type -> govstack.messaging.v1.CreateTemplateVersionResponse
+	23, // 66: govstack.messaging.v1.OperatorService.GetTemplate:output_type -> govstack.messaging.v1.GetTemplateResponse
+	25, // 67: govstack.messaging.v1.OperatorService.ListTemplates:output_type -> govstack.messaging.v1.ListTemplatesResponse
+	27, // 68: govstack.messaging.v1.OperatorService.AddOptOut:output_type -> govstack.messaging.v1.AddOptOutResponse
+	29, // 69: govstack.messaging.v1.OperatorService.RemoveOptOut:output_type -> govstack.messaging.v1.RemoveOptOutResponse
+	31, // 70: govstack.messaging.v1.OperatorService.ListOptOuts:output_type -> govstack.messaging.v1.ListOptOutsResponse
+	55, // [55:71] is the sub-list for method output_type
+	39, // [39:55] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_govstack_messaging_v1_messaging_service_proto_init() }

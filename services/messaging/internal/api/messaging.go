@@ -1,7 +1,11 @@
 package api
 
 import (
+	"cmp"
 	"context"
+	"strings"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
@@ -30,11 +34,26 @@ func smsContent(s *messagingv1.SenderInfo, c *messagingv1.SmsContent, transactio
 		CallbackURI: callback}
 }
 
+// callbackOf reads the delivery-report address under either of GovStack's spellings (callback on single
+// sends, callbackURI on batches; clients mix them up): one of them, or both when they agree.
+func callbackOf(callback, callbackURI *messagingv1.CallbackSender) (string, error) {
+	a, b := strings.TrimSpace(callback.GetUri()), strings.TrimSpace(callbackURI.GetUri())
+	if a != "" && b != "" && a != b {
+		return "", apierr.Invalid("CALLBACK_CONFLICT", "callback.uri and callbackURI.uri name different addresses; give one",
+			apierr.FieldViolation{Field: "callbackURI.uri", Description: "differs from callback.uri"})
+	}
+	return cmp.Or(a, b), nil
+}
+
 // SendEmailSingle implements MessagingService.
 func (h *Messaging) SendEmailSingle(ctx context.Context, r *messagingv1.SendEmailSingleRequest) (*messagingv1.SendEmailSingleResponse, error) {
 	ri := r.GetRecipientInfo()
+	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	if err != nil {
+		return nil, err
+	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), r.GetCallback().GetUri()),
+		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback),
 		Recipients: []app.Recipient{{Address: ri.GetEmail(), Name: ri.GetName(), CC: ri.GetEmailCc(), BCC: ri.GetEmailBcc()}},
 		Field:      "recipientInfo.email"})
 	if err != nil {
@@ -53,8 +72,12 @@ func (h *Messaging) SendEmailBatch(ctx context.Context, r *messagingv1.SendEmail
 	for _, x := range r.GetRecipients() {
 		rs = append(rs, app.Recipient{Address: x.GetEmail(), Name: x.GetName(), CC: x.GetEmailCc(), BCC: x.GetEmailBcc()})
 	}
+	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	if err != nil {
+		return nil, err
+	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), r.GetCallbackUri().GetUri()),
+		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback),
 		Recipients: rs, Field: "recipientInfo.email"})
 	if err != nil {
 		return nil, err
@@ -86,8 +109,12 @@ func (h *Messaging) GetEmailStatus(ctx context.Context, r *messagingv1.GetEmailS
 // SendSmsSingle implements MessagingService.
 func (h *Messaging) SendSmsSingle(ctx context.Context, r *messagingv1.SendSmsSingleRequest) (*messagingv1.SendSmsSingleResponse, error) {
 	ri := r.GetRecipientInfo()
+	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	if err != nil {
+		return nil, err
+	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), r.GetCallback().GetUri()),
+		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback),
 		Recipients: []app.Recipient{{Address: ri.GetPhone(), Name: ri.GetName()}}, Field: "recipientInfo.phone"})
 	if err != nil {
 		return nil, err
@@ -105,8 +132,12 @@ func (h *Messaging) SendSmsBatch(ctx context.Context, r *messagingv1.SendSmsBatc
 	for _, x := range r.GetRecipients() {
 		rs = append(rs, app.Recipient{Address: x.GetPhone(), Name: x.GetName()})
 	}
+	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	if err != nil {
+		return nil, err
+	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), r.GetCallbackUri().GetUri()),
+		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback),
 		Recipients: rs, Field: "recipientInfo.phone"})
 	if err != nil {
 		return nil, err

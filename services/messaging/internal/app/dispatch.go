@@ -147,17 +147,32 @@ func (s *Service) attempt(ctx context.Context, m domain.Message) store.Outcome {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.dispatch.SendTimeout)
 	defer cancel()
 	err := s.sender(m.Channel).Send(sctx, m)
+	var o store.Outcome
 	switch {
 	case err == nil:
 		return store.Outcome{Status: domain.Delivered}
 	case domain.IsPermanent(err):
-		return store.Outcome{Status: domain.Bounced, Error: truncate(err.Error())}
+		o = store.Outcome{Status: domain.Bounced, Error: truncate(err.Error())}
 	case s.dispatch.Retry.Exhausted(m.Attempts):
-		return store.Outcome{Status: domain.DeadLetter, Error: truncate(err.Error())}
+		o = store.Outcome{Status: domain.DeadLetter, Error: truncate(err.Error())}
 	default:
-		return store.Outcome{Status: domain.Deferred, Error: truncate(err.Error()),
+		o = store.Outcome{Status: domain.Deferred, Error: truncate(err.Error()),
 			NextAttempt: time.Now().Add(s.dispatch.Retry.Delay(m.Attempts))}
 	}
+	s.logFailure(ctx, m, o)
+	return o
+}
+
+// logFailure tells the operator about a failed delivery at warn level: the message id (to look it up), the
+// channel, the attempt, what happens next and the reason — with addresses masked, since an SMTP server's
+// answer often repeats the recipient's.
+func (s *Service) logFailure(ctx context.Context, m domain.Message, o store.Outcome) {
+	attrs := []any{"message_id", m.ID, "channel", string(m.Channel), "attempt", m.Attempts,
+		"outcome", o.Status.GovStackName(), "reason", domain.MaskAddresses(o.Error)}
+	if o.Status == domain.Deferred {
+		attrs = append(attrs, "next_attempt", o.NextAttempt.UTC().Format(time.RFC3339))
+	}
+	s.log.WarnContext(ctx, "message delivery failed", attrs...)
 }
 
 func (s *Service) sender(c domain.Channel) interface {

@@ -14,8 +14,13 @@ type Keys struct {
 	hashes [][32]byte
 }
 
-// ParseKeys reads GOVSTACK_MESSAGING_API_KEYS: comma-separated name=key pairs.
-func ParseKeys(s string) (Keys, error) {
+// MinKeyLen is the shortest API key accepted in production: 16 characters. A development machine
+// (GOVSTACK_MESSAGING_DEV_MODE) accepts any length, so a newcomer may try the API with "apiKey: test".
+const MinKeyLen = 16
+
+// ParseKeys reads GOVSTACK_MESSAGING_API_KEYS: comma-separated name=key pairs, each key at least minLen
+// characters.
+func ParseKeys(s string, minLen int) (Keys, error) {
 	var k Keys
 	seen := map[string]bool{}
 	for _, pair := range strings.Split(s, ",") {
@@ -25,8 +30,13 @@ func ParseKeys(s string) (Keys, error) {
 		}
 		name, key, ok := strings.Cut(pair, "=")
 		name, key = strings.TrimSpace(name), strings.TrimSpace(key)
-		if !ok || name == "" || len(key) < 16 {
-			return Keys{}, fmt.Errorf("GOVSTACK_MESSAGING_API_KEYS: want comma-separated name=key pairs with keys of 16+ characters (entry %d is not)", len(k.names)+1)
+		if !ok || name == "" || key == "" {
+			return Keys{}, fmt.Errorf("GOVSTACK_MESSAGING_API_KEYS: want comma-separated name=key pairs (entry %d is not one)", len(k.names)+1)
+		}
+		if len(key) < minLen {
+			return Keys{}, fmt.Errorf("GOVSTACK_MESSAGING_API_KEYS: the key of %q is %d characters; a key needs at least %d in production "+
+				"(generate one, e.g. openssl rand -hex 16), or set GOVSTACK_MESSAGING_DEV_MODE=true on a development machine to accept any length",
+				name, len(key), minLen)
 		}
 		if seen[name] {
 			return Keys{}, fmt.Errorf("GOVSTACK_MESSAGING_API_KEYS: name %q appears twice", name)

@@ -30,14 +30,17 @@ const (
 
 // Claims are a verified access token's contents.
 type Claims struct {
-	Subject  string    // the account id
-	Email    string    // the account's sign-in e-mail
-	Name     string    // display name
-	Roles    []string  // RoleBuyer, RoleSupplier, ...
-	Issuer   string    // who signed it
-	ID       string    // jti
-	IssuedAt time.Time // iat
-	Expiry   time.Time // exp
+	Subject string   // the account id
+	Email   string   // the account's sign-in e-mail
+	Name    string   // display name
+	Roles   []string // RoleBuyer, RoleSupplier, ...
+	// NationalID is the citizen's national id (claim national_id), present on citizens' tokens: a BB that
+	// records a person by it (Scheduling's subscriber, for check-in) takes it from the token.
+	NationalID string
+	Issuer     string    // who signed it
+	ID         string    // jti
+	IssuedAt   time.Time // iat
+	Expiry     time.Time // exp
 }
 
 // HasRole reports whether the claims carry any of roles.

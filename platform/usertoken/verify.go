@@ -81,9 +81,10 @@ func NewVerifier(opts VerifierOptions) *Verifier {
 
 // privateClaims are the claims beyond the registered ones.
 type privateClaims struct {
-	Email string   `json:"email,omitempty"`
-	Name  string   `json:"name,omitempty"`
-	Roles []string `json:"roles,omitempty"`
+	Email      string   `json:"email,omitempty"`
+	Name       string   `json:"name,omitempty"`
+	Roles      []string `json:"roles,omitempty"`
+	NationalID string   `json:"national_id,omitempty"`
 }
 
 // Verify checks token's signature, expiry, issuer and audience and returns its claims. Errors wrap
@@ -109,7 +110,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 		return Claims{}, err
 	}
 	return Claims{
-		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles,
+		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID,
 		Issuer: std.Issuer, ID: std.ID, IssuedAt: timeOf(std.IssuedAt), Expiry: timeOf(std.Expiry),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,8 +163,9 @@ func TestCitizenSeesAndChangesOnlyOwnAppointments(t *testing.T) {
 		}
 	}
 
-	// Staff (a citizen role does not make them one) and IM clients without a token see both, unchanged.
-	for who, ctx := range map[string]context.Context{"staff": staff, "no token": context.Background()} {
+	// Staff (a citizen role does not make them one) and a back office (an IM client with the personal-data
+	// right) see both, unchanged.
+	for who, ctx := range map[string]context.Context{"staff": staff, "back office": context.Background()} {
 		got, err := e.booking.ListAppointments(ctx, &schedulingv1.ListAppointmentsRequest{ResourceId: "doc-kask", To: tallinn(t, 2027, 3, 29, 12, 0)})
 		if err != nil || len(got.GetAppointments()) != 2 {
 			t.Fatalf("%s sees %v, %v", who, got, err)
@@ -299,5 +301,54 @@ func TestTokenWithoutKeysIsRefused(t *testing.T) {
 	}
 	if _, err := e.booking.ListAppointments(context.Background(), &schedulingv1.ListAppointmentsRequest{}); err != nil {
 		t.Fatalf("without a token: %v", err)
+	}
+}
+
+// Being an IM client is not being every citizen (issue 11): an IM client without a token and without the
+// personal-data right may read the directory and free slots and book — and gets that one appointment back —
+// but lists, changes and checks in nobody's appointments, and reads no subscriber records.
+func TestAnIMClientWithoutTheRightSeesNoOnesAppointments(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	anon := e.anonymousBooking
+	booked, err := anon.BookAppointment(ctx, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-okafor",
+		StartTime: "2027-03-29T13:00:00Z", Subscriber: citizen("ann")})
+	if err != nil || booked.GetAppointment().GetBookingCode() == "" {
+		t.Fatalf("booking without the right: %v, %v", booked, err)
+	}
+	id := booked.GetAppointment().GetAppointmentId()
+	for name, call := range map[string]func() error{
+		"list": func() error {
+			_, err := anon.ListAppointments(ctx, &schedulingv1.ListAppointmentsRequest{})
+			return err
+		},
+		"cancel": func() error {
+			_, err := anon.CancelAppointment(ctx, &schedulingv1.CancelAppointmentRequest{AppointmentId: id})
+			return err
+		},
+		"reschedule": func() error {
+			_, err := anon.RescheduleAppointment(ctx, &schedulingv1.RescheduleAppointmentRequest{AppointmentId: id,
+				StartTime: "2027-03-29T13:20:00Z"})
+			return err
+		},
+		"check in": func() error {
+			_, err := anon.CheckInAppointment(ctx, &schedulingv1.CheckInAppointmentRequest{AppointmentId: id,
+				SubscriberId: "ann", NationalId: "NID-ann"})
+			return err
+		},
+	} {
+		st := wantCode(t, call(), codes.Unauthenticated)
+		if !strings.Contains(st.Message(), "personal-data right") {
+			t.Errorf("%s: %q does not say what would let it through", name, st.Message())
+		}
+	}
+	// The directory and free slots stay open.
+	if _, err := anon.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-okafor",
+		From: "2027-03-29T00:00:00Z", To: "2027-03-30T00:00:00Z"}); err != nil {
+		t.Errorf("free slots: %v", err)
+	}
+	// The back office still sees and changes it.
+	if _, err := e.booking.CancelAppointment(ctx, &schedulingv1.CancelAppointmentRequest{AppointmentId: id}); err != nil {
+		t.Errorf("back office cancel: %v", err)
 	}
 }

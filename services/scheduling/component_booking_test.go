@@ -2,6 +2,7 @@ package scheduling_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,6 +226,17 @@ func TestCheckInCrossVerifies(t *testing.T) {
 	wantCode(t, err, codes.PermissionDenied)
 	_, err = checkIn("ann", "NID-bob", "")
 	wantCode(t, err, codes.PermissionDenied)
+	// Check-in opens two hours before the start and closes at the end (issue 11); outside, the citizen is
+	// told when the window is.
+	start := time.Date(2027, 3, 29, 13, 0, 0, 0, time.UTC)
+	for _, at := range []time.Time{start.Add(-2*time.Hour - time.Minute), start.Add(20 * time.Minute)} {
+		e.clock.Set(at)
+		_, err = checkIn("ann", "NID-ann", "")
+		if st := wantCode(t, err, codes.FailedPrecondition); !strings.Contains(st.Message(), "open from Monday 29 March 2027, 11:00") {
+			t.Errorf("at %s: %q", at, st.Message())
+		}
+	}
+	e.clock.Set(start.Add(-30 * time.Minute))
 	got, err := checkIn("ann", "NID-ann", "")
 	if err != nil || got.GetAppointment().GetStatus() != schedulingv1.AppointmentStatus_APPOINTMENT_STATUS_CHECKED_IN {
 		t.Fatalf("check-in = %v, %v", got, err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
@@ -42,16 +43,20 @@ type clock struct {
 func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
-// env is a running BB: real Postgres, in-process NATS, a gRPC server on a free port and clients of it.
+// env is a running BB: real Postgres, in-process NATS, a gRPC server on a free port and clients of it. The
+// clients are a hospital's back office: the IM vouches on every call that they hold the personal-data right
+// (as it does for a client an operator granted it). anonymousBooking is the same BB called by an IM client
+// without that right.
 type env struct {
-	booking   schedulingv1.BookingServiceClient
-	directory schedulingv1.DirectoryServiceClient
-	deadlines schedulingv1.DeadlineServiceClient
-	crud      schedulingv1.SchedulerServiceClient
-	js        jetstream.JetStream
-	pool      *pgxpool.Pool
-	clock     *clock
-	svc       *scheduling.Service
+	anonymousBooking schedulingv1.BookingServiceClient
+	booking          schedulingv1.BookingServiceClient
+	directory        schedulingv1.DirectoryServiceClient
+	deadlines        schedulingv1.DeadlineServiceClient
+	crud             schedulingv1.SchedulerServiceClient
+	js               jetstream.JetStream
+	pool             *pgxpool.Pool
+	clock            *clock
+	svc              *scheduling.Service
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -94,18 +99,27 @@ func startWith(t testing.TB, keys usertoken.KeySource) env {
 	g, gctx := errgroup.WithContext(runCtx)
 	g.Go(func() error { return srv.Run(gctx) })
 	g.Go(func() error { return svc.Run(gctx) })
-	conn, err := grpc.NewClient(srv.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	backOffice := grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
+		invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		return invoker(imident.WithPersonalDataRight(ctx), method, req, reply, cc, opts...)
+	})
+	conn, err := grpc.NewClient(srv.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()), backOffice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon, err := grpc.NewClient(srv.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		_ = anon.Close()
 		_ = conn.Close()
 		cancel()
 		if err := g.Wait(); err != nil {
 			t.Errorf("service stopped with %v", err)
 		}
 	})
-	return env{booking: schedulingv1.NewBookingServiceClient(conn), directory: schedulingv1.NewDirectoryServiceClient(conn),
+	return env{anonymousBooking: schedulingv1.NewBookingServiceClient(anon), booking: schedulingv1.NewBookingServiceClient(conn), directory: schedulingv1.NewDirectoryServiceClient(conn),
 		deadlines: schedulingv1.NewDeadlineServiceClient(conn), crud: schedulingv1.NewSchedulerServiceClient(conn), js: js, pool: pool, clock: clk, svc: svc}
 }
 

@@ -59,6 +59,9 @@ type Config struct {
 	JWKSURL string `env:"GOVSTACK_JWKS_URL"`
 	// TokenIssuer is the iss a user token must carry (empty accepts any).
 	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
+	// CheckInOpensBefore is how long before an appointment check-in opens (it closes at the appointment's
+	// end): a citizen who comes the day before, or after the slot, is told when the window is.
+	CheckInOpensBefore time.Duration `env:"GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE" envDefault:"2h"`
 }
 
 // Deps are the connections the BB runs on; the caller owns and closes them.
@@ -105,7 +108,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.TimerPollInterval = time.Second
 	}
 	deps.Logger = deps.Logger.With("bb", Name)
-	return &Service{cfg: cfg, deps: deps, app: app.New(deps.Pool, deps.Now), verifier: tokenVerifier(cfg, deps)}, nil
+	return &Service{cfg: cfg, deps: deps, app: app.New(deps.Pool, deps.Now, app.Options{CheckInOpensBefore: cfg.CheckInOpensBefore}), verifier: tokenVerifier(cfg, deps)}, nil
 }
 
 // Register registers BookingService, DirectoryService, DeadlineService and SchedulerService on g.

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
 )
 
 // TestCitizenBooksADoctor is the ORS booking use case through the gateway's REST API only: a citizen finds a
@@ -13,7 +15,7 @@ import (
 // (and the hospital a notice); a second citizen racing for the same slot is refused; the reminder fires once;
 // cancelling frees the slot for the next citizen.
 func TestCitizenBooksADoctor(t *testing.T) {
-	s := startStack(t)
+	s := startStackWith(t, func(c *devstack.Config) { c.AdminClients = imAdmin })
 	suffix := fmt.Sprint(time.Now().UnixNano() % 1_000_000)
 	clinic, doctor := "clinic-night-"+suffix, "doc-night-"+suffix
 
@@ -85,8 +87,12 @@ func TestCitizenBooksADoctor(t *testing.T) {
 		t.Errorf("the refused citizen was mailed: %+v", got)
 	}
 
-	// Cancelling frees the slot at once: the other citizen books it.
-	expect(t, s.do(t, "POST", "/appointment/cancel", `{"appointment_id":"`+appointment+`","reason":"feeling better"}`, nil), 200)
+	// The hospital's desk (an IM client with the personal-data right; the demo client has none) cancels on
+	// the citizen's call, which frees the slot at once: the other citizen books it.
+	cancel := `{"appointment_id":"` + appointment + `","reason":"feeling better"}`
+	expect(t, s.do(t, "POST", "/appointment/cancel", cancel, nil), 401, "SIGN_IN_REQUIRED")
+	grantPersonalData(t, s, hospital)
+	expect(t, s.do(t, "POST", "/appointment/cancel", cancel, map[string]string{"Information-Mediator-Client": hospital}), 200)
 	expect(t, book(loser), 200, `"appointment_id"`)
 	s.mail.waitFor(t, 1, to(winner+"@example.org", "Appointment cancelled"))
 	s.mail.waitFor(t, 1, to(loser+"@example.org", "Appointment confirmed"))

@@ -233,10 +233,20 @@ type AppointmentEvent struct {
 	// The start before a reschedule; only set on .rescheduled.
 	PreviousStartTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=previous_start_time,json=previousStartTime,proto3" json:"previous_start_time,omitempty"`
 	// The visit reason (booked) or the cancel reason (cancelled).
-	Reason        string           `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
-	Subscriber    *EventSubscriber `protobuf:"bytes,6,opt,name=subscriber,proto3" json:"subscriber,omitempty"`
-	Resource      *EventResource   `protobuf:"bytes,7,opt,name=resource,proto3" json:"resource,omitempty"`
-	Entity        *EventEntity     `protobuf:"bytes,8,opt,name=entity,proto3" json:"entity,omitempty"`
+	Reason     string           `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	Subscriber *EventSubscriber `protobuf:"bytes,6,opt,name=subscriber,proto3" json:"subscriber,omitempty"`
+	Resource   *EventResource   `protobuf:"bytes,7,opt,name=resource,proto3" json:"resource,omitempty"`
+	Entity     *EventEntity     `protobuf:"bytes,8,opt,name=entity,proto3" json:"entity,omitempty"`
+	// The start as the people it is for read it: in the hospital's own time zone, with the zone's name —
+	// "Friday 4 December 2026, 12:00 (Europe/Tallinn)". E-mails show this, not start_time.
+	StartTimeLocal string `protobuf:"bytes,9,opt,name=start_time_local,json=startTimeLocal,proto3" json:"start_time_local,omitempty"`
+	// The end's clock time in the hospital's zone, "12:20" (a full date like start_time_local when it falls
+	// on another day).
+	EndTimeLocal string `protobuf:"bytes,10,opt,name=end_time_local,json=endTimeLocal,proto3" json:"end_time_local,omitempty"`
+	// previous_start_time, read like start_time_local; only set on .rescheduled.
+	PreviousStartTimeLocal string `protobuf:"bytes,11,opt,name=previous_start_time_local,json=previousStartTimeLocal,proto3" json:"previous_start_time_local,omitempty"`
+	// The code the citizen shows at check-in (booked and rescheduled only: the confirmation carries it).
+	BookingCode   string `protobuf:"bytes,12,opt,name=booking_code,json=bookingCode,proto3" json:"booking_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -325,6 +335,34 @@ func (x *AppointmentEvent) GetEntity() *EventEntity {
 		return x.Entity
 	}
 	return nil
+}
+
+func (x *AppointmentEvent) GetStartTimeLocal() string {
+	if x != nil {
+		return x.StartTimeLocal
+	}
+	return ""
+}
+
+func (x *AppointmentEvent) GetEndTimeLocal() string {
+	if x != nil {
+		return x.EndTimeLocal
+	}
+	return ""
+}
+
+func (x *AppointmentEvent) GetPreviousStartTimeLocal() string {
+	if x != nil {
+		return x.PreviousStartTimeLocal
+	}
+	return ""
+}
+
+func (x *AppointmentEvent) GetBookingCode() string {
+	if x != nil {
+		return x.BookingCode
+	}
+	return ""
 }
 
 // AlertFired is the payload of govstack.scheduling.v1.alert.fired: an alert schedule or an appointment
@@ -510,7 +548,7 @@ const file_govstack_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x12\x1b\n" +
-	"\ttime_zone\x18\x04 \x01(\tR\btimeZone\"\xd8\x03\n" +
+	"\ttime_zone\x18\x04 \x01(\tR\btimeZone\"\x86\x05\n" +
 	"\x10AppointmentEvent\x12%\n" +
 	"\x0eappointment_id\x18\x01 \x01(\tR\rappointmentId\x129\n" +
 	"\n" +
@@ -522,7 +560,12 @@ const file_govstack_scheduling_v1_events_proto_rawDesc = "" +
 	"subscriber\x18\x06 \x01(\v2'.govstack.scheduling.v1.EventSubscriberR\n" +
 	"subscriber\x12A\n" +
 	"\bresource\x18\a \x01(\v2%.govstack.scheduling.v1.EventResourceR\bresource\x12;\n" +
-	"\x06entity\x18\b \x01(\v2#.govstack.scheduling.v1.EventEntityR\x06entity\"\x99\x02\n" +
+	"\x06entity\x18\b \x01(\v2#.govstack.scheduling.v1.EventEntityR\x06entity\x12(\n" +
+	"\x10start_time_local\x18\t \x01(\tR\x0estartTimeLocal\x12$\n" +
+	"\x0eend_time_local\x18\n" +
+	" \x01(\tR\fendTimeLocal\x129\n" +
+	"\x19previous_start_time_local\x18\v \x01(\tR\x16previousStartTimeLocal\x12!\n" +
+	"\fbooking_code\x18\f \x01(\tR\vbookingCode\"\x99\x02\n" +
 	"\n" +
 	"AlertFired\x12\x19\n" +
 	"\balert_id\x18\x01 \x01(\tR\aalertId\x12\x12\n" +

@@ -36,8 +36,9 @@ const (
 // Scheduler API has no free-slot search or atomic reschedule; these endpoints are extensions in its style.
 type BookingServiceClient interface {
 	// ListFreeSlots lists the free slots of one resource, or of every resource of a specialty at an entity,
-	// between from and to (at most 31 days). Slots come from working hours in the entity's local time minus
-	// exceptions (leave, holidays) and active appointments.
+	// that start in [from, to) (at most 31 days; a slot starting just before to is listed even though it ends
+	// after it). Slots come from working hours in the entity's local time minus exceptions (leave, holidays) and
+	// active appointments. Open to every IM client: no personal data.
 	ListFreeSlots(ctx context.Context, in *ListFreeSlotsRequest, opts ...grpc.CallOption) (*ListFreeSlotsResponse, error)
 	// GetAvailability is GovStack's GET /resource/availability: free slots per resource for a category
 	// (specialty) at an entity, or of one resource, between from and to.
@@ -52,9 +53,13 @@ type BookingServiceClient interface {
 	// transaction: either it moves or nothing changes. Emits appointment.rescheduled.
 	RescheduleAppointment(ctx context.Context, in *RescheduleAppointmentRequest, opts ...grpc.CallOption) (*RescheduleAppointmentResponse, error)
 	// CheckInAppointment checks the citizen in at the hospital: the subscriber id, the appointment id and the
-	// citizen's national id or booking code must all match a booked appointment. Emits appointment.checked_in.
+	// citizen's national id or booking code must all match a booked appointment. Check-in is open from
+	// GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE (2 h) before the start until the end; outside it the answer
+	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in.
 	CheckInAppointment(ctx context.Context, in *CheckInAppointmentRequest, opts ...grpc.CallOption) (*CheckInAppointmentResponse, error)
-	// ListAppointments is GovStack's GET /appointment/list_details with its filters.
+	// ListAppointments is GovStack's GET /appointment/list_details with its filters. Appointments are personal
+	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
+	// any other caller is answered 401 SIGN_IN_REQUIRED (the same for cancel, reschedule and check-in).
 	ListAppointments(ctx context.Context, in *ListAppointmentsRequest, opts ...grpc.CallOption) (*ListAppointmentsResponse, error)
 }
 
@@ -144,8 +149,9 @@ func (c *bookingServiceClient) ListAppointments(ctx context.Context, in *ListApp
 // Scheduler API has no free-slot search or atomic reschedule; these endpoints are extensions in its style.
 type BookingServiceServer interface {
 	// ListFreeSlots lists the free slots of one resource, or of every resource of a specialty at an entity,
-	// between from and to (at most 31 days). Slots come from working hours in the entity's local time minus
-	// exceptions (leave, holidays) and active appointments.
+	// that start in [from, to) (at most 31 days; a slot starting just before to is listed even though it ends
+	// after it). Slots come from working hours in the entity's local time minus exceptions (leave, holidays) and
+	// active appointments. Open to every IM client: no personal data.
 	ListFreeSlots(context.Context, *ListFreeSlotsRequest) (*ListFreeSlotsResponse, error)
 	// GetAvailability is GovStack's GET /resource/availability: free slots per resource for a category
 	// (specialty) at an entity, or of one resource, between from and to.
@@ -160,9 +166,13 @@ type BookingServiceServer interface {
 	// transaction: either it moves or nothing changes. Emits appointment.rescheduled.
 	RescheduleAppointment(context.Context, *RescheduleAppointmentRequest) (*RescheduleAppointmentResponse, error)
 	// CheckInAppointment checks the citizen in at the hospital: the subscriber id, the appointment id and the
-	// citizen's national id or booking code must all match a booked appointment. Emits appointment.checked_in.
+	// citizen's national id or booking code must all match a booked appointment. Check-in is open from
+	// GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE (2 h) before the start until the end; outside it the answer
+	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in.
 	CheckInAppointment(context.Context, *CheckInAppointmentRequest) (*CheckInAppointmentResponse, error)
-	// ListAppointments is GovStack's GET /appointment/list_details with its filters.
+	// ListAppointments is GovStack's GET /appointment/list_details with its filters. Appointments are personal
+	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
+	// any other caller is answered 401 SIGN_IN_REQUIRED (the same for cancel, reschedule and check-in).
 	ListAppointments(context.Context, *ListAppointmentsRequest) (*ListAppointmentsResponse, error)
 	mustEmbedUnimplementedBookingServiceServer()
 }

@@ -30,6 +30,8 @@ type privateClaims struct {
 	Email    string   `json:"email"`
 	Name     string   `json:"name"`
 	Roles    []string `json:"roles"`
+	// NationalID is set on a citizen's token, so that the BBs record the person by it (check-in).
+	NationalID string `json:"national_id,omitempty"`
 }
 
 // accessToken signs a JWT (EdDSA, header kid) for a with the newest key.
@@ -46,7 +48,8 @@ func (s *Service) accessToken(ctx context.Context, a domain.Account, now time.Ti
 	claims := jwt.Claims{Issuer: s.opts.TokenIssuer, Subject: a.ID,
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
 		Expiry: jwt.NewNumericDate(now.Add(s.opts.AccessTokenTTL)), ID: uuid.NewString()}
-	return jwt.Signed(signer).Claims(claims).Claims(privateClaims{Audience: []string{usertoken.Audience}, Email: a.Email, Name: a.Name, Roles: a.Roles}).Serialize()
+	return jwt.Signed(signer).Claims(claims).Claims(privateClaims{Audience: []string{usertoken.Audience}, Email: a.Email, Name: a.Name, Roles: a.Roles,
+		NationalID: a.NationalID}).Serialize()
 }
 
 // issue makes an access token and a refresh token of family (a new family when empty) in tx.

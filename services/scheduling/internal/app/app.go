@@ -32,14 +32,28 @@ const eventSource = "govstack/" + BB
 type Service struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	opts Options
 }
 
+// Options are the rules a deployment sets.
+type Options struct {
+	// CheckInOpensBefore is how long before an appointment's start check-in opens; it closes at the
+	// appointment's end (DefaultCheckInOpensBefore when zero).
+	CheckInOpensBefore time.Duration
+}
+
+// DefaultCheckInOpensBefore is two hours.
+const DefaultCheckInOpensBefore = 2 * time.Hour
+
 // New returns the use cases on pool (migrated); now is the clock (time.Now when nil).
-func New(pool *pgxpool.Pool, now func() time.Time) *Service {
+func New(pool *pgxpool.Pool, now func() time.Time, o Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{pool: pool, now: now}
+	if o.CheckInOpensBefore <= 0 {
+		o.CheckInOpensBefore = DefaultCheckInOpensBefore
+	}
+	return &Service{pool: pool, now: now, opts: o}
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {

@@ -8,16 +8,20 @@ package app
 //   - A call with a verified user token (usertoken.FromContext) whose roles include citizen and neither staff
 //     nor admin is a citizen's. Their subscriber id in this BB is the token's subject (the Registration
 //     account id), so booking, listing and changing appointments are limited to that id.
-//   - A staff or admin token sees and does everything, as before.
-//   - A call without a token is taken to come from an IM client (a hospital system, another BB) and is
-//     trusted as before: that client answers for its own users. Keeping anonymous callers away from this
-//     trust is the Information Mediator's job, not this BB's.
+//   - A staff or admin token sees and does everything.
+//   - A call without a token comes from an IM client (a hospital system, a portal, another BB). Being an IM
+//     client is not being every citizen (issue 11): such a client sees and changes people's appointments,
+//     subscriber records and messages only when the IM vouches that an operator granted it the
+//     personal-data right on this service (imident.HasPersonalDataRight) — a hospital's back office. Any
+//     other IM client may still read the directory and free slots and book (it answers for the person it
+//     books for, and gets that one appointment back); for anything else it is told to sign the person in.
 
 import (
 	"context"
 	"slices"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
@@ -27,15 +31,30 @@ import (
 type caller struct {
 	citizen bool
 	claims  usertoken.Claims // set for a citizen
+	// anonymous is an IM client without a user token and without the personal-data right.
+	anonymous bool
 }
 
 // callerOf classifies the call's verified token.
 func callerOf(ctx context.Context) caller {
 	c, ok := usertoken.FromContext(ctx)
-	if !ok || !c.HasRole(usertoken.RoleCitizen) || c.HasRole(usertoken.RoleStaff, usertoken.RoleAdmin) {
+	switch {
+	case !ok:
+		return caller{anonymous: !imident.HasPersonalDataRight(ctx)}
+	case !c.HasRole(usertoken.RoleCitizen) || c.HasRole(usertoken.RoleStaff, usertoken.RoleAdmin):
 		return caller{}
 	}
 	return caller{citizen: true, claims: c}
+}
+
+// requirePersonalData refuses an IM client that neither signs a person in nor holds the personal-data right.
+func (c caller) requirePersonalData(what string) error {
+	if !c.anonymous {
+		return nil
+	}
+	return apierr.Unauthenticated(domain.ReasonSignInRequired, what+" are personal data: call with the citizen's "+
+		"access token (Authorization: Bearer, from POST /auth/token) or a staff one; a hospital's back-office "+
+		"system needs the IM's personal-data right on this service")
 }
 
 // owns reports whether the caller may see or change data of the subscriber: a citizen only their own.
@@ -66,7 +85,8 @@ func (c caller) bookingFor(subscriberID string) (string, error) {
 }
 
 // fromAccount completes a citizen's own subscriber details from their account, so a signed-in citizen
-// need not repeat their name and e-mail; given details win.
+// need not repeat their name and e-mail; given details win — but not the national id: a citizen is recorded
+// with their account's (the token's national_id), so that check-in with their own national id works.
 func (c caller) fromAccount(s domain.Subscriber) domain.Subscriber {
 	if !c.citizen || s.ID != c.claims.Subject {
 		return s
@@ -76,6 +96,9 @@ func (c caller) fromAccount(s domain.Subscriber) domain.Subscriber {
 	}
 	if s.Email == "" && s.Phone == "" {
 		s.Email = c.claims.Email
+	}
+	if c.claims.NationalID != "" {
+		s.NationalID = c.claims.NationalID
 	}
 	return s
 }

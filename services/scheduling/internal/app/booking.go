@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/subtle"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/govstackbb/marketplace/platform/apierr"
@@ -65,7 +66,7 @@ func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, erro
 		if err := s.setReminder(ctx, tx, a); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentBooked, a, nil)
+		return addAppointmentEvent(ctx, tx, EventAppointmentBooked, a, withBookingCode(a))
 	})
 	return a, err
 }
@@ -156,8 +157,12 @@ func (s *Service) Reschedule(ctx context.Context, id, startTime string) (domain.
 		if err := s.setReminder(ctx, tx, a); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentRescheduled, a, func(ev *schedulingv1.AppointmentEvent) {
+		return addAppointmentEvent(ctx, tx, EventAppointmentRescheduled, a, func(ev *schedulingv1.AppointmentEvent, p store.Parties) {
 			ev.PreviousStartTime = timestamppb.New(previous)
+			ev.BookingCode = a.BookingCode
+			if loc, err := p.Entity.Location(); err == nil {
+				ev.PreviousStartTimeLocal = domain.LocalTime(previous, loc)
+			}
 		})
 	})
 	return a, err
@@ -190,6 +195,9 @@ func (s *Service) CheckIn(ctx context.Context, id, subscriberID, nationalID, boo
 		if !verified(a, p.Subscriber, subscriberID, nationalID, bookingCode) {
 			return apierr.PermissionDenied(domain.ReasonIdentity, "the citizen's identity does not match this appointment")
 		}
+		if err := s.checkInOpen(a, p.Entity); err != nil {
+			return err
+		}
 		a.Status = domain.StatusCheckedIn
 		if err := store.UpdateAppointment(ctx, tx, a); err != nil {
 			return err
@@ -200,6 +208,21 @@ func (s *Service) CheckIn(ctx context.Context, id, subscriberID, nationalID, boo
 		return addAppointmentEvent(ctx, tx, EventAppointmentCheckedIn, a, nil)
 	})
 	return a, err
+}
+
+// checkInOpen refuses a check-in outside its window — from CheckInOpensBefore before the start to the end —
+// saying when the window is, in the hospital's own time.
+func (s *Service) checkInOpen(a domain.Appointment, e domain.Entity) error {
+	opens, now := a.Start.Add(-s.opts.CheckInOpensBefore), s.now()
+	if !now.Before(opens) && now.Before(a.End) {
+		return nil
+	}
+	loc, err := e.Location()
+	if err != nil {
+		loc = time.UTC
+	}
+	return apierr.FailedPrecondition(domain.ReasonCheckInClosed, "check-in for this appointment is open from "+
+		domain.LocalTime(opens, loc)+" until "+domain.LocalEnd(opens, a.End, loc)+"; it is "+domain.LocalTime(now, loc)+" now")
 }
 
 func verified(a domain.Appointment, sub domain.Subscriber, subscriberID, nationalID, bookingCode string) bool {
@@ -214,11 +237,15 @@ func verified(a domain.Appointment, sub domain.Subscriber, subscriberID, nationa
 // lockBooked locks an appointment that must still be booked. Someone else's appointment is not found for a
 // citizen, checked before its status so that the status of others' appointments does not leak either.
 func lockBooked(ctx context.Context, tx pgx.Tx, id string) (domain.Appointment, error) {
+	c := callerOf(ctx)
+	if err := c.requirePersonalData("appointments"); err != nil {
+		return domain.Appointment{}, err
+	}
 	a, err := store.LockAppointment(ctx, tx, id)
 	if err != nil {
 		return a, err
 	}
-	if !callerOf(ctx).owns(a.SubscriberID) {
+	if !c.owns(a.SubscriberID) {
 		return domain.Appointment{}, errNoAppointment()
 	}
 	if a.Status != domain.StatusBooked {

@@ -153,7 +153,11 @@ func (s *Service) ModifySubscriber(ctx context.Context, id string, patch domain.
 	if err := domain.Required("subscriber_id", id); err != nil {
 		return domain.Subscriber{}, err
 	}
-	if !callerOf(ctx).owns(id) {
+	c := callerOf(ctx)
+	if err := c.requirePersonalData("subscriber records"); err != nil {
+		return domain.Subscriber{}, err
+	}
+	if !c.owns(id) {
 		return domain.Subscriber{}, errNoSubscriber(id)
 	}
 	var sub domain.Subscriber
@@ -177,8 +181,12 @@ func (s *Service) ModifySubscriber(ctx context.Context, id string, patch domain.
 
 // Subscribers lists subscribers; a citizen only their own record.
 func (s *Service) Subscribers(ctx context.Context, f store.SubscriberFilter) ([]domain.Subscriber, error) {
+	c := callerOf(ctx)
+	if err := c.requirePersonalData("subscriber records"); err != nil {
+		return nil, err
+	}
 	var mine bool
-	if f.IDs, mine = callerOf(ctx).ownSubscriberIDs(f.IDs); !mine {
+	if f.IDs, mine = c.ownSubscriberIDs(f.IDs); !mine {
 		return nil, nil
 	}
 	return store.Subscribers(ctx, s.pool, f)
@@ -194,7 +202,13 @@ func (s *Service) Delete(ctx context.Context, table, field, id string) error {
 		if err := staffOnly(ctx, "delete "+table+" records"); err != nil {
 			return err
 		}
-	} else if !callerOf(ctx).owns(id) {
+		return store.DeleteRow(ctx, s.pool, table, id)
+	}
+	c := callerOf(ctx)
+	if err := c.requirePersonalData("subscriber records"); err != nil {
+		return err
+	}
+	if !c.owns(id) {
 		return errNoSubscriber(id)
 	}
 	return store.DeleteRow(ctx, s.pool, table, id)

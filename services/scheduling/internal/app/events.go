@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/jackc/pgx/v5"
@@ -12,13 +13,20 @@ import (
 	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
-// appointmentEvent builds the payload the Messaging BB's rules read: who, with whom, where, when.
+// appointmentEvent builds the payload the Messaging BB's rules read: who, with whom, where, when — also in
+// the hospital's own time zone, as the e-mails show it.
 func appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.AppointmentEvent {
+	loc, err := p.Entity.Location()
+	if err != nil {
+		loc = time.UTC // an entity's zone is checked when it is saved; UTC is a readable fallback
+	}
 	return &schedulingv1.AppointmentEvent{
-		AppointmentId: a.ID,
-		StartTime:     timestamppb.New(a.Start),
-		EndTime:       timestamppb.New(a.End),
-		Reason:        a.Reason,
+		StartTimeLocal: domain.LocalTime(a.Start, loc),
+		EndTimeLocal:   domain.LocalEnd(a.Start, a.End, loc),
+		AppointmentId:  a.ID,
+		StartTime:      timestamppb.New(a.Start),
+		EndTime:        timestamppb.New(a.End),
+		Reason:         a.Reason,
 		Subscriber: &schedulingv1.EventSubscriber{Id: p.Subscriber.ID, Name: p.Subscriber.Name,
 			Email: p.Subscriber.Email, Phone: p.Subscriber.Phone},
 		Resource: &schedulingv1.EventResource{Id: p.Resource.ID, Name: p.Resource.Name, Email: p.Resource.Email},
@@ -28,15 +36,15 @@ func appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.Appoi
 }
 
 // addAppointmentEvent reads the appointment's parties and adds the event to the outbox in tx; edit may
-// add fields (previousStartTime).
-func addAppointmentEvent(ctx context.Context, tx pgx.Tx, typ string, a domain.Appointment, edit func(*schedulingv1.AppointmentEvent)) error {
+// add fields (the booking code, previousStartTime).
+func addAppointmentEvent(ctx context.Context, tx pgx.Tx, typ string, a domain.Appointment, edit func(*schedulingv1.AppointmentEvent, store.Parties)) error {
 	p, err := store.AppointmentParties(ctx, tx, a)
 	if err != nil {
 		return err
 	}
 	ev := appointmentEvent(a, p)
 	if edit != nil {
-		edit(ev)
+		edit(ev, p)
 	}
 	return outbox.Add(ctx, tx, outbox.Event{Type: typ, Source: eventSource, Subject: a.ID, Payload: ev})
 }
@@ -47,4 +55,9 @@ func recipientsPB(rs []domain.Recipient) []*schedulingv1.Recipient {
 		out = append(out, &schedulingv1.Recipient{Email: r.Email, Phone: r.Phone})
 	}
 	return out
+}
+
+// withBookingCode puts the code the citizen shows at check-in into the event their confirmation is made from.
+func withBookingCode(a domain.Appointment) func(*schedulingv1.AppointmentEvent, store.Parties) {
+	return func(ev *schedulingv1.AppointmentEvent, _ store.Parties) { ev.BookingCode = a.BookingCode }
 }

@@ -15,7 +15,11 @@ type AppointmentQuery struct {
 // Appointments lists appointments matching q; bad filters are InvalidArgument naming the field. A citizen
 // sees only their own: a filter for another subscriber finds nothing.
 func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) ([]domain.Appointment, error) {
-	q, mine := callerOf(ctx).ownAppointments(q)
+	c := callerOf(ctx)
+	if err := c.requirePersonalData("appointments"); err != nil {
+		return nil, err
+	}
+	q, mine := c.ownAppointments(q)
 	st, err := domain.ParseStatus(q.Status)
 	if err != nil {
 		return nil, err

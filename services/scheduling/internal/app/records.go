@@ -94,8 +94,14 @@ func modifyRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpe
 }
 
 func listRecords[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], f store.RecordFilter) ([]M, error) {
-	if sp.private && callerOf(ctx).citizen {
-		return nil, nil
+	if sp.private {
+		c := callerOf(ctx)
+		if err := c.requirePersonalData(recordsName(sp.kind)); err != nil {
+			return nil, err
+		}
+		if c.citizen {
+			return nil, nil
+		}
 	}
 	f.Kind = sp.kind
 	raws, err := store.Records(ctx, s.pool, f)

@@ -38,10 +38,13 @@ func (s *Service) FreeSlots(ctx context.Context, q SlotQuery) ([]domain.Slot, er
 		return nil, apierr.NotFound(domain.ReasonNotFound, "resource "+q.ResourceID+" not found or not affiliated to an entity")
 	}
 	ids := make([]string, 0, len(affs))
+	longest := time.Duration(0)
 	for _, a := range affs {
 		ids = append(ids, a.Resource.ID)
+		longest = max(longest, a.Resource.SlotLength())
 	}
-	busy, err := store.Busy(ctx, s.pool, ids, iv)
+	// A slot starting just before iv.End ends after it: what is busy past the end matters too.
+	busy, err := store.Busy(ctx, s.pool, ids, domain.Interval{Start: iv.Start, End: iv.End.Add(longest)})
 	if err != nil {
 		return nil, err
 	}

@@ -103,3 +103,19 @@ type Timer struct {
 	Message       string // for alerts: the text
 	Recipients    []Recipient
 }
+
+// LocalTime writes t as the people an appointment is for read it: in the zone loc, with the zone's name —
+// "Friday 4 December 2026, 12:00 (Europe/Tallinn)".
+func LocalTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Monday 2 January 2006, 15:04") + " (" + loc.String() + ")"
+}
+
+// LocalEnd writes the end of an appointment that starts at start: its clock time ("12:20") on the same
+// local day, else in full as LocalTime.
+func LocalEnd(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return e.Format("15:04")
+	}
+	return LocalTime(end, loc)
+}

@@ -8,8 +8,9 @@ import (
 // MaxSlotRange bounds one free-slot query, so a request cannot make the server derive years of slots.
 const MaxSlotRange = 31 * 24 * time.Hour
 
-// DeriveSlots returns the slots of a's resource that lie wholly inside [from, to), are not in any of
-// busy (exceptions and active appointments), in start order.
+// DeriveSlots returns the slots of a's resource that start in [from, to) and are not in any of busy
+// (exceptions and active appointments), in start order. A slot that starts before to may end after it:
+// "free slots between 9 and 10" includes the 9:50 one.
 //
 // Working hours are wall-clock times in the entity's zone, so each local date's window is built with
 // time.Date in that location and then stepped in real durations: on a DST-change day the window is as long
@@ -33,7 +34,7 @@ func DeriveSlots(a Affiliation, from, to time.Time, busy []Interval) ([]Slot, er
 			end := atMinute(day, h.EndMinute, loc)
 			for s := start; !s.Add(step).After(end); s = s.Add(step) {
 				iv := Interval{s, s.Add(step)}
-				if s.Before(from) || iv.End.After(to) || overlapsAny(iv, busy) {
+				if s.Before(from) || !s.Before(to) || overlapsAny(iv, busy) {
 					continue
 				}
 				out = append(out, Slot{Resource: a.Resource, Entity: a.Entity, Start: s.UTC(), End: iv.End.UTC(), Location: loc})

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -102,6 +103,37 @@ func TestBookingCodeAndHHMM(t *testing.T) {
 	for _, bad := range []string{"9", "25:00", "09:60", "x"} {
 		if _, err := ParseHHMM(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// A slot is listed when it starts in [from, to) (issue 11): between 09:10 and 10:00 the 09:20, 09:40 slots,
+// and from 09:10 to 09:50 also the 09:40 one that ends after 09:50 — but not the 09:00 one that started
+// before 09:10.
+func TestDeriveSlotsByStart(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Tallinn")
+	a := allDay("Europe/Tallinn", time.Monday)
+	day := time.Date(2027, 3, 22, 0, 0, 0, 0, loc) // a Monday
+	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	for _, c := range []struct {
+		from, to time.Time
+		want     []string
+	}{
+		{at(9, 10), at(10, 0), []string{"09:20", "09:40"}},
+		{at(9, 10), at(9, 50), []string{"09:20", "09:40"}},
+		{at(9, 0), at(9, 1), []string{"09:00"}},
+		{at(9, 1), at(9, 20), nil},
+	} {
+		slots, err := DeriveSlots(a, c.from, c.to, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range slots {
+			got = append(got, s.Start.In(loc).Format("15:04"))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("[%s, %s): %v, want %v", c.from.Format("15:04"), c.to.Format("15:04"), got, c.want)
 		}
 	}
 }

@@ -20,6 +20,8 @@ const (
 	ReasonNotFound        = "NOT_FOUND"
 	ReasonNotActive       = "APPOINTMENT_NOT_ACTIVE"
 	ReasonIdentity        = "IDENTITY_MISMATCH"
+	ReasonCheckInClosed   = "CHECK_IN_CLOSED"
+	ReasonSignInRequired  = "SIGN_IN_REQUIRED"
 	ReasonDeadlineFired   = "DEADLINE_ALREADY_FIRED"
 	ReasonInPast          = "SLOT_IN_PAST"
 	ReasonUnknownTimeZone = "UNKNOWN_TIME_ZONE"

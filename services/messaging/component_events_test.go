@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -29,9 +30,11 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 		}
 	})
 	appt := map[string]any{"appointmentId": "a-1", "startTime": "2026-12-01T09:00:00Z", "endTime": "2026-12-01T09:30:00Z",
-		"subscriber": map[string]any{"id": "s1", "name": "Mari Maasikas", "email": "mari@example.org", "phone": "+3725551234"},
-		"resource":   map[string]any{"id": "r1", "name": "Dr. Tamm", "email": "tamm@example.org"},
-		"entity":     map[string]any{"id": "e1", "name": "City Hospital", "email": "desk@hospital.example.org", "timeZone": "Europe/Tallinn"}}
+		"startTimeLocal": "Tuesday 1 December 2026, 11:00 (Europe/Tallinn)", "endTimeLocal": "Tuesday 1 December 2026, 11:30 (Europe/Tallinn)",
+		"bookingCode": "K7QX-2M",
+		"subscriber":  map[string]any{"id": "s1", "name": "Mari Maasikas", "email": "mari@example.org", "phone": "+3725551234"},
+		"resource":    map[string]any{"id": "r1", "name": "Dr. Tamm", "email": "tamm@example.org"},
+		"entity":      map[string]any{"id": "e1", "name": "City Hospital", "email": "desk@hospital.example.org", "timeZone": "Europe/Tallinn"}}
 	publish := func(subject, id string, payload any) {
 		data, _ := json.Marshal(payload)
 		msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
@@ -47,7 +50,7 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 		"message": "Bring your ID.", "fireAt": "2026-11-30T09:00:00Z", "appointment": appt})
 	publish(messaging.EventAlertFired, "ev-3", map[string]any{"alertId": "al-2", "kind": "other", "appointment": appt})
 	eventually(t, 15*time.Second, "notifications", func() error {
-		if n, subj := e.sink.received("desk@hospital.example.org"); n != 1 || subj != "New appointment: Mari Maasikas with Dr. Tamm, 2026-12-01T09:00:00Z" {
+		if n, subj := e.sink.received("desk@hospital.example.org"); n != 1 || subj != "New appointment: Mari Maasikas with Dr. Tamm, Tuesday 1 December 2026, 11:00 (Europe/Tallinn)" {
 			return fmt.Errorf("entity got %d %q", n, subj)
 		}
 		if n, _ := e.sink.received("mari@example.org"); n != 2 {
@@ -57,12 +60,16 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 	})
 	// A redelivery of the same event id (a producer retry after the duplicate window) is absorbed by the inbox.
 	publish(messaging.EventAppointmentBooked, "ev-1", appt)
-	publish(messaging.EventAppointmentCancelled, "ev-4", appt) // cancelled template needs "reason": not sent, recorded
+	// A cancel event without the local time its templates need is not sent, and the reason is recorded, for the
+	// subscriber's e-mail and the hospital's alike.
+	noLocalTime := maps.Clone(appt)
+	delete(noLocalTime, "startTimeLocal")
+	publish(messaging.EventAppointmentCancelled, "ev-4", noLocalTime)
 	eventually(t, 10*time.Second, "the cancel event was handled", func() error {
 		var n int
 		err := e.pool.QueryRow(t.Context(), `SELECT count(*) FROM message WHERE trigger_event = $1 AND status = 'not_sent'
-			AND last_error LIKE '%reason%'`, messaging.EventAppointmentCancelled).Scan(&n)
-		if err == nil && n != 1 {
+			AND last_error LIKE '%startTimeLocal%'`, messaging.EventAppointmentCancelled).Scan(&n)
+		if err == nil && n != 2 {
 			err = fmt.Errorf("%d not_sent cancel messages", n)
 		}
 		return err

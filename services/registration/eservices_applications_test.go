@@ -49,6 +49,14 @@ func TestEServicesGenericSubmission(t *testing.T) {
 	if it := list.GetApplications()[0]; it.GetMainTaskId() == "" || it.GetRoleId() != "admin" || it.GetTaskTitle() == "" {
 		t.Errorf("list item task = %v", it)
 	}
+	mainTask := list.GetApplications()[0].GetMainTaskId()
+	for _, req := range []*registrationv1.ListTasksRequest{{MainTaskId: mainTask}, {FileId: file.GetFileId()}} {
+		tasks, err := bb.eservices.ListTasks(withBackOffice(context.Background()), req)
+		if err != nil || len(tasks.GetTasks()) != 1 || tasks.GetTasks()[0].GetTaskId() != mainTask ||
+			tasks.GetTasks()[0].GetMainTaskId() != mainTask {
+			t.Errorf("ListTasks(%v) = %v, %v; want the review task %s, its own main task", req, tasks, err, mainTask)
+		}
+	}
 	got, err := bb.eservices.GetApplication(withBackOffice(context.Background()), &registrationv1.GetApplicationRequest{FileId: file.GetFileId()})
 	if err != nil || got.GetApplicationFile().GetFileId() != file.GetFileId() {
 		t.Fatalf("get: %v, %v", got, err)

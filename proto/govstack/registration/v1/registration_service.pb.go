@@ -2049,8 +2049,9 @@ type Tokens struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
 	AccessToken string                 `protobuf:"bytes,1,opt,name=access_token,proto3" json:"access_token,omitempty"`
 	TokenType   string                 `protobuf:"bytes,2,opt,name=token_type,proto3" json:"token_type,omitempty"`
-	// Seconds the access token is valid.
-	ExpiresIn     int64    `protobuf:"varint,3,opt,name=expires_in,proto3" json:"expires_in,omitempty"`
+	// Seconds the access token is valid. int32, so that JSON carries a number as RFC 6749 says (an int64 is a
+	// JSON string).
+	ExpiresIn     int32    `protobuf:"varint,3,opt,name=expires_in,proto3" json:"expires_in,omitempty"`
 	RefreshToken  string   `protobuf:"bytes,4,opt,name=refresh_token,proto3" json:"refresh_token,omitempty"`
 	Roles         []string `protobuf:"bytes,5,rep,name=roles,proto3" json:"roles,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -2101,7 +2102,7 @@ func (x *Tokens) GetTokenType() string {
 	return ""
 }
 
-func (x *Tokens) GetExpiresIn() int64 {
+func (x *Tokens) GetExpiresIn() int32 {
 	if x != nil {
 		return x.ExpiresIn
 	}
@@ -3435,7 +3436,7 @@ const file_govstack_registration_v1_registration_service_proto_rawDesc = "" +
 	"token_type\x18\x02 \x01(\tR\n" +
 	"token_type\x12\x1e\n" +
 	"\n" +
-	"expires_in\x18\x03 \x01(\x03R\n" +
+	"expires_in\x18\x03 \x01(\x05R\n" +
 	"expires_in\x12$\n" +
 	"\rrefresh_token\x18\x04 \x01(\tR\rrefresh_token\x12\x14\n" +
 	"\x05roles\x18\x05 \x03(\tR\x05roles\"6\n" +

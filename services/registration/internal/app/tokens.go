@@ -18,7 +18,7 @@ import (
 // Tokens is a sign-in's answer (OAuth 2.0 token response).
 type Tokens struct {
 	AccessToken  string
-	ExpiresIn    int64 // seconds
+	ExpiresIn    int32 // seconds
 	RefreshToken string
 	Roles        []string
 }
@@ -65,7 +65,7 @@ func (s *Service) issue(ctx context.Context, tx pgx.Tx, a domain.Account, family
 	if err := store.InsertRefreshToken(ctx, tx, refresh, a.ID, family, now, now.Add(s.opts.RefreshTokenTTL)); err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{AccessToken: access, ExpiresIn: int64(s.opts.AccessTokenTTL / time.Second), RefreshToken: refresh,
+	return Tokens{AccessToken: access, ExpiresIn: int32(s.opts.AccessTokenTTL / time.Second), RefreshToken: refresh,
 		Roles: a.Roles}, nil
 }
 

@@ -25,7 +25,7 @@ func InsertTask(ctx context.Context, q Querier, t domain.Task) error {
 	return pgstore.MapError(err)
 }
 
-const taskCols = `t.task_id::text, COALESCE(t.main_task_id::text, ''), t.file_id::text, t.name, t.description, t.role_id,
+const taskCols = `t.task_id::text, COALESCE(t.main_task_id, t.task_id)::text, t.file_id::text, t.name, t.description, t.role_id,
 	t.assignee_id, t.status, t.created, t.completed, t.completed_by, t.completed_by_name, t.decision, t.comment, t.data,
 	a.service_id::text, s.key, s.name, COALESCE(a.eform_id::text, ''), a.applicant_id`
 
@@ -78,7 +78,8 @@ type TaskFilter struct {
 	Page        domain.Page
 }
 
-// ListTasks returns a page of tasks. Sorting by "registered" sorts by the file's registration time.
+// ListTasks returns a page of tasks. A main task is its own mainTaskId (the id GET /applications shows), so
+// filtering by it finds the main task and the tasks under it. Sorting by "registered" sorts by the file's registration time.
 func ListTasks(ctx context.Context, q Querier, f TaskFilter) ([]domain.Task, error) {
 	order := "t.created"
 	if f.Page.SortBy == "registered" {
@@ -89,7 +90,7 @@ func ListTasks(ctx context.Context, q Querier, f TaskFilter) ([]domain.Task, err
 		dir = " ASC"
 	}
 	sql := `SELECT ` + taskCols + taskFrom + `
-		WHERE ($1 = '' OR t.main_task_id::text = $1) AND ($2 = '' OR t.file_id::text = $2)
+		WHERE ($1 = '' OR COALESCE(t.main_task_id, t.task_id)::text = $1) AND ($2 = '' OR t.file_id::text = $2)
 			AND ($3 = '' OR t.assignee_id = $3) AND ($4 = '' OR a.applicant_id = $4)
 		ORDER BY ` + order + dir + `, t.task_id` + dir + `
 		OFFSET ` + strconv.Itoa(f.Page.Offset) + ` LIMIT ` + strconv.Itoa(f.Page.Limit)

@@ -20,6 +20,7 @@ func fromSwagger(raw []byte) (v2, v3 []byte, err error) {
 		return nil, nil, err
 	}
 	spellEnums(doc, enumSpellings())
+	integerParameters(doc)
 	documentErrors(doc)
 	if v2, err = encode(doc); err != nil {
 		return nil, nil, err
@@ -81,6 +82,27 @@ func encode(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// integerParameters types 64-bit integer path and query parameters as integers. protoc-gen-openapiv2
+// writes them as strings, which is right for JSON bodies (protojson writes an int64 as a string) but not for
+// a URL, where every value is text and the GovStack specs say integer (e.g. GET /database/{id}).
+func integerParameters(doc map[string]any) {
+	paths, _ := doc["paths"].(map[string]any)
+	for _, item := range paths {
+		ops, _ := item.(map[string]any)
+		for _, op := range ops {
+			params, _ := op.(map[string]any)["parameters"].([]any)
+			for _, p := range params {
+				param, _ := p.(map[string]any)
+				in, _ := param["in"].(string)
+				format, _ := param["format"].(string)
+				if (in == "path" || in == "query") && param["type"] == "string" && (format == "int64" || format == "uint64") {
+					param["type"] = "integer"
+				}
+			}
+		}
+	}
 }
 
 // errorSchema is rest.ErrorBody, the JSON of every error the gateway answers.

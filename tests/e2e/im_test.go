@@ -20,7 +20,7 @@ func TestInformationMediator(t *testing.T) {
 		expect(t, s.do(t, "GET", "/listClients", "", nil), 200, `"applicationCode":"registries"`)
 		expect(t, s.do(t, "GET", room+"/listMethods", "", as(portal)), 200,
 			`/govstack.registries.v1.RegistriesService/ReadRecord`)
-		expect(t, s.do(t, "GET", room+"/getOpenAPI?serviceCode=registries", "", as(portal)), 200, `"swagger"`)
+		expect(t, s.do(t, "GET", room+"/getOpenAPI?serviceCode=registries", "", as(portal)), 200, `"openapi": "3.0.3"`)
 		expect(t, s.do(t, "GET", room+"/getOpenAPI", "", as(portal)), 400, `serviceCode`)
 	})
 

@@ -55,7 +55,7 @@ func (h *Messaging) SendEmailSingle(ctx context.Context, r *messagingv1.SendEmai
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
 		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback),
 		Recipients: []app.Recipient{{Address: ri.GetEmail(), Name: ri.GetName(), CC: ri.GetEmailCc(), BCC: ri.GetEmailBcc()}},
-		Field:      "recipientInfo.email"})
+		Field:      "recipientInfo.email", Single: true})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (h *Messaging) SendSmsSingle(ctx context.Context, r *messagingv1.SendSmsSin
 	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
 		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback),
-		Recipients: []app.Recipient{{Address: ri.GetPhone(), Name: ri.GetName()}}, Field: "recipientInfo.phone"})
+		Recipients: []app.Recipient{{Address: ri.GetPhone(), Name: ri.GetName()}}, Field: "recipientInfo.phone", Single: true})
 	if err != nil {
 		return nil, err
 	}

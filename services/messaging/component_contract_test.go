@@ -2,6 +2,7 @@ package messaging_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -71,6 +72,18 @@ func TestInvalidInputIsTheSpecs405(t *testing.T) {
 		"SendEmailBatch with a relative callbackURI": func() error {
 			_, err := e.msg.SendEmailBatch(ctx, &messagingv1.SendEmailBatchRequest{CallbackUri: cb("/cb"),
 				Recipients: []*messagingv1.RecipientInfo{{Email: "a@example.org"}}, EmailContent: content("x")})
+			if st, _ := status.FromError(err); !strings.Contains(st.Message(), "callbackURI.URI") {
+				t.Errorf("the spelling sent is not named: %v", err)
+			}
+			return err
+		},
+		"SendEmailBatch whose base64 holds a number for an address": func() error {
+			_, err := e.msg.SendEmailBatch(ctx, &messagingv1.SendEmailBatchRequest{EmailContent: content("x"),
+				RecipientInfo: &messagingv1.BatchRecipientInfo{BatchEmailAsBase64: base64.StdEncoding.EncodeToString([]byte(`[{"recipientInfo":{"email":5}}]`))}})
+			if st, _ := status.FromError(err); !strings.Contains(st.Message(), "recipientInfo.email of an entry is a JSON number") ||
+				strings.Contains(st.Message(), "json:") || strings.Contains(st.Message(), "Go ") {
+				t.Errorf("the message does not say what is wrong in the request's words: %v", err)
+			}
 			return err
 		},
 		"CallbackEmail without requestUid": func() error {

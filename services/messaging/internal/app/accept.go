@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ type Content struct {
 	Vars                               map[string]any
 	Transactional                      bool
 	CallbackURI                        string
+	CallbackField                      string // where CallbackURI came from (callback.URI or callbackURI.URI)
 }
 
 // Recipient is one addressee as given.
@@ -197,7 +199,8 @@ func (s *Service) checkContent(ctx context.Context, in *SendInput) error {
 	}
 	if c.CallbackURI != "" {
 		if u, err := url.Parse(c.CallbackURI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return apierr.Invalid("CALLBACK_URI_INVALID", "callback URI must be an absolute http(s) URL", apierr.FieldViolation{Field: "callback.URI", Description: "must be an absolute http(s) URL"})
+			field := cmp.Or(c.CallbackField, "callback.URI")
+			return apierr.Invalid("CALLBACK_URI_INVALID", field+" must be an absolute http(s) URL", apierr.FieldViolation{Field: field, Description: "must be an absolute http(s) URL"})
 		}
 	}
 	if c.SenderAddress != "" {

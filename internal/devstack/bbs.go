@@ -69,7 +69,8 @@ var buildingBlocks = []buildingBlock{
 				mc.APIKeys = DevMessagingAPIKey
 			}
 			mc.DevMode = mc.DevMode || c.DevMode // a development gateway means a development machine
-			return messaging.New(mc, messaging.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
+			mc.TokenIssuer = c.Registration.TokenIssuer
+			return messaging.New(mc, messaging.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},
 	{

@@ -110,12 +110,12 @@ func TestBounceDeadLetterAndRetry(t *testing.T) {
 		}
 		return nil
 	})
-	dl, err := e.op.ListDeadLetters(authed(), &messagingv1.ListDeadLettersRequest{})
+	dl, err := e.op.ListDeadLetters(backOffice(), &messagingv1.ListDeadLettersRequest{})
 	if err != nil || len(dl.GetMessages()) != 1 || dl.GetMessages()[0].GetStatus() != messagingv1.MessageStatus_MESSAGE_STATUS_DEAD_LETTER {
 		t.Fatalf("dead letters %v %v", dl, err)
 	}
 	e.sink.setTempFail(false)
-	if _, err := e.op.RetryMessage(authed(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()}); err != nil {
+	if _, err := e.op.RetryMessage(backOffice(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 10*time.Second, "retried and delivered", func() error {
@@ -124,7 +124,7 @@ func TestBounceDeadLetterAndRetry(t *testing.T) {
 		}
 		return nil
 	})
-	_, err = e.op.RetryMessage(authed(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()})
+	_, err = e.op.RetryMessage(backOffice(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()})
 	wantCode(t, err, codes.FailedPrecondition)
 
 	cons, err := e.js.CreateOrUpdateConsumer(t.Context(), "GOVSTACK_MESSAGING", jetstream.ConsumerConfig{
@@ -184,7 +184,7 @@ func TestTemplatesAndOptOut(t *testing.T) {
 		return nil
 	})
 
-	if _, err := e.op.AddOptOut(authed(), &messagingv1.AddOptOutRequest{Channel: messagingv1.Channel_CHANNEL_EMAIL, Address: "quiet@example.org"}); err != nil {
+	if _, err := e.op.AddOptOut(backOffice(), &messagingv1.AddOptOutRequest{Channel: messagingv1.Channel_CHANNEL_EMAIL, Address: "quiet@example.org"}); err != nil {
 		t.Fatal(err)
 	}
 	news, err := e.msg.SendEmailSingle(authed(), single("quiet@example.org", "Newsletter"))

@@ -13,6 +13,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/inbox"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -48,6 +49,13 @@ type Config struct {
 	// DevMode accepts API keys of any length, for a developer's machine (govstack dev sets it with the
 	// gateway's development mode). Production keeps the 16-character minimum.
 	DevMode bool `env:"GOVSTACK_MESSAGING_DEV_MODE" envDefault:"false"`
+	// JWKSURL is where the Registration BB's public token keys are published, normally the gateway's
+	// http://<gateway>/.well-known/jwks.json. The operator endpoints that show personal data (dead letters,
+	// opt-outs) accept a staff or admin token verified with them; without it (and without Deps.TokenKeys)
+	// only an IM client with the personal-data right reaches them, and a token sent there is refused.
+	JWKSURL string `env:"GOVSTACK_JWKS_URL"`
+	// TokenIssuer is the iss a user token must carry (empty accepts any).
+	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
 
 	SMTPAddr     string        `env:"GOVSTACK_MESSAGING_SMTP_ADDR" envDefault:"127.0.0.1:25"`
 	SMTPUsername string        `env:"GOVSTACK_MESSAGING_SMTP_USERNAME"`
@@ -106,6 +114,9 @@ type Deps struct {
 	JetStream jetstream.JetStream
 	Logger    *slog.Logger
 	Senders   map[string]Sender // "email", "sms"
+	// TokenKeys, when set, is where the user tokens' public keys come from instead of Config.JWKSURL (tests,
+	// the all-in-one binary).
+	TokenKeys usertoken.KeySource
 }
 
 // Sender delivers one message; see internal/delivery for the SMTP and HTTP SMS implementations.
@@ -123,8 +134,9 @@ func Migrations() []pgstore.MigrationSet {
 // Service is the running BB: gRPC handlers plus the dispatcher, the callback sender, the event consumers and
 // the outbox relay.
 type Service struct {
-	cfg  Config
-	deps Deps
-	keys app.Keys
-	app  *app.Service
+	cfg      Config
+	deps     Deps
+	keys     app.Keys
+	verifier *usertoken.Verifier // nil: user tokens cannot be verified
+	app      *app.Service
 }

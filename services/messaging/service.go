@@ -12,6 +12,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/inbox"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
@@ -52,7 +53,20 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			PollInterval: cfg.PollInterval, SendTimeout: cfg.SMTPTimeout,
 			Retry: domain.RetryPolicy{MaxAttempts: cfg.MaxAttempts, Base: cfg.RetryBase, Max: cfg.RetryMax}},
 		deps.Logger)
-	return &Service{cfg: cfg, deps: deps, keys: keys, app: a}, nil
+	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), app: a}, nil
+}
+
+// tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
+// cfg.JWKSURL; nil when there is neither.
+func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
+	keys := deps.TokenKeys
+	if keys == nil && cfg.JWKSURL != "" {
+		keys = usertoken.HTTPKeySource(&http.Client{Timeout: 10 * time.Second}, cfg.JWKSURL)
+	}
+	if keys == nil {
+		return nil
+	}
+	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
 }
 
 // withDefaults fills zero values (a Config built in code rather than loaded from the environment).
@@ -118,12 +132,14 @@ func (s *Service) Register(g *grpc.Server) {
 	messagingv1.RegisterOperatorServiceServer(g, api.NewOperator(s.app))
 }
 
-// UnaryInterceptors converts errors to statuses and checks the apiKey (metadata "apikey") on every
-// Messaging call.
+// UnaryInterceptors converts errors to statuses, checks the apiKey (metadata "apikey") on every Messaging
+// call — first, before anything about the request is looked at — and then the user token of the calls that
+// show personal data.
 func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		api.AuthInterceptor(s.keys),
+		api.TokenInterceptor(s.verifier),
 	}
 }
 

@@ -130,7 +130,8 @@ type SendEmailSingleResponse struct {
 	RequestUid string `protobuf:"bytes,2,opt,name=request_uid,json=requestUid,proto3" json:"request_uid,omitempty"`
 	// Number of messages accepted for delivery.
 	Accepted int32 `protobuf:"varint,3,opt,name=accepted,proto3" json:"accepted,omitempty"`
-	// Recipients that were not accepted (for a single send: the recipient when it was opted out or rate-limited).
+	// Recipients that were not accepted (for a single send: the recipient when it was opted out or rate-limited;
+	// an address that is not one is a 405 instead).
 	Rejected      []*RecipientError `protobuf:"bytes,4,rep,name=rejected,proto3" json:"rejected,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2156,75 +2157,133 @@ const file_govstack_messaging_v1_messaging_service_proto_rawDesc = "" +
 	"\x14RemoveOptOutResponse\"\x14\n" +
 	"\x12ListOptOutsRequest\"O\n" +
 	"\x13ListOptOutsResponse\x128\n" +
-	"\bopt_outs\x18\x01 \x03(\v2\x1d.govstack.messaging.v1.OptOutR\aoptOuts2\x92\x13\n" +
-	"\x10MessagingService\x12\xb7\x02\n" +
-	"\x0fSendEmailSingle\x12-.govstack.messaging.v1.SendEmailSingleRequest\x1a..govstack.messaging.v1.SendEmailSingleResponse\"\xc4\x01\x92A\xa3\x01JI\n" +
+	"\bopt_outs\x18\x01 \x03(\v2\x1d.govstack.messaging.v1.OptOutR\aoptOuts2\x92\x1d\n" +
+	"\x10MessagingService\x12\xd9\x03\n" +
+	"\x0fSendEmailSingle\x12-.govstack.messaging.v1.SendEmailSingleRequest\x1a..govstack.messaging.v1.SendEmailSingleResponse\"\xe6\x02\x92A\xc5\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)JF\n" +
+	"\x03409\x12?\n" +
+	"=This apiKey already used the requestUid for the other channelrV\n" +
+	"T\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/send/email/single\x12\xd5\x03\n" +
+	"\x0eSendEmailBatch\x12,.govstack.messaging.v1.SendEmailBatchRequest\x1a-.govstack.messaging.v1.SendEmailBatchResponse\"\xe5\x02\x92A\xc5\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)JF\n" +
+	"\x03409\x12?\n" +
+	"=This apiKey already used the requestUid for the other channelrV\n" +
+	"T\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/send/email/batch\x12\xcc\x03\n" +
+	"\rCallbackEmail\x12+.govstack.messaging.v1.CallbackEmailRequest\x1a,.govstack.messaging.v1.CallbackEmailResponse\"\xdf\x02\x92A\xc1\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JB\n" +
+	"\x03404\x12;\n" +
+	"9No request with this requestUid was sent with this apiKeyJI\n" +
 	"\x03405\x12B\n" +
 	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/send/email/single\x12\xb3\x02\n" +
-	"\x0eSendEmailBatch\x12,.govstack.messaging.v1.SendEmailBatchRequest\x1a-.govstack.messaging.v1.SendEmailBatchResponse\"\xc3\x01\x92A\xa3\x01JI\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/callback/email\x12\xca\x03\n" +
+	"\x0eGetEmailStatus\x12,.govstack.messaging.v1.GetEmailStatusRequest\x1a-.govstack.messaging.v1.GetEmailStatusResponse\"\xda\x02\x92A\xc1\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JB\n" +
+	"\x03404\x12;\n" +
+	"9No request with this requestUid was sent with this apiKeyJI\n" +
 	"\x03405\x12B\n" +
 	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/send/email/batch\x12\xae\x02\n" +
-	"\rCallbackEmail\x12+.govstack.messaging.v1.CallbackEmailRequest\x1a,.govstack.messaging.v1.CallbackEmailResponse\"\xc1\x01\x92A\xa3\x01JI\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/status/email\x12\xd1\x03\n" +
+	"\rSendSmsSingle\x12+.govstack.messaging.v1.SendSmsSingleRequest\x1a,.govstack.messaging.v1.SendSmsSingleResponse\"\xe4\x02\x92A\xc5\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)JF\n" +
+	"\x03409\x12?\n" +
+	"=This apiKey already used the requestUid for the other channelrV\n" +
+	"T\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/send/sms/single\x12\xcd\x03\n" +
+	"\fSendSmsBatch\x12*.govstack.messaging.v1.SendSmsBatchRequest\x1a+.govstack.messaging.v1.SendSmsBatchResponse\"\xe3\x02\x92A\xc5\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JI\n" +
+	"\x03405\x12B\n" +
+	"@Invalid input (GovStack's status for a request it cannot accept)JF\n" +
+	"\x03409\x12?\n" +
+	"=This apiKey already used the requestUid for the other channelrV\n" +
+	"T\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/send/sms/batch\x12\xc4\x03\n" +
+	"\vCallbackSms\x12).govstack.messaging.v1.CallbackSmsRequest\x1a*.govstack.messaging.v1.CallbackSmsResponse\"\xdd\x02\x92A\xc1\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JB\n" +
+	"\x03404\x12;\n" +
+	"9No request with this requestUid was sent with this apiKeyJI\n" +
 	"\x03405\x12B\n" +
 	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/callback/email\x12\xac\x02\n" +
-	"\x0eGetEmailStatus\x12,.govstack.messaging.v1.GetEmailStatusRequest\x1a-.govstack.messaging.v1.GetEmailStatusResponse\"\xbc\x01\x92A\xa3\x01JI\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x12:\x01*\"\r/callback/sms\x12\xc2\x03\n" +
+	"\fGetSmsStatus\x12*.govstack.messaging.v1.GetSmsStatusRequest\x1a+.govstack.messaging.v1.GetSmsStatusResponse\"\xd8\x02\x92A\xc1\x02JX\n" +
+	"\x03401\x12Q\n" +
+	"ONo apiKey header, or a key this BB does not know (checked before anything else)JB\n" +
+	"\x03404\x12;\n" +
+	"9No request with this requestUid was sent with this apiKeyJI\n" +
 	"\x03405\x12B\n" +
 	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/status/email\x12\xaf\x02\n" +
-	"\rSendSmsSingle\x12+.govstack.messaging.v1.SendSmsSingleRequest\x1a,.govstack.messaging.v1.SendSmsSingleResponse\"\xc2\x01\x92A\xa3\x01JI\n" +
-	"\x03405\x12B\n" +
-	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\r\x12\v/status/sms2\xa5\x1a\n" +
+	"\x0fOperatorService\x12\xf5\x03\n" +
+	"\x0fListDeadLetters\x12-.govstack.messaging.v1.ListDeadLettersRequest\x1a..govstack.messaging.v1.ListDeadLettersResponse\"\x82\x03\x92A\xe1\x02J\x8d\x01\n" +
+	"\x03401\x12\x85\x01\n" +
+	"\x82\x01No apiKey header or an unknown key; for dead letters and opt-outs also no user token and no personal-data right (SIGN_IN_REQUIRED)Jw\n" +
+	"\x03403\x12p\n" +
+	"nA signed-in person's token where a staff or admin token is needed (another person's address, the dead letters)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/send/sms/single\x12\xab\x02\n" +
-	"\fSendSmsBatch\x12*.govstack.messaging.v1.SendSmsBatchRequest\x1a+.govstack.messaging.v1.SendSmsBatchResponse\"\xc1\x01\x92A\xa3\x01JI\n" +
-	"\x03405\x12B\n" +
-	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/messages/dead-letter\x12\xee\x03\n" +
+	"\fRetryMessage\x12*.govstack.messaging.v1.RetryMessageRequest\x1a+.govstack.messaging.v1.RetryMessageResponse\"\x84\x03\x92A\xe1\x02J\x8d\x01\n" +
+	"\x03401\x12\x85\x01\n" +
+	"\x82\x01No apiKey header or an unknown key; for dead letters and opt-outs also no user token and no personal-data right (SIGN_IN_REQUIRED)Jw\n" +
+	"\x03403\x12p\n" +
+	"nA signed-in person's token where a staff or admin token is needed (another person's address, the dead letters)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/send/sms/batch\x12\xa6\x02\n" +
-	"\vCallbackSms\x12).govstack.messaging.v1.CallbackSmsRequest\x1a*.govstack.messaging.v1.CallbackSmsResponse\"\xbf\x01\x92A\xa3\x01JI\n" +
-	"\x03405\x12B\n" +
-	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/messages/{id}/retry\x12\xc1\x02\n" +
+	"\x15CreateTemplateVersion\x123.govstack.messaging.v1.CreateTemplateVersionRequest\x1a4.govstack.messaging.v1.CreateTemplateVersionResponse\"\xbc\x01\x92A\x93\x01J9\n" +
+	"\x03401\x122\n" +
+	"0No apiKey header, or a key this BB does not knowrV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x12:\x01*\"\r/callback/sms\x12\xa4\x02\n" +
-	"\fGetSmsStatus\x12*.govstack.messaging.v1.GetSmsStatusRequest\x1a+.govstack.messaging.v1.GetSmsStatusResponse\"\xba\x01\x92A\xa3\x01JI\n" +
-	"\x03405\x12B\n" +
-	"@Invalid input (GovStack's status for a request it cannot accept)rV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x1f:\x01*\"\x1a/templates/{name}/versions\x12\x97\x02\n" +
+	"\vGetTemplate\x12).govstack.messaging.v1.GetTemplateRequest\x1a*.govstack.messaging.v1.GetTemplateResponse\"\xb0\x01\x92A\x93\x01J9\n" +
+	"\x03401\x122\n" +
+	"0No apiKey header, or a key this BB does not knowrV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\r\x12\v/status/sms2\xb9\x0e\n" +
-	"\x0fOperatorService\x12\xea\x01\n" +
-	"\x0fListDeadLetters\x12-.govstack.messaging.v1.ListDeadLettersRequest\x1a..govstack.messaging.v1.ListDeadLettersResponse\"x\x92AXrV\n" +
-	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/messages/dead-letter\x12\xe3\x01\n" +
-	"\fRetryMessage\x12*.govstack.messaging.v1.RetryMessageRequest\x1a+.govstack.messaging.v1.RetryMessageResponse\"z\x92AXrV\n" +
-	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/messages/{id}/retry\x12\x85\x02\n" +
-	"\x15CreateTemplateVersion\x123.govstack.messaging.v1.CreateTemplateVersionRequest\x1a4.govstack.messaging.v1.CreateTemplateVersionResponse\"\x80\x01\x92AXrV\n" +
-	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x1f:\x01*\"\x1a/templates/{name}/versions\x12\xda\x01\n" +
-	"\vGetTemplate\x12).govstack.messaging.v1.GetTemplateRequest\x1a*.govstack.messaging.v1.GetTemplateResponse\"t\x92AXrV\n" +
-	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/templates/{name}\x12\xd9\x01\n" +
-	"\rListTemplates\x12+.govstack.messaging.v1.ListTemplatesRequest\x1a,.govstack.messaging.v1.ListTemplatesResponse\"m\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/templates/{name}\x12\x96\x02\n" +
+	"\rListTemplates\x12+.govstack.messaging.v1.ListTemplatesRequest\x1a,.govstack.messaging.v1.ListTemplatesResponse\"\xa9\x01\x92A\x93\x01J9\n" +
+	"\x03401\x122\n" +
+	"0No apiKey header, or a key this BB does not knowrV\n" +
 	"T\n" +
 	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/templates\x12\xcf\x01\n" +
-	"\tAddOptOut\x12'.govstack.messaging.v1.AddOptOutRequest\x1a(.govstack.messaging.v1.AddOptOutResponse\"o\x92AXrV\n" +
+	"/templates\x12\xda\x03\n" +
+	"\tAddOptOut\x12'.govstack.messaging.v1.AddOptOutRequest\x1a(.govstack.messaging.v1.AddOptOutResponse\"\xf9\x02\x92A\xe1\x02J\x8d\x01\n" +
+	"\x03401\x12\x85\x01\n" +
+	"\x82\x01No apiKey header or an unknown key; for dead letters and opt-outs also no user token and no personal-data right (SIGN_IN_REQUIRED)Jw\n" +
+	"\x03403\x12p\n" +
+	"nA signed-in person's token where a staff or admin token is needed (another person's address, the dead letters)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/opt-outs\x12\xea\x01\n" +
-	"\fRemoveOptOut\x12*.govstack.messaging.v1.RemoveOptOutRequest\x1a+.govstack.messaging.v1.RemoveOptOutResponse\"\x80\x01\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/opt-outs\x12\xf4\x03\n" +
+	"\fRemoveOptOut\x12*.govstack.messaging.v1.RemoveOptOutRequest\x1a+.govstack.messaging.v1.RemoveOptOutResponse\"\x8a\x03\x92A\xe1\x02J\x8d\x01\n" +
+	"\x03401\x12\x85\x01\n" +
+	"\x82\x01No apiKey header or an unknown key; for dead letters and opt-outs also no user token and no personal-data right (SIGN_IN_REQUIRED)Jw\n" +
+	"\x03403\x12p\n" +
+	"nA signed-in person's token where a staff or admin token is needed (another person's address, the dead letters)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x1f*\x1d/opt-outs/{channel}/{address}\x12\xd2\x01\n" +
-	"\vListOptOuts\x12).govstack.messaging.v1.ListOptOutsRequest\x1a*.govstack.messaging.v1.ListOptOutsResponse\"l\x92AXrV\n" +
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\x1f*\x1d/opt-outs/{channel}/{address}\x12\xdd\x03\n" +
+	"\vListOptOuts\x12).govstack.messaging.v1.ListOptOutsRequest\x1a*.govstack.messaging.v1.ListOptOutsResponse\"\xf6\x02\x92A\xe1\x02J\x8d\x01\n" +
+	"\x03401\x12\x85\x01\n" +
+	"\x82\x01No apiKey header or an unknown key; for dead letters and opt-outs also no user token and no personal-data right (SIGN_IN_REQUIRED)Jw\n" +
+	"\x03403\x12p\n" +
+	"nA signed-in person's token where a staff or admin token is needed (another person's address, the dead letters)rV\n" +
 	"T\n" +
-	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\v\x12\t/opt-outsB\xf9\x03\x92A\xaa\x03\x12\xa7\x03\n" +
-	"\x15GovStack Messaging BB\x12\x86\x03E-mail and SMS delivery of the GovStack Messaging building block. Every call needs the apiKey header (api_key is accepted too). A request is stored before it is answered and delivered by a dispatcher with retries; requestUid makes a send idempotent per API key. SMS, the operator endpoints (dead letters, templates, opt-outs) are extensions designed in the style of the GovStack e-mail API.2\x050.1.1ZIgithub.com/govstackbb/marketplace/proto/govstack/messaging/v1;messagingv1b\x06proto3"
+	"\x06apiKey\x12FAPI key issued by the Messaging BB operator (api_key is accepted too).\x18\x01(\x01\x82\xd3\xe4\x93\x02\v\x12\t/opt-outsB\xc6\x05\x92A\xf7\x04\x12\xf4\x04\n" +
+	"\x15GovStack Messaging BB\x12\xd3\x04E-mail and SMS delivery of the GovStack Messaging building block. Every call needs the apiKey header (api_key is accepted too). A request is stored before it is answered and delivered by a dispatcher with retries; requestUid makes a send idempotent per API key. Invalid input is GovStack's 405 with a JSON error body naming the field. SMS, the operator endpoints (dead letters, templates, opt-outs) are extensions designed in the style of the GovStack e-mail API; the dead letters and the opt-out list hold people's addresses and also need a staff or admin token or the IM's personal-data right.2\x050.1.1ZIgithub.com/govstackbb/marketplace/proto/govstack/messaging/v1;messagingv1b\x06proto3"
 
 var (
 	file_govstack_messaging_v1_messaging_service_proto_rawDescOnce sync.Once

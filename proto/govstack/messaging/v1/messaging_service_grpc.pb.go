@@ -34,9 +34,16 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // MessagingService is the GovStack Messaging API: e-mail as in the GovStack swagger, SMS with the same shape.
+// Every call needs the apiKey (header apiKey or api_key), checked before the request is looked at: without
+// one the answer is 401 whatever the body holds. A request the BB cannot accept — a missing or malformed
+// field, a value of the wrong type, bad JSON, an address that is not one on a single send, two different
+// callback addresses — is GovStack's 405 "Invalid input" with the JSON error body naming the field. An
+// unknown requestUid stays 404 and a requestUid reused for the other channel 409.
 type MessagingServiceClient interface {
 	// SendEmailSingle accepts one e-mail. The answer comes after the message is stored; delivery follows.
-	// The same requestUid from the same API key returns the first answer and sends nothing again.
+	// The same requestUid from the same API key returns the first answer and sends nothing again. A recipient,
+	// Cc or Bcc that is not an e-mail address is invalid input (405); an opted-out or rate-limited recipient
+	// is reported in rejected (200, nothing sent).
 	SendEmailSingle(ctx context.Context, in *SendEmailSingleRequest, opts ...grpc.CallOption) (*SendEmailSingleResponse, error)
 	// SendEmailBatch accepts the same content for many recipients (recipientInfo.batchEmailAsBase64). A bad
 	// recipient is reported in rejected with its index; the good ones are still accepted.
@@ -148,9 +155,16 @@ func (c *messagingServiceClient) GetSmsStatus(ctx context.Context, in *GetSmsSta
 // for forward compatibility.
 //
 // MessagingService is the GovStack Messaging API: e-mail as in the GovStack swagger, SMS with the same shape.
+// Every call needs the apiKey (header apiKey or api_key), checked before the request is looked at: without
+// one the answer is 401 whatever the body holds. A request the BB cannot accept — a missing or malformed
+// field, a value of the wrong type, bad JSON, an address that is not one on a single send, two different
+// callback addresses — is GovStack's 405 "Invalid input" with the JSON error body naming the field. An
+// unknown requestUid stays 404 and a requestUid reused for the other channel 409.
 type MessagingServiceServer interface {
 	// SendEmailSingle accepts one e-mail. The answer comes after the message is stored; delivery follows.
-	// The same requestUid from the same API key returns the first answer and sends nothing again.
+	// The same requestUid from the same API key returns the first answer and sends nothing again. A recipient,
+	// Cc or Bcc that is not an e-mail address is invalid input (405); an opted-out or rate-limited recipient
+	// is reported in rejected (200, nothing sent).
 	SendEmailSingle(context.Context, *SendEmailSingleRequest) (*SendEmailSingleResponse, error)
 	// SendEmailBatch accepts the same content for many recipients (recipientInfo.batchEmailAsBase64). A bad
 	// recipient is reported in rejected with its index; the good ones are still accepted.
@@ -426,11 +440,16 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // OperatorService is for the BB's operators (extension in the style of the GovStack API): dead letters,
-// templates and the opt-out list.
+// templates and the opt-out list. Every call needs the apiKey, checked first. The dead letters and the
+// opt-out list show people's addresses, so they also need a staff or admin user token (Authorization: Bearer)
+// or an IM client the IM operator granted the personal-data right on the Messaging service; a signed-in
+// person may list, add and remove only their own e-mail address. Invalid input here is the usual 400.
 type OperatorServiceClient interface {
-	// ListDeadLetters lists messages whose retries are exhausted, oldest first.
+	// ListDeadLetters lists messages whose retries are exhausted, oldest first, with their recipients and
+	// errors (staff, admins, the personal-data right).
 	ListDeadLetters(ctx context.Context, in *ListDeadLettersRequest, opts ...grpc.CallOption) (*ListDeadLettersResponse, error)
-	// RetryMessage puts a dead-lettered (or deferred) message back in the queue with a fresh attempt budget.
+	// RetryMessage puts a dead-lettered (or deferred) message back in the queue with a fresh attempt budget
+	// (staff, admins, the personal-data right: it sends to a person again).
 	RetryMessage(ctx context.Context, in *RetryMessageRequest, opts ...grpc.CallOption) (*RetryMessageResponse, error)
 	// CreateTemplateVersion stores a new version of a named template for a channel and language. The
 	// templates are parsed on the way in: a syntax error is a 400.
@@ -439,11 +458,13 @@ type OperatorServiceClient interface {
 	GetTemplate(ctx context.Context, in *GetTemplateRequest, opts ...grpc.CallOption) (*GetTemplateResponse, error)
 	// ListTemplates lists the latest version of every template.
 	ListTemplates(ctx context.Context, in *ListTemplatesRequest, opts ...grpc.CallOption) (*ListTemplatesResponse, error)
-	// AddOptOut adds an address to the opt-out list; non-transactional messages to it are not sent.
+	// AddOptOut adds an address to the opt-out list; non-transactional messages to it are not sent. Staff,
+	// admins and the personal-data right add any address; a signed-in person only their own e-mail address.
 	AddOptOut(ctx context.Context, in *AddOptOutRequest, opts ...grpc.CallOption) (*AddOptOutResponse, error)
-	// RemoveOptOut removes an address from the opt-out list.
+	// RemoveOptOut removes an address from the opt-out list; who may is as for AddOptOut.
 	RemoveOptOut(ctx context.Context, in *RemoveOptOutRequest, opts ...grpc.CallOption) (*RemoveOptOutResponse, error)
-	// ListOptOuts lists the opt-out list.
+	// ListOptOuts lists the opt-out list: all of it for staff, admins and the personal-data right, the entry of
+	// their own e-mail address (or none) for a signed-in person.
 	ListOptOuts(ctx context.Context, in *ListOptOutsRequest, opts ...grpc.CallOption) (*ListOptOutsResponse, error)
 }
 
@@ -540,11 +561,16 @@ func (c *operatorServiceClient) ListOptOuts(ctx context.Context, in *ListOptOuts
 // for forward compatibility.
 //
 // OperatorService is for the BB's operators (extension in the style of the GovStack API): dead letters,
-// templates and the opt-out list.
+// templates and the opt-out list. Every call needs the apiKey, checked first. The dead letters and the
+// opt-out list show people's addresses, so they also need a staff or admin user token (Authorization: Bearer)
+// or an IM client the IM operator granted the personal-data right on the Messaging service; a signed-in
+// person may list, add and remove only their own e-mail address. Invalid input here is the usual 400.
 type OperatorServiceServer interface {
-	// ListDeadLetters lists messages whose retries are exhausted, oldest first.
+	// ListDeadLetters lists messages whose retries are exhausted, oldest first, with their recipients and
+	// errors (staff, admins, the personal-data right).
 	ListDeadLetters(context.Context, *ListDeadLettersRequest) (*ListDeadLettersResponse, error)
-	// RetryMessage puts a dead-lettered (or deferred) message back in the queue with a fresh attempt budget.
+	// RetryMessage puts a dead-lettered (or deferred) message back in the queue with a fresh attempt budget
+	// (staff, admins, the personal-data right: it sends to a person again).
 	RetryMessage(context.Context, *RetryMessageRequest) (*RetryMessageResponse, error)
 	// CreateTemplateVersion stores a new version of a named template for a channel and language. The
 	// templates are parsed on the way in: a syntax error is a 400.
@@ -553,11 +579,13 @@ type OperatorServiceServer interface {
 	GetTemplate(context.Context, *GetTemplateRequest) (*GetTemplateResponse, error)
 	// ListTemplates lists the latest version of every template.
 	ListTemplates(context.Context, *ListTemplatesRequest) (*ListTemplatesResponse, error)
-	// AddOptOut adds an address to the opt-out list; non-transactional messages to it are not sent.
+	// AddOptOut adds an address to the opt-out list; non-transactional messages to it are not sent. Staff,
+	// admins and the personal-data right add any address; a signed-in person only their own e-mail address.
 	AddOptOut(context.Context, *AddOptOutRequest) (*AddOptOutResponse, error)
-	// RemoveOptOut removes an address from the opt-out list.
+	// RemoveOptOut removes an address from the opt-out list; who may is as for AddOptOut.
 	RemoveOptOut(context.Context, *RemoveOptOutRequest) (*RemoveOptOutResponse, error)
-	// ListOptOuts lists the opt-out list.
+	// ListOptOuts lists the opt-out list: all of it for staff, admins and the personal-data right, the entry of
+	// their own e-mail address (or none) for a signed-in person.
 	ListOptOuts(context.Context, *ListOptOutsRequest) (*ListOptOutsResponse, error)
 	mustEmbedUnimplementedOperatorServiceServer()
 }

@@ -31,7 +31,13 @@ Environment:
   GOVSTACK_METRICS_ADDR      serve Prometheus /metrics on this address (default: off)
   GOVSTACK_LOG_LEVEL         debug, info, warn or error (default info)
   GOVSTACK_SHUTDOWN_TIMEOUT  how long serve drains in-flight calls on shutdown (default 15s)
-  GOVSTACK_MESSAGING_API_KEYS        comma-separated name=key pairs accepted in the apiKey header (required)
+  GOVSTACK_MESSAGING_API_KEYS        comma-separated name=key pairs accepted in the apiKey header (required);
+                                     keys of 16 characters or more, any length in development mode
+  GOVSTACK_MESSAGING_DEV_MODE        true on a development machine: API keys of any length (default false)
+  GOVSTACK_JWKS_URL                  the user tokens' public keys, e.g. http://<gateway>/.well-known/jwks.json:
+                                     staff and admin tokens then reach the dead letters and the opt-out list
+                                     (default: none; only IM clients with the personal-data right do)
+  GOVSTACK_TOKEN_ISSUER              the iss user tokens must carry (default govstack-registration)
   GOVSTACK_MESSAGING_SMTP_ADDR       SMTP relay host:port (default 127.0.0.1:25)
   GOVSTACK_MESSAGING_SMTP_USERNAME   SMTP AUTH user (default: no AUTH); _SMTP_PASSWORD its password
   GOVSTACK_MESSAGING_SMTP_FROM       default From address (default no-reply@localhost)

@@ -29,7 +29,8 @@ func TestUsage(t *testing.T) {
 		t.Errorf("-h exit code %d", code)
 	}
 	for _, v := range []string{"serve", "migrate", "healthcheck", "GOVSTACK_MESSAGING_API_KEYS", "GOVSTACK_MESSAGING_SMTP_TLS", "GOVSTACK_DATABASE_URL", "GOVSTACK_NATS_URL", "GOVSTACK_GRPC_ADDR",
-		"GOVSTACK_LOG_LEVEL", "GOVSTACK_SHUTDOWN_TIMEOUT", messaging.DefaultGRPCAddr} {
+		"GOVSTACK_LOG_LEVEL", "GOVSTACK_SHUTDOWN_TIMEOUT", "GOVSTACK_MESSAGING_DEV_MODE", "GOVSTACK_JWKS_URL", "GOVSTACK_TOKEN_ISSUER",
+		messaging.DefaultGRPCAddr} {
 		if !strings.Contains(out, v) {
 			t.Errorf("usage lacks %s", v)
 		}
@@ -52,8 +53,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		t.Errorf("bad TLS mode: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runWith([]string{"migrate"}, map[string]string{"GOVSTACK_MESSAGING_API_KEYS": "short=abc"})
-	if code != exitFailure || !strings.Contains(errOut, "GOVSTACK_MESSAGING_API_KEYS") {
-		t.Errorf("bad keys: exit %d, stderr %q", code, errOut)
+	if code != exitFailure || !strings.Contains(errOut, "GOVSTACK_MESSAGING_API_KEYS") || !strings.Contains(errOut, "at least 16") ||
+		!strings.Contains(errOut, "GOVSTACK_MESSAGING_DEV_MODE=true") {
+		t.Errorf("a short key in production: exit %d, stderr %q", code, errOut)
 	}
 	code, _, errOut = runWith([]string{"serve"}, map[string]string{})
 	if code != exitFailure || !strings.Contains(errOut, "GOVSTACK_NATS_URL") {

@@ -26,26 +26,39 @@ const RequestUIDMetadata = "requestuid"
 type keyNameCtx struct{}
 
 // AuthInterceptor checks the apiKey on every call of MessagingService and OperatorService and puts the key's
-// name in the context. Missing or wrong keys are Unauthenticated (HTTP 401).
+// name in the context. Missing or wrong keys are Unauthenticated (HTTP 401). It is the BB's first check: it
+// runs before the request is validated (and before the user token is), so a call without a key learns that
+// and nothing about its body.
 func AuthInterceptor(keys app.Keys) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		if !guarded(info.FullMethod) {
 			return h(ctx, req)
 		}
-		md, _ := metadata.FromIncomingContext(ctx)
-		vals := append(md.Get(APIKeyMetadata), md.Get("api_key")...)
+		key := apiKeyOf(ctx)
 		switch {
 		case keys.Empty():
 			return nil, status.Error(codes.Unauthenticated, "no API keys are configured on this Messaging BB (GOVSTACK_MESSAGING_API_KEYS)")
-		case len(vals) == 0 || strings.TrimSpace(vals[0]) == "":
+		case key == "":
 			return nil, status.Error(codes.Unauthenticated, "the apiKey header is required")
 		}
-		name, ok := keys.Authenticate(strings.TrimSpace(vals[0]))
+		name, ok := keys.Authenticate(key)
 		if !ok {
 			return nil, status.Error(codes.Unauthenticated, "the apiKey is not valid")
 		}
 		return h(context.WithValue(ctx, keyNameCtx{}, name), req)
 	}
+}
+
+// apiKeyOf is the call's apiKey: the first non-empty value under the metadata key apikey (where the gateway
+// puts the apiKey and api_key headers) or api_key (a gRPC caller using GovStack's older spelling).
+func apiKeyOf(ctx context.Context) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	for _, v := range append(md.Get(APIKeyMetadata), md.Get("api_key")...) {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func guarded(method string) bool {

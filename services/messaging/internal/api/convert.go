@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
@@ -49,7 +50,7 @@ func decodeBatch(field, b64 string, sms bool) ([]app.Recipient, error) {
 	}
 	var entries []batchEntry
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, apierr.Invalid("BATCH_NOT_JSON", field+` must decode to a JSON array [{"recipientInfo": {...}}]: `+err.Error(),
+		return nil, apierr.Invalid("BATCH_NOT_JSON", field+` must decode to a JSON array [{"recipientInfo": {...}}]; `+batchJSONProblem(err),
 			apierr.FieldViolation{Field: field, Description: "is not a JSON array of {recipientInfo}"})
 	}
 	out := make([]app.Recipient, len(entries))
@@ -62,6 +63,21 @@ func decodeBatch(field, b64 string, sms bool) ([]app.Recipient, error) {
 		out[i] = app.Recipient{Address: addr, Name: r.Name, CC: r.EmailCC, BCC: r.EmailBCC}
 	}
 	return out, nil
+}
+
+// batchJSONProblem says what is wrong with a decoded batch in the request's words, not the JSON parser's.
+func batchJSONProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("the decoded text is not valid JSON at offset %d", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("%s of an entry is a JSON %s, want a string", typ.Field, typ.Value)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("it decodes to a JSON %s", typ.Value)
+	}
+	return "it is not valid JSON"
 }
 
 func channelFromProto(c messagingv1.Channel) (domain.Channel, error) {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"strings"
 
@@ -21,41 +20,45 @@ type Messaging struct {
 // NewMessaging returns the handlers.
 func NewMessaging(a *app.Service) *Messaging { return &Messaging{app: a} }
 
-func emailContent(s *messagingv1.SenderInfo, c *messagingv1.EmailContent, transactional bool, callback string) app.Content {
+func emailContent(s *messagingv1.SenderInfo, c *messagingv1.EmailContent, transactional bool, callback, callbackField string) app.Content {
 	return app.Content{Channel: domain.Email, SenderName: s.GetName(), SenderAddress: s.GetEmail(), ReplyTo: s.GetReplyTo(),
 		Subject: c.GetTitle(), Text: c.GetContent(), HTML: c.GetHtmlContent(), TemplateName: c.GetTemplateName(),
 		TemplateLanguage: c.GetTemplateLanguage(), Vars: c.GetVariables().AsMap(), Transactional: transactional,
-		CallbackURI: callback}
+		CallbackURI: callback, CallbackField: callbackField}
 }
 
-func smsContent(s *messagingv1.SenderInfo, c *messagingv1.SmsContent, transactional bool, callback string) app.Content {
+func smsContent(s *messagingv1.SenderInfo, c *messagingv1.SmsContent, transactional bool, callback, callbackField string) app.Content {
 	return app.Content{Channel: domain.SMS, SenderName: s.GetName(), Text: c.GetText(), TemplateName: c.GetTemplateName(),
 		TemplateLanguage: c.GetTemplateLanguage(), Vars: c.GetVariables().AsMap(), Transactional: transactional,
-		CallbackURI: callback}
+		CallbackURI: callback, CallbackField: callbackField}
 }
 
 // callbackOf reads the delivery-report address under either of GovStack's spellings (callback on single
-// sends, callbackURI on batches; clients mix them up): one of them, or both when they agree.
-func callbackOf(callback, callbackURI *messagingv1.CallbackSender) (string, error) {
+// sends, callbackURI on batches; clients mix them up): one of them, or both when they agree. It also
+// returns the field the address came from, for an error about it.
+func callbackOf(callback, callbackURI *messagingv1.CallbackSender) (uri, field string, err error) {
 	a, b := strings.TrimSpace(callback.GetUri()), strings.TrimSpace(callbackURI.GetUri())
-	if a != "" && b != "" && a != b {
-		return "", apierr.Invalid("CALLBACK_CONFLICT", "callback.uri and callbackURI.uri name different addresses; give one",
-			apierr.FieldViolation{Field: "callbackURI.uri", Description: "differs from callback.uri"})
+	switch {
+	case a != "" && b != "" && a != b:
+		return "", "", apierr.Invalid("CALLBACK_CONFLICT", "callback.URI and callbackURI.URI name different addresses; give one",
+			apierr.FieldViolation{Field: "callbackURI.URI", Description: "differs from callback.URI"})
+	case a == "" && b != "":
+		return b, "callbackURI.URI", nil
 	}
-	return cmp.Or(a, b), nil
+	return a, "callback.URI", nil
 }
 
 // SendEmailSingle implements MessagingService.
 func (h *Messaging) SendEmailSingle(ctx context.Context, r *messagingv1.SendEmailSingleRequest) (*messagingv1.SendEmailSingleResponse, error) {
 	ri := r.GetRecipientInfo()
-	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	callback, callbackField, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
 	if err != nil {
 		return nil, err
 	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback),
+		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback, callbackField),
 		Recipients: []app.Recipient{{Address: ri.GetEmail(), Name: ri.GetName(), CC: ri.GetEmailCc(), BCC: ri.GetEmailBcc()}},
-		Field:      "recipientInfo.email"})
+		Field:      "recipientInfo.email", Single: true})
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +75,12 @@ func (h *Messaging) SendEmailBatch(ctx context.Context, r *messagingv1.SendEmail
 	for _, x := range r.GetRecipients() {
 		rs = append(rs, app.Recipient{Address: x.GetEmail(), Name: x.GetName(), CC: x.GetEmailCc(), BCC: x.GetEmailBcc()})
 	}
-	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	callback, callbackField, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
 	if err != nil {
 		return nil, err
 	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback),
+		Content:    emailContent(r.GetSenderInfo(), r.GetEmailContent(), r.GetTransactional(), callback, callbackField),
 		Recipients: rs, Field: "recipientInfo.email"})
 	if err != nil {
 		return nil, err
@@ -109,13 +112,13 @@ func (h *Messaging) GetEmailStatus(ctx context.Context, r *messagingv1.GetEmailS
 // SendSmsSingle implements MessagingService.
 func (h *Messaging) SendSmsSingle(ctx context.Context, r *messagingv1.SendSmsSingleRequest) (*messagingv1.SendSmsSingleResponse, error) {
 	ri := r.GetRecipientInfo()
-	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	callback, callbackField, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
 	if err != nil {
 		return nil, err
 	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback),
-		Recipients: []app.Recipient{{Address: ri.GetPhone(), Name: ri.GetName()}}, Field: "recipientInfo.phone"})
+		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback, callbackField),
+		Recipients: []app.Recipient{{Address: ri.GetPhone(), Name: ri.GetName()}}, Field: "recipientInfo.phone", Single: true})
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +135,12 @@ func (h *Messaging) SendSmsBatch(ctx context.Context, r *messagingv1.SendSmsBatc
 	for _, x := range r.GetRecipients() {
 		rs = append(rs, app.Recipient{Address: x.GetPhone(), Name: x.GetName()})
 	}
-	callback, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
+	callback, callbackField, err := callbackOf(r.GetCallback(), r.GetCallbackUri())
 	if err != nil {
 		return nil, err
 	}
 	a, err := h.app.Send(ctx, app.SendInput{KeyName: keyName(ctx), RequestUID: requestUID(ctx, r.GetRequestUid()),
-		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback),
+		Content:    smsContent(r.GetSenderInfo(), r.GetSmsContent(), r.GetTransactional(), callback, callbackField),
 		Recipients: rs, Field: "recipientInfo.phone"})
 	if err != nil {
 		return nil, err

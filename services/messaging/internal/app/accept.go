@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ type Content struct {
 	Vars                               map[string]any
 	Transactional                      bool
 	CallbackURI                        string
+	CallbackField                      string // where CallbackURI came from (callback.URI or callbackURI.URI)
 }
 
 // Recipient is one addressee as given.
@@ -37,6 +39,9 @@ type SendInput struct {
 	Content             Content
 	Recipients          []Recipient
 	Field               string // where a recipient's address sits in the request, for error fields
+	// Single is a single send: its one recipient's address is part of the input, so a bad one is invalid
+	// input (GovStack's 405) rather than a rejected recipient of an accepted request, as in a batch.
+	Single bool
 }
 
 // RecipientError is one recipient not accepted.
@@ -184,12 +189,18 @@ func (s *Service) checkContent(ctx context.Context, in *SendInput) error {
 	if len(in.Recipients) == 0 {
 		return apierr.Invalid("NO_RECIPIENTS", "there is no recipient", apierr.FieldViolation{Field: "recipientInfo", Description: "is required"})
 	}
+	if in.Single {
+		if err := checkSingleRecipient(in); err != nil {
+			return err
+		}
+	}
 	if len(in.Recipients) > s.limits.MaxBatch {
 		return apierr.Invalid("BATCH_TOO_LARGE", fmt.Sprintf("a batch has at most %d recipients (got %d)", s.limits.MaxBatch, len(in.Recipients)), apierr.FieldViolation{Field: "recipientInfo", Description: "too many recipients"})
 	}
 	if c.CallbackURI != "" {
 		if u, err := url.Parse(c.CallbackURI); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return apierr.Invalid("CALLBACK_URI_INVALID", "callback URI must be an absolute http(s) URL", apierr.FieldViolation{Field: "callback.URI", Description: "must be an absolute http(s) URL"})
+			field := cmp.Or(c.CallbackField, "callback.URI")
+			return apierr.Invalid("CALLBACK_URI_INVALID", field+" must be an absolute http(s) URL", apierr.FieldViolation{Field: field, Description: "must be an absolute http(s) URL"})
 		}
 	}
 	if c.SenderAddress != "" {
@@ -205,6 +216,25 @@ func (s *Service) checkContent(ctx context.Context, in *SendInput) error {
 		}
 	}
 	return s.checkSizes(*c)
+}
+
+// checkSingleRecipient refuses a single send whose recipient (address, Cc or Bcc) is not an address; plan
+// applies the same checks to each recipient of a batch and reports the bad ones instead.
+func checkSingleRecipient(in *SendInput) error {
+	r := in.Recipients[0]
+	field := in.Field
+	_, reason := domain.NormalizeAddress(in.Content.Channel, r.Address)
+	if reason == "" && in.Content.Channel == domain.Email {
+		field = "recipientInfo.emailCC"
+		if _, reason = domain.NormalizeEmailList(r.CC); reason == "" {
+			field = "recipientInfo.emailBCC"
+			_, reason = domain.NormalizeEmailList(r.BCC)
+		}
+	}
+	if reason == "" {
+		return nil
+	}
+	return apierr.Invalid("RECIPIENT_INVALID", field+" "+reason, apierr.FieldViolation{Field: field, Description: reason})
 }
 
 func (s *Service) renderInto(ctx context.Context, c *Content) error {

@@ -159,16 +159,21 @@ func (s *Service) attempt(ctx context.Context, m domain.Message) store.Outcome {
 		o = store.Outcome{Status: domain.Deferred, Error: truncate(err.Error()),
 			NextAttempt: time.Now().Add(s.dispatch.Retry.Delay(m.Attempts))}
 	}
-	s.logFailure(ctx, m, o)
+	s.logFailure(ctx, m, o, err)
 	return o
 }
 
 // logFailure tells the operator about a failed delivery at warn level: the message id (to look it up), the
-// channel, the attempt, what happens next and the reason — with addresses masked, since an SMTP server's
-// answer often repeats the recipient's.
-func (s *Service) logFailure(ctx context.Context, m domain.Message, o store.Outcome) {
+// channel, the attempt, what happens next and the reason — without personal data (domain.LogReason), since
+// an SMTP server's answer often repeats the recipient's address and an SMS provider's may quote the text.
+// The full error is stored with the message.
+func (s *Service) logFailure(ctx context.Context, m domain.Message, o store.Outcome, err error) {
+	outcome := o.Status.GovStackName()
+	if o.Status == domain.DeadLetter {
+		outcome = "deadLetter" // GovStack counts it as notSent; the operator needs to know it awaits a retry
+	}
 	attrs := []any{"message_id", m.ID, "channel", string(m.Channel), "attempt", m.Attempts,
-		"outcome", o.Status.GovStackName(), "reason", domain.MaskAddresses(o.Error)}
+		"outcome", outcome, "reason", truncate(domain.LogReason(err, m))}
 	if o.Status == domain.Deferred {
 		attrs = append(attrs, "next_attempt", o.NextAttempt.UTC().Format(time.RFC3339))
 	}

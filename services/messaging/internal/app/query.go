@@ -63,8 +63,11 @@ func (s *Service) Callback(ctx context.Context, keyName, requestUID string, c do
 	return err
 }
 
-// DeadLetters lists dead letters.
+// DeadLetters lists dead letters (staff, admins and IM clients with the personal-data right).
 func (s *Service) DeadLetters(ctx context.Context, limit int) ([]domain.Message, error) {
+	if err := requireEveryone(ctx, "dead letters (recipients and their errors)"); err != nil {
+		return nil, err
+	}
 	if limit <= 0 {
 		limit = 100
 	}
@@ -72,8 +75,12 @@ func (s *Service) DeadLetters(ctx context.Context, limit int) ([]domain.Message,
 	return msgs, pgstore.MapError(err)
 }
 
-// Retry requeues a message.
+// Retry requeues a message (staff, admins and IM clients with the personal-data right: it sends to a
+// person again and shows their address).
 func (s *Service) Retry(ctx context.Context, id string) (domain.Message, error) {
+	if err := requireEveryone(ctx, "messages (recipients and their errors)"); err != nil {
+		return domain.Message{}, err
+	}
 	m, err := s.store.Retry(ctx, id)
 	err = pgstore.MapError(err)
 	if apierr.KindOf(err) == apierr.KindNotFound || apierr.KindOf(err) == apierr.KindInvalidArgument {
@@ -122,21 +129,36 @@ func (s *Service) Templates(ctx context.Context) ([]store.TemplateWithTime, erro
 	return ts, pgstore.MapError(err)
 }
 
-// AddOptOut validates and adds an address to the opt-out list.
+// AddOptOut validates and adds an address to the opt-out list: any address for staff, admins and IM clients
+// with the personal-data right, their own e-mail address for anyone else signed in.
 func (s *Service) AddOptOut(ctx context.Context, c domain.Channel, addr string) (store.OptOutEntry, error) {
+	caller, ok := personalDataCallerOf(ctx)
+	if !ok {
+		return store.OptOutEntry{}, errSignInRequired("opt-outs (addresses)")
+	}
 	a, reason := domain.NormalizeAddress(c, addr)
 	if reason != "" {
 		return store.OptOutEntry{}, apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
+	}
+	if err := requireOwnOrEveryone(caller, c, a); err != nil {
+		return store.OptOutEntry{}, err
 	}
 	e, err := s.store.AddOptOut(ctx, c, a)
 	return e, pgstore.MapError(err)
 }
 
-// RemoveOptOut removes an address from the opt-out list.
+// RemoveOptOut removes an address from the opt-out list; who may is as for AddOptOut.
 func (s *Service) RemoveOptOut(ctx context.Context, c domain.Channel, addr string) error {
+	caller, ok := personalDataCallerOf(ctx)
+	if !ok {
+		return errSignInRequired("opt-outs (addresses)")
+	}
 	a, reason := domain.NormalizeAddress(c, addr)
 	if reason != "" {
 		return apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
+	}
+	if err := requireOwnOrEveryone(caller, c, a); err != nil {
+		return err
 	}
 	err := pgstore.MapError(s.store.RemoveOptOut(ctx, c, a))
 	if apierr.KindOf(err) == apierr.KindNotFound {
@@ -145,8 +167,17 @@ func (s *Service) RemoveOptOut(ctx context.Context, c domain.Channel, addr strin
 	return err
 }
 
-// OptOuts lists the opt-out list.
+// OptOuts lists the opt-out list: all of it for staff, admins and IM clients with the personal-data right;
+// for anyone else signed in, only the entry of their own e-mail address (none when it is not listed).
 func (s *Service) OptOuts(ctx context.Context) ([]store.OptOutEntry, error) {
+	caller, ok := personalDataCallerOf(ctx)
+	switch {
+	case !ok:
+		return nil, errSignInRequired("opt-outs (addresses)")
+	case !caller.everyone:
+		es, err := s.store.OptOutsOf(ctx, domain.Email, caller.email)
+		return es, pgstore.MapError(err)
+	}
 	es, err := s.store.OptOuts(ctx)
 	return es, pgstore.MapError(err)
 }

@@ -63,12 +63,13 @@ func (p *HTTPSMS) Send(ctx context.Context, m domain.Message) error {
 	}
 	defer resp.Body.Close()
 	text, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	switch c := resp.StatusCode; {
-	case c >= 200 && c < 300:
+	c := resp.StatusCode
+	if c >= 200 && c < 300 {
 		return nil
-	case c >= 400 && c < 500 && c != http.StatusRequestTimeout && c != http.StatusTooManyRequests:
-		return domain.Permanent(fmt.Errorf("SMS provider: %s: %s", resp.Status, bytes.TrimSpace(text)))
-	default:
-		return domain.Temporary(fmt.Errorf("SMS provider: %s: %s", resp.Status, bytes.TrimSpace(text)))
 	}
+	// The provider's answer is kept with the message; the log gets its status only, because the answer may
+	// quote the number or the text back.
+	return &domain.SendError{Permanent: c >= 400 && c < 500 && c != http.StatusRequestTimeout && c != http.StatusTooManyRequests,
+		Err:      fmt.Errorf("SMS provider: %s: %s", resp.Status, bytes.TrimSpace(text)),
+		Loggable: "SMS provider answered " + resp.Status + " (its answer is stored with the message)"}
 }

@@ -48,6 +48,9 @@ var GovStackStatuses = []string{"scheduled", "processing", "deferred", "bounced"
 type SendError struct {
 	Permanent bool
 	Err       error
+	// Loggable, when set, describes the failure for the log in place of Err, which is stored with the
+	// message: a provider's answer may quote the text or the recipient back, so its sender keeps it out.
+	Loggable string
 }
 
 func (e *SendError) Error() string {

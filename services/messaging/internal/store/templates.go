@@ -93,13 +93,26 @@ func (s *Store) OptOuts(ctx context.Context) ([]OptOutEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OptOutEntry, error) {
-		var e OptOutEntry
-		var ch string
-		err := r.Scan(&ch, &e.Address, &e.CreatedAt)
-		e.Channel = domain.Channel(ch)
-		return e, err
-	})
+	return pgx.CollectRows(rows, scanOptOut)
+}
+
+// OptOutsOf lists the entries of one address of channel c, its mailbox name compared without regard to
+// case (zero or one entry in practice).
+func (s *Store) OptOutsOf(ctx context.Context, c domain.Channel, addr string) ([]OptOutEntry, error) {
+	rows, err := s.pool.Query(ctx, `SELECT channel, address, created_at FROM opt_out
+		WHERE channel = $1 AND lower(address) = lower($2) ORDER BY address`, string(c), addr)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanOptOut)
+}
+
+func scanOptOut(r pgx.CollectableRow) (OptOutEntry, error) {
+	var e OptOutEntry
+	var ch string
+	err := r.Scan(&ch, &e.Address, &e.CreatedAt)
+	e.Channel = domain.Channel(ch)
+	return e, err
 }
 
 const ruleColumns = `id, event_type, template_name, channel, language, recipient_pointer, condition_pointer,

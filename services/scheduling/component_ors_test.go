@@ -103,7 +103,9 @@ func (a answer) want(t testing.TB, what string, code int, parts ...string) answe
 	return a
 }
 
-func withToken(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+func withToken(tok string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + tok}
+}
 
 // registrationToken is an access token as the Registration BB issues it to a citizen, with the national_id
 // claim (usertoken.Sign writes no such claim, so it is signed here as services/registration does).
@@ -211,7 +213,7 @@ func TestAppointmentEventsCarryTheHospitalsLocalTimes(t *testing.T) {
 	})
 	wantFields(t, "reminder", reminder, map[string]any{
 		"/kind": "appointment_reminder", "/appointment/bookingCode": fridayCode,
-		"/appointment/startTimeLocal": "Friday 26 March 2027, 13:00 (Europe/Tallinn)",
+		"/appointment/startTimeLocal":    "Friday 26 March 2027, 13:00 (Europe/Tallinn)",
 		"/appointment/checkInOpensLocal": "Friday 26 March 2027, 11:00 (Europe/Tallinn)",
 	})
 }
@@ -265,7 +267,7 @@ func TestCheckInOnlyInItsWindow(t *testing.T) {
 		utc time.Time
 		now string
 	}{
-		{time.Date(2027, 3, 29, 7, 59, 0, 0, time.UTC), "10:59"}, // a minute early
+		{time.Date(2027, 3, 29, 7, 59, 0, 0, time.UTC), "10:59"},  // a minute early
 		{time.Date(2027, 3, 29, 10, 20, 0, 0, time.UTC), "13:20"}, // the slot has ended
 		{time.Date(2027, 3, 28, 10, 0, 0, 0, time.UTC), ""},       // the day before
 	} {

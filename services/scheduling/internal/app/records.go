@@ -48,9 +48,7 @@ func mayWriteRecords(ctx context.Context, verb, kind string) error {
 	return nil
 }
 
-// what names the records in messages: "alert schedules".
-func (sp recordSpec[M]) what() string { return recordsName(sp.kind) }
-
+// recordsName names the records of kind in messages: "alert schedules".
 func recordsName(kind string) string { return strings.ReplaceAll(kind, "_", " ") + "s" }
 
 var storeJSON = protojson.MarshalOptions{UseProtoNames: true}

@@ -49,6 +49,7 @@ $(TOOLS)/bin/buf:
 proto: tools ## regenerate Go, grpc-gateway and OpenAPI code from proto/ (offline)
 	buf lint
 	buf generate
+	cd gateway && go run ./openapi/gen # served OpenAPI 2 and 3 documents, the IM's from openapi/im.yaml
 
 proto-check: proto ## fail if the generated code is not what `make proto` produces
 	@git diff --exit-code -- proto gateway/openapi || { echo "generated code is stale: run 'make proto' and commit"; exit 1; }

@@ -210,7 +210,7 @@ func newDocs() (*docs.Docs, error) {
 	}
 	ds := make([]docs.Spec, len(specs))
 	for i, s := range specs {
-		ds[i] = docs.Spec{BB: s.BB, JSON: s.JSON}
+		ds[i] = docs.Spec{BB: s.BB, JSON: s.JSON, V3: s.V3}
 	}
 	as := make([]docs.Alias, len(rest.Aliases))
 	for i, a := range rest.Aliases {
@@ -249,6 +249,8 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 	for _, bb := range d.BBs() {
 		h, _ := d.Spec(bb)
 		handleGet(top, docs.SpecPath(bb), h)
+		h, _ = d.SpecV3(bb)
+		handleGet(top, docs.SpecV3Path(bb), h)
 	}
 	g.handleJWKS(top)
 	g.im.registerAPIs(top)

@@ -21,6 +21,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/pubsub"
 	"github.com/govstackbb/marketplace/gateway/internal/ratelimit"
 	"github.com/govstackbb/marketplace/gateway/internal/registry"
+	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
@@ -92,9 +93,9 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 // clients the admin role, and in development mode grants every client everything.
 func (m *im) bootstrap(ctx context.Context, bbs []string) error {
 	specs := map[string][]byte{}
-	if ss, err := openapi.Specs(); err == nil {
+	if ss, err := openapi.BBSpecs(); err == nil {
 		for _, s := range ss {
-			specs[s.BB] = s.JSON
+			specs[s.BB] = s.V3 // getOpenAPI serves OpenAPI 3, the version of the GovStack specifications
 		}
 	}
 	addrs := m.cfg.UpstreamAddrs()
@@ -160,10 +161,19 @@ func (m *im) proxy(ups map[string]*grpc.ClientConn) *grpcproxy.Proxy {
 }
 
 // registerAPIs mounts the IM's own APIs: directory and configuration, pub/sub, operational data.
-func (m *im) registerAPIs(mux *http.ServeMux) {
-	m.dir.Register(mux)
-	m.broker.Register(mux)
-	m.log.Register(mux)
+func (m *im) registerAPIs(mux rest.Mux) {
+	checked := textChecked{mux}
+	m.dir.Register(checked)
+	m.broker.Register(checked)
+	m.log.Register(checked)
+}
+
+// textChecked mounts every IM route behind rest.CheckText: NUL or bytes that are not UTF-8 in a path or
+// query parameter are a 400 naming it, at one place for all the IM's APIs.
+type textChecked struct{ mux rest.Mux }
+
+func (c textChecked) Handle(pattern string, h http.Handler) {
+	c.mux.Handle(pattern, rest.CheckText(pattern, h))
 }
 
 // readiness lists the IM's own parts /readyz must hear from: the message log.

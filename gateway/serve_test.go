@@ -49,16 +49,35 @@ func TestDocs(t *testing.T) {
 		t.Errorf("/openapi/registries.json = %d, swagger %q, %d paths", r.status, spec.Swagger, len(spec.Paths))
 	}
 
+	// Every document is served as OpenAPI 3 too, with enum values spelt as the gateway reads and writes them.
+	r = do(t, h.gw.Handler(), "GET", "/openapi/v3/scheduling.json", "")
+	v3 := decode[struct {
+		OpenAPI    string `json:"openapi"`
+		Components struct {
+			Schemas map[string]struct{ Enum []string } `json:"schemas"`
+		} `json:"components"`
+	}](t, r.body)
+	if got := v3.Components.Schemas["v1AppointmentStatus"].Enum; r.status != 200 || !strings.HasPrefix(v3.OpenAPI, "3.") ||
+		!reflect.DeepEqual(got, []string{"booked", "checkedIn", "cancelled"}) {
+		t.Errorf("/openapi/v3/scheduling.json = %d, openapi %q, appointment statuses %v", r.status, v3.OpenAPI, got)
+	}
+
 	r = do(t, h.gw.Handler(), "GET", "/openapi", "")
 	idx := decode[struct {
-		BuildingBlocks []struct{ BB, OpenAPI string } `json:"buildingBlocks"`
+		BuildingBlocks []struct{ BB, OpenAPI, OpenAPI3 string } `json:"buildingBlocks"`
 	}](t, r.body)
 	var listed []string
 	for _, b := range idx.BuildingBlocks {
-		listed = append(listed, b.BB+"="+b.OpenAPI)
+		listed = append(listed, b.BB+"="+b.OpenAPI+","+b.OpenAPI3)
+		if r := do(t, h.gw.Handler(), "GET", b.OpenAPI3, ""); r.status != 200 {
+			t.Errorf("GET %s = %d", b.OpenAPI3, r.status)
+		}
 	}
-	if want := []string{"messaging=/openapi/messaging.json", "registration=/openapi/registration.json",
-		"registries=/openapi/registries.json", "scheduling=/openapi/scheduling.json"}; !reflect.DeepEqual(listed, want) {
+	var want []string
+	for _, name := range []string{"gateway", "messaging", "registration", "registries", "scheduling"} {
+		want = append(want, name+"=/openapi/"+name+".json,/openapi/v3/"+name+".json")
+	}
+	if !reflect.DeepEqual(listed, want) {
 		t.Errorf("/openapi lists %v, want %v", listed, want)
 	}
 
@@ -68,7 +87,8 @@ func TestDocs(t *testing.T) {
 		t.Fatalf("/docs = %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	for _, want := range []string{"/data/{registryName}/{versionNumber}/updateEntries", "/databases",
-		"Information-Mediator-Client", "/data/{registryName}/{versionNumber}/update-entries", "fieldViolation"} {
+		"Information-Mediator-Client", "/data/{registryName}/{versionNumber}/update-entries", "fieldViolation",
+		"GovStack Information Mediator", "/api/v1/config", "/r1/{instanceId}/{memberClass}/{memberCode}/{applicationCode}/pull/v1/{eventType}"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("/docs does not mention %q", want)
 		}

@@ -101,26 +101,7 @@ func TestRecordEventsArePublished(t *testing.T) {
 		Write: write(t, map[string]any{"id": "city-narva", "name": "Narva", "country": "EE"})}); err != nil {
 		t.Fatal(err)
 	}
-	cons, err := e.js.CreateOrUpdateConsumer(context.Background(), natsbus.StreamName(registries.Name), jetstream.ConsumerConfig{
-		FilterSubject: registries.EventRecordCreated, DeliverPolicy: jetstream.DeliverAllPolicy, AckPolicy: jetstream.AckExplicitPolicy,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var msg jetstream.Msg
-	eventually(t, 10*time.Second, "record.created event", func() error {
-		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(200*time.Millisecond))
-		if err != nil {
-			return err
-		}
-		for m := range batch.Messages() {
-			msg = m
-		}
-		if msg == nil {
-			return errors.New("no message yet")
-		}
-		return batch.Error()
-	})
+	msg := nextEvent(t, e, registries.EventRecordCreated)
 	if got := msg.Headers().Get("ce-type"); got != "govstack.registries.v1.record.created" {
 		t.Errorf("ce-type = %q", got)
 	}
@@ -135,6 +116,43 @@ func TestRecordEventsArePublished(t *testing.T) {
 		!slices.Equal(payload.GetChangedFields(), []string{"country", "id", "name"}) {
 		t.Errorf("payload = %v", &payload)
 	}
+	// An update that changes the primary key says which key the record had, so consumers can follow it.
+	if _, err := e.data.UpdateRecord(ctx, &registriesv1.UpdateRecordRequest{RegistryName: "cities", VersionNumber: "1.0",
+		Query: query(t, map[string]any{"id": "city-narva"}), Write: write(t, map[string]any{"id": "narva"})}); err != nil {
+		t.Fatal(err)
+	}
+	if err := protojson.Unmarshal(nextEvent(t, e, registries.EventRecordUpdated).Data(), &payload); err != nil {
+		t.Fatal(err)
+	}
+	if payload.GetRecordId() != "narva" || payload.GetPreviousRecordId() != "city-narva" {
+		t.Errorf("record.updated after a key change = %v", &payload)
+	}
+}
+
+// nextEvent returns the first event of subject in the BB's stream.
+func nextEvent(t *testing.T, e env, subject string) jetstream.Msg {
+	t.Helper()
+	cons, err := e.js.CreateOrUpdateConsumer(context.Background(), natsbus.StreamName(registries.Name), jetstream.ConsumerConfig{
+		FilterSubject: subject, DeliverPolicy: jetstream.DeliverAllPolicy, AckPolicy: jetstream.AckExplicitPolicy,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg jetstream.Msg
+	eventually(t, 10*time.Second, subject+" event", func() error {
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(200*time.Millisecond))
+		if err != nil {
+			return err
+		}
+		for m := range batch.Messages() {
+			msg = m
+		}
+		if msg == nil {
+			return errors.New("no message yet")
+		}
+		return batch.Error()
+	})
+	return msg
 }
 
 func TestPersonalDataUsage(t *testing.T) {
@@ -186,7 +204,12 @@ func TestPersonalDataUsage(t *testing.T) {
 	}
 	_, err = e.data.ListPersonalDataUsage(ctx, &registriesv1.ListPersonalDataUsageRequest{DatabaseId: "citizens"})
 	wantViolation(t, err, "userId")
-	_, err = e.data.ListPersonalDataUsage(ctx, &registriesv1.ListPersonalDataUsageRequest{UserId: mari, DatabaseId: "a b"})
+	// A code is free text: one no registry has finds nothing; a bad name/version is a 400.
+	none, err := e.data.ListPersonalDataUsage(ctx, &registriesv1.ListPersonalDataUsageRequest{UserId: mari, DatabaseId: "a b"})
+	if err != nil || len(none.GetUsages()) != 0 {
+		t.Errorf("usages in \"a b\" = %v, %v", none, err)
+	}
+	_, err = e.data.ListPersonalDataUsage(ctx, &registriesv1.ListPersonalDataUsageRequest{UserId: mari, DatabaseId: "a b/1.0"})
 	wantViolation(t, err, "databaseId")
 }
 

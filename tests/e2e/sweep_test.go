@@ -19,15 +19,15 @@ import (
 	"github.com/govstackbb/marketplace/internal/devstack"
 )
 
-// TestMalformedRequestSweep sends hostile and malformed input to every operation of every BB's OpenAPI
-// document through the gateway (issue 11): NUL and bytes that are not UTF-8 in every path and query
+// TestMalformedRequestSweep sends hostile and malformed input to every operation of every OpenAPI document
+// the gateway serves — the BBs' and the IM's own (as its admin) — through the gateway (issue 11): NUL and bytes that are not UTF-8 in every path and query
 // parameter and in every string of the body, values of the wrong JSON type, numbers out of range, bad JSON,
 // unknown fields, a hostile identity header. No answer may be a 5xx; every error is the gateway's JSON with
 // a message; every mutation of a named field is a 400 that names it. Afterwards the message log has a
 // record of every request (none of them stopped it) and still verifies.
 func TestMalformedRequestSweep(t *testing.T) {
 	// The sweep sends a few thousand requests as one client; the per-client rate limit is not what it tests.
-	s := startStackWith(t, func(c *devstack.Config) { c.RateLimit = 0 })
+	s := startStackWith(t, func(c *devstack.Config) { c.RateLimit, c.AdminClients = 0, imAdmin })
 	var sent []string
 	fired := map[string]int{} // mutation kind → requests
 	for _, spec := range openAPIOperations(t) {
@@ -89,8 +89,8 @@ func openAPIOperations(t *testing.T) []operation {
 	}
 	var ops []operation
 	for _, spec := range specs {
-		var doc swaggerDoc
-		if err := json.Unmarshal(spec.JSON, &doc); err != nil {
+		var doc oasDoc
+		if err := json.Unmarshal(spec.V3, &doc); err != nil {
 			t.Fatalf("%s: %v", spec.BB, err)
 		}
 		paths := make([]string, 0, len(doc.Paths))
@@ -99,7 +99,21 @@ func openAPIOperations(t *testing.T) []operation {
 		}
 		sort.Strings(paths)
 		for _, p := range paths {
-			for method, op := range doc.Paths[p] {
+			var shared []oasParam
+			if raw, ok := doc.Paths[p]["parameters"]; ok {
+				if err := json.Unmarshal(raw, &shared); err != nil {
+					t.Fatalf("%s %s: %v", spec.BB, p, err)
+				}
+			}
+			for method, raw := range doc.Paths[p] {
+				if method == "parameters" {
+					continue
+				}
+				var op oasOp
+				if err := json.Unmarshal(raw, &op); err != nil {
+					t.Fatalf("%s %s %s: %v", spec.BB, method, p, err)
+				}
+				op.Parameters = append(append([]oasParam{}, shared...), op.Parameters...)
 				ops = append(ops, doc.operation(spec.BB, strings.ToUpper(method), p, op))
 			}
 		}
@@ -107,40 +121,51 @@ func openAPIOperations(t *testing.T) []operation {
 	return ops
 }
 
-type swaggerDoc struct {
-	Paths       map[string]map[string]swaggerOp `json:"paths"`
-	Definitions map[string]swaggerSchema        `json:"definitions"`
+// oasDoc is the part of an OpenAPI 3 document the sweep reads.
+type oasDoc struct {
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		Schemas    map[string]oasSchema `json:"schemas"`
+		Parameters map[string]oasParam  `json:"parameters"`
+	} `json:"components"`
 }
 
-type swaggerOp struct {
-	Responses  map[string]json.RawMessage `json:"responses"`
-	Parameters []struct {
-		Name   string         `json:"name"`
-		In     string         `json:"in"`
-		Type   string         `json:"type"`
-		Schema *swaggerSchema `json:"schema"`
-	} `json:"parameters"`
+type oasOp struct {
+	Responses   map[string]json.RawMessage `json:"responses"`
+	Parameters  []oasParam                 `json:"parameters"`
+	RequestBody *struct {
+		Content map[string]struct {
+			Schema *oasSchema `json:"schema"`
+		} `json:"content"`
+	} `json:"requestBody"`
 }
 
-type swaggerSchema struct {
-	Ref        string                   `json:"$ref"`
-	Type       string                   `json:"type"`
-	Format     string                   `json:"format"`
-	Enum       []string                 `json:"enum"`
-	Properties map[string]swaggerSchema `json:"properties"`
+type oasParam struct {
+	Ref    string    `json:"$ref"`
+	Name   string    `json:"name"`
+	In     string    `json:"in"`
+	Schema oasSchema `json:"schema"`
 }
 
-func (d swaggerDoc) resolve(s swaggerSchema) swaggerSchema {
+type oasSchema struct {
+	Ref        string               `json:"$ref"`
+	Type       string               `json:"type"`
+	Format     string               `json:"format"`
+	Enum       []string             `json:"enum"`
+	Properties map[string]oasSchema `json:"properties"`
+}
+
+func (d oasDoc) resolve(s oasSchema) oasSchema {
 	for range 10 {
 		if s.Ref == "" {
 			return s
 		}
-		s = d.Definitions[strings.TrimPrefix(s.Ref, "#/definitions/")]
+		s = d.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
 	}
 	return s
 }
 
-func (d swaggerDoc) operation(bb, method, path string, op swaggerOp) operation {
+func (d oasDoc) operation(bb, method, path string, op oasOp) operation {
 	o := operation{bb: bb, method: method, path: path, invalidStatus: 400}
 	if _, has405 := op.Responses["405"]; has405 {
 		if _, has400 := op.Responses["400"]; !has400 {
@@ -148,33 +173,47 @@ func (d swaggerDoc) operation(bb, method, path string, op swaggerOp) operation {
 		}
 	}
 	for _, p := range op.Parameters {
+		if p.Ref != "" {
+			p = d.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+		}
 		switch p.In {
 		case "path":
-			o.pathParams = append(o.pathParams, param{p.Name, p.Type})
+			o.pathParams = append(o.pathParams, param{p.Name, p.Schema.Type})
 		case "query":
-			o.queryParams = append(o.queryParams, param{p.Name, p.Type})
-		case "body":
-			o.body = map[string]prop{}
-			if p.Schema == nil {
-				continue
-			}
-			for name, ps := range d.resolve(*p.Schema).Properties {
-				r := d.resolve(ps)
-				pr := prop{typ: r.Type, format: r.Format}
-				if len(r.Enum) > 0 {
-					pr.typ = "enum"
-				} else if r.Type == "object" && len(r.Properties) > 0 {
-					pr.typ = "message"
-				}
-				o.body[name] = pr
-			}
+			o.queryParams = append(o.queryParams, param{p.Name, p.Schema.Type})
 		}
+	}
+	if op.RequestBody == nil {
+		return o
+	}
+	o.body = map[string]prop{}
+	mt, ok := op.RequestBody.Content["application/json"]
+	if !ok || mt.Schema == nil {
+		return o
+	}
+	for name, ps := range d.resolve(*mt.Schema).Properties {
+		r := d.resolve(ps)
+		pr := prop{typ: r.Type, format: r.Format}
+		if len(r.Enum) > 0 {
+			pr.typ = "enum"
+		} else if r.Type == "object" && len(r.Properties) > 0 {
+			pr.typ = "message"
+		}
+		o.body[name] = pr
 	}
 	return o
 }
 
+// imSamples are path values of the IM's own APIs that lead past the first check to the body: a client id
+// that parses, and the registries provider's room.
+var imSamples = map[string]string{"clientId": "GOVSTACK:GOV:SWEEP:app", "instanceId": "GOVSTACK", "memberClass": "GOV",
+	"memberCode": "GOVSTACK", "applicationCode": "registries"}
+
 // sampleFor is a harmless value of a path parameter.
 func sampleFor(p param) string {
+	if v, ok := imSamples[p.name]; ok {
+		return v
+	}
 	if p.typ == "integer" {
 		return "1"
 	}
@@ -291,6 +330,9 @@ func (s *stack) sweepRequest(t *testing.T, o operation, m mutation, id string) r
 	headers := map[string]string{
 		"X-Request-Id": id,
 		"apiKey":       "govstack-dev-messaging-key", // Messaging answers a missing key before anything else
+	}
+	if o.bb == openapi.IM {
+		headers["Information-Mediator-Client"] = imAdmin // most of the IM's APIs are for admins
 	}
 	for k, v := range m.headers {
 		headers[k] = v

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,9 +13,9 @@ import (
 
 // imConf is the specification's IMconf. It maps onto the registry as: members → members; applications →
 // their subsystems; services → the subsystems' services (id = service code, serviceUrl = gRPC address,
-// specUrl = where getOpenAPI serves the description); rights → grants on the whole service. Additions:
-// a member's instance (when not the IM's), a service's bb and enabled, a right's memberClass, group and
-// endpoints.
+// specUrl = where the description is: fetched when applied, or this IM's getOpenAPI URL, which keeps it);
+// rights → grants on the whole service. Additions: a member's instance (when not the IM's), a service's
+// openapi (the description inline), bb and enabled, a right's memberClass, group and endpoints.
 type imConf struct {
 	Domain   string       `json:"domain"`
 	Instance string       `json:"instance"`
@@ -36,12 +37,13 @@ type confApp struct {
 }
 
 type confService struct {
-	ID         string      `json:"id"`
-	SpecURL    string      `json:"specUrl,omitempty"`
-	ServiceURL string      `json:"serviceUrl,omitempty"`
-	BB         string      `json:"bb,omitempty"`
-	Enabled    *bool       `json:"enabled,omitempty"`
-	Rights     []confRight `json:"rights"`
+	ID         string          `json:"id"`
+	SpecURL    string          `json:"specUrl,omitempty"`
+	OpenAPI    json.RawMessage `json:"openapi,omitempty"` // the description itself: a JSON object or a YAML string
+	ServiceURL string          `json:"serviceUrl,omitempty"`
+	BB         string          `json:"bb,omitempty"`
+	Enabled    *bool           `json:"enabled,omitempty"`
+	Rights     []confRight     `json:"rights"`
 }
 
 // confRight names an allowed client: member is the member's code (or, when no code matches, its name),
@@ -106,7 +108,7 @@ func (h *Handler) describe(r *http.Request) (imConf, error) {
 func (h *Handler) describeService(svc registry.Service, rights []confRight) confService {
 	enabled := svc.Enabled
 	cs := confService{ID: svc.Code, BB: svc.BB, Enabled: &enabled, Rights: rights,
-		SpecURL: "/r1/" + svc.Provider.String() + "/getOpenAPI?serviceCode=" + svc.Code}
+		SpecURL: ownSpecURL(svc.Provider, svc.Code)}
 	if cs.Rights == nil {
 		cs.Rights = []confRight{}
 	}
@@ -215,11 +217,17 @@ func (h *Handler) plan(r *http.Request, conf imConf) (confPlan, error) {
 	}
 	resolve := newResolver(conf.Instance, known, p.members)
 	for i, m := range conf.Members {
-		for _, app := range m.Applications {
+		for j, app := range m.Applications {
 			provider := imident.Client{Instance: p.members[i].Instance, Class: m.Class, Member: m.Code, Subsystem: app.ID}
 			p.subsystems = append(p.subsystems, provider)
-			for _, s := range app.Services {
-				ps, rights, err := planOne(provider, s, resolve)
+			for k, s := range app.Services {
+				// Fetched here, before the transaction: no database transaction waits on another host.
+				field := fmt.Sprintf("members[%d].applications[%d].services[%d]", i, j, k)
+				doc, err := serviceOpenAPI(r.Context(), field, provider, s)
+				if err != nil {
+					return p, err
+				}
+				ps, rights, err := planOne(provider, s, doc, resolve)
 				if err != nil {
 					return p, err
 				}
@@ -231,8 +239,8 @@ func (h *Handler) plan(r *http.Request, conf imConf) (confPlan, error) {
 	return p, nil
 }
 
-func planOne(provider imident.Client, s confService, resolve resolver) (planService, []planRight, error) {
-	svc := registry.Service{Provider: provider, Code: s.ID, BB: s.BB, Enabled: true,
+func planOne(provider imident.Client, s confService, openapi []byte, resolve resolver) (planService, []planRight, error) {
+	svc := registry.Service{Provider: provider, Code: s.ID, BB: s.BB, Enabled: true, OpenAPI: openapi,
 		GRPCAddr: strings.TrimPrefix(strings.TrimPrefix(s.ServiceURL, "grpc://"), "dns:///")}
 	if s.Enabled != nil {
 		svc.Enabled = *s.Enabled

@@ -23,11 +23,12 @@ func TestConfigurationAPINeedsAnAdmin(t *testing.T) {
 	e.expect(e.do("GET", "/api/v1/status", admin, nil), 200, `"status":"UP"`, `"services":1`)
 }
 
-// specExample is GovStack_Configuration.yaml's shape: rights name members by name and without a class.
+// specExample is GovStack_Configuration.yaml's shape: rights name members by name and without a class. Its
+// specUrl is this IM's own getOpenAPI URL of the service, which registers no description (GET shows it so).
 const specExample = `{"domain":"sample.govstack.net","instance":"GOVSTACK","members":[
  {"name":"LocalMunicipality","class":"GOV","code":"7001","applications":[{"id":"Registration"}]},
  {"name":"MinistryOfInterior","class":"GOV","code":"7003","applications":[{"id":"CitizensRegistry","services":[
-   {"id":"mcts","specUrl":"https://example.org/m.json","serviceUrl":"grpc://10.0.0.5:9000","rights":[
+   {"id":"mcts","specUrl":"/r1/GOVSTACK/GOV/7003/CitizensRegistry/getOpenAPI?serviceCode=mcts","serviceUrl":"grpc://10.0.0.5:9000","rights":[
      {"member":"LocalMunicipality","application":"Registration"},
      {"member":"70000001","memberClass":"GOV","application":"portal","endpoints":["/a.B/C"]},
      {"group":"all"}]}]}]}]}`

@@ -12,8 +12,6 @@ package directory
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -45,8 +43,8 @@ const identityPath = "/{instanceId}/{memberClass}/{memberCode}/{applicationCode}
 // the gateway's routing pattern to prove it.
 var metaservices = []string{"listMethods", "allowedMethods", "getOpenAPI"}
 
-// Register mounts every route on mux (Go 1.22 patterns).
-func (h *Handler) Register(mux *http.ServeMux) {
+// Register mounts every route on mux (Go 1.22 patterns): an *http.ServeMux, or a test's recorder.
+func (h *Handler) Register(mux rest.Mux) {
 	route := func(pattern string, fn http.HandlerFunc) {
 		mux.Handle(pattern, rest.SetRoute(pattern, fn))
 	}
@@ -153,31 +151,9 @@ func (h *Handler) admin(w http.ResponseWriter, r *http.Request) (imident.Client,
 // maxBody bounds the JSON bodies of these APIs; a whole IM configuration fits easily.
 const maxBody = 1 << 20
 
-// decode reads a JSON body into v, answering 400/413 itself when it cannot.
+// decode reads a JSON body into v, answering 400/413/415 itself when it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		rest.WriteError(w, r, http.StatusRequestEntityTooLarge, codes.ResourceExhausted, "the request body is larger than 1 MiB")
-		return false
-	case err != nil:
-		badRequest(w, r, "could not read the request body")
-		return false
-	case len(strings.TrimSpace(string(body))) == 0:
-		badRequest(w, r, "the request body is empty: send JSON")
-		return false
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	if err := dec.Decode(v); err != nil {
-		badRequest(w, r, "the request body is not valid JSON for this API: "+err.Error())
-		return false
-	}
-	if dec.More() {
-		badRequest(w, r, "the request body holds more than one JSON value")
-		return false
-	}
-	return true
+	return rest.DecodeJSON(w, r, maxBody, v)
 }
 
 // providerFromPath reads the provider subsystem of the metaservice paths.

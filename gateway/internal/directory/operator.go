@@ -10,8 +10,8 @@ import (
 	"github.com/govstackbb/marketplace/platform/imident"
 )
 
-// registerOperator mounts the operator endpoints: credentials, roles, groups and service switches. All need
-// the admin role.
+// registerOperator mounts the operator endpoints: credentials, roles, groups, service switches and
+// descriptions. All need the admin role, except that a provider may describe its own services.
 func (h *Handler) registerOperator(route func(string, http.HandlerFunc)) {
 	const client = "/api/v1/clients/{clientId}"
 	route("PUT "+client, h.withClient(h.registerClient))
@@ -24,6 +24,7 @@ func (h *Handler) registerOperator(route func(string, http.HandlerFunc)) {
 	route("PUT "+client+"/roles/{role}", h.withClient(h.grantRole))
 	route("DELETE "+client+"/roles/{role}", h.withClient(h.revokeRole))
 	route("PATCH "+client+"/services/{serviceCode}", h.withClient(h.patchService))
+	route("PUT "+client+"/services/{serviceCode}/openapi", h.putServiceOpenAPI) // admins and the provider
 	route("PUT /api/v1/groups/{group}", h.putGroup)
 	route("PUT /api/v1/groups/{group}/members/{clientId}", h.withClient(h.groupMember(true)))
 	route("DELETE /api/v1/groups/{group}/members/{clientId}", h.withClient(h.groupMember(false)))

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -172,5 +171,3 @@ func (c Checkpoint) checkAgainst(report *ChainReport, hashAt map[int64][]byte, t
 	return nil
 }
 
-// errNoCheckpoints says verify-log could not check for a cut tail.
-var errNoCheckpoints = errors.New("checkpoints not checked: no NATS connection (set GOVSTACK_NATS_URL)")

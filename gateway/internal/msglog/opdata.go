@@ -36,7 +36,7 @@ type OpDataRecord struct {
 }
 
 // Register mounts the operational-data API: GET /api/v1/opdata.
-func (l *Log) Register(mux *http.ServeMux) {
+func (l *Log) Register(mux rest.Mux) {
 	mux.Handle("GET /api/v1/opdata", l.OpData())
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -85,25 +83,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // readJSON decodes a body of at most limit bytes into v, answering 413 or 400 itself on failure.
 func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		rest.WriteError(w, r, http.StatusRequestEntityTooLarge, codes.InvalidArgument,
-			fmt.Sprintf("request body is larger than the limit of %d bytes", limit))
-		return false
-	case err != nil:
-		badRequest(w, r, "cannot read the request body: "+err.Error())
-		return false
-	case len(strings.TrimSpace(string(body))) == 0:
-		badRequest(w, r, "the request body is empty; send a JSON object")
-		return false
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		badRequest(w, r, "the request body is not valid JSON for this operation: "+err.Error())
-		return false
-	}
-	return true
+	return rest.DecodeJSON(w, r, limit, v)
 }
 
 // clientJSON is the API's spelling of a subsystem (subscriberId, publisherId).

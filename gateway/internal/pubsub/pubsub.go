@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/gateway/internal/pubsub/migrations"
+	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -191,22 +192,22 @@ func setDefaults(o *Options) {
 }
 
 // Register mounts the API on mux.
-func (b *Broker) Register(mux *http.ServeMux) {
+func (b *Broker) Register(mux rest.Mux) {
 	const room = "/r1/{instanceId}/{memberClass}/{memberCode}/{applicationCode}"
-	mux.HandleFunc("POST "+room+"/api/v1/eventType", b.createEventType)
-	mux.HandleFunc("GET "+room+"/api/v1/eventType", b.listEventTypes)
-	mux.HandleFunc("GET "+room+"/api/v1/eventType/{eventType}", b.getEventType)
-	mux.HandleFunc("DELETE "+room+"/api/v1/eventType/{eventType}", b.deleteEventType)
-	mux.HandleFunc("POST "+room+"/pub/v1/{eventType}", b.publish)
-	mux.HandleFunc("GET "+room+"/pub/v1/{eventType}/{eventId}", b.eventStatus)
-	mux.HandleFunc("DELETE "+room+"/pub/v1/{eventType}/{eventId}", b.deleteEvent)
-	mux.HandleFunc("GET "+room+"/api/v1/subs", b.listSubs)
-	mux.HandleFunc("POST "+room+"/api/v1/subs/{eventType}", b.addSub)
-	mux.HandleFunc("GET "+room+"/api/v1/subs/{eventType}", b.getSub)
-	mux.HandleFunc("PATCH "+room+"/api/v1/subs/{eventType}", b.patchSub)
-	mux.HandleFunc("DELETE "+room+"/api/v1/subs/{eventType}", b.deleteSub)
-	mux.HandleFunc("GET "+room+"/pull/v1/{eventType}", b.pull)
-	mux.HandleFunc("DELETE "+room+"/pull/v1/{eventType}/{eventId}", b.ack)
+	mux.Handle("POST "+room+"/api/v1/eventType", http.HandlerFunc(b.createEventType))
+	mux.Handle("GET "+room+"/api/v1/eventType", http.HandlerFunc(b.listEventTypes))
+	mux.Handle("GET "+room+"/api/v1/eventType/{eventType}", http.HandlerFunc(b.getEventType))
+	mux.Handle("DELETE "+room+"/api/v1/eventType/{eventType}", http.HandlerFunc(b.deleteEventType))
+	mux.Handle("POST "+room+"/pub/v1/{eventType}", http.HandlerFunc(b.publish))
+	mux.Handle("GET "+room+"/pub/v1/{eventType}/{eventId}", http.HandlerFunc(b.eventStatus))
+	mux.Handle("DELETE "+room+"/pub/v1/{eventType}/{eventId}", http.HandlerFunc(b.deleteEvent))
+	mux.Handle("GET "+room+"/api/v1/subs", http.HandlerFunc(b.listSubs))
+	mux.Handle("POST "+room+"/api/v1/subs/{eventType}", http.HandlerFunc(b.addSub))
+	mux.Handle("GET "+room+"/api/v1/subs/{eventType}", http.HandlerFunc(b.getSub))
+	mux.Handle("PATCH "+room+"/api/v1/subs/{eventType}", http.HandlerFunc(b.patchSub))
+	mux.Handle("DELETE "+room+"/api/v1/subs/{eventType}", http.HandlerFunc(b.deleteSub))
+	mux.Handle("GET "+room+"/pull/v1/{eventType}", http.HandlerFunc(b.pull))
+	mux.Handle("DELETE "+room+"/pull/v1/{eventType}/{eventId}", http.HandlerFunc(b.ack))
 }
 
 // ensureStream makes sure the stream exists, creating it on first use (the handlers may serve requests

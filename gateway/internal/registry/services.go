@@ -120,13 +120,24 @@ func replaceMethods(ctx context.Context, tx pgx.Tx, serviceID int64, methods []M
 
 // SetServiceEnabled enables or disables a service; a disabled service is refused to every client.
 func (s *Store) SetServiceEnabled(ctx context.Context, provider imident.Client, code string, enabled bool) error {
-	key := provider.String() + "/" + code
-	return s.change(ctx, "service.enable", key, map[string]bool{"enabled": enabled}, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE im_service sv SET enabled = $6, updated_at = now()
+	return s.updateService(ctx, "service.enable", provider, code, map[string]bool{"enabled": enabled}, "enabled", enabled)
+}
+
+// SetServiceOpenAPI replaces the OpenAPI description getOpenAPI serves for a service.
+func (s *Store) SetServiceOpenAPI(ctx context.Context, provider imident.Client, code string, doc []byte) error {
+	return s.updateService(ctx, "service.openapi", provider, code, map[string]int{"bytes": len(doc)}, "openapi", string(doc))
+}
+
+// updateService sets one column of a registered service (with its audit record); NotFound when there is no
+// such service.
+func (s *Store) updateService(ctx context.Context, action string, provider imident.Client, code string, detail any,
+	column string, value any) error {
+	return s.change(ctx, action, provider.String()+"/"+code, detail, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE im_service sv SET `+column+` = $6, updated_at = now()
 			FROM im_subsystem s, im_member m
 			WHERE sv.provider_id = s.id AND s.member_id = m.id
 			  AND m.instance = $1 AND m.class = $2 AND m.code = $3 AND s.code = $4 AND sv.code = $5`,
-			provider.Instance, provider.Class, provider.Member, provider.Subsystem, code, enabled)
+			provider.Instance, provider.Class, provider.Member, provider.Subsystem, code, value)
 		if err == nil && tag.RowsAffected() == 0 {
 			return unknownService(provider, code)
 		}

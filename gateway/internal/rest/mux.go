@@ -58,3 +58,9 @@ func GetOnly(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// Mux is where the IM's own APIs mount their routes: an *http.ServeMux, or a test's recorder of the patterns
+// (the test that holds the IM's OpenAPI document to the routes really served).
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}

@@ -1829,7 +1829,7 @@ func (x *AddOptOutResponse) GetOptOut() *OptOut {
 // RemoveOptOutRequest removes an address from the opt-out list.
 type RemoveOptOutRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// CHANNEL_EMAIL or CHANNEL_SMS (in the REST path too, e.g. /opt-outs/CHANNEL_EMAIL/a@example.org).
+	// email or sms (CHANNEL_EMAIL and CHANNEL_SMS are accepted too), in the REST path as well: /opt-outs/email/a@example.org.
 	Channel       Channel `protobuf:"varint,1,opt,name=channel,proto3,enum=govstack.messaging.v1.Channel" json:"channel,omitempty"`
 	Address       string  `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
 	unknownFields protoimpl.UnknownFields

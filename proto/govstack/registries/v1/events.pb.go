@@ -35,10 +35,13 @@ type RecordChanged struct {
 	// Top-level fields set or changed by this write (empty for deletes).
 	ChangedFields []string `protobuf:"bytes,4,rep,name=changed_fields,json=changedFields,proto3" json:"changed_fields,omitempty"`
 	// Client id (INSTANCE/CLASS/MEMBER/SUBSYSTEM) that made the change.
-	ClientId      string                 `protobuf:"bytes,5,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
-	OccurredAt    *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ClientId   string                 `protobuf:"bytes,5,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// When an update changed the record's primary key: the key it had before (record_id is the new one), so a
+	// consumer that keyed its copy on the old key can follow the rename. Empty otherwise.
+	PreviousRecordId string `protobuf:"bytes,7,opt,name=previous_record_id,json=previousRecordId,proto3" json:"previous_record_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RecordChanged) Reset() {
@@ -113,11 +116,18 @@ func (x *RecordChanged) GetOccurredAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *RecordChanged) GetPreviousRecordId() string {
+	if x != nil {
+		return x.PreviousRecordId
+	}
+	return ""
+}
+
 var File_govstack_registries_v1_events_proto protoreflect.FileDescriptor
 
 const file_govstack_registries_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"#govstack/registries/v1/events.proto\x12\x16govstack.registries.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf9\x01\n" +
+	"#govstack/registries/v1/events.proto\x12\x16govstack.registries.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa7\x02\n" +
 	"\rRecordChanged\x12#\n" +
 	"\rregistry_name\x18\x01 \x01(\tR\fregistryName\x12%\n" +
 	"\x0eversion_number\x18\x02 \x01(\tR\rversionNumber\x12\x1b\n" +
@@ -125,7 +135,8 @@ const file_govstack_registries_v1_events_proto_rawDesc = "" +
 	"\x0echanged_fields\x18\x04 \x03(\tR\rchangedFields\x12\x1b\n" +
 	"\tclient_id\x18\x05 \x01(\tR\bclientId\x12;\n" +
 	"\voccurred_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"occurredAtBMZKgithub.com/govstackbb/marketplace/proto/govstack/registries/v1;registriesv1b\x06proto3"
+	"occurredAt\x12,\n" +
+	"\x12previous_record_id\x18\a \x01(\tR\x10previousRecordIdBMZKgithub.com/govstackbb/marketplace/proto/govstack/registries/v1;registriesv1b\x06proto3"
 
 var (
 	file_govstack_registries_v1_events_proto_rawDescOnce sync.Once

@@ -23,15 +23,18 @@ const EventSource = "govstack/registries"
 
 // recordEvent describes a change of one record. It carries no content: personal data stays in the
 // registry, where reading it is logged.
-func recordEvent(eventType string, r domain.Registry, recordID string, changed []string, client string,
+func recordEvent(eventType string, r domain.Registry, key recordKey, changed []string, client string,
 	at time.Time) outbox.Event {
 	return outbox.Event{
 		Type:    eventType,
 		Source:  EventSource,
-		Subject: recordID,
+		Subject: key.id,
 		Payload: &registriesv1.RecordChanged{
-			RegistryName: r.Name, VersionNumber: r.Version, RecordId: recordID,
+			RegistryName: r.Name, VersionNumber: r.Version, RecordId: key.id, PreviousRecordId: key.previous,
 			ChangedFields: changed, ClientId: client, OccurredAt: timestamppb.New(at),
 		},
 	}
 }
+
+// recordKey is the primary key an event is about, and the one it had before when an update changed it.
+type recordKey struct{ id, previous string }

@@ -126,7 +126,7 @@ func (s *Service) update(ctx context.Context, r domain.Registry, sch *jsonschema
 		return domain.Record{}, outbox.Event{}, err
 	}
 	changed := domain.ChangedFields(rec.Content, next.Content)
-	return next, recordEvent(EventRecordUpdated, r, next.ID, changed, clientID(ctx), s.now()), nil
+	return next, recordEvent(EventRecordUpdated, r, recordKey{next.ID, next.PreviousID}, changed, clientID(ctx), s.now()), nil
 }
 
 func (s *Service) create(ctx context.Context, r domain.Registry, sch *jsonschema.Schema,
@@ -138,5 +138,5 @@ func (s *Service) create(ctx context.Context, r domain.Registry, sch *jsonschema
 	if err := Validate(sch, rec.Content); err != nil {
 		return domain.Record{}, outbox.Event{}, err
 	}
-	return rec, recordEvent(EventRecordCreated, r, rec.ID, fieldsOf(rec.Content), clientID(ctx), s.now()), nil
+	return rec, recordEvent(EventRecordCreated, r, recordKey{id: rec.ID}, fieldsOf(rec.Content), clientID(ctx), s.now()), nil
 }

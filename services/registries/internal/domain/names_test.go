@@ -107,7 +107,11 @@ func TestParseDatabaseID(t *testing.T) {
 	if err != nil || name != "citizens" || version != "" {
 		t.Errorf("got %q %q %v", name, version, err)
 	}
-	for _, bad := range []string{"", "a b", "citizens/1 0"} {
+	// A code is free text: "MC 2" may be one.
+	if name, _, err = ParseDatabaseID("MC 2"); err != nil || name != "MC 2" {
+		t.Errorf("code: got %q %v", name, err)
+	}
+	for _, bad := range []string{"", "a b/1.0", "citizens/1 0", strings.Repeat("x", 201)} {
 		_, _, err := ParseDatabaseID(bad)
 		wantInvalid(t, err, "")
 	}

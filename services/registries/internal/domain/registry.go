@@ -124,11 +124,18 @@ func checkPersonIDField(r Registry) error {
 	return nil
 }
 
-// ParseDatabaseID reads GovStack's databaseId: a registry name, or "name/version" for one version.
+// maxCodeLen bounds a databaseId that is a registry's code; codes are free text ("MC 2" is one).
+const maxCodeLen = 200
+
+// ParseDatabaseID reads GovStack's databaseId: a registry's code or name (every version), or "name/version"
+// for one version. Without a "/" it is not checked as a name: a code need not look like one.
 func ParseDatabaseID(id string) (name, version string, err error) {
-	name, version, _ = strings.Cut(id, "/")
-	if id == "" {
+	name, version, slash := strings.Cut(id, "/")
+	switch {
+	case id == "":
 		return "", "", ErrMissing("databaseId")
+	case !slash && len(id) <= maxCodeLen:
+		return id, "", nil
 	}
 	if err := ValidateRegistryName(name); err != nil {
 		return "", "", apierr.Invalid(ReasonInvalidName, "databaseId must be a registry name or name/version",

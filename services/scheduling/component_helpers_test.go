@@ -46,8 +46,10 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 // env is a running BB: real Postgres, in-process NATS, a gRPC server on a free port and clients of it. The
 // clients are a hospital's back office: the IM vouches on every call that they hold the personal-data right
 // (as it does for a client an operator granted it). anonymousBooking is the same BB called by an IM client
-// without that right.
+// without that right, and anon its connection (which the gateway stand-in of the REST tests uses, adding
+// only what the IM would).
 type env struct {
+	anon             *grpc.ClientConn
 	anonymousBooking schedulingv1.BookingServiceClient
 	booking          schedulingv1.BookingServiceClient
 	directory        schedulingv1.DirectoryServiceClient
@@ -77,6 +79,12 @@ func start(t testing.TB) env {
 // startWith runs the BB verifying user tokens against keys (nil: none configured).
 func startWith(t testing.TB, keys usertoken.KeySource) env {
 	t.Helper()
+	return startConfigured(t, keys, nil)
+}
+
+// startConfigured is startWith with the deployment's settings changed by configure (may be nil).
+func startConfigured(t testing.TB, keys usertoken.KeySource, configure func(*scheduling.Config)) env {
+	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t, scheduling.Migrations()...)
 	if err := scheduling.Seed(ctx, pool); err != nil {
@@ -85,7 +93,11 @@ func startWith(t testing.TB, keys usertoken.KeySource) env {
 	_, js := natstest.Start(t)
 	clk := &clock{t: testNow}
 	log := quietLog()
-	svc, err := scheduling.New(testConfig(), scheduling.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, TokenKeys: keys})
+	cfg := testConfig()
+	if configure != nil {
+		configure(&cfg)
+	}
+	svc, err := scheduling.New(cfg, scheduling.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, TokenKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +131,7 @@ func startWith(t testing.TB, keys usertoken.KeySource) env {
 			t.Errorf("service stopped with %v", err)
 		}
 	})
-	return env{anonymousBooking: schedulingv1.NewBookingServiceClient(anon), booking: schedulingv1.NewBookingServiceClient(conn), directory: schedulingv1.NewDirectoryServiceClient(conn),
+	return env{anon: anon, anonymousBooking: schedulingv1.NewBookingServiceClient(anon), booking: schedulingv1.NewBookingServiceClient(conn), directory: schedulingv1.NewDirectoryServiceClient(conn),
 		deadlines: schedulingv1.NewDeadlineServiceClient(conn), crud: schedulingv1.NewSchedulerServiceClient(conn), js: js, pool: pool, clock: clk, svc: svc}
 }
 

@@ -90,10 +90,11 @@ func TestSignedInCitizenBooksMovesAndChecksIn(t *testing.T) {
 	appt := r.json(t).(map[string]any)["appointment"].(map[string]any)
 	id, code := appt["appointment_id"].(string), appt["booking_code"].(string)
 
-	// The confirmation shows the hospital's local time with the zone's name, and the booking code.
+	// The confirmation shows the hospital's local time with the zone's name, the booking code and when
+	// check-in opens.
 	got := s.mail.waitFor(t, 1, to(email, "Appointment confirmed"))
 	if body := got[0].Body; !strings.Contains(body, "(Europe/Tallinn)") || !strings.Contains(body, code) ||
-		strings.Contains(body, "T"+slots[0][11:16]) {
+		!strings.Contains(body, "Check-in is open from ") || strings.Contains(body, "T"+slots[0][11:16]) {
 		t.Errorf("confirmation:\n%s\n%s", got[0].Subject, body)
 	}
 	if !strings.Contains(got[0].Subject, "(Europe/Tallinn)") {
@@ -112,16 +113,16 @@ func TestSignedInCitizenBooksMovesAndChecksIn(t *testing.T) {
 	expect(t, s.do(t, "GET", "/appointment/list_details?resource_id="+doctor, "", nil), 401, "SIGN_IN_REQUIRED")
 	grantPersonalData(t, s, hospital)
 	deskClient := map[string]string{"Information-Mediator-Client": hospital}
-	if slots[1] > time.Now().UTC().Add(2*time.Hour).Format(time.RFC3339) {
-		expect(t, s.do(t, "POST", "/appointment/check_in", checkIn, deskClient), 400, "CHECK_IN_CLOSED", "(Europe/Tallinn)")
-	} else {
-		expect(t, s.do(t, "POST", "/appointment/check_in", checkIn, deskClient), 200, `"status":"checkedIn"`)
-	}
+	// slots[1] starts within the hour, so check-in (from 2 h before) is open.
+	expect(t, s.do(t, "POST", "/appointment/check_in", checkIn, deskClient), 200, `"status":"checkedIn"`)
 
-	// A second appointment, cancelled by the citizen: the hospital is told.
-	r = s.do(t, "POST", "/appointment/book", `{"resource_id":"`+doctor+`","start_time":"`+slots[2]+`"}`, bearer(access))
+	// A second appointment more than two hours away: check-in is not open yet, and the desk is told when it
+	// is, in Tallinn's time. The citizen cancels it: the hospital is told.
+	r = s.do(t, "POST", "/appointment/book", `{"resource_id":"`+doctor+`","start_time":"`+slots[len(slots)-1]+`"}`, bearer(access))
 	expect(t, r, 200)
 	second := r.json(t).(map[string]any)["appointment"].(map[string]any)["appointment_id"].(string)
+	expect(t, s.do(t, "POST", "/appointment/check_in", `{"appointment_id":"`+second+`","subscriber_id":"`+accountID+
+		`","national_id":"EE37801010001"}`, deskClient), 400, "CHECK_IN_CLOSED", "check-in for this appointment is open from ", "(Europe/Tallinn)")
 	expect(t, s.do(t, "POST", "/appointment/cancel", `{"appointment_id":"`+second+`","reason":"feeling better"}`, bearer(access)), 200)
 	s.mail.waitFor(t, 1, to(desk, "Appointment cancelled"))
 }

@@ -245,10 +245,15 @@ type AppointmentEvent struct {
 	EndTimeLocal string `protobuf:"bytes,10,opt,name=end_time_local,json=endTimeLocal,proto3" json:"end_time_local,omitempty"`
 	// previous_start_time, read like start_time_local; only set on .rescheduled.
 	PreviousStartTimeLocal string `protobuf:"bytes,11,opt,name=previous_start_time_local,json=previousStartTimeLocal,proto3" json:"previous_start_time_local,omitempty"`
-	// The code the citizen shows at check-in (booked and rescheduled only: the confirmation carries it).
-	BookingCode   string `protobuf:"bytes,12,opt,name=booking_code,json=bookingCode,proto3" json:"booking_code,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The code the citizen shows at check-in: set on .booked and .rescheduled (the confirmation and the move
+	// carry it) and on the reminder's appointment; not on .cancelled or .checked_in.
+	BookingCode string `protobuf:"bytes,12,opt,name=booking_code,json=bookingCode,proto3" json:"booking_code,omitempty"`
+	// When check-in opens: GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE (2 h) before the start; it closes at the end.
+	CheckInOpensTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=check_in_opens_time,json=checkInOpensTime,proto3" json:"check_in_opens_time,omitempty"`
+	// check_in_opens_time, read like start_time_local: "Friday 4 December 2026, 10:00 (Europe/Tallinn)".
+	CheckInOpensLocal string `protobuf:"bytes,14,opt,name=check_in_opens_local,json=checkInOpensLocal,proto3" json:"check_in_opens_local,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *AppointmentEvent) Reset() {
@@ -361,6 +366,20 @@ func (x *AppointmentEvent) GetPreviousStartTimeLocal() string {
 func (x *AppointmentEvent) GetBookingCode() string {
 	if x != nil {
 		return x.BookingCode
+	}
+	return ""
+}
+
+func (x *AppointmentEvent) GetCheckInOpensTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CheckInOpensTime
+	}
+	return nil
+}
+
+func (x *AppointmentEvent) GetCheckInOpensLocal() string {
+	if x != nil {
+		return x.CheckInOpensLocal
 	}
 	return ""
 }
@@ -548,7 +567,7 @@ const file_govstack_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x12\x1b\n" +
-	"\ttime_zone\x18\x04 \x01(\tR\btimeZone\"\x86\x05\n" +
+	"\ttime_zone\x18\x04 \x01(\tR\btimeZone\"\x82\x06\n" +
 	"\x10AppointmentEvent\x12%\n" +
 	"\x0eappointment_id\x18\x01 \x01(\tR\rappointmentId\x129\n" +
 	"\n" +
@@ -565,7 +584,9 @@ const file_govstack_scheduling_v1_events_proto_rawDesc = "" +
 	"\x0eend_time_local\x18\n" +
 	" \x01(\tR\fendTimeLocal\x129\n" +
 	"\x19previous_start_time_local\x18\v \x01(\tR\x16previousStartTimeLocal\x12!\n" +
-	"\fbooking_code\x18\f \x01(\tR\vbookingCode\"\x99\x02\n" +
+	"\fbooking_code\x18\f \x01(\tR\vbookingCode\x12I\n" +
+	"\x13check_in_opens_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x10checkInOpensTime\x12/\n" +
+	"\x14check_in_opens_local\x18\x0e \x01(\tR\x11checkInOpensLocal\"\x99\x02\n" +
 	"\n" +
 	"AlertFired\x12\x19\n" +
 	"\balert_id\x18\x01 \x01(\tR\aalertId\x12\x12\n" +
@@ -616,16 +637,17 @@ var file_govstack_scheduling_v1_events_proto_depIdxs = []int32{
 	0,  // 3: govstack.scheduling.v1.AppointmentEvent.subscriber:type_name -> govstack.scheduling.v1.EventSubscriber
 	1,  // 4: govstack.scheduling.v1.AppointmentEvent.resource:type_name -> govstack.scheduling.v1.EventResource
 	2,  // 5: govstack.scheduling.v1.AppointmentEvent.entity:type_name -> govstack.scheduling.v1.EventEntity
-	6,  // 6: govstack.scheduling.v1.AlertFired.fire_at:type_name -> google.protobuf.Timestamp
-	3,  // 7: govstack.scheduling.v1.AlertFired.appointment:type_name -> govstack.scheduling.v1.AppointmentEvent
-	7,  // 8: govstack.scheduling.v1.AlertFired.recipients:type_name -> govstack.scheduling.v1.Recipient
-	6,  // 9: govstack.scheduling.v1.DeadlineReached.due_at:type_name -> google.protobuf.Timestamp
-	7,  // 10: govstack.scheduling.v1.DeadlineReached.recipients:type_name -> govstack.scheduling.v1.Recipient
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	6,  // 6: govstack.scheduling.v1.AppointmentEvent.check_in_opens_time:type_name -> google.protobuf.Timestamp
+	6,  // 7: govstack.scheduling.v1.AlertFired.fire_at:type_name -> google.protobuf.Timestamp
+	3,  // 8: govstack.scheduling.v1.AlertFired.appointment:type_name -> govstack.scheduling.v1.AppointmentEvent
+	7,  // 9: govstack.scheduling.v1.AlertFired.recipients:type_name -> govstack.scheduling.v1.Recipient
+	6,  // 10: govstack.scheduling.v1.DeadlineReached.due_at:type_name -> google.protobuf.Timestamp
+	7,  // 11: govstack.scheduling.v1.DeadlineReached.recipients:type_name -> govstack.scheduling.v1.Recipient
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_govstack_scheduling_v1_events_proto_init() }

@@ -340,7 +340,8 @@ type BookAppointmentRequest struct {
 	ResourceId string                 `protobuf:"bytes,1,opt,name=resource_id,proto3" json:"resource_id,omitempty"`
 	// Start of a free slot, RFC 3339.
 	StartTime string `protobuf:"bytes,2,opt,name=start_time,proto3" json:"start_time,omitempty"`
-	// The citizen; created or updated by id.
+	// The citizen, created or updated by id (see BookAppointment for who may update a known one). With a
+	// citizen's token it may be left out: the account is the subscriber.
 	Subscriber *Subscriber `protobuf:"bytes,3,opt,name=subscriber,proto3" json:"subscriber,omitempty"`
 	// Reason for the visit.
 	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`

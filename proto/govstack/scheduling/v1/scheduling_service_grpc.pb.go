@@ -34,6 +34,12 @@ const (
 //
 // BookingService is the appointment booking flow of the ORS use case (doctor's appointment). GovStack's
 // Scheduler API has no free-slot search or atomic reschedule; these endpoints are extensions in its style.
+//
+// Who may do what (the BB README, "Authorisation"): free slots and availability are open to every IM client.
+// Appointments are personal data: listing, cancelling, rescheduling and checking in need the person's
+// access token (Authorization: Bearer, from the Registration BB), a staff or admin token, or an IM client
+// holding the personal-data right on this service; any other caller is answered 401 SIGN_IN_REQUIRED, and a
+// citizen acting on someone else's appointment 404, as for an id that does not exist.
 type BookingServiceClient interface {
 	// ListFreeSlots lists the free slots of one resource, or of every resource of a specialty at an entity,
 	// that start in [from, to) (at most 31 days; a slot starting just before to is listed even though it ends
@@ -41,21 +47,35 @@ type BookingServiceClient interface {
 	// active appointments. Open to every IM client: no personal data.
 	ListFreeSlots(ctx context.Context, in *ListFreeSlotsRequest, opts ...grpc.CallOption) (*ListFreeSlotsResponse, error)
 	// GetAvailability is GovStack's GET /resource/availability: free slots per resource for a category
-	// (specialty) at an entity, or of one resource, between from and to.
+	// (specialty) at an entity, or of one resource, that start between from and to. Open to every IM client.
 	GetAvailability(ctx context.Context, in *GetAvailabilityRequest, opts ...grpc.CallOption) (*GetAvailabilityResponse, error)
 	// BookAppointment books the slot starting at start_time for the subscriber. The slot must be a free
-	// derived slot; a slot someone else holds is 409 "slot already booked". Emits appointment.booked and
-	// schedules the 24 h reminder.
+	// derived slot; a slot someone else holds is 409 "slot already booked". Emits appointment.booked (the
+	// confirmation e-mail, with the booking code and the time in the hospital's zone, and a notice to the
+	// hospital) and schedules the 24 h reminder. The answer is the appointment with its booking code.
+	//
+	// A citizen's token books for that citizen only (another subscriber_id is 403), recorded with the
+	// account's national id (the token's national_id claim) whatever the body says, and with the account's
+	// name and e-mail where the body gives none. A staff or admin token, or the personal-data right, books for
+	// anyone and creates or updates the subscriber. An IM client with neither books only for a person new to
+	// this BB: a subscriber_id already known here is 401 SIGN_IN_REQUIRED, since booking in a known person's
+	// name would use or change their stored details.
 	BookAppointment(ctx context.Context, in *BookAppointmentRequest, opts ...grpc.CallOption) (*BookAppointmentResponse, error)
-	// CancelAppointment cancels a booked appointment; the slot is free at once. Emits appointment.cancelled.
+	// CancelAppointment cancels a booked appointment; the slot is free at once. Emits appointment.cancelled
+	// (e-mailed to the citizen and the hospital). Needs the person's token, a staff token or the personal-data
+	// right (401 SIGN_IN_REQUIRED otherwise).
 	CancelAppointment(ctx context.Context, in *CancelAppointmentRequest, opts ...grpc.CallOption) (*CancelAppointmentResponse, error)
 	// RescheduleAppointment moves a booked appointment to another free slot of the same resource in one
-	// transaction: either it moves or nothing changes. Emits appointment.rescheduled.
+	// transaction: either it moves or nothing changes. Emits appointment.rescheduled (e-mailed to the citizen,
+	// with the old and new local times and the booking code, and to the hospital). Needs the person's token, a
+	// staff token or the personal-data right (401 SIGN_IN_REQUIRED otherwise).
 	RescheduleAppointment(ctx context.Context, in *RescheduleAppointmentRequest, opts ...grpc.CallOption) (*RescheduleAppointmentResponse, error)
 	// CheckInAppointment checks the citizen in at the hospital: the subscriber id, the appointment id and the
 	// citizen's national id or booking code must all match a booked appointment. Check-in is open from
 	// GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE (2 h) before the start until the end; outside it the answer
-	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in.
+	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in. Needs the
+	// person's token, a staff token or the personal-data right (a hospital's desk); 401 SIGN_IN_REQUIRED
+	// otherwise.
 	CheckInAppointment(ctx context.Context, in *CheckInAppointmentRequest, opts ...grpc.CallOption) (*CheckInAppointmentResponse, error)
 	// ListAppointments is GovStack's GET /appointment/list_details with its filters. Appointments are personal
 	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
@@ -147,6 +167,12 @@ func (c *bookingServiceClient) ListAppointments(ctx context.Context, in *ListApp
 //
 // BookingService is the appointment booking flow of the ORS use case (doctor's appointment). GovStack's
 // Scheduler API has no free-slot search or atomic reschedule; these endpoints are extensions in its style.
+//
+// Who may do what (the BB README, "Authorisation"): free slots and availability are open to every IM client.
+// Appointments are personal data: listing, cancelling, rescheduling and checking in need the person's
+// access token (Authorization: Bearer, from the Registration BB), a staff or admin token, or an IM client
+// holding the personal-data right on this service; any other caller is answered 401 SIGN_IN_REQUIRED, and a
+// citizen acting on someone else's appointment 404, as for an id that does not exist.
 type BookingServiceServer interface {
 	// ListFreeSlots lists the free slots of one resource, or of every resource of a specialty at an entity,
 	// that start in [from, to) (at most 31 days; a slot starting just before to is listed even though it ends
@@ -154,21 +180,35 @@ type BookingServiceServer interface {
 	// active appointments. Open to every IM client: no personal data.
 	ListFreeSlots(context.Context, *ListFreeSlotsRequest) (*ListFreeSlotsResponse, error)
 	// GetAvailability is GovStack's GET /resource/availability: free slots per resource for a category
-	// (specialty) at an entity, or of one resource, between from and to.
+	// (specialty) at an entity, or of one resource, that start between from and to. Open to every IM client.
 	GetAvailability(context.Context, *GetAvailabilityRequest) (*GetAvailabilityResponse, error)
 	// BookAppointment books the slot starting at start_time for the subscriber. The slot must be a free
-	// derived slot; a slot someone else holds is 409 "slot already booked". Emits appointment.booked and
-	// schedules the 24 h reminder.
+	// derived slot; a slot someone else holds is 409 "slot already booked". Emits appointment.booked (the
+	// confirmation e-mail, with the booking code and the time in the hospital's zone, and a notice to the
+	// hospital) and schedules the 24 h reminder. The answer is the appointment with its booking code.
+	//
+	// A citizen's token books for that citizen only (another subscriber_id is 403), recorded with the
+	// account's national id (the token's national_id claim) whatever the body says, and with the account's
+	// name and e-mail where the body gives none. A staff or admin token, or the personal-data right, books for
+	// anyone and creates or updates the subscriber. An IM client with neither books only for a person new to
+	// this BB: a subscriber_id already known here is 401 SIGN_IN_REQUIRED, since booking in a known person's
+	// name would use or change their stored details.
 	BookAppointment(context.Context, *BookAppointmentRequest) (*BookAppointmentResponse, error)
-	// CancelAppointment cancels a booked appointment; the slot is free at once. Emits appointment.cancelled.
+	// CancelAppointment cancels a booked appointment; the slot is free at once. Emits appointment.cancelled
+	// (e-mailed to the citizen and the hospital). Needs the person's token, a staff token or the personal-data
+	// right (401 SIGN_IN_REQUIRED otherwise).
 	CancelAppointment(context.Context, *CancelAppointmentRequest) (*CancelAppointmentResponse, error)
 	// RescheduleAppointment moves a booked appointment to another free slot of the same resource in one
-	// transaction: either it moves or nothing changes. Emits appointment.rescheduled.
+	// transaction: either it moves or nothing changes. Emits appointment.rescheduled (e-mailed to the citizen,
+	// with the old and new local times and the booking code, and to the hospital). Needs the person's token, a
+	// staff token or the personal-data right (401 SIGN_IN_REQUIRED otherwise).
 	RescheduleAppointment(context.Context, *RescheduleAppointmentRequest) (*RescheduleAppointmentResponse, error)
 	// CheckInAppointment checks the citizen in at the hospital: the subscriber id, the appointment id and the
 	// citizen's national id or booking code must all match a booked appointment. Check-in is open from
 	// GOVSTACK_SCHEDULING_CHECKIN_OPENS_BEFORE (2 h) before the start until the end; outside it the answer
-	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in.
+	// (400 CHECK_IN_CLOSED) says when it is, in the hospital's time. Emits appointment.checked_in. Needs the
+	// person's token, a staff token or the personal-data right (a hospital's desk); 401 SIGN_IN_REQUIRED
+	// otherwise.
 	CheckInAppointment(context.Context, *CheckInAppointmentRequest) (*CheckInAppointmentResponse, error)
 	// ListAppointments is GovStack's GET /appointment/list_details with its filters. Appointments are personal
 	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
@@ -816,6 +856,13 @@ const (
 // /<r>/modifications, DELETE /<r> and GET /<r>/list_details (the list of entities, resources and
 // appointments is in DirectoryService and BookingService). Bodies are JSON objects with GovStack's field
 // names; the gateway turns form-encoded bodies into JSON first.
+//
+// Who may do what (the BB README, "Authorisation"): events, message templates, affiliations (working hours),
+// entities and resources are public to read; creating, changing or deleting any record is refused to a
+// citizen's token (403). Appointments, subscribers, alert schedules (messages to people, with their
+// contacts) and logs are personal data: they need the person's token where a person owns them (appointments,
+// their own subscriber record), a staff or admin token, or an IM client holding the personal-data right;
+// any other caller is answered 401 SIGN_IN_REQUIRED.
 type SchedulerServiceClient interface {
 	// CreateEvent is GovStack's POST /event/new; the body is the details object.
 	CreateEvent(ctx context.Context, in *CreateEventRequest, opts ...grpc.CallOption) (*CreateEventResponse, error)
@@ -827,11 +874,15 @@ type SchedulerServiceClient interface {
 	// ListEvents is GovStack's GET /event/list_details with the event_filter fields as query parameters.
 	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
 	// CreateAppointmentRecord is GovStack's POST /appointment/new; the body is the appointment_details object.
+	// A booking, with BookAppointment's rules; a participant_id alone books with the stored subscriber's
+	// details, which an IM client without a token or the personal-data right may not do (401).
 	CreateAppointmentRecord(ctx context.Context, in *CreateAppointmentRecordRequest, opts ...grpc.CallOption) (*CreateAppointmentRecordResponse, error)
-	// ModifyAppointmentRecord is GovStack's PUT /appointment/modifications?appointment_id=..; the body is the details object and
-	// only its non-empty fields change.
+	// ModifyAppointmentRecord is GovStack's PUT /appointment/modifications?appointment_id=..; status
+	// "cancelled" cancels and a start_time reschedules, with CancelAppointment's and RescheduleAppointment's
+	// rules; nothing else may change.
 	ModifyAppointmentRecord(ctx context.Context, in *ModifyAppointmentRecordRequest, opts ...grpc.CallOption) (*ModifyAppointmentRecordResponse, error)
-	// DeleteAppointmentRecord is GovStack's DELETE /appointment?appointment_id=...
+	// DeleteAppointmentRecord is GovStack's DELETE /appointment?appointment_id=...: a cancel (the appointment
+	// is kept, cancelled), with CancelAppointment's rules.
 	DeleteAppointmentRecord(ctx context.Context, in *DeleteAppointmentRecordRequest, opts ...grpc.CallOption) (*DeleteAppointmentRecordResponse, error)
 	// CreateEntity is GovStack's POST /entity/new; the body is the details object.
 	CreateEntity(ctx context.Context, in *CreateEntityRequest, opts ...grpc.CallOption) (*CreateEntityResponse, error)
@@ -847,14 +898,18 @@ type SchedulerServiceClient interface {
 	ModifyResource(ctx context.Context, in *ModifyResourceRequest, opts ...grpc.CallOption) (*ModifyResourceResponse, error)
 	// DeleteResource is GovStack's DELETE /resource?resource_id=...
 	DeleteResource(ctx context.Context, in *DeleteResourceRequest, opts ...grpc.CallOption) (*DeleteResourceResponse, error)
-	// CreateSubscriber is GovStack's POST /subscriber/new; the body is the subscriber_details object.
+	// CreateSubscriber is GovStack's POST /subscriber/new; the body is the subscriber_details object. A
+	// citizen's token creates only their own record (under their account id); an id already taken is 409.
 	CreateSubscriber(ctx context.Context, in *CreateSubscriberRequest, opts ...grpc.CallOption) (*CreateSubscriberResponse, error)
 	// ModifySubscriber is GovStack's PUT /subscriber/modifications?subscriber_id=..; the body is the details object and
-	// only its non-empty fields change.
+	// only its non-empty fields change. Personal data: the person's token (their own record; another's is
+	// 404), a staff token or the personal-data right; 401 SIGN_IN_REQUIRED otherwise.
 	ModifySubscriber(ctx context.Context, in *ModifySubscriberRequest, opts ...grpc.CallOption) (*ModifySubscriberResponse, error)
-	// DeleteSubscriber is GovStack's DELETE /subscriber?subscriber_id=...
+	// DeleteSubscriber is GovStack's DELETE /subscriber?subscriber_id=...; who may: as ModifySubscriber.
 	DeleteSubscriber(ctx context.Context, in *DeleteSubscriberRequest, opts ...grpc.CallOption) (*DeleteSubscriberResponse, error)
 	// ListSubscribers is GovStack's GET /subscriber/list_details with the subscriber_filter fields as query parameters.
+	// Personal data: a citizen's token lists only their own record, a staff token or the personal-data right
+	// all; 401 SIGN_IN_REQUIRED otherwise.
 	ListSubscribers(ctx context.Context, in *ListSubscribersRequest, opts ...grpc.CallOption) (*ListSubscribersResponse, error)
 	// CreateMessage is GovStack's POST /message/new; the body is the message_details object.
 	CreateMessage(ctx context.Context, in *CreateMessageRequest, opts ...grpc.CallOption) (*CreateMessageResponse, error)
@@ -864,6 +919,8 @@ type SchedulerServiceClient interface {
 	// DeleteMessage is GovStack's DELETE /message?message_id=...
 	DeleteMessage(ctx context.Context, in *DeleteMessageRequest, opts ...grpc.CallOption) (*DeleteMessageResponse, error)
 	// ListMessages is GovStack's GET /message/list_details with the message_filter fields as query parameters.
+	// Messages are an entity's alert templates, addressed to no one, so the list is public; the alert
+	// schedules that send them to people are not.
 	ListMessages(ctx context.Context, in *ListMessagesRequest, opts ...grpc.CallOption) (*ListMessagesResponse, error)
 	// CreateAffiliation is GovStack's POST /affiliation/new; the body is the affiliation_details object.
 	CreateAffiliation(ctx context.Context, in *CreateAffiliationRequest, opts ...grpc.CallOption) (*CreateAffiliationResponse, error)
@@ -875,6 +932,9 @@ type SchedulerServiceClient interface {
 	// ListAffiliations is GovStack's GET /affiliation/list_details with the affiliation_filter fields as query parameters.
 	ListAffiliations(ctx context.Context, in *ListAffiliationsRequest, opts ...grpc.CallOption) (*ListAffiliationsResponse, error)
 	// CreateAlertSchedule is GovStack's POST /alert_schedule/new; the body is the alert_schedule_details object.
+	// An alert schedule is a message to the people it lists: creating, changing, deleting and listing them
+	// need a staff or admin token or the personal-data right (401 SIGN_IN_REQUIRED without a token; 403 for a
+	// citizen, whose list is empty).
 	CreateAlertSchedule(ctx context.Context, in *CreateAlertScheduleRequest, opts ...grpc.CallOption) (*CreateAlertScheduleResponse, error)
 	// ModifyAlertSchedule is GovStack's PUT /alert_schedule/modifications?alert_schedule_id=..; the body is the details object and
 	// only its non-empty fields change.
@@ -883,7 +943,8 @@ type SchedulerServiceClient interface {
 	DeleteAlertSchedule(ctx context.Context, in *DeleteAlertScheduleRequest, opts ...grpc.CallOption) (*DeleteAlertScheduleResponse, error)
 	// ListAlertSchedules is GovStack's GET /alert_schedule/list_details with the alert_schedule_filter fields as query parameters.
 	ListAlertSchedules(ctx context.Context, in *ListAlertSchedulesRequest, opts ...grpc.CallOption) (*ListAlertSchedulesResponse, error)
-	// CreateLog is GovStack's POST /log/new; the body is the log_details object.
+	// CreateLog is GovStack's POST /log/new; the body is the log_details object. Logs hold people's data:
+	// who may create, change, delete and list them is as for alert schedules.
 	CreateLog(ctx context.Context, in *CreateLogRequest, opts ...grpc.CallOption) (*CreateLogResponse, error)
 	// ModifyLog is GovStack's PUT /log/modifications?log_id=..; the body is the details object and
 	// only its non-empty fields change.
@@ -1240,6 +1301,13 @@ func (c *schedulerServiceClient) ListLogs(ctx context.Context, in *ListLogsReque
 // /<r>/modifications, DELETE /<r> and GET /<r>/list_details (the list of entities, resources and
 // appointments is in DirectoryService and BookingService). Bodies are JSON objects with GovStack's field
 // names; the gateway turns form-encoded bodies into JSON first.
+//
+// Who may do what (the BB README, "Authorisation"): events, message templates, affiliations (working hours),
+// entities and resources are public to read; creating, changing or deleting any record is refused to a
+// citizen's token (403). Appointments, subscribers, alert schedules (messages to people, with their
+// contacts) and logs are personal data: they need the person's token where a person owns them (appointments,
+// their own subscriber record), a staff or admin token, or an IM client holding the personal-data right;
+// any other caller is answered 401 SIGN_IN_REQUIRED.
 type SchedulerServiceServer interface {
 	// CreateEvent is GovStack's POST /event/new; the body is the details object.
 	CreateEvent(context.Context, *CreateEventRequest) (*CreateEventResponse, error)
@@ -1251,11 +1319,15 @@ type SchedulerServiceServer interface {
 	// ListEvents is GovStack's GET /event/list_details with the event_filter fields as query parameters.
 	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
 	// CreateAppointmentRecord is GovStack's POST /appointment/new; the body is the appointment_details object.
+	// A booking, with BookAppointment's rules; a participant_id alone books with the stored subscriber's
+	// details, which an IM client without a token or the personal-data right may not do (401).
 	CreateAppointmentRecord(context.Context, *CreateAppointmentRecordRequest) (*CreateAppointmentRecordResponse, error)
-	// ModifyAppointmentRecord is GovStack's PUT /appointment/modifications?appointment_id=..; the body is the details object and
-	// only its non-empty fields change.
+	// ModifyAppointmentRecord is GovStack's PUT /appointment/modifications?appointment_id=..; status
+	// "cancelled" cancels and a start_time reschedules, with CancelAppointment's and RescheduleAppointment's
+	// rules; nothing else may change.
 	ModifyAppointmentRecord(context.Context, *ModifyAppointmentRecordRequest) (*ModifyAppointmentRecordResponse, error)
-	// DeleteAppointmentRecord is GovStack's DELETE /appointment?appointment_id=...
+	// DeleteAppointmentRecord is GovStack's DELETE /appointment?appointment_id=...: a cancel (the appointment
+	// is kept, cancelled), with CancelAppointment's rules.
 	DeleteAppointmentRecord(context.Context, *DeleteAppointmentRecordRequest) (*DeleteAppointmentRecordResponse, error)
 	// CreateEntity is GovStack's POST /entity/new; the body is the details object.
 	CreateEntity(context.Context, *CreateEntityRequest) (*CreateEntityResponse, error)
@@ -1271,14 +1343,18 @@ type SchedulerServiceServer interface {
 	ModifyResource(context.Context, *ModifyResourceRequest) (*ModifyResourceResponse, error)
 	// DeleteResource is GovStack's DELETE /resource?resource_id=...
 	DeleteResource(context.Context, *DeleteResourceRequest) (*DeleteResourceResponse, error)
-	// CreateSubscriber is GovStack's POST /subscriber/new; the body is the subscriber_details object.
+	// CreateSubscriber is GovStack's POST /subscriber/new; the body is the subscriber_details object. A
+	// citizen's token creates only their own record (under their account id); an id already taken is 409.
 	CreateSubscriber(context.Context, *CreateSubscriberRequest) (*CreateSubscriberResponse, error)
 	// ModifySubscriber is GovStack's PUT /subscriber/modifications?subscriber_id=..; the body is the details object and
-	// only its non-empty fields change.
+	// only its non-empty fields change. Personal data: the person's token (their own record; another's is
+	// 404), a staff token or the personal-data right; 401 SIGN_IN_REQUIRED otherwise.
 	ModifySubscriber(context.Context, *ModifySubscriberRequest) (*ModifySubscriberResponse, error)
-	// DeleteSubscriber is GovStack's DELETE /subscriber?subscriber_id=...
+	// DeleteSubscriber is GovStack's DELETE /subscriber?subscriber_id=...; who may: as ModifySubscriber.
 	DeleteSubscriber(context.Context, *DeleteSubscriberRequest) (*DeleteSubscriberResponse, error)
 	// ListSubscribers is GovStack's GET /subscriber/list_details with the subscriber_filter fields as query parameters.
+	// Personal data: a citizen's token lists only their own record, a staff token or the personal-data right
+	// all; 401 SIGN_IN_REQUIRED otherwise.
 	ListSubscribers(context.Context, *ListSubscribersRequest) (*ListSubscribersResponse, error)
 	// CreateMessage is GovStack's POST /message/new; the body is the message_details object.
 	CreateMessage(context.Context, *CreateMessageRequest) (*CreateMessageResponse, error)
@@ -1288,6 +1364,8 @@ type SchedulerServiceServer interface {
 	// DeleteMessage is GovStack's DELETE /message?message_id=...
 	DeleteMessage(context.Context, *DeleteMessageRequest) (*DeleteMessageResponse, error)
 	// ListMessages is GovStack's GET /message/list_details with the message_filter fields as query parameters.
+	// Messages are an entity's alert templates, addressed to no one, so the list is public; the alert
+	// schedules that send them to people are not.
 	ListMessages(context.Context, *ListMessagesRequest) (*ListMessagesResponse, error)
 	// CreateAffiliation is GovStack's POST /affiliation/new; the body is the affiliation_details object.
 	CreateAffiliation(context.Context, *CreateAffiliationRequest) (*CreateAffiliationResponse, error)
@@ -1299,6 +1377,9 @@ type SchedulerServiceServer interface {
 	// ListAffiliations is GovStack's GET /affiliation/list_details with the affiliation_filter fields as query parameters.
 	ListAffiliations(context.Context, *ListAffiliationsRequest) (*ListAffiliationsResponse, error)
 	// CreateAlertSchedule is GovStack's POST /alert_schedule/new; the body is the alert_schedule_details object.
+	// An alert schedule is a message to the people it lists: creating, changing, deleting and listing them
+	// need a staff or admin token or the personal-data right (401 SIGN_IN_REQUIRED without a token; 403 for a
+	// citizen, whose list is empty).
 	CreateAlertSchedule(context.Context, *CreateAlertScheduleRequest) (*CreateAlertScheduleResponse, error)
 	// ModifyAlertSchedule is GovStack's PUT /alert_schedule/modifications?alert_schedule_id=..; the body is the details object and
 	// only its non-empty fields change.
@@ -1307,7 +1388,8 @@ type SchedulerServiceServer interface {
 	DeleteAlertSchedule(context.Context, *DeleteAlertScheduleRequest) (*DeleteAlertScheduleResponse, error)
 	// ListAlertSchedules is GovStack's GET /alert_schedule/list_details with the alert_schedule_filter fields as query parameters.
 	ListAlertSchedules(context.Context, *ListAlertSchedulesRequest) (*ListAlertSchedulesResponse, error)
-	// CreateLog is GovStack's POST /log/new; the body is the log_details object.
+	// CreateLog is GovStack's POST /log/new; the body is the log_details object. Logs hold people's data:
+	// who may create, change, delete and list them is as for alert schedules.
 	CreateLog(context.Context, *CreateLogRequest) (*CreateLogResponse, error)
 	// ModifyLog is GovStack's PUT /log/modifications?log_id=..; the body is the details object and
 	// only its non-empty fields change.

@@ -11,10 +11,13 @@ package app
 //   - A staff or admin token sees and does everything.
 //   - A call without a token comes from an IM client (a hospital system, a portal, another BB). Being an IM
 //     client is not being every citizen (issue 11): such a client sees and changes people's appointments,
-//     subscriber records and messages only when the IM vouches that an operator granted it the
-//     personal-data right on this service (imident.HasPersonalDataRight) — a hospital's back office. Any
-//     other IM client may still read the directory and free slots and book (it answers for the person it
-//     books for, and gets that one appointment back); for anything else it is told to sign the person in.
+//     subscriber records, alert schedules (messages to people, with their contacts) and logs only when the
+//     IM vouches that an operator granted it the personal-data right on this service
+//     (imident.HasPersonalDataRight) — a hospital's back office. Any other IM client may still read the
+//     directory, working hours and free slots, and book for a person new to this BB: it answers for the
+//     person it books for and gets that one appointment back, with its booking code, but it cannot book for
+//     a known person (that would change or use their stored details). For anything else on people's data
+//     it is told (401 SIGN_IN_REQUIRED) to sign the person in.
 
 import (
 	"context"
@@ -23,8 +26,10 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/usertoken"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // caller is who a call acts for, as far as object-level rules go.
@@ -55,6 +60,24 @@ func (c caller) requirePersonalData(what string) error {
 	return apierr.Unauthenticated(domain.ReasonSignInRequired, what+" are personal data: call with the citizen's "+
 		"access token (Authorization: Bearer, from POST /auth/token) or a staff one; a hospital's back-office "+
 		"system needs the IM's personal-data right on this service")
+}
+
+// storeSubscriber stores the person a booking is for. A caller who may act on people's data (the person's
+// own token, a staff token, the personal-data right) creates the record or refreshes its details. An IM
+// client without the right may only introduce a new person: refreshing a known person's details would let it
+// redirect where their appointments' messages go (and with them the booking codes), and booking in the name
+// of a known person is acting on their data. It learns no more than that the id is taken.
+func storeSubscriber(ctx context.Context, tx pgx.Tx, c caller, sub domain.Subscriber) error {
+	if !c.anonymous {
+		return store.UpsertSubscriber(ctx, tx, sub)
+	}
+	created, err := store.InsertNewSubscriber(ctx, tx, sub)
+	if err != nil || created {
+		return err
+	}
+	return apierr.Unauthenticated(domain.ReasonSignInRequired, "subscriber "+sub.ID+" is already known here: booking "+
+		"for a known person needs their access token (Authorization: Bearer, from POST /auth/token), a staff one, "+
+		"or the IM's personal-data right on this service; without them, book under a new subscriber_id")
 }
 
 // owns reports whether the caller may see or change data of the subscriber: a citizen only their own.

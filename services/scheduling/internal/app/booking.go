@@ -57,7 +57,7 @@ func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, erro
 		if err := store.LockSlot(ctx, tx, a.ResourceID, a.Start); err != nil {
 			return err
 		}
-		if err := store.UpsertSubscriber(ctx, tx, b.Subscriber); err != nil {
+		if err := storeSubscriber(ctx, tx, c, b.Subscriber); err != nil {
 			return err
 		}
 		if err := store.InsertAppointment(ctx, tx, a); err != nil {
@@ -66,7 +66,7 @@ func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, erro
 		if err := s.setReminder(ctx, tx, a); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentBooked, a, withBookingCode(a))
+		return s.addAppointmentEvent(ctx, tx, EventAppointmentBooked, a, withBookingCode(a))
 	})
 	return a, err
 }
@@ -114,7 +114,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (domain.Appoint
 		if err := store.CancelReminder(ctx, tx, a.ID); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentCancelled, a, nil)
+		return s.addAppointmentEvent(ctx, tx, EventAppointmentCancelled, a, nil)
 	})
 	return a, err
 }
@@ -157,12 +157,10 @@ func (s *Service) Reschedule(ctx context.Context, id, startTime string) (domain.
 		if err := s.setReminder(ctx, tx, a); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentRescheduled, a, func(ev *schedulingv1.AppointmentEvent, p store.Parties) {
+		return s.addAppointmentEvent(ctx, tx, EventAppointmentRescheduled, a, func(ev *schedulingv1.AppointmentEvent, p store.Parties) {
 			ev.PreviousStartTime = timestamppb.New(previous)
+			ev.PreviousStartTimeLocal = domain.LocalTime(previous, entityLocation(p.Entity))
 			ev.BookingCode = a.BookingCode
-			if loc, err := p.Entity.Location(); err == nil {
-				ev.PreviousStartTimeLocal = domain.LocalTime(previous, loc)
-			}
 		})
 	})
 	return a, err
@@ -205,22 +203,24 @@ func (s *Service) CheckIn(ctx context.Context, id, subscriberID, nationalID, boo
 		if err := store.CancelReminder(ctx, tx, a.ID); err != nil {
 			return err
 		}
-		return addAppointmentEvent(ctx, tx, EventAppointmentCheckedIn, a, nil)
+		return s.addAppointmentEvent(ctx, tx, EventAppointmentCheckedIn, a, nil)
 	})
 	return a, err
+}
+
+// checkInOpens is when check-in for a opens: CheckInOpensBefore before the start (it closes at the end).
+func (s *Service) checkInOpens(a domain.Appointment) time.Time {
+	return a.Start.Add(-s.opts.CheckInOpensBefore)
 }
 
 // checkInOpen refuses a check-in outside its window — from CheckInOpensBefore before the start to the end —
 // saying when the window is, in the hospital's own time.
 func (s *Service) checkInOpen(a domain.Appointment, e domain.Entity) error {
-	opens, now := a.Start.Add(-s.opts.CheckInOpensBefore), s.now()
+	opens, now := s.checkInOpens(a), s.now()
 	if !now.Before(opens) && now.Before(a.End) {
 		return nil
 	}
-	loc, err := e.Location()
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := entityLocation(e)
 	return apierr.FailedPrecondition(domain.ReasonCheckInClosed, "check-in for this appointment is open from "+
 		domain.LocalTime(opens, loc)+" until "+domain.LocalEnd(opens, a.End, loc)+"; it is "+domain.LocalTime(now, loc)+" now")
 }

@@ -14,19 +14,19 @@ import (
 )
 
 // appointmentEvent builds the payload the Messaging BB's rules read: who, with whom, where, when — also in
-// the hospital's own time zone, as the e-mails show it.
-func appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.AppointmentEvent {
-	loc, err := p.Entity.Location()
-	if err != nil {
-		loc = time.UTC // an entity's zone is checked when it is saved; UTC is a readable fallback
-	}
+// the hospital's own time zone, as the e-mails show it, and when check-in opens.
+func (s *Service) appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.AppointmentEvent {
+	loc := entityLocation(p.Entity)
+	opens := s.checkInOpens(a)
 	return &schedulingv1.AppointmentEvent{
-		StartTimeLocal: domain.LocalTime(a.Start, loc),
-		EndTimeLocal:   domain.LocalEnd(a.Start, a.End, loc),
-		AppointmentId:  a.ID,
-		StartTime:      timestamppb.New(a.Start),
-		EndTime:        timestamppb.New(a.End),
-		Reason:         a.Reason,
+		StartTimeLocal:    domain.LocalTime(a.Start, loc),
+		EndTimeLocal:      domain.LocalEnd(a.Start, a.End, loc),
+		CheckInOpensTime:  timestamppb.New(opens),
+		CheckInOpensLocal: domain.LocalTime(opens, loc),
+		AppointmentId:     a.ID,
+		StartTime:         timestamppb.New(a.Start),
+		EndTime:           timestamppb.New(a.End),
+		Reason:            a.Reason,
 		Subscriber: &schedulingv1.EventSubscriber{Id: p.Subscriber.ID, Name: p.Subscriber.Name,
 			Email: p.Subscriber.Email, Phone: p.Subscriber.Phone},
 		Resource: &schedulingv1.EventResource{Id: p.Resource.ID, Name: p.Resource.Name, Email: p.Resource.Email},
@@ -35,14 +35,24 @@ func appointmentEvent(a domain.Appointment, p store.Parties) *schedulingv1.Appoi
 	}
 }
 
+// entityLocation is the entity's zone; an entity's zone is checked when it is saved, so the UTC fallback is
+// only a readable last resort.
+func entityLocation(e domain.Entity) *time.Location {
+	loc, err := e.Location()
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
 // addAppointmentEvent reads the appointment's parties and adds the event to the outbox in tx; edit may
 // add fields (the booking code, previousStartTime).
-func addAppointmentEvent(ctx context.Context, tx pgx.Tx, typ string, a domain.Appointment, edit func(*schedulingv1.AppointmentEvent, store.Parties)) error {
+func (s *Service) addAppointmentEvent(ctx context.Context, tx pgx.Tx, typ string, a domain.Appointment, edit func(*schedulingv1.AppointmentEvent, store.Parties)) error {
 	p, err := store.AppointmentParties(ctx, tx, a)
 	if err != nil {
 		return err
 	}
-	ev := appointmentEvent(a, p)
+	ev := s.appointmentEvent(a, p)
 	if edit != nil {
 		edit(ev, p)
 	}

@@ -32,9 +32,23 @@ type recordSpec[M proto.Message] struct {
 	private bool
 }
 
-// what names the records in messages: "alert schedules".
-func (sp recordSpec[M]) what() string { return recordsName(sp.kind) }
+// privateKinds are the kinds of the private specs.
+var privateKinds = map[string]bool{alertScheduleSpec.kind: alertScheduleSpec.private, logSpec.kind: logSpec.private}
 
+// mayWriteRecords refuses a citizen any change of GovStack records (they are the hospital's), and an IM client
+// without the personal-data right a change of the private ones: an alert schedule sends a message to the
+// people it lists, and changing one answers with their contacts; a log holds people's data.
+func mayWriteRecords(ctx context.Context, verb, kind string) error {
+	if err := staffOnly(ctx, verb+" "+recordsName(kind)); err != nil {
+		return err
+	}
+	if privateKinds[kind] {
+		return callerOf(ctx).requirePersonalData(recordsName(kind))
+	}
+	return nil
+}
+
+// recordsName names the records of kind in messages: "alert schedules".
 func recordsName(kind string) string { return strings.ReplaceAll(kind, "_", " ") + "s" }
 
 var storeJSON = protojson.MarshalOptions{UseProtoNames: true}
@@ -60,7 +74,7 @@ func (sp recordSpec[M]) write(ctx context.Context, tx pgx.Tx, m M, create bool) 
 }
 
 func createRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], m M) (M, error) {
-	if err := staffOnly(ctx, "create "+sp.what()); err != nil {
+	if err := mayWriteRecords(ctx, "create", sp.kind); err != nil {
 		return m, err
 	}
 	sp.setID(m, orNewID(sp.getID(m)))
@@ -69,7 +83,7 @@ func createRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpe
 
 func modifyRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], id string, patch M) (M, error) {
 	stored := sp.fresh()
-	if err := staffOnly(ctx, "modify "+sp.what()); err != nil {
+	if err := mayWriteRecords(ctx, "modify", sp.kind); err != nil {
 		return stored, err
 	}
 	if err := domain.Required(sp.kind+"_id", id); err != nil {
@@ -122,7 +136,7 @@ func listRecords[M proto.Message](ctx context.Context, s *Service, sp recordSpec
 // DeleteRecord deletes an event, message, alert_schedule or log; pending timers of an event's deadline
 // or an alert schedule are cancelled with it.
 func (s *Service) DeleteRecord(ctx context.Context, kind, id string) error {
-	if err := staffOnly(ctx, "delete "+recordsName(kind)); err != nil {
+	if err := mayWriteRecords(ctx, "delete", kind); err != nil {
 		return err
 	}
 	if err := domain.Required(kind+"_id", id); err != nil {

@@ -77,7 +77,7 @@ func (s *Service) fire(ctx context.Context, tx pgx.Tx, t domain.Timer) error {
 		typ, subject = EventAlertFired, a.ID
 		payload = &schedulingv1.AlertFired{AlertId: t.ID, Kind: string(t.Kind), FireAt: timestamppb.New(t.FireAt),
 			Message:     "Reminder: appointment with " + p.Resource.Name + " at " + p.Entity.Name,
-			Appointment: appointmentEvent(a, p),
+			Appointment: s.reminded(a, p),
 			Recipients:  []*schedulingv1.Recipient{{Email: p.Subscriber.Email, Phone: p.Subscriber.Phone}}}
 	default:
 		// An alert schedule's alertId is the GovStack alert_schedule_id it came from.
@@ -86,6 +86,14 @@ func (s *Service) fire(ctx context.Context, tx pgx.Tx, t domain.Timer) error {
 			FireAt: timestamppb.New(t.FireAt), Recipients: recipientsPB(t.Recipients)}
 	}
 	return outbox.Add(ctx, tx, outbox.Event{Type: typ, Source: eventSource, Subject: subject, Payload: payload})
+}
+
+// reminded is the appointment a reminder is about, with the booking code: the reminder is what the citizen
+// reads on the day before, when they need the code at check-in.
+func (s *Service) reminded(a domain.Appointment, p store.Parties) *schedulingv1.AppointmentEvent {
+	ev := s.appointmentEvent(a, p)
+	ev.BookingCode = a.BookingCode
+	return ev
 }
 
 // RunTimers fires due timers until ctx is done: after each pass it sleeps until the next pending timer is

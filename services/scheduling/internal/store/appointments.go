@@ -25,6 +25,18 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, pho
 	return mapError(err)
 }
 
+// InsertNewSubscriber stores s unless a subscriber with its id exists, and reports whether it stored it; an
+// existing record is left as it is.
+func InsertNewSubscriber(ctx context.Context, q Querier, s domain.Subscriber) (bool, error) {
+	tag, err := q.Exec(ctx, `
+INSERT INTO subscriber (id, name, email, phone, category, national_id) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO NOTHING`, s.ID, s.Name, s.Email, s.Phone, s.Category, s.NationalID)
+	if err != nil {
+		return false, mapError(err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // InsertAppointment stores a booked appointment; an overlapping active one is "slot already booked".
 func InsertAppointment(ctx context.Context, q Querier, a domain.Appointment) error {
 	_, err := q.Exec(ctx, `

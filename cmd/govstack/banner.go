@@ -23,7 +23,7 @@ func printBanner(w io.Writer, s stackInfo) {
 GovStack building blocks are running (govstack dev).
 
   REST gateway        %[1]s
-  API docs            %[1]s/docs        (OpenAPI: %[1]s/openapi/registries.json)
+  API docs            %[1]s/docs        (OpenAPI 3 and swagger 2.0 documents: %[1]s/openapi)
   health / readiness  %[1]s/healthz  %[1]s/readyz
   metrics             %[1]s/metrics
 `, u)

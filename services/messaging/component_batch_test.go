@@ -1,12 +1,14 @@
 package messaging_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	"github.com/govstackbb/marketplace/services/messaging"
 )
 
 // TestBatchExactlyOnceAcrossDispatcherStop is the issue's "done means": a batch of 1,000 e-mails with a few
@@ -115,4 +117,80 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 	if n, dup := e.sink.counts(); n != 3 || len(dup) > 0 {
 		t.Fatalf("sink %d, duplicates %v", n, dup)
 	}
+}
+
+// TestLeaseIsRenewedWhileASendRuns: a send that takes many leases keeps its claim — the lease moves ahead
+// while the SMTP server holds the message — so a second dispatcher running beside it does not send the
+// message again; and the e-mail arrives once when the server lets go.
+func TestLeaseIsRenewedWhileASendRuns(t *testing.T) {
+	t.Parallel()
+	const lease = 300 * time.Millisecond
+	e := start(t, func(c *messaging.Config, _ *messaging.Deps) { c.Lease = lease })
+	second, err := messaging.New(e.cfg, e.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- second.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	held := e.sink.hold(0)
+	resp, err := e.msg.SendEmailSingle(authed(), &messagingv1.SendEmailSingleRequest{
+		RecipientInfo: &messagingv1.RecipientInfo{Email: "slow@example.org"}, EmailContent: content("Slow")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-held // the send is in DATA now
+	var first time.Time
+	if err := e.pool.QueryRow(t.Context(), `SELECT lease_until FROM message`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	// Without renewal the claim would lapse after one lease and the second dispatcher would resend.
+	eventually(t, 10*time.Second, "the lease renewed past three leases", func() error {
+		var until time.Time
+		if err := e.pool.QueryRow(t.Context(), `SELECT lease_until FROM message WHERE status = 'processing'`).Scan(&until); err != nil {
+			return err
+		}
+		if until.Sub(first) < 3*lease {
+			return fmt.Errorf("lease_until moved %s", until.Sub(first))
+		}
+		return nil
+	})
+	e.sink.open()
+	eventually(t, 10*time.Second, "delivered", func() error {
+		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 1 {
+			return fmt.Errorf("%+v", st)
+		}
+		return nil
+	})
+	if n, dup := e.sink.counts(); n != 1 || len(dup) > 0 {
+		t.Fatalf("sink %d, duplicates %v", n, dup)
+	}
+}
+
+// TestDeadDispatchersClaimsReturnInSeconds: the claims of a dispatcher that died right after claiming (its
+// lease freshly set, at the default length) are sent by another dispatcher within about one lease.
+func TestDeadDispatchersClaimsReturnInSeconds(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(c *messaging.Config, _ *messaging.Deps) { c.Lease = 0 }) // 0: the default lease
+	e.stop()
+	resp, err := e.msg.SendEmailSingle(authed(), &messagingv1.SendEmailSingleRequest{
+		RecipientInfo: &messagingv1.RecipientInfo{Email: "orphan@example.org"}, EmailContent: content("Orphan")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(t.Context(), `UPDATE message SET status = 'processing', attempts = 1,
+		lease_token = gen_random_uuid(), lease_until = now() + interval '10 seconds'`); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	e.restart()
+	eventually(t, 30*time.Second, "the dead dispatcher's message delivered", func() error {
+		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 1 {
+			return fmt.Errorf("%+v", st)
+		}
+		return nil
+	})
+	t.Logf("delivered %s after the restart (lease 10 s)", time.Since(start).Round(100*time.Millisecond))
 }

@@ -80,7 +80,7 @@ type Config struct {
 	MaxAttempts  int           `env:"GOVSTACK_MESSAGING_MAX_ATTEMPTS" envDefault:"8"`
 	RetryBase    time.Duration `env:"GOVSTACK_MESSAGING_RETRY_BASE" envDefault:"5s"`
 	RetryMax     time.Duration `env:"GOVSTACK_MESSAGING_RETRY_MAX" envDefault:"1h"`
-	Lease        time.Duration `env:"GOVSTACK_MESSAGING_LEASE" envDefault:"2m"`
+	Lease        time.Duration `env:"GOVSTACK_MESSAGING_LEASE" envDefault:"10s"`
 	PollInterval time.Duration `env:"GOVSTACK_MESSAGING_POLL_INTERVAL" envDefault:"1s"`
 }
 

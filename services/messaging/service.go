@@ -95,7 +95,7 @@ func withDefaults(c Config) Config {
 	}
 	durDef(&c.RetryBase, 5*time.Second)
 	durDef(&c.RetryMax, time.Hour)
-	durDef(&c.Lease, 2*time.Minute)
+	durDef(&c.Lease, 10*time.Second)
 	durDef(&c.PollInterval, time.Second)
 	durDef(&c.SMTPTimeout, 30*time.Second)
 	return c

@@ -18,8 +18,9 @@ import (
 // sent, and its outcome written under the same token. A dispatcher that is stopped (ctx cancelled) starts no
 // new send, lets sends in flight finish and records their outcome with a context that outlives ctx, and
 // hands unattempted claims back — so a stop in the middle of a batch delivers every message exactly once. A
-// dispatcher that dies (kill -9, power loss) leaves its claims to expire; another dispatcher then resends
-// them. If it died after the SMTP server said "250 OK" but before the outcome was committed, that message is
+// dispatcher renews the lease of its claims while it works through them (every third of the lease), so the
+// lease can be short: a dispatcher that dies (kill -9, power loss) leaves its claims to expire within one
+// lease (10 s by default), and another dispatcher then resends them. If it died after the SMTP server said "250 OK" but before the outcome was committed, that message is
 // sent a second time: no protocol can close that window between two systems without a shared transaction.
 // It is kept to one round trip, and every attempt carries the same Message-ID (domain.MessageIDHeader), so a
 // receiver that de-duplicates on Message-ID (as the component test's SMTP sink does) sees it once.
@@ -74,6 +75,8 @@ func (s *Service) dispatchOnce(ctx context.Context, limiters map[domain.Channel]
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	stopRenewing := s.renewWhileWorking(ctx, token)
+	defer stopRenewing()
 	results := make(chan result, len(msgs))
 	recorded := make(chan struct{})
 	go func() {
@@ -113,6 +116,35 @@ func (s *Service) dispatchOnce(ctx context.Context, limiters map[domain.Channel]
 type result struct {
 	m domain.Message
 	o store.Outcome
+}
+
+// renewWhileWorking renews the lease of token's claims every third of the lease until the returned func is
+// called. It runs detached from ctx's cancellation: a stopping dispatcher still finishes the sends in flight
+// and must keep them. A renewal that fails is logged and tried again at the next tick; if the database stays
+// away for a whole lease, another dispatcher may take the messages over, which is the behaviour without
+// renewal.
+func (s *Service) renewWhileWorking(ctx context.Context, token string) (stop func()) {
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(max(s.dispatch.Lease/3, 10*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := s.store.Renew(rctx, token, s.dispatch.Lease); err != nil && rctx.Err() == nil {
+				s.log.Warn("renewing the lease of claimed messages failed; retrying", "error", err.Error())
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // recordResults commits outcomes in groups of whatever is waiting (at most 64) until results is closed. It

@@ -51,6 +51,15 @@ func (s *Store) Claim(ctx context.Context, n int, lease time.Duration) (token st
 	return token, msgs, err
 }
 
+// Renew extends the lease of every message this dispatcher still holds under token to lease from now, and
+// reports how many it holds. The dispatcher renews while it works through a batch, so a lease can be short:
+// the claims of a dispatcher that died come back to the others within one lease.
+func (s *Store) Renew(ctx context.Context, token string, lease time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE message SET lease_until = now() + $2::interval
+		WHERE lease_token = $1 AND status = 'processing'`, token, lease.String())
+	return tag.RowsAffected(), err
+}
+
 // Outcome is the result of one attempt.
 type Outcome struct {
 	Status      domain.Status // delivered, deferred, bounced, dead_letter

@@ -50,6 +50,10 @@ type IMConfig struct {
 	// LogKeyFile holds the Ed25519 key that signs the message log; created on first start when missing.
 	// Empty means <GOVSTACK_DATA_DIR>/gateway/message-log.key.
 	LogKeyFile string `env:"GOVSTACK_GATEWAY_LOG_KEY_FILE"`
+	// AssertionKeyFile holds the Ed25519 key the IM signs its per-call assertions to the BBs with
+	// (platform/imassert); created on first start when missing, published at /.well-known/govstack-im-keys.json.
+	// Replicas must share it. Empty means <GOVSTACK_DATA_DIR>/gateway/im-assertion.key.
+	AssertionKeyFile string `env:"GOVSTACK_GATEWAY_ASSERTION_KEY_FILE"`
 	// LogVerifyKeys are more public key files (PEM) verify-log trusts, comma-separated: the keys of other
 	// replicas that keep their own, and keys whose keyring is elsewhere. The keyring next to LogKeyFile is
 	// read anyway.
@@ -177,6 +181,15 @@ func slicesHasEmpty(ss []string) bool {
 		}
 	}
 	return false
+}
+
+// AssertionKeyPath is where the assertion signing key is: GOVSTACK_GATEWAY_ASSERTION_KEY_FILE, or
+// <GOVSTACK_DATA_DIR>/gateway/im-assertion.key.
+func (c Config) AssertionKeyPath() string {
+	if c.AssertionKeyFile != "" {
+		return c.AssertionKeyFile
+	}
+	return filepath.Join(c.DataDir, "gateway", "im-assertion.key")
 }
 
 // MessageLogKeyFile is where the message log's signing key is: GOVSTACK_GATEWAY_LOG_KEY_FILE, or

@@ -18,6 +18,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -34,6 +35,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
+	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
@@ -110,6 +112,9 @@ type Deps struct {
 	Pool      *pgxpool.Pool       // the IM's database (govstack_gateway), migrated with Migrations()
 	JetStream jetstream.JetStream // pub/sub and the BB event bridge
 	Logger    *slog.Logger
+	// AssertionKey, when set, signs the IM's assertions to the BBs instead of the key in
+	// GOVSTACK_GATEWAY_ASSERTION_KEY_FILE (govstack dev hands the same key's public half to its BBs).
+	AssertionKey ed25519.PrivateKey
 }
 
 // Gateway serves the building blocks' REST APIs and the IM. Build it with New.
@@ -156,12 +161,12 @@ func New(ctx context.Context, cfg Config, deps Deps, upstreams ...Upstream) (*Ga
 		return nil, err
 	}
 	bbs := sortedBBs(ups)
-	if conn := ups[registrationBB]; conn != nil {
-		g.keys = jwksSource(conn)
-		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys, Issuer: cfg.TokenIssuer})
-	}
 	if g.im, err = newIM(ctx, cfg, deps, bbs); err != nil {
 		return nil, err
+	}
+	if conn := ups[registrationBB]; conn != nil {
+		g.keys = jwksSource(conn, g.im.assert)
+		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys, Issuer: cfg.TokenIssuer})
 	}
 	if cfg.DevMode {
 		g.log.Warn("DEVELOPMENT MODE (GOVSTACK_GATEWAY_DEV_MODE): client identity headers are trusted without " +
@@ -253,6 +258,7 @@ func (g *Gateway) mainHandler(ups map[string]*grpc.ClientConn, bbs []string, m *
 		handleGet(top, docs.SpecV3Path(bb), h)
 	}
 	g.handleJWKS(top)
+	handleGet(top, imassert.KeysPath, g.im.assertionKeys())
 	g.im.registerAPIs(top)
 	restHandler := verifyUserTokens(g.tokens, g.log, rest.Handler(mux, g.limits()))
 	top.Handle(mediate.RoutePattern, mediate.Router(g.im.registry, restHandler))
@@ -272,6 +278,7 @@ func (g *Gateway) standaloneHandler(bb string, conn *grpc.ClientConn, m *rest.Me
 	handleGet(top, "/readyz", health.New(readyTimeout, health.Upstream{BB: bb, Client: healthpb.NewHealthClient(conn)}).Ready())
 	if bb == registrationBB {
 		g.handleJWKS(top)
+		handleGet(top, imassert.KeysPath, g.im.assertionKeys())
 	}
 	top.Handle("/", verifyUserTokens(g.tokens, g.log, rest.Handler(mux, g.limits())))
 	return g.wrap(top, m, "gateway-"+bb), nil

@@ -16,6 +16,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/directory"
 	"github.com/govstackbb/marketplace/gateway/internal/grpcproxy"
 	"github.com/govstackbb/marketplace/gateway/internal/health"
+	"github.com/govstackbb/marketplace/gateway/internal/keyfile"
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/gateway/internal/pubsub"
@@ -23,7 +24,9 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/registry"
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/gateway/openapi"
+	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/jwks"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,6 +34,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 )
 
 // Migrations is the schema of the IM's database: service registry, message and audit log, pub/sub.
@@ -52,6 +56,7 @@ type im struct {
 	dir      *directory.Handler
 	limiter  *ratelimit.Limiter
 	auth     authn.Options
+	assert   *imassert.Signer // signs every call forwarded to a BB, which refuses calls without it
 }
 
 func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error) {
@@ -73,6 +78,9 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 		auth: authn.Options{TrustClientHeader: cfg.DevMode,
 			Failures: ratelimit.New(cfg.AuthFailureLimit, cfg.AuthFailureBurst)},
 	}
+	if m.assert, err = assertionSigner(cfg, deps); err != nil {
+		return nil, err
+	}
 	m.cache = registry.NewCache(m.registry, cacheTTL, deps.Logger.With("component", "registry-cache"))
 	if err := m.bootstrap(ctx, bbs); err != nil {
 		return nil, err
@@ -87,6 +95,33 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 		return nil, fmt.Errorf("gateway: pub/sub: %w", err)
 	}
 	return m, nil
+}
+
+// assertionSigner signs the IM's per-call assertions with Deps.AssertionKey, or the key file (created on
+// first start).
+func assertionSigner(cfg Config, deps Deps) (*imassert.Signer, error) {
+	key := deps.AssertionKey
+	if key == nil {
+		var err error
+		if key, err = keyfile.LoadOrCreate(cfg.AssertionKeyPath()); err != nil {
+			return nil, fmt.Errorf("gateway: the IM assertion key (GOVSTACK_GATEWAY_ASSERTION_KEY_FILE): %w", err)
+		}
+	}
+	return imassert.NewSigner(key)
+}
+
+// assertionKeys serves the key set the BBs verify the IM's assertions with (GOVSTACK_IM_KEYS_URL).
+func (m *im) assertionKeys() http.Handler {
+	doc, err := jwks.Encode(m.assert.PublicKeys())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err != nil {
+			rest.WriteError(w, r, http.StatusInternalServerError, codes.Internal, "internal error")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "max-age=60")
+		_, _ = w.Write(doc)
+	})
 }
 
 // bootstrap registers each BB's service (and its pub/sub room) under its provider, gives the configured
@@ -148,12 +183,14 @@ func (m *im) guard(bb string) mediate.Guard {
 		Rights:         m.cache,
 		AllowAnonymous: m.cfg.DevMode,
 		Annotate:       msglog.Annotate,
+		Assert:         m.assert,
 	}
 }
 
 // proxy is the gRPC front door for BB-to-BB calls to the given upstreams.
 func (m *im) proxy(ups map[string]*grpc.ClientConn) *grpcproxy.Proxy {
-	p := &grpcproxy.Proxy{Upstreams: map[string]grpcproxy.Upstream{}, Credentials: m.cache, Auth: m.auth, Rights: m.cache}
+	p := &grpcproxy.Proxy{Upstreams: map[string]grpcproxy.Upstream{}, Credentials: m.cache, Auth: m.auth, Rights: m.cache,
+		Assert: m.assert}
 	for bb, conn := range ups {
 		p.Upstreams[bb] = grpcproxy.Upstream{Conn: conn, Service: m.guard(bb).Default}
 	}

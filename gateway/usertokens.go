@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"github.com/govstackbb/marketplace/platform/imassert"
+	"github.com/govstackbb/marketplace/platform/imident"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -29,10 +31,15 @@ const jwksMaxAge = "public, max-age=60"
 const retryKeys = 5 * time.Second
 
 // jwksSource reads the Registration BB's keys with AuthService.GetJWKS on the gateway's own connection (the
-// gateway is the caller; no client rights are involved) and renders them as a JWKS document.
-func jwksSource(conn grpc.ClientConnInterface) usertoken.KeySource {
+// IM itself is the caller, anonymous, under its own assertion; no client rights are involved) and renders
+// them as a JWKS document.
+func jwksSource(conn grpc.ClientConnInterface, assert *imassert.Signer) usertoken.KeySource {
 	auth := registrationv1.NewAuthServiceClient(conn)
 	return func(ctx context.Context) ([]byte, error) {
+		ctx, err := assert.Outgoing(ctx, registrationv1.AuthService_GetJWKS_FullMethodName, imident.Client{})
+		if err != nil {
+			return nil, err
+		}
 		resp, err := auth.GetJWKS(ctx, &registrationv1.GetJWKSRequest{})
 		if err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ package devstack
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -25,7 +27,9 @@ import (
 	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
+	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/jwks"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
@@ -66,6 +70,9 @@ type Stack struct {
 	http     net.Listener
 	grpc     net.Listener            // the IM's gRPC front door
 	extra    map[string]net.Listener // standalone listeners by BB
+	// assertKey signs the IM's assertions; the BBs verify them with its public half, handed over in-process
+	// (outside govstack dev they read it from the gateway's GOVSTACK_IM_KEYS_URL). A new key per start.
+	assertKey ed25519.PrivateKey
 }
 
 // runningBB is one building block in the stack: its database pool, gRPC server and the service itself.
@@ -80,7 +87,11 @@ type runningBB struct {
 // New prepares everything that can fail at start-up — databases, migrations, seed data, NATS, listeners —
 // so that an error is reported before anything serves. Run then serves until its context ends.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
-	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{cfg: cfg, log: log, extra: map[string]net.Listener{}, assertKey: key}
 	// The IM's database and the listeners come before the BBs: a BB that calls others through the IM needs
 	// its address (and, out of development mode, an API key) when it is built. The database comes first of
 	// all: without Postgres nothing else is started, and no port is taken.
@@ -158,10 +169,11 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	if rb.svc, err = def.build(s.cfg, env); err != nil {
 		return err
 	}
+	im := s.assertionVerifier()
 	rb.grpc = grpcserver.New(grpcserver.Options{
 		Name: def.name, Addr: def.addr(s.cfg), Logger: log,
-		Unary: bbcmd.Interceptors(def.name, rb.svc, rb.pool, log), ShutdownTimeout: s.cfg.ShutdownTimeout,
-		ServerOptions: bbcmd.ServerOptions(rb.svc),
+		Unary: bbcmd.Interceptors(def.name, rb.svc, rb.pool, log, im), Stream: bbcmd.StreamInterceptors(im),
+		ShutdownTimeout: s.cfg.ShutdownTimeout, ServerOptions: bbcmd.ServerOptions(rb.svc),
 	})
 	rb.svc.Register(rb.grpc.GRPC())
 	if err := rb.grpc.Listen(); err != nil {
@@ -206,10 +218,30 @@ func (s *Stack) startGateway(ctx context.Context) error {
 	gcfg := s.cfg.Config
 	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
 	gcfg.TokenIssuer = s.cfg.Registration.TokenIssuer // the tokens verified here are this stack's Registration's
-	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway")}
+	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway"), AssertionKey: s.assertKey}
 	var err error
 	s.gw, err = gateway.New(ctx, gcfg, deps, ups...)
 	return err
+}
+
+// assertionVerifier checks, in every BB of the stack, that a call came through this stack's IM: as in
+// production, a direct call to a BB's port is refused.
+func (s *Stack) assertionVerifier() *imassert.Verifier {
+	pub := s.assertKey.Public().(ed25519.PublicKey)
+	return imassert.NewVerifier(jwks.Static(map[string]ed25519.PublicKey{imassert.KeyID(pub): pub}))
+}
+
+// SignedByIM returns ctx carrying the assertion this stack's IM would sign for a call of method by client:
+// for benchmarks and tests that call a BB's port directly and must get past the check a direct call fails.
+func (s *Stack) SignedByIM(ctx context.Context, method string, client imident.Client) (context.Context, error) {
+	signer, err := imassert.NewSigner(s.assertKey)
+	if err != nil {
+		return ctx, err
+	}
+	if !client.IsZero() {
+		ctx = imident.AppendToOutgoing(ctx, client)
+	}
+	return signer.Outgoing(ctx, method, client)
 }
 
 // bbAPIKey is the IM API key a BB calls other BBs with: none in development mode (identity headers are
@@ -230,6 +262,11 @@ func (s *Stack) bbAPIKey(ctx context.Context, client string) (string, error) {
 func (s *Stack) tokenKeys(ctx context.Context) ([]byte, error) {
 	for _, rb := range s.bbs {
 		if rb.def.name == registration.Name && rb.conn != nil {
+			// The BB answers only the IM: sign the call as the gateway signs its own (anonymous) key fetch.
+			ctx, err := s.SignedByIM(ctx, registrationv1.AuthService_GetJWKS_FullMethodName, imident.Client{})
+			if err != nil {
+				return nil, err
+			}
 			resp, err := registrationv1.NewAuthServiceClient(rb.conn).GetJWKS(ctx, &registrationv1.GetJWKSRequest{})
 			if err != nil {
 				return nil, fmt.Errorf("registration GetJWKS: %w", err)

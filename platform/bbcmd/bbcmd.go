@@ -21,6 +21,8 @@ import (
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/idempotency"
+	"github.com/govstackbb/marketplace/platform/imassert"
+	"github.com/govstackbb/marketplace/platform/jwks"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -49,11 +51,50 @@ func ServerOptions(svc Service) []grpc.ServerOption {
 	return nil
 }
 
-// Interceptors are the BB's own unary interceptors followed by the platform's: idempotent retries of
+// Interceptors are the BB's unary interceptors: first the check that the call came through the IM
+// (platform/imassert; im nil skips it), then the BB's own, then the platform's idempotent retries of
 // mutating calls (platform/idempotency), after the BB's authentication so a kept answer goes only to a
 // caller who may have it.
-func Interceptors(bb string, svc Service, pool *pgxpool.Pool, log *slog.Logger) []grpc.UnaryServerInterceptor {
-	return append(svc.UnaryInterceptors(), idempotency.Interceptor(bb, pool, idempotency.Options{Logger: log}))
+func Interceptors(bb string, svc Service, pool *pgxpool.Pool, log *slog.Logger, im *imassert.Verifier) []grpc.UnaryServerInterceptor {
+	var out []grpc.UnaryServerInterceptor
+	if im != nil {
+		out = append(out, imassert.UnaryServerInterceptor(im))
+	}
+	out = append(out, svc.UnaryInterceptors()...)
+	return append(out, idempotency.Interceptor(bb, pool, idempotency.Options{Logger: log}))
+}
+
+// StreamInterceptors are the BB's stream interceptors: the check that the call came through the IM.
+func StreamInterceptors(im *imassert.Verifier) []grpc.StreamServerInterceptor {
+	if im == nil {
+		return nil
+	}
+	return []grpc.StreamServerInterceptor{imassert.StreamServerInterceptor(im)}
+}
+
+// IMVerifier is how serve checks that calls come through the IM: the keys at GOVSTACK_IM_KEYS_URL; nil
+// (no check, with a warning) when GOVSTACK_IM_ALLOW_DIRECT_CALLS is set; an error saying what to set
+// otherwise, because a BB that trusts whoever reaches its port gives personal data to anyone on the network.
+func IMVerifier(common config.Common, log *slog.Logger) (*imassert.Verifier, error) {
+	switch {
+	case common.IMKeysURL != "":
+		return imassert.NewVerifier(jwks.HTTPSource(nil, common.IMKeysURL)), nil
+	case common.AllowDirectCalls:
+		log.Warn("GOVSTACK_IM_ALLOW_DIRECT_CALLS: this building block serves calls that did not come through the " +
+			"Information Mediator and trusts the identity they claim. Never use this beyond your own machine.")
+		return nil, nil
+	}
+	return nil, imSettingsError(common)
+}
+
+// imSettingsError says what to set when serve has no way to check that calls come through the IM.
+func imSettingsError(common config.Common) error {
+	if common.IMKeysURL != "" || common.AllowDirectCalls {
+		return nil
+	}
+	return errors.New("GOVSTACK_IM_KEYS_URL: required by serve, so that only calls through the Information Mediator " +
+		"are answered: the IM's key set, e.g. http://gateway:8080" + imassert.KeysPath +
+		" (on a development machine, GOVSTACK_IM_ALLOW_DIRECT_CALLS=true serves any caller)")
 }
 
 // WithPlatformMigrations adds the schema of what the platform keeps in every BB's database to the BB's own.
@@ -122,6 +163,9 @@ func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
 	if common.NATSURL == "" {
 		return errors.New("GOVSTACK_NATS_URL: required by serve (events go through NATS JetStream), e.g. nats://127.0.0.1:4222")
 	}
+	if err := imSettingsError(common); err != nil {
+		return err
+	}
 	shutdownTracing, err := observability.SetupTracing(ctx, c.Name)
 	if err != nil {
 		return err
@@ -161,8 +205,13 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
 	}
+	im, err := IMVerifier(common, log)
+	if err != nil {
+		return err
+	}
 	srv := grpcserver.New(grpcserver.Options{Name: c.Name, Addr: addr, Logger: log,
-		Unary: Interceptors(c.Name, svc, pool, log), ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
+		Unary: Interceptors(c.Name, svc, pool, log, im), Stream: StreamInterceptors(im),
+		ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
 	svc.Register(srv.GRPC())
 	if err := srv.Listen(); err != nil {
 		return err

@@ -33,6 +33,13 @@ type Common struct {
 	LogLevel        string        `env:"GOVSTACK_LOG_LEVEL" envDefault:"info"` // debug|info|warn|error
 	MetricsAddr     string        `env:"GOVSTACK_METRICS_ADDR"`                // /metrics listener of a gRPC-only process; empty = off
 	ShutdownTimeout time.Duration `env:"GOVSTACK_SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// IMKeysURL is where a BB reads the Information Mediator's public keys, to verify the assertion the IM
+	// signs on every call it forwards (platform/imassert): e.g. http://gateway:8080/.well-known/govstack-im-keys.json.
+	// A BB's serve refuses to start without it, unless AllowDirectCalls.
+	IMKeysURL string `env:"GOVSTACK_IM_KEYS_URL"`
+	// AllowDirectCalls lets a BB serve calls that did not come through the IM, trusting the identity they
+	// claim: for a development machine only.
+	AllowDirectCalls bool `env:"GOVSTACK_IM_ALLOW_DIRECT_CALLS"`
 }
 
 // Validate reports every invalid setting at once, so an operator fixes them in one round.
@@ -50,6 +57,9 @@ func (c Common) Validate() error {
 	}
 	if err := checkAddr("GOVSTACK_METRICS_ADDR", c.MetricsAddr); err != nil {
 		errs = append(errs, err)
+	}
+	if u, err := url.Parse(c.IMKeysURL); c.IMKeysURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, fmt.Errorf("GOVSTACK_IM_KEYS_URL: must be an http(s) URL such as http://gateway:8080/.well-known/govstack-im-keys.json (got %q)", c.IMKeysURL))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("GOVSTACK_SHUTDOWN_TIMEOUT: must be a positive duration such as 15s (got %s)",

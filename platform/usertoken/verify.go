@@ -3,16 +3,14 @@ package usertoken
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"golang.org/x/sync/singleflight"
+	"github.com/govstackbb/marketplace/platform/jwks"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -30,7 +28,7 @@ const InvalidMessage = "the access token is invalid or expired: sign in again (P
 const UnavailableMessage = "the access token cannot be checked now (the signing keys are unavailable): try again shortly"
 
 // KeySource returns the current JWKS document (RFC 7517 JSON, {"keys": [...]}).
-type KeySource func(ctx context.Context) ([]byte, error)
+type KeySource = jwks.Source
 
 // VerifierOptions configure a Verifier.
 type VerifierOptions struct {
@@ -46,20 +44,11 @@ type VerifierOptions struct {
 	Now    func() time.Time
 }
 
-// fetchTimeout bounds one key fetch. It runs detached from the caller that started it, because concurrent
-// callers share it (singleflight) and one caller giving up must not fail the others.
-const fetchTimeout = 10 * time.Second
-
 // Verifier checks access tokens against the published keys, caching them and fetching again when a token
 // names a key it does not know (rotation). It is safe for concurrent use.
 type Verifier struct {
-	opts   VerifierOptions
-	flight singleflight.Group
-
-	mu        sync.RWMutex
-	keys      map[string]ed25519.PublicKey // by kid; nil until the first successful fetch
-	fetchedAt time.Time                    // of the keys in use
-	attempted time.Time                    // last fetch attempt, successful or not
+	opts VerifierOptions
+	keys *jwks.Cache
 }
 
 // NewVerifier returns a Verifier; keys are fetched on first use.
@@ -67,16 +56,11 @@ func NewVerifier(opts VerifierOptions) *Verifier {
 	if opts.Leeway <= 0 {
 		opts.Leeway = 30 * time.Second
 	}
-	if opts.MinRefresh <= 0 {
-		opts.MinRefresh = 10 * time.Second
-	}
-	if opts.MaxAge <= 0 {
-		opts.MaxAge = 5 * time.Minute
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Verifier{opts: opts}
+	return &Verifier{opts: opts, keys: jwks.NewCache(jwks.CacheOptions{Source: opts.Keys, MinRefresh: opts.MinRefresh,
+		MaxAge: opts.MaxAge, Now: opts.Now})}
 }
 
 // privateClaims are the claims beyond the registered ones.
@@ -137,93 +121,17 @@ func timeOf(d *jwt.NumericDate) time.Time {
 	return d.Time()
 }
 
-// key returns the public key named kid, fetching the key set when it is missing or too old, or when kid is
-// unknown and the last fetch is at least MinRefresh ago.
+// key returns the public key named kid; an unknown kid is an invalid token, a source that cannot be read is
+// not (the caller is told to try again).
 func (v *Verifier) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
-	if k, known, fresh := v.lookup(kid); known {
-		return k, nil
-	} else if fresh && !v.mayRefresh() {
-		return nil, fmt.Errorf("%w: unknown key id %q", ErrInvalid, kid)
+	k, err := v.keys.Key(ctx, kid)
+	if errors.Is(err, jwks.ErrUnknownKey) {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if err := v.refresh(ctx); err != nil {
-		return nil, err
-	}
-	if k, known, _ := v.lookup(kid); known {
-		return k, nil
-	}
-	return nil, fmt.Errorf("%w: unknown key id %q", ErrInvalid, kid)
-}
-
-// lookup reports the key named kid from fresh keys, and whether the cached keys are fresh at all.
-func (v *Verifier) lookup(kid string) (k ed25519.PublicKey, known, fresh bool) {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	fresh = v.keys != nil && v.opts.Now().Sub(v.fetchedAt) < v.opts.MaxAge
-	if !fresh {
-		return nil, false, false
-	}
-	k, known = v.keys[kid]
-	return k, known, true
-}
-
-func (v *Verifier) mayRefresh() bool {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	return v.opts.Now().Sub(v.attempted) >= v.opts.MinRefresh
-}
-
-// refresh fetches the key set once for all concurrent callers. The check is repeated inside the flight, so a
-// caller arriving just after a fetch finished does not start another one within MinRefresh.
-func (v *Verifier) refresh(ctx context.Context) error {
-	ch := v.flight.DoChan("jwks", func() (any, error) {
-		if _, _, fresh := v.lookup(""); fresh && !v.mayRefresh() {
-			return nil, nil
-		}
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
-		defer cancel()
-		now := v.opts.Now()
-		keys, err := v.fetch(fctx)
-		v.mu.Lock()
-		defer v.mu.Unlock()
-		v.attempted = now
-		if err != nil {
-			return nil, err
-		}
-		v.keys, v.fetchedAt = keys, now
-		return nil, nil
-	})
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case r := <-ch:
-		return r.Err
-	}
-}
-
-// fetch reads the JWKS and keeps its Ed25519 signing keys. Failures here are about the key source, not
-// the token, so they do not wrap ErrInvalid.
-func (v *Verifier) fetch(ctx context.Context) (map[string]ed25519.PublicKey, error) {
-	if v.opts.Keys == nil {
-		return nil, errors.New("usertoken: no key source configured")
-	}
-	raw, err := v.opts.Keys(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("usertoken: fetch keys: %w", err)
+		return nil, fmt.Errorf("usertoken: %w", err)
 	}
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(raw, &set); err != nil {
-		return nil, fmt.Errorf("usertoken: parse JWKS: %w", err)
-	}
-	keys := make(map[string]ed25519.PublicKey, len(set.Keys))
-	for _, k := range set.Keys {
-		pub, ok := k.Key.(ed25519.PublicKey)
-		if !ok || k.KeyID == "" || (k.Use != "" && k.Use != "sig") ||
-			(k.Algorithm != "" && k.Algorithm != string(jose.EdDSA)) {
-			continue // not a key we verify with; other keys may share the set
-		}
-		keys[k.KeyID] = pub
-	}
-	return keys, nil
+	return k, nil
 }
 
 // UnaryServerInterceptor verifies the access token of a call that carries one (metadata "authorization:

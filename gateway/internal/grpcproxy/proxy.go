@@ -14,6 +14,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/mediate"
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/platform/idempotency"
+	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -38,6 +39,8 @@ type Proxy struct {
 	Auth        authn.Options
 	Rights      mediate.Rights
 	Log         *slog.Logger
+	// Assert signs the IM's assertion on every forwarded call (platform/imassert); nil sends none.
+	Assert *imassert.Signer
 }
 
 // ServerOptions returns the options a grpc.Server needs to act as the proxy: every method it does not
@@ -75,6 +78,11 @@ func (p *Proxy) handle(_ any, in grpc.ServerStream) error {
 	}
 	out, cancel := context.WithCancel(mediate.VouchPersonalData(outgoing(ctx, client), p.Rights, client, up.Service))
 	defer cancel()
+	if p.Assert != nil {
+		if out, err = p.Assert.Outgoing(out, method, client); err != nil {
+			return status.Error(codes.Internal, "the IM could not sign the call")
+		}
+	}
 	cs, err := up.Conn.NewStream(out, &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}, method,
 		grpc.ForceCodecV2(newCodec()))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/rest"
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/grpcerr"
+	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/textcheck"
 	"google.golang.org/grpc"
@@ -28,6 +29,9 @@ type Guard struct {
 	AllowAnonymous bool
 	// Annotate, when set, is told the service and endpoint of each call (the message log's hook).
 	Annotate func(ctx context.Context, service, endpoint string)
+	// Assert signs the IM's assertion on every call it lets through (platform/imassert): the BB refuses
+	// calls without one. Nil sends none (tests of the guard alone).
+	Assert *imassert.Signer
 }
 
 // Check decides one call of method; it also tells the request's rest.Info which service and endpoint the
@@ -50,7 +54,7 @@ func (g Guard) Check(ctx context.Context, method string) (context.Context, error
 	client, ok := imident.FromContext(ctx)
 	if !ok {
 		if g.AllowAnonymous {
-			return ctx, nil
+			return g.sign(ctx, method, imident.Client{})
 		}
 		return ctx, refuse(apierr.Unauthenticated("CLIENT_REQUIRED",
 			"calls to "+s.Key()+" need an authenticated client: send X-GovStack-Client with a client certificate or an X-GovStack-Api-Key"))
@@ -58,7 +62,19 @@ func (g Guard) Check(ctx context.Context, method string) (context.Context, error
 	if err := Check(ctx, g.Rights, client, s, method); err != nil {
 		return ctx, err
 	}
-	return VouchPersonalData(ctx, g.Rights, client, s), nil
+	return g.sign(VouchPersonalData(ctx, g.Rights, client, s), method, client)
+}
+
+// sign adds the IM's assertion for the call to the outgoing metadata.
+func (g Guard) sign(ctx context.Context, method string, client imident.Client) (context.Context, error) {
+	if g.Assert == nil {
+		return ctx, nil
+	}
+	ctx, err := g.Assert.Outgoing(ctx, method, client)
+	if err != nil {
+		return ctx, refuse(apierr.Wrap(apierr.KindInternal, "ASSERTION_FAILED", "the IM could not sign the call", err))
+	}
+	return ctx, nil
 }
 
 // VouchPersonalData marks the outgoing call as made by a client that holds the personal-data right on s

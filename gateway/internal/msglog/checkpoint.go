@@ -170,4 +170,3 @@ func (c Checkpoint) checkAgainst(report *ChainReport, hashAt map[int64][]byte, t
 	}
 	return nil
 }
-

@@ -2,16 +2,11 @@ package msglog
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+
+	"github.com/govstackbb/marketplace/gateway/internal/keyfile"
 )
 
 // KeyID names a public key in records: the first 8 bytes of its SHA-256, in hex.
@@ -20,132 +15,15 @@ func KeyID(pub ed25519.PublicKey) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// LoadOrCreateKey reads the Ed25519 signing key at path, or creates it (mode 0600, directory 0700) when the
-// file does not exist. The public key is (re)written to path+".pub" for verifiers (best effort for a key
-// that already existed). Replicas starting together
-// on a shared path agree on one key: creation is exclusive, and the loser reads the winner's key.
+// LoadOrCreateKey reads the message log's signing key at path, or creates it (keyfile.LoadOrCreate).
 func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
 	if path == "" {
 		return nil, errors.New("msglog: the signing key file is not set (GOVSTACK_GATEWAY_LOG_KEY_FILE)")
 	}
-	key, err := readPrivateKey(path)
-	created := false
-	if errors.Is(err, fs.ErrNotExist) {
-		key, err = createKey(path)
-		created = err == nil
-		if errors.Is(err, fs.ErrExist) {
-			key, err = readPrivateKey(path)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	// A key the operator provides may sit on a read-only mount (a Kubernetes Secret); the .pub next to it
-	// is then theirs to publish, so only a key we created must have it written.
-	if err := writePublicKey(path+".pub", key.Public().(ed25519.PublicKey)); err != nil && created {
-		return nil, err
-	}
-	return key, nil
+	return keyfile.LoadOrCreate(path)
 }
 
-func createKey(path string) (ed25519.PrivateKey, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("msglog: create key directory: %w", err)
-	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("msglog: write key %s: %w", path, err)
-	}
-	return key, f.Close()
-}
-
-func readPrivateKey(path string) (ed25519.PrivateKey, error) {
-	block, err := readPEM(path)
-	if err != nil {
-		return nil, err
-	}
-	if block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("msglog: %s holds a %q, want an Ed25519 PRIVATE KEY", path, block.Type)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("msglog: %s: %w", path, err)
-	}
-	key, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("msglog: %s is not an Ed25519 key", path)
-	}
-	return key, nil
-}
-
-func readPEM(path string) (*pem.Block, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, fmt.Errorf("msglog: %s holds no PEM block", path)
-	}
-	return block, nil
-}
-
-func writePublicKey(path string, pub ed25519.PublicKey) error {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return err
-	}
-	data := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
-		return nil
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("msglog: publish public key: %w", err)
-	}
-	return nil
-}
-
-// LoadPublicKeys reads verification keys: each path holds an Ed25519 PUBLIC KEY or a PRIVATE KEY (whose
-// public half is used), so `gateway verify-log` works with either the published .pub file or the key file.
+// LoadPublicKeys reads verification keys (keyfile.LoadPublicKeys).
 func LoadPublicKeys(paths ...string) ([]ed25519.PublicKey, error) {
-	var keys []ed25519.PublicKey
-	for _, path := range paths {
-		block, err := readPEM(path)
-		if err != nil {
-			return nil, fmt.Errorf("msglog: read key: %w", err)
-		}
-		switch block.Type {
-		case "PRIVATE KEY":
-			key, err := readPrivateKey(path)
-			if err != nil {
-				return nil, err
-			}
-			keys = append(keys, key.Public().(ed25519.PublicKey))
-		case "PUBLIC KEY":
-			k, err := x509.ParsePKIXPublicKey(block.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("msglog: %s: %w", path, err)
-			}
-			pub, ok := k.(ed25519.PublicKey)
-			if !ok {
-				return nil, fmt.Errorf("msglog: %s is not an Ed25519 key", path)
-			}
-			keys = append(keys, pub)
-		default:
-			return nil, fmt.Errorf("msglog: %s holds a %q, want an Ed25519 PUBLIC KEY or PRIVATE KEY", path, block.Type)
-		}
-	}
-	return keys, nil
+	return keyfile.LoadPublicKeys(paths...)
 }

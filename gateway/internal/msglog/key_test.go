@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govstackbb/marketplace/gateway/internal/keyfile"
 )
 
 func TestKeyIsCreatedOnceAndPublished(t *testing.T) {
@@ -43,7 +45,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Publish the fixture's key the way the gateway does.
-	if err := writePublicKey(keyFile+".pub", f.pub()); err != nil {
+	if err := keyfile.WritePublicKey(keyFile+".pub", f.pub()); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 5 {

@@ -71,6 +71,7 @@ func TestServeWithServesAndStops(t *testing.T) {
 	cfg := messaging.Config{}
 	cfg.GRPCAddr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.IMKeysURL = "http://127.0.0.1:1/keys" // health, all this test calls, needs no IM assertion
 	deps := messaging.Deps{Pool: pool, JetStream: js, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
 	bbcmdtest.ServesAndStops(t, func(ctx context.Context, ready func(*grpcserver.Server)) error {

@@ -51,6 +51,11 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 	if code != exitFailure || !strings.Contains(errOut, "GOVSTACK_NATS_URL") {
 		t.Errorf("serve without NATS: exit %d, stderr %q", code, errOut)
 	}
+	// A BB that would answer whoever reaches its port does not start; the error says what to set.
+	code, _, errOut = runWith([]string{"serve"}, map[string]string{"GOVSTACK_NATS_URL": "nats://127.0.0.1:1"})
+	if code != exitFailure || !strings.Contains(errOut, "GOVSTACK_IM_KEYS_URL") || !strings.Contains(errOut, "GOVSTACK_IM_ALLOW_DIRECT_CALLS") {
+		t.Errorf("serve without the IM's keys: exit %d, stderr %q", code, errOut)
+	}
 }
 
 // TestServeWithServesAndStops runs the BB as serve does, checks it answers health, and that
@@ -61,6 +66,7 @@ func TestServeWithServesAndStops(t *testing.T) {
 	cfg := registries.Config{}
 	cfg.GRPCAddr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.IMKeysURL = "http://127.0.0.1:1/keys" // health, all this test calls, needs no IM assertion
 	deps := registries.Deps{Pool: pool, JetStream: js, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
 	bbcmdtest.ServesAndStops(t, func(ctx context.Context, ready func(*grpcserver.Server)) error {

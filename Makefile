@@ -8,10 +8,11 @@ TOOLS   := $(CURDIR)/.tools
 BUF_VERSION := 1.75.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export PATH := $(TOOLS)/bin:$(TOOLS)/npm/node_modules/.bin:$(PATH)
-# Store and component tests use this Postgres server (one throwaway database per test package).
-export GOVSTACK_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+# Store and component tests use the Postgres server at GOVSTACK_TEST_DATABASE_URL (one throwaway database per
+# test package). Unset, `make test` uses postgres://postgres@127.0.0.1:5432/postgres when a server answers
+# there, and otherwise starts the project's private cluster (.govstack/postgres-test) for the run.
 
-.PHONY: help run test build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
+.PHONY: help run test test-modules build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,7 +20,10 @@ help: ## list the targets
 run: ## run every BB and the gateway in one process (govstack dev)
 	go run ./cmd/govstack dev
 
-test: ## unit, store, component and e2e tests of every module (needs Postgres, see README)
+test: ## unit, store, component and e2e tests of every module (starts a private Postgres when none runs)
+	@go run ./cmd/govstack test-postgres $(MAKE) --no-print-directory test-modules
+
+test-modules: # the module tests themselves; make test runs them with a Postgres server named
 	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m $$( [ $$m = . ] && echo -p 1 ) ./...); done
 # The root module's stack tests (tests/deploy, tests/e2e) run one package at a time: tests/deploy reserves free
 # ports by closing a listener, and a stack starting at the same moment in another package could take one.
@@ -77,5 +81,6 @@ bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd gateway && go test -run '^$$' -bench . -benchtime 2000x ./internal/registry/ ./internal/msglog/
 	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 
-clean: ## remove build output and local dev state
+clean: ## remove build output and local dev state (the private Postgres clusters and their data too)
+	-@for d in .govstack/postgres .govstack/postgres-test; do [ ! -d $$d ] || go run ./cmd/govstack postgres stop $$d; done
 	rm -rf bin .govstack

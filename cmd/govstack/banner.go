@@ -16,7 +16,7 @@ type stackInfo interface {
 
 // printBanner tells a newcomer where everything is and gives a first request that works as it stands: the
 // identity header alone in development mode, a key and a right first out of it.
-func printBanner(w io.Writer, s stackInfo) {
+func printBanner(w io.Writer, s stackInfo, postgres string) {
 	u := s.URL()
 	from := time.Now().UTC().Truncate(time.Hour).Add(time.Hour)
 	fmt.Fprintf(w, `
@@ -26,7 +26,8 @@ GovStack building blocks are running (govstack dev).
   API docs            %[1]s/docs        (OpenAPI 3 and swagger 2.0 documents: %[1]s/openapi)
   health / readiness  %[1]s/healthz  %[1]s/readyz
   metrics             %[1]s/metrics
-`, u)
+  PostgreSQL          %[2]s
+`, u, postgres)
 	if su := s.StandaloneURL("registries"); su != "" {
 		fmt.Fprintf(w, "  registries alone    %s\n", su)
 	}

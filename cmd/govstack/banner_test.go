@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/govstackbb/marketplace/internal/pgcluster"
 )
 
 type fakeStack struct{ dev bool }
@@ -17,8 +20,14 @@ func (f fakeStack) DevMode() bool             { return f.dev }
 // first request needs a key and a right, and the banner says how to get them.
 func TestBannerFollowsTheMode(t *testing.T) {
 	var dev, prod bytes.Buffer
-	printBanner(&dev, fakeStack{dev: true})
-	printBanner(&prod, fakeStack{dev: false})
+	const pg = "a private cluster in /x/.govstack/postgres"
+	printBanner(&dev, fakeStack{dev: true}, pg)
+	printBanner(&prod, fakeStack{dev: false}, pg)
+	for _, b := range []string{dev.String(), prod.String()} {
+		if !strings.Contains(b, "PostgreSQL          "+pg) {
+			t.Errorf("the banner does not say which PostgreSQL is in use:\n%s", b)
+		}
+	}
 	if !strings.Contains(dev.String(), "development mode") || strings.Contains(dev.String(), "admin-key") {
 		t.Errorf("development banner:\n%s", dev.String())
 	}
@@ -30,5 +39,41 @@ func TestBannerFollowsTheMode(t *testing.T) {
 	}
 	if strings.Contains(prod.String(), "trusted without credentials") {
 		t.Errorf("production banner claims development mode:\n%s", prod.String())
+	}
+}
+
+// A URL the user set is used as it is and nothing is started; with none set and no server at the default
+// address, the private cluster is started (and reused on the second run); its stop leaves the data.
+func TestPostgresFor(t *testing.T) {
+	ctx := t.Context()
+	url, where, stop, err := postgresFor(ctx, "postgres://me:secret@db.example:5432/postgres", true, "unused", t.TempDir(), nil)
+	stop()
+	if err != nil || url != "postgres://me:secret@db.example:5432/postgres" || strings.Contains(where, "secret") ||
+		!strings.Contains(where, "you named") {
+		t.Fatalf("user-set URL: %q %q %v", url, where, err)
+	}
+	if _, err := pgcluster.FindBinaries(); err != nil {
+		t.Skip("no PostgreSQL server binaries here, so no private cluster to start: " + err.Error())
+	}
+	dir := filepath.Join(t.TempDir(), "postgres")
+	nobody := "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1" // nothing listens on port 1
+	first, where, stop, err := postgresFor(ctx, "", false, nobody, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !answers(ctx, first) || !strings.Contains(where, "private cluster in "+dir) {
+		t.Fatalf("private cluster: %q %q", first, where)
+	}
+	stop()
+	if answers(ctx, first) {
+		t.Fatal("the private cluster still answers after stop")
+	}
+	second, _, stop, err := postgresFor(ctx, "", false, nobody, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if second != first || !answers(ctx, second) {
+		t.Fatalf("second run: %q (first %q)", second, first)
 	}
 }

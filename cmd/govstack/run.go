@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/govstackbb/marketplace/internal/devstack"
@@ -21,10 +23,17 @@ Usage:
   govstack dev                 run every building block and the gateway (NATS embedded unless GOVSTACK_NATS_URL is set)
   govstack admin-key CLIENT    print a new IM admin API key for CLIENT (INSTANCE/CLASS/MEMBER/SUBSYSTEM), for
                                a stack run with GOVSTACK_GATEWAY_DEV_MODE=false; shown once, stored hashed
+  govstack postgres start|stop|status [FOLDER]
+                               the project's private PostgreSQL cluster (GOVSTACK_DATA_DIR/postgres), which
+                               govstack dev starts by itself when GOVSTACK_DATABASE_URL is unset and no server
+                               answers at the default address
+  govstack test-postgres CMD…  run CMD (make test's module tests) with GOVSTACK_TEST_DATABASE_URL set: the
+                               server it names, the one at the default address, or a private cluster
 
 Settings (environment):
-  GOVSTACK_DATABASE_URL        Postgres server; each BB gets its own database on it
-                               (default postgres://localhost:5432/postgres?sslmode=disable)
+  GOVSTACK_DATABASE_URL        Postgres server; each BB gets its own database on it (default
+                               postgres://localhost:5432/postgres?sslmode=disable, or, when none answers there
+                               and the variable is unset, a private cluster in GOVSTACK_DATA_DIR/postgres)
   GOVSTACK_NATS_URL            NATS server; empty runs NATS embedded with JetStream in GOVSTACK_DATA_DIR
   GOVSTACK_DATA_DIR            local state (default ./.govstack)
   GOVSTACK_HTTP_ADDR           the gateway's REST listener (default 127.0.0.1:8080)
@@ -45,6 +54,16 @@ Settings (environment):
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "postgres" || args[0] == "test-postgres") {
+		dataDir := os.Getenv("GOVSTACK_DATA_DIR")
+		if dataDir == "" {
+			dataDir = ".govstack"
+		}
+		if args[0] == "postgres" {
+			return runPostgres(args[1:], dataDir, stdout, stderr)
+		}
+		return runTestPostgres(args[1:], dataDir, stdout, stderr)
+	}
 	dev := len(args) == 1 && args[0] == "dev"
 	adminKey := len(args) == 2 && args[0] == "admin-key"
 	if !dev && !adminKey {
@@ -95,12 +114,20 @@ func runDev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
 	}
 	defer func() { _ = shutdownTracing(context.Background()) }()
 
+	userURL, userSet := os.LookupEnv("GOVSTACK_DATABASE_URL")
+	url, where, stopPostgres, err := postgresFor(ctx, userURL, userSet && userURL != "", cfg.DatabaseURL,
+		filepath.Join(cfg.DataDir, "postgres"), log)
+	if err != nil {
+		return err
+	}
+	defer stopPostgres() // after the stack has closed its connections: deferred calls run in reverse
+	cfg.DatabaseURL = url
 	stack, err := devstack.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer stack.Close()
-	printBanner(stdout, stack)
+	printBanner(stdout, stack, where)
 	err = stack.Run(ctx)
 	if errors.Is(err, context.Canceled) {
 		err = nil

@@ -12,7 +12,7 @@ export PATH := $(TOOLS)/bin:$(TOOLS)/npm/node_modules/.bin:$(PATH)
 # test package). Unset, `make test` uses postgres://postgres@127.0.0.1:5432/postgres when a server answers
 # there, and otherwise starts the project's private cluster (.govstack/postgres-test) for the run.
 
-.PHONY: help run test test-modules build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
+.PHONY: help run test test-modules chaos build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ test-modules: # the module tests themselves; make test runs them with a Postgres
 	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m $$( [ $$m = . ] && echo -p 1 ) ./...); done
 # The root module's stack tests (tests/deploy, tests/e2e) run one package at a time: tests/deploy reserves free
 # ports by closing a listener, and a stack starting at the same moment in another package could take one.
+
+chaos: ## fault tests that take long: PostgreSQL stopped under load (a private cluster; minutes, not in make test)
+	GOVSTACK_CHAOS=1 go test -count=1 -v -timeout 15m ./tests/chaos/
 
 build: ## build the binaries into bin/
 	@mkdir -p bin

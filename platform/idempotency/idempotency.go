@@ -10,7 +10,11 @@
 //   - the same key with a different request is 409 ALREADY_EXISTS, saying so;
 //   - while the first request is still being worked on, a retry is 409 ABORTED with a Retry-After;
 //   - answers that mean "try again" (unavailable, internal, deadline, cancelled, aborted, rate limited) are
-//     not kept, so a retry does the work.
+//     not kept, so a retry does the work — unless the work committed after all: the BB's transaction marks
+//     the key 'applied' as it commits (a pgstore.TxHook), so a retry never does committed work twice. When
+//     the database goes away before the answer is kept, the keeper keeps trying in the background until the
+//     claim's lease ends; a retry that finds the work applied and no answer is told so (409
+//     IDEMPOTENT_ANSWER_LOST), distinct from someone else's conflicting record.
 //
 // A key belongs to the IM client that sent it, and to the signed-in person when there is one.
 package idempotency
@@ -28,6 +32,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -126,6 +131,11 @@ func (k *keeper) call(ctx context.Context, c call, handler grpc.UnaryHandler) (a
 	if tap.ServerTransportStream != nil {
 		ctx = grpc.NewContextWithServerTransportStream(ctx, tap)
 	}
+	ctx = pgstore.WithTxHook(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE idempotency_key SET state = 'applied' WHERE scope = $1 AND key = $2 AND state = 'running'`,
+			c.scope, c.key)
+		return err
+	})
 	resp, herr := handler(ctx, c.req)
 	k.keep(ctx, c, resp, herr, tap.headers())
 	return resp, herr
@@ -196,6 +206,11 @@ func (k *keeper) replay(ctx context.Context, c call, hash []byte) (any, error) {
 			"this Idempotency-Key was already used for a different request; use a new key for a new request"))
 	case state == "running":
 		return nil, k.refuse(retryLater("the first request with this Idempotency-Key is still being processed; retry shortly"))
+	case state == "applied" && resp == nil && stBytes == nil:
+		if k.answerMayCome(ctx, c) {
+			return nil, k.refuse(retryLater("the first request with this Idempotency-Key was carried out and its answer is being recorded; retry shortly"))
+		}
+		return nil, k.refuse(answerLost())
 	}
 	if len(headers) > 0 {
 		_ = grpc.SetHeader(ctx, metadata.MD(headers))
@@ -206,20 +221,66 @@ func (k *keeper) replay(ctx context.Context, c call, hash []byte) (any, error) {
 	return decodeResponse(c.method, resp)
 }
 
+// answerLost is the answer to a retry whose first request did its work but whose answer is gone.
+func answerLost() error {
+	return apierr.AlreadyExists("IDEMPOTENT_ANSWER_LOST",
+		"the request with this Idempotency-Key was carried out, but its answer was lost when the database went away: "+
+			"read the result instead of sending it again")
+}
+
 func retryLater(msg string) error {
 	e := apierr.New(apierr.KindAborted, "IDEMPOTENCY_KEY_IN_USE", msg)
 	e.RetryAfter = time.Second
 	return e
 }
 
+// answerMayCome reports whether the process that applied c's work may still record its answer: its lease
+// has not ended.
+func (k *keeper) answerMayCome(ctx context.Context, c call) bool {
+	var live bool
+	err := k.pool.QueryRow(ctx, `SELECT lease_until > now() FROM idempotency_key WHERE scope = $1 AND key = $2`,
+		c.scope, c.key).Scan(&live)
+	return err != nil || live
+}
+
 // keep stores the answer, or gives the key up when the answer means "try again". It runs even when the
-// caller has gone (its deadline passed while the work committed): that is the answer a retry must get.
+// caller has gone (its deadline passed while the work committed): that is the answer a retry must get. When
+// the database cannot be reached, it keeps trying in the background until the claim's lease ends, so a
+// retry after the database returns gets the answer (or does the work) instead of waiting out the lease.
 func (k *keeper) keep(ctx context.Context, c call, resp any, herr error, headers metadata.MD) {
+	if err := k.keepOnce(ctx, c, resp, herr, headers); err == nil {
+		return
+	}
+	go func() {
+		deadline := time.Now().Add(k.opts.Lease)
+		for wait := 100 * time.Millisecond; time.Now().Before(deadline); wait = min(2*wait, 2*time.Second) {
+			time.Sleep(wait)
+			if err := k.keepOnce(ctx, c, resp, herr, headers); err == nil {
+				return
+			}
+		}
+		k.opts.Logger.Warn("idempotency: the answer could not be kept before the claim's lease ended",
+			"bb", k.bb, "method", c.method)
+	}()
+}
+
+func (k *keeper) keepOnce(ctx context.Context, c call, resp any, herr error, headers metadata.MD) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	var err error
 	if herr != nil && retryable(status.Code(herr)) {
-		_, err = k.pool.Exec(ctx, `DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND state = 'running'`, c.scope, c.key)
+		var tag pgconn.CommandTag
+		tag, err = k.pool.Exec(ctx, `DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND state = 'running'`, c.scope, c.key)
+		if err == nil && tag.RowsAffected() == 0 {
+			// The work committed though the handler saw a failure (the commit's acknowledgement was lost):
+			// retries must not do it again, and are told at once.
+			lost, merr := proto.Marshal(status.Convert(grpcerr.ToStatus(k.bb, answerLost()).Err()).Proto())
+			if merr != nil {
+				return merr
+			}
+			_, err = k.pool.Exec(ctx, `UPDATE idempotency_key SET state = 'done', status = $3
+				WHERE scope = $1 AND key = $2 AND state = 'applied'`, c.scope, c.key, lost)
+		}
 	} else {
 		var respBytes, stBytes []byte
 		if herr != nil {
@@ -234,9 +295,9 @@ func (k *keeper) keep(ctx context.Context, c call, resp any, herr error, headers
 		}
 	}
 	if err != nil {
-		// The claim stays running until its lease ends; a retry after that does the work again.
-		k.opts.Logger.Warn("idempotency: the answer could not be kept", "bb", k.bb, "method", c.method, "error", err)
+		k.opts.Logger.Warn("idempotency: the answer could not be kept; trying again", "bb", k.bb, "method", c.method, "error", err)
 	}
+	return err
 }
 
 // retryable codes are answers a retry may change: they are not kept.

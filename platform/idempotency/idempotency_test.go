@@ -3,11 +3,13 @@ package idempotency_test
 import (
 	"context"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -18,12 +20,17 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
 )
 
 // work stands in for a BB's mutating RPC: each call that reaches it is one unit of work (a created record).
 type work struct {
 	healthpb.UnimplementedHealthServer
+	// commit, when set, is a BB transaction the work runs; lostAck then fails the call after it committed,
+	// as a handler does whose commit acknowledgement was lost.
+	commit  func(ctx context.Context) error
+	lostAck atomic.Bool
 	done    atomic.Int64
 	fail    atomic.Int64  // the next n calls fail as Unavailable
 	release chan struct{} // when set, a call waits for it before doing the work
@@ -35,6 +42,14 @@ func (w *work) Check(ctx context.Context, r *healthpb.HealthCheckRequest) (*heal
 	}
 	if w.fail.Add(-1) >= 0 {
 		return nil, status.Error(codes.Unavailable, "database away")
+	}
+	if w.commit != nil {
+		if err := w.commit(ctx); err != nil {
+			return nil, status.Error(codes.Unavailable, err.Error())
+		}
+		if w.lostAck.Load() {
+			return nil, status.Error(codes.Unavailable, "connection lost during COMMIT")
+		}
 	}
 	n := w.done.Add(1)
 	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
@@ -204,5 +219,36 @@ func TestAnAbandonedClaimIsTakenOver(t *testing.T) {
 	}
 	if _, err := f.client.Check(withKey("k-7"), req); err != nil || f.work.done.Load() != 2 {
 		t.Fatalf("takeover: %v, done %d", err, f.work.done.Load())
+	}
+}
+
+// The work committed but the handler saw a failure (the commit's acknowledgement was lost, as when the
+// database goes away at that moment): the retry must not do it again, and is told the work was done — not
+// a conflict with someone else's record.
+func TestCommittedWorkIsNotRedoneWhenItsAnswerWasLost(t *testing.T) {
+	w := &work{}
+	f := start(t, w)
+	if _, err := f.pool.Exec(t.Context(), `CREATE TABLE created (id serial PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	w.commit = func(ctx context.Context) error {
+		return pgstore.InTx(ctx, f.pool, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO created DEFAULT VALUES`)
+			return err
+		})
+	}
+	w.lostAck.Store(true)
+	req := &healthpb.HealthCheckRequest{Service: "create"}
+	if _, err := f.client.Check(withKey("k-lost"), req); status.Code(err) != codes.Unavailable {
+		t.Fatalf("first call: %v, want Unavailable", err)
+	}
+	w.lostAck.Store(false)
+	_, err := f.client.Check(withKey("k-lost"), req)
+	if st := status.Convert(err); st.Code() != codes.AlreadyExists || !strings.Contains(st.Message(), "was carried out") {
+		t.Fatalf("retry: %v, want AlreadyExists saying the request was carried out", err)
+	}
+	var n int
+	if err := f.pool.QueryRow(t.Context(), `SELECT count(*) FROM created`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d rows created (%v), want 1", n, err)
 	}
 }

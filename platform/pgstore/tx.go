@@ -53,7 +53,29 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) (err 
 	if err = fn(tx); err != nil {
 		return err
 	}
+	for _, hook := range txHooks(ctx) {
+		if err = hook(ctx, tx); err != nil {
+			return err
+		}
+	}
 	return tx.Commit(ctx)
+}
+
+// TxHook runs inside every transaction InTx commits under a context that carries it, just before the
+// commit: what must commit together with whatever the transaction does (the mark that an idempotent
+// request's work was applied, platform/idempotency).
+type TxHook func(ctx context.Context, tx pgx.Tx) error
+
+type txHooksKey struct{}
+
+// WithTxHook returns ctx carrying hook for the transactions InTx runs under it.
+func WithTxHook(ctx context.Context, hook TxHook) context.Context {
+	return context.WithValue(ctx, txHooksKey{}, append(txHooks(ctx)[:len(txHooks(ctx)):len(txHooks(ctx))], hook))
+}
+
+func txHooks(ctx context.Context) []TxHook {
+	h, _ := ctx.Value(txHooksKey{}).([]TxHook)
+	return h
 }
 
 func retryable(err error) bool {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -120,6 +121,10 @@ func writeErrorBody(w http.ResponseWriter, r *http.Request, httpStatus int, labe
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Del("Content-Length") // grpc-gateway may have set it for a body we are not sending
+	if (httpStatus == http.StatusServiceUnavailable || httpStatus == http.StatusTooManyRequests) && h.Get("Retry-After") == "" {
+		// Every "try again" answer says when: a second, unless the cause gave its own (RetryInfo).
+		SetRetryAfter(w, time.Second)
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(httpStatus)
 	_, _ = w.Write(body)

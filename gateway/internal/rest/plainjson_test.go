@@ -5,6 +5,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
 )
 
 func TestDecodeJSONSaysWhatToFix(t *testing.T) {
@@ -75,5 +78,20 @@ func TestCheckTextNamesTheParameter(t *testing.T) {
 		case want != "" && (rec.Code != 400 || !strings.Contains(rec.Body.String(), want)):
 			t.Errorf("%s: %d %s, want 400 with %s", target, rec.Code, rec.Body, want)
 		}
+	}
+}
+
+// Every "try again" answer says when, whoever writes it: a second unless the cause said otherwise.
+func TestEvery503SaysWhenToRetry(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteError(rec, httptest.NewRequest("GET", "/x", nil), http.StatusServiceUnavailable, codes.Unavailable, "down")
+	if got := rec.Header().Get("Retry-After"); got != "1" {
+		t.Errorf("503 Retry-After = %q, want 1", got)
+	}
+	rec = httptest.NewRecorder()
+	SetRetryAfter(rec, 5*time.Second)
+	WriteError(rec, httptest.NewRequest("GET", "/x", nil), http.StatusServiceUnavailable, codes.Unavailable, "down")
+	if got := rec.Header().Get("Retry-After"); got != "5" {
+		t.Errorf("503 with its own delay: Retry-After = %q, want 5", got)
 	}
 }

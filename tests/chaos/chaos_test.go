@@ -201,8 +201,8 @@ func call(method, url, body, key string) answer {
 // tally counts answers; bad is anything but a 2xx, a 404 of a read, or a 503 with Retry-After.
 type tally struct {
 	ok, unavailable, bad, conflicts, lost, answerLost atomic.Int64
-	mu                                    sync.Mutex
-	bads                                  []string
+	mu                                                sync.Mutex
+	bads                                              []string
 }
 
 func (s *tally) record(what string, r answer) {

@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Every Go module in the workspace; each must also build on its own (GOWORK=off), as a partner government builds one BB.
-MODULES := proto platform services/registries services/messaging services/scheduling services/registration gateway .
+# Every Go module in the workspace (go.work), the root one last (its end-to-end tests take longest); each must
+# also build on its own (GOWORK=off), as a partner government builds one BB.
+MODULES := $(patsubst $(CURDIR)/%,%,$(filter-out $(CURDIR),$(shell go list -m -f '{{.Dir}}' 2>/dev/null))) .
 TOOLS   := $(CURDIR)/.tools
 BUF_VERSION := 1.75.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -34,7 +35,7 @@ chaos: ## fault tests that take long: PostgreSQL stopped under load (a private c
 build: ## build the binaries into bin/
 	@mkdir -p bin
 	go build -o bin/govstack ./cmd/govstack
-	@set -e; for bb in registries messaging scheduling registration; do (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
+	@set -e; for d in services/*/cmd/*/; do bb=$$(basename $$d); (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
 	cd gateway && go build -o ../bin/gateway ./cmd/gateway
 
 gowork-off: ## check every module builds and vets on its own, outside the workspace

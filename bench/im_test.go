@@ -71,8 +71,8 @@ func startStack(t *testing.T) (*devstack.Stack, string) {
 		cfg.DatabaseURL = u
 	}
 	cfg.DatabasePrefix = "bench_" + hex.EncodeToString(suffix) + "_"
-	cfg.DataDir, cfg.HTTPAddr, cfg.GRPCAddr, cfg.RegistriesAddr = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
-	cfg.MessagingAddr, cfg.SchedulingAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.OnFreePorts()
 	cfg.DevMode, cfg.RateLimit = false, 0 // production checks; no rate limit in a load test
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := devstack.New(ctx, cfg, slog.New(slog.DiscardHandler))

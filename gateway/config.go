@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 )
 
 // Config is the gateway's settings, read by config.Load from GOVSTACK_* variables.
@@ -18,20 +19,16 @@ type Config struct {
 
 	// BBs are the building blocks behind this gateway, comma-separated; a partner government running one BB
 	// lists only that one, so /readyz does not wait for BBs that are not deployed.
-	BBs string `env:"GOVSTACK_GATEWAY_BBS" envDefault:"registries,messaging,scheduling,registration"`
+	// Empty means every BB of the catalog.
+	BBs string `env:"GOVSTACK_GATEWAY_BBS"`
 
 	// Standalone lists extra listeners, "bb=addr,bb=addr", each serving one building block's REST paths at
 	// its root: for single-BB deployments and the GovStack test suites, which expect a BB at "/".
 	Standalone string `env:"GOVSTACK_GATEWAY_STANDALONE"`
-	// RegistriesAddr is the gRPC address of the Digital Registries building block.
-	RegistriesAddr string `env:"GOVSTACK_REGISTRIES_GRPC_ADDR" envDefault:"127.0.0.1:9092"`
-	// MessagingAddr is the gRPC address of the Messaging building block.
-	MessagingAddr string `env:"GOVSTACK_MESSAGING_GRPC_ADDR" envDefault:"127.0.0.1:9094"`
-	// SchedulingAddr is the gRPC address of the Scheduling building block.
-	SchedulingAddr string `env:"GOVSTACK_SCHEDULING_GRPC_ADDR" envDefault:"127.0.0.1:9096"`
-	// RegistrationAddr is the gRPC address of the Registration building block (accounts, e-services and the
-	// keys that sign user access tokens).
-	RegistrationAddr string `env:"GOVSTACK_REGISTRATION_GRPC_ADDR" envDefault:"127.0.0.1:9091"`
+	// Upstreams are the gRPC addresses of the building blocks by name: GOVSTACK_<BB>_GRPC_ADDR for each BB
+	// of the catalog (proto/govstack/catalog), default 127.0.0.1:<its port>. A BB missing here is at its
+	// default address.
+	Upstreams map[string]string
 	// TokenIssuer is the iss a user access token must carry (Registration's GOVSTACK_REGISTRATION_TOKEN_ISSUER).
 	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
 	// RequestTimeout bounds one REST request; it becomes the gRPC deadline of the upstream call.
@@ -53,7 +50,7 @@ func (c Config) Validate() error {
 	if c.HTTPAddr == "" {
 		errs = append(errs, errors.New("GOVSTACK_HTTP_ADDR: the gateway needs a REST listener address, e.g. 127.0.0.1:8080"))
 	}
-	for _, bb := range splitList(c.BBs) {
+	for _, bb := range c.BBList() {
 		name, addr, ok := c.upstreamAddr(bb)
 		if !ok {
 			errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_BBS: unknown building block %q: must be among %s", bb, strings.Join(BBs(), ", ")))
@@ -134,25 +131,46 @@ func checkHostPort(addr string) error {
 	return nil
 }
 
+// BBList is BBs as a list: every BB of the catalog when BBs is empty.
+func (c Config) BBList() []string {
+	if strings.TrimSpace(c.BBs) == "" {
+		return catalog.Names()
+	}
+	return splitList(c.BBs)
+}
+
+// FromVars reads each catalog BB's GOVSTACK_<BB>_GRPC_ADDR (config.LoadFrom calls it).
+func (c *Config) FromVars(vars map[string]string) {
+	c.Upstreams = map[string]string{}
+	for _, b := range catalog.All {
+		if v, ok := vars[b.AddrEnv()]; ok && v != "" {
+			c.Upstreams[b.Name] = v
+		}
+	}
+}
+
+// UpstreamAddr is bb's gRPC address: as set, or its default.
+func (c Config) UpstreamAddr(bb string) string {
+	_, addr, _ := c.upstreamAddr(bb)
+	return addr
+}
+
 // upstreamAddr returns the setting that holds bb's gRPC address and its value.
 func (c Config) upstreamAddr(bb string) (setting, addr string, ok bool) {
-	switch bb {
-	case "registries":
-		return "GOVSTACK_REGISTRIES_GRPC_ADDR", c.RegistriesAddr, true
-	case "messaging":
-		return "GOVSTACK_MESSAGING_GRPC_ADDR", c.MessagingAddr, true
-	case "scheduling":
-		return "GOVSTACK_SCHEDULING_GRPC_ADDR", c.SchedulingAddr, true
-	case "registration":
-		return "GOVSTACK_REGISTRATION_GRPC_ADDR", c.RegistrationAddr, true
+	b, ok := catalog.Lookup(bb)
+	if !ok {
+		return "", "", false
 	}
-	return "", "", false
+	if addr, set := c.Upstreams[bb]; set {
+		return b.AddrEnv(), addr, true
+	}
+	return b.AddrEnv(), b.DefaultAddr(), true
 }
 
 // UpstreamAddrs returns the gRPC address of every building block in BBs.
 func (c Config) UpstreamAddrs() map[string]string {
 	out := map[string]string{}
-	for _, bb := range splitList(c.BBs) {
+	for _, bb := range c.BBList() {
 		if _, addr, ok := c.upstreamAddr(bb); ok {
 			out[bb] = addr
 		}

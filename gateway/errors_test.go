@@ -96,7 +96,9 @@ func TestErrorFormat(t *testing.T) {
 }
 
 func TestRequestTimeoutIsTheUpstreamDeadline(t *testing.T) {
-	h := newHarness(t, map[string]string{"GOVSTACK_GATEWAY_REQUEST_TIMEOUT": "50ms"})
+	// Long enough that the IM's own work (identity, rights, signing) fits even on a loaded machine; the fake
+	// blocks until the deadline passes, so the answer is the 504 either way.
+	h := newHarness(t, map[string]string{"GOVSTACK_GATEWAY_REQUEST_TIMEOUT": "2s"})
 	wantError(t, h.call(t, "GET", "/data/slow/1.0", ""), http.StatusGatewayTimeout, "DEADLINE_EXCEEDED")
 	if !h.fake.last(t).hasDeadline {
 		t.Error("the upstream call had no deadline")

@@ -38,10 +38,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
-	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
-	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -57,48 +54,15 @@ const Name = "gateway"
 // readyTimeout bounds each upstream's health check in /readyz.
 const readyTimeout = time.Second
 
-type registerFunc func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error
-
-// handlerClient adapts a generated Register…HandlerClient function, so the REST handlers call the BB through
-// a guarded connection (mediate.Conn) rather than the bare one.
-func handlerClient[C any](newClient func(grpc.ClientConnInterface) C, register func(context.Context, *runtime.ServeMux, C) error) registerFunc {
-	return func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
-		return register(ctx, mux, newClient(cc))
-	}
-}
-
-// restServices lists, per building block, the generated grpc-gateway registrations of its services. A BB
-// joins the gateway by adding a line here (and its address to Config).
-var restServices = map[string][]registerFunc{
-	"registries": {
-		handlerClient(registriesv1.NewRegistriesServiceClient, registriesv1.RegisterRegistriesServiceHandlerClient),
-		handlerClient(registriesv1.NewDatabasesServiceClient, registriesv1.RegisterDatabasesServiceHandlerClient),
-	},
-	"messaging": {
-		handlerClient(messagingv1.NewMessagingServiceClient, messagingv1.RegisterMessagingServiceHandlerClient),
-		handlerClient(messagingv1.NewOperatorServiceClient, messagingv1.RegisterOperatorServiceHandlerClient),
-	},
-	"scheduling": {
-		handlerClient(schedulingv1.NewBookingServiceClient, schedulingv1.RegisterBookingServiceHandlerClient),
-		handlerClient(schedulingv1.NewDirectoryServiceClient, schedulingv1.RegisterDirectoryServiceHandlerClient),
-		handlerClient(schedulingv1.NewDeadlineServiceClient, schedulingv1.RegisterDeadlineServiceHandlerClient),
-		handlerClient(schedulingv1.NewSchedulerServiceClient, schedulingv1.RegisterSchedulerServiceHandlerClient),
-	},
-	"registration": {
-		handlerClient(registrationv1.NewEServiceServiceClient, registrationv1.RegisterEServiceServiceHandlerClient),
-		handlerClient(registrationv1.NewAccountServiceClient, registrationv1.RegisterAccountServiceHandlerClient),
-		handlerClient(registrationv1.NewAuthServiceClient, registrationv1.RegisterAuthServiceHandlerClient),
-	},
-}
-
-// BBs lists the building blocks the gateway can serve, sorted.
+// BBs lists the building blocks the gateway can serve (proto/govstack/catalog), sorted.
 func BBs() []string {
-	bbs := make([]string, 0, len(restServices))
-	for bb := range restServices {
-		bbs = append(bbs, bb)
-	}
-	slices.Sort(bbs)
-	return bbs
+	return slices.Sorted(slices.Values(catalog.Names()))
+}
+
+// restServices are the generated grpc-gateway registrations of bb's services (the catalog's).
+func restServices(bb string) []catalog.RESTService {
+	b, _ := catalog.Lookup(bb)
+	return b.REST
 }
 
 // Upstream is the gRPC connection to one building block.
@@ -196,7 +160,7 @@ func checkUpstreams(upstreams []Upstream) (map[string]*grpc.ClientConn, error) {
 	ups := map[string]*grpc.ClientConn{}
 	for _, u := range upstreams {
 		switch {
-		case restServices[u.BB] == nil:
+		case restServices(u.BB) == nil:
 			return nil, fmt.Errorf("gateway: unknown building block %q", u.BB)
 		case u.Conn == nil:
 			return nil, fmt.Errorf("gateway: upstream %s has no connection", u.BB)
@@ -322,7 +286,7 @@ func (g *Gateway) register(mux *runtime.ServeMux, bb string, conn *grpc.ClientCo
 	// ours are dialled and closed by the caller.
 	ctx := context.Background()
 	guarded := mediate.Conn{Conn: conn, Guard: g.im.guard(bb)}
-	for _, reg := range restServices[bb] {
+	for _, reg := range restServices(bb) {
 		if err := reg(ctx, mux, guarded); err != nil {
 			return fmt.Errorf("gateway: register %s REST handlers: %w", bb, err)
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/jwks"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
@@ -265,25 +266,15 @@ func (m *im) authorizePubSub(ctx context.Context, caller, room imident.Client, a
 	return nil
 }
 
-// bbEvents are the events each BB publishes on its stream GOVSTACK_<BB>, offered as pub/sub event types in
-// the BB provider's room. A BB that adds an event adds it here too.
-var bbEvents = map[string][]string{
-	"registries": {"record.created", "record.updated", "record.deleted"},
-	"messaging":  {"message.delivered", "message.failed"},
-	"scheduling": {"appointment.booked", "appointment.cancelled", "appointment.rescheduled",
-		"appointment.checked_in", "alert.fired", "deadline.reached"},
-	// The account events carry single-use activation and reset links (for Messaging's e-mails): grant
-	// subscriptions to them only to a client that may act for the account holder.
-	"registration": {"account.registered", "account.registration_attempted", "account.activated",
-		"account.locked", "account.password_reset_requested", "application.submitted", "application.decided",
-		"domain_access.requested", "domain_access.decided"},
-}
-
+// bbEventTypes offers the events each BB publishes on its stream GOVSTACK_<BB> (the catalog's) as pub/sub
+// event types in the BB provider's room. The account events of Registration carry single-use activation and
+// reset links (for Messaging's e-mails): grant subscriptions to them only to a client that may act for the
+// account holder.
 func bbEventTypes(cfg Config, bbs []string) []pubsub.BBEventType {
 	var out []pubsub.BBEventType
 	for _, bb := range bbs {
-		for _, e := range bbEvents[bb] {
-			subject := "govstack." + bb + ".v1." + e
+		b, _ := catalog.Lookup(bb)
+		for _, subject := range b.Events {
 			out = append(out, pubsub.BBEventType{Name: subject, Stream: natsbus.StreamName(bb), Subject: subject, Room: cfg.Provider(bb)})
 		}
 	}

@@ -43,16 +43,16 @@ type buildEnv struct {
 // buildingBlock says how to run one BB: its database schema, demo data, gRPC address and constructor.
 type buildingBlock struct {
 	name       string
-	addr       func(Config) string
 	migrations func() []pgstore.MigrationSet
 	seed       func(context.Context, Config, *pgxpool.Pool) error // nil: no demo data
 	build      func(Config, buildEnv) (service, error)
 }
 
-// buildingBlocks are the BBs govstack dev runs, in start order. A new BB adds a line here.
+// buildingBlocks are the BBs govstack dev runs: each BB of the catalog (proto/govstack/catalog), in its
+// order, with how to build it from this stack's settings. A new BB adds its entry here.
 var buildingBlocks = []buildingBlock{
 	{
-		name: registries.Name, addr: func(c Config) string { return c.RegistriesAddr },
+		name:       registries.Name,
 		migrations: registries.Migrations,
 		seed:       func(ctx context.Context, _ Config, p *pgxpool.Pool) error { return registries.Seed(ctx, p) },
 		build: func(c Config, e buildEnv) (service, error) {
@@ -60,7 +60,7 @@ var buildingBlocks = []buildingBlock{
 		},
 	},
 	{
-		name: messaging.Name, addr: func(c Config) string { return c.MessagingAddr },
+		name:       messaging.Name,
 		migrations: messaging.Migrations,
 		build: func(c Config, e buildEnv) (service, error) {
 			mc := c.Messaging
@@ -74,7 +74,7 @@ var buildingBlocks = []buildingBlock{
 		},
 	},
 	{
-		name: scheduling.Name, addr: func(c Config) string { return c.SchedulingAddr },
+		name:       scheduling.Name,
 		migrations: scheduling.Migrations,
 		seed:       func(ctx context.Context, _ Config, p *pgxpool.Pool) error { return scheduling.Seed(ctx, p) },
 		build: func(c Config, e buildEnv) (service, error) {
@@ -85,7 +85,7 @@ var buildingBlocks = []buildingBlock{
 		},
 	},
 	{
-		name: registration.Name, addr: func(c Config) string { return c.RegistrationAddr },
+		name:       registration.Name,
 		migrations: registration.Migrations,
 		seed: func(ctx context.Context, c Config, p *pgxpool.Pool) error {
 			return registration.Seed(ctx, devRegistration(c), p)

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
+	"slices"
 )
 
 // The BBs' own settings live in nested structs; they must be read from the environment like the rest.
@@ -29,12 +31,23 @@ func TestRegistrationSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	rc := devRegistration(cfg)
-	if cfg.RegistrationAddr != "127.0.0.1:9191" || rc.AccessTokenTTL.String() != "5m0s" || rc.AdminEmail != DevAdminEmail ||
+	if cfg.UpstreamAddr("registration") != "127.0.0.1:9191" || rc.AccessTokenTTL.String() != "5m0s" || rc.AdminEmail != DevAdminEmail ||
 		rc.AdminPassword != DevAdminPassword || rc.DatabaseURL != cfg.DatabaseURL {
-		t.Errorf("registration addr %q, config %+v", cfg.RegistrationAddr, rc)
+		t.Errorf("registration addr %q, config %+v", cfg.UpstreamAddr("registration"), rc)
 	}
 	cfg.Registration.AdminEmail, cfg.Registration.AdminPassword = "root@gov.example", "a long admin password 1"
 	if rc := devRegistration(cfg); rc.AdminEmail != "root@gov.example" || rc.AdminPassword != "a long admin password 1" {
 		t.Errorf("the configured administrator was replaced: %s", rc.AdminEmail)
+	}
+}
+
+// govstack dev runs exactly the catalog's BBs, in its order: the catalog is the one list of BBs.
+func TestDevRunsTheCatalog(t *testing.T) {
+	var names []string
+	for _, b := range buildingBlocks {
+		names = append(names, b.name)
+	}
+	if !slices.Equal(names, catalog.Names()) {
+		t.Errorf("govstack dev runs %v, the catalog lists %v", names, catalog.Names())
 	}
 }

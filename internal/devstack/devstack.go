@@ -32,6 +32,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/jwks"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/registration"
@@ -55,6 +56,16 @@ type Config struct {
 	// DevMode is the gateway's GOVSTACK_GATEWAY_DEV_MODE with the opposite default: a newcomer's first curl
 	// (identity header, no credential) works. Set it to false to try the IM's authentication locally.
 	DevMode bool `env:"GOVSTACK_GATEWAY_DEV_MODE" envDefault:"true"`
+}
+
+// OnFreePorts puts every listener of the stack — the gateway's REST and gRPC and each BB's gRPC — on a free
+// loopback port, as tests do: they must pass while `make run` holds the default ones.
+func (c *Config) OnFreePorts() {
+	c.HTTPAddr, c.GRPCAddr = "127.0.0.1:0", "127.0.0.1:0"
+	c.Upstreams = map[string]string{}
+	for _, bb := range catalog.Names() {
+		c.Upstreams[bb] = "127.0.0.1:0"
+	}
 }
 
 // Stack is a running all-in-one deployment.
@@ -171,7 +182,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	}
 	im := s.assertionVerifier()
 	rb.grpc = grpcserver.New(grpcserver.Options{
-		Name: def.name, Addr: def.addr(s.cfg), Logger: log,
+		Name: def.name, Addr: s.cfg.UpstreamAddr(def.name), Logger: log,
 		Unary: bbcmd.Interceptors(def.name, rb.svc, rb.pool, log, im), Stream: bbcmd.StreamInterceptors(im),
 		ShutdownTimeout: s.cfg.ShutdownTimeout, ServerOptions: bbcmd.ServerOptions(rb.svc),
 	})

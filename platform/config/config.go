@@ -10,15 +10,16 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// BBs lists the services that own a database — the building blocks and the gateway (the Information
-// Mediator's registry, message log and pub/sub); DatabaseURLFor accepts only these names.
-var BBs = []string{"registration", "registries", "messaging", "scheduling", "workflow", "payments", "gateway"}
+// serviceName is what DatabaseURLFor accepts as the name of a service that owns a database (a building
+// block of proto/govstack/catalog, or the gateway): lowercase letters, so govstack_<name> needs no quoting.
+var serviceName = regexp.MustCompile(`^[a-z]{2,32}$`)
 
 // LogLevels are the accepted values of GOVSTACK_LOG_LEVEL.
 var LogLevels = []string{"debug", "info", "warn", "error"}
@@ -87,8 +88,8 @@ func checkAddr(name, addr string) error {
 // DatabaseURLFor returns the server URL with the database name replaced by govstack_<bb>: every BB owns one
 // database on the shared server, and the query (sslmode etc.) stays as the operator set it.
 func (c Common) DatabaseURLFor(bb string) (string, error) {
-	if !slices.Contains(BBs, bb) {
-		return "", fmt.Errorf("config: unknown building block %q: must be one of %s", bb, strings.Join(BBs, ", "))
+	if !serviceName.MatchString(bb) {
+		return "", fmt.Errorf("config: %q is not a building block's name (lowercase letters, e.g. registries)", bb)
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	if err != nil {

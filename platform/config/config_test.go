@@ -176,7 +176,8 @@ func TestDatabaseURLFor(t *testing.T) {
 		{"postgres://h/x/y?sslmode=require&connect_timeout=5", "workflow",
 			"postgres://h/govstack_workflow?sslmode=require&connect_timeout=5", ""},
 		{"postgres://localhost/postgres", "gateway", "postgres://localhost/govstack_gateway", ""},
-		{"postgres://localhost/postgres", "billing", "", `unknown building block "billing"`},
+		{"postgres://localhost/postgres", "billing", "postgres://localhost/govstack_billing", ""},
+		{"postgres://localhost/postgres", "x; drop", "", `"x; drop" is not a building block's name`},
 		{"host=localhost dbname=postgres", "registries", "", "GOVSTACK_DATABASE_URL: must be a postgres:// URL"},
 		{"postgres://u:secret@h:99999999999/db\x7f", "registries", "", "GOVSTACK_DATABASE_URL: not a valid URL"},
 	}

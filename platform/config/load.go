@@ -18,7 +18,8 @@ func Load[T any]() (T, error) {
 // LoadFrom reads T from the given variables instead of the process environment, so tests do not race on
 // os.Setenv. Defaults from envDefault tags apply as with Load.
 //
-// After parsing, an embedded Common is validated, then T's own Validate method (on T or *T) if it has one.
+// After parsing, *T's FromVars method (if it has one) reads the settings whose names are computed, then an
+// embedded Common is validated, then T's own Validate method (on T or *T) if it has one.
 func LoadFrom[T any](vars map[string]string) (T, error) {
 	if vars == nil {
 		vars = map[string]string{}
@@ -36,6 +37,9 @@ func load[T any](vars map[string]string) (T, error) {
 	if err := env.ParseWithOptions(&cfg, opts); err != nil {
 		return cfg, explain(err, keysByField(reflect.TypeOf(cfg)), seen)
 	}
+	if f, ok := any(&cfg).(fromVars); ok {
+		f.FromVars(vars)
+	}
 	if err := validate(&cfg); err != nil {
 		return cfg, err
 	}
@@ -43,6 +47,10 @@ func load[T any](vars map[string]string) (T, error) {
 }
 
 type validator interface{ Validate() error }
+
+// fromVars is a configuration with settings whose names are not fixed in struct tags (one variable per
+// building block of the catalog, say): after the tagged fields are parsed, it reads those from the variables.
+type fromVars interface{ FromVars(vars map[string]string) }
 
 // validate runs Common's checks first and T's own second. When T's Validate is merely Common's promoted
 // method the second call repeats a check that already passed, which is cheaper than detecting promotion.

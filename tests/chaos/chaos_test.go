@@ -108,8 +108,7 @@ func startStack(t *testing.T, databaseURL string) string {
 		t.Fatal(err)
 	}
 	cfg.DatabaseURL, cfg.DataDir = databaseURL, t.TempDir()
-	cfg.HTTPAddr, cfg.GRPCAddr, cfg.RegistriesAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
-	cfg.MessagingAddr, cfg.SchedulingAddr, cfg.RegistrationAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	cfg.OnFreePorts()
 	cfg.RateLimit, cfg.ShutdownTimeout = 0, 5*time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := devstack.New(ctx, cfg, slog.New(slog.DiscardHandler))

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/govstackbb/marketplace/gateway"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
@@ -52,10 +53,31 @@ var binaries = map[string]binary{
 		dockerfile:  "deploy/docker/registration.Dockerfile",
 	},
 	"govstack/gateway:dev": {
-		name: "gateway", env: envVars(gateway.Config{}),
+		name: "gateway", env: upstreamVars(envVars(gateway.Config{})),
 		subcommands: set("serve", "migrate", "healthcheck", "verify-log", "issue-key", "admin-key"),
 		dockerfile:  "deploy/docker/gateway.Dockerfile",
 	},
+}
+
+// Every BB of the catalog has its image described above, and nothing else is: the catalog is the list.
+func TestBinariesCoverTheCatalog(t *testing.T) {
+	for _, bb := range catalog.Names() {
+		if b, ok := binaries["govstack/"+bb+":dev"]; !ok || b.name != bb {
+			t.Errorf("the catalog's %s has no image in binaries", bb)
+		}
+	}
+	if len(binaries) != len(catalog.All)+1 { // and the gateway
+		t.Errorf("binaries describes %d images, the catalog has %d BBs and the gateway", len(binaries), len(catalog.All))
+	}
+}
+
+// upstreamVars adds the gateway's per-BB address variables, which it reads by name from the catalog
+// (gateway.Config.FromVars) rather than from struct tags.
+func upstreamVars(env map[string]bool) map[string]bool {
+	for _, b := range catalog.All {
+		env[b.AddrEnv()] = true
+	}
+	return env
 }
 
 func set(items ...string) map[string]bool {
@@ -118,9 +140,11 @@ func loadCompose(t *testing.T) composeFile {
 
 func TestComposeServicesMatchBinaries(t *testing.T) {
 	c := loadCompose(t)
-	for _, want := range []string{"postgres", "nats", "mailpit", "registries-migrate", "registries",
-		"messaging-migrate", "messaging", "scheduling-migrate", "scheduling", "registration-migrate", "registration-seed",
-		"registration", "gateway-migrate", "gateway"} {
+	want := []string{"postgres", "nats", "mailpit", "gateway-migrate", "gateway"}
+	for _, bb := range catalog.Names() {
+		want = append(want, bb+"-migrate", bb)
+	}
+	for _, want := range want {
 		if _, ok := c.Services[want]; !ok {
 			t.Errorf("docker-compose.yml: service %q is missing", want)
 		}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/nats-io/nats-server/v2/server"
 )
 
@@ -44,7 +45,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		}
 		return env
 	}
-	bbs := []string{"registries", "messaging", "scheduling", "registration", "gateway"}
+	bbs := append(catalog.Names(), "gateway")
 	for _, bb := range bbs { // the one-shot steps, in compose's dependency order
 		for _, step := range []string{bb + "-migrate", bb + "-seed"} {
 			if svc, ok := c.Services[step]; ok {
@@ -146,8 +147,11 @@ func buildBinaries(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	out := map[string]string{}
-	for name, pkg := range map[string]string{"registries": "services/registries", "messaging": "services/messaging",
-		"scheduling": "services/scheduling", "registration": "services/registration", "gateway": "gateway"} {
+	pkgs := map[string]string{"gateway": "gateway"}
+	for _, b := range catalog.All {
+		pkgs[b.Name] = b.Module
+	}
+	for name, pkg := range pkgs {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 		cmd.Dir = filepath.Join(repoRoot, pkg)
@@ -188,8 +192,11 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 		case key == "GOVSTACK_DATA_DIR":
 			return dataDir
 		}
-		for _, host := range []string{"0.0.0.0:", "registries:", "messaging:", "scheduling:", "registration:", "gateway:",
-			"mailpit:", "localhost:"} {
+		hosts := []string{"0.0.0.0:", "gateway:", "mailpit:", "localhost:"}
+		for _, bb := range catalog.Names() {
+			hosts = append(hosts, bb+":")
+		}
+		for _, host := range hosts {
 			if i := strings.Index(v, host); i >= 0 {
 				rest := v[i+len(host):]
 				n := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })

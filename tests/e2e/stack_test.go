@@ -21,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/govstackbb/marketplace/internal/devstack"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 )
 
 const client = "eGovStack/GOV/90000009/e2etests"
@@ -63,10 +64,7 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 	cfg.DatabaseURL = server
 	cfg.DatabasePrefix = "e2e_" + hex.EncodeToString(suffix) + "_"
 	cfg.DataDir = t.TempDir()
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.RegistriesAddr = "127.0.0.1:0"
-	cfg.GRPCAddr = "127.0.0.1:0"
-	cfg.MessagingAddr, cfg.SchedulingAddr, cfg.RegistrationAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	cfg.OnFreePorts()
 	// Registration: devstack points it at the in-process IM's gRPC listener, verifies its tokens in the other
 	// BBs with its own JWKS, and makes its e-mailed links start at this gateway's /accounts. The administrator
 	// is devstack.DevAdminEmail unless tune names another.
@@ -93,7 +91,7 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 			t.Errorf("stack stopped with: %v", err)
 		}
 		s.Close()
-		for _, bb := range []string{"registries", "messaging", "scheduling", "registration", "gateway"} {
+		for _, bb := range append(catalog.Names(), "gateway") {
 			dropDatabase(t, server, cfg.DatabasePrefix+bb)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -124,7 +125,7 @@ func serve(ctx context.Context, logOut io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	log.Info("gateway starting", "bbs", cfg.BBs)
+	log.Info("gateway starting", "bbs", strings.Join(cfg.BBList(), ","))
 	return g.Run(ctx)
 }
 
@@ -167,6 +168,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nSettings (environment variables):")
 	for _, s := range settings(reflect.TypeFor[gateway.Config]()) {
 		fmt.Fprintf(w, "  %-40s default %q\n", s.name, s.def)
+	}
+	for _, b := range catalog.All { // read by name (gateway.Config.FromVars), not from a struct tag
+		fmt.Fprintf(w, "  %-40s default %q\n", b.AddrEnv(), b.DefaultAddr())
 	}
 	fmt.Fprintln(w, "  OTEL_EXPORTER_OTLP_ENDPOINT              send traces over OTLP when set")
 }

@@ -13,9 +13,9 @@ import (
 // The events this BB publishes (the catalogue, in one place). Each is also the NATS subject, on stream
 // GOVSTACK_REGISTRIES; the payload is registriesv1.RecordChanged.
 const (
-	EventRecordCreated = "govstack.registries.v1.record.created"
-	EventRecordUpdated = "govstack.registries.v1.record.updated"
-	EventRecordDeleted = "govstack.registries.v1.record.deleted"
+	EventRecordCreated = registriesv1.EventRecordCreated
+	EventRecordUpdated = registriesv1.EventRecordUpdated
+	EventRecordDeleted = registriesv1.EventRecordDeleted
 )
 
 // EventSource is the CloudEvents source of every event of this BB.

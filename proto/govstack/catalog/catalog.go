@@ -1,0 +1,122 @@
+// Package catalog describes each building block once (issue 13): its name, its module, its default gRPC
+// port, the REST services the gateway mounts for it, the events it publishes, and the rights it needs on
+// other BBs. The gateway, govstack dev, the Makefile's module list and the deployment tests read it, so
+// adding a BB is its module, its entry here, and its deploy entry.
+package catalog
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+
+	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
+	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+)
+
+// BB is one building block.
+type BB struct {
+	Name     string // e.g. "registries": database govstack_<name>, stream GOVSTACK_<NAME>, provider subsystem <name>
+	Module   string // the Go module's folder, e.g. "services/registries"
+	GRPCPort int    // the default port of its gRPC listener (on 127.0.0.1)
+	// REST are the generated grpc-gateway registrations of its services, mounted by the gateway.
+	REST []RESTService
+	// Events are the subjects it publishes on its stream (also its events' CloudEvents types).
+	Events []string
+	// Calls are the rights it needs on other BBs' services, which the gateway grants at start when both
+	// BBs are behind it.
+	Calls []Call
+}
+
+// RESTService mounts one gRPC service's REST paths on mux, calling it through conn.
+type RESTService func(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error
+
+// Call is the right to call endpoints (full gRPC method names) of Provider's service.
+type Call struct {
+	Provider  string
+	Endpoints []string
+}
+
+// AddrEnv is the variable that holds the BB's gRPC address, for its own listener and for the gateway:
+// GOVSTACK_<NAME>_GRPC_ADDR.
+func (b BB) AddrEnv() string { return "GOVSTACK_" + strings.ToUpper(b.Name) + "_GRPC_ADDR" }
+
+// DefaultAddr is the BB's gRPC address when nothing is set: 127.0.0.1:<GRPCPort>.
+func (b BB) DefaultAddr() string { return "127.0.0.1:" + strconv.Itoa(b.GRPCPort) }
+
+// rest adapts a generated Register…HandlerClient function to a RESTService.
+func rest[C any](newClient func(grpc.ClientConnInterface) C, register func(context.Context, *runtime.ServeMux, C) error) RESTService {
+	return func(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error {
+		return register(ctx, mux, newClient(conn))
+	}
+}
+
+// All are the building blocks, in the order govstack dev starts them (a BB's callees before it).
+var All = []BB{
+	{
+		Name: "registries", Module: "services/registries", GRPCPort: 9092,
+		REST: []RESTService{
+			rest(registriesv1.NewRegistriesServiceClient, registriesv1.RegisterRegistriesServiceHandlerClient),
+			rest(registriesv1.NewDatabasesServiceClient, registriesv1.RegisterDatabasesServiceHandlerClient),
+		},
+		Events: registriesv1.Events,
+	},
+	{
+		Name: "messaging", Module: "services/messaging", GRPCPort: 9094,
+		REST: []RESTService{
+			rest(messagingv1.NewMessagingServiceClient, messagingv1.RegisterMessagingServiceHandlerClient),
+			rest(messagingv1.NewOperatorServiceClient, messagingv1.RegisterOperatorServiceHandlerClient),
+		},
+		Events: messagingv1.Events,
+	},
+	{
+		Name: "scheduling", Module: "services/scheduling", GRPCPort: 9096,
+		REST: []RESTService{
+			rest(schedulingv1.NewBookingServiceClient, schedulingv1.RegisterBookingServiceHandlerClient),
+			rest(schedulingv1.NewDirectoryServiceClient, schedulingv1.RegisterDirectoryServiceHandlerClient),
+			rest(schedulingv1.NewDeadlineServiceClient, schedulingv1.RegisterDeadlineServiceHandlerClient),
+			rest(schedulingv1.NewSchedulerServiceClient, schedulingv1.RegisterSchedulerServiceHandlerClient),
+		},
+		Events: schedulingv1.Events,
+	},
+	{
+		Name: "registration", Module: "services/registration", GRPCPort: 9091,
+		REST: []RESTService{
+			rest(registrationv1.NewEServiceServiceClient, registrationv1.RegisterEServiceServiceHandlerClient),
+			rest(registrationv1.NewAccountServiceClient, registrationv1.RegisterAccountServiceHandlerClient),
+			rest(registrationv1.NewAuthServiceClient, registrationv1.RegisterAuthServiceHandlerClient),
+		},
+		Events: registrationv1.Events,
+		// Approved domains, companies and citizens are registries it reads and writes.
+		Calls: []Call{{Provider: "registries", Endpoints: []string{
+			registriesv1.RegistriesService_ReadRecord_FullMethodName,
+			registriesv1.RegistriesService_RecordExists_FullMethodName,
+			registriesv1.RegistriesService_CreateRecord_FullMethodName,
+			registriesv1.RegistriesService_UpdateRecord_FullMethodName,
+			registriesv1.RegistriesService_UpdateOrCreateRecord_FullMethodName,
+		}}},
+	},
+}
+
+// Names are the BBs' names, in the order of All.
+func Names() []string {
+	out := make([]string, len(All))
+	for i, b := range All {
+		out[i] = b.Name
+	}
+	return out
+}
+
+// Lookup returns the BB named name.
+func Lookup(name string) (BB, bool) {
+	i := slices.IndexFunc(All, func(b BB) bool { return b.Name == name })
+	if i < 0 {
+		return BB{}, false
+	}
+	return All[i], true
+}

@@ -35,9 +35,9 @@ const DefaultGRPCAddr = "127.0.0.1:9092"
 
 // The events this BB publishes on stream GOVSTACK_REGISTRIES; the payload is registriesv1.RecordChanged.
 const (
-	EventRecordCreated = app.EventRecordCreated
-	EventRecordUpdated = app.EventRecordUpdated
-	EventRecordDeleted = app.EventRecordDeleted
+	EventRecordCreated = registriesv1.EventRecordCreated
+	EventRecordUpdated = registriesv1.EventRecordUpdated
+	EventRecordDeleted = registriesv1.EventRecordDeleted
 )
 
 // Config is the BB's settings, read with config.Load[registries.Config]().

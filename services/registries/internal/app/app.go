@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/govstackbb/marketplace/platform/outbox"
 
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
 )
@@ -26,15 +25,15 @@ type RegistryStore interface {
 
 // RecordStore keeps records. Every write takes the events to publish with it (transactional outbox).
 type RecordStore interface {
-	InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...outbox.Event) error
+	InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...domain.RecordChanged) error
 	RecordByID(ctx context.Context, registryID int32, id string) (domain.Record, error)
 	FindRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int) ([]domain.Record, error)
 	ListRecords(ctx context.Context, registryID int32, q domain.ListQuery) ([]domain.Record, int, error)
 	// MutateRecords locks the matching records; fn returns what to write (found records are updated,
 	// others inserted) and the events; all in one transaction.
 	MutateRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int,
-		fn func(found []domain.Record) ([]domain.Record, []outbox.Event, error)) error
-	DeleteRecord(ctx context.Context, registryID int32, id string, events ...outbox.Event) error
+		fn func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error)) error
+	DeleteRecord(ctx context.Context, registryID int32, id string, events ...domain.RecordChanged) error
 }
 
 // UsageStore keeps the personal data usage log.

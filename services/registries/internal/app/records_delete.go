@@ -15,6 +15,6 @@ func (s *Service) DeleteRecord(ctx context.Context, t Target, id string) error {
 	if err != nil {
 		return err
 	}
-	ev := recordEvent(EventRecordDeleted, r, recordKey{id: id}, nil, clientID(ctx), s.now())
+	ev := recordEvent(domain.RecordDeleted, r, recordKey{id: id}, nil, clientID(ctx), s.now())
 	return s.store.DeleteRecord(ctx, r.ID, id, ev)
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
@@ -38,7 +37,7 @@ func errAmbiguous() error {
 // UpdateRecord merges w.Fields into the one record matching w.Match.
 func (s *Service) UpdateRecord(ctx context.Context, t Target, w Write) (domain.Record, error) {
 	var updated domain.Record
-	err := s.mutate(ctx, t, w, 2, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+	err := s.mutate(ctx, t, w, 2, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 		switch {
 		case len(found) == 0:
 			return nil, nil, domain.ErrRecordNotFound()
@@ -47,7 +46,7 @@ func (s *Service) UpdateRecord(ctx context.Context, t Target, w Write) (domain.R
 		}
 		rec, ev, err := s.update(ctx, r, sch, found[0], w.Fields)
 		updated = rec
-		return []domain.Record{rec}, []outbox.Event{ev}, err
+		return []domain.Record{rec}, []domain.RecordChanged{ev}, err
 	})
 	return updated, err
 }
@@ -56,13 +55,13 @@ func (s *Service) UpdateRecord(ctx context.Context, t Target, w Write) (domain.R
 // or none is changed. It returns the number of records updated.
 func (s *Service) UpdateEntries(ctx context.Context, t Target, w Write) (int, error) {
 	var count int
-	err := s.mutate(ctx, t, w, MaxBulkUpdate+1, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+	err := s.mutate(ctx, t, w, MaxBulkUpdate+1, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 		if len(found) > MaxBulkUpdate {
 			return nil, nil, apierr.Invalid(domain.ReasonTooManyMatches,
 				"query.content matches more than "+strconv.Itoa(MaxBulkUpdate)+" records; update them in smaller sets")
 		}
 		recs := make([]domain.Record, 0, len(found))
-		events := make([]outbox.Event, 0, len(found))
+		events := make([]domain.RecordChanged, 0, len(found))
 		for _, f := range found {
 			rec, ev, err := s.update(ctx, r, sch, f, w.Fields)
 			if err != nil {
@@ -79,8 +78,8 @@ func (s *Service) UpdateEntries(ctx context.Context, t Target, w Write) (int, er
 // UpdateOrCreateRecord updates the one record matching w.Match, or creates one from w.Match merged with
 // w.Fields when none matches. created tells which.
 func (s *Service) UpdateOrCreateRecord(ctx context.Context, t Target, w Write) (rec domain.Record, created bool, err error) {
-	err = s.mutate(ctx, t, w, 2, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []outbox.Event, error) {
-		var ev outbox.Event
+	err = s.mutate(ctx, t, w, 2, func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
+		var ev domain.RecordChanged
 		var err error
 		switch len(found) {
 		case 0:
@@ -91,12 +90,12 @@ func (s *Service) UpdateOrCreateRecord(ctx context.Context, t Target, w Write) (
 		default:
 			err = errAmbiguous()
 		}
-		return []domain.Record{rec}, []outbox.Event{ev}, err
+		return []domain.Record{rec}, []domain.RecordChanged{ev}, err
 	})
 	return rec, created, err
 }
 
-type mutation func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []outbox.Event, error)
+type mutation func(r domain.Registry, sch *jsonschema.Schema, found []domain.Record) ([]domain.Record, []domain.RecordChanged, error)
 
 // mutate loads the registry and its schema, then runs fn on the locked matching records.
 func (s *Service) mutate(ctx context.Context, t Target, w Write, limit int, fn mutation) error {
@@ -111,32 +110,32 @@ func (s *Service) mutate(ctx context.Context, t Target, w Write, limit int, fn m
 	if err != nil {
 		return err
 	}
-	return s.store.MutateRecords(ctx, r.ID, domain.NewSelector(r, w.Match), limit, func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+	return s.store.MutateRecords(ctx, r.ID, domain.NewSelector(r, w.Match), limit, func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 		return fn(r, sch, found)
 	})
 }
 
 func (s *Service) update(ctx context.Context, r domain.Registry, sch *jsonschema.Schema, rec domain.Record,
-	fields map[string]any) (domain.Record, outbox.Event, error) {
+	fields map[string]any) (domain.Record, domain.RecordChanged, error) {
 	next, err := domain.Update(r, rec, fields)
 	if err != nil {
-		return domain.Record{}, outbox.Event{}, err
+		return domain.Record{}, domain.RecordChanged{}, err
 	}
 	if err := Validate(sch, next.Content); err != nil {
-		return domain.Record{}, outbox.Event{}, err
+		return domain.Record{}, domain.RecordChanged{}, err
 	}
 	changed := domain.ChangedFields(rec.Content, next.Content)
-	return next, recordEvent(EventRecordUpdated, r, recordKey{next.ID, next.PreviousID}, changed, clientID(ctx), s.now()), nil
+	return next, recordEvent(domain.RecordUpdated, r, recordKey{next.ID, next.PreviousID}, changed, clientID(ctx), s.now()), nil
 }
 
 func (s *Service) create(ctx context.Context, r domain.Registry, sch *jsonschema.Schema,
-	content map[string]any) (domain.Record, outbox.Event, error) {
+	content map[string]any) (domain.Record, domain.RecordChanged, error) {
 	rec, err := domain.NewRecord(r, content, s.newID)
 	if err != nil {
-		return domain.Record{}, outbox.Event{}, err
+		return domain.Record{}, domain.RecordChanged{}, err
 	}
 	if err := Validate(sch, rec.Content); err != nil {
-		return domain.Record{}, outbox.Event{}, err
+		return domain.Record{}, domain.RecordChanged{}, err
 	}
-	return rec, recordEvent(EventRecordCreated, r, recordKey{id: rec.ID}, fieldsOf(rec.Content), clientID(ctx), s.now()), nil
+	return rec, recordEvent(domain.RecordCreated, r, recordKey{id: rec.ID}, fieldsOf(rec.Content), clientID(ctx), s.now()), nil
 }

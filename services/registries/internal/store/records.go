@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+	"github.com/govstackbb/marketplace/services/registries/internal/events"
 )
 
 const recordColumns = `record_id, content, coalesce(person_id, ''), created_at, updated_at`
@@ -55,12 +56,12 @@ func mapWriteError(err error) error {
 }
 
 // InsertRecord stores a new record and its events in one transaction.
-func (s *Store) InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...outbox.Event) error {
+func (s *Store) InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...domain.RecordChanged) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := insertRecord(ctx, tx, registryID, rec); err != nil {
 			return err
 		}
-		return outbox.Add(ctx, tx, events...)
+		return addEvents(ctx, tx, events)
 	})
 	return mapWriteError(err)
 }
@@ -112,7 +113,7 @@ func (s *Store) FindRecords(ctx context.Context, registryID int32, sel domain.Se
 // records to write — those it was given are updated, others inserted — and the events to publish with them.
 // Everything commits in one transaction or not at all.
 func (s *Store) MutateRecords(ctx context.Context, registryID int32, sel domain.Selector, limit int,
-	fn func(found []domain.Record) ([]domain.Record, []outbox.Event, error)) error {
+	fn func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error)) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		sql, args := selectSQL(sel, registryID, limit)
 		found, err := collectRecords(tx.Query(ctx, sql+` FOR UPDATE`, args...))
@@ -126,7 +127,7 @@ func (s *Store) MutateRecords(ctx context.Context, registryID int32, sel domain.
 		if err := writeRecords(ctx, tx, registryID, found, writes); err != nil {
 			return err
 		}
-		return outbox.Add(ctx, tx, events...)
+		return addEvents(ctx, tx, events)
 	})
 	return mapWriteError(err)
 }
@@ -149,7 +150,7 @@ func writeRecords(ctx context.Context, tx pgx.Tx, registryID int32, found, write
 }
 
 // DeleteRecord removes the record with primary key id and stores its events, in one transaction.
-func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, events ...outbox.Event) error {
+func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, events ...domain.RecordChanged) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM record WHERE registry_id = $1 AND record_id = $2`, registryID, id)
 		if err != nil {
@@ -158,7 +159,16 @@ func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, e
 		if tag.RowsAffected() == 0 {
 			return domain.ErrRecordNotFound()
 		}
-		return outbox.Add(ctx, tx, events...)
+		return addEvents(ctx, tx, events)
 	})
 	return pgstore.MapError(err)
+}
+
+// addEvents adds the record changes to the outbox, in the transaction of the change.
+func addEvents(ctx context.Context, tx pgx.Tx, changes []domain.RecordChanged) error {
+	evs, err := events.Outbox(changes...)
+	if err != nil {
+		return err
+	}
+	return outbox.Add(ctx, tx, evs...)
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/outbox"
-	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/govstackbb/marketplace/services/registries/internal/domain"
 	"github.com/govstackbb/marketplace/services/registries/internal/store"
@@ -31,7 +29,7 @@ func TestCreateReadAndList(t *testing.T) {
 		if i%2 == 1 {
 			city = "Tartu"
 		}
-		ev := outbox.Event{Type: "govstack.registries.v1.record.created", Source: "test", Payload: &structpb.Struct{}}
+		ev := domain.RecordChanged{Change: domain.RecordCreated, Registry: r.Name, Version: r.Version, RecordID: person(i, city).ID}
 		if err := s.InsertRecord(ctx, r.ID, person(i, city), ev); err != nil {
 			t.Fatal(err)
 		}
@@ -133,8 +131,7 @@ func TestUniquePrimaryKey(t *testing.T) {
 	if err := s.InsertRecord(ctx, r.ID, person(1, "Tartu")); err != nil {
 		t.Fatal(err)
 	}
-	err := s.InsertRecord(ctx, r.ID, person(1, "Tallinn"), outbox.Event{Type: "govstack.registries.v1.record.created",
-		Source: "test", Payload: &structpb.Struct{}})
+	err := s.InsertRecord(ctx, r.ID, person(1, "Tallinn"), domain.RecordChanged{Change: domain.RecordCreated, RecordID: "p001"})
 	wantKind(t, err, apierr.KindAlreadyExists, domain.ReasonRecordExists)
 	if n := count(t, pool, `SELECT count(*) FROM outbox`); n != 0 {
 		t.Errorf("a failed insert left %d events", n)
@@ -153,7 +150,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 	insertPeople(t, s, r, 3, "Tartu")
 	veto := errors.New("veto")
 	err := s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu"}), 10,
-		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+		func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 			if len(found) != 3 {
 				t.Errorf("found %d records, want 3", len(found))
 			}
@@ -163,7 +160,7 @@ func TestMutateRecordsIsAllOrNothing(t *testing.T) {
 		t.Fatalf("MutateRecords = %v", err)
 	}
 	err = s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"city": "Tartu"}), 10,
-		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+		func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 			out := []domain.Record{person(9, "Narva")} // inserted
 			for _, f := range found {
 				f.Content["city"] = "Pärnu" // updated
@@ -219,7 +216,7 @@ func TestSelectorByKeyAndPagePastTheEnd(t *testing.T) {
 // rename changes the primary key of the record with key from to to, as an update through the API does.
 func rename(ctx context.Context, s *store.Store, r domain.Registry, from, to string) error {
 	return s.MutateRecords(ctx, r.ID, domain.NewSelector(r, map[string]any{"id": from}), 2,
-		func(found []domain.Record) ([]domain.Record, []outbox.Event, error) {
+		func(found []domain.Record) ([]domain.Record, []domain.RecordChanged, error) {
 			if len(found) != 1 {
 				return nil, nil, domain.ErrRecordNotFound()
 			}

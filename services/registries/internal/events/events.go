@@ -1,0 +1,43 @@
+// Package events is the Digital Registries BB's event contract: it encodes the domain events the BB
+// publishes into outbox events — the type (also the NATS subject on stream GOVSTACK_REGISTRIES) and the
+// protobuf payload registriesv1.RecordChanged.
+package events
+
+import (
+	"fmt"
+
+	"github.com/govstackbb/marketplace/platform/outbox"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
+	"github.com/govstackbb/marketplace/services/registries/internal/domain"
+)
+
+// Source is the CloudEvents source of every event of this BB.
+const Source = "govstack/registries"
+
+var types = map[domain.Change]string{
+	domain.RecordCreated: registriesv1.EventRecordCreated,
+	domain.RecordUpdated: registriesv1.EventRecordUpdated,
+	domain.RecordDeleted: registriesv1.EventRecordDeleted,
+}
+
+// Outbox encodes record changes as the events to add to the outbox.
+func Outbox(changes ...domain.RecordChanged) ([]outbox.Event, error) {
+	out := make([]outbox.Event, 0, len(changes))
+	for _, c := range changes {
+		typ, ok := types[c.Change]
+		if !ok {
+			return nil, fmt.Errorf("registries events: no event type for change %d", c.Change)
+		}
+		out = append(out, outbox.Event{
+			Type: typ, Source: Source, Subject: c.RecordID,
+			Payload: &registriesv1.RecordChanged{
+				RegistryName: c.Registry, VersionNumber: c.Version, RecordId: c.RecordID,
+				PreviousRecordId: c.PreviousRecordID, ChangedFields: c.ChangedFields, ClientId: c.ClientID,
+				OccurredAt: timestamppb.New(c.At),
+			},
+		})
+	}
+	return out, nil
+}

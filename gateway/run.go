@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -19,6 +18,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/httpserver"
+	"github.com/govstackbb/marketplace/platform/lifecycle"
 )
 
 // readHeaderTimeout bounds how long a client may take to send its headers (slowloris).
@@ -68,51 +68,71 @@ func (g *Gateway) Run(ctx context.Context) error {
 // Serve is Run on listeners the caller bound (govstack dev uses it to learn the ports of ":0" addresses).
 // It also runs the IM's background work: the message-log writer and pub/sub deliveries.
 func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
+	st, err := g.Stages(ls)
+	if err != nil {
+		return err
+	}
+	return lifecycle.Run(ctx, st.REST, st.GRPC, st.Background)
+}
+
+// Stages are the gateway's tasks, grouped by when they stop.
+type Stages struct {
+	REST       lifecycle.Stage // the REST listeners
+	GRPC       lifecycle.Stage // the gRPC front door (BB-to-BB calls and gRPC clients)
+	Background lifecycle.Stage // the message log writer and pub/sub deliveries
+}
+
+// Stages returns the gateway's tasks; they stop in this order (ARCHITECTURE.md §4): the REST listeners stop
+// accepting and finish their requests first — which may still call BBs through the IM's gRPC front door —
+// then the gRPC front door finishes its calls, and the message log writer stops last, after it has the
+// record of every answer. govstack dev puts its BBs between the gRPC front door and the log.
+func (g *Gateway) Stages(ls Listeners) (Stages, error) {
 	handlers := map[string]http.Handler{}
 	for bb := range ls.Standalone {
 		h, err := g.StandaloneHandler(bb)
 		if err != nil {
-			return err // before anything serves: the caller still owns and closes the listeners
+			return Stages{}, err // before anything serves: the caller still owns and closes the listeners
 		}
 		handlers[bb] = h
 	}
-	eg, ctx := errgroup.WithContext(ctx)
-	serve := func(name string, ln net.Listener, h http.Handler) {
-		if g.tls != nil {
-			ln = tls.NewListener(ln, g.tls)
-		}
-		hs := &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: readHeaderTimeout,
-			// Reading the body and writing the answer happen within the request's own deadline; the margin
-			// lets the gateway still write its 504.
-			ReadTimeout:  g.cfg.RequestTimeout + readHeaderTimeout,
-			WriteTimeout: g.cfg.RequestTimeout + readHeaderTimeout,
-			IdleTimeout:  2 * time.Minute,
-			ErrorLog:     slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
-		}
-		g.log.Info("gateway listening", slog.String("setting", name), slog.String("addr", ln.Addr().String()), slog.Bool("tls", g.tls != nil))
-		eg.Go(func() error {
-			if err := httpserver.Serve(ctx, ln, hs, g.cfg.ShutdownTimeout); err != nil {
-				return fmt.Errorf("gateway: serve %s: %w", name, err)
-			}
-			return nil
-		})
-	}
-	serve("GOVSTACK_HTTP_ADDR", ls.Main, g.main)
+	rest := lifecycle.Stage{g.restTask("GOVSTACK_HTTP_ADDR", ls.Main, g.main)}
 	for bb, ln := range ls.Standalone {
-		serve("GOVSTACK_GATEWAY_STANDALONE "+bb, ln, handlers[bb])
+		rest = append(rest, g.restTask("GOVSTACK_GATEWAY_STANDALONE "+bb, ln, handlers[bb]))
 	}
+	var front lifecycle.Stage
 	if ls.GRPC != nil {
 		srv := g.grpcServer(ls.GRPC)
 		if err := srv.Listen(); err != nil {
-			return err
+			return Stages{}, err
 		}
 		g.log.Info("gateway listening", slog.String("setting", "GOVSTACK_GRPC_ADDR"), slog.String("addr", ls.GRPC.Addr().String()))
-		eg.Go(func() error { return srv.Run(ctx) })
+		front = lifecycle.Stage{srv.Run}
 	}
-	eg.Go(func() error { return g.im.Run(ctx) })
-	return eg.Wait()
+	return Stages{REST: rest, GRPC: front, Background: lifecycle.Stage{g.im.Run}}, nil
+}
+
+// restTask serves REST on ln until its context ends, then finishes the requests it accepted.
+func (g *Gateway) restTask(name string, ln net.Listener, h http.Handler) lifecycle.Task {
+	if g.tls != nil {
+		ln = tls.NewListener(ln, g.tls)
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		// Reading the body and writing the answer happen within the request's own deadline; the margin
+		// lets the gateway still write its 504.
+		ReadTimeout:  g.cfg.RequestTimeout + readHeaderTimeout,
+		WriteTimeout: g.cfg.RequestTimeout + readHeaderTimeout,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
+	}
+	g.log.Info("gateway listening", slog.String("setting", name), slog.String("addr", ln.Addr().String()), slog.Bool("tls", g.tls != nil))
+	return func(ctx context.Context) error {
+		if err := httpserver.Serve(ctx, ln, hs, g.cfg.ShutdownTimeout); err != nil {
+			return fmt.Errorf("gateway: serve %s: %w", name, err)
+		}
+		return nil
+	}
 }
 
 // grpcServer is the IM's gRPC front door on ln: the BB-to-BB proxy, with the message log and TLS.

@@ -19,7 +19,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -30,6 +29,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/jwks"
+	"github.com/govstackbb/marketplace/platform/lifecycle"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
@@ -333,15 +333,19 @@ func (s *Stack) NATS() *nats.Conn { return s.nc }
 // Run serves until ctx is done, then shuts down in the documented order: stop accepting REST, drain gRPC
 // (health NOT_SERVING first), stop background work, then NATS and the pools (in Close).
 func (s *Stack) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, rb := range s.bbs {
-		g.Go(func() error { return rb.grpc.Run(ctx) })
-		g.Go(func() error { return rb.svc.Run(ctx) })
+	gw, err := s.gw.Stages(gateway.Listeners{Main: s.http, GRPC: s.grpc, Standalone: s.extra})
+	if err != nil {
+		return err
 	}
-	g.Go(func() error {
-		return s.gw.Serve(ctx, gateway.Listeners{Main: s.http, GRPC: s.grpc, Standalone: s.extra})
-	})
-	return g.Wait()
+	// Stopping, in ARCHITECTURE.md §4's order: the REST front door finishes what it accepted, then the IM's
+	// gRPC front door (BB-to-BB calls those requests make), then every BB's gRPC server, then the BBs'
+	// background work and the IM's message log. Close then drains NATS and closes the pools.
+	var servers, work lifecycle.Stage
+	for _, rb := range s.bbs {
+		servers = append(servers, rb.grpc.Run)
+		work = append(work, rb.svc.Run)
+	}
+	return lifecycle.Run(ctx, gw.REST, gw.GRPC, servers, append(work, gw.Background...))
 }
 
 // Close releases what New acquired; call it after Run returns.
@@ -360,9 +364,9 @@ func (s *Stack) Close() {
 		}
 	}
 	if s.embedded != nil {
-		s.embedded.Shutdown()
+		s.embedded.Shutdown() // drains its connection first
 	} else if s.nc != nil {
-		_ = s.nc.Drain()
+		_ = natsbus.Drain(s.nc, s.cfg.ShutdownTimeout)
 	}
 	for _, rb := range s.bbs {
 		if rb.pool != nil {

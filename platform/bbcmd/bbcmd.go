@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/config"
@@ -23,6 +22,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imassert"
 	"github.com/govstackbb/marketplace/platform/jwks"
+	"github.com/govstackbb/marketplace/platform/lifecycle"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/observability"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -157,7 +157,7 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 
 // serve opens the database and NATS, builds the BB and serves it until ctx is done; then it shuts down in
 // the order of ARCHITECTURE.md §4: health NOT_SERVING and a bounded GracefulStop (inside grpcserver.Run),
-// then drain NATS, then close the pool.
+// then the BB's background work, then drain NATS, then close the pool.
 func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
 	common := c.Common(cfg)
 	if common.NATSURL == "" {
@@ -184,7 +184,12 @@ func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = nc.Drain() }() // runs before pool.Close: deferred calls unwind in reverse
+	// Runs before pool.Close (deferred calls unwind in reverse): what consumers still handle may write.
+	defer func() {
+		if err := natsbus.Drain(nc, common.ShutdownTimeout); err != nil {
+			log.Warn("nats drain", "error", err)
+		}
+	}()
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return err
@@ -220,11 +225,12 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool
 	if ready != nil {
 		ready(srv)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.Run(gctx) })
-	g.Go(func() error { return svc.Run(gctx) })
-	g.Go(func() error { return observability.ServeMetrics(gctx, common.MetricsAddr, log) })
-	return g.Wait()
+	// Stopping: the gRPC server goes NOT_SERVING and finishes its calls, then the BB's background work
+	// (relays, consumers, timers) stops, then /metrics; serve then drains NATS and closes the pool.
+	return lifecycle.Run(ctx,
+		lifecycle.Stage{srv.Run},
+		lifecycle.Stage{svc.Run},
+		lifecycle.Stage{func(ctx context.Context) error { return observability.ServeMetrics(ctx, common.MetricsAddr, log) }})
 }
 
 // healthcheck probes a running server with the same settings; docker-compose and Kubernetes call it, since

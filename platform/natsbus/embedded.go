@@ -47,9 +47,9 @@ func StartEmbedded(dataDir string, log *slog.Logger) (*Embedded, error) {
 	return &Embedded{Server: srv, Conn: nc}, nil
 }
 
-// Shutdown closes the connection and stops the server, waiting until JetStream has flushed its files.
+// Shutdown drains the connection and stops the server, waiting until JetStream has flushed its files.
 func (e *Embedded) Shutdown() {
-	e.Conn.Close()
+	_ = Drain(e.Conn, 5*time.Second)
 	e.Server.Shutdown()
 	e.Server.WaitForShutdown()
 }

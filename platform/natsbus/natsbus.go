@@ -120,3 +120,26 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, bb string) (jetst
 	}
 	return s, nil
 }
+
+// Drain lets nc finish what it has in flight — pending publishes flushed, subscriptions' delivered messages
+// handled — and closes it, waiting at most timeout (then it closes nc anyway). Shutdown calls it after the
+// tasks that use nc have stopped and before the database pools close.
+func Drain(nc *nats.Conn, timeout time.Duration) error {
+	closed := make(chan struct{})
+	nc.SetClosedHandler(func(*nats.Conn) { close(closed) })
+	if err := nc.Drain(); err != nil {
+		if nc.IsClosed() {
+			return nil
+		}
+		return fmt.Errorf("natsbus: drain: %w", err)
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-closed:
+		return nil
+	case <-t.C:
+		nc.Close()
+		return fmt.Errorf("natsbus: drain did not finish within %s; connection closed", timeout)
+	}
+}

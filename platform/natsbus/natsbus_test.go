@@ -5,6 +5,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,5 +132,35 @@ func TestConnectWaitsForServer(t *testing.T) {
 	defer r.nc.Close()
 	if !r.nc.IsConnected() {
 		t.Error("not connected")
+	}
+}
+
+// Drain flushes what was published and closes the connection; a second Drain of a closed one is no error.
+func TestDrainFlushesAndCloses(t *testing.T) {
+	e, err := natsbus.StartEmbedded(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Server.Shutdown()
+	var handled atomic.Int64
+	if _, err := e.Conn.Subscribe("drain.test", func(*nats.Msg) { handled.Add(1) }); err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		if err := e.Conn.Publish("drain.test", []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := natsbus.Drain(e.Conn, 5*time.Second); err != nil {
+		t.Fatalf("Drain = %v", err)
+	}
+	if !e.Conn.IsClosed() {
+		t.Error("the connection is still open after Drain")
+	}
+	if n := handled.Load(); n != 100 {
+		t.Errorf("%d of 100 published messages were handled before the close", n)
+	}
+	if err := natsbus.Drain(e.Conn, time.Second); err != nil {
+		t.Errorf("Drain of a closed connection = %v", err)
 	}
 }

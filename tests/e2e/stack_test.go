@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type stack struct {
 	mail            *mailbox // the SMTP server the Messaging BB delivers to
 	dev             *devstack.Stack
 	server, prefix  string // the Postgres server and the prefix of the BBs' database names
+	// stop stops the stack as SIGTERM does and returns what Run returned; the test's cleanup calls it too.
+	stop func() error
 }
 
 // databaseURL is the URL of one BB's database (or the gateway's) on the test server.
@@ -85,9 +88,12 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() {
+	stop := sync.OnceValue(func() error {
 		cancel()
-		if err := <-done; err != nil {
+		return <-done
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
 			t.Errorf("stack stopped with: %v", err)
 		}
 		s.Close()
@@ -96,7 +102,7 @@ func startStackWith(t *testing.T, tune func(*devstack.Config)) *stack {
 		}
 	})
 	st := &stack{url: s.URL(), standalone: s.StandaloneURL("registries"), nats: s.NATS(), mail: mb, dev: s,
-		server: server, prefix: cfg.DatabasePrefix}
+		server: server, prefix: cfg.DatabasePrefix, stop: stop}
 	st.waitReady(t)
 	return st
 }

@@ -107,7 +107,7 @@ func serve(ctx context.Context, logOut io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = nc.Drain() }()
+	defer func() { _ = natsbus.Drain(nc, cfg.ShutdownTimeout) }()
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return err

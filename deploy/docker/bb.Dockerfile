@@ -6,7 +6,7 @@
 # module's go.mod). The gateway differs (its data directory, its ports): gateway.Dockerfile.
 FROM golang:1.26-bookworm AS build
 ARG BB
-RUN test -n "${BB}" || { echo "bb.Dockerfile: pass the building block, e.g. --build-arg BB=registries" >&2; exit 1; }
+RUN test -n "${BB}" || { echo "bb.Dockerfile: pass the building block, --build-arg BB=<a BB of proto/govstack/catalog>" >&2; exit 1; }
 WORKDIR /src
 COPY proto/ proto/
 COPY platform/ platform/

@@ -57,7 +57,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	var procs []*proc
 	for _, bb := range bbs {
 		procs = append(procs, start(t, bins[bb], c.Services[bb].Command, envOf(bb)))
-		waitHealthy(t, bins, c.Services[bb], envOf(bb))
+		waitHealthy(t, bins, bb, c.Services[bb], envOf(bb))
 	}
 
 	base := "http://" + rewrite("GOVSTACK_HTTP_ADDR", "0.0.0.0:8080")
@@ -268,11 +268,15 @@ func stop(t *testing.T, p *proc) {
 	}
 }
 
-// waitHealthy runs the service's compose health check until it passes, as docker would.
-func waitHealthy(t *testing.T, bins map[string]string, svc composeService, env []string) {
+// waitHealthy runs the service's compose health check until it passes, as docker would. In a BB's image
+// /usr/local/bin/bb is the BB's binary (bb.Dockerfile).
+func waitHealthy(t *testing.T, bins map[string]string, name string, svc composeService, env []string) {
 	t.Helper()
 	hc := svc.Healthcheck.Test[1:] // drop "CMD"
 	bin := bins[filepath.Base(hc[0])]
+	if hc[0] == "/usr/local/bin/bb" {
+		bin = bins[name]
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		cmd := exec.Command(bin, hc[1:]...)

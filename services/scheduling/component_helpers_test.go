@@ -85,8 +85,13 @@ func startWith(t testing.TB, keys usertoken.KeySource) env {
 // startConfigured is startWith with the deployment's settings changed by configure (may be nil).
 func startConfigured(t testing.TB, keys usertoken.KeySource, configure func(*scheduling.Config)) env {
 	t.Helper()
+	return startOn(t, pgtest.NewPool(t, scheduling.Migrations()...), keys, configure)
+}
+
+// startOn is startConfigured on pool (migrated), e.g. one with few connections.
+func startOn(t testing.TB, pool *pgxpool.Pool, keys usertoken.KeySource, configure func(*scheduling.Config)) env {
+	t.Helper()
 	ctx := context.Background()
-	pool := pgtest.NewPool(t, scheduling.Migrations()...)
 	if err := scheduling.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func (s *Service) Book(ctx context.Context, b Booking) (domain.Appointment, erro
 		return domain.Appointment{}, apierr.Invalid(domain.ReasonInPast, "start_time is in the past",
 			apierr.FieldViolation{Field: "start_time", Description: "must be in the future"})
 	}
-	slot, err := s.slotFor(ctx, b.ResourceID, "", start)
+	slot, err := slotFor(ctx, s.pool, b.ResourceID, "", start)
 	if err != nil {
 		return domain.Appointment{}, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) Reschedule(ctx context.Context, id, startTime string) (domain.
 		if a, err = lockBooked(ctx, tx, id); err != nil {
 			return err
 		}
-		slot, err := s.slotFor(ctx, a.ResourceID, a.EntityID, start)
+		slot, err := slotFor(ctx, tx, a.ResourceID, a.EntityID, start)
 		if err != nil {
 			return err
 		}

@@ -61,16 +61,17 @@ func (s *Service) FreeSlots(ctx context.Context, q SlotQuery) ([]domain.Slot, er
 }
 
 // slotFor finds the affiliation of resourceID (at entityID, when given) on which start is a slot start,
-// not in an exception. Whether the slot is free is the exclusion constraint's business.
-func (s *Service) slotFor(ctx context.Context, resourceID, entityID string, start time.Time) (domain.Slot, error) {
-	affs, err := store.Affiliations(ctx, s.pool, store.AffiliationFilter{ResourceID: resourceID, EntityID: entityID})
+// not in an exception. Whether the slot is free is the exclusion constraint's business. It reads through q:
+// inside a transaction that must be the transaction, or it waits for a second connection while holding one.
+func slotFor(ctx context.Context, q store.Querier, resourceID, entityID string, start time.Time) (domain.Slot, error) {
+	affs, err := store.Affiliations(ctx, q, store.AffiliationFilter{ResourceID: resourceID, EntityID: entityID})
 	if err != nil {
 		return domain.Slot{}, err
 	}
 	if len(affs) == 0 {
 		return domain.Slot{}, apierr.NotFound(domain.ReasonNotFound, "resource "+resourceID+" not found")
 	}
-	exc, err := store.Exceptions(ctx, s.pool, resourceID, domain.Interval{Start: start, End: start.Add(affs[0].Resource.SlotLength())})
+	exc, err := store.Exceptions(ctx, q, resourceID, domain.Interval{Start: start, End: start.Add(affs[0].Resource.SlotLength())})
 	if err != nil {
 		return domain.Slot{}, err
 	}

@@ -83,16 +83,6 @@ func TestParseRangeAndTimes(t *testing.T) {
 	}
 }
 
-func TestReminderAt(t *testing.T) {
-	now := time.Date(2027, 3, 24, 12, 0, 0, 0, time.UTC)
-	if got := ReminderAt(now.Add(48*time.Hour), now); !got.Equal(now.Add(24 * time.Hour)) {
-		t.Errorf("far: %v", got)
-	}
-	if got := ReminderAt(now.Add(3*time.Hour), now); !got.Equal(now) {
-		t.Errorf("soon: %v, want now", got)
-	}
-}
-
 func TestBookingCodeAndHHMM(t *testing.T) {
 	if a, b := NewBookingCode(), NewBookingCode(); len(a) != 8 || a == b {
 		t.Errorf("codes %q %q", a, b)

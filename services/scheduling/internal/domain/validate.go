@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/govstackbb/marketplace/platform/apierr"
@@ -176,9 +177,15 @@ func ParseHHMM(v string) (int, error) {
 	return h*60 + m, nil
 }
 
+// clip shortens what a caller sent to quote it in a message, at a character boundary: cut inside one, the
+// message would show the half character as \xc3.
 func clip(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
+	if len(s) <= 100 {
+		return s
 	}
-	return s
+	cut := 100
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

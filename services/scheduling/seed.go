@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/events"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
@@ -20,7 +21,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool) error {
 			return fmt.Errorf("scheduling: seed %s: %w", e.ID, err)
 		}
 	}
-	return store.New(pool, nil).Seed(ctx, entities, seedAffiliations())
+	return store.New(pool, events.Encoder{}.Encode).Seed(ctx, entities, seedAffiliations())
 }
 
 func seedEntities() []domain.Entity {

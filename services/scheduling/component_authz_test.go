@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -65,18 +65,6 @@ func as(token string) context.Context {
 	return metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
 }
 
-// wantReason asserts err's gRPC code and its ErrorInfo reason.
-func wantReason(t testing.TB, err error, code codes.Code, reason string) {
-	t.Helper()
-	st := wantCode(t, err, code)
-	for _, d := range st.Details() {
-		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == reason {
-			return
-		}
-	}
-	t.Fatalf("%v carries no ErrorInfo reason %s", err, reason)
-}
-
 const permissionDenied = "GOVSTACK_SCHEDULING_PERMISSION_DENIED"
 
 // TestCitizenSeesAndChangesOnlyOwnAppointments: citizen A books; citizen B can neither see, cancel,
@@ -107,13 +95,13 @@ func TestCitizenSeesAndChangesOnlyOwnAppointments(t *testing.T) {
 	// Bob cannot book for Alice, on either API.
 	_, err = e.booking.BookAppointment(bob, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-kask",
 		StartTime: tallinn(t, 2027, 3, 29, 12, 0), Subscriber: citizen("acct-alice")})
-	wantReason(t, err, codes.PermissionDenied, permissionDenied)
-	if st := wantCode(t, err, codes.PermissionDenied); st.Message() != "a citizen can book only for themselves" {
+	testkit.WantReason(t, err, codes.PermissionDenied, permissionDenied)
+	if st := testkit.WantCode(t, err, codes.PermissionDenied); st.Message() != "a citizen can book only for themselves" {
 		t.Errorf("message %q", st.Message())
 	}
 	_, err = e.crud.CreateAppointmentRecord(bob, &schedulingv1.CreateAppointmentRecordRequest{AppointmentDetails: &schedulingv1.AppointmentDetails{
 		ParticipantId: "acct-alice", ResourceId: "doc-kask", StartTime: tallinn(t, 2027, 3, 29, 12, 0)}})
-	wantReason(t, err, codes.PermissionDenied, permissionDenied)
+	testkit.WantReason(t, err, codes.PermissionDenied, permissionDenied)
 
 	// Bob's lists hold only his appointment, whatever he filters by.
 	for _, q := range []*schedulingv1.ListAppointmentsRequest{{}, {ParticipantId: "acct-alice"}, {AppointmentId: a.GetAppointmentId()}, {ResourceId: "doc-kask"}} {
@@ -133,7 +121,7 @@ func TestCitizenSeesAndChangesOnlyOwnAppointments(t *testing.T) {
 
 	// Bob acting on Alice's appointment is told exactly what an unknown id gets.
 	_, err = e.booking.CancelAppointment(bob, &schedulingv1.CancelAppointmentRequest{AppointmentId: uuid.NewString()})
-	unknown := wantCode(t, err, codes.NotFound).Message()
+	unknown := testkit.WantCode(t, err, codes.NotFound).Message()
 	for name, call := range map[string]func() error{
 		"cancel": func() error {
 			_, err := e.booking.CancelAppointment(bob, &schedulingv1.CancelAppointmentRequest{AppointmentId: a.GetAppointmentId()})
@@ -158,7 +146,7 @@ func TestCitizenSeesAndChangesOnlyOwnAppointments(t *testing.T) {
 			return err
 		},
 	} {
-		if st := wantCode(t, call(), codes.NotFound); st.Message() != unknown {
+		if st := testkit.WantCode(t, call(), codes.NotFound); st.Message() != unknown {
 			t.Errorf("%s: %q, an unknown id gets %q", name, st.Message(), unknown)
 		}
 	}
@@ -184,9 +172,9 @@ func TestCitizenSeesAndChangesOnlyOwnAppointments(t *testing.T) {
 		t.Errorf("bob reads alice's record: %v", subs)
 	}
 	_, err = e.crud.ModifySubscriber(bob, &schedulingv1.ModifySubscriberRequest{SubscriberId: "acct-alice", Details: &schedulingv1.Subscriber{Phone: "+1"}})
-	wantCode(t, err, codes.NotFound)
+	testkit.WantCode(t, err, codes.NotFound)
 	_, err = e.crud.CreateSubscriber(bob, &schedulingv1.CreateSubscriberRequest{SubscriberDetails: citizen("acct-carol")})
-	wantReason(t, err, codes.PermissionDenied, permissionDenied)
+	testkit.WantReason(t, err, codes.PermissionDenied, permissionDenied)
 	// GovStack's appointment/new without a participant books Bob with his stored details.
 	rec, err := e.crud.CreateAppointmentRecord(bob, &schedulingv1.CreateAppointmentRecordRequest{AppointmentDetails: &schedulingv1.AppointmentDetails{
 		ResourceId: "doc-kask", StartTime: tallinn(t, 2027, 3, 29, 14, 0)}})
@@ -244,7 +232,7 @@ func TestCitizenCannotChangeTheDirectory(t *testing.T) {
 		},
 	}
 	for name, write := range writes {
-		wantReason(t, write(bob), codes.PermissionDenied, permissionDenied)
+		testkit.WantReason(t, write(bob), codes.PermissionDenied, permissionDenied)
 		if name != "delete entity" { // the admin would really delete it
 			if err := write(admin); err != nil {
 				t.Errorf("admin %s: %v", name, err)
@@ -284,7 +272,7 @@ func TestBadTokensAreUnauthenticated(t *testing.T) {
 		"malformed":      "not.a.token",
 	} {
 		_, err := e.booking.ListAppointments(as(tok), &schedulingv1.ListAppointmentsRequest{})
-		if st := wantCode(t, err, codes.Unauthenticated); st.Message() != usertoken.InvalidMessage {
+		if st := testkit.WantCode(t, err, codes.Unauthenticated); st.Message() != usertoken.InvalidMessage {
 			t.Errorf("%s: %q", name, st.Message())
 		}
 	}
@@ -296,7 +284,7 @@ func TestTokenWithoutKeysIsRefused(t *testing.T) {
 	e := start(t)
 	tok := newIssuer(t).token("acct-alice", usertoken.RoleCitizen)
 	_, err := e.booking.ListAppointments(as(tok), &schedulingv1.ListAppointmentsRequest{})
-	if st := wantCode(t, err, codes.Unauthenticated); st.Message() != "this Scheduling BB is not configured to verify user tokens (GOVSTACK_JWKS_URL)" {
+	if st := testkit.WantCode(t, err, codes.Unauthenticated); st.Message() != "this Scheduling BB is not configured to verify user tokens (GOVSTACK_JWKS_URL)" {
 		t.Errorf("message %q", st.Message())
 	}
 	if _, err := e.booking.ListAppointments(context.Background(), &schedulingv1.ListAppointmentsRequest{}); err != nil {
@@ -337,7 +325,7 @@ func TestAnIMClientWithoutTheRightSeesNoOnesAppointments(t *testing.T) {
 			return err
 		},
 	} {
-		st := wantCode(t, call(), codes.Unauthenticated)
+		st := testkit.WantCode(t, call(), codes.Unauthenticated)
 		if !strings.Contains(st.Message(), "personal-data right") {
 			t.Errorf("%s: %q does not say what would let it through", name, st.Message())
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"google.golang.org/grpc/codes"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -71,32 +72,32 @@ func TestBadFiltersAreClear400s(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	_, err := e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask", From: "yesterday", To: "2027-03-30T00:00:00Z"})
-	wantViolation(t, err, "from")
+	testkit.WantViolation(t, err, "from")
 	_, err = e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask", From: "2027-03-30T00:00:00", To: "2027-03-31T00:00:00Z"})
-	wantViolation(t, err, "from") // no offset: ambiguous
+	testkit.WantViolation(t, err, "from") // no offset: ambiguous
 	_, err = e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask", From: "2027-03-30T00:00:00Z", To: "2027-03-29T00:00:00Z"})
-	wantViolation(t, err, "to")
+	testkit.WantViolation(t, err, "to")
 	_, err = e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask", From: "2027-03-30T00:00:00Z", To: "2027-06-30T00:00:00Z"})
-	wantViolation(t, err, "to")
+	testkit.WantViolation(t, err, "to")
 	_, err = e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{From: "2027-03-30T00:00:00Z", To: "2027-03-31T00:00:00Z"})
-	wantViolation(t, err, "resource_id")
+	testkit.WantViolation(t, err, "resource_id")
 	_, err = e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-nobody", From: "2027-03-30T00:00:00Z", To: "2027-03-31T00:00:00Z"})
-	wantCode(t, err, codes.NotFound)
+	testkit.WantCode(t, err, codes.NotFound)
 	_, err = e.booking.ListAppointments(ctx, &schedulingv1.ListAppointmentsRequest{Status: "maybe"})
-	wantViolation(t, err, "status")
+	testkit.WantViolation(t, err, "status")
 	_, err = e.booking.ListAppointments(ctx, &schedulingv1.ListAppointmentsRequest{From: "soon"})
-	wantViolation(t, err, "from")
+	testkit.WantViolation(t, err, "from")
 	// Booking off the slot grid, outside working hours, in the past, or without a citizen.
 	book := func(start string, sub *schedulingv1.Subscriber) error {
 		_, err := e.booking.BookAppointment(ctx, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-kask", StartTime: start, Subscriber: sub})
 		return err
 	}
-	wantViolation(t, book(tallinn(t, 2027, 3, 29, 9, 10), citizen("c1")), "start_time")
-	wantViolation(t, book(tallinn(t, 2027, 3, 28, 10, 0), citizen("c1")), "start_time") // Sunday
-	wantViolation(t, book(tallinn(t, 2027, 3, 22, 10, 0), citizen("c1")), "start_time") // past
-	wantViolation(t, book(tallinn(t, 2027, 3, 29, 9, 0), &schedulingv1.Subscriber{SubscriberId: "c1"}), "subscriber.name")
+	testkit.WantViolation(t, book(tallinn(t, 2027, 3, 29, 9, 10), citizen("c1")), "start_time")
+	testkit.WantViolation(t, book(tallinn(t, 2027, 3, 28, 10, 0), citizen("c1")), "start_time") // Sunday
+	testkit.WantViolation(t, book(tallinn(t, 2027, 3, 22, 10, 0), citizen("c1")), "start_time") // past
+	testkit.WantViolation(t, book(tallinn(t, 2027, 3, 29, 9, 0), &schedulingv1.Subscriber{SubscriberId: "c1"}), "subscriber.name")
 	_, err = e.booking.CancelAppointment(ctx, &schedulingv1.CancelAppointmentRequest{AppointmentId: "not-a-uuid"})
-	wantViolation(t, err, "appointment_id")
+	testkit.WantViolation(t, err, "appointment_id")
 }
 
 // TestBookCancelRebook is the ORS flow: a citizen books, a second citizen is refused the same slot with
@@ -132,7 +133,7 @@ func TestBookCancelRebook(t *testing.T) {
 	}
 
 	_, err = e.booking.BookAppointment(ctx, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-kask", StartTime: slot, Subscriber: citizen("jaan")})
-	if st := wantCode(t, err, codes.AlreadyExists); st.Message() != "slot already booked" {
+	if st := testkit.WantCode(t, err, codes.AlreadyExists); st.Message() != "slot already booked" {
 		t.Errorf("message %q", st.Message())
 	}
 	free, err := e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask",
@@ -149,7 +150,7 @@ func TestBookCancelRebook(t *testing.T) {
 		t.Errorf("cancelled event %v", ev)
 	}
 	_, err = e.booking.CancelAppointment(ctx, &schedulingv1.CancelAppointmentRequest{AppointmentId: a.GetAppointmentId()})
-	wantCode(t, err, codes.FailedPrecondition)
+	testkit.WantCode(t, err, codes.FailedPrecondition)
 	second, err := e.booking.BookAppointment(ctx, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-kask", StartTime: slot, Subscriber: citizen("jaan")})
 	if err != nil {
 		t.Fatalf("re-booking a cancelled slot: %v", err)
@@ -177,7 +178,7 @@ func TestRescheduleIsAtomic(t *testing.T) {
 	a, b := book("a", 10), book("b", 11)
 	// Onto b's slot: refused, and a keeps its slot.
 	_, err := e.booking.RescheduleAppointment(ctx, &schedulingv1.RescheduleAppointmentRequest{AppointmentId: a.GetAppointmentId(), StartTime: tallinn(t, 2027, 3, 30, 11, 0)})
-	wantCode(t, err, codes.AlreadyExists)
+	testkit.WantCode(t, err, codes.AlreadyExists)
 	got, _ := e.booking.ListAppointments(ctx, &schedulingv1.ListAppointmentsRequest{AppointmentId: a.GetAppointmentId()})
 	if !got.GetAppointments()[0].GetStartTime().AsTime().Equal(a.GetStartTime().AsTime()) {
 		t.Fatalf("a failed reschedule moved the appointment: %v", got)
@@ -219,20 +220,20 @@ func TestCheckInCrossVerifies(t *testing.T) {
 			SubscriberId: sub, NationalId: nid, BookingCode: code})
 	}
 	_, err = checkIn("ann", "", "")
-	wantViolation(t, err, "booking_code")
+	testkit.WantViolation(t, err, "booking_code")
 	_, err = checkIn("ann", "", "WRONGCOD")
-	wantCode(t, err, codes.PermissionDenied)
+	testkit.WantCode(t, err, codes.PermissionDenied)
 	_, err = checkIn("bob", "NID-ann", "")
-	wantCode(t, err, codes.PermissionDenied)
+	testkit.WantCode(t, err, codes.PermissionDenied)
 	_, err = checkIn("ann", "NID-bob", "")
-	wantCode(t, err, codes.PermissionDenied)
+	testkit.WantCode(t, err, codes.PermissionDenied)
 	// Check-in opens two hours before the start and closes at the end (issue 11); outside, the citizen is
 	// told when the window is.
 	start := time.Date(2027, 3, 29, 13, 0, 0, 0, time.UTC)
 	for _, at := range []time.Time{start.Add(-2*time.Hour - time.Minute), start.Add(20 * time.Minute)} {
 		e.clock.Set(at)
 		_, err = checkIn("ann", "NID-ann", "")
-		if st := wantCode(t, err, codes.FailedPrecondition); !strings.Contains(st.Message(), "open from Monday 29 March 2027, 11:00") {
+		if st := testkit.WantCode(t, err, codes.FailedPrecondition); !strings.Contains(st.Message(), "open from Monday 29 March 2027, 11:00") {
 			t.Errorf("at %s: %q", at, st.Message())
 		}
 	}
@@ -246,5 +247,5 @@ func TestCheckInCrossVerifies(t *testing.T) {
 		t.Errorf("checked_in event %v", ev)
 	}
 	_, err = checkIn("ann", "", a.GetBookingCode())
-	wantCode(t, err, codes.FailedPrecondition) // already checked in
+	testkit.WantCode(t, err, codes.FailedPrecondition) // already checked in
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"google.golang.org/grpc/codes"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -16,16 +17,16 @@ func TestGovStackDirectoryCRUD(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	_, err := e.crud.CreateEntity(ctx, &schedulingv1.CreateEntityRequest{Details: &schedulingv1.Entity{Name: "X", TimeZone: "Mars/Base"}})
-	wantViolation(t, err, "time_zone")
+	testkit.WantViolation(t, err, "time_zone")
 	_, err = e.crud.CreateEntity(ctx, &schedulingv1.CreateEntityRequest{})
-	wantViolation(t, err, "name")
+	testkit.WantViolation(t, err, "name")
 	ent, err := e.crud.CreateEntity(ctx, &schedulingv1.CreateEntityRequest{Details: &schedulingv1.Entity{EntityId: "clinic-parnu",
 		Name: "Pärnu Clinic", City: "Pärnu", TimeZone: "Europe/Tallinn", Email: "desk@parnu.example.org"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = e.crud.CreateEntity(ctx, &schedulingv1.CreateEntityRequest{Details: &schedulingv1.Entity{EntityId: "clinic-parnu", Name: "again"}})
-	wantCode(t, err, codes.AlreadyExists)
+	testkit.WantCode(t, err, codes.AlreadyExists)
 	if _, err := e.crud.ModifyEntity(ctx, &schedulingv1.ModifyEntityRequest{EntityId: ent.GetEntityId(), Details: &schedulingv1.Entity{Phone: "+372 444"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestGovStackDirectoryCRUD(t *testing.T) {
 	}
 	_, err = e.crud.CreateAffiliation(ctx, &schedulingv1.CreateAffiliationRequest{AffiliationDetails: &schedulingv1.Affiliation{
 		ResourceId: res.GetResourceId(), EntityId: "clinic-parnu", WorkDaysHours: []*schedulingv1.WorkingHours{{Weekday: 1, Start: "10:00", End: "09:00"}}}})
-	wantViolation(t, err, "work_days_hours[0]")
+	testkit.WantViolation(t, err, "work_days_hours[0]")
 	aff, err := e.crud.CreateAffiliation(ctx, &schedulingv1.CreateAffiliationRequest{AffiliationDetails: &schedulingv1.Affiliation{
 		ResourceId: res.GetResourceId(), EntityId: "clinic-parnu", ResourceCategory: "room",
 		WorkDaysHours: []*schedulingv1.WorkingHours{{Weekday: 1, Start: "10:00", End: "12:00"}}}})
@@ -65,7 +66,7 @@ func TestGovStackDirectoryCRUD(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.crud.DeleteEntity(ctx, &schedulingv1.DeleteEntityRequest{EntityId: "clinic-parnu"})
-	wantCode(t, err, codes.FailedPrecondition) // it has an appointment
+	testkit.WantCode(t, err, codes.FailedPrecondition) // it has an appointment
 	if _, err := e.crud.DeleteAppointmentRecord(ctx, &schedulingv1.DeleteAppointmentRecordRequest{AppointmentId: booked.GetAppointmentId()}); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestGovStackDirectoryCRUD(t *testing.T) {
 		t.Fatalf("subscribers = %v, %v (the national id must not be listed)", subs, err)
 	}
 	_, err = e.crud.DeleteResource(ctx, &schedulingv1.DeleteResourceRequest{ResourceId: "nope"})
-	wantCode(t, err, codes.NotFound)
+	testkit.WantCode(t, err, codes.NotFound)
 }
 
 // TestAlertScheduleAndEventDeadlineFire creates a message, an alert schedule that sends it and an event
@@ -88,7 +89,7 @@ func TestAlertScheduleAndEventDeadlineFire(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.crud.CreateAlertSchedule(ctx, &schedulingv1.CreateAlertScheduleRequest{AlertScheduleDetails: &schedulingv1.AlertSchedule{AlertDatetime: "tomorrow"}})
-	wantViolation(t, err, "alert_datetime")
+	testkit.WantViolation(t, err, "alert_datetime")
 	at := testNow.Add(2 * time.Hour).Format(time.RFC3339)
 	alert, err := e.crud.CreateAlertSchedule(ctx, &schedulingv1.CreateAlertScheduleRequest{AlertScheduleDetails: &schedulingv1.AlertSchedule{
 		EntityId: "hosp-north-tallinn", MessageId: msg.GetMessageId(), AlertDatetime: at,
@@ -115,7 +116,7 @@ func TestAlertScheduleAndEventDeadlineFire(t *testing.T) {
 		t.Fatalf("events = %v, %v", list, err)
 	}
 	_, err = e.crud.ListEvents(ctx, &schedulingv1.ListEventsRequest{From: "2027-13-01"})
-	wantViolation(t, err, "from")
+	testkit.WantViolation(t, err, "from")
 
 	e.clock.Set(testNow.Add(3 * time.Hour))
 	fired := lastEvent(t, e.js, scheduling.EventAlertFired, nil)
@@ -127,7 +128,7 @@ func TestAlertScheduleAndEventDeadlineFire(t *testing.T) {
 	if pointer(reached, "/reference") != ev.GetEventId() || pointer(reached, "/subject") != "event.deadline" {
 		t.Errorf("deadline.reached %v", reached)
 	}
-	eventually(t, 10*time.Second, "timers fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
+	testkit.Eventually(t, 10*time.Second, "timers fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
 	if n := outboxCount(t, e.pool, scheduling.EventAlertFired); n != 1 {
 		t.Errorf("%d alerts fired, want 1", n)
 	}

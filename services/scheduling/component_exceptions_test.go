@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"google.golang.org/grpc/codes"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -24,10 +25,10 @@ func TestLeaveRemovesSlots(t *testing.T) {
 	}
 	_, err := e.directory.AddResourceException(ctx, &schedulingv1.AddResourceExceptionRequest{ResourceId: "doc-kask",
 		From: tallinn(t, 2027, 3, 29, 12, 0), To: tallinn(t, 2027, 3, 29, 11, 0)})
-	wantViolation(t, err, "to")
+	testkit.WantViolation(t, err, "to")
 	_, err = e.directory.AddResourceException(ctx, &schedulingv1.AddResourceExceptionRequest{ResourceId: "doc-nobody",
 		From: tallinn(t, 2027, 3, 29, 9, 0), To: tallinn(t, 2027, 3, 29, 12, 0)})
-	wantCode(t, err, codes.NotFound)
+	testkit.WantCode(t, err, codes.NotFound)
 	leave, err := e.directory.AddResourceException(ctx, &schedulingv1.AddResourceExceptionRequest{ResourceId: "doc-kask",
 		From: tallinn(t, 2027, 3, 29, 9, 0), To: tallinn(t, 2027, 3, 29, 12, 0), Reason: "conference"})
 	if err != nil {
@@ -38,7 +39,7 @@ func TestLeaveRemovesSlots(t *testing.T) {
 	}
 	_, err = e.booking.BookAppointment(ctx, &schedulingv1.BookAppointmentRequest{ResourceId: "doc-kask",
 		StartTime: tallinn(t, 2027, 3, 29, 10, 0), Subscriber: citizen("x")})
-	wantViolation(t, err, "start_time")
+	testkit.WantViolation(t, err, "start_time")
 	if _, err := e.directory.DeleteResourceException(ctx, &schedulingv1.DeleteResourceExceptionRequest{ExceptionId: leave.GetExceptionId()}); err != nil {
 		t.Fatal(err)
 	}

@@ -17,15 +17,13 @@ import (
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
 	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -85,8 +83,13 @@ func startWith(t testing.TB, keys usertoken.KeySource) env {
 // startConfigured is startWith with the deployment's settings changed by configure (may be nil).
 func startConfigured(t testing.TB, keys usertoken.KeySource, configure func(*scheduling.Config)) env {
 	t.Helper()
+	return startOn(t, pgtest.NewPool(t, scheduling.Migrations()...), keys, configure)
+}
+
+// startOn is startConfigured on pool (migrated), e.g. one with few connections.
+func startOn(t testing.TB, pool *pgxpool.Pool, keys usertoken.KeySource, configure func(*scheduling.Config)) env {
+	t.Helper()
 	ctx := context.Background()
-	pool := pgtest.NewPool(t, scheduling.Migrations()...)
 	if err := scheduling.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
@@ -135,55 +138,11 @@ func startConfigured(t testing.TB, keys usertoken.KeySource, configure func(*sch
 		deadlines: schedulingv1.NewDeadlineServiceClient(conn), crud: schedulingv1.NewSchedulerServiceClient(conn), js: js, pool: pool, clock: clk, svc: svc}
 }
 
-// wantCode asserts err's gRPC code and returns the status.
-func wantCode(t testing.TB, err error, code codes.Code) *status.Status {
-	t.Helper()
-	st, _ := status.FromError(err)
-	if st.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return st
-}
-
-// wantViolation asserts err is InvalidArgument with a BadRequest field violation on field.
-func wantViolation(t testing.TB, err error, field string) {
-	t.Helper()
-	st := wantCode(t, err, codes.InvalidArgument)
-	var seen []string
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field && v.GetDescription() != "" {
-					return
-				}
-				seen = append(seen, v.GetField())
-			}
-		}
-	}
-	t.Fatalf("no violation on %q in %v (fields %v)", field, err, seen)
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
-
 // lastEvent waits for the last message on subject in the BB's stream and returns its JSON payload.
 func lastEvent(t testing.TB, js jetstream.JetStream, subject string, match func(map[string]any) bool) map[string]any {
 	t.Helper()
 	var got map[string]any
-	eventually(t, 15*time.Second, "event "+subject, func() error {
+	testkit.Eventually(t, 15*time.Second, "event "+subject, func() error {
 		st, err := js.Stream(context.Background(), natsbus.StreamName(scheduling.Name))
 		if err != nil {
 			return err

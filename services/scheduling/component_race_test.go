@@ -3,13 +3,21 @@ package scheduling_test
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	"github.com/govstackbb/marketplace/services/scheduling"
 )
 
 // TestConcurrentBookingsNeverOverlap races many clients through the real gRPC API for a few slots: each
@@ -51,4 +59,63 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 	if n := overlaps(t, e.pool); n != 0 {
 		t.Fatalf("%d overlapping appointments", n)
 	}
+}
+
+// TestConcurrentReschedulesOnASmallPool moves 16 appointments at once on a pool of 4 connections. A
+// reschedule reads the new slot's working hours and leave inside its transaction; read through the pool
+// instead, each reschedule held one connection and waited for a second, so four of them took the whole
+// pool and every one waited until its deadline. Through the transaction they queue and all succeed.
+func TestConcurrentReschedulesOnASmallPool(t *testing.T) {
+	e := startOn(t, smallPool(t, 4), nil, nil)
+	const n = 16
+	ids := make([]string, n)
+	for i := range n {
+		a, err := e.booking.BookAppointment(context.Background(), &schedulingv1.BookAppointmentRequest{ResourceId: "doc-rebane",
+			StartTime: tallinn(t, 2027, 3, 31, 9, 20*i), Subscriber: citizen(fmt.Sprintf("mover-%d", i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = a.GetAppointment().GetAppointmentId()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = e.booking.RescheduleAppointment(ctx, &schedulingv1.RescheduleAppointmentRequest{
+				AppointmentId: ids[i], StartTime: tallinn(t, 2027, 4, 1, 9, 20*i)})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("reschedule %d: %v", i, err)
+		}
+	}
+	if n := overlaps(t, e.pool); n != 0 {
+		t.Fatalf("%d overlapping appointments", n)
+	}
+}
+
+// smallPool is a migrated pool on a fresh database that opens at most maxConns connections.
+func smallPool(t testing.TB, maxConns int) *pgxpool.Pool {
+	t.Helper()
+	u, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", strconv.Itoa(maxConns))
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	pool, err := pgstore.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := pgstore.Migrate(ctx, pool, scheduling.Migrations()...); err != nil {
+		t.Fatal(err)
+	}
+	return pool
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -41,7 +42,7 @@ func TestReminderFiresOnceAndFollowsReschedule(t *testing.T) {
 		pointer(ev, "/recipients/0") == nil || pointer(ev, "/appointment/subscriber/email") != "kid@example.org" {
 		t.Errorf("reminder %v", ev)
 	}
-	eventually(t, 10*time.Second, "all due timers fired", func() error {
+	testkit.Eventually(t, 10*time.Second, "all due timers fired", func() error {
 		return pendingDue(e.pool, e.clock.Now())
 	})
 	if n := outboxCount(t, e.pool, scheduling.EventAlertFired); n != 1 {
@@ -53,7 +54,7 @@ func TestDeadlineAPI(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	_, err := e.deadlines.SetDeadline(ctx, &schedulingv1.SetDeadlineRequest{Subject: "tender.closing"})
-	wantViolation(t, err, "due_at")
+	testkit.WantViolation(t, err, "due_at")
 	d, err := e.deadlines.SetDeadline(ctx, &schedulingv1.SetDeadlineRequest{Subject: "tender.closing", Reference: "tender-42",
 		DueAt: timestamppb.New(testNow.Add(time.Hour)), Recipients: []*schedulingv1.Recipient{{Email: "buyer@example.org"}}})
 	if err != nil {
@@ -74,9 +75,9 @@ func TestDeadlineAPI(t *testing.T) {
 		pointer(ev, "/dueAt") != testNow.Add(time.Hour).Format(time.RFC3339) {
 		t.Errorf("deadline event %v", ev)
 	}
-	eventually(t, 10*time.Second, "deadline fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
+	testkit.Eventually(t, 10*time.Second, "deadline fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
 	_, err = e.deadlines.CancelDeadline(ctx, &schedulingv1.CancelDeadlineRequest{DeadlineId: d.GetDeadline().GetDeadlineId()})
-	wantCode(t, err, codes.FailedPrecondition)
+	testkit.WantCode(t, err, codes.FailedPrecondition)
 	if n := outboxCount(t, e.pool, scheduling.EventDeadlineReached); n != 1 {
 		t.Errorf("%d deadline events, want 1", n)
 	}
@@ -91,7 +92,7 @@ func TestTwoReplicasFireEachTimerOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- second.Run(ctx) }()
-	eventually(t, 30*time.Second, "all timers fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
+	testkit.Eventually(t, 30*time.Second, "all timers fired", func() error { return pendingDue(e.pool, e.clock.Now()) })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestKilledRunFiresLateNotTwice(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = victim.Run(ctx) }()
-	eventually(t, 30*time.Second, "some timers fired", func() error {
+	testkit.Eventually(t, 30*time.Second, "some timers fired", func() error {
 		if fired(t, pool) == 0 {
 			return fmt.Errorf("none fired yet")
 		}
@@ -123,7 +124,7 @@ func TestKilledRunFiresLateNotTwice(t *testing.T) {
 	ctx2, stop := context.WithCancel(context.Background())
 	defer stop()
 	go func() { _ = restarted.Run(ctx2) }()
-	eventually(t, 30*time.Second, "all timers fired after the restart", func() error { return pendingDue(pool, e.clock.Now()) })
+	testkit.Eventually(t, 30*time.Second, "all timers fired after the restart", func() error { return pendingDue(pool, e.clock.Now()) })
 	assertFiredOnce(t, pool, n)
 }
 

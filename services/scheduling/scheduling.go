@@ -26,6 +26,9 @@ import (
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/api"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/events"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 	"github.com/govstackbb/marketplace/services/scheduling/migrations"
 )
 
@@ -35,16 +38,16 @@ const Name = app.BB
 // DefaultGRPCAddr is where `scheduling serve` listens when GOVSTACK_GRPC_ADDR is not set.
 const DefaultGRPCAddr = "127.0.0.1:9096"
 
-// The events this BB publishes on stream GOVSTACK_SCHEDULING. Appointment events carry
-// schedulingv1.AppointmentEvent, alert.fired schedulingv1.AlertFired, deadline.reached
+// The events this BB publishes on stream GOVSTACK_SCHEDULING (encoded in internal/events). Appointment
+// events carry schedulingv1.AppointmentEvent, alert.fired schedulingv1.AlertFired, deadline.reached
 // schedulingv1.DeadlineReached.
-var (
-	EventAppointmentBooked      = app.EventAppointmentBooked
-	EventAppointmentCancelled   = app.EventAppointmentCancelled
-	EventAppointmentRescheduled = app.EventAppointmentRescheduled
-	EventAppointmentCheckedIn   = app.EventAppointmentCheckedIn
-	EventAlertFired             = app.EventAlertFired
-	EventDeadlineReached        = app.EventDeadlineReached
+const (
+	EventAppointmentBooked      = schedulingv1.EventAppointmentBooked
+	EventAppointmentCancelled   = schedulingv1.EventAppointmentCancelled
+	EventAppointmentRescheduled = schedulingv1.EventAppointmentRescheduled
+	EventAppointmentCheckedIn   = schedulingv1.EventAppointmentCheckedIn
+	EventAlertFired             = schedulingv1.EventAlertFired
+	EventDeadlineReached        = schedulingv1.EventDeadlineReached
 )
 
 // Config is the BB's settings, read with config.Load[scheduling.Config]().
@@ -108,7 +111,10 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg.TimerPollInterval = time.Second
 	}
 	deps.Logger = deps.Logger.With("bb", Name)
-	return &Service{cfg: cfg, deps: deps, app: app.New(deps.Pool, deps.Now, app.Options{CheckInOpensBefore: cfg.CheckInOpensBefore}), verifier: tokenVerifier(cfg, deps)}, nil
+	checkIn := domain.CheckInWindow{OpensBefore: cfg.CheckInOpensBefore}
+	st := store.New(deps.Pool, events.Encoder{CheckIn: checkIn}.Encode)
+	uc := app.New(st, deps.Now, app.Options{CheckIn: checkIn})
+	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
 }
 
 // Register registers BookingService, DirectoryService, DeadlineService and SchedulerService on g.

@@ -5,33 +5,23 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/pgstore"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/events"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // Seed stores the demo hospitals and doctors, matching the Digital Registries demo data (same ids), with
 // working hours Mon–Fri 09:00–17:00 local and 20-minute slots. Idempotent: existing rows are left alone.
 func Seed(ctx context.Context, pool *pgxpool.Pool) error {
-	return pgstore.InTx(ctx, pool, func(tx pgx.Tx) error {
-		for _, e := range seedEntities() {
-			if _, err := e.Location(); err != nil {
-				return fmt.Errorf("scheduling: seed %s: %w", e.ID, err)
-			}
-			if err := store.SeedEntity(ctx, tx, e); err != nil {
-				return fmt.Errorf("scheduling: seed %s: %w", e.ID, err)
-			}
+	entities := seedEntities()
+	for _, e := range entities {
+		if _, err := e.Location(); err != nil {
+			return fmt.Errorf("scheduling: seed %s: %w", e.ID, err)
 		}
-		for _, a := range seedAffiliations() {
-			if err := store.SeedAffiliation(ctx, tx, a); err != nil {
-				return fmt.Errorf("scheduling: seed %s: %w", a.ID, err)
-			}
-		}
-		return nil
-	})
+	}
+	return store.New(pool, events.Encoder{}.Encode).Seed(ctx, entities, seedAffiliations())
 }
 
 func seedEntities() []domain.Entity {

@@ -5,6 +5,7 @@ import (
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
 )
 
 // Booking implements BookingService.
@@ -81,7 +82,8 @@ func (b *Booking) RescheduleAppointment(ctx context.Context, r *schedulingv1.Res
 
 // CheckInAppointment checks a citizen in.
 func (b *Booking) CheckInAppointment(ctx context.Context, r *schedulingv1.CheckInAppointmentRequest) (*schedulingv1.CheckInAppointmentResponse, error) {
-	a, err := b.app.CheckIn(ctx, r.GetAppointmentId(), r.GetSubscriberId(), r.GetNationalId(), r.GetBookingCode())
+	a, err := b.app.CheckIn(ctx, r.GetAppointmentId(), domain.CheckInClaim{SubscriberID: r.GetSubscriberId(),
+		NationalID: r.GetNationalId(), BookingCode: r.GetBookingCode()})
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // Directory implements DirectoryService.
@@ -22,7 +21,7 @@ func NewDirectory(a *app.Service) *Directory { return &Directory{app: a} }
 
 // ListEntities lists entities.
 func (d *Directory) ListEntities(ctx context.Context, r *schedulingv1.ListEntitiesRequest) (*schedulingv1.ListEntitiesResponse, error) {
-	es, err := d.app.Entities(ctx, store.EntityFilter{IDs: r.GetEntityId(), Category: r.GetCategory(), Name: r.GetName(), City: r.GetCity()})
+	es, err := d.app.Entities(ctx, app.EntityFilter{IDs: r.GetEntityId(), Category: r.GetCategory(), Name: r.GetName(), City: r.GetCity()})
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +34,7 @@ func (d *Directory) ListEntities(ctx context.Context, r *schedulingv1.ListEntiti
 
 // ListResources lists resources.
 func (d *Directory) ListResources(ctx context.Context, r *schedulingv1.ListResourcesRequest) (*schedulingv1.ListResourcesResponse, error) {
-	rs, err := d.app.Resources(ctx, store.ResourceFilter{IDs: r.GetResourceId(), Category: r.GetCategory(), Name: r.GetName(),
+	rs, err := d.app.Resources(ctx, app.ResourceFilter{IDs: r.GetResourceId(), Category: r.GetCategory(), Name: r.GetName(),
 		Specialty: r.GetSpecialty(), EntityID: r.GetEntityId()})
 	if err != nil {
 		return nil, err

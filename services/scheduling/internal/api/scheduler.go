@@ -9,7 +9,6 @@ import (
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // Scheduler implements SchedulerService, GovStack's CRUD surface.
@@ -55,7 +54,7 @@ func (s *Scheduler) ModifyEntity(ctx context.Context, r *schedulingv1.ModifyEnti
 
 // DeleteEntity is DELETE /entity.
 func (s *Scheduler) DeleteEntity(ctx context.Context, r *schedulingv1.DeleteEntityRequest) (*schedulingv1.DeleteEntityResponse, error) {
-	return &schedulingv1.DeleteEntityResponse{}, s.app.Delete(ctx, "entity", "entity_id", r.GetEntityId())
+	return &schedulingv1.DeleteEntityResponse{}, s.app.DeleteEntity(ctx, r.GetEntityId())
 }
 
 // CreateResource is POST /resource/new.
@@ -78,7 +77,7 @@ func (s *Scheduler) ModifyResource(ctx context.Context, r *schedulingv1.ModifyRe
 
 // DeleteResource is DELETE /resource.
 func (s *Scheduler) DeleteResource(ctx context.Context, r *schedulingv1.DeleteResourceRequest) (*schedulingv1.DeleteResourceResponse, error) {
-	return &schedulingv1.DeleteResourceResponse{}, s.app.Delete(ctx, "resource", "resource_id", r.GetResourceId())
+	return &schedulingv1.DeleteResourceResponse{}, s.app.DeleteResource(ctx, r.GetResourceId())
 }
 
 // CreateSubscriber is POST /subscriber/new.
@@ -101,12 +100,12 @@ func (s *Scheduler) ModifySubscriber(ctx context.Context, r *schedulingv1.Modify
 
 // DeleteSubscriber is DELETE /subscriber.
 func (s *Scheduler) DeleteSubscriber(ctx context.Context, r *schedulingv1.DeleteSubscriberRequest) (*schedulingv1.DeleteSubscriberResponse, error) {
-	return &schedulingv1.DeleteSubscriberResponse{}, s.app.Delete(ctx, "subscriber", "subscriber_id", r.GetSubscriberId())
+	return &schedulingv1.DeleteSubscriberResponse{}, s.app.DeleteSubscriber(ctx, r.GetSubscriberId())
 }
 
 // ListSubscribers is GET /subscriber/list_details.
 func (s *Scheduler) ListSubscribers(ctx context.Context, r *schedulingv1.ListSubscribersRequest) (*schedulingv1.ListSubscribersResponse, error) {
-	ss, err := s.app.Subscribers(ctx, store.SubscriberFilter{IDs: r.GetSubscriberId(), Category: r.GetCategory(), Name: r.GetName(),
+	ss, err := s.app.Subscribers(ctx, app.SubscriberFilter{IDs: r.GetSubscriberId(), Category: r.GetCategory(), Name: r.GetName(),
 		Email: r.GetEmail(), Phone: r.GetPhone()})
 	if err != nil {
 		return nil, err
@@ -153,7 +152,7 @@ func (s *Scheduler) ModifyAffiliation(ctx context.Context, r *schedulingv1.Modif
 	if err := s.app.ModifyAffiliation(ctx, r.GetAffiliationId(), affiliationInput(r.GetAffiliationId(), r.GetDetails())); err != nil {
 		return nil, err
 	}
-	as, cats, err := s.app.Affiliations(ctx, []string{r.GetAffiliationId()}, "", "", "")
+	as, cats, err := s.app.Affiliations(ctx, app.AffiliationListFilter{IDs: []string{r.GetAffiliationId()}})
 	if err != nil || len(as) == 0 {
 		return nil, err
 	}
@@ -162,12 +161,13 @@ func (s *Scheduler) ModifyAffiliation(ctx context.Context, r *schedulingv1.Modif
 
 // DeleteAffiliation is DELETE /affiliation.
 func (s *Scheduler) DeleteAffiliation(ctx context.Context, r *schedulingv1.DeleteAffiliationRequest) (*schedulingv1.DeleteAffiliationResponse, error) {
-	return &schedulingv1.DeleteAffiliationResponse{}, s.app.Delete(ctx, "affiliation", "affiliation_id", r.GetAffiliationId())
+	return &schedulingv1.DeleteAffiliationResponse{}, s.app.DeleteAffiliation(ctx, r.GetAffiliationId())
 }
 
 // ListAffiliations is GET /affiliation/list_details.
 func (s *Scheduler) ListAffiliations(ctx context.Context, r *schedulingv1.ListAffiliationsRequest) (*schedulingv1.ListAffiliationsResponse, error) {
-	as, cats, err := s.app.Affiliations(ctx, r.GetAffiliationId(), r.GetResourceId(), r.GetEntityId(), r.GetCategory())
+	as, cats, err := s.app.Affiliations(ctx, app.AffiliationListFilter{IDs: r.GetAffiliationId(), ResourceID: r.GetResourceId(),
+		EntityID: r.GetEntityId(), Category: r.GetCategory()})
 	if err != nil {
 		return nil, err
 	}

@@ -2,14 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"time"
-
-	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // HoursInput is one weekday's working time as the API gives it ("HH:MM" local).
@@ -27,14 +21,11 @@ type AffiliationInput struct {
 func parseHours(in []HoursInput) ([]domain.Hours, error) {
 	out := make([]domain.Hours, 0, len(in))
 	for i, h := range in {
-		field := fmt.Sprintf("work_days_hours[%d]", i)
-		start, err1 := domain.ParseHHMM(h.Start)
-		end, err2 := domain.ParseHHMM(h.End)
-		if h.Weekday < 0 || h.Weekday > 6 || err1 != nil || err2 != nil || start >= end {
-			return nil, apierr.Invalid(domain.ReasonInvalidInput, field+": weekday 0–6 and start before end, as HH:MM",
-				apierr.FieldViolation{Field: field, Description: "weekday 0 (Sunday)–6, start and end HH:MM local, start before end"})
+		hours, err := domain.ParseHours(i, h.Weekday, h.Start, h.End)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, domain.Hours{Weekday: time.Weekday(h.Weekday), StartMinute: start, EndMinute: end})
+		out = append(out, hours)
 	}
 	return out, nil
 }
@@ -54,8 +45,7 @@ func (s *Service) CreateAffiliation(ctx context.Context, in AffiliationInput) (d
 		return domain.Affiliation{}, err
 	}
 	a := domain.Affiliation{ID: orNewID(in.ID), Resource: domain.Resource{ID: in.ResourceID}, Entity: domain.Entity{ID: in.EntityID}, Hours: hours}
-	err = s.inTx(ctx, func(tx pgx.Tx) error { return store.InsertAffiliation(ctx, tx, a, in.Category) })
-	return a, err
+	return a, s.store.InsertAffiliation(ctx, a, in.Category)
 }
 
 // ModifyAffiliation replaces the working hours (when given) and category of an affiliation.
@@ -70,18 +60,21 @@ func (s *Service) ModifyAffiliation(ctx context.Context, id string, in Affiliati
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := store.UpdateAffiliationCategory(ctx, tx, id, in.Category); err != nil {
-			return err
-		}
-		if len(in.Hours) == 0 {
-			return nil
-		}
-		return store.ReplaceHours(ctx, tx, id, hours)
-	})
+	if len(in.Hours) == 0 {
+		hours = nil // keep the stored hours
+	}
+	return s.store.UpdateAffiliation(ctx, id, in.Category, hours)
 }
 
-// Affiliations lists affiliations with their categories.
-func (s *Service) Affiliations(ctx context.Context, ids []string, resourceID, entityID, category string) ([]domain.Affiliation, []string, error) {
-	return store.AffiliationsByID(ctx, s.pool, ids, resourceID, entityID, category)
+// DeleteAffiliation deletes an affiliation with its working hours.
+func (s *Service) DeleteAffiliation(ctx context.Context, id string) error {
+	if err := staffDeletes(ctx, "affiliation", id); err != nil {
+		return err
+	}
+	return s.store.DeleteAffiliation(ctx, id)
+}
+
+// Affiliations lists affiliations with their categories (in step).
+func (s *Service) Affiliations(ctx context.Context, f AffiliationListFilter) ([]domain.Affiliation, []string, error) {
+	return s.store.AffiliationsByID(ctx, f)
 }

@@ -1,61 +1,49 @@
-// Package app is the Scheduling use cases: free slots, booking, cancel, reschedule, check-in, deadlines
-// and the timer firing loop. Each state change commits together with its outbox event.
+// Package app is the Scheduling use cases: free slots, booking, cancel, reschedule, check-in, the directory,
+// GovStack's records, deadlines and the timer firing loop. The store they need is declared here as
+// interfaces (ports.go); internal/store implements it on Postgres. Each state change commits together with
+// the domain events it raises (Tx.Publish).
 package app
 
 import (
-	"context"
+	"strings"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/natsbus"
-	"github.com/govstackbb/marketplace/platform/pgstore"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/google/uuid"
+
+	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
 )
 
 // BB is the building block's name in event types and the database name.
 const BB = "scheduling"
 
-// The event types (also the NATS subjects) this BB publishes on stream GOVSTACK_SCHEDULING.
-var (
-	EventAppointmentBooked      = natsbus.Subject(BB, "appointment", "booked")
-	EventAppointmentCancelled   = natsbus.Subject(BB, "appointment", "cancelled")
-	EventAppointmentRescheduled = natsbus.Subject(BB, "appointment", "rescheduled")
-	EventAppointmentCheckedIn   = natsbus.Subject(BB, "appointment", "checked_in")
-	EventAlertFired             = natsbus.Subject(BB, "alert", "fired")
-	EventDeadlineReached        = natsbus.Subject(BB, "deadline", "reached")
-)
-
-// eventSource is the CloudEvents source of every event of this BB.
-const eventSource = "govstack/" + BB
-
-// Service runs the use cases on a Postgres pool.
+// Service runs the use cases on a store.
 type Service struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
-	opts Options
+	store   Store
+	now     func() time.Time
+	checkIn domain.CheckInWindow
 }
 
 // Options are the rules a deployment sets.
 type Options struct {
-	// CheckInOpensBefore is how long before an appointment's start check-in opens; it closes at the
-	// appointment's end (DefaultCheckInOpensBefore when zero).
-	CheckInOpensBefore time.Duration
+	// CheckIn is when check-in is accepted (from two hours before the start when zero).
+	CheckIn domain.CheckInWindow
 }
 
-// DefaultCheckInOpensBefore is two hours.
-const DefaultCheckInOpensBefore = 2 * time.Hour
-
-// New returns the use cases on pool (migrated); now is the clock (time.Now when nil).
-func New(pool *pgxpool.Pool, now func() time.Time, o Options) *Service {
+// New returns the use cases on store; now is the clock (time.Now when nil).
+func New(store Store, now func() time.Time, o Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	if o.CheckInOpensBefore <= 0 {
-		o.CheckInOpensBefore = DefaultCheckInOpensBefore
-	}
-	return &Service{pool: pool, now: now, opts: o}
+	return &Service{store: store, now: now, checkIn: o.CheckIn}
 }
 
-func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgstore.InTx(ctx, s.pool, fn)
+// newID is a fresh record id.
+func newID() string { return uuid.NewString() }
+
+// orNewID is the id a caller chose, or a fresh one.
+func orNewID(id string) string {
+	if strings.TrimSpace(id) == "" {
+		return newID()
+	}
+	return strings.TrimSpace(id)
 }

@@ -26,10 +26,8 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // caller is who a call acts for, as far as object-level rules go.
@@ -67,11 +65,11 @@ func (c caller) requirePersonalData(what string) error {
 // client without the right may only introduce a new person: refreshing a known person's details would let it
 // redirect where their appointments' messages go (and with them the booking codes), and booking in the name
 // of a known person is acting on their data. It learns no more than that the id is taken.
-func storeSubscriber(ctx context.Context, tx pgx.Tx, c caller, sub domain.Subscriber) error {
+func storeSubscriber(ctx context.Context, tx Tx, c caller, sub domain.Subscriber) error {
 	if !c.anonymous {
-		return store.UpsertSubscriber(ctx, tx, sub)
+		return tx.UpsertSubscriber(ctx, sub)
 	}
-	created, err := store.InsertNewSubscriber(ctx, tx, sub)
+	created, err := tx.InsertNewSubscriber(ctx, sub)
 	if err != nil || created {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // AppointmentQuery is GovStack's appointment_filter, times as RFC 3339 strings.
@@ -33,23 +32,13 @@ func (s *Service) Appointments(ctx context.Context, q AppointmentQuery) ([]domai
 		return nil, err
 	}
 	if q.ID != "" {
-		if err := checkID("appointment_id", q.ID); err != nil {
+		if err := domain.CheckID("appointment_id", q.ID); err != nil {
 			return nil, err
 		}
 	}
 	if !mine {
 		return nil, nil
 	}
-	return store.Appointments(ctx, s.pool, store.AppointmentFilter{ID: q.ID, SubscriberID: q.SubscriberID,
+	return s.store.Appointments(ctx, AppointmentFilter{ID: q.ID, SubscriberID: q.SubscriberID,
 		EntityID: q.EntityID, ResourceID: q.ResourceID, Status: st, From: from, To: to})
-}
-
-// Entities lists entities.
-func (s *Service) Entities(ctx context.Context, f store.EntityFilter) ([]domain.Entity, error) {
-	return store.Entities(ctx, s.pool, f)
-}
-
-// Resources lists resources.
-func (s *Service) Resources(ctx context.Context, f store.ResourceFilter) ([]domain.Resource, error) {
-	return store.Resources(ctx, s.pool, f)
 }

@@ -2,176 +2,128 @@ package app
 
 import (
 	"context"
-	"strings"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
-// recordSpec is how one GovStack resource kept in govstack_record (event, message, alert_schedule, log)
-// is validated, filtered and tied to timers.
-type recordSpec[M proto.Message] struct {
-	kind  string
-	fresh func() M
-	getID func(M) string
-	setID func(M, string)
-	// columns validates m and returns its filter columns.
-	columns func(M) (store.Record, error)
+// recordSpec is how the use cases handle one kind of GovStack record (event, message, alert_schedule,
+// log): the record's own rules are in the domain; this adds the id, the merge and the timers it sets.
+type recordSpec[R domain.Record] struct {
+	kind  domain.RecordKind
+	setID func(*R, string)
+	// merge patches the stored record with the fields a modification gives.
+	merge func(stored *R, patch R)
 	// sync keeps the record's timers in step after a create or modify (may be nil).
-	sync func(ctx context.Context, tx pgx.Tx, m M) error
-	// prepare adjusts the stored record before a patch merges into it (may be nil), e.g. so a given list
-	// replaces the stored one instead of being appended to it.
-	prepare func(stored, patch M)
-	// private records hold personal data that belongs to no one subscriber (alert recipients' contacts, log
-	// data), so none of them is a citizen's own and a citizen's list of them is empty.
-	private bool
+	sync func(ctx context.Context, tx Tx, r R) error
 }
-
-// privateKinds are the kinds of the private specs.
-var privateKinds = map[string]bool{alertScheduleSpec.kind: alertScheduleSpec.private, logSpec.kind: logSpec.private}
 
 // mayWriteRecords refuses a citizen any change of GovStack records (they are the hospital's), and an IM client
 // without the personal-data right a change of the private ones: an alert schedule sends a message to the
 // people it lists, and changing one answers with their contacts; a log holds people's data.
-func mayWriteRecords(ctx context.Context, verb, kind string) error {
-	if err := staffOnly(ctx, verb+" "+recordsName(kind)); err != nil {
+func mayWriteRecords(ctx context.Context, verb string, kind domain.RecordKind) error {
+	if err := staffOnly(ctx, verb+" "+kind.Plural()); err != nil {
 		return err
 	}
-	if privateKinds[kind] {
-		return callerOf(ctx).requirePersonalData(recordsName(kind))
+	if kind.Private() {
+		return callerOf(ctx).requirePersonalData(kind.Plural())
 	}
 	return nil
 }
 
-// recordsName names the records of kind in messages: "alert schedules".
-func recordsName(kind string) string { return strings.ReplaceAll(kind, "_", " ") + "s" }
-
-var storeJSON = protojson.MarshalOptions{UseProtoNames: true}
-
-func (sp recordSpec[M]) write(ctx context.Context, tx pgx.Tx, m M, create bool) error {
-	r, err := sp.columns(m)
+func (sp recordSpec[R]) write(ctx context.Context, tx Tx, r R, create bool) error {
+	idx, err := r.Check()
 	if err != nil {
 		return err
 	}
-	if r.Details, err = storeJSON.Marshal(m); err != nil {
-		return err
-	}
-	r.Kind, r.ID = sp.kind, sp.getID(m)
 	if create {
-		err = store.InsertRecord(ctx, tx, r)
+		err = tx.InsertRecord(ctx, r, idx)
 	} else {
-		err = store.UpdateRecord(ctx, tx, r)
+		err = tx.UpdateRecord(ctx, r, idx)
 	}
 	if err != nil || sp.sync == nil {
 		return err
 	}
-	return sp.sync(ctx, tx, m)
+	return sp.sync(ctx, tx, r)
 }
 
-func createRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], m M) (M, error) {
+func createRecord[R domain.Record](ctx context.Context, s *Service, sp recordSpec[R], r R) (R, error) {
 	if err := mayWriteRecords(ctx, "create", sp.kind); err != nil {
-		return m, err
+		return r, err
 	}
-	sp.setID(m, orNewID(sp.getID(m)))
-	return m, s.inTx(ctx, func(tx pgx.Tx) error { return sp.write(ctx, tx, m, true) })
+	sp.setID(&r, orNewID(r.RecordID()))
+	return r, s.store.InTx(ctx, func(tx Tx) error { return sp.write(ctx, tx, r, true) })
 }
 
-func modifyRecord[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], id string, patch M) (M, error) {
-	stored := sp.fresh()
+func modifyRecord[R domain.Record](ctx context.Context, s *Service, sp recordSpec[R], id string, patch R) (R, error) {
+	var stored R
 	if err := mayWriteRecords(ctx, "modify", sp.kind); err != nil {
 		return stored, err
 	}
-	if err := domain.Required(sp.kind+"_id", id); err != nil {
+	if err := domain.Required(string(sp.kind)+"_id", id); err != nil {
 		return stored, err
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		raw, err := store.LockRecord(ctx, tx, sp.kind, id)
-		if err != nil {
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		if stored, err = lockRecord[R](ctx, tx, sp.kind, id); err != nil {
 			return err
 		}
-		if err := protojson.Unmarshal(raw, stored); err != nil {
-			return err
-		}
-		if sp.prepare != nil {
-			sp.prepare(stored, patch)
-		}
-		proto.Merge(stored, patch)
-		sp.setID(stored, id)
+		sp.merge(&stored, patch)
+		sp.setID(&stored, id)
 		return sp.write(ctx, tx, stored, false)
 	})
 	return stored, err
 }
 
-func listRecords[M proto.Message](ctx context.Context, s *Service, sp recordSpec[M], f store.RecordFilter) ([]M, error) {
-	if sp.private {
+// lockRecord locks the record of kind with id, which the store returns as an R.
+func lockRecord[R domain.Record](ctx context.Context, tx Tx, kind domain.RecordKind, id string) (R, error) {
+	rec, err := tx.LockRecord(ctx, kind, id)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	return rec.(R), nil
+}
+
+func listRecords[R domain.Record](ctx context.Context, s *Service, kind domain.RecordKind, f RecordFilter) ([]R, error) {
+	if kind.Private() {
 		c := callerOf(ctx)
-		if err := c.requirePersonalData(recordsName(sp.kind)); err != nil {
+		if err := c.requirePersonalData(kind.Plural()); err != nil {
 			return nil, err
 		}
 		if c.citizen {
 			return nil, nil
 		}
 	}
-	f.Kind = sp.kind
-	raws, err := store.Records(ctx, s.pool, f)
+	recs, err := s.store.Records(ctx, kind, f)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]M, 0, len(raws))
-	for _, raw := range raws {
-		m := sp.fresh()
-		if err := protojson.Unmarshal(raw, m); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
+	out := make([]R, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r.(R))
 	}
 	return out, nil
 }
 
-// DeleteRecord deletes an event, message, alert_schedule or log; pending timers of an event's deadline
-// or an alert schedule are cancelled with it.
-func (s *Service) DeleteRecord(ctx context.Context, kind, id string) error {
+// deleteRecord deletes a record of kind; pending timers of an event's deadline or an alert schedule are
+// cancelled with it.
+func (s *Service) deleteRecord(ctx context.Context, kind domain.RecordKind, id string) error {
 	if err := mayWriteRecords(ctx, "delete", kind); err != nil {
 		return err
 	}
-	if err := domain.Required(kind+"_id", id); err != nil {
+	if err := domain.Required(string(kind)+"_id", id); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := store.DeleteRecord(ctx, tx, kind, id); err != nil {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.DeleteRecord(ctx, kind, id); err != nil {
 			return err
 		}
 		switch kind {
-		case "event":
-			return store.CancelTimersFor(ctx, tx, domain.TimerDeadline, eventDeadlineSubject, id)
-		case "alert_schedule":
-			return store.CancelTimersFor(ctx, tx, domain.TimerAlertSchedule, alertScheduleSubject, id)
+		case domain.KindEvent:
+			return tx.CancelTimersFor(ctx, domain.TimerDeadline, domain.SubjectEventDeadline, id)
+		case domain.KindAlertSchedule:
+			return tx.CancelTimersFor(ctx, domain.TimerAlertSchedule, domain.SubjectAlertSchedule, id)
 		}
 		return nil
 	})
-}
-
-// TimeFilter parses optional from/to filters.
-func TimeFilter(from, to string) (*time.Time, *time.Time, error) {
-	f, err := domain.ParseOptionalTime("from", from)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := domain.ParseOptionalTime("to", to)
-	if err != nil {
-		return nil, nil, err
-	}
-	return timePtr(f), timePtr(t), nil
-}
-
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }

@@ -2,198 +2,154 @@ package app
 
 import (
 	"context"
+	"time"
 
-	"github.com/google/uuid"
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/jackc/pgx/v5"
-	"google.golang.org/protobuf/encoding/protojson"
 
-	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
-// The timer subjects of record-driven timers: the reference is the event or alert schedule id.
-const (
-	eventDeadlineSubject = "event.deadline"
-	alertScheduleSubject = "alert_schedule"
-)
-
-var eventSpec = recordSpec[*schedulingv1.Event]{
-	kind:  "event",
-	fresh: func() *schedulingv1.Event { return &schedulingv1.Event{} },
-	getID: (*schedulingv1.Event).GetEventId,
-	setID: func(m *schedulingv1.Event, id string) { m.EventId = id },
-	columns: func(m *schedulingv1.Event) (store.Record, error) {
-		if err := domain.Required("name", m.GetName()); err != nil {
-			return store.Record{}, err
-		}
-		from, to, err := TimeFilter(m.GetFrom(), m.GetTo())
-		if err != nil {
-			return store.Record{}, err
-		}
-		if from != nil && to != nil && !to.After(*from) {
-			return store.Record{}, apierr.Invalid(domain.ReasonInvalidTime, "to must be after from", apierr.FieldViolation{Field: "to", Description: "must be after from"})
-		}
-		if _, err := domain.ParseOptionalTime("deadline", m.GetDeadline()); err != nil {
-			return store.Record{}, err
-		}
-		return store.Record{EntityID: m.GetHostEntityId(), Category: m.GetCategory(), Name: m.GetName(), At: from}, nil
-	},
-	sync: func(ctx context.Context, tx pgx.Tx, m *schedulingv1.Event) error {
-		if err := store.CancelTimersFor(ctx, tx, domain.TimerDeadline, eventDeadlineSubject, m.GetEventId()); err != nil {
+var eventSpec = recordSpec[domain.HostedEvent]{
+	kind:  domain.KindEvent,
+	setID: func(r *domain.HostedEvent, id string) { r.ID = id },
+	merge: (*domain.HostedEvent).Merge,
+	// An event's deadline timer moves with it.
+	sync: func(ctx context.Context, tx Tx, e domain.HostedEvent) error {
+		if err := tx.CancelTimersFor(ctx, domain.TimerDeadline, domain.SubjectEventDeadline, e.ID); err != nil {
 			return err
 		}
-		due, _ := domain.ParseOptionalTime("deadline", m.GetDeadline()) // checked by columns
+		due := e.DeadlineAt()
 		if due.IsZero() {
 			return nil
 		}
-		return store.InsertTimer(ctx, tx, domain.Timer{ID: uuid.NewString(), Kind: domain.TimerDeadline, FireAt: due,
-			Subject: eventDeadlineSubject, Reference: m.GetEventId()})
+		return tx.InsertTimer(ctx, domain.Timer{ID: newID(), Kind: domain.TimerDeadline, FireAt: due,
+			Subject: domain.SubjectEventDeadline, Reference: e.ID})
 	},
 }
 
-var messageSpec = recordSpec[*schedulingv1.Message]{
-	kind:  "message",
-	fresh: func() *schedulingv1.Message { return &schedulingv1.Message{} },
-	getID: (*schedulingv1.Message).GetMessageId,
-	setID: func(m *schedulingv1.Message, id string) { m.MessageId = id },
-	columns: func(m *schedulingv1.Message) (store.Record, error) {
-		if err := domain.Required("message_body", m.GetMessageBody()); err != nil {
-			return store.Record{}, err
-		}
-		return store.Record{EntityID: m.GetEntityId(), Category: m.GetCategory()}, nil
-	},
+var messageSpec = recordSpec[domain.Message]{
+	kind:  domain.KindMessage,
+	setID: func(r *domain.Message, id string) { r.ID = id },
+	merge: (*domain.Message).Merge,
 }
 
-var alertScheduleSpec = recordSpec[*schedulingv1.AlertSchedule]{
-	kind:  "alert_schedule",
-	fresh: func() *schedulingv1.AlertSchedule { return &schedulingv1.AlertSchedule{} },
-	getID: (*schedulingv1.AlertSchedule).GetAlertScheduleId,
-	setID: func(m *schedulingv1.AlertSchedule, id string) { m.AlertScheduleId = id },
-	columns: func(m *schedulingv1.AlertSchedule) (store.Record, error) {
-		at, err := domain.ParseTime("alert_datetime", m.GetAlertDatetime())
-		if err != nil {
-			return store.Record{}, err
-		}
-		return store.Record{EntityID: m.GetEntityId(), Category: m.GetTargetCategory(), At: &at}, nil
-	},
-	sync: func(ctx context.Context, tx pgx.Tx, m *schedulingv1.AlertSchedule) error {
-		if err := store.CancelTimersFor(ctx, tx, domain.TimerAlertSchedule, alertScheduleSubject, m.GetAlertScheduleId()); err != nil {
+var alertScheduleSpec = recordSpec[domain.AlertSchedule]{
+	kind:  domain.KindAlertSchedule,
+	setID: func(r *domain.AlertSchedule, id string) { r.ID = id },
+	merge: (*domain.AlertSchedule).Merge,
+	// An alert schedule's timer moves with it, carrying the message's text.
+	sync: func(ctx context.Context, tx Tx, a domain.AlertSchedule) error {
+		if err := tx.CancelTimersFor(ctx, domain.TimerAlertSchedule, domain.SubjectAlertSchedule, a.ID); err != nil {
 			return err
 		}
-		at, _ := domain.ParseTime("alert_datetime", m.GetAlertDatetime()) // checked by columns
-		body, err := messageBody(ctx, tx, m.GetMessageId())
+		body, err := messageBody(ctx, tx, a.MessageID)
 		if err != nil {
 			return err
 		}
-		var rs []domain.Recipient
-		for _, r := range m.GetRecipients() {
-			rs = append(rs, domain.Recipient{Email: r.GetEmail(), Phone: r.GetPhone()})
-		}
-		return store.InsertTimer(ctx, tx, domain.Timer{ID: uuid.NewString(), Kind: domain.TimerAlertSchedule, FireAt: at,
-			Subject: alertScheduleSubject, Reference: m.GetAlertScheduleId(), Message: body, Recipients: rs})
+		return tx.InsertTimer(ctx, domain.Timer{ID: newID(), Kind: domain.TimerAlertSchedule, FireAt: a.FireAt(),
+			Subject: domain.SubjectAlertSchedule, Reference: a.ID, Message: body, Recipients: a.Recipients})
 	},
-	prepare: func(stored, patch *schedulingv1.AlertSchedule) {
-		if len(patch.GetRecipients()) > 0 {
-			stored.Recipients = nil
-		}
-	},
-	private: true,
 }
 
 // messageBody reads the text of a GovStack message for an alert; the body is copied into the timer, so
 // the alert says what the message said when the alert was scheduled.
-func messageBody(ctx context.Context, tx pgx.Tx, id string) (string, error) {
+func messageBody(ctx context.Context, tx Tx, id string) (string, error) {
 	if id == "" {
 		return "", nil
 	}
-	raw, err := store.LockRecord(ctx, tx, "message", id)
-	if err != nil {
+	m, err := lockRecord[domain.Message](ctx, tx, domain.KindMessage, id)
+	if apierr.KindOf(err) == apierr.KindNotFound {
 		return "", apierr.Invalid(domain.ReasonInvalidInput, "message_id "+id+" does not exist",
 			apierr.FieldViolation{Field: "message_id", Description: "must name an existing message"})
 	}
-	var m schedulingv1.Message
-	if err := protojson.Unmarshal(raw, &m); err != nil {
-		return "", err
-	}
-	return m.GetMessageBody(), nil
+	return m.Body, err
 }
 
-var logSpec = recordSpec[*schedulingv1.LogEntry]{
-	kind:  "log",
-	fresh: func() *schedulingv1.LogEntry { return &schedulingv1.LogEntry{} },
-	getID: (*schedulingv1.LogEntry).GetLogId,
-	setID: func(m *schedulingv1.LogEntry, id string) { m.LogId = id },
-	columns: func(m *schedulingv1.LogEntry) (store.Record, error) {
-		at, err := domain.ParseOptionalTime("datetime", m.GetDatetime())
-		if err != nil {
-			return store.Record{}, err
-		}
-		return store.Record{EntityID: m.GetEntityId(), Category: m.GetLogCategory(), At: timePtr(at)}, nil
-	},
-	private: true,
+var logSpec = recordSpec[domain.LogEntry]{
+	kind:  domain.KindLog,
+	setID: func(r *domain.LogEntry, id string) { r.ID = id },
+	merge: (*domain.LogEntry).Merge,
 }
 
 // CreateEvent stores an event (and its deadline timer).
-func (s *Service) CreateEvent(ctx context.Context, m *schedulingv1.Event) (*schedulingv1.Event, error) {
-	return createRecord(ctx, s, eventSpec, m)
+func (s *Service) CreateEvent(ctx context.Context, e domain.HostedEvent) (domain.HostedEvent, error) {
+	return createRecord(ctx, s, eventSpec, e)
 }
 
 // ModifyEvent patches an event (and moves its deadline timer).
-func (s *Service) ModifyEvent(ctx context.Context, id string, m *schedulingv1.Event) (*schedulingv1.Event, error) {
-	return modifyRecord(ctx, s, eventSpec, id, m)
+func (s *Service) ModifyEvent(ctx context.Context, id string, patch domain.HostedEvent) (domain.HostedEvent, error) {
+	return modifyRecord(ctx, s, eventSpec, id, patch)
 }
 
 // Events lists events.
-func (s *Service) Events(ctx context.Context, f store.RecordFilter) ([]*schedulingv1.Event, error) {
-	return listRecords(ctx, s, eventSpec, f)
+func (s *Service) Events(ctx context.Context, f RecordFilter) ([]domain.HostedEvent, error) {
+	return listRecords[domain.HostedEvent](ctx, s, domain.KindEvent, f)
+}
+
+// DeleteEvent deletes an event and cancels its pending deadline.
+func (s *Service) DeleteEvent(ctx context.Context, id string) error {
+	return s.deleteRecord(ctx, domain.KindEvent, id)
 }
 
 // CreateMessage stores a message.
-func (s *Service) CreateMessage(ctx context.Context, m *schedulingv1.Message) (*schedulingv1.Message, error) {
+func (s *Service) CreateMessage(ctx context.Context, m domain.Message) (domain.Message, error) {
 	return createRecord(ctx, s, messageSpec, m)
 }
 
 // ModifyMessage patches a message.
-func (s *Service) ModifyMessage(ctx context.Context, id string, m *schedulingv1.Message) (*schedulingv1.Message, error) {
-	return modifyRecord(ctx, s, messageSpec, id, m)
+func (s *Service) ModifyMessage(ctx context.Context, id string, patch domain.Message) (domain.Message, error) {
+	return modifyRecord(ctx, s, messageSpec, id, patch)
 }
 
 // Messages lists messages.
-func (s *Service) Messages(ctx context.Context, f store.RecordFilter) ([]*schedulingv1.Message, error) {
-	return listRecords(ctx, s, messageSpec, f)
+func (s *Service) Messages(ctx context.Context, f RecordFilter) ([]domain.Message, error) {
+	return listRecords[domain.Message](ctx, s, domain.KindMessage, f)
+}
+
+// DeleteMessage deletes a message (alerts already scheduled keep its text).
+func (s *Service) DeleteMessage(ctx context.Context, id string) error {
+	return s.deleteRecord(ctx, domain.KindMessage, id)
 }
 
 // CreateAlertSchedule stores an alert schedule and its timer.
-func (s *Service) CreateAlertSchedule(ctx context.Context, m *schedulingv1.AlertSchedule) (*schedulingv1.AlertSchedule, error) {
-	return createRecord(ctx, s, alertScheduleSpec, m)
+func (s *Service) CreateAlertSchedule(ctx context.Context, a domain.AlertSchedule) (domain.AlertSchedule, error) {
+	return createRecord(ctx, s, alertScheduleSpec, a)
 }
 
 // ModifyAlertSchedule patches an alert schedule and moves its timer.
-func (s *Service) ModifyAlertSchedule(ctx context.Context, id string, m *schedulingv1.AlertSchedule) (*schedulingv1.AlertSchedule, error) {
-	return modifyRecord(ctx, s, alertScheduleSpec, id, m)
+func (s *Service) ModifyAlertSchedule(ctx context.Context, id string, patch domain.AlertSchedule) (domain.AlertSchedule, error) {
+	return modifyRecord(ctx, s, alertScheduleSpec, id, patch)
 }
 
 // AlertSchedules lists alert schedules.
-func (s *Service) AlertSchedules(ctx context.Context, f store.RecordFilter) ([]*schedulingv1.AlertSchedule, error) {
-	return listRecords(ctx, s, alertScheduleSpec, f)
+func (s *Service) AlertSchedules(ctx context.Context, f RecordFilter) ([]domain.AlertSchedule, error) {
+	return listRecords[domain.AlertSchedule](ctx, s, domain.KindAlertSchedule, f)
+}
+
+// DeleteAlertSchedule deletes an alert schedule and cancels its pending alert.
+func (s *Service) DeleteAlertSchedule(ctx context.Context, id string) error {
+	return s.deleteRecord(ctx, domain.KindAlertSchedule, id)
 }
 
 // CreateLog stores a log entry (datetime now when not given).
-func (s *Service) CreateLog(ctx context.Context, m *schedulingv1.LogEntry) (*schedulingv1.LogEntry, error) {
-	if m.GetDatetime() == "" {
-		m.Datetime = s.now().UTC().Format("2006-01-02T15:04:05Z07:00")
+func (s *Service) CreateLog(ctx context.Context, l domain.LogEntry) (domain.LogEntry, error) {
+	if l.Datetime == "" {
+		l.Datetime = s.now().UTC().Format(time.RFC3339)
 	}
-	return createRecord(ctx, s, logSpec, m)
+	return createRecord(ctx, s, logSpec, l)
 }
 
 // ModifyLog patches a log entry.
-func (s *Service) ModifyLog(ctx context.Context, id string, m *schedulingv1.LogEntry) (*schedulingv1.LogEntry, error) {
-	return modifyRecord(ctx, s, logSpec, id, m)
+func (s *Service) ModifyLog(ctx context.Context, id string, patch domain.LogEntry) (domain.LogEntry, error) {
+	return modifyRecord(ctx, s, logSpec, id, patch)
 }
 
 // Logs lists log entries.
-func (s *Service) Logs(ctx context.Context, f store.RecordFilter) ([]*schedulingv1.LogEntry, error) {
-	return listRecords(ctx, s, logSpec, f)
+func (s *Service) Logs(ctx context.Context, f RecordFilter) ([]domain.LogEntry, error) {
+	return listRecords[domain.LogEntry](ctx, s, domain.KindLog, f)
+}
+
+// DeleteLog deletes a log entry.
+func (s *Service) DeleteLog(ctx context.Context, id string) error {
+	return s.deleteRecord(ctx, domain.KindLog, id)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
-	"github.com/govstackbb/marketplace/services/scheduling/internal/store"
 )
 
 // SlotQuery names whose free slots to list: one resource, or an entity (and optionally a specialty).
@@ -30,7 +29,7 @@ func (s *Service) FreeSlots(ctx context.Context, q SlotQuery) ([]domain.Slot, er
 	if now := s.now(); iv.Start.Before(now) {
 		iv.Start = now // past slots cannot be booked, so they are not free
 	}
-	affs, err := store.Affiliations(ctx, s.pool, store.AffiliationFilter{ResourceID: q.ResourceID, EntityID: q.EntityID, Specialty: q.Specialty})
+	affs, err := s.store.Affiliations(ctx, AffiliationFilter{ResourceID: q.ResourceID, EntityID: q.EntityID, Specialty: q.Specialty})
 	if err != nil || !iv.End.After(iv.Start) {
 		return nil, err
 	}
@@ -44,7 +43,7 @@ func (s *Service) FreeSlots(ctx context.Context, q SlotQuery) ([]domain.Slot, er
 		longest = max(longest, a.Resource.SlotLength())
 	}
 	// A slot starting just before iv.End ends after it: what is busy past the end matters too.
-	busy, err := store.Busy(ctx, s.pool, ids, domain.Interval{Start: iv.Start, End: iv.End.Add(longest)})
+	busy, err := s.store.Busy(ctx, ids, domain.Interval{Start: iv.Start, End: iv.End.Add(longest)})
 	if err != nil {
 		return nil, err
 	}
@@ -61,16 +60,17 @@ func (s *Service) FreeSlots(ctx context.Context, q SlotQuery) ([]domain.Slot, er
 }
 
 // slotFor finds the affiliation of resourceID (at entityID, when given) on which start is a slot start,
-// not in an exception. Whether the slot is free is the exclusion constraint's business.
-func (s *Service) slotFor(ctx context.Context, resourceID, entityID string, start time.Time) (domain.Slot, error) {
-	affs, err := store.Affiliations(ctx, s.pool, store.AffiliationFilter{ResourceID: resourceID, EntityID: entityID})
+// not in an exception. Whether the slot is free is the exclusion constraint's business. It reads through the
+// transaction that will book the slot.
+func slotFor(ctx context.Context, tx DirectoryReader, resourceID, entityID string, start time.Time) (domain.Slot, error) {
+	affs, err := tx.Affiliations(ctx, AffiliationFilter{ResourceID: resourceID, EntityID: entityID})
 	if err != nil {
 		return domain.Slot{}, err
 	}
 	if len(affs) == 0 {
 		return domain.Slot{}, apierr.NotFound(domain.ReasonNotFound, "resource "+resourceID+" not found")
 	}
-	exc, err := store.Exceptions(ctx, s.pool, resourceID, domain.Interval{Start: start, End: start.Add(affs[0].Resource.SlotLength())})
+	exc, err := tx.Exceptions(ctx, resourceID, domain.Interval{Start: start, End: start.Add(affs[0].Resource.SlotLength())})
 	if err != nil {
 		return domain.Slot{}, err
 	}

@@ -10,6 +10,16 @@ type Entity struct {
 // Location returns the entity's time zone.
 func (e Entity) Location() (*time.Location, error) { return time.LoadLocation(e.TimeZone) }
 
+// LocationOrUTC is the entity's zone for showing times to people. An entity's zone is checked when it is
+// saved, so the UTC fallback is only a readable last resort.
+func (e Entity) LocationOrUTC() *time.Location {
+	loc, err := e.Location()
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
 // Resource is what gets booked: a doctor or a room.
 type Resource struct {
 	ID, Name, Category, Specialty, Email, Phone string
@@ -43,24 +53,6 @@ type Subscriber struct {
 	ID, Name, Email, Phone, Category, NationalID string
 }
 
-// Status is an appointment's state.
-type Status string
-
-// The appointment states; only booked and checked-in appointments hold their slot.
-const (
-	StatusBooked    Status = "booked"
-	StatusCheckedIn Status = "checked_in"
-	StatusCancelled Status = "cancelled"
-)
-
-// Appointment is a booked slot of a resource.
-type Appointment struct {
-	ID, ResourceID, EntityID, SubscriberID string
-	Start, End                             time.Time
-	Status                                 Status
-	BookingCode, Reason                    string
-}
-
 // Interval is a half-open period [Start, End).
 type Interval struct{ Start, End time.Time }
 
@@ -74,34 +66,6 @@ type Slot struct {
 	Start    time.Time
 	End      time.Time
 	Location *time.Location
-}
-
-// TimerKind says what a timer fires.
-type TimerKind string
-
-// The timer kinds: reminders and alert schedules fire alert.fired, deadlines deadline.reached.
-const (
-	TimerAppointmentReminder TimerKind = "appointment_reminder"
-	TimerAlertSchedule       TimerKind = "alert_schedule"
-	TimerDeadline            TimerKind = "deadline"
-)
-
-// Recipient is whom a timer's event should reach.
-type Recipient struct {
-	Email string `json:"email,omitempty"`
-	Phone string `json:"phone,omitempty"`
-}
-
-// Timer is a durable timer: it fires once at or after FireAt.
-type Timer struct {
-	ID            string
-	Kind          TimerKind
-	FireAt        time.Time
-	AppointmentID string // for reminders
-	Subject       string // for deadlines: what is due
-	Reference     string // for deadlines: the caller's reference
-	Message       string // for alerts: the text
-	Recipients    []Recipient
 }
 
 // LocalTime writes t as the people an appointment is for read it: in the zone loc, with the zone's name —

@@ -2,8 +2,10 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 )
@@ -83,16 +85,6 @@ func TestParseRangeAndTimes(t *testing.T) {
 	}
 }
 
-func TestReminderAt(t *testing.T) {
-	now := time.Date(2027, 3, 24, 12, 0, 0, 0, time.UTC)
-	if got := ReminderAt(now.Add(48*time.Hour), now); !got.Equal(now.Add(24 * time.Hour)) {
-		t.Errorf("far: %v", got)
-	}
-	if got := ReminderAt(now.Add(3*time.Hour), now); !got.Equal(now) {
-		t.Errorf("soon: %v, want now", got)
-	}
-}
-
 func TestBookingCodeAndHHMM(t *testing.T) {
 	if a, b := NewBookingCode(), NewBookingCode(); len(a) != 8 || a == b {
 		t.Errorf("codes %q %q", a, b)
@@ -134,6 +126,16 @@ func TestDeriveSlotsByStart(t *testing.T) {
 		}
 		if !slices.Equal(got, c.want) {
 			t.Errorf("[%s, %s): %v, want %v", c.from.Format("15:04"), c.to.Format("15:04"), got, c.want)
+		}
+	}
+}
+
+// A long value is quoted in a message cut at a character, not inside one.
+func TestClipAtCharacter(t *testing.T) {
+	for _, in := range []string{strings.Repeat("é", 60), "x" + strings.Repeat("é", 60), strings.Repeat("x", 100)} {
+		got := clip(in)
+		if !utf8.ValidString(got) || !strings.HasPrefix(in, strings.TrimSuffix(got, "…")) || len(got) > 100+len("…") {
+			t.Errorf("clip(%q) = %q", in, got)
 		}
 	}
 }

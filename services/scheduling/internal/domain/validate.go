@@ -3,10 +3,11 @@ package domain
 import (
 	"crypto/rand"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/govstackbb/marketplace/platform/apierr"
 )
 
@@ -72,6 +73,46 @@ func ParseRange(from, to string) (Interval, error) {
 	return Interval{f, t}, nil
 }
 
+// ParseTimeFilter reads optional from/to list filters; nil is "open".
+func ParseTimeFilter(from, to string) (*time.Time, *time.Time, error) {
+	f, err := ParseOptionalTime("from", from)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := ParseOptionalTime("to", to)
+	if err != nil {
+		return nil, nil, err
+	}
+	return timePtr(f), timePtr(t), nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// maxLeaveDays bounds one leave period (a year): longer ones are almost certainly a typo in the year.
+const maxLeaveDays = 366
+
+// ParseLeave reads the from/to of a resource's leave or holiday: to after from, at most a year later.
+func ParseLeave(from, to string) (Interval, error) {
+	f, err := ParseTime("from", from)
+	if err != nil {
+		return Interval{}, err
+	}
+	t, err := ParseTime("to", to)
+	if err != nil {
+		return Interval{}, err
+	}
+	if !t.After(f) || t.Sub(f).Hours() > 24*maxLeaveDays {
+		return Interval{}, apierr.Invalid(ReasonInvalidTime, "to must be after from, at most a year later",
+			apierr.FieldViolation{Field: "to", Description: "after from, at most 366 days later"})
+	}
+	return Interval{f, t}, nil
+}
+
 // ParseStatus reads an appointment status filter ("" = any).
 func ParseStatus(v string) (Status, error) {
 	switch s := Status(strings.ToLower(strings.TrimSpace(v))); s {
@@ -80,29 +121,6 @@ func ParseStatus(v string) (Status, error) {
 	}
 	return "", apierr.Invalid(ReasonInvalidFilter, fmt.Sprintf("status %q is not one of booked, checked_in, cancelled", clip(v)),
 		apierr.FieldViolation{Field: "status", Description: "one of booked, checked_in, cancelled"})
-}
-
-// CheckSubscriber validates the citizen of a booking.
-func CheckSubscriber(s Subscriber) error {
-	var v []apierr.FieldViolation
-	if strings.TrimSpace(s.ID) == "" {
-		v = append(v, apierr.FieldViolation{Field: "subscriber.subscriber_id", Description: "required"})
-	}
-	if strings.TrimSpace(s.Name) == "" {
-		v = append(v, apierr.FieldViolation{Field: "subscriber.name", Description: "required"})
-	}
-	if s.Email != "" {
-		if _, err := mail.ParseAddress(s.Email); err != nil {
-			v = append(v, apierr.FieldViolation{Field: "subscriber.email", Description: "not an e-mail address"})
-		}
-	}
-	if s.Email == "" && s.Phone == "" {
-		v = append(v, apierr.FieldViolation{Field: "subscriber.email", Description: "an e-mail or a phone is required for the confirmation"})
-	}
-	if len(v) > 0 {
-		return apierr.Invalid(ReasonInvalidInput, "invalid subscriber", v...)
-	}
-	return nil
 }
 
 // Required returns an InvalidArgument naming field when v is blank.
@@ -126,6 +144,30 @@ func NewBookingCode() string {
 	return string(b)
 }
 
+// ParseHours reads the i-th of an affiliation's working periods as the API gives it: a weekday 0 (Sunday)
+// to 6 and local "HH:MM" times, start before end.
+func ParseHours(i, weekday int, start, end string) (Hours, error) {
+	s, err1 := ParseHHMM(start)
+	e, err2 := ParseHHMM(end)
+	if weekday < 0 || weekday > 6 || err1 != nil || err2 != nil || s >= e {
+		field := fmt.Sprintf("work_days_hours[%d]", i)
+		return Hours{}, apierr.Invalid(ReasonInvalidInput, field+": weekday 0–6 and start before end, as HH:MM",
+			apierr.FieldViolation{Field: field, Description: "weekday 0 (Sunday)–6, start and end HH:MM local, start before end"})
+	}
+	return Hours{Weekday: time.Weekday(weekday), StartMinute: s, EndMinute: e}, nil
+}
+
+// CheckID validates a uuid id, so a malformed one is a clear 400 rather than a database error.
+func CheckID(field, id string) error {
+	if err := Required(field, id); err != nil {
+		return err
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return apierr.Invalid(ReasonInvalidInput, field+" is not a valid id", apierr.FieldViolation{Field: field, Description: "must be a UUID"})
+	}
+	return nil
+}
+
 // ParseHHMM reads a local wall-clock time "HH:MM" as minutes after midnight ("24:00" is the next midnight).
 func ParseHHMM(v string) (int, error) {
 	var h, m int
@@ -135,22 +177,15 @@ func ParseHHMM(v string) (int, error) {
 	return h*60 + m, nil
 }
 
-// ReminderLead is how long before an appointment its reminder fires.
-const ReminderLead = 24 * time.Hour
-
-// ReminderAt is when the reminder of an appointment starting at start fires. A booking made less than 24 h
-// ahead is reminded at once (now): the citizen still gets a reminder, and the Messaging BB's reminder rule
-// need not special-case late bookings.
-func ReminderAt(start, now time.Time) time.Time {
-	if at := start.Add(-ReminderLead); at.After(now) {
-		return at
-	}
-	return now
-}
-
+// clip shortens what a caller sent to quote it in a message, at a character boundary: cut inside one, the
+// message would show the half character as \xc3.
 func clip(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
+	if len(s) <= 100 {
+		return s
 	}
-	return s
+	cut := 100
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -8,15 +8,14 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/domain"
 )
 
-func timeWeekday(d int32) time.Weekday { return time.Weekday(d) }
-
 // UpsertSubscriber creates the citizen or refreshes their contact details (the booking carries the latest).
 // A national id once stored is kept when a later booking omits it.
-func UpsertSubscriber(ctx context.Context, q Querier, s domain.Subscriber) error {
-	_, err := q.Exec(ctx, `
+func (r queries) UpsertSubscriber(ctx context.Context, s domain.Subscriber) error {
+	_, err := r.q.Exec(ctx, `
 INSERT INTO subscriber (id, name, email, phone, category, national_id) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
   category = CASE WHEN excluded.category = '' THEN subscriber.category ELSE excluded.category END,
@@ -27,8 +26,8 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, pho
 
 // InsertNewSubscriber stores s unless a subscriber with its id exists, and reports whether it stored it; an
 // existing record is left as it is.
-func InsertNewSubscriber(ctx context.Context, q Querier, s domain.Subscriber) (bool, error) {
-	tag, err := q.Exec(ctx, `
+func (r queries) InsertNewSubscriber(ctx context.Context, s domain.Subscriber) (bool, error) {
+	tag, err := r.q.Exec(ctx, `
 INSERT INTO subscriber (id, name, email, phone, category, national_id) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (id) DO NOTHING`, s.ID, s.Name, s.Email, s.Phone, s.Category, s.NationalID)
 	if err != nil {
@@ -38,8 +37,8 @@ ON CONFLICT (id) DO NOTHING`, s.ID, s.Name, s.Email, s.Phone, s.Category, s.Nati
 }
 
 // InsertAppointment stores a booked appointment; an overlapping active one is "slot already booked".
-func InsertAppointment(ctx context.Context, q Querier, a domain.Appointment) error {
-	_, err := q.Exec(ctx, `
+func (r queries) InsertAppointment(ctx context.Context, a domain.Appointment) error {
+	_, err := r.q.Exec(ctx, `
 INSERT INTO appointment (id, resource_id, entity_id, subscriber_id, during, status, booking_code, reason)
 VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7, $8, $9)`,
 		a.ID, a.ResourceID, a.EntityID, a.SubscriberID, a.Start, a.End, string(a.Status), a.BookingCode, a.Reason)
@@ -61,26 +60,24 @@ func scanAppointment(row pgx.Row) (domain.Appointment, error) {
 
 // LockAppointment reads an appointment and locks it for the rest of the transaction, so a concurrent
 // cancel and reschedule of one appointment run one after the other.
-func LockAppointment(ctx context.Context, q Querier, id string) (domain.Appointment, error) {
-	return scanAppointment(q.QueryRow(ctx, `SELECT `+appointmentColumns+` FROM appointment WHERE id = $1 FOR UPDATE`, id))
+func (r queries) LockAppointment(ctx context.Context, id string) (domain.Appointment, error) {
+	return scanAppointment(r.q.QueryRow(ctx, `SELECT `+appointmentColumns+` FROM appointment WHERE id = $1 FOR UPDATE`, id))
 }
 
-// UpdateAppointment writes an appointment's period, status and reason.
-func UpdateAppointment(ctx context.Context, q Querier, a domain.Appointment) error {
-	_, err := q.Exec(ctx, `UPDATE appointment SET during = tstzrange($2, $3, '[)'), status = $4, reason = $5,
+// ReadAppointment reads an appointment without locking it.
+func (r queries) ReadAppointment(ctx context.Context, id string) (domain.Appointment, error) {
+	return scanAppointment(r.q.QueryRow(ctx, `SELECT `+appointmentColumns+` FROM appointment WHERE id = $1`, id))
+}
+
+// SaveAppointment writes an appointment's period, status and reason.
+func (r queries) SaveAppointment(ctx context.Context, a domain.Appointment) error {
+	_, err := r.q.Exec(ctx, `UPDATE appointment SET during = tstzrange($2, $3, '[)'), status = $4, reason = $5,
 updated_at = now() WHERE id = $1`, a.ID, a.Start, a.End, string(a.Status), a.Reason)
 	return mapError(err)
 }
 
-// AppointmentFilter is GovStack's appointment_filter.
-type AppointmentFilter struct {
-	ID, SubscriberID, EntityID, ResourceID string
-	Status                                 domain.Status
-	From, To                               time.Time // zero = open
-}
-
 // Appointments lists appointments in start order, at most 500.
-func Appointments(ctx context.Context, q Querier, f AppointmentFilter) ([]domain.Appointment, error) {
+func (r queries) Appointments(ctx context.Context, f app.AppointmentFilter) ([]domain.Appointment, error) {
 	var from, to *time.Time
 	if !f.From.IsZero() {
 		from = &f.From
@@ -88,7 +85,7 @@ func Appointments(ctx context.Context, q Querier, f AppointmentFilter) ([]domain
 	if !f.To.IsZero() {
 		to = &f.To
 	}
-	rows, err := q.Query(ctx, `SELECT `+appointmentColumns+` FROM appointment
+	rows, err := r.q.Query(ctx, `SELECT `+appointmentColumns+` FROM appointment
 WHERE ($1 = '' OR id::text = $1) AND ($2 = '' OR subscriber_id = $2) AND ($3 = '' OR entity_id = $3)
   AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR status = $5)
   AND ($6::timestamptz IS NULL OR lower(during) >= $6) AND ($7::timestamptz IS NULL OR lower(during) < $7)
@@ -105,25 +102,18 @@ ORDER BY lower(during), id LIMIT 500`, f.ID, f.SubscriberID, f.EntityID, f.Resou
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	return out, mapError(rows.Err())
 }
 
-// Parties are the people and places of an appointment, for its events.
-type Parties struct {
-	Subscriber domain.Subscriber
-	Resource   domain.Resource
-	Entity     domain.Entity
-}
-
-// AppointmentParties reads the subscriber, resource and entity of an appointment.
-func AppointmentParties(ctx context.Context, q Querier, a domain.Appointment) (Parties, error) {
-	var p Parties
-	s, r, e := &p.Subscriber, &p.Resource, &p.Entity
-	err := q.QueryRow(ctx, `
+// Parties reads the subscriber, resource and entity of an appointment.
+func (r queries) Parties(ctx context.Context, a domain.Appointment) (domain.Parties, error) {
+	var p domain.Parties
+	s, res, e := &p.Subscriber, &p.Resource, &p.Entity
+	err := r.q.QueryRow(ctx, `
 SELECT s.id, s.name, s.email, s.phone, s.national_id, r.id, r.name, r.email, e.id, e.name, e.email, e.time_zone
 FROM subscriber s, resource r, entity e WHERE s.id = $1 AND r.id = $2 AND e.id = $3`,
 		a.SubscriberID, a.ResourceID, a.EntityID).Scan(&s.ID, &s.Name, &s.Email, &s.Phone, &s.NationalID,
-		&r.ID, &r.Name, &r.Email, &e.ID, &e.Name, &e.Email, &e.TimeZone)
+		&res.ID, &res.Name, &res.Email, &e.ID, &e.Name, &e.Email, &e.TimeZone)
 	return p, mapError(err)
 }
 
@@ -131,12 +121,7 @@ FROM subscriber s, resource r, entity e WHERE s.id = $1 AND r.id = $2 AND e.id =
 // constraint alone is correct, but two transactions inserting the same range at once can each wait for
 // the other's index entry, and Postgres resolves that as a deadlock only after deadlock_timeout (1 s);
 // queueing on the slot first makes the loser meet the winner's committed row and fail at once.
-func LockSlot(ctx context.Context, q Querier, resourceID string, start time.Time) error {
-	_, err := q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, resourceID, start.UTC().Format(time.RFC3339))
+func (r queries) LockSlot(ctx context.Context, resourceID string, start time.Time) error {
+	_, err := r.q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, resourceID, start.UTC().Format(time.RFC3339))
 	return mapError(err)
-}
-
-// ReadAppointment reads an appointment without locking it.
-func ReadAppointment(ctx context.Context, q Querier, id string) (domain.Appointment, error) {
-	return scanAppointment(q.QueryRow(ctx, `SELECT `+appointmentColumns+` FROM appointment WHERE id = $1`, id))
 }

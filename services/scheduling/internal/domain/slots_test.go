@@ -92,7 +92,7 @@ func TestBookingCodeAndHHMM(t *testing.T) {
 	if m, err := ParseHHMM("09:30"); err != nil || m != 570 {
 		t.Errorf("09:30 = %d, %v", m, err)
 	}
-	for _, bad := range []string{"9", "25:00", "09:60", "x"} {
+	for _, bad := range []string{"9", "25:00", "09:60", "x", "10:00pm", "9:05", "09:5", "+9:05", "-1:00", "24:01"} {
 		if _, err := ParseHHMM(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

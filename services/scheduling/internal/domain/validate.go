@@ -170,11 +170,22 @@ func CheckID(field, id string) error {
 
 // ParseHHMM reads a local wall-clock time "HH:MM" as minutes after midnight ("24:00" is the next midnight).
 func ParseHHMM(v string) (int, error) {
-	var h, m int
-	if n, err := fmt.Sscanf(v, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 || h*60+m > 1440 {
+	// Exactly two digits, a colon and two digits: "10:00pm" or "9:5" is a mistake to report, not to guess.
+	hh, mm, ok := strings.Cut(v, ":")
+	h, okH := twoDigits(hh)
+	m, okM := twoDigits(mm)
+	if !ok || !okH || !okM || m > 59 || h*60+m > 1440 {
 		return 0, fmt.Errorf("%q is not HH:MM", v)
 	}
 	return h*60 + m, nil
+}
+
+// twoDigits reads exactly two ASCII digits.
+func twoDigits(s string) (int, bool) {
+	if len(s) != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0'), true
 }
 
 // clip shortens what a caller sent to quote it in a message, at a character boundary: cut inside one, the

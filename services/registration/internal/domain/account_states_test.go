@@ -9,10 +9,16 @@ import (
 
 var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func activateLink() Link { return Link{Purpose: PurposeActivate, URL: "https://p/activate?token=x", ExpiresAt: t0.Add(time.Hour)} }
-func resetLink() Link    { return Link{Purpose: PurposeReset, URL: "https://p/reset-password?token=y", ExpiresAt: t0.Add(time.Hour)} }
+func activateLink() Link {
+	return Link{Purpose: PurposeActivate, URL: "https://p/activate?token=x", ExpiresAt: t0.Add(time.Hour)}
+}
+func resetLink() Link {
+	return Link{Purpose: PurposeReset, URL: "https://p/reset-password?token=y", ExpiresAt: t0.Add(time.Hour)}
+}
 
-func pending() Account { return Account{ID: "a1", Email: "a@x.example", Status: StatusPendingActivation} }
+func pending() Account {
+	return Account{ID: "a1", Email: "a@x.example", Status: StatusPendingActivation}
+}
 func active() Account {
 	at := t0.Add(-time.Hour)
 	return Account{ID: "a1", Email: "a@x.example", Status: StatusActive, PasswordHash: "old", Activated: &at}

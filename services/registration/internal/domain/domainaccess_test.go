@@ -9,8 +9,8 @@ import (
 
 func TestNewDomainAccessRequest(t *testing.T) {
 	tests := []struct {
-		name                       string
-		email, who, org, reason    string
+		name                          string
+		email, who, org, reason       string
 		wantReason, domain, wantField string
 	}{
 		{"good", "Ann@NewAgency.example", " Ann ", "Agency", "We buy things", "", "newagency.example", ""},

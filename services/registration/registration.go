@@ -33,6 +33,8 @@ import (
 	"github.com/govstackbb/marketplace/services/registration/internal/api"
 	"github.com/govstackbb/marketplace/services/registration/internal/app"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
+	"github.com/govstackbb/marketplace/services/registration/internal/registry"
+	"github.com/govstackbb/marketplace/services/registration/internal/store"
 	"github.com/govstackbb/marketplace/services/registration/migrations"
 )
 
@@ -134,7 +136,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		return nil, err
 	}
 	a, err := app.New(app.Options{
-		Pool: deps.Pool, Registries: s.deps.Registries, Logger: deps.Logger, Now: deps.Now,
+		Store: store.New(deps.Pool), Registries: registry.New(s.deps.Registries), Logger: deps.Logger, Now: deps.Now,
 		PublicURL: cfg.PublicURL, TokenIssuer: cfg.TokenIssuer,
 		AccessTokenTTL: cfg.AccessTokenTTL, RefreshTokenTTL: cfg.RefreshTokenTTL, KeyRotation: cfg.KeyRotation,
 		ActivationTTL: cfg.ActivationTTL, ResetTTL: cfg.ResetTTL, MaxDocumentBytes: cfg.MaxDocumentBytes,
@@ -197,7 +199,7 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		imident.UnaryServerInterceptor(api.IdentityRequired),
-		s.app.TokenInterceptor(),
+		api.TokenInterceptor(s.app.Verifier()),
 	}
 }
 
@@ -225,5 +227,5 @@ func Seed(ctx context.Context, cfg Config, pool *pgxpool.Pool) error {
 	if cfg.AdminEmail == "" || cfg.AdminPassword == "" {
 		return nil
 	}
-	return app.SeedAdmin(ctx, pool, cfg.AdminEmail, cfg.AdminPassword)
+	return app.SeedAdmin(ctx, store.New(pool), cfg.AdminEmail, cfg.AdminPassword)
 }

@@ -25,7 +25,7 @@ func (h *Accounts) RegisterBuyer(ctx context.Context, r *registrationv1.Register
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.RegisterBuyerResponse{Accepted: acc}, nil
+	return &registrationv1.RegisterBuyerResponse{Accepted: acceptedPB(acc)}, nil
 }
 
 // RequestDomainAccess asks for a domain to be approved.
@@ -75,7 +75,7 @@ func (h *Accounts) SubmitSupplier(ctx context.Context, r *registrationv1.SubmitS
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.SubmitSupplierResponse{Accepted: acc}, nil
+	return &registrationv1.SubmitSupplierResponse{Accepted: acceptedPB(acc)}, nil
 }
 
 // RegisterCitizen registers a citizen.
@@ -86,7 +86,7 @@ func (h *Accounts) RegisterCitizen(ctx context.Context, r *registrationv1.Regist
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.RegisterCitizenResponse{Accepted: acc}, nil
+	return &registrationv1.RegisterCitizenResponse{Accepted: acceptedPB(acc)}, nil
 }
 
 // RegisterStaff registers hospital staff in bulk.
@@ -95,7 +95,7 @@ func (h *Accounts) RegisterStaff(ctx context.Context, r *registrationv1.Register
 	if err != nil {
 		return nil, err
 	}
-	return &registrationv1.RegisterStaffResponse{Registered: int32(res.Registered), Failed: int32(res.Failed), Rows: res.Rows}, nil
+	return &registrationv1.RegisterStaffResponse{Registered: int32(res.Registered), Failed: int32(res.Failed), Rows: staffResultsPB(res.Rows)}, nil
 }
 
 // CheckActivation tells whether a link still works.

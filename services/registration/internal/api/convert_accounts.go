@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/base64"
 
+	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
@@ -40,11 +41,28 @@ func tokensPB(t app.Tokens) *registrationv1.Tokens {
 		RefreshToken: t.RefreshToken, Roles: t.Roles}
 }
 
-func jwksPB(keys []app.PublicKey) []*registrationv1.Jwk {
+func jwksPB(keys []domain.PublicKey) []*registrationv1.Jwk {
 	out := make([]*registrationv1.Jwk, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, &registrationv1.Jwk{Kty: "OKP", Crv: "Ed25519", X: base64.RawURLEncoding.EncodeToString(k.Public),
 			Kid: k.KID, Alg: "EdDSA", Use: "sig"})
+	}
+	return out
+}
+
+func acceptedPB(a app.Accepted) *registrationv1.Accepted {
+	return &registrationv1.Accepted{Message: a.Message, LinkExpiresAt: timestamppb.New(a.LinkExpiresAt)}
+}
+
+// staffResultsPB reports each row; a failed row's reason reads as on the wire (GOVSTACK_REGISTRATION_<REASON>).
+func staffResultsPB(rows []app.StaffRowResult) []*registrationv1.RowResult {
+	out := make([]*registrationv1.RowResult, 0, len(rows))
+	for _, r := range rows {
+		res := &registrationv1.RowResult{Row: int32(r.Row), Email: r.Email, AccountId: r.AccountID}
+		if r.Err != nil {
+			res.Error, res.Reason = r.Err.Message, grpcerr.Reason(app.BB, r.Err.Reason)
+		}
+		out = append(out, res)
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func applicationItemPB(it domain.ApplicationItem) *registrationv1.ApplicationLis
 func taskPB(t domain.Task) *registrationv1.Task {
 	return &registrationv1.Task{TaskId: t.ID, MainTaskId: t.MainTaskID, Name: t.Name, AssigneeId: t.AssigneeID,
 		RoleId: t.RoleID, Created: ts(t.Created), Description: t.Description, ServiceId: t.ServiceID,
-		ServiceName: t.ServiceName, FileId: t.FileID, EFormId: t.EFormID, Status: statusPB(app.TaskStatus(t))}
+		ServiceName: t.ServiceName, FileId: t.FileID, EFormId: t.EFormID, Status: statusPB(t.GovStackStatus())}
 }
 
 func taskDetailPB(d app.TaskDetail) (*registrationv1.TaskDetail, error) {
@@ -76,7 +76,7 @@ func taskDetailPB(d app.TaskDetail) (*registrationv1.TaskDetail, error) {
 	t := d.Task
 	return &registrationv1.TaskDetail{TaskId: t.ID, TaskName: t.Name, AssigneeId: t.AssigneeID, RoleId: t.RoleID,
 		Created: ts(t.Created), Description: t.Description, FileId: t.FileID, ServiceId: t.ServiceID,
-		ServiceName: t.ServiceName, EFormId: t.EFormID, FormVariables: vars, Status: statusPB(app.TaskStatus(t)),
+		ServiceName: t.ServiceName, EFormId: t.EFormID, FormVariables: vars, Status: statusPB(t.GovStackStatus()),
 		Data: structOf(d.Data)}, nil
 }
 

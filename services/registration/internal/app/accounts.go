@@ -6,14 +6,16 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/govstackbb/marketplace/platform/outbox"
-	"github.com/jackc/pgx/v5"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
+
+// Accepted is the answer to every registration: it depends only on the address asked for, so that it
+// does not tell whether an account existed.
+type Accepted struct {
+	Message       string
+	LinkExpiresAt time.Time
+}
 
 // newAccount is one registration: the account to create and the application file that records it.
 type newAccount struct {
@@ -25,12 +27,12 @@ type newAccount struct {
 	// nil is the anti-enumeration answer: the owner is e-mailed, the caller sees the same Accepted.
 	onExisting func(existing domain.Account) error
 	// also runs in the transaction after the account is created (e.g. an audit record).
-	also func(ctx context.Context, tx pgx.Tx, accountID string) error
+	also func(ctx context.Context, tx Tx, accountID string) error
 }
 
 // registered is what a registration did.
 type registered struct {
-	accepted  *registrationv1.Accepted
+	accepted  Accepted
 	fileID    string
 	accountID string // the new account, or the existing one
 	created   bool
@@ -42,11 +44,16 @@ type registered struct {
 // fresh link for the existing owner, and answers the same.
 func (s *Service) register(ctx context.Context, n newAccount) (registered, error) {
 	now := s.now()
-	a := n.account
-	a.ID, a.Status, a.Created = uuid.NewString(), domain.StatusPendingActivation, now
-	out := registered{accepted: s.accepted(a.Email, now)}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		created, existing, err := store.InsertAccount(ctx, tx, a)
+	id := uuid.NewString()
+	out := registered{accepted: s.accepted(n.account.Email, now)}
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		a := n.account
+		token, link := s.newLink(id, domain.PurposeActivate, now)
+		ev, err := a.Register(id, now, link)
+		if err != nil {
+			return err
+		}
+		created, existing, err := tx.AddAccount(ctx, a)
 		if err != nil {
 			return err
 		}
@@ -60,7 +67,7 @@ func (s *Service) register(ctx context.Context, n newAccount) (registered, error
 			owner = existing
 		}
 		out.accountID, out.created = owner.ID, created
-		if out.fileID, err = s.recordAccountFile(ctx, tx, n, owner.ID, created); err != nil {
+		if out.fileID, err = s.recordAccountFile(ctx, tx, n, owner, created); err != nil {
 			return err
 		}
 		if !created {
@@ -71,60 +78,62 @@ func (s *Service) register(ctx context.Context, n newAccount) (registered, error
 				return err
 			}
 		}
-		return s.sendLink(ctx, tx, a, domain.PurposeActivate, EventAccountRegistered, now)
+		if err := tx.AddLinkToken(ctx, token); err != nil {
+			return err
+		}
+		tx.Publish(ev)
+		return nil
 	})
 	return out, err
 }
 
-func (s *Service) recordAccountFile(ctx context.Context, tx pgx.Tx, n newAccount, applicantID string, created bool) (string, error) {
+// recordAccountFile records the registration's application file for the applicant (a new account gets
+// it linked, so that activating the account approves it).
+func (s *Service) recordAccountFile(ctx context.Context, tx Tx, n newAccount, applicant domain.Account, created bool) (string, error) {
 	if n.serviceKey == "" {
 		return "", nil
 	}
-	fileID, _, err := s.recordApplication(ctx, tx, NewApplication{ServiceKey: n.serviceKey, ApplicantID: applicantID,
+	fileID, _, err := s.recordApplication(ctx, tx, NewApplication{ServiceKey: n.serviceKey, ApplicantID: applicant.ID,
 		ApplicationName: n.appName, Data: n.appData, Status: domain.StatusPending})
 	if err != nil || !created {
 		return fileID, err
 	}
-	return fileID, store.SetAccountFile(ctx, tx, applicantID, fileID)
+	applicant.FileID = fileID
+	_, err = tx.SaveAccount(ctx, applicant)
+	return fileID, err
 }
 
-// sendExistingLink e-mails the owner of an existing account: a fresh activation link while it is pending,
-// a password-reset link once it is active.
-func (s *Service) sendExistingLink(ctx context.Context, tx pgx.Tx, owner domain.Account, now time.Time) error {
-	purpose := domain.PurposeActivate
-	if owner.Status == domain.StatusActive {
-		purpose = domain.PurposeReset
+// sendExistingLink e-mails the owner of an existing account a fresh link (activation while it is pending,
+// password reset once it is active).
+func (s *Service) sendExistingLink(ctx context.Context, tx Tx, owner domain.Account, now time.Time) error {
+	token, link := s.newLink(owner.ID, owner.RepeatLinkPurpose(), now)
+	ev, err := owner.RegisterAgain(now, link)
+	if err != nil {
+		return err
 	}
-	return s.sendLink(ctx, tx, owner, purpose, EventAccountRegistrationRepeat, now)
+	if err := tx.AddLinkToken(ctx, token); err != nil {
+		return err
+	}
+	tx.Publish(ev)
+	return nil
 }
 
-// sendLink stores a new single-use token for a and writes event typ carrying its link.
-func (s *Service) sendLink(ctx context.Context, tx pgx.Tx, a domain.Account, purpose, typ string, now time.Time) error {
-	token := domain.NewSecret()
+// newLink makes a single-use token for accountID and the link that carries it.
+func (s *Service) newLink(accountID, purpose string, now time.Time) (domain.LinkToken, domain.Link) {
 	ttl, page := s.opts.ActivationTTL, "/activate"
 	if purpose == domain.PurposeReset {
 		ttl, page = s.opts.ResetTTL, "/reset-password"
 	}
-	expires := now.Add(ttl)
-	if err := store.InsertLinkToken(ctx, tx, token, a.ID, purpose, now, expires); err != nil {
-		return err
-	}
-	ev := accountEvent(a, now)
-	ev.Link, ev.LinkExpiresAt = s.opts.PublicURL+page+"?token="+token, timestamppb.New(expires)
-	return outbox.Add(ctx, tx, outbox.Event{Type: typ, Source: eventSource, Subject: a.ID, Payload: ev})
-}
-
-func accountEvent(a domain.Account, now time.Time) *registrationv1.AccountEvent {
-	return &registrationv1.AccountEvent{AccountId: a.ID, Email: a.Email, Name: a.Name, Roles: a.Roles,
-		Organisation: a.Organisation, Language: "en", OccurredAt: timestamppb.New(now)}
+	t := domain.LinkToken{Token: domain.NewSecret(), AccountID: accountID, Purpose: purpose, Created: now, ExpiresAt: now.Add(ttl)}
+	return t, domain.Link{Purpose: purpose, URL: s.opts.PublicURL + page + "?token=" + t.Token, ExpiresAt: t.ExpiresAt}
 }
 
 // accepted is the answer to every registration: it depends only on the address asked for.
-func (s *Service) accepted(email string, now time.Time) *registrationv1.Accepted {
-	return &registrationv1.Accepted{
+func (s *Service) accepted(email string, now time.Time) Accepted {
+	return Accepted{
 		Message: fmt.Sprintf("We've sent an e-mail to %s. Use the link to activate your account and set your password. "+
 			"If it does not arrive within a few minutes, check your spam folder.", domain.MaskEmail(email)),
-		LinkExpiresAt: timestamppb.New(now.Add(s.opts.ActivationTTL)),
+		LinkExpiresAt: now.Add(s.opts.ActivationTTL),
 	}
 }
 
@@ -134,5 +143,5 @@ func (s *Service) GetMe(ctx context.Context) (domain.Account, error) {
 	if err != nil {
 		return domain.Account{}, err
 	}
-	return store.AccountByID(ctx, s.pool, c.Subject)
+	return s.store.Account(ctx, c.Subject)
 }

@@ -5,11 +5,8 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
-	"github.com/govstackbb/marketplace/platform/outbox"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // argonParams are OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane): strong, and fast enough for tests.
@@ -24,7 +21,7 @@ type LinkStatus struct {
 
 // CheckActivation tells whether a link's token can still be used (it does not use it).
 func (s *Service) CheckActivation(ctx context.Context, token string) (LinkStatus, error) {
-	t, ok, err := store.PeekLinkToken(ctx, s.pool, token, s.now())
+	t, ok, err := s.store.PeekLinkToken(ctx, token, s.now())
 	if err != nil || !ok {
 		return LinkStatus{}, err
 	}
@@ -45,14 +42,14 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (do
 func (s *Service) usePasswordLink(ctx context.Context, token, password, purpose string) (domain.Account, error) {
 	now := s.now()
 	// The policy needs the account's e-mail; the token is only looked at here and used in the transaction.
-	t, ok, err := store.PeekLinkToken(ctx, s.pool, token, now)
+	t, ok, err := s.store.PeekLinkToken(ctx, token, now)
 	if err != nil {
 		return domain.Account{}, err
 	}
 	if !ok || t.Purpose != purpose {
 		return domain.Account{}, domain.ErrInvalidToken()
 	}
-	a, err := store.AccountByID(ctx, s.pool, t.AccountID)
+	a, err := s.store.Account(ctx, t.AccountID)
 	if err != nil {
 		return domain.Account{}, err
 	}
@@ -63,39 +60,55 @@ func (s *Service) usePasswordLink(ctx context.Context, token, password, purpose 
 	if err != nil {
 		return domain.Account{}, err
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		id, ok, err := store.UseLinkToken(ctx, tx, token, purpose, now)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return domain.ErrInvalidToken() // used concurrently, or expired meanwhile
-		}
-		wasActive := a.Status == domain.StatusActive
-		if a, err = store.SetPassword(ctx, tx, id, hash, now); err != nil {
-			return err
-		}
-		if err := store.RevokeAccountTokens(ctx, tx, id, now); err != nil {
-			return err
-		}
-		if err := store.ClearFailures(ctx, tx, domain.EmailKey(a.Email)); err != nil {
-			return err
-		}
-		if wasActive {
-			return nil
-		}
-		return s.activated(ctx, tx, a, now)
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		a, err = s.setPassword(ctx, tx, token, purpose, hash, now)
+		return err
 	})
 	return a, err
 }
 
-// activated approves the account's application file and announces the activation.
-func (s *Service) activated(ctx context.Context, tx pgx.Tx, a domain.Account, now time.Time) error {
-	if a.FileID != "" {
-		if err := s.setApplicationStatus(ctx, tx, a.FileID, domain.StatusApproved, true); err != nil {
-			return err
+// setPassword uses the link's token, sets the password (activating a pending account), revokes every
+// refresh token of the account and clears its lockout.
+func (s *Service) setPassword(ctx context.Context, tx Tx, token, purpose, hash string, now time.Time) (domain.Account, error) {
+	id, ok, err := tx.UseLinkToken(ctx, token, purpose, now)
+	if err != nil {
+		return domain.Account{}, err
+	}
+	if !ok {
+		return domain.Account{}, domain.ErrInvalidToken() // used concurrently, or expired meanwhile
+	}
+	a, err := tx.LockAccount(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	events, err := a.SetPasswordFromLink(hash, now)
+	if err != nil {
+		return a, err
+	}
+	if a, err = tx.SaveAccount(ctx, a); err != nil {
+		return a, err
+	}
+	if err := tx.RevokeAccountRefreshTokens(ctx, id, now); err != nil {
+		return a, err
+	}
+	if err := tx.ClearSignInFailures(ctx, domain.EmailKey(a.Email)); err != nil {
+		return a, err
+	}
+	if len(events) > 0 && a.FileID != "" {
+		// The activation is the decision on the account's application file.
+		if err := s.approveByActivation(ctx, tx, a.FileID); err != nil {
+			return a, err
 		}
 	}
-	return outbox.Add(ctx, tx, outbox.Event{Type: EventAccountActivated, Source: eventSource, Subject: a.ID,
-		Payload: accountEvent(a, now)})
+	tx.Publish(events...)
+	return a, nil
+}
+
+func (s *Service) approveByActivation(ctx context.Context, tx Tx, fileID string) error {
+	f, err := tx.LockApplication(ctx, fileID)
+	if err != nil {
+		return err
+	}
+	f.ApproveByActivation(s.stamp())
+	return tx.SaveApplication(ctx, f)
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
+
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
@@ -16,7 +15,7 @@ type BuyerRequest struct {
 }
 
 // RegisterBuyer registers a buyer whose e-mail domain is an approved public-sector domain.
-func (s *Service) RegisterBuyer(ctx context.Context, r BuyerRequest) (*registrationv1.Accepted, error) {
+func (s *Service) RegisterBuyer(ctx context.Context, r BuyerRequest) (Accepted, error) {
 	reg, err := s.registerBuyer(ctx, r)
 	return reg.accepted, err
 }

@@ -1,18 +1,13 @@
 // Package app is the Registration use cases: the account flows (buyer, supplier, citizen, staff, domain
 // access), sign-in and tokens, and the GovStack e-services engine (applications, tasks, documents,
-// statistics) they run on. Each state change commits together with its outbox event.
+// statistics) they run on. The ports it needs — the Postgres store and Digital Registries — are declared in
+// ports.go; every state change goes through a domain transition and commits with the events it raises.
 package app
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"time"
-
-	"github.com/govstackbb/marketplace/platform/pgstore"
-	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
@@ -20,13 +15,10 @@ import (
 // BB is the building block's name in event types and the database name.
 const BB = "registration"
 
-// eventSource is the CloudEvents source of every event of this BB.
-const eventSource = "govstack/" + BB
-
 // Options are the use cases' dependencies and settings (see registration.Config for their meaning).
 type Options struct {
-	Pool       *pgxpool.Pool
-	Registries registriesv1.RegistriesServiceClient
+	Store      Store
+	Registries Registries
 	Logger     *slog.Logger
 	Now        func() time.Time
 
@@ -45,8 +37,8 @@ type Options struct {
 
 // Service runs the use cases.
 type Service struct {
-	pool       *pgxpool.Pool
-	registries registriesv1.RegistriesServiceClient
+	store      Store
+	registries Registries
 	log        *slog.Logger
 	now        func() time.Time
 	opts       Options
@@ -58,10 +50,10 @@ type Service struct {
 	auth *authState
 }
 
-// New returns the use cases on a migrated pool.
+// New returns the use cases on a store of a migrated database.
 func New(o Options) (*Service, error) {
-	if o.Pool == nil || o.Registries == nil {
-		return nil, errors.New("registration: a pool and a Registries client are required")
+	if o.Store == nil || o.Registries == nil {
+		return nil, errors.New("registration: a store and a Registries client are required")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -72,7 +64,7 @@ func New(o Options) (*Service, error) {
 	if o.Webmail.Len() == 0 {
 		o.Webmail = domain.ShippedWebmail()
 	}
-	s := &Service{pool: o.Pool, registries: o.Registries, log: o.Logger, now: o.Now, opts: o, forms: domain.NewFormValidator()}
+	s := &Service{store: o.Store, registries: o.Registries, log: o.Logger, now: o.Now, opts: o, forms: domain.NewFormValidator()}
 	s.flows = s.accountFlows()
 	auth, err := newAuthState(s)
 	if err != nil {
@@ -80,8 +72,4 @@ func New(o Options) (*Service, error) {
 	}
 	s.auth = auth
 	return s, nil
-}
-
-func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgstore.InTx(ctx, s.pool, fn)
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // ApplicationInput is an application as submitted (POST /services/{id}/applications) or updated by an
@@ -54,33 +51,31 @@ func (s *Service) SubmitApplication(ctx context.Context, serviceID string, in Ap
 		if err != nil {
 			return domain.Application{}, err
 		}
-		return store.GetApplication(ctx, s.pool, fileID, false)
+		return s.store.Application(ctx, fileID)
 	}
-	now := s.stamp()
 	file := domain.Application{FileID: newID(), ServiceID: svc.ID, ServiceKey: svc.Key, ServiceName: svc.Name,
-		ApplicantID: applicant, Name: in.ApplicationName, Data: in.Data, EFormID: form.ID, DocumentURLs: urls,
-		Status: domain.StatusPending, Created: now, Registered: now, Updated: now}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		ApplicantID: applicant, Name: in.ApplicationName, Data: in.Data, EFormID: form.ID, DocumentURLs: urls}
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		_, err := s.insertApplication(ctx, tx, file, &reviewTask)
 		return err
 	})
 	if err != nil {
 		return domain.Application{}, err
 	}
-	return store.GetApplication(ctx, s.pool, file.FileID, false)
+	return s.store.Application(ctx, file.FileID)
 }
 
 // submissionForm is the e-form a submission is checked against: the one it names (it must belong to svc),
 // else the service's latest.
 func (s *Service) submissionForm(ctx context.Context, svc domain.Service, eFormID string) (domain.EForm, error) {
 	if eFormID == "" {
-		return store.LatestEForm(ctx, s.pool, svc.ID)
+		return s.store.LatestEForm(ctx, svc.ID)
 	}
 	id, err := domain.ParseID("formData.eFormId", eFormID)
 	if err != nil {
 		return domain.EForm{}, err
 	}
-	form, err := store.GetEForm(ctx, s.pool, id)
+	form, err := s.store.EForm(ctx, id)
 	if err != nil && apierr.KindOf(err) != apierr.KindNotFound {
 		return domain.EForm{}, err
 	}
@@ -125,7 +120,7 @@ func (s *Service) documentURLs(ctx context.Context, raw []string) ([]string, err
 		ids = append(ids, id)
 	}
 	if len(bad) == 0 {
-		known, err := store.ExistingDocuments(ctx, s.pool, ids)
+		known, err := s.store.ExistingDocuments(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +149,7 @@ func (s *Service) GetApplication(ctx context.Context, fileID string) (domain.App
 	if err != nil {
 		return domain.Application{}, err
 	}
-	a, err := store.GetApplication(ctx, s.pool, id, false)
+	a, err := s.store.Application(ctx, id)
 	if err != nil {
 		return a, err
 	}

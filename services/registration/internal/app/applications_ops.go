@@ -3,12 +3,8 @@ package app
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // ApplicationQuery is a list of application files: filters and paging as sent.
@@ -28,7 +24,7 @@ func (s *Service) ListApplications(ctx context.Context, q ApplicationQuery) ([]d
 	if err != nil {
 		return nil, err
 	}
-	f := store.ApplicationFilter{ApplicantID: q.ApplicantID, Page: page}
+	f := ApplicationFilter{ApplicantID: q.ApplicantID, Page: page}
 	if q.ServiceID != "" {
 		var ok bool
 		if f.ServiceID, ok = domain.FilterID(q.ServiceID); !ok {
@@ -41,7 +37,7 @@ func (s *Service) ListApplications(ctx context.Context, q ApplicationQuery) ([]d
 		}
 		f.ApplicantID = c.claims.Subject
 	}
-	return store.ListApplications(ctx, s.pool, f)
+	return s.store.ListApplications(ctx, f)
 }
 
 // UpdateApplication is an operator's (staff or admin) change of a file's name, data or documents. The data
@@ -59,61 +55,49 @@ func (s *Service) UpdateApplication(ctx context.Context, fileID string, in Appli
 	if err != nil {
 		return domain.Application{}, err
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		a, err := store.GetApplication(ctx, tx, id, true)
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		a, err := tx.LockApplication(ctx, id)
 		if err != nil {
 			return err
 		}
-		if a.Ended {
-			return apierr.FailedPrecondition("APPLICATION_ENDED", "application file "+id+" is "+a.Status+" and can no longer change")
-		}
-		changed, err := s.applyUpdate(ctx, tx, &a, in, urls)
+		changed, err := s.edit(ctx, tx, &a, domain.ApplicationEdit{Name: in.ApplicationName, Data: in.Data, DocumentURLs: urls})
 		if err != nil {
 			return err
 		}
-		if err := store.UpdateApplicationData(ctx, tx, a); err != nil {
+		if err := tx.SaveApplication(ctx, a); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, AuditEntry{ActorID: claims.Subject, Action: "application.update", Subject: id,
+		return s.audit(ctx, tx, domain.AuditEntry{ActorID: claims.Subject, Action: "application.update", Subject: id,
 			Detail: map[string]any{"changed": changed, "operatorName": claims.Name}})
 	})
 	if err != nil {
 		return domain.Application{}, err
 	}
-	return store.GetApplication(ctx, s.pool, id, false)
+	return s.store.Application(ctx, id)
 }
 
-// applyUpdate changes a to what in gives (empty parts are kept) after checking the data against the file's
-// e-form, and returns the names of the changed parts (for the audit record).
-func (s *Service) applyUpdate(ctx context.Context, tx pgx.Tx, a *domain.Application, in ApplicationInput, urls []string) ([]string, error) {
-	changed := []string{}
-	if in.Data != nil {
-		form, err := s.fileForm(ctx, tx, *a)
+// edit applies e to a after checking that a is open and that new data satisfies the file's e-form, and
+// returns the names of the changed parts (for the audit record).
+func (s *Service) edit(ctx context.Context, tx Tx, a *domain.Application, e domain.ApplicationEdit) ([]string, error) {
+	if err := a.RequireOpen(); err != nil {
+		return nil, err
+	}
+	if e.Data != nil {
+		form, err := fileForm(ctx, tx, *a)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.forms.Validate(form, in.Data); err != nil {
+		if err := s.forms.Validate(form, e.Data); err != nil {
 			return nil, err
 		}
-		a.Data = in.Data
-		changed = append(changed, "formData")
 	}
-	if in.ApplicationName != "" {
-		a.Name = in.ApplicationName
-		changed = append(changed, "applicationName")
-	}
-	if urls != nil {
-		a.DocumentURLs = urls
-		changed = append(changed, "documentUrls")
-	}
-	a.Updated = s.stamp()
-	return changed, nil
+	return a.Edit(e, s.stamp())
 }
 
 // fileForm is the e-form the file was submitted with (its service's latest when it has none recorded).
-func (s *Service) fileForm(ctx context.Context, q store.Querier, a domain.Application) (domain.EForm, error) {
+func fileForm(ctx context.Context, tx Tx, a domain.Application) (domain.EForm, error) {
 	if a.EFormID != "" {
-		return store.GetEForm(ctx, q, a.EFormID)
+		return tx.EForm(ctx, a.EFormID)
 	}
-	return store.LatestEForm(ctx, q, a.ServiceID)
+	return tx.LatestEForm(ctx, a.ServiceID)
 }

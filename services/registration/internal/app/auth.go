@@ -2,27 +2,13 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
-	"github.com/jackc/pgx/v5"
-	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
-)
-
-// Lockout policy: after lockAfter consecutive failures an e-mail is locked for lockBase·2^(failures−lockAfter),
-// at most lockMax.
-const (
-	lockAfter = 5
-	lockBase  = time.Minute
-	lockMax   = time.Hour
 )
 
 // authState is the sign-in state shared by the calls.
@@ -42,31 +28,9 @@ func newAuthState(s *Service) (*authState, error) {
 	return &authState{dummyHash: h, verifier: v}, nil
 }
 
-// TokenInterceptor verifies access tokens with this BB's own published keys.
-//
-// The AuthService calls (sign-in, refresh, sign-out, password reset, JWKS) ignore an access token: a client
-// whose token has expired sends it along when it signs in again, and that must not stop it.
-func (s *Service) TokenInterceptor() grpc.UnaryServerInterceptor {
-	verify := usertoken.UnaryServerInterceptor(s.auth.verifier)
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		if strings.HasPrefix(info.FullMethod, "/"+registrationv1.AuthService_ServiceDesc.ServiceName+"/") {
-			return handler(ctx, req)
-		}
-		return verify(ctx, req, info, handler)
-	}
-}
-
-// lockFor is the lockout after n consecutive failures (0: not locked).
-func lockFor(n int) time.Duration {
-	if n < lockAfter {
-		return 0
-	}
-	shift := n - lockAfter
-	if shift > 10 {
-		return lockMax
-	}
-	return min(lockBase<<shift, lockMax)
-}
+// Verifier verifies access tokens with this BB's own published keys (the gRPC interceptor of internal/api
+// uses it).
+func (s *Service) Verifier() *usertoken.Verifier { return s.auth.verifier }
 
 func errCredentials() error {
 	return apierr.Unauthenticated(domain.ReasonInvalidCredentials,
@@ -78,14 +42,14 @@ func errCredentials() error {
 func (s *Service) SignIn(ctx context.Context, email, password string) (Tokens, error) {
 	now := s.now()
 	key := domain.EmailKey(email)
-	until, err := store.LockedUntil(ctx, s.pool, key, now)
+	failures, err := s.store.SignInFailures(ctx, key)
 	if err != nil {
 		return Tokens{}, err
 	}
-	if !until.IsZero() {
-		return Tokens{}, errLocked(until.Sub(now))
+	if d := failures.LockedFor(now); d > 0 {
+		return Tokens{}, errLocked(d)
 	}
-	a, found, err := store.AccountByEmail(ctx, s.pool, key)
+	a, found, err := s.store.AccountByEmail(ctx, key)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -98,14 +62,22 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (Tokens, e
 		return Tokens{}, err
 	}
 	if !match || !found || !a.Active() {
-		return Tokens{}, s.failedSignIn(ctx, key, a, found, now)
+		var owner *domain.Account
+		if found {
+			owner = &a
+		}
+		return Tokens{}, s.failedSignIn(ctx, key, owner, now)
+	}
+	k, err := s.signingKey(ctx)
+	if err != nil {
+		return Tokens{}, err
 	}
 	var out Tokens
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := store.ClearFailures(ctx, tx, key); err != nil {
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.ClearSignInFailures(ctx, key); err != nil {
 			return err
 		}
-		out, err = s.issue(ctx, tx, a, "", now)
+		out, err = s.issue(ctx, tx, k, a, "", now)
 		return err
 	})
 	return out, err
@@ -117,15 +89,10 @@ func errLocked(retry time.Duration) error {
 		Message: "too many failed sign-ins: try again in " + retry.String() + ", or reset the password (POST /auth/password-reset)"}
 }
 
-// failedSignIn counts the failure (and writes account.locked when a known account becomes locked).
-func (s *Service) failedSignIn(ctx context.Context, key string, a domain.Account, found bool, now time.Time) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		n, err := store.RecordFailure(ctx, tx, key, now, lockFor)
-		if err != nil || n != lockAfter || !found {
-			return err
-		}
-		return outbox.Add(ctx, tx, outbox.Event{Type: EventAccountLocked, Source: eventSource, Subject: a.ID,
-			Payload: accountEvent(a, now)})
+// failedSignIn counts the failure (account.locked is written when it locks a known account).
+func (s *Service) failedSignIn(ctx context.Context, key string, owner *domain.Account, now time.Time) error {
+	err := s.store.UpdateSignInFailures(ctx, key, func(f *domain.SignInFailures) ([]domain.Event, error) {
+		return f.Fail(now, owner), nil
 	})
 	if err != nil {
 		return err
@@ -138,12 +105,21 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (strin
 	now := s.now()
 	msg := "If " + domain.MaskEmail(domain.EmailKey(email)) + " has an active account, we've sent it a link to set a new password."
 	expires := now.Add(s.opts.ResetTTL)
-	a, found, err := store.AccountByEmail(ctx, s.pool, domain.EmailKey(email))
-	if err != nil || !found || a.Status != domain.StatusActive {
+	a, found, err := s.store.AccountByEmail(ctx, domain.EmailKey(email))
+	if err != nil || !found || !a.MayResetPassword() {
 		return msg, expires, err
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		return s.sendLink(ctx, tx, a, domain.PurposeReset, EventPasswordResetRequested, now)
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		token, link := s.newLink(a.ID, domain.PurposeReset, now)
+		ev, err := a.RequestPasswordReset(now, link)
+		if err != nil {
+			return err
+		}
+		if err := tx.AddLinkToken(ctx, token); err != nil {
+			return err
+		}
+		tx.Publish(ev)
+		return nil
 	})
 	return msg, expires, err
 }

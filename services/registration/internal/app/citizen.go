@@ -5,12 +5,8 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 func errNotVerified() error {
@@ -20,7 +16,7 @@ func errNotVerified() error {
 
 // RegisterCitizen registers a citizen found in the population register with the same name and birth date.
 // With a staff or admin token it is registration on the citizen's behalf (registered_by is the caller).
-func (s *Service) RegisterCitizen(ctx context.Context, c domain.Citizen) (*registrationv1.Accepted, error) {
+func (s *Service) RegisterCitizen(ctx context.Context, c domain.Citizen) (Accepted, error) {
 	reg, err := s.registerCitizen(ctx, c)
 	return reg.accepted, err
 }
@@ -30,7 +26,7 @@ func (s *Service) registerCitizen(ctx context.Context, c domain.Citizen) (regist
 	if err != nil {
 		return registered{}, err
 	}
-	rec, found, err := s.readRecord(ctx, regCitizens, map[string]any{"personalCode": c.NationalID})
+	rec, found, err := s.registries.ReadRecord(ctx, regCitizens, map[string]any{"personalCode": c.NationalID})
 	if err != nil {
 		return registered{}, err
 	}
@@ -40,7 +36,7 @@ func (s *Service) registerCitizen(ctx context.Context, c domain.Citizen) (regist
 	}
 	// Only a person without an account gets their register record's contact details changed: otherwise
 	// anyone knowing a person's name, birth date and id could redirect their e-mail.
-	exists, err := store.AccountExists(ctx, s.pool, c.Email, c.NationalID, "", "", "")
+	exists, err := s.store.AccountExists(ctx, AccountKeys{Email: c.Email, NationalID: c.NationalID})
 	if err != nil {
 		return registered{}, err
 	}
@@ -70,11 +66,12 @@ func (s *Service) writeContact(ctx context.Context, c domain.Citizen) error {
 	if c.Address != "" {
 		fields["address"] = c.Address
 	}
-	err := s.updateRecord(ctx, regCitizens, q, fields)
-	if status.Code(err) == codes.InvalidArgument && len(fields) > 1 {
-		err = s.updateRecord(ctx, regCitizens, q, map[string]any{"email": c.Email})
+	err := s.registries.UpdateRecord(ctx, regCitizens, q, fields)
+	if apierr.KindOf(err) == apierr.KindInvalidArgument && len(fields) > 1 {
+		err = s.registries.UpdateRecord(ctx, regCitizens, q, map[string]any{"email": c.Email})
 	}
 	if err != nil {
+		// Even a refusal of the e-mail alone is no caller's mistake here: the citizen gave a valid one.
 		return domain.ErrRegistryUnavailable(err)
 	}
 	return nil

@@ -8,11 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // MaxDocumentsPerUpload is how many files one POST /documents may carry.
@@ -43,18 +40,12 @@ func (s *Service) UploadDocuments(ctx context.Context, files []UploadFile, metad
 	}
 	now := s.stamp()
 	urls := make([]string, len(docs))
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		for i := range docs {
-			d := &docs[i]
-			d.ID, d.Metadata, d.UploadedBy, d.Created = newID(), metadata, uploader, now
-			if err := store.InsertDocument(ctx, tx, *d); err != nil {
-				return err
-			}
-			urls[i] = domain.DocumentPath(d.ID)
-		}
-		return nil
-	})
-	if err != nil {
+	for i := range docs {
+		d := &docs[i]
+		d.ID, d.Metadata, d.UploadedBy, d.Created = newID(), metadata, uploader, now
+		urls[i] = domain.DocumentPath(d.ID)
+	}
+	if err := s.store.AddDocuments(ctx, docs); err != nil {
 		return nil, err
 	}
 	return urls, nil
@@ -106,7 +97,7 @@ func (s *Service) GetDocument(ctx context.Context, id string) (domain.Document, 
 	if err != nil {
 		return domain.Document{}, err
 	}
-	d, err := store.GetDocument(ctx, s.pool, id)
+	d, err := s.store.Document(ctx, id)
 	if err != nil {
 		return d, err
 	}

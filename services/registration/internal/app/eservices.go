@@ -8,7 +8,6 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // reviewTask is the task the generic engine opens on every submitted file.
@@ -17,7 +16,7 @@ var reviewTask = NewTask{Name: "Review application", Description: "Approve, reje
 
 // ListServices lists the services whose name contains name (case-insensitive).
 func (s *Service) ListServices(ctx context.Context, name string) ([]domain.Service, error) {
-	return store.ListServices(ctx, s.pool, name)
+	return s.store.ListServices(ctx, name)
 }
 
 // GetService returns one service; 400 for a malformed id, 404 for an unknown one.
@@ -26,7 +25,7 @@ func (s *Service) GetService(ctx context.Context, id string) (domain.Service, er
 	if err != nil {
 		return domain.Service{}, err
 	}
-	return store.GetService(ctx, s.pool, id)
+	return s.store.Service(ctx, id)
 }
 
 // ListServiceEForms lists a service's e-forms (every version, latest first); 404 for an unknown service.
@@ -35,7 +34,7 @@ func (s *Service) ListServiceEForms(ctx context.Context, serviceID string) ([]do
 	if err != nil {
 		return nil, err
 	}
-	return store.ListEForms(ctx, s.pool, svc.ID)
+	return s.store.ListEForms(ctx, svc.ID)
 }
 
 // GetEForm returns an e-form with its schema.
@@ -44,7 +43,7 @@ func (s *Service) GetEForm(ctx context.Context, id string) (domain.EForm, error)
 	if err != nil {
 		return domain.EForm{}, err
 	}
-	return store.GetEForm(ctx, s.pool, id)
+	return s.store.EForm(ctx, id)
 }
 
 // newID returns a time-ordered UUID, so ids sort roughly by creation.

@@ -3,91 +3,57 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/jackc/pgx/v5"
-	"google.golang.org/protobuf/types/known/timestamppb"
-
-	"github.com/govstackbb/marketplace/platform/outbox"
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
-// recordApplication stores a flow's application file (and its review task) in tx and writes
-// application.submitted to the outbox.
-func (s *Service) recordApplication(ctx context.Context, tx pgx.Tx, a NewApplication) (fileID, taskID string, err error) {
+// recordApplication stores a flow's application file (and its review task) in tx and announces
+// application.submitted.
+func (s *Service) recordApplication(ctx context.Context, tx Tx, a NewApplication) (fileID, taskID string, err error) {
 	a = submittedAs(ctx).over(a)
-	svc, err := store.GetServiceByKey(ctx, tx, a.ServiceKey)
+	svc, err := tx.ServiceByKey(ctx, a.ServiceKey)
 	if err != nil {
 		return "", "", err
 	}
-	form, err := store.LatestEForm(ctx, tx, svc.ID)
+	form, err := tx.LatestEForm(ctx, svc.ID)
 	if err != nil {
 		return "", "", err
 	}
-	status := a.Status
-	if status == "" {
-		status = domain.StatusPending
-	}
-	now := s.stamp()
 	file := domain.Application{FileID: newID(), ServiceID: svc.ID, ServiceKey: svc.Key, ServiceName: svc.Name,
-		ApplicantID: a.ApplicantID, Name: a.ApplicationName, Data: a.Data, EFormID: form.ID, Status: status,
-		Ended: a.Ended, Created: now, Registered: now, Updated: now}
+		ApplicantID: a.ApplicantID, Name: a.ApplicationName, Data: a.Data, EFormID: form.ID, Status: a.Status,
+		Ended: a.Ended}
 	taskID, err = s.insertApplication(ctx, tx, file, a.ReviewTask)
 	return file.FileID, taskID, err
 }
 
-// insertApplication stores file, opens task on it when given, and announces application.submitted.
-func (s *Service) insertApplication(ctx context.Context, tx pgx.Tx, file domain.Application, task *NewTask) (taskID string, err error) {
-	if err := store.InsertApplication(ctx, tx, file); err != nil {
+// insertApplication submits file, opens task on it when given, and announces application.submitted.
+func (s *Service) insertApplication(ctx context.Context, tx Tx, file domain.Application, task *NewTask) (taskID string, err error) {
+	ev, err := file.Submit(s.stamp())
+	if err != nil {
+		return "", err
+	}
+	if err := tx.AddApplication(ctx, file); err != nil {
 		return "", err
 	}
 	if task != nil {
 		taskID = newID()
 		t := domain.Task{ID: taskID, FileID: file.FileID, Name: task.Name, Description: task.Description,
 			RoleID: task.RoleID, Created: file.Created}
-		if err := store.InsertTask(ctx, tx, t); err != nil {
+		if err := tx.AddTask(ctx, t); err != nil {
 			return "", err
 		}
 	}
-	return taskID, s.announce(ctx, tx, EventApplicationSubmitted, file, "", "")
-}
-
-// announce writes an application event about file to the outbox.
-func (s *Service) announce(ctx context.Context, tx pgx.Tx, eventType string, file domain.Application, comment, operator string) error {
-	return outbox.Add(ctx, tx, outbox.Event{Type: eventType, Source: eventSource, Subject: file.FileID,
-		Payload: &registrationv1.ApplicationEvent{FileId: file.FileID, ServiceId: file.ServiceID,
-			ServiceName: file.ServiceName, ApplicantId: file.ApplicantID, Status: file.Status, Comment: comment,
-			OperatorId: operator, OccurredAt: timestamppb.New(s.now())}})
-}
-
-// setApplicationStatus moves a flow's application file to status (ended when final) in tx, e.g. a buyer
-// account application to APPROVED when the account is activated.
-func (s *Service) setApplicationStatus(ctx context.Context, tx pgx.Tx, fileID, status string, ended bool) error {
-	switch status {
-	case domain.StatusPending, domain.StatusApproved, domain.StatusRejected, domain.StatusSendBack:
-	default:
-		return fmt.Errorf("setApplicationStatus: unknown status %q", status)
-	}
-	return store.SetApplicationStatus(ctx, tx, fileID, status, ended, s.stamp())
-}
-
-// AuditEntry is one administrator or operator decision, kept in the audit table.
-type AuditEntry struct {
-	ActorID string         // the deciding account
-	Action  string         // e.g. "task.complete", "application.update", "staff.bulk_register"
-	Subject string         // what it was about: a file id, task id, hospital id
-	Detail  map[string]any // the decision's data (no passwords or tokens)
+	tx.Publish(ev)
+	return taskID, nil
 }
 
 // audit records e in tx, so a decision and its audit record commit together.
-func (s *Service) audit(ctx context.Context, tx pgx.Tx, e AuditEntry) error {
+func (s *Service) audit(ctx context.Context, tx Tx, e domain.AuditEntry) error {
 	if e.ActorID == "" || e.Action == "" {
 		return errors.New("audit: an entry needs an actor and an action")
 	}
-	return store.InsertAudit(ctx, tx, store.AuditRecord{At: s.stamp(), ActorID: e.ActorID, Action: e.Action,
-		Subject: e.Subject, Detail: e.Detail})
+	e.At = s.stamp()
+	return tx.AddAudit(ctx, e)
 }
 
 // submitter is what a GovStack client said about its application when it submitted to a service that runs a

@@ -1,10 +1,6 @@
 package app
 
-import (
-	"context"
-
-	"github.com/jackc/pgx/v5"
-)
+import "context"
 
 // Flow is how an account service plugs into the e-services engine: what a GovStack application
 // submission to it does, and what an operator's decision on one of its tasks does.
@@ -17,7 +13,7 @@ type Flow struct {
 	// (e.g. adding an approved domain to the registry). It must be idempotent: a failed decision is retried.
 	Prepare func(ctx context.Context, d Decision) error
 	// Decided runs inside the decision's transaction: the flow's own state and events.
-	Decided func(ctx context.Context, tx pgx.Tx, d Decision) error
+	Decided func(ctx context.Context, tx Tx, d Decision) error
 }
 
 // Submission is an application submitted through the GovStack API.

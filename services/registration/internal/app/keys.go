@@ -2,23 +2,16 @@ package app
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
 // keyCheckInterval is how often RunKeyRotation looks at the newest key's age (at most).
 const keyCheckInterval = time.Minute
-
-// PublicKey is a published verification key.
-type PublicKey = store.PublicKey
 
 // keyPublishLead is how long a new key is published before it signs: verifiers that fetched the JWKS just
 // before it appeared (the gateway refetches at most every 10 s on an unknown kid; the JWKS is cacheable for
@@ -27,42 +20,30 @@ const keyPublishLead = 2 * time.Minute
 
 // signingKey returns the key to sign with: the newest key published for at least keyPublishLead (half the
 // rotation period when that is shorter), created first if there is none.
-func (s *Service) signingKey(ctx context.Context) (store.SigningKey, error) {
+func (s *Service) signingKey(ctx context.Context) (domain.SigningKey, error) {
 	lead := min(keyPublishLead, s.opts.KeyRotation/2)
-	k, ok, err := store.NewestKeyBefore(ctx, s.pool, s.now().Add(-lead))
+	k, ok, err := s.store.NewestKeyBefore(ctx, s.now().Add(-lead))
 	if err != nil || ok {
 		return k, err
 	}
-	if _, err := s.rotateKeys(ctx, true); err != nil {
+	if err := s.rotateKeys(ctx, true); err != nil {
 		return k, err
 	}
-	k, _, err = store.NewestKeyBefore(ctx, s.pool, s.now().Add(-lead))
+	k, _, err = s.store.NewestKeyBefore(ctx, s.now().Add(-lead))
 	return k, err
 }
 
 // rotateKeys creates a key when there is none, or (unless onlyIfNone) when the newest is older than
-// KeyRotation. The advisory lock makes replicas that check at once create one key between them.
-func (s *Service) rotateKeys(ctx context.Context, onlyIfNone bool) (created bool, err error) {
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		if err := store.LockKeys(ctx, tx); err != nil {
-			return err
-		}
+// KeyRotation.
+func (s *Service) rotateKeys(ctx context.Context, onlyIfNone bool) error {
+	return s.store.RotateKeys(ctx, func(newest domain.SigningKey, found bool) (*domain.SigningKey, error) {
 		now := s.now()
-		k, ok, err := store.NewestKey(ctx, tx)
-		if err != nil {
-			return err
+		if !domain.KeyDue(newest, found, now, s.opts.KeyRotation, onlyIfNone) {
+			return nil, nil
 		}
-		if ok && (onlyIfNone || now.Sub(k.Created) < s.opts.KeyRotation) {
-			return nil
-		}
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return err
-		}
-		created = true
-		return store.InsertKey(ctx, tx, uuid.NewString(), priv, now)
+		k, err := domain.NewSigningKey(now)
+		return &k, err
 	})
-	return created, err
 }
 
 // RunKeyRotation makes sure a signing key exists, then checks every minute (or every quarter of
@@ -72,7 +53,7 @@ func (s *Service) RunKeyRotation(ctx context.Context) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.rotateKeys(ctx, false); err != nil && ctx.Err() == nil {
+		if err := s.rotateKeys(ctx, false); err != nil && ctx.Err() == nil {
 			s.log.Warn("signing key rotation failed; retrying", "err", err)
 		}
 		select {
@@ -85,9 +66,9 @@ func (s *Service) RunKeyRotation(ctx context.Context) error {
 
 // JWKS returns the keys that may have signed a still-valid token: those created within KeyRotation +
 // AccessTokenTTL + 5 minutes, and always the newest.
-func (s *Service) JWKS(ctx context.Context) ([]PublicKey, error) {
+func (s *Service) JWKS(ctx context.Context) ([]domain.PublicKey, error) {
 	since := s.now().Add(-(s.opts.KeyRotation + s.opts.AccessTokenTTL + 5*time.Minute))
-	return store.KeysSince(ctx, s.pool, since)
+	return s.store.KeysSince(ctx, since)
 }
 
 // jwksJSON is the JWKS document (RFC 7517) of JWKS, the verifier's key source.

@@ -7,15 +7,18 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
+// AdminSeeder is where SeedAdmin writes the administrator (Store is one).
+type AdminSeeder interface {
+	UpsertAdmin(ctx context.Context, a domain.Account) error
+}
+
 // SeedAdmin creates or resets the active administrator account (roles admin and staff) with password.
-func SeedAdmin(ctx context.Context, pool *pgxpool.Pool, email, password string) error {
+func SeedAdmin(ctx context.Context, store AdminSeeder, email, password string) error {
 	email, err := domain.NormalizeEmail("GOVSTACK_REGISTRATION_ADMIN_EMAIL", email)
 	if err != nil {
 		return err
@@ -27,7 +30,7 @@ func SeedAdmin(ctx context.Context, pool *pgxpool.Pool, email, password string) 
 	if err != nil {
 		return err
 	}
-	return store.UpsertAdmin(ctx, pool, domain.Account{ID: uuid.NewString(), Email: email, Name: "Administrator",
+	return store.UpsertAdmin(ctx, domain.Account{ID: uuid.NewString(), Email: email, Name: "Administrator",
 		Organisation: "GovStack", Roles: []string{usertoken.RoleAdmin, usertoken.RoleStaff}, PasswordHash: hash,
 		Created: time.Now()})
 }

@@ -5,19 +5,23 @@ import (
 	"fmt"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"github.com/jackc/pgx/v5"
 
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // StaffResult is a bulk registration's outcome.
 type StaffResult struct {
 	Registered, Failed int
-	Rows               []*registrationv1.RowResult
+	Rows               []StaffRowResult
+}
+
+// StaffRowResult is one row's outcome: the account made for it, or why there is none.
+type StaffRowResult struct {
+	Row       int // 1-based
+	Email     string
+	AccountID string
+	Err       *apierr.Error // nil when the row was registered
 }
 
 // RegisterStaff registers hospital staff in bulk (admin only): each good row gets a hospital-staff registry
@@ -38,7 +42,7 @@ func (s *Service) RegisterStaff(ctx context.Context, hospitalID, csvText string,
 	if len(rows) > domain.MaxStaffRows {
 		return StaffResult{}, domain.FieldError(domain.ReasonTooManyRows, "rows", fmt.Sprintf("at most %d rows per upload", domain.MaxStaffRows))
 	}
-	hospital, found, err := s.readRecord(ctx, regHospitals, map[string]any{"id": hospitalID})
+	hospital, found, err := s.registries.ReadRecord(ctx, regHospitals, map[string]any{"id": hospitalID})
 	if err != nil {
 		return StaffResult{}, err
 	}
@@ -49,8 +53,8 @@ func (s *Service) RegisterStaff(ctx context.Context, hospitalID, csvText string,
 	seen := map[string]bool{}
 	for i, r := range rows {
 		res := s.staffRow(ctx, admin.Subject, hospitalID, str(hospital, "name"), r, seen)
-		res.Row = int32(i + 1)
-		if res.Error == "" {
+		res.Row = i + 1
+		if res.Err == nil {
 			out.Registered++
 		} else {
 			out.Failed++
@@ -61,15 +65,15 @@ func (s *Service) RegisterStaff(ctx context.Context, hospitalID, csvText string,
 }
 
 // staffRow registers one row; its error (if any) goes in the result.
-func (s *Service) staffRow(ctx context.Context, adminID, hospitalID, hospitalName string, raw domain.StaffRow, seen map[string]bool) *registrationv1.RowResult {
-	res := &registrationv1.RowResult{Email: raw.Email}
-	fail := func(err error) *registrationv1.RowResult {
+func (s *Service) staffRow(ctx context.Context, adminID, hospitalID, hospitalName string, raw domain.StaffRow, seen map[string]bool) StaffRowResult {
+	res := StaffRowResult{Email: raw.Email}
+	fail := func(err error) StaffRowResult {
 		e, ok := apierr.As(err)
 		if !ok {
 			s.log.Error("staff row failed", "err", err)
 			e = apierr.New(apierr.KindInternal, "INTERNAL", "could not register this row; try it again")
 		}
-		res.Error, res.Reason = e.Message, grpcerr.Reason(BB, e.Reason)
+		res.Err = e
 		return res
 	}
 	r, err := domain.ValidateStaffRow(raw)
@@ -82,11 +86,11 @@ func (s *Service) staffRow(ctx context.Context, adminID, hospitalID, hospitalNam
 	}
 	seen["id:"+r.StaffID], seen["email:"+domain.EmailKey(r.Email)] = true, true
 	errExists := apierr.AlreadyExists(domain.ReasonAlreadyRegistered, "an account with this staffId at this hospital, or this email, exists")
-	if exists, err := store.AccountExists(ctx, s.pool, r.Email, "", "", hospitalID, r.StaffID); err != nil || exists {
+	if exists, err := s.store.AccountExists(ctx, AccountKeys{Email: r.Email, HospitalID: hospitalID, StaffID: r.StaffID}); err != nil || exists {
 		return fail(errOr(err, errExists))
 	}
 	key := hospitalID + "/" + r.StaffID
-	if err := s.upsertRecord(ctx, regHospitalStaff, map[string]any{"id": key}, map[string]any{"id": key,
+	if err := s.registries.UpsertRecord(ctx, regHospitalStaff, map[string]any{"id": key}, map[string]any{"id": key,
 		"staffId": r.StaffID, "hospitalId": hospitalID, "name": r.Name, "email": r.Email, "specialty": r.Specialty,
 		"departmentId": r.DepartmentID}); err != nil {
 		return fail(err)
@@ -95,14 +99,14 @@ func (s *Service) staffRow(ctx context.Context, adminID, hospitalID, hospitalNam
 		account: domain.Account{Email: r.Email, Name: r.Name, Organisation: hospitalName, Roles: []string{usertoken.RoleStaff},
 			HospitalID: hospitalID, StaffID: r.StaffID, RegisteredBy: adminID},
 		onExisting: func(domain.Account) error { return errExists },
-		also: func(ctx context.Context, tx pgx.Tx, accountID string) error {
-			return s.audit(ctx, tx, AuditEntry{ActorID: adminID, Action: "staff.register", Subject: hospitalID,
+		also: func(ctx context.Context, tx Tx, accountID string) error {
+			return s.audit(ctx, tx, domain.AuditEntry{ActorID: adminID, Action: "staff.register", Subject: hospitalID,
 				Detail: map[string]any{"accountId": accountID, "staffId": r.StaffID}})
 		},
 	})
 	if err != nil {
 		return fail(err)
 	}
-	res.AccountId = reg.accountID
+	res.AccountID = reg.accountID
 	return res
 }

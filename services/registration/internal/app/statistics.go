@@ -9,7 +9,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // StatisticsInput is GET /data/statistics's query as sent.
@@ -29,7 +28,7 @@ func (s *Service) GetStatistics(ctx context.Context, in StatisticsInput) (domain
 			return q, nil, err
 		}
 	}
-	counts, err := store.DecisionCounts(ctx, s.pool, q)
+	counts, err := s.store.DecisionCounts(ctx, q)
 	if err != nil {
 		return q, nil, err
 	}
@@ -40,13 +39,13 @@ func (s *Service) GetStatistics(ctx context.Context, in StatisticsInput) (domain
 	return q, domain.BucketStats(q, counts), nil
 }
 
-// zeroTime keys the single whole-range row of store.DecisionCounts.
+// zeroTime keys the single whole-range row of Store.DecisionCounts.
 var zeroTime time.Time
 
 // requireServiceNamed answers the GovStack spec's 404 "Requests not found" for statistics of a service that
 // does not exist, rather than a row of zeros that looks like a service nobody used.
 func (s *Service) requireServiceNamed(ctx context.Context, name string) error {
-	services, err := store.ListServices(ctx, s.pool, name)
+	services, err := s.store.ListServices(ctx, name)
 	if err != nil {
 		return err
 	}

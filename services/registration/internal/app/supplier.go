@@ -2,26 +2,34 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"github.com/jackc/pgx/v5"
 
-	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
+
+// draftTTL is how long a supplier draft lives.
+const draftTTL = 24 * time.Hour
 
 // SupplierFields are a supplier draft's editable fields; empty ones are left alone.
 type SupplierFields struct {
 	CompanyID, CompanyName, ContactName, ContactEmail, ContactPhone, LoginEmail string
 }
 
+func (f SupplierFields) draftFields() domain.SupplierDraftFields {
+	return domain.SupplierDraftFields{CompanyName: f.CompanyName, ContactName: f.ContactName,
+		ContactEmail: f.ContactEmail, ContactPhone: f.ContactPhone, LoginEmail: f.LoginEmail}
+}
+
 // Draft is a supplier draft with the fields still needed.
 type Draft struct {
-	store.Draft
+	domain.SupplierDraft
 	Missing []string
 }
+
+func withMissing(d domain.SupplierDraft) Draft { return Draft{SupplierDraft: d, Missing: d.Missing()} }
 
 // checkCompany validates a company id and looks it up: 404 unknown, 400 dissolved, 409 already a supplier.
 func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, name string, err error) {
@@ -29,7 +37,7 @@ func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, nam
 	if err != nil {
 		return "", "", "", err
 	}
-	rec, found, err := s.readRecord(ctx, regCompanies, map[string]any{"companyId": id})
+	rec, found, err := s.registries.ReadRecord(ctx, regCompanies, map[string]any{"companyId": id})
 	if err != nil {
 		return "", "", "", err
 	}
@@ -41,7 +49,7 @@ func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, nam
 		return "", "", "", apierr.FailedPrecondition(domain.ReasonCompanyDissolved,
 			"company "+id+" is dissolved in the companies registry and cannot register as a supplier")
 	}
-	exists, err := store.AccountExists(ctx, s.pool, "", "", id, "", "")
+	exists, err := s.store.AccountExists(ctx, AccountKeys{CompanyID: id})
 	if err != nil {
 		return "", "", "", err
 	}
@@ -65,13 +73,12 @@ func (s *Service) StartSupplier(ctx context.Context, f SupplierFields) (Draft, e
 	if err != nil {
 		return Draft{}, err
 	}
-	d := store.Draft{ID: domain.NewSecret(), CompanyID: id, CompanyScheme: scheme, RegisteredName: name,
+	d := domain.SupplierDraft{ID: domain.NewSecret(), CompanyID: id, CompanyScheme: scheme, RegisteredName: name,
 		CompanyName: name, ExpiresAt: s.now().Add(draftTTL)}
-	f.CompanyID = ""
-	if err := applyFields(&d, f); err != nil {
+	if err := d.Apply(f.draftFields()); err != nil {
 		return Draft{}, err
 	}
-	if err := store.InsertDraft(ctx, s.pool, d, s.now()); err != nil {
+	if err := s.store.AddDraft(ctx, d, s.now()); err != nil {
 		return Draft{}, err
 	}
 	return withMissing(d), nil
@@ -79,13 +86,13 @@ func (s *Service) StartSupplier(ctx context.Context, f SupplierFields) (Draft, e
 
 // GetSupplierDraft returns the draft ("check your answers").
 func (s *Service) GetSupplierDraft(ctx context.Context, id string) (Draft, error) {
-	d, err := s.draft(ctx, s.pool, id, false)
+	d, err := s.draft(ctx, id)
 	return withMissing(d), err
 }
 
 // UpdateSupplierDraft changes the given fields (a new company id is checked against the registry again).
 func (s *Service) UpdateSupplierDraft(ctx context.Context, id string, f SupplierFields) (Draft, error) {
-	d, err := s.draft(ctx, s.pool, id, false)
+	d, err := s.draft(ctx, id)
 	if err != nil {
 		return Draft{}, err
 	}
@@ -93,26 +100,25 @@ func (s *Service) UpdateSupplierDraft(ctx context.Context, id string, f Supplier
 		if d.CompanyID, d.CompanyScheme, d.RegisteredName, err = s.checkCompany(ctx, f.CompanyID); err != nil {
 			return Draft{}, err
 		}
-		f.CompanyID = ""
 	}
-	if err := applyFields(&d, f); err != nil {
+	if err := d.Apply(f.draftFields()); err != nil {
 		return Draft{}, err
 	}
-	return withMissing(d), store.SaveDraft(ctx, s.pool, d)
+	return withMissing(d), s.store.SaveDraft(ctx, d)
 }
 
 // SubmitSupplier creates the supplier account from a complete draft.
-func (s *Service) SubmitSupplier(ctx context.Context, id string) (*registrationv1.Accepted, error) {
+func (s *Service) SubmitSupplier(ctx context.Context, id string) (Accepted, error) {
 	reg, err := s.submitSupplier(ctx, id)
 	return reg.accepted, err
 }
 
 func (s *Service) submitSupplier(ctx context.Context, id string) (registered, error) {
-	d, err := s.draft(ctx, s.pool, id, false)
+	d, err := s.draft(ctx, id)
 	if err != nil {
 		return registered{}, err
 	}
-	if missing := withMissing(d).Missing; len(missing) > 0 {
+	if missing := d.Missing(); len(missing) > 0 {
 		v := make([]apierr.FieldViolation, 0, len(missing))
 		for _, m := range missing {
 			v = append(v, apierr.FieldViolation{Field: m, Description: "required before submitting"})
@@ -131,14 +137,14 @@ func (s *Service) submitSupplier(ctx context.Context, id string) (registered, er
 			}
 			return nil
 		},
-		also: func(ctx context.Context, tx pgx.Tx, _ string) error {
-			return store.MarkDraftSubmitted(ctx, tx, id, s.now())
+		also: func(ctx context.Context, tx Tx, _ string) error {
+			return tx.MarkDraftSubmitted(ctx, id, s.now())
 		},
 	})
 }
 
-func (s *Service) draft(ctx context.Context, q store.Querier, id string, lock bool) (store.Draft, error) {
-	d, ok, err := store.GetDraft(ctx, q, id, s.now(), lock)
+func (s *Service) draft(ctx context.Context, id string) (domain.SupplierDraft, error) {
+	d, ok, err := s.store.Draft(ctx, id, s.now())
 	if err == nil && !ok {
 		err = apierr.NotFound(domain.ReasonDraftNotFound,
 			"no such supplier registration: it was submitted, or it expired 24 hours after it was started; start again")

@@ -5,7 +5,6 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // TaskQuery is a list of tasks: filters and paging as sent.
@@ -24,7 +23,7 @@ func (s *Service) ListTasks(ctx context.Context, q TaskQuery) ([]domain.Task, er
 	if err != nil {
 		return nil, err
 	}
-	f := store.TaskFilter{AssigneeID: q.AssigneeID, Page: page}
+	f := TaskFilter{AssigneeID: q.AssigneeID, Page: page}
 	// A filter id no task can have (not a UUID) matches nothing: an empty list, as for any unknown id.
 	var ok bool
 	if q.MainTaskID != "" {
@@ -40,7 +39,7 @@ func (s *Service) ListTasks(ctx context.Context, q TaskQuery) ([]domain.Task, er
 	if c := callerOf(ctx); c.applicantOnly() {
 		f.ApplicantID = c.claims.Subject
 	}
-	return store.ListTasks(ctx, s.pool, f)
+	return s.store.ListTasks(ctx, f)
 }
 
 // TaskDetail is a task with what the operator needs to decide.
@@ -61,39 +60,20 @@ func (s *Service) GetTask(ctx context.Context, taskID string) (TaskDetail, error
 	if err != nil {
 		return TaskDetail{}, err
 	}
-	t, err := store.GetTask(ctx, s.pool, id, false)
+	t, err := s.store.Task(ctx, id)
 	if err != nil {
 		return TaskDetail{}, err
 	}
 	if !callerOf(ctx).mayRead(t.ApplicantID) {
 		return TaskDetail{}, apierr.NotFound("TASK_NOT_FOUND", "no task with id "+id)
 	}
-	a, err := store.GetApplication(ctx, s.pool, t.FileID, false)
+	a, err := s.store.Application(ctx, t.FileID)
 	if err != nil {
 		return TaskDetail{}, err
 	}
 	vars := map[string]any{"decision": "approve|reject|sendback", "comment": ""}
 	if t.Status == domain.TaskCompleted {
-		vars = map[string]any{"decision": decisionWord(t.Decision), "comment": t.Comment}
+		vars = map[string]any{"decision": domain.DecisionWord(t.Decision), "comment": t.Comment}
 	}
 	return TaskDetail{Task: t, FormVariables: vars, Data: a.Data}, nil
-}
-
-// decisionWord is the operator's word for a file status (the inverse of domain.Decisions).
-func decisionWord(status string) string {
-	for w, st := range domain.Decisions {
-		if st == status {
-			return w
-		}
-	}
-	return ""
-}
-
-// TaskStatus is the GovStack status of a task: PENDING while open, then the status its decision gave the
-// file (APPROVED, REJECTED or SENDBACK).
-func TaskStatus(t domain.Task) string {
-	if t.Status == domain.TaskCompleted && t.Decision != "" {
-		return t.Decision
-	}
-	return domain.StatusPending
 }

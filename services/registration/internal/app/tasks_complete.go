@@ -2,14 +2,10 @@ package app
 
 import (
 	"context"
-	"fmt"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // Completion is the outcome of CompleteTask.
@@ -38,7 +34,7 @@ func (s *Service) CompleteTask(ctx context.Context, taskID string, data map[stri
 		return Completion{}, err
 	}
 	comment, _ := data["comment"].(string)
-	t, err := store.GetTask(ctx, s.pool, id, false)
+	t, err := s.store.Task(ctx, id)
 	if err != nil {
 		return Completion{}, err
 	}
@@ -46,9 +42,9 @@ func (s *Service) CompleteTask(ctx context.Context, taskID string, data map[stri
 		return Completion{}, apierr.PermissionDenied("ROLE_REQUIRED", "this task is for the role "+t.RoleID)
 	}
 	if t.Status == domain.TaskCompleted {
-		return Completion{}, taskCompleted(t)
+		return Completion{}, domain.ErrTaskCompleted(t)
 	}
-	a, err := store.GetApplication(ctx, s.pool, t.FileID, false)
+	a, err := s.store.Application(ctx, t.FileID)
 	if err != nil {
 		return Completion{}, err
 	}
@@ -60,7 +56,7 @@ func (s *Service) CompleteTask(ctx context.Context, taskID string, data map[stri
 			return Completion{}, err
 		}
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		t, err = s.decide(ctx, tx, id, d, claims)
 		if err != nil || flow.Decided == nil {
@@ -74,41 +70,33 @@ func (s *Service) CompleteTask(ctx context.Context, taskID string, data map[stri
 	return Completion{Task: t, Status: status}, nil
 }
 
-// decide is the decision's transaction: lock the task, check it is still open, complete it, move the file,
-// announce and audit.
-func (s *Service) decide(ctx context.Context, tx pgx.Tx, taskID string, d Decision, claims usertoken.Claims) (domain.Task, error) {
-	t, err := store.GetTask(ctx, tx, taskID, true)
+// decide is the decision's transaction: lock the task, complete it (once), decide the file (unless it has
+// ended), announce and audit.
+func (s *Service) decide(ctx context.Context, tx Tx, taskID string, d Decision, claims usertoken.Claims) (domain.Task, error) {
+	t, err := tx.LockTask(ctx, taskID)
 	if err != nil {
 		return t, err
 	}
-	if t.Status == domain.TaskCompleted {
-		return t, taskCompleted(t)
+	now := s.stamp()
+	if err := t.Complete(d.Status, d.Comment, claims.Subject, claims.Name, now); err != nil {
+		return t, err
 	}
-	a, err := store.GetApplication(ctx, tx, t.FileID, true)
+	a, err := tx.LockApplication(ctx, t.FileID)
 	if err != nil {
 		return t, err
 	}
-	if a.Ended {
-		return t, apierr.FailedPrecondition("APPLICATION_ENDED", "application file "+a.FileID+" is already "+a.Status)
-	}
-	t.Status, t.Completed, t.CompletedBy, t.CompletedByName = domain.TaskCompleted, s.stamp(), claims.Subject, claims.Name
-	t.Decision, t.Comment = d.Status, d.Comment
-	if err := store.CompleteTask(ctx, tx, t); err != nil {
+	ev, err := a.Decide(d.Status, d.Comment, claims.Subject, now)
+	if err != nil {
 		return t, err
 	}
-	a.Status, a.Ended = d.Status, domain.FinalStatus(d.Status)
-	if err := store.SetApplicationStatus(ctx, tx, a.FileID, a.Status, a.Ended, t.Completed); err != nil {
+	if err := tx.SaveTask(ctx, t); err != nil {
 		return t, err
 	}
-	if err := s.announce(ctx, tx, EventApplicationDecided, a, d.Comment, claims.Subject); err != nil {
+	if err := tx.SaveApplication(ctx, a); err != nil {
 		return t, err
 	}
-	return t, s.audit(ctx, tx, AuditEntry{ActorID: claims.Subject, Action: "task.complete", Subject: t.ID,
-		Detail: map[string]any{"fileId": a.FileID, "service": t.ServiceKey, "decision": decisionWord(d.Status),
+	tx.Publish(ev)
+	return t, s.audit(ctx, tx, domain.AuditEntry{ActorID: claims.Subject, Action: "task.complete", Subject: t.ID,
+		Detail: map[string]any{"fileId": a.FileID, "service": t.ServiceKey, "decision": domain.DecisionWord(d.Status),
 			"status": d.Status, "comment": d.Comment, "operatorName": claims.Name, "roles": claims.Roles}})
-}
-
-func taskCompleted(t domain.Task) error {
-	return apierr.FailedPrecondition("TASK_COMPLETED",
-		fmt.Sprintf("task %s was already completed (%s) on %s", t.ID, decisionWord(t.Decision), t.Completed.Format("2006-01-02 15:04 MST")))
 }

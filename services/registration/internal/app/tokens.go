@@ -7,12 +7,9 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/google/uuid"
-	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
-	"github.com/govstackbb/marketplace/services/registration/internal/store"
 )
 
 // Tokens is a sign-in's answer (OAuth 2.0 token response).
@@ -34,12 +31,8 @@ type privateClaims struct {
 	NationalID string `json:"national_id,omitempty"`
 }
 
-// accessToken signs a JWT (EdDSA, header kid) for a with the newest key.
-func (s *Service) accessToken(ctx context.Context, a domain.Account, now time.Time) (string, error) {
-	k, err := s.signingKey(ctx)
-	if err != nil {
-		return "", err
-	}
+// accessToken signs a JWT (EdDSA, header kid) for a with key k.
+func (s *Service) accessToken(k domain.SigningKey, a domain.Account, now time.Time) (string, error) {
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA, Key: k.Private},
 		(&jose.SignerOptions{}).WithType("JWT").WithHeader(jose.HeaderKey("kid"), k.KID))
 	if err != nil {
@@ -52,71 +45,74 @@ func (s *Service) accessToken(ctx context.Context, a domain.Account, now time.Ti
 		NationalID: a.NationalID}).Serialize()
 }
 
-// issue makes an access token and a refresh token of family (a new family when empty) in tx.
-func (s *Service) issue(ctx context.Context, tx pgx.Tx, a domain.Account, family string, now time.Time) (Tokens, error) {
-	access, err := s.accessToken(ctx, a, now)
+// issue makes an access token signed with k and a refresh token of family (a new family when empty) in tx.
+// The key is fetched before the transaction: it may have to be made first, in a transaction of its own.
+func (s *Service) issue(ctx context.Context, tx Tx, k domain.SigningKey, a domain.Account, family string, now time.Time) (Tokens, error) {
+	access, err := s.accessToken(k, a, now)
 	if err != nil {
 		return Tokens{}, err
 	}
 	if family == "" {
 		family = uuid.NewString()
 	}
-	refresh := domain.NewSecret()
-	if err := store.InsertRefreshToken(ctx, tx, refresh, a.ID, family, now, now.Add(s.opts.RefreshTokenTTL)); err != nil {
+	refresh := domain.RefreshToken{Token: domain.NewSecret(), AccountID: a.ID, FamilyID: family, Created: now,
+		ExpiresAt: now.Add(s.opts.RefreshTokenTTL)}
+	if err := tx.AddRefreshToken(ctx, refresh); err != nil {
 		return Tokens{}, err
 	}
-	return Tokens{AccessToken: access, ExpiresIn: int32(s.opts.AccessTokenTTL / time.Second), RefreshToken: refresh,
+	return Tokens{AccessToken: access, ExpiresIn: int32(s.opts.AccessTokenTTL / time.Second), RefreshToken: refresh.Token,
 		Roles: a.Roles}, nil
-}
-
-func errRefresh() error {
-	return apierr.Unauthenticated(domain.ReasonInvalidRefreshToken,
-		"the refresh token is unknown, expired, revoked or already used: sign in again (POST /auth/token)")
 }
 
 // Refresh rotates a refresh token: the old one stops working and new tokens are issued. Presenting a token
 // that was already rotated means it was copied: the whole family is revoked.
 func (s *Service) Refresh(ctx context.Context, refresh string) (Tokens, error) {
 	now := s.now()
+	k, err := s.signingKey(ctx)
+	if err != nil {
+		return Tokens{}, err
+	}
 	var out Tokens
-	reused := false
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		t, ok, err := store.LockRefreshToken(ctx, tx, refresh)
+	var refused error
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		refused = nil // a retried transaction starts over
+		t, ok, err := tx.LockRefreshToken(ctx, refresh)
 		if err != nil || !ok {
-			return errOr(err, errRefresh())
+			return errOr(err, domain.ErrInvalidRefreshToken())
 		}
-		if t.Used && !t.Revoked {
-			reused = true
-			return store.RevokeFamily(ctx, tx, t.FamilyID, now) // committed, then refused below
+		reused, err := t.Rotate(now)
+		if reused {
+			refused = err
+			return tx.RevokeRefreshFamily(ctx, t.FamilyID, now) // committed, then refused below
 		}
-		if t.Used || t.Revoked || !t.ExpiresAt.After(now) {
-			return errRefresh()
-		}
-		a, err := store.AccountByID(ctx, tx, t.AccountID)
 		if err != nil {
 			return err
 		}
-		if err := store.MarkRefreshUsed(ctx, tx, refresh, now); err != nil {
+		a, err := tx.Account(ctx, t.AccountID)
+		if err != nil {
 			return err
 		}
-		out, err = s.issue(ctx, tx, a, t.FamilyID, now)
+		if err := tx.MarkRefreshTokenUsed(ctx, refresh, now); err != nil {
+			return err
+		}
+		out, err = s.issue(ctx, tx, k, a, t.FamilyID, now)
 		return err
 	})
-	if err == nil && reused {
+	if err == nil && refused != nil {
 		s.log.Warn("a rotated refresh token was reused; its family is revoked")
-		return Tokens{}, errRefresh()
+		return Tokens{}, refused
 	}
 	return out, err
 }
 
 // SignOut revokes a refresh token's family (unknown tokens are ignored: signing out twice is fine).
 func (s *Service) SignOut(ctx context.Context, refresh string) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		t, ok, err := store.LockRefreshToken(ctx, tx, refresh)
+	return s.store.InTx(ctx, func(tx Tx) error {
+		t, ok, err := tx.LockRefreshToken(ctx, refresh)
 		if err != nil || !ok {
 			return err
 		}
-		return store.RevokeFamily(ctx, tx, t.FamilyID, s.now())
+		return tx.RevokeRefreshFamily(ctx, t.FamilyID, s.now())
 	})
 }
 

@@ -3,12 +3,11 @@ package store
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/govstackbb/marketplace/services/registration/internal/app"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
@@ -30,10 +29,10 @@ func nullable(s string) any {
 	return s
 }
 
-// InsertAccount inserts a unless an account with the same e-mail, company, national id or staff number
+// AddAccount inserts a unless an account with the same e-mail, company, national id or staff number
 // exists. created is false when one does; existing is then that account (the caller decides what to say).
-func InsertAccount(ctx context.Context, q Querier, a domain.Account) (created bool, existing domain.Account, err error) {
-	tag, err := q.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash,
+func (t *tx) AddAccount(ctx context.Context, a domain.Account) (created bool, existing domain.Account, err error) {
+	tag, err := t.tx.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash,
 		created_at, company_id, national_id, hospital_id, staff_id, registered_by, file_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
 		a.ID, a.Email, a.Name, a.Organisation, a.Roles, a.Status, a.PasswordHash, a.Created, nullable(a.CompanyID),
@@ -44,57 +43,72 @@ func InsertAccount(ctx context.Context, q Querier, a domain.Account) (created bo
 	if tag.RowsAffected() == 1 {
 		return true, a, nil
 	}
-	existing, err = scanAccount(q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts
+	existing, err = scanAccount(t.tx.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE lower(email) = lower($1) OR national_id = $2 OR company_id = $3 OR (hospital_id = $4 AND staff_id = $5)
 		ORDER BY (lower(email) = lower($1)) DESC LIMIT 1`,
 		a.Email, nullable(a.NationalID), nullable(a.CompanyID), nullable(a.HospitalID), nullable(a.StaffID)))
 	return false, existing, mapErr(err)
 }
 
-// SetAccountFile links an account to its application file.
-func SetAccountFile(ctx context.Context, q Querier, accountID, fileID string) error {
-	_, err := q.Exec(ctx, `UPDATE accounts SET file_id = $2 WHERE id = $1`, accountID, fileID)
-	return mapErr(err)
+// SaveAccount writes what the account's transitions change and returns the account as stored.
+func (t *tx) SaveAccount(ctx context.Context, a domain.Account) (domain.Account, error) {
+	return accountOrNotFound(scanAccount(t.tx.QueryRow(ctx, `UPDATE accounts SET status = $2, password_hash = $3,
+		activated_at = $4, file_id = $5 WHERE id = $1 RETURNING `+accountCols,
+		a.ID, a.Status, a.PasswordHash, a.Activated, nullable(a.FileID))))
 }
 
-// AccountByID returns an account; NotFound when there is none.
-func AccountByID(ctx context.Context, q Querier, id string) (domain.Account, error) {
-	a, err := scanAccount(q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id))
+func accountByID(ctx context.Context, q querier, id string, lock bool) (domain.Account, error) {
+	sql := `SELECT ` + accountCols + ` FROM accounts WHERE id = $1`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	return accountOrNotFound(scanAccount(q.QueryRow(ctx, sql, id)))
+}
+
+func accountOrNotFound(a domain.Account, err error) (domain.Account, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, apierr.NotFound(domain.ReasonAccountNotFound, "no such account")
 	}
 	return a, mapErr(err)
 }
 
+// Account returns an account; NotFound when there is none.
+func (s *Store) Account(ctx context.Context, id string) (domain.Account, error) {
+	return accountByID(ctx, s.pool, id, false)
+}
+
+// Account returns an account, read in the transaction.
+func (t *tx) Account(ctx context.Context, id string) (domain.Account, error) {
+	return accountByID(ctx, t.tx, id, false)
+}
+
+// LockAccount returns an account FOR UPDATE.
+func (t *tx) LockAccount(ctx context.Context, id string) (domain.Account, error) {
+	return accountByID(ctx, t.tx, id, true)
+}
+
 // AccountByEmail returns the account with e-mail (any case); found is false when there is none.
-func AccountByEmail(ctx context.Context, q Querier, email string) (a domain.Account, found bool, err error) {
-	a, err = scanAccount(q.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE lower(email) = lower($1)`, email))
+func (s *Store) AccountByEmail(ctx context.Context, email string) (a domain.Account, found bool, err error) {
+	a, err = scanAccount(s.pool.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE lower(email) = lower($1)`, email))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, false, nil
 	}
 	return a, err == nil, mapErr(err)
 }
 
-// AccountExists reports whether an account has this e-mail, national id, company id or hospital staff number
-// (empty arguments are ignored).
-func AccountExists(ctx context.Context, q Querier, email, nationalID, companyID, hospitalID, staffID string) (bool, error) {
+// AccountExists reports whether an account has any of k's e-mail, national id, company id or hospital
+// staff number (empty ones are ignored).
+func (s *Store) AccountExists(ctx context.Context, k app.AccountKeys) (bool, error) {
 	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(email) = lower($1) OR national_id = $2
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(email) = lower($1) OR national_id = $2
 		OR company_id = $3 OR (hospital_id = $4 AND staff_id = $5))`,
-		email, nullable(nationalID), nullable(companyID), nullable(hospitalID), nullable(staffID)).Scan(&ok)
+		k.Email, nullable(k.NationalID), nullable(k.CompanyID), nullable(k.HospitalID), nullable(k.StaffID)).Scan(&ok)
 	return ok, mapErr(err)
 }
 
-// SetPassword stores a password hash and makes the account active (activated now if it was not).
-func SetPassword(ctx context.Context, q Querier, id, hash string, now time.Time) (domain.Account, error) {
-	a, err := scanAccount(q.QueryRow(ctx, `UPDATE accounts SET password_hash = $2, status = 'active',
-		activated_at = coalesce(activated_at, $3) WHERE id = $1 RETURNING `+accountCols, id, hash, now))
-	return a, mapErr(err)
-}
-
 // UpsertAdmin creates or resets an active account with roles.
-func UpsertAdmin(ctx context.Context, q Querier, a domain.Account) error {
-	_, err := q.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash, created_at, activated_at)
+func (s *Store) UpsertAdmin(ctx context.Context, a domain.Account) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash, created_at, activated_at)
 		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)
 		ON CONFLICT (lower(email)) DO UPDATE SET roles = EXCLUDED.roles, status = 'active',
 			password_hash = EXCLUDED.password_hash, activated_at = coalesce(accounts.activated_at, EXCLUDED.activated_at)`,
@@ -103,11 +117,11 @@ func UpsertAdmin(ctx context.Context, q Querier, a domain.Account) error {
 }
 
 // AdminEmails returns the e-mail addresses of the active administrators, who decide domain-access requests.
-func AdminEmails(ctx context.Context, q Querier) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT email FROM accounts WHERE 'admin' = ANY (roles) AND status = 'active' ORDER BY email`)
+func (t *tx) AdminEmails(ctx context.Context) ([]string, error) {
+	rows, err := t.tx.Query(ctx, `SELECT email FROM accounts WHERE 'admin' = ANY (roles) AND status = 'active' ORDER BY email`)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return emails, pgstore.MapError(err)
+	return emails, mapErr(err)
 }

@@ -5,16 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/services/registration/internal/app"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
-// InsertApplication stores a new application file (a.FileID set by the caller).
-func InsertApplication(ctx context.Context, q Querier, a domain.Application) error {
+// AddApplication stores a new application file (a.FileID set by the caller).
+func (t *tx) AddApplication(ctx context.Context, a domain.Application) error {
 	data, err := json.Marshal(jsonObject(a.Data))
 	if err != nil {
 		return fmt.Errorf("application form data: %w", err)
@@ -23,12 +22,12 @@ func InsertApplication(ctx context.Context, q Querier, a domain.Application) err
 	if urls == nil {
 		urls = []string{}
 	}
-	_, err = q.Exec(ctx, `INSERT INTO applications (file_id, service_id, applicant_id, application_name, form_data,
+	_, err = t.tx.Exec(ctx, `INSERT INTO applications (file_id, service_id, applicant_id, application_name, form_data,
 		eform_id, document_urls, status, ended, created, registered, updated)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::uuid, $7, $8, $9, $10, $11, $12)`,
 		a.FileID, a.ServiceID, a.ApplicantID, a.Name, data, a.EFormID, urls, a.Status, a.Ended, a.Created,
 		a.Registered, a.Updated)
-	return pgstore.MapError(err)
+	return mapErr(err)
 }
 
 const applicationCols = `a.file_id::text, a.service_id::text, s.key, s.name, a.applicant_id, a.application_name,
@@ -48,8 +47,17 @@ func scanApplication(row pgx.Row, extra ...any) (domain.Application, error) {
 	return a, nil
 }
 
-// GetApplication returns the file with id; 404 APPLICATION_NOT_FOUND. forUpdate locks the row.
-func GetApplication(ctx context.Context, q Querier, id string, forUpdate bool) (domain.Application, error) {
+// Application returns the file with id; 404 APPLICATION_NOT_FOUND.
+func (s *Store) Application(ctx context.Context, id string) (domain.Application, error) {
+	return applicationByID(ctx, s.pool, id, false)
+}
+
+// LockApplication returns the file with id FOR UPDATE.
+func (t *tx) LockApplication(ctx context.Context, id string) (domain.Application, error) {
+	return applicationByID(ctx, t.tx, id, true)
+}
+
+func applicationByID(ctx context.Context, q querier, id string, forUpdate bool) (domain.Application, error) {
 	sql := `SELECT ` + applicationCols + ` FROM applications a JOIN services s ON s.id = a.service_id WHERE a.file_id = $1`
 	if forUpdate {
 		sql += ` FOR UPDATE OF a`
@@ -61,38 +69,26 @@ func GetApplication(ctx context.Context, q Querier, id string, forUpdate bool) (
 	return a, nil
 }
 
-// UpdateApplicationData replaces a file's name, form data and document URLs.
-func UpdateApplicationData(ctx context.Context, q Querier, a domain.Application) error {
+// SaveApplication writes what a file's transitions change: name, form data, documents and status.
+func (t *tx) SaveApplication(ctx context.Context, a domain.Application) error {
 	data, err := json.Marshal(jsonObject(a.Data))
 	if err != nil {
 		return fmt.Errorf("application form data: %w", err)
 	}
-	_, err = q.Exec(ctx, `UPDATE applications SET application_name = $2, form_data = $3, document_urls = $4, updated = $5
-		WHERE file_id = $1`, a.FileID, a.Name, data, orEmpty(a.DocumentURLs), a.Updated)
-	return pgstore.MapError(err)
-}
-
-// SetApplicationStatus moves a file to status; 404 APPLICATION_NOT_FOUND.
-func SetApplicationStatus(ctx context.Context, q Querier, id, status string, ended bool, at time.Time) error {
-	tag, err := q.Exec(ctx, `UPDATE applications SET status = $2, ended = $3, updated = $4 WHERE file_id = $1`,
-		id, status, ended, at)
+	tag, err := t.tx.Exec(ctx, `UPDATE applications SET application_name = $2, form_data = $3, document_urls = $4,
+		status = $5, ended = $6, updated = $7 WHERE file_id = $1`,
+		a.FileID, a.Name, data, orEmpty(a.DocumentURLs), a.Status, a.Ended, a.Updated)
 	if err != nil {
-		return pgstore.MapError(err)
+		return mapErr(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return esNotFound(pgx.ErrNoRows, "APPLICATION_NOT_FOUND", "no application file with id "+id)
+		return esNotFound(pgx.ErrNoRows, "APPLICATION_NOT_FOUND", "no application file with id "+a.FileID)
 	}
 	return nil
 }
 
-// ApplicationFilter selects files for a list; empty fields do not filter.
-type ApplicationFilter struct {
-	ServiceID, ApplicantID string
-	Page                   domain.Page
-}
-
 // ListApplications returns a page of files, each with its open task (or its latest when none is open).
-func ListApplications(ctx context.Context, q Querier, f ApplicationFilter) ([]domain.ApplicationItem, error) {
+func (s *Store) ListApplications(ctx context.Context, f app.ApplicationFilter) ([]domain.ApplicationItem, error) {
 	order := "a.created"
 	if f.Page.SortBy == "registered" {
 		order = "a.registered"
@@ -109,23 +105,23 @@ func ListApplications(ctx context.Context, q Querier, f ApplicationFilter) ([]do
 		WHERE ($1 = '' OR a.service_id::text = $1) AND ($2 = '' OR a.applicant_id = $2)
 		ORDER BY ` + order + dir + `, a.file_id` + dir + `
 		OFFSET ` + strconv.Itoa(f.Page.Offset) + ` LIMIT ` + strconv.Itoa(f.Page.Limit)
-	rows, err := q.Query(ctx, sql, f.ServiceID, f.ApplicantID)
+	rows, err := s.pool.Query(ctx, sql, f.ServiceID, f.ApplicantID)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var out []domain.ApplicationItem
 	for rows.Next() {
 		var it domain.ApplicationItem
 		t := &it.Task
-		app, err := scanApplication(rows, &t.ID, &t.Name, &t.RoleID, &t.AssigneeID, &t.CompletedByName, &t.Status)
+		file, err := scanApplication(rows, &t.ID, &t.Name, &t.RoleID, &t.AssigneeID, &t.CompletedByName, &t.Status)
 		if err != nil {
 			return nil, err
 		}
-		it.Application = app
+		it.Application = file
 		out = append(out, it)
 	}
-	return out, pgstore.MapError(rows.Err())
+	return out, mapErr(rows.Err())
 }
 
 func jsonObject(m map[string]any) map[string]any {

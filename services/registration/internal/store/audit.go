@@ -4,28 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
-	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
-// AuditRecord is one row of the append-only audit table.
-type AuditRecord struct {
-	ID      int64
-	At      time.Time
-	ActorID string
-	Action  string
-	Subject string
-	Detail  map[string]any
-}
-
-// InsertAudit appends r (ID is assigned).
-func InsertAudit(ctx context.Context, q Querier, r AuditRecord) error {
-	detail, err := json.Marshal(jsonObject(r.Detail))
+// AddAudit appends e to the append-only audit table, in the transaction of the decision it records.
+func (t *tx) AddAudit(ctx context.Context, e domain.AuditEntry) error {
+	detail, err := json.Marshal(jsonObject(e.Detail))
 	if err != nil {
 		return fmt.Errorf("audit detail: %w", err)
 	}
-	_, err = q.Exec(ctx, `INSERT INTO audit (at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)`,
-		r.At, r.ActorID, r.Action, r.Subject, detail)
-	return pgstore.MapError(err)
+	_, err = t.tx.Exec(ctx, `INSERT INTO audit (at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)`,
+		e.At, e.ActorID, e.Action, e.Subject, detail)
+	return mapErr(err)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
@@ -18,7 +17,7 @@ func esNotFound(err error, reason, msg string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return apierr.Wrap(apierr.KindNotFound, reason, msg, err)
 	}
-	return pgstore.MapError(err)
+	return mapErr(err)
 }
 
 const serviceCols = `id::text, key, name, version, type, is_executable, is_closed, description, service_body`
@@ -36,40 +35,40 @@ func scanService(row pgx.Row) (domain.Service, error) {
 }
 
 // ListServices returns the services whose name contains name (case-insensitive; all when empty), by name.
-func ListServices(ctx context.Context, q Querier, name string) ([]domain.Service, error) {
-	rows, err := q.Query(ctx, `SELECT `+serviceCols+` FROM services
+func (s *Store) ListServices(ctx context.Context, name string) ([]domain.Service, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+serviceCols+` FROM services
 		WHERE $1 = '' OR strpos(lower(name), lower($1)) > 0 ORDER BY name, id`, name)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var out []domain.Service
 	for rows.Next() {
-		s, err := scanService(rows)
+		svc, err := scanService(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, svc)
 	}
-	return out, pgstore.MapError(rows.Err())
+	return out, mapErr(rows.Err())
 }
 
-// GetService returns the service with id; 404 SERVICE_NOT_FOUND.
-func GetService(ctx context.Context, q Querier, id string) (domain.Service, error) {
-	s, err := scanService(q.QueryRow(ctx, `SELECT `+serviceCols+` FROM services WHERE id = $1`, id))
+// Service returns the service with id; 404 SERVICE_NOT_FOUND.
+func (s *Store) Service(ctx context.Context, id string) (domain.Service, error) {
+	svc, err := scanService(s.pool.QueryRow(ctx, `SELECT `+serviceCols+` FROM services WHERE id = $1`, id))
 	if err != nil {
-		return s, esNotFound(err, "SERVICE_NOT_FOUND", "no service with id "+id)
+		return svc, esNotFound(err, "SERVICE_NOT_FOUND", "no service with id "+id)
 	}
-	return s, nil
+	return svc, nil
 }
 
-// GetServiceByKey returns the service with key (e.g. buyer-account); 404 SERVICE_NOT_FOUND.
-func GetServiceByKey(ctx context.Context, q Querier, key string) (domain.Service, error) {
-	s, err := scanService(q.QueryRow(ctx, `SELECT `+serviceCols+` FROM services WHERE key = $1`, key))
+// ServiceByKey returns the service with key (e.g. buyer-account); 404 SERVICE_NOT_FOUND.
+func (t *tx) ServiceByKey(ctx context.Context, key string) (domain.Service, error) {
+	svc, err := scanService(t.tx.QueryRow(ctx, `SELECT `+serviceCols+` FROM services WHERE key = $1`, key))
 	if err != nil {
-		return s, esNotFound(err, "SERVICE_NOT_FOUND", "no service "+key)
+		return svc, esNotFound(err, "SERVICE_NOT_FOUND", "no service "+key)
 	}
-	return s, nil
+	return svc, nil
 }
 
 const eformCols = `id::text, service_id::text, name, description, version, latest, schema`
@@ -87,11 +86,11 @@ func scanEForm(row pgx.Row) (domain.EForm, error) {
 }
 
 // ListEForms returns a service's e-forms, latest first.
-func ListEForms(ctx context.Context, q Querier, serviceID string) ([]domain.EForm, error) {
-	rows, err := q.Query(ctx, `SELECT `+eformCols+` FROM eforms WHERE service_id = $1
+func (s *Store) ListEForms(ctx context.Context, serviceID string) ([]domain.EForm, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+eformCols+` FROM eforms WHERE service_id = $1
 		ORDER BY latest DESC, version DESC`, serviceID)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var out []domain.EForm
@@ -102,11 +101,20 @@ func ListEForms(ctx context.Context, q Querier, serviceID string) ([]domain.EFor
 		}
 		out = append(out, f)
 	}
-	return out, pgstore.MapError(rows.Err())
+	return out, mapErr(rows.Err())
 }
 
-// GetEForm returns the e-form with id; 404 EFORM_NOT_FOUND.
-func GetEForm(ctx context.Context, q Querier, id string) (domain.EForm, error) {
+// EForm returns the e-form with id; 404 EFORM_NOT_FOUND.
+func (s *Store) EForm(ctx context.Context, id string) (domain.EForm, error) {
+	return eformByID(ctx, s.pool, id)
+}
+
+// EForm returns the e-form with id, read in the transaction.
+func (t *tx) EForm(ctx context.Context, id string) (domain.EForm, error) {
+	return eformByID(ctx, t.tx, id)
+}
+
+func eformByID(ctx context.Context, q querier, id string) (domain.EForm, error) {
 	f, err := scanEForm(q.QueryRow(ctx, `SELECT `+eformCols+` FROM eforms WHERE id = $1`, id))
 	if err != nil {
 		return f, esNotFound(err, "EFORM_NOT_FOUND", "no e-form with id "+id)
@@ -115,7 +123,16 @@ func GetEForm(ctx context.Context, q Querier, id string) (domain.EForm, error) {
 }
 
 // LatestEForm returns the service's latest e-form; 404 EFORM_NOT_FOUND when it has none.
-func LatestEForm(ctx context.Context, q Querier, serviceID string) (domain.EForm, error) {
+func (s *Store) LatestEForm(ctx context.Context, serviceID string) (domain.EForm, error) {
+	return latestEForm(ctx, s.pool, serviceID)
+}
+
+// LatestEForm returns the service's latest e-form, read in the transaction.
+func (t *tx) LatestEForm(ctx context.Context, serviceID string) (domain.EForm, error) {
+	return latestEForm(ctx, t.tx, serviceID)
+}
+
+func latestEForm(ctx context.Context, q querier, serviceID string) (domain.EForm, error) {
 	f, err := scanEForm(q.QueryRow(ctx, `SELECT `+eformCols+` FROM eforms WHERE service_id = $1
 		ORDER BY latest DESC, version DESC LIMIT 1`, serviceID))
 	if err != nil {

@@ -7,28 +7,18 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
-
-// SigningKey is one Ed25519 access-token signing key.
-type SigningKey struct {
-	KID     string
-	Private ed25519.PrivateKey
-	Created time.Time
-}
-
-// NewestKey returns the newest signing key; ok is false when there is none.
-func NewestKey(ctx context.Context, q Querier) (k SigningKey, ok bool, err error) {
-	return newestKey(ctx, q, `SELECT kid, seed, created_at FROM signing_keys ORDER BY created_at DESC, kid LIMIT 1`)
-}
 
 // NewestKeyBefore returns the newest key created at or before t, or the oldest key when every key is newer
 // (the very first key); ok is false when there is none.
-func NewestKeyBefore(ctx context.Context, q Querier, t time.Time) (k SigningKey, ok bool, err error) {
-	return newestKey(ctx, q, `SELECT kid, seed, created_at FROM signing_keys
+func (s *Store) NewestKeyBefore(ctx context.Context, t time.Time) (k domain.SigningKey, ok bool, err error) {
+	return newestKey(ctx, s.pool, `SELECT kid, seed, created_at FROM signing_keys
 		ORDER BY created_at <= $1 DESC, CASE WHEN created_at <= $1 THEN created_at END DESC, created_at, kid LIMIT 1`, t)
 }
 
-func newestKey(ctx context.Context, q Querier, sql string, args ...any) (k SigningKey, ok bool, err error) {
+func newestKey(ctx context.Context, q querier, sql string, args ...any) (k domain.SigningKey, ok bool, err error) {
 	var seed []byte
 	err = q.QueryRow(ctx, sql, args...).Scan(&k.KID, &seed, &k.Created)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -41,23 +31,16 @@ func newestKey(ctx context.Context, q Querier, sql string, args ...any) (k Signi
 	return k, true, nil
 }
 
-// PublicKey is a published verification key.
-type PublicKey struct {
-	KID     string
-	Public  ed25519.PublicKey
-	Created time.Time
-}
-
 // KeysSince returns the public keys created after since, newest first, and always at least the newest.
-func KeysSince(ctx context.Context, q Querier, since time.Time) ([]PublicKey, error) {
-	rows, err := q.Query(ctx, `SELECT kid, public_key, created_at FROM signing_keys
+func (s *Store) KeysSince(ctx context.Context, since time.Time) ([]domain.PublicKey, error) {
+	rows, err := s.pool.Query(ctx, `SELECT kid, public_key, created_at FROM signing_keys
 		WHERE created_at > $1 OR kid = (SELECT kid FROM signing_keys ORDER BY created_at DESC, kid LIMIT 1)
 		ORDER BY created_at DESC, kid`, since)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PublicKey, error) {
-		var k PublicKey
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.PublicKey, error) {
+		var k domain.PublicKey
 		var pub []byte
 		err := r.Scan(&k.KID, &pub, &k.Created)
 		k.Public = ed25519.PublicKey(pub)
@@ -66,15 +49,23 @@ func KeysSince(ctx context.Context, q Querier, since time.Time) ([]PublicKey, er
 	return keys, mapErr(err)
 }
 
-// InsertKey stores a new signing key.
-func InsertKey(ctx context.Context, q Querier, kid string, priv ed25519.PrivateKey, now time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO signing_keys (kid, seed, public_key, created_at) VALUES ($1, $2, $3, $4)`,
-		kid, []byte(priv.Seed()), []byte(priv.Public().(ed25519.PublicKey)), now)
-	return mapErr(err)
-}
-
-// LockKeys takes the transaction-scoped advisory lock that makes replicas create one key, not one each.
-func LockKeys(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('registration.signing_keys'))`)
-	return mapErr(err)
+// RotateKeys runs next on the newest key under a transaction-scoped advisory lock, so that replicas
+// checking at once make one key, not one each, and stores the key next returns.
+func (s *Store) RotateKeys(ctx context.Context, next func(newest domain.SigningKey, found bool) (*domain.SigningKey, error)) error {
+	return s.inTx(ctx, func(pt pgx.Tx) ([]domain.Event, error) {
+		if _, err := pt.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('registration.signing_keys'))`); err != nil {
+			return nil, err
+		}
+		newest, found, err := newestKey(ctx, pt, `SELECT kid, seed, created_at FROM signing_keys ORDER BY created_at DESC, kid LIMIT 1`)
+		if err != nil {
+			return nil, err
+		}
+		k, err := next(newest, found)
+		if err != nil || k == nil {
+			return nil, err
+		}
+		_, err = pt.Exec(ctx, `INSERT INTO signing_keys (kid, seed, public_key, created_at) VALUES ($1, $2, $3, $4)`,
+			k.KID, []byte(k.Private.Seed()), []byte(k.Private.Public().(ed25519.PublicKey)), k.Created)
+		return nil, err
+	})
 }

@@ -9,20 +9,20 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/services/registration/internal/app"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
-// InsertTask opens a task (t.ID, FileID, Name, RoleID and Created set by the caller).
-func InsertTask(ctx context.Context, q Querier, t domain.Task) error {
-	data, err := json.Marshal(jsonObject(t.Data))
+// AddTask opens a task (ID, FileID, Name, RoleID and Created set by the caller).
+func (t *tx) AddTask(ctx context.Context, task domain.Task) error {
+	data, err := json.Marshal(jsonObject(task.Data))
 	if err != nil {
 		return fmt.Errorf("task data: %w", err)
 	}
-	_, err = q.Exec(ctx, `INSERT INTO tasks (task_id, main_task_id, file_id, name, description, role_id, assignee_id,
+	_, err = t.tx.Exec(ctx, `INSERT INTO tasks (task_id, main_task_id, file_id, name, description, role_id, assignee_id,
 		status, created, data) VALUES ($1, NULLIF($2, '')::uuid, $3, $4, $5, $6, $7, 'PENDING', $8, $9)`,
-		t.ID, t.MainTaskID, t.FileID, t.Name, t.Description, t.RoleID, t.AssigneeID, t.Created, data)
-	return pgstore.MapError(err)
+		task.ID, task.MainTaskID, task.FileID, task.Name, task.Description, task.RoleID, task.AssigneeID, task.Created, data)
+	return mapErr(err)
 }
 
 const taskCols = `t.task_id::text, COALESCE(t.main_task_id, t.task_id)::text, t.file_id::text, t.name, t.description, t.role_id,
@@ -49,9 +49,18 @@ func scanTask(row pgx.Row) (domain.Task, error) {
 	return t, nil
 }
 
-// GetTask returns the task with id; 404 TASK_NOT_FOUND. forUpdate locks the task row (not the file), so
-// concurrent completions of one task queue up and the second sees it completed.
-func GetTask(ctx context.Context, q Querier, id string, forUpdate bool) (domain.Task, error) {
+// Task returns the task with id; 404 TASK_NOT_FOUND.
+func (s *Store) Task(ctx context.Context, id string) (domain.Task, error) {
+	return taskByID(ctx, s.pool, id, false)
+}
+
+// LockTask returns the task with id, locking the task row (not the file), so concurrent completions of one
+// task queue up and the second sees it completed.
+func (t *tx) LockTask(ctx context.Context, id string) (domain.Task, error) {
+	return taskByID(ctx, t.tx, id, true)
+}
+
+func taskByID(ctx context.Context, q querier, id string, forUpdate bool) (domain.Task, error) {
 	sql := `SELECT ` + taskCols + taskFrom + ` WHERE t.task_id = $1`
 	if forUpdate {
 		sql += ` FOR UPDATE OF t`
@@ -63,24 +72,21 @@ func GetTask(ctx context.Context, q Querier, id string, forUpdate bool) (domain.
 	return t, nil
 }
 
-// CompleteTask records the decision on a pending task (the caller holds its lock).
-func CompleteTask(ctx context.Context, q Querier, t domain.Task) error {
-	_, err := q.Exec(ctx, `UPDATE tasks SET status = 'COMPLETED', completed = $2, completed_by = $3, completed_by_name = $4,
-		decision = $5, comment = $6 WHERE task_id = $1`, t.ID, t.Completed, t.CompletedBy, t.CompletedByName, t.Decision, t.Comment)
-	return pgstore.MapError(err)
-}
-
-// TaskFilter selects tasks for a list; empty fields do not filter.
-type TaskFilter struct {
-	MainTaskID, FileID, AssigneeID string
-	// ApplicantID, when set, keeps only tasks on that applicant's files.
-	ApplicantID string
-	Page        domain.Page
+// SaveTask writes a task's completion (the caller holds its lock).
+func (t *tx) SaveTask(ctx context.Context, task domain.Task) error {
+	var completed *time.Time
+	if !task.Completed.IsZero() {
+		completed = &task.Completed
+	}
+	_, err := t.tx.Exec(ctx, `UPDATE tasks SET status = $2, completed = $3, completed_by = $4, completed_by_name = $5,
+		decision = $6, comment = $7 WHERE task_id = $1`, task.ID, task.Status, completed, task.CompletedBy,
+		task.CompletedByName, task.Decision, task.Comment)
+	return mapErr(err)
 }
 
 // ListTasks returns a page of tasks. A main task is its own mainTaskId (the id GET /applications shows), so
 // filtering by it finds the main task and the tasks under it. Sorting by "registered" sorts by the file's registration time.
-func ListTasks(ctx context.Context, q Querier, f TaskFilter) ([]domain.Task, error) {
+func (s *Store) ListTasks(ctx context.Context, f app.TaskFilter) ([]domain.Task, error) {
 	order := "t.created"
 	if f.Page.SortBy == "registered" {
 		order = "a.registered"
@@ -94,9 +100,9 @@ func ListTasks(ctx context.Context, q Querier, f TaskFilter) ([]domain.Task, err
 			AND ($3 = '' OR t.assignee_id = $3) AND ($4 = '' OR a.applicant_id = $4)
 		ORDER BY ` + order + dir + `, t.task_id` + dir + `
 		OFFSET ` + strconv.Itoa(f.Page.Offset) + ` LIMIT ` + strconv.Itoa(f.Page.Limit)
-	rows, err := q.Query(ctx, sql, f.MainTaskID, f.FileID, f.AssigneeID, f.ApplicantID)
+	rows, err := s.pool.Query(ctx, sql, f.MainTaskID, f.FileID, f.AssigneeID, f.ApplicantID)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	var out []domain.Task
@@ -107,5 +113,5 @@ func ListTasks(ctx context.Context, q Querier, f TaskFilter) ([]domain.Task, err
 		}
 		out = append(out, t)
 	}
-	return out, pgstore.MapError(rows.Err())
+	return out, mapErr(rows.Err())
 }

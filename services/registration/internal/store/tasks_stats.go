@@ -4,13 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
 // DecisionCounts counts completed tasks by decision, grouped by the period (q.Timeframe; the whole range
 // when empty, keyed by the zero time) of their completion day in UTC.
-func DecisionCounts(ctx context.Context, q Querier, s domain.StatsQuery) (map[time.Time]domain.StatsCounts, error) {
+func (st *Store) DecisionCounts(ctx context.Context, s domain.StatsQuery) (map[time.Time]domain.StatsCounts, error) {
 	var from, to *time.Time
 	if !s.From.IsZero() {
 		from = &s.From
@@ -24,7 +23,7 @@ func DecisionCounts(ctx context.Context, q Querier, s domain.StatsQuery) (map[ti
 		period = "none"
 	}
 	// date_trunc('week') starts weeks on Monday, as domain.PeriodStart does.
-	rows, err := q.Query(ctx, `SELECT
+	rows, err := st.pool.Query(ctx, `SELECT
 			CASE WHEN $6 = 'none' THEN NULL ELSE date_trunc($6, t.completed AT TIME ZONE 'UTC') END AS period,
 			count(*),
 			count(*) FILTER (WHERE t.decision = 'APPROVED'),
@@ -38,7 +37,7 @@ func DecisionCounts(ctx context.Context, q Querier, s domain.StatsQuery) (map[ti
 			AND ($5 = '' OR t.role_id = $5)
 		GROUP BY 1`, from, to, s.RegistrationName, s.Operator, s.Role, period)
 	if err != nil {
-		return nil, pgstore.MapError(err)
+		return nil, mapErr(err)
 	}
 	defer rows.Close()
 	out := map[time.Time]domain.StatsCounts{}
@@ -46,7 +45,7 @@ func DecisionCounts(ctx context.Context, q Querier, s domain.StatsQuery) (map[ti
 		var p *time.Time
 		var c domain.StatsCounts
 		if err := rows.Scan(&p, &c.Processed, &c.Approved, &c.SentBack, &c.Rejected); err != nil {
-			return nil, pgstore.MapError(err)
+			return nil, mapErr(err)
 		}
 		var key time.Time
 		if p != nil {
@@ -54,5 +53,5 @@ func DecisionCounts(ctx context.Context, q Querier, s domain.StatsQuery) (map[ti
 		}
 		out[key] = c
 	}
-	return out, pgstore.MapError(rows.Err())
+	return out, mapErr(rows.Err())
 }

@@ -85,7 +85,9 @@ type DraftStore interface {
 	AddDraft(ctx context.Context, d domain.SupplierDraft, now time.Time) error
 	// Draft returns an unsubmitted draft unexpired at now; ok is false otherwise.
 	Draft(ctx context.Context, id string, now time.Time) (d domain.SupplierDraft, ok bool, err error)
-	SaveDraft(ctx context.Context, d domain.SupplierDraft) error
+	// UpdateDraft locks the draft, lets change alter it and saves it, in one transaction; ok is false when
+	// there is no unsubmitted, unexpired draft id.
+	UpdateDraft(ctx context.Context, id string, now time.Time, change func(*domain.SupplierDraft) error) (ok bool, err error)
 }
 
 // KeyStore keeps the access-token signing keys.

@@ -90,21 +90,37 @@ func (s *Service) GetSupplierDraft(ctx context.Context, id string) (Draft, error
 	return withMissing(d), err
 }
 
-// UpdateSupplierDraft changes the given fields (a new company id is checked against the registry again).
+// UpdateSupplierDraft changes the given fields (a new company id is checked against the registry again,
+// before the draft is locked: no row waits on a call to another BB).
 func (s *Service) UpdateSupplierDraft(ctx context.Context, id string, f SupplierFields) (Draft, error) {
-	d, err := s.draft(ctx, id)
-	if err != nil {
+	if _, err := s.draft(ctx, id); err != nil {
 		return Draft{}, err
 	}
+	var company struct{ id, scheme, name string }
 	if f.CompanyID != "" {
-		if d.CompanyID, d.CompanyScheme, d.RegisteredName, err = s.checkCompany(ctx, f.CompanyID); err != nil {
+		var err error
+		if company.id, company.scheme, company.name, err = s.checkCompany(ctx, f.CompanyID); err != nil {
 			return Draft{}, err
 		}
 	}
-	if err := d.Apply(f.draftFields()); err != nil {
+	var updated domain.SupplierDraft
+	ok, err := s.store.UpdateDraft(ctx, id, s.now(), func(d *domain.SupplierDraft) error {
+		if company.id != "" {
+			d.CompanyID, d.CompanyScheme, d.RegisteredName = company.id, company.scheme, company.name
+		}
+		if err := d.Apply(f.draftFields()); err != nil {
+			return err
+		}
+		updated = *d
+		return nil
+	})
+	if err == nil && !ok {
+		err = errDraftGone()
+	}
+	if err != nil {
 		return Draft{}, err
 	}
-	return withMissing(d), s.store.SaveDraft(ctx, d)
+	return withMissing(updated), nil
 }
 
 // SubmitSupplier creates the supplier account from a complete draft.
@@ -146,8 +162,12 @@ func (s *Service) submitSupplier(ctx context.Context, id string) (registered, er
 func (s *Service) draft(ctx context.Context, id string) (domain.SupplierDraft, error) {
 	d, ok, err := s.store.Draft(ctx, id, s.now())
 	if err == nil && !ok {
-		err = apierr.NotFound(domain.ReasonDraftNotFound,
-			"no such supplier registration: it was submitted, or it expired 24 hours after it was started; start again")
+		err = errDraftGone()
 	}
 	return d, err
+}
+
+func errDraftGone() error {
+	return apierr.NotFound(domain.ReasonDraftNotFound,
+		"no such supplier registration: it was submitted, or it expired 24 hours after it was started; start again")
 }

@@ -29,12 +29,6 @@ const Name = "messaging"
 // DefaultGRPCAddr is where `messaging serve` listens when GOVSTACK_GRPC_ADDR is not set.
 const DefaultGRPCAddr = "127.0.0.1:9094"
 
-// The events this BB publishes on stream GOVSTACK_MESSAGING; the payload is messagingv1.MessageOutcome.
-const (
-	EventMessageDelivered = app.EventMessageDelivered
-	EventMessageFailed    = app.EventMessageFailed
-)
-
 // APIKeyMetadata is the gRPC metadata key the apiKey is read from (the gateway maps the apiKey and api_key
 // headers to it); RequestUIDMetadata is the optional requestUid header's key.
 const (

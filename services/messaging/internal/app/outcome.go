@@ -16,8 +16,8 @@ import (
 
 // The events this BB publishes on stream GOVSTACK_MESSAGING; the payload is messagingv1.MessageOutcome.
 const (
-	EventMessageDelivered = "govstack.messaging.v1.message.delivered"
-	EventMessageFailed    = "govstack.messaging.v1.message.failed"
+	EventMessageDelivered = messagingv1.EventMessageDelivered
+	EventMessageFailed    = messagingv1.EventMessageFailed
 	eventSource           = "govstack/messaging"
 )
 

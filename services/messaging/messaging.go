@@ -20,6 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging/internal/api"
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
 	"github.com/govstackbb/marketplace/services/messaging/internal/delivery"
+	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 	"github.com/govstackbb/marketplace/services/messaging/migrations"
 )
 
@@ -114,7 +115,7 @@ type Deps struct {
 }
 
 // Sender delivers one message; see internal/delivery for the SMTP and HTTP SMS implementations.
-type Sender = delivery.Sender
+type Sender = app.Sender
 
 // Migrations returns the schema of this BB's database: its own tables, the outbox and the inbox.
 func Migrations() []pgstore.MigrationSet {
@@ -132,5 +133,6 @@ type Service struct {
 	deps     Deps
 	keys     app.Keys
 	verifier *usertoken.Verifier // nil: user tokens cannot be verified
+	store    *store.Store
 	app      *app.Service
 }

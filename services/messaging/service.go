@@ -5,11 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/grpcerr"
-	"github.com/govstackbb/marketplace/platform/inbox"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/usertoken"
@@ -21,6 +19,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
 	"github.com/govstackbb/marketplace/services/messaging/internal/delivery"
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
+	"github.com/govstackbb/marketplace/services/messaging/internal/events"
 	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
@@ -45,7 +44,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(store.New(deps.Pool), senders,
+	st := store.New(deps.Pool)
+	a := app.New(app.Ports{Store: st, Senders: senders, Reports: delivery.NewHTTPReports(10 * time.Second)},
 		app.Limits{MaxBatch: cfg.MaxBatch, MaxSubjectBytes: cfg.MaxSubjectBytes, MaxBodyBytes: cfg.MaxBodyBytes,
 			MaxSMSChars: cfg.MaxSMSChars, RecipientPerHour: cfg.RecipientPerHour, EmailPerSecond: cfg.EmailPerSecond,
 			SMSPerSecond: cfg.SMSPerSecond},
@@ -53,7 +53,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			PollInterval: cfg.PollInterval, SendTimeout: cfg.SMTPTimeout,
 			Retry: domain.RetryPolicy{MaxAttempts: cfg.MaxAttempts, Base: cfg.RetryBase, Max: cfg.RetryMax}},
 		deps.Logger)
-	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), app: a}, nil
+	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), store: st, app: a}, nil
 }
 
 // tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
@@ -101,8 +101,8 @@ func withDefaults(c Config) Config {
 	return c
 }
 
-func buildSenders(cfg Config, given map[string]Sender) (map[domain.Channel]delivery.Sender, error) {
-	out := map[domain.Channel]delivery.Sender{}
+func buildSenders(cfg Config, given map[string]Sender) (map[domain.Channel]app.Sender, error) {
+	out := map[domain.Channel]app.Sender{}
 	if s, ok := given["email"]; ok {
 		out[domain.Email] = s
 	} else {
@@ -153,7 +153,8 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	streams, err := s.app.StreamSubjects(ctx)
+	consumer := events.NewConsumer(s.app, s.store.Within, s.deps.Logger)
+	subs, err := consumer.Subscriptions(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -162,16 +163,10 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.app.Dispatch(gctx) })
-	g.Go(func() error { return s.app.Callbacks(gctx, &http.Client{Timeout: 10 * time.Second}) })
+	g.Go(func() error { return s.app.Callbacks(gctx) })
 	g.Go(func() error {
 		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
 	})
-	for stream, subjects := range streams {
-		durable := "messaging-" + strings.ToLower(strings.TrimPrefix(stream, "GOVSTACK_"))
-		g.Go(func() error {
-			return inbox.Consume(gctx, s.deps.JetStream, s.deps.Pool, inbox.ConsumerOptions{Stream: stream,
-				Durable: durable, FilterSubjects: subjects, Logger: s.deps.Logger}, s.app.HandleEvent)
-		})
-	}
+	g.Go(func() error { return consumer.Run(gctx, s.deps.JetStream, s.deps.Pool, subs) })
 	return g.Wait()
 }

@@ -58,6 +58,11 @@ type Config struct {
 	SMTPFrom     string        `env:"GOVSTACK_MESSAGING_SMTP_FROM" envDefault:"no-reply@localhost"`
 	SMTPTLS      string        `env:"GOVSTACK_MESSAGING_SMTP_TLS" envDefault:"starttls"` // none|starttls|starttls-required|tls
 	SMTPTimeout  time.Duration `env:"GOVSTACK_MESSAGING_SMTP_TIMEOUT" envDefault:"30s"`
+	// Each dispatcher worker keeps its SMTP connection open between messages: for at most
+	// SMTPMessagesPerConn messages (1: a connection per message), and until it has been idle for
+	// SMTPIdleTimeout.
+	SMTPMessagesPerConn int           `env:"GOVSTACK_MESSAGING_SMTP_MESSAGES_PER_CONN" envDefault:"100"`
+	SMTPIdleTimeout     time.Duration `env:"GOVSTACK_MESSAGING_SMTP_IDLE_TIMEOUT" envDefault:"30s"`
 
 	SMSProviderURL   string `env:"GOVSTACK_MESSAGING_SMS_PROVIDER_URL"`
 	SMSProviderToken string `env:"GOVSTACK_MESSAGING_SMS_PROVIDER_TOKEN"`
@@ -90,6 +95,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBatch <= 0 || c.Workers <= 0 || c.MaxAttempts <= 0 || c.Lease <= 0 || c.PollInterval <= 0 {
 		errs = append(errs, errors.New("GOVSTACK_MESSAGING_MAX_BATCH, _WORKERS, _MAX_ATTEMPTS, _LEASE and _POLL_INTERVAL must be positive"))
+	}
+	if c.SMTPMessagesPerConn <= 0 || c.SMTPIdleTimeout <= 0 {
+		errs = append(errs, errors.New("GOVSTACK_MESSAGING_SMTP_MESSAGES_PER_CONN and _SMTP_IDLE_TIMEOUT must be positive"))
 	}
 	return errors.Join(errs...)
 }
@@ -135,4 +143,5 @@ type Service struct {
 	verifier *usertoken.Verifier // nil: user tokens cannot be verified
 	store    *store.Store
 	app      *app.Service
+	smtp     *delivery.SMTP // nil when Deps.Senders replaced it; its idle connections close when Run ends
 }

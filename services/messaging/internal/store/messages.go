@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -38,46 +39,51 @@ func collectMessages(rows pgx.Rows, err error) ([]domain.Message, error) {
 }
 
 // saveMessages writes what the domain's transitions change — status, attempts, lease, next attempt, last
-// error — for all of msgs in one statement, and returns the new updated_at of each row written. A message
-// holding a lease token gets lease_until = lease from now; a zero NextAttempt is now. Both are on the
-// database's clock, the one the claim query compares with. With a guard token only rows still claimed under
-// it are written.
-func saveMessages(ctx context.Context, q querier, msgs []domain.Message, guard string, lease time.Duration) (map[string]time.Time, error) {
-	n := len(msgs)
-	ids, statuses, tokens, errs := make([]string, n), make([]string, n), make([]*string, n), make([]string, n)
-	attempts, next := make([]int32, n), make([]*time.Time, n)
-	for i, m := range msgs {
-		ids[i], statuses[i], attempts[i], errs[i] = m.ID, string(m.Status), int32(m.Attempts), m.LastError
-		if m.LeaseToken != "" {
-			tokens[i] = &msgs[i].LeaseToken
-		}
-		if !m.NextAttempt.IsZero() {
-			next[i] = &msgs[i].NextAttempt
-		}
-	}
-	var guardArg *string
+// error — and returns the new updated_at of each row written. A message holding a lease token gets
+// lease_until = lease from now; a zero NextAttempt is now. Both are on the database's clock, the one the
+// claim query compares with. With a guard token only rows still claimed under it are written.
+//
+// It is one statement per message, sent as one batch (one round trip): each finds its row by primary key
+// whatever Postgres believes about the table's size, where a single UPDATE joined with unnest was at times
+// planned, while the table still looked empty, as a scan of the whole table per message.
+func saveMessages(ctx context.Context, ptx pgx.Tx, msgs []domain.Message, guard string, lease time.Duration) (map[string]time.Time, error) {
+	var guardArg, leaseArg *string
 	if guard != "" {
 		guardArg = &guard
 	}
-	rows, err := q.Query(ctx, `UPDATE message m SET status = u.status, attempts = u.attempts,
-			lease_token = u.lease_token::uuid,
-			lease_until = CASE WHEN u.lease_token IS NULL THEN NULL ELSE now() + $7::interval END,
-			next_attempt_at = coalesce(u.next_attempt_at, now()), last_error = u.last_error, updated_at = now()
-		FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[])
-			AS u(id, status, attempts, lease_token, next_attempt_at, last_error)
-		WHERE m.id = u.id::uuid AND ($8::uuid IS NULL OR (m.lease_token = $8::uuid AND m.status = 'processing'))
-		RETURNING m.id::text, m.updated_at`, ids, statuses, attempts, tokens, next, errs, lease.String(), guardArg)
-	if err != nil {
-		return nil, err
+	if lease > 0 {
+		l := lease.String()
+		leaseArg = &l
 	}
-	saved := map[string]time.Time{}
-	var id string
-	var at time.Time
-	_, err = pgx.ForEachRow(rows, []any{&id, &at}, func() error {
-		saved[id] = at
-		return nil
-	})
-	return saved, err
+	batch := &pgx.Batch{}
+	for _, m := range msgs {
+		var token *string
+		var next *time.Time
+		if m.LeaseToken != "" {
+			token = &m.LeaseToken
+		}
+		if !m.NextAttempt.IsZero() {
+			next = &m.NextAttempt
+		}
+		batch.Queue(`UPDATE message SET status = $2, attempts = $3, lease_token = $4::uuid,
+				lease_until = CASE WHEN $4::uuid IS NULL THEN NULL ELSE now() + $7::interval END,
+				next_attempt_at = coalesce($5, now()), last_error = $6, updated_at = now()
+			WHERE id = $1 AND ($8::uuid IS NULL OR (lease_token = $8::uuid AND status = 'processing'))
+			RETURNING updated_at`, m.ID, string(m.Status), m.Attempts, token, next, m.LastError, leaseArg, guardArg)
+	}
+	results := ptx.SendBatch(ctx, batch)
+	defer results.Close()
+	saved := make(map[string]time.Time, len(msgs))
+	for _, m := range msgs {
+		var at time.Time
+		switch err := results.QueryRow().Scan(&at); {
+		case err == nil:
+			saved[m.ID] = at
+		case !errors.Is(err, pgx.ErrNoRows): // no row: the guard did not hold
+			return nil, err
+		}
+	}
+	return saved, results.Close()
 }
 
 // ClaimDue locks up to n due messages — scheduled or deferred ones whose time has come, and processing ones

@@ -5,13 +5,14 @@ import (
 	"time"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
 )
 
 func TestEncode(t *testing.T) {
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	m := domain.Message{ID: "m-1", RequestUID: "r-1", Channel: domain.SMS, Attempts: 3, LastError: "550 no",
-		TriggerEvent: "govstack.scheduling.v1.appointment.booked"}
+		TriggerEvent: schedulingv1.EventAppointmentBooked}
 	delivered, failed := m, m
 	delivered.Status, failed.Status = domain.Delivered, domain.DeadLetter
 	for _, c := range []struct {

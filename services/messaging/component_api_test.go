@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 )
@@ -28,14 +29,14 @@ func TestAPIKeyIsRequired(t *testing.T) {
 	t.Parallel()
 	e := start(t, nil)
 	_, err := e.msg.SendEmailSingle(context.Background(), single("a@example.org", "x"))
-	if st := wantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "apiKey") {
+	if st := testkit.WantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "apiKey") {
 		t.Errorf("message %q does not name the header", st.Message())
 	}
 	wrong := metadata.AppendToOutgoingContext(context.Background(), messaging.APIKeyMetadata, "nope-nope-nope-nope")
 	_, err = e.msg.GetEmailStatus(wrong, &messagingv1.GetEmailStatusRequest{RequestUid: "x"})
-	wantCode(t, err, codes.Unauthenticated)
+	testkit.WantCode(t, err, codes.Unauthenticated)
 	_, err = e.op.ListDeadLetters(wrong, &messagingv1.ListDeadLettersRequest{})
-	wantCode(t, err, codes.Unauthenticated)
+	testkit.WantCode(t, err, codes.Unauthenticated)
 }
 
 // TestRequestUIDIsIdempotent: the same requestUid from the same key answers the first answer and sends once;
@@ -53,7 +54,7 @@ func TestRequestUIDIsIdempotent(t *testing.T) {
 	if err != nil || second.GetRequestUid() != first.GetRequestUid() || second.GetAccepted() != 1 {
 		t.Fatalf("repeat: %v %v", second, err)
 	}
-	eventually(t, 10*time.Second, "delivered", func() error {
+	testkit.Eventually(t, 10*time.Second, "delivered", func() error {
 		if n, _ := e.sink.received("once@example.org"); n != 1 {
 			return fmt.Errorf("received %d", n)
 		}
@@ -65,26 +66,26 @@ func TestRequestUIDIsIdempotent(t *testing.T) {
 	}
 	other := metadata.AppendToOutgoingContext(context.Background(), messaging.APIKeyMetadata, "other-key-0123456789abcdef")
 	_, err = e.msg.GetEmailStatus(other, &messagingv1.GetEmailStatusRequest{RequestUid: req.RequestUid})
-	wantCode(t, err, codes.NotFound)
+	testkit.WantCode(t, err, codes.NotFound)
 }
 
 func TestBadInputIs400(t *testing.T) {
 	t.Parallel()
 	e := start(t, nil)
 	_, err := e.msg.SendEmailSingle(authed(), single("a@example.org", ""))
-	wantCode(t, err, codes.InvalidArgument)
+	testkit.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.msg.SendEmailBatch(authed(), &messagingv1.SendEmailBatchRequest{
 		RecipientInfo: &messagingv1.BatchRecipientInfo{BatchEmailAsBase64: "%%%"}, EmailContent: content("x")})
-	wantCode(t, err, codes.InvalidArgument)
+	testkit.WantCode(t, err, codes.InvalidArgument)
 	many := make([]string, 1001)
 	for i := range many {
 		many[i] = fmt.Sprintf("r%d@example.org", i)
 	}
 	_, err = e.msg.SendEmailBatch(authed(), &messagingv1.SendEmailBatchRequest{
 		RecipientInfo: &messagingv1.BatchRecipientInfo{BatchEmailAsBase64: b64Recipients(t, many)}, EmailContent: content("x")})
-	wantCode(t, err, codes.InvalidArgument)
+	testkit.WantCode(t, err, codes.InvalidArgument)
 	_, err = e.msg.GetEmailStatus(authed(), &messagingv1.GetEmailStatusRequest{RequestUid: "x", Status: []string{"lost"}})
-	wantCode(t, err, codes.InvalidArgument)
+	testkit.WantCode(t, err, codes.InvalidArgument)
 }
 
 // TestBounceDeadLetterAndRetry: a 550 is final (bounced); a 451 is retried with backoff until the attempts
@@ -101,7 +102,7 @@ func TestBounceDeadLetterAndRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "bounced and dead-lettered", func() error {
+	testkit.Eventually(t, 10*time.Second, "bounced and dead-lettered", func() error {
 		if st := e.status(b.GetRequestUid()); st.GetBounced() != 1 {
 			return fmt.Errorf("bounce: %+v", st)
 		}
@@ -118,22 +119,22 @@ func TestBounceDeadLetterAndRetry(t *testing.T) {
 	if _, err := e.op.RetryMessage(backOffice(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "retried and delivered", func() error {
+	testkit.Eventually(t, 10*time.Second, "retried and delivered", func() error {
 		if n, _ := e.sink.received("tempfail@example.org"); n != 1 {
 			return fmt.Errorf("received %d", n)
 		}
 		return nil
 	})
 	_, err = e.op.RetryMessage(backOffice(), &messagingv1.RetryMessageRequest{Id: dl.GetMessages()[0].GetId()})
-	wantCode(t, err, codes.FailedPrecondition)
+	testkit.WantCode(t, err, codes.FailedPrecondition)
 
 	cons, err := e.js.CreateOrUpdateConsumer(t.Context(), "GOVSTACK_MESSAGING", jetstream.ConsumerConfig{
-		FilterSubjects: []string{messaging.EventMessageDelivered, messaging.EventMessageFailed}})
+		FilterSubjects: []string{messagingv1.EventMessageDelivered, messagingv1.EventMessageFailed}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]int{}
-	eventually(t, 10*time.Second, "outcome events", func() error {
+	testkit.Eventually(t, 10*time.Second, "outcome events", func() error {
 		batch, err := cons.FetchNoWait(10)
 		if err != nil {
 			return err
@@ -141,7 +142,7 @@ func TestBounceDeadLetterAndRetry(t *testing.T) {
 		for m := range batch.Messages() {
 			seen[m.Subject()]++
 		}
-		if seen[messaging.EventMessageFailed] < 2 || seen[messaging.EventMessageDelivered] < 1 {
+		if seen[messagingv1.EventMessageFailed] < 2 || seen[messagingv1.EventMessageDelivered] < 1 {
 			return fmt.Errorf("seen %v", seen)
 		}
 		return nil
@@ -164,20 +165,20 @@ func TestTemplatesAndOptOut(t *testing.T) {
 	}
 	_, err = e.op.CreateTemplateVersion(authed(), &messagingv1.CreateTemplateVersionRequest{Name: "broken",
 		Channel: messagingv1.Channel_CHANNEL_EMAIL, Subject: "x", TextBody: "{{.a"})
-	wantCode(t, err, codes.InvalidArgument)
+	testkit.WantCode(t, err, codes.InvalidArgument)
 
 	vars, _ := structpb.NewStruct(map[string]any{"name": "Mari"})
 	req := &messagingv1.SendEmailSingleRequest{RecipientInfo: &messagingv1.RecipientInfo{Email: "mari@example.org"},
 		EmailContent: &messagingv1.EmailContent{TemplateName: "welcome", Variables: vars}}
 	_, err = e.msg.SendEmailSingle(authed(), req)
-	if st := wantCode(t, err, codes.InvalidArgument); !strings.Contains(st.Message(), "code") {
+	if st := testkit.WantCode(t, err, codes.InvalidArgument); !strings.Contains(st.Message(), "code") {
 		t.Fatalf("missing variable not named: %q", st.Message())
 	}
 	req.EmailContent.Variables.Fields["code"] = structpb.NewStringValue("1234")
 	if _, err := e.msg.SendEmailSingle(authed(), req); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "template mail", func() error {
+	testkit.Eventually(t, 10*time.Second, "template mail", func() error {
 		if n, subj := e.sink.received("mari@example.org"); n != 1 || subj != "Welcome, Mari" {
 			return fmt.Errorf("received %d %q", n, subj)
 		}
@@ -196,7 +197,7 @@ func TestTemplatesAndOptOut(t *testing.T) {
 	if r, err := e.msg.SendEmailSingle(authed(), tx); err != nil || r.GetAccepted() != 1 {
 		t.Fatalf("transactional: %v %v", r, err)
 	}
-	eventually(t, 10*time.Second, "transactional delivered", func() error {
+	testkit.Eventually(t, 10*time.Second, "transactional delivered", func() error {
 		if n, subj := e.sink.received("quiet@example.org"); n != 1 || subj != "Your password reset" {
 			return fmt.Errorf("received %d %q", n, subj)
 		}
@@ -248,7 +249,7 @@ func TestDeliveryFailuresAreLogged(t *testing.T) {
 	if _, err := e.msg.SendEmailSingle(authed(), single("bounce@example.org", "B")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the failure is logged", func() error {
+	testkit.Eventually(t, 10*time.Second, "the failure is logged", func() error {
 		for _, line := range strings.Split(logs.String(), "\n") {
 			if strings.Contains(line, `"msg":"message delivery failed"`) && strings.Contains(line, `"outcome":"bounced"`) &&
 				strings.Contains(line, `"message_id":"`) && strings.Contains(line, `"level":"WARN"`) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 )
@@ -63,7 +64,7 @@ func TestBatchExactlyOnceAcrossDispatcherStop(t *testing.T) {
 	}
 
 	e.restart()
-	eventually(t, 15*time.Second, "all delivered", func() error {
+	testkit.Eventually(t, 15*time.Second, "all delivered", func() error {
 		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 995 {
 			return fmt.Errorf("delivered %d, scheduled %d, processing %d", st.GetDelivered(), st.GetScheduled(), st.GetProcessing())
 		}
@@ -108,7 +109,7 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 		t.Fatalf("staged status %+v", st)
 	}
 	e.restart()
-	eventually(t, 10*time.Second, "reclaimed and delivered", func() error {
+	testkit.Eventually(t, 10*time.Second, "reclaimed and delivered", func() error {
 		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 3 {
 			return fmt.Errorf("%+v", st)
 		}
@@ -147,7 +148,7 @@ func TestLeaseIsRenewedWhileASendRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Without renewal the claim would lapse after one lease and the second dispatcher would resend.
-	eventually(t, 10*time.Second, "the lease renewed past three leases", func() error {
+	testkit.Eventually(t, 10*time.Second, "the lease renewed past three leases", func() error {
 		var until time.Time
 		if err := e.pool.QueryRow(t.Context(), `SELECT lease_until FROM message WHERE status = 'processing'`).Scan(&until); err != nil {
 			return err
@@ -158,7 +159,7 @@ func TestLeaseIsRenewedWhileASendRuns(t *testing.T) {
 		return nil
 	})
 	e.sink.open()
-	eventually(t, 10*time.Second, "delivered", func() error {
+	testkit.Eventually(t, 10*time.Second, "delivered", func() error {
 		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 1 {
 			return fmt.Errorf("%+v", st)
 		}
@@ -186,7 +187,7 @@ func TestDeadDispatchersClaimsReturnInSeconds(t *testing.T) {
 	}
 	start := time.Now()
 	e.restart()
-	eventually(t, 30*time.Second, "the dead dispatcher's message delivered", func() error {
+	testkit.Eventually(t, 30*time.Second, "the dead dispatcher's message delivered", func() error {
 		if st := e.status(resp.GetRequestUid()); st.GetDelivered() != 1 {
 			return fmt.Errorf("%+v", st)
 		}

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/govstackbb/marketplace/platform/grpcerr"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 )
 
@@ -157,7 +158,7 @@ func TestInvalidInputIsTheSpecs405(t *testing.T) {
 	}
 	for name, c := range others {
 		err := c.call()
-		wantCode(t, err, c.code)
+		testkit.WantCode(t, err, c.code)
 		if c.code == codes.Unauthenticated {
 			continue // refused by the key check, which carries no ErrorInfo
 		}
@@ -258,7 +259,7 @@ func TestCallbackAndCallbackURI(t *testing.T) {
 	}
 	want := map[string]string{"/single-uri": "single-uri@example.org", "/single-both": "single-both@example.org",
 		"/batch-callback": "batch@example.org"}
-	eventually(t, 15*time.Second, "the delivery reports", func() error {
+	testkit.Eventually(t, 15*time.Second, "the delivery reports", func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		for path, rcpt := range want {

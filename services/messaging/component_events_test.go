@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/nats-io/nats.go"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 )
 
@@ -45,11 +47,11 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	publish(messaging.EventAppointmentBooked, "ev-1", appt)
-	publish(messaging.EventAlertFired, "ev-2", map[string]any{"alertId": "al-1", "kind": "appointment_reminder",
+	publish(schedulingv1.EventAppointmentBooked, "ev-1", appt)
+	publish(schedulingv1.EventAlertFired, "ev-2", map[string]any{"alertId": "al-1", "kind": "appointment_reminder",
 		"message": "Bring your ID.", "fireAt": "2026-11-30T09:00:00Z", "appointment": appt})
-	publish(messaging.EventAlertFired, "ev-3", map[string]any{"alertId": "al-2", "kind": "other", "appointment": appt})
-	eventually(t, 15*time.Second, "notifications", func() error {
+	publish(schedulingv1.EventAlertFired, "ev-3", map[string]any{"alertId": "al-2", "kind": "other", "appointment": appt})
+	testkit.Eventually(t, 15*time.Second, "notifications", func() error {
 		if n, subj := e.sink.received("desk@hospital.example.org"); n != 1 || subj != "New appointment: Mari Maasikas with Dr. Tamm, Tuesday 1 December 2026, 11:00 (Europe/Tallinn)" {
 			return fmt.Errorf("entity got %d %q", n, subj)
 		}
@@ -59,16 +61,16 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 		return nil
 	})
 	// A redelivery of the same event id (a producer retry after the duplicate window) is absorbed by the inbox.
-	publish(messaging.EventAppointmentBooked, "ev-1", appt)
+	publish(schedulingv1.EventAppointmentBooked, "ev-1", appt)
 	// A cancel event without the local time its templates need is not sent, and the reason is recorded, for the
 	// subscriber's e-mail and the hospital's alike.
 	noLocalTime := maps.Clone(appt)
 	delete(noLocalTime, "startTimeLocal")
-	publish(messaging.EventAppointmentCancelled, "ev-4", noLocalTime)
-	eventually(t, 10*time.Second, "the cancel event was handled", func() error {
+	publish(schedulingv1.EventAppointmentCancelled, "ev-4", noLocalTime)
+	testkit.Eventually(t, 10*time.Second, "the cancel event was handled", func() error {
 		var n int
 		err := e.pool.QueryRow(t.Context(), `SELECT count(*) FROM message WHERE trigger_event = $1 AND status = 'not_sent'
-			AND last_error LIKE '%startTimeLocal%'`, messaging.EventAppointmentCancelled).Scan(&n)
+			AND last_error LIKE '%startTimeLocal%'`, schedulingv1.EventAppointmentCancelled).Scan(&n)
 		if err == nil && n != 2 {
 			err = fmt.Errorf("%d not_sent cancel messages", n)
 		}
@@ -128,7 +130,7 @@ func TestSMSAndDeliveryCallbacks(t *testing.T) {
 	if err != nil || resp.GetAccepted() != 2 || len(resp.GetRejected()) != 1 || resp.GetRejected()[0].GetIndex() != 2 {
 		t.Fatalf("%v %v", resp, err)
 	}
-	eventually(t, 10*time.Second, "sms outcomes and callbacks", func() error {
+	testkit.Eventually(t, 10*time.Second, "sms outcomes and callbacks", func() error {
 		st, err := e.msg.GetSmsStatus(authed(), &messagingv1.GetSmsStatusRequest{RequestUid: resp.GetRequestUid()})
 		if err != nil || st.GetDelivered() != 1 || st.GetBounced() != 1 || st.GetNotSent() != 1 {
 			return fmt.Errorf("%+v %v", st, err)

@@ -15,10 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
@@ -140,31 +138,6 @@ func b64Recipients(t testing.TB, emails []string) string {
 
 func content(title string) *messagingv1.EmailContent {
 	return &messagingv1.EmailContent{Encoding: "UTF-8", Title: title, Content: "Hello."}
-}
-
-func wantCode(t *testing.T, err error, code codes.Code) *status.Status {
-	t.Helper()
-	st, _ := status.FromError(err)
-	if st.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return st
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
 }
 
 func (e *env) status(uid string) *messagingv1.GetEmailStatusResponse {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 )
@@ -56,7 +57,7 @@ func TestSMSFailuresAreLoggedWithoutPersonalData(t *testing.T) {
 		t.Fatalf("%v %v", resp, err)
 	}
 	var ids []string
-	eventually(t, 10*time.Second, "bounced and dead-lettered", func() error {
+	testkit.Eventually(t, 10*time.Second, "bounced and dead-lettered", func() error {
 		st, err := e.msg.GetSmsStatus(authed(), &messagingv1.GetSmsStatusRequest{RequestUid: resp.GetRequestUid()})
 		if err != nil || st.GetBounced() != 1 || st.GetNotSent() != 1 {
 			return fmt.Errorf("%v %v", st, err)

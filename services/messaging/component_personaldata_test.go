@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
@@ -64,7 +65,7 @@ func withToken(ctx context.Context, token string) context.Context {
 // wantReason asserts err's gRPC code and its ErrorInfo reason.
 func wantReason(t *testing.T, err error, code codes.Code, reason string) {
 	t.Helper()
-	st := wantCode(t, err, code)
+	st := testkit.WantCode(t, err, code)
 	for _, d := range st.Details() {
 		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() == reason {
 			return
@@ -115,7 +116,7 @@ func TestPersonalDataNeedsAStaffTokenOrTheRight(t *testing.T) {
 		t.Fatal(err)
 	}
 	var deadLetter string
-	eventually(t, 10*time.Second, "a dead letter", func() error {
+	testkit.Eventually(t, 10*time.Second, "a dead letter", func() error {
 		dl, err := e.op.ListDeadLetters(backOffice(), &messagingv1.ListDeadLettersRequest{})
 		if err != nil || len(dl.GetMessages()) != 1 {
 			return fmt.Errorf("%v %v", dl, err)
@@ -130,7 +131,7 @@ func TestPersonalDataNeedsAStaffTokenOrTheRight(t *testing.T) {
 		_, err = e.op.RetryMessage(authed(), &messagingv1.RetryMessageRequest{Id: deadLetter})
 		wantReason(t, err, codes.Unauthenticated, signInRequired)
 		_, err = e.op.ListOptOuts(authed(), &messagingv1.ListOptOutsRequest{})
-		st := wantCode(t, err, codes.Unauthenticated)
+		st := testkit.WantCode(t, err, codes.Unauthenticated)
 		if !strings.Contains(st.Message(), "personal-data right") || !strings.Contains(st.Message(), "staff or admin") {
 			t.Errorf("the refusal does not say what to do: %q", st.Message())
 		}
@@ -202,11 +203,11 @@ func TestPersonalDataNeedsAStaffTokenOrTheRight(t *testing.T) {
 	t.Run("the apiKey comes first, then the token", func(t *testing.T) {
 		staff := is.token("desk@hospital.example.org", usertoken.RoleStaff)
 		_, err := e.op.ListOptOuts(withToken(context.Background(), staff), &messagingv1.ListOptOutsRequest{})
-		if st := wantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "apiKey") {
+		if st := testkit.WantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "apiKey") {
 			t.Errorf("a staff token without the apiKey: %q", st.Message())
 		}
 		_, err = e.op.ListOptOuts(withToken(authed(), "not-a-token"), &messagingv1.ListOptOutsRequest{})
-		if st := wantCode(t, err, codes.Unauthenticated); st.Message() != usertoken.InvalidMessage {
+		if st := testkit.WantCode(t, err, codes.Unauthenticated); st.Message() != usertoken.InvalidMessage {
 			t.Errorf("a bad token: %q", st.Message())
 		}
 	})
@@ -230,7 +231,7 @@ func TestPersonalDataTokenWithoutKeys(t *testing.T) {
 	e := start(t, nil)
 	tok := newIssuer(t).token("desk@hospital.example.org", usertoken.RoleStaff)
 	_, err := e.op.ListOptOuts(withToken(authed(), tok), &messagingv1.ListOptOutsRequest{})
-	if st := wantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "GOVSTACK_JWKS_URL") {
+	if st := testkit.WantCode(t, err, codes.Unauthenticated); !strings.Contains(st.Message(), "GOVSTACK_JWKS_URL") {
 		t.Errorf("message %q does not name the setting", st.Message())
 	}
 	if _, err := e.msg.SendEmailSingle(withToken(authed(), tok), single("portal@example.org", "Hi")); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -44,15 +45,15 @@ func TestRegistrationEventsTriggerNotifications(t *testing.T) {
 	}
 	expires := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	link := "https://portal.example.org/accounts/activate?token=tok-123"
-	publish(messaging.EventAccountRegistered, "reg-1", &registrationv1.AccountEvent{AccountId: "a1",
+	publish(registrationv1.EventAccountRegistered, "reg-1", &registrationv1.AccountEvent{AccountId: "a1",
 		Email: "jane.doe@moj.gov.example", Name: "Jane Doe", Roles: []string{"buyer"}, Link: link,
 		LinkExpiresAt: timestamppb.New(expires)})
-	publish(messaging.EventDomainAccessDecided, "dom-1", &registrationv1.DomainAccessEvent{FileId: "f1",
+	publish(registrationv1.EventDomainAccessDecided, "dom-1", &registrationv1.DomainAccessEvent{FileId: "f1",
 		Email: "sam@city.example", Name: "Sam", Domain: "city.example", Approved: true,
 		RegistrationLink: "https://portal.example.org/accounts/register/buyer"})
-	publish(messaging.EventDomainAccessDecided, "dom-2", &registrationv1.DomainAccessEvent{FileId: "f2",
+	publish(registrationv1.EventDomainAccessDecided, "dom-2", &registrationv1.DomainAccessEvent{FileId: "f2",
 		Email: "kim@shop.example", Domain: "shop.example", Comment: "not a public body"})
-	publish(messaging.EventAccountActivated, "act-1", &registrationv1.AccountEvent{AccountId: "a2", Email: "noname@moj.gov.example"})
+	publish(registrationv1.EventAccountActivated, "act-1", &registrationv1.AccountEvent{AccountId: "a2", Email: "noname@moj.gov.example"})
 
 	want := map[string]string{
 		"jane.doe@moj.gov.example": "Activate your account",
@@ -60,7 +61,7 @@ func TestRegistrationEventsTriggerNotifications(t *testing.T) {
 		"kim@shop.example":         "Your domain access request was not approved",
 		"noname@moj.gov.example":   "Your account is active",
 	}
-	eventually(t, 15*time.Second, "registration e-mails", func() error {
+	testkit.Eventually(t, 15*time.Second, "registration e-mails", func() error {
 		for rcpt, subject := range want {
 			if n, got := e.sink.received(rcpt); n != 1 || got != subject {
 				return fmt.Errorf("%s got %d, last subject %q; want 1 %q", rcpt, n, got, subject)

@@ -20,6 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging/internal/api"
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
 	"github.com/govstackbb/marketplace/services/messaging/internal/delivery"
+	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 	"github.com/govstackbb/marketplace/services/messaging/migrations"
 )
 
@@ -28,12 +29,6 @@ const Name = "messaging"
 
 // DefaultGRPCAddr is where `messaging serve` listens when GOVSTACK_GRPC_ADDR is not set.
 const DefaultGRPCAddr = "127.0.0.1:9094"
-
-// The events this BB publishes on stream GOVSTACK_MESSAGING; the payload is messagingv1.MessageOutcome.
-const (
-	EventMessageDelivered = app.EventMessageDelivered
-	EventMessageFailed    = app.EventMessageFailed
-)
 
 // APIKeyMetadata is the gRPC metadata key the apiKey is read from (the gateway maps the apiKey and api_key
 // headers to it); RequestUIDMetadata is the optional requestUid header's key.
@@ -63,6 +58,11 @@ type Config struct {
 	SMTPFrom     string        `env:"GOVSTACK_MESSAGING_SMTP_FROM" envDefault:"no-reply@localhost"`
 	SMTPTLS      string        `env:"GOVSTACK_MESSAGING_SMTP_TLS" envDefault:"starttls"` // none|starttls|starttls-required|tls
 	SMTPTimeout  time.Duration `env:"GOVSTACK_MESSAGING_SMTP_TIMEOUT" envDefault:"30s"`
+	// Each dispatcher worker keeps its SMTP connection open between messages: for at most
+	// SMTPMessagesPerConn messages (1: a connection per message), and until it has been idle for
+	// SMTPIdleTimeout.
+	SMTPMessagesPerConn int           `env:"GOVSTACK_MESSAGING_SMTP_MESSAGES_PER_CONN" envDefault:"100"`
+	SMTPIdleTimeout     time.Duration `env:"GOVSTACK_MESSAGING_SMTP_IDLE_TIMEOUT" envDefault:"30s"`
 
 	SMSProviderURL   string `env:"GOVSTACK_MESSAGING_SMS_PROVIDER_URL"`
 	SMSProviderToken string `env:"GOVSTACK_MESSAGING_SMS_PROVIDER_TOKEN"`
@@ -96,6 +96,9 @@ func (c Config) Validate() error {
 	if c.MaxBatch <= 0 || c.Workers <= 0 || c.MaxAttempts <= 0 || c.Lease <= 0 || c.PollInterval <= 0 {
 		errs = append(errs, errors.New("GOVSTACK_MESSAGING_MAX_BATCH, _WORKERS, _MAX_ATTEMPTS, _LEASE and _POLL_INTERVAL must be positive"))
 	}
+	if c.SMTPMessagesPerConn <= 0 || c.SMTPIdleTimeout <= 0 {
+		errs = append(errs, errors.New("GOVSTACK_MESSAGING_SMTP_MESSAGES_PER_CONN and _SMTP_IDLE_TIMEOUT must be positive"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -120,7 +123,7 @@ type Deps struct {
 }
 
 // Sender delivers one message; see internal/delivery for the SMTP and HTTP SMS implementations.
-type Sender = delivery.Sender
+type Sender = app.Sender
 
 // Migrations returns the schema of this BB's database: its own tables, the outbox and the inbox.
 func Migrations() []pgstore.MigrationSet {
@@ -138,5 +141,7 @@ type Service struct {
 	deps     Deps
 	keys     app.Keys
 	verifier *usertoken.Verifier // nil: user tokens cannot be verified
+	store    *store.Store
 	app      *app.Service
+	smtp     *delivery.SMTP // nil when Deps.Senders replaced it; its idle connections close when Run ends
 }

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/grpcerr"
-	"github.com/govstackbb/marketplace/platform/inbox"
 	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/usertoken"
@@ -21,6 +19,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
 	"github.com/govstackbb/marketplace/services/messaging/internal/delivery"
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
+	"github.com/govstackbb/marketplace/services/messaging/internal/events"
 	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
@@ -41,11 +40,12 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		return nil, err
 	}
 	cfg = withDefaults(cfg)
-	senders, err := buildSenders(cfg, deps.Senders)
+	senders, smtp, err := buildSenders(cfg, deps.Senders)
 	if err != nil {
 		return nil, err
 	}
-	a := app.New(store.New(deps.Pool), senders,
+	st := store.New(deps.Pool)
+	a := app.New(app.Ports{Store: st, Senders: senders, Reports: delivery.NewHTTPReports(10 * time.Second)},
 		app.Limits{MaxBatch: cfg.MaxBatch, MaxSubjectBytes: cfg.MaxSubjectBytes, MaxBodyBytes: cfg.MaxBodyBytes,
 			MaxSMSChars: cfg.MaxSMSChars, RecipientPerHour: cfg.RecipientPerHour, EmailPerSecond: cfg.EmailPerSecond,
 			SMSPerSecond: cfg.SMSPerSecond},
@@ -53,7 +53,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			PollInterval: cfg.PollInterval, SendTimeout: cfg.SMTPTimeout,
 			Retry: domain.RetryPolicy{MaxAttempts: cfg.MaxAttempts, Base: cfg.RetryBase, Max: cfg.RetryMax}},
 		deps.Logger)
-	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), app: a}, nil
+	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), store: st, app: a,
+		smtp: smtp}, nil
 }
 
 // tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
@@ -98,18 +99,25 @@ func withDefaults(c Config) Config {
 	durDef(&c.Lease, 10*time.Second)
 	durDef(&c.PollInterval, time.Second)
 	durDef(&c.SMTPTimeout, 30*time.Second)
+	def(&c.SMTPMessagesPerConn, delivery.DefaultMaxPerConn)
+	durDef(&c.SMTPIdleTimeout, delivery.DefaultIdleTimeout)
 	return c
 }
 
-func buildSenders(cfg Config, given map[string]Sender) (map[domain.Channel]delivery.Sender, error) {
-	out := map[domain.Channel]delivery.Sender{}
+// buildSenders returns the senders of both channels: those given, else the SMTP sender (returned too, so
+// that Run can close its connections) and the HTTP SMS provider built from cfg.
+func buildSenders(cfg Config, given map[string]Sender) (map[domain.Channel]app.Sender, *delivery.SMTP, error) {
+	out := map[domain.Channel]app.Sender{}
+	var smtp *delivery.SMTP
 	if s, ok := given["email"]; ok {
 		out[domain.Email] = s
 	} else {
-		smtp, err := delivery.NewSMTP(delivery.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
-			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Timeout: cfg.SMTPTimeout})
+		var err error
+		smtp, err = delivery.NewSMTP(delivery.SMTPConfig{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS, Timeout: cfg.SMTPTimeout,
+			MaxPerConn: cfg.SMTPMessagesPerConn, IdleTimeout: cfg.SMTPIdleTimeout, MaxIdle: cfg.Workers})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[domain.Email] = smtp
 	}
@@ -118,7 +126,7 @@ func buildSenders(cfg Config, given map[string]Sender) (map[domain.Channel]deliv
 	} else {
 		out[domain.SMS] = delivery.NewHTTPSMS(cfg.SMSProviderURL, cfg.SMSProviderToken, cfg.SMSFrom, 15*time.Second)
 	}
-	return out, nil
+	return out, smtp, nil
 }
 
 // NewSMTPSender returns the SMTP sender for cfg's GOVSTACK_MESSAGING_SMTP_* settings with a custom From.
@@ -153,7 +161,8 @@ func (s *Service) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	streams, err := s.app.StreamSubjects(ctx)
+	consumer := events.NewConsumer(s.app, s.store.Within, s.deps.Logger)
+	subs, err := consumer.Subscriptions(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -162,16 +171,14 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.app.Dispatch(gctx) })
-	g.Go(func() error { return s.app.Callbacks(gctx, &http.Client{Timeout: 10 * time.Second}) })
+	g.Go(func() error { return s.app.Callbacks(gctx) })
 	g.Go(func() error {
 		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
 	})
-	for stream, subjects := range streams {
-		durable := "messaging-" + strings.ToLower(strings.TrimPrefix(stream, "GOVSTACK_"))
-		g.Go(func() error {
-			return inbox.Consume(gctx, s.deps.JetStream, s.deps.Pool, inbox.ConsumerOptions{Stream: stream,
-				Durable: durable, FilterSubjects: subjects, Logger: s.deps.Logger}, s.app.HandleEvent)
-		})
+	g.Go(func() error { return consumer.Run(gctx, s.deps.JetStream, s.deps.Pool, subs) })
+	err = g.Wait()
+	if s.smtp != nil {
+		_ = s.smtp.Close() // the dispatcher has stopped: no send is using them
 	}
-	return g.Wait()
+	return err
 }

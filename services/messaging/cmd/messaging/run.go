@@ -43,6 +43,8 @@ Environment:
   GOVSTACK_MESSAGING_SMTP_FROM       default From address (default no-reply@localhost)
   GOVSTACK_MESSAGING_SMTP_TLS        none, starttls (opportunistic, default), starttls-required or tls (implicit)
   GOVSTACK_MESSAGING_SMTP_TIMEOUT    connect/send time-out (default 30s)
+  GOVSTACK_MESSAGING_SMTP_MESSAGES_PER_CONN  messages sent over one SMTP connection before it is closed (default 100)
+  GOVSTACK_MESSAGING_SMTP_IDLE_TIMEOUT       an SMTP connection unused this long is closed (default 30s)
   GOVSTACK_MESSAGING_SMS_PROVIDER_URL, _SMS_PROVIDER_TOKEN, _SMS_FROM   the HTTP SMS provider
   GOVSTACK_MESSAGING_MAX_BATCH (1000), _MAX_SUBJECT_BYTES (998), _MAX_BODY_BYTES (1048576), _MAX_SMS_CHARS (1600)
   GOVSTACK_MESSAGING_RECIPIENT_PER_HOUR (100, 0 = off), _EMAIL_PER_SECOND (100), _SMS_PER_SECOND (10) per replica

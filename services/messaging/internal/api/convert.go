@@ -12,7 +12,7 @@ import (
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
-	"github.com/govstackbb/marketplace/services/messaging/internal/store"
+	"github.com/govstackbb/marketplace/services/messaging/internal/events"
 )
 
 const acceptedText = `Request successfully accepted. Use "requestUid" to track its status.`
@@ -92,8 +92,8 @@ func channelFromProto(c messagingv1.Channel) (domain.Channel, error) {
 }
 
 func messageInfo(m domain.Message) *messagingv1.MessageInfo {
-	return &messagingv1.MessageInfo{Id: m.ID, Channel: app.ChannelToProto(m.Channel), Recipient: m.Recipient,
-		Status: app.StatusToProto(m.Status), Attempts: int32(m.Attempts), Error: m.LastError,
+	return &messagingv1.MessageInfo{Id: m.ID, Channel: events.ChannelProto(m.Channel), Recipient: m.Recipient,
+		Status: events.StatusProto(m.Status), Attempts: int32(m.Attempts), Error: m.LastError,
 		UpdatedAt: timestamppb.New(m.UpdatedAt)}
 }
 
@@ -105,12 +105,12 @@ func messageInfos(ms []domain.Message) []*messagingv1.MessageInfo {
 	return out
 }
 
-func templateProto(t store.TemplateWithTime) *messagingv1.Template {
-	return &messagingv1.Template{Name: t.Name, Channel: app.ChannelToProto(t.Channel), Language: t.Language,
+func templateProto(t domain.Template) *messagingv1.Template {
+	return &messagingv1.Template{Name: t.Name, Channel: events.ChannelProto(t.Channel), Language: t.Language,
 		Version: int32(t.Version), Subject: t.Subject, TextBody: t.TextBody, HtmlBody: t.HTMLBody,
 		CreatedAt: timestamppb.New(t.CreatedAt)}
 }
 
-func optOutProto(e store.OptOutEntry) *messagingv1.OptOut {
-	return &messagingv1.OptOut{Channel: app.ChannelToProto(e.Channel), Address: e.Address, CreatedAt: timestamppb.New(e.CreatedAt)}
+func optOutProto(e domain.OptOut) *messagingv1.OptOut {
+	return &messagingv1.OptOut{Channel: events.ChannelProto(e.Channel), Address: e.Address, CreatedAt: timestamppb.New(e.CreatedAt)}
 }

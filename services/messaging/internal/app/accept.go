@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -12,10 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
-	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
 // Content is what a request sends to all of its recipients.
@@ -67,18 +64,17 @@ func (s *Service) Send(ctx context.Context, in SendInput) (Answer, error) {
 		in.RequestUID = uuid.NewString()
 	}
 	var ans Answer
-	err := s.store.InTx(ctx, func(tx store.Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		reqID := uuid.NewString()
-		prev, fresh, err := tx.ClaimRequest(ctx, store.Request{ID: reqID, APIKeyName: in.KeyName,
+		prior, fresh, err := tx.ClaimRequest(ctx, Request{ID: reqID, APIKeyName: in.KeyName,
 			RequestUID: in.RequestUID, Channel: in.Content.Channel, CallbackURI: in.Content.CallbackURI})
-		if errors.Is(err, store.ErrRequestUIDReused()) {
-			return apierr.AlreadyExists("REQUEST_UID_REUSED", "requestUid "+in.RequestUID+" was already used for another channel")
-		}
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if !fresh {
-			return json.Unmarshal(prev, &ans)
+		case !fresh && prior.Channel != in.Content.Channel:
+			return apierr.AlreadyExists("REQUEST_UID_REUSED", "requestUid "+in.RequestUID+" was already used for another channel")
+		case !fresh:
+			return json.Unmarshal(prior.Answer, &ans)
 		}
 		msgs, a, err := s.plan(ctx, tx, reqID, in)
 		if err != nil {
@@ -88,8 +84,8 @@ func (s *Service) Send(ctx context.Context, in SendInput) (Answer, error) {
 		if err := tx.InsertMessages(ctx, msgs); err != nil {
 			return err
 		}
-		resp, _ := json.Marshal(ans)
-		return tx.SetResponse(ctx, reqID, resp)
+		answer, _ := json.Marshal(ans)
+		return tx.SetAnswer(ctx, reqID, answer)
 	})
 	if err == nil {
 		s.Wake()
@@ -99,7 +95,7 @@ func (s *Service) Send(ctx context.Context, in SendInput) (Answer, error) {
 
 // plan turns recipients into message rows: good ones scheduled, bad, opted-out or rate-limited ones
 // not_sent with the reason (and reported in the answer).
-func (s *Service) plan(ctx context.Context, tx store.Tx, reqID string, in SendInput) ([]domain.Message, Answer, error) {
+func (s *Service) plan(ctx context.Context, tx Tx, reqID string, in SendInput) ([]domain.Message, Answer, error) {
 	c := in.Content
 	ans := Answer{RequestUID: in.RequestUID}
 	msgs := make([]domain.Message, len(in.Recipients))
@@ -118,7 +114,8 @@ func (s *Service) plan(ctx context.Context, tx store.Tx, reqID string, in SendIn
 		}
 		m.Recipient = addr
 		if reason != "" {
-			m.Recipient, m.Status, m.LastError = r.Address, domain.NotSent, field+" "+reason
+			m.Recipient = r.Address
+			m.Reject(field + " " + reason)
 			ans.Rejected = append(ans.Rejected, RecipientError{Index: i, Recipient: r.Address, Field: field, Reason: reason})
 		}
 		msgs[i] = m
@@ -135,7 +132,7 @@ func (s *Service) plan(ctx context.Context, tx store.Tx, reqID string, in SendIn
 }
 
 // applyPolicies marks opted-out recipients (unless transactional) and those over the per-recipient rate.
-func (s *Service) applyPolicies(ctx context.Context, tx store.Tx, c Content, msgs []domain.Message, ans *Answer) error {
+func (s *Service) applyPolicies(ctx context.Context, tx Tx, c Content, msgs []domain.Message, ans *Answer) error {
 	var addrs []string
 	for _, m := range msgs {
 		if m.Status == domain.Scheduled {
@@ -155,7 +152,7 @@ func (s *Service) applyPolicies(ctx context.Context, tx store.Tx, c Content, msg
 	counts := map[string]int{}
 	if s.limits.RecipientPerHour > 0 {
 		var err error
-		if counts, err = tx.RecentCounts(ctx, c.Channel, addrs, time.Now().Add(-time.Hour)); err != nil {
+		if counts, err = tx.RecentCounts(ctx, c.Channel, addrs, s.clock.Now().Add(-time.Hour)); err != nil {
 			return err
 		}
 	}
@@ -173,7 +170,7 @@ func (s *Service) applyPolicies(ctx context.Context, tx store.Tx, c Content, msg
 		}
 		counts[m.Recipient]++
 		if reason != "" {
-			m.Status, m.LastError = domain.NotSent, reason
+			m.Reject(reason)
 			ans.Rejected = append(ans.Rejected, RecipientError{Index: m.Position, Recipient: m.Recipient, Field: "recipient", Reason: reason})
 		}
 	}
@@ -242,8 +239,7 @@ func (s *Service) renderInto(ctx context.Context, c *Content) error {
 	if lang == "" {
 		lang = "en"
 	}
-	t, _, err := s.store.Template(ctx, c.TemplateName, c.Channel, lang, 0)
-	err = pgstore.MapError(err)
+	t, err := s.store.Template(ctx, c.TemplateName, c.Channel, lang, 0)
 	if err != nil {
 		if apierr.KindOf(err) == apierr.KindNotFound {
 			return apierr.Invalid("TEMPLATE_NOT_FOUND", fmt.Sprintf("no %s template %q in language %q", c.Channel, c.TemplateName, lang), apierr.FieldViolation{Field: "templateName", Description: "no such template"})

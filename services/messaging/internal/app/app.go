@@ -1,14 +1,13 @@
 // Package app is the Messaging BB's use cases: accepting send requests, dispatching them, reporting status,
-// templates, opt-outs and event-triggered notifications.
+// templates, opt-outs and event-triggered notifications. The ports it needs are declared in ports.go;
+// internal/store, internal/delivery and internal/events implement and drive them.
 package app
 
 import (
 	"log/slog"
 	"time"
 
-	"github.com/govstackbb/marketplace/services/messaging/internal/delivery"
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
-	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
 // Limits bound what one request may ask for.
@@ -32,10 +31,20 @@ type DispatchOptions struct {
 	Retry        domain.RetryPolicy
 }
 
+// Ports are the adapters the use cases run on.
+type Ports struct {
+	Store   Store
+	Senders map[domain.Channel]Sender
+	Reports ReportPoster
+	Clock   Clock // nil: SystemClock
+}
+
 // Service holds the use cases.
 type Service struct {
-	store    *store.Store
-	senders  map[domain.Channel]delivery.Sender
+	store    Store
+	senders  map[domain.Channel]Sender
+	reports  ReportPoster
+	clock    Clock
 	limits   Limits
 	dispatch DispatchOptions
 	log      *slog.Logger
@@ -43,12 +52,14 @@ type Service struct {
 }
 
 // New wires the use cases.
-func New(st *store.Store, senders map[domain.Channel]delivery.Sender, l Limits, d DispatchOptions, log *slog.Logger) *Service {
-	return &Service{store: st, senders: senders, limits: l, dispatch: d, log: log, wake: make(chan struct{}, 1)}
+func New(p Ports, l Limits, d DispatchOptions, log *slog.Logger) *Service {
+	clock := p.Clock
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &Service{store: p.Store, senders: p.Senders, reports: p.Reports, clock: clock, limits: l, dispatch: d,
+		log: log, wake: make(chan struct{}, 1)}
 }
-
-// Store exposes the store (for the event consumer).
-func (s *Service) Store() *store.Store { return s.store }
 
 // Wake nudges the local dispatcher: new messages are due.
 func (s *Service) Wake() {

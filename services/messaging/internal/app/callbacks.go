@@ -1,10 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
@@ -15,28 +12,14 @@ var callbackRetry = domain.RetryPolicy{MaxAttempts: 10, Base: 2 * time.Second, M
 
 // Callbacks POSTs delivery reports to requesters' callback URIs until ctx is done. It is its own loop so a
 // slow or dead receiver never holds up the dispatcher.
-func (s *Service) Callbacks(ctx context.Context, client *http.Client) error {
+func (s *Service) Callbacks(ctx context.Context) error {
 	for ctx.Err() == nil {
 		due, err := s.store.ClaimCallbacks(ctx, 20, time.Minute)
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("claiming callbacks failed", "error", err.Error())
 		}
 		for _, c := range due {
-			perr := post(ctx, client, c.URI, c.Payload)
-			var next time.Time
-			if perr != nil && !callbackRetry.Exhausted(c.Attempts) {
-				next = time.Now().Add(callbackRetry.Delay(c.Attempts))
-			}
-			errText := ""
-			if perr != nil {
-				errText = perr.Error()
-			}
-			if next.IsZero() && perr != nil {
-				s.log.Warn("giving up a delivery callback", "uri", c.URI, "error", errText)
-			}
-			if err := s.store.FinishCallback(context.WithoutCancel(ctx), c.ID, perr == nil, next, errText); err != nil {
-				s.log.Warn("recording a callback failed", "error", err.Error())
-			}
+			s.postReport(ctx, c)
 		}
 		if len(due) == 0 {
 			wait(ctx, s.dispatch.PollInterval)
@@ -45,19 +28,20 @@ func (s *Service) Callbacks(ctx context.Context, client *http.Client) error {
 	return nil
 }
 
-func post(ctx context.Context, client *http.Client, uri string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, uri, bytes.NewReader(body))
-	if err != nil {
-		return err
+// postReport POSTs one report and records the result: sent, retried later, or given up.
+func (s *Service) postReport(ctx context.Context, c OutgoingCallback) {
+	perr := s.reports.Post(ctx, c.URI, c.Report)
+	var next time.Time
+	errText := ""
+	if perr != nil {
+		errText = perr.Error()
+		if !callbackRetry.Exhausted(c.Attempts) {
+			next = s.clock.Now().Add(callbackRetry.Delay(c.Attempts))
+		} else {
+			s.log.Warn("giving up a delivery callback", "uri", c.URI, "error", errText)
+		}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
+	if err := s.store.FinishCallback(context.WithoutCancel(ctx), c.ID, perr == nil, next, errText); err != nil {
+		s.log.Warn("recording a callback failed", "error", err.Error())
 	}
-	_ = resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("callback answered %s", resp.Status)
-	}
-	return nil
 }

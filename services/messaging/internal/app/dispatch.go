@@ -5,11 +5,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
-	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
 // Dispatch sends due messages until ctx is done.
@@ -71,7 +71,9 @@ func wait(ctx context.Context, d time.Duration) {
 // one recorder that commits whatever has queued up in a single transaction (group commit): commits that
 // carry a NOTIFY (the outbox's) are serialised by Postgres, so one per message would cap throughput.
 func (s *Service) dispatchOnce(ctx context.Context, limiters map[domain.Channel]*rate.Limiter) (int, error) {
-	token, msgs, err := s.store.Claim(ctx, s.dispatch.ClaimBatch, s.dispatch.Lease)
+	token := uuid.NewString()
+	msgs, err := s.store.ClaimDue(ctx, s.dispatch.ClaimBatch, s.dispatch.Lease,
+		func(m *domain.Message) error { return m.Claim(token) })
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
@@ -84,18 +86,18 @@ func (s *Service) dispatchOnce(ctx context.Context, limiters map[domain.Channel]
 		s.recordResults(ctx, token, results)
 	}()
 	var mu sync.Mutex
-	var unattempted []string
+	var unattempted []domain.Message
 	var g errgroup.Group
 	g.SetLimit(s.dispatch.Workers)
 	for _, m := range msgs {
 		g.Go(func() error {
 			if ctx.Err() != nil || limiters[m.Channel].Wait(ctx) != nil {
 				mu.Lock()
-				unattempted = append(unattempted, m.ID)
+				unattempted = append(unattempted, m)
 				mu.Unlock()
 				return nil
 			}
-			results <- result{m, s.attempt(ctx, m)}
+			results <- s.attempt(ctx, m)
 			return nil
 		})
 	}
@@ -103,19 +105,31 @@ func (s *Service) dispatchOnce(ctx context.Context, limiters map[domain.Channel]
 	close(results)
 	<-recorded
 	if len(unattempted) > 0 {
-		// ctx is done here; the hand-back must still happen, so it gets its own short deadline.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := s.store.Release(rctx, token, unattempted); err != nil {
-			s.log.Warn("releasing claims failed; they come back when the lease expires", "error", err.Error())
-		}
+		s.release(ctx, token, unattempted)
 	}
 	return len(msgs), nil
 }
 
-type result struct {
-	m domain.Message
-	o store.Outcome
+// release hands back claims that were not attempted (the dispatcher is stopping). ctx is done here; the
+// hand-back must still happen, so it gets its own short deadline.
+func (s *Service) release(ctx context.Context, token string, msgs []domain.Message) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	released := make([]domain.Message, 0, len(msgs))
+	for _, m := range msgs {
+		if err := m.Release(); err != nil {
+			s.log.Error("a claimed message cannot be released", "message_id", m.ID, "error", err.Error())
+			continue
+		}
+		released = append(released, m)
+	}
+	err := s.store.InTx(rctx, func(tx Tx) error {
+		_, err := tx.SaveClaimed(rctx, token, released)
+		return err
+	})
+	if err != nil {
+		s.log.Warn("releasing claims failed; they come back when the lease expires", "error", err.Error())
+	}
 }
 
 // renewWhileWorking renews the lease of token's claims every third of the lease until the returned func is
@@ -136,7 +150,7 @@ func (s *Service) renewWhileWorking(ctx context.Context, token string) (stop fun
 				return
 			case <-t.C:
 			}
-			if _, err := s.store.Renew(rctx, token, s.dispatch.Lease); err != nil && rctx.Err() == nil {
+			if _, err := s.store.RenewLease(rctx, token, s.dispatch.Lease); err != nil && rctx.Err() == nil {
 				s.log.Warn("renewing the lease of claimed messages failed; retrying", "error", err.Error())
 			}
 		}
@@ -171,59 +185,4 @@ func (s *Service) recordResults(ctx context.Context, token string, results <-cha
 		}
 		cancel()
 	}
-}
-
-// attempt sends m once and classifies the result. The send runs on a context detached from ctx's
-// cancellation (bounded by SendTimeout) so that a stop cannot cut a send between "accepted" and "recorded".
-func (s *Service) attempt(ctx context.Context, m domain.Message) store.Outcome {
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.dispatch.SendTimeout)
-	defer cancel()
-	err := s.sender(m.Channel).Send(sctx, m)
-	var o store.Outcome
-	switch {
-	case err == nil:
-		return store.Outcome{Status: domain.Delivered}
-	case domain.IsPermanent(err):
-		o = store.Outcome{Status: domain.Bounced, Error: truncate(err.Error())}
-	case s.dispatch.Retry.Exhausted(m.Attempts):
-		o = store.Outcome{Status: domain.DeadLetter, Error: truncate(err.Error())}
-	default:
-		o = store.Outcome{Status: domain.Deferred, Error: truncate(err.Error()),
-			NextAttempt: time.Now().Add(s.dispatch.Retry.Delay(m.Attempts))}
-	}
-	s.logFailure(ctx, m, o, err)
-	return o
-}
-
-// logFailure tells the operator about a failed delivery at warn level: the message id (to look it up), the
-// channel, the attempt, what happens next and the reason — without personal data (domain.LogReason), since
-// an SMTP server's answer often repeats the recipient's address and an SMS provider's may quote the text.
-// The full error is stored with the message.
-func (s *Service) logFailure(ctx context.Context, m domain.Message, o store.Outcome, err error) {
-	outcome := o.Status.GovStackName()
-	if o.Status == domain.DeadLetter {
-		outcome = "deadLetter" // GovStack counts it as notSent; the operator needs to know it awaits a retry
-	}
-	attrs := []any{"message_id", m.ID, "channel", string(m.Channel), "attempt", m.Attempts,
-		"outcome", outcome, "reason", truncate(domain.LogReason(err, m))}
-	if o.Status == domain.Deferred {
-		attrs = append(attrs, "next_attempt", o.NextAttempt.UTC().Format(time.RFC3339))
-	}
-	s.log.WarnContext(ctx, "message delivery failed", attrs...)
-}
-
-func (s *Service) sender(c domain.Channel) interface {
-	Send(context.Context, domain.Message) error
-} {
-	if snd, ok := s.senders[c]; ok && snd != nil {
-		return snd
-	}
-	return noSender{c}
-}
-
-func truncate(s string) string {
-	if len(s) > 1000 {
-		return s[:1000]
-	}
-	return s
 }

@@ -5,10 +5,8 @@ import (
 	"slices"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
-	"github.com/govstackbb/marketplace/platform/pgstore"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
-	"github.com/govstackbb/marketplace/services/messaging/internal/store"
 )
 
 // StatusReport counts a request's messages by GovStack status name and lists them.
@@ -29,7 +27,6 @@ func (s *Service) Status(ctx context.Context, keyName, requestUID string, c doma
 		}
 	}
 	msgs, err := s.store.RequestMessages(ctx, keyName, requestUID, c)
-	err = pgstore.MapError(err)
 	if apierr.KindOf(err) == apierr.KindNotFound {
 		return StatusReport{}, apierr.NotFound("REQUEST_NOT_FOUND", "no "+string(c)+" request with requestUid "+requestUID)
 	}
@@ -56,7 +53,7 @@ func (s *Service) Callback(ctx context.Context, keyName, requestUID string, c do
 	if len(content)+len(meta) > 1<<20 {
 		return apierr.Invalid("CALLBACK_TOO_LARGE", "callback content is larger than 1 MiB")
 	}
-	err := pgstore.MapError(s.store.AddInboundCallback(ctx, keyName, requestUID, c, meta, content))
+	err := s.store.AddInboundCallback(ctx, keyName, requestUID, c, meta, content)
 	if apierr.KindOf(err) == apierr.KindNotFound {
 		return apierr.NotFound("REQUEST_NOT_FOUND", "no "+string(c)+" request with requestUid "+requestUID)
 	}
@@ -71,8 +68,7 @@ func (s *Service) DeadLetters(ctx context.Context, limit int) ([]domain.Message,
 	if limit <= 0 {
 		limit = 100
 	}
-	msgs, err := s.store.DeadLetters(ctx, min(limit, 1000))
-	return msgs, pgstore.MapError(err)
+	return s.store.DeadLetters(ctx, min(limit, 1000))
 }
 
 // Retry requeues a message (staff, admins and IM clients with the personal-data right: it sends to a
@@ -81,12 +77,11 @@ func (s *Service) Retry(ctx context.Context, id string) (domain.Message, error) 
 	if err := requireEveryone(ctx, "messages (recipients and their errors)"); err != nil {
 		return domain.Message{}, err
 	}
-	m, err := s.store.Retry(ctx, id)
-	err = pgstore.MapError(err)
-	if apierr.KindOf(err) == apierr.KindNotFound || apierr.KindOf(err) == apierr.KindInvalidArgument {
-		if _, gerr := s.store.Message(ctx, id); gerr == nil {
-			return m, apierr.FailedPrecondition("MESSAGE_NOT_RETRYABLE", "message "+id+" is not a dead letter, deferred or bounced")
-		}
+	m, err := s.store.UpdateMessage(ctx, id, func(m *domain.Message) ([]domain.Event, error) {
+		return nil, m.Requeue()
+	})
+	switch apierr.KindOf(err) {
+	case apierr.KindNotFound, apierr.KindInvalidArgument: // not a message id at all is no message either
 		return m, apierr.NotFound("MESSAGE_NOT_FOUND", "no message "+id)
 	}
 	if err == nil {
@@ -96,55 +91,51 @@ func (s *Service) Retry(ctx context.Context, id string) (domain.Message, error) 
 }
 
 // CreateTemplateVersion checks and stores a template version.
-func (s *Service) CreateTemplateVersion(ctx context.Context, t domain.Template) (store.TemplateWithTime, error) {
+func (s *Service) CreateTemplateVersion(ctx context.Context, t domain.Template) (domain.Template, error) {
 	if t.Language == "" {
 		t.Language = "en"
 	}
 	if t.Channel != domain.Email && t.Channel != domain.SMS {
-		return store.TemplateWithTime{}, apierr.Invalid("CHANNEL_INVALID", "channel must be CHANNEL_EMAIL or CHANNEL_SMS", apierr.FieldViolation{Field: "channel", Description: "is required"})
+		return domain.Template{}, apierr.Invalid("CHANNEL_INVALID", "channel must be CHANNEL_EMAIL or CHANNEL_SMS", apierr.FieldViolation{Field: "channel", Description: "is required"})
 	}
 	if err := t.Check(); err != nil {
-		return store.TemplateWithTime{}, err
+		return domain.Template{}, err
 	}
-	out, at, err := s.store.CreateTemplateVersion(ctx, t)
-	return store.TemplateWithTime{Template: out, CreatedAt: at}, pgstore.MapError(err)
+	return s.store.CreateTemplateVersion(ctx, t)
 }
 
 // Template reads a template version.
-func (s *Service) Template(ctx context.Context, name string, c domain.Channel, lang string, version int) (store.TemplateWithTime, error) {
+func (s *Service) Template(ctx context.Context, name string, c domain.Channel, lang string, version int) (domain.Template, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	t, at, err := s.store.Template(ctx, name, c, lang, version)
-	err = pgstore.MapError(err)
+	t, err := s.store.Template(ctx, name, c, lang, version)
 	if apierr.KindOf(err) == apierr.KindNotFound {
-		return store.TemplateWithTime{}, apierr.NotFound("TEMPLATE_NOT_FOUND", "no "+string(c)+" template "+name+" in language "+lang)
+		return domain.Template{}, apierr.NotFound("TEMPLATE_NOT_FOUND", "no "+string(c)+" template "+name+" in language "+lang)
 	}
-	return store.TemplateWithTime{Template: t, CreatedAt: at}, err
+	return t, err
 }
 
 // Templates lists the latest version of each template.
-func (s *Service) Templates(ctx context.Context) ([]store.TemplateWithTime, error) {
-	ts, err := s.store.LatestTemplates(ctx)
-	return ts, pgstore.MapError(err)
+func (s *Service) Templates(ctx context.Context) ([]domain.Template, error) {
+	return s.store.LatestTemplates(ctx)
 }
 
 // AddOptOut validates and adds an address to the opt-out list: any address for staff, admins and IM clients
 // with the personal-data right, their own e-mail address for anyone else signed in.
-func (s *Service) AddOptOut(ctx context.Context, c domain.Channel, addr string) (store.OptOutEntry, error) {
+func (s *Service) AddOptOut(ctx context.Context, c domain.Channel, addr string) (domain.OptOut, error) {
 	caller, ok := personalDataCallerOf(ctx)
 	if !ok {
-		return store.OptOutEntry{}, errSignInRequired("opt-outs (addresses)")
+		return domain.OptOut{}, errSignInRequired("opt-outs (addresses)")
 	}
 	a, reason := domain.NormalizeAddress(c, addr)
 	if reason != "" {
-		return store.OptOutEntry{}, apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
+		return domain.OptOut{}, apierr.Invalid("ADDRESS_INVALID", "address "+reason, apierr.FieldViolation{Field: "address", Description: reason})
 	}
 	if err := requireOwnOrEveryone(caller, c, a); err != nil {
-		return store.OptOutEntry{}, err
+		return domain.OptOut{}, err
 	}
-	e, err := s.store.AddOptOut(ctx, c, a)
-	return e, pgstore.MapError(err)
+	return s.store.AddOptOut(ctx, c, a)
 }
 
 // RemoveOptOut removes an address from the opt-out list; who may is as for AddOptOut.
@@ -160,7 +151,7 @@ func (s *Service) RemoveOptOut(ctx context.Context, c domain.Channel, addr strin
 	if err := requireOwnOrEveryone(caller, c, a); err != nil {
 		return err
 	}
-	err := pgstore.MapError(s.store.RemoveOptOut(ctx, c, a))
+	err := s.store.RemoveOptOut(ctx, c, a)
 	if apierr.KindOf(err) == apierr.KindNotFound {
 		return apierr.NotFound("OPT_OUT_NOT_FOUND", a+" is not on the opt-out list")
 	}
@@ -169,15 +160,13 @@ func (s *Service) RemoveOptOut(ctx context.Context, c domain.Channel, addr strin
 
 // OptOuts lists the opt-out list: all of it for staff, admins and IM clients with the personal-data right;
 // for anyone else signed in, only the entry of their own e-mail address (none when it is not listed).
-func (s *Service) OptOuts(ctx context.Context) ([]store.OptOutEntry, error) {
+func (s *Service) OptOuts(ctx context.Context) ([]domain.OptOut, error) {
 	caller, ok := personalDataCallerOf(ctx)
 	switch {
 	case !ok:
 		return nil, errSignInRequired("opt-outs (addresses)")
 	case !caller.everyone:
-		es, err := s.store.OptOutsOf(ctx, domain.Email, caller.email)
-		return es, pgstore.MapError(err)
+		return s.store.OptOutsOf(ctx, domain.Email, caller.email)
 	}
-	es, err := s.store.OptOuts(ctx)
-	return es, pgstore.MapError(err)
+	return s.store.OptOuts(ctx)
 }

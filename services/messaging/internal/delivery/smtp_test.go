@@ -11,6 +11,8 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/mail"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,40 +25,114 @@ import (
 )
 
 // server is a go-smtp server that records what arrived, whether the session used TLS, and (when user is set)
-// requires AUTH PLAIN.
+// requires AUTH PLAIN. It counts sessions opened and ended, RCPTs per address and deliveries per Message-ID;
+// a recipient containing "bounce" gets 550. With dropAfterData set it takes the next message and then cuts
+// the connection before its "250 OK": the client cannot know the message arrived.
 type server struct {
-	mu        sync.Mutex
-	delivered int
-	overTLS   bool
-	user      string
+	mu            sync.Mutex
+	delivered     int
+	overTLS       bool
+	user          string
+	sessions      int // opened
+	ended         int // closed, by QUIT or otherwise
+	conns         []*smtp.Conn
+	rcpts         map[string]int
+	byID          map[string]int
+	dropAfterData bool
 }
 
 func (s *server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	_, isTLS := c.TLSConnectionState()
-	return &sess{s: s, tls: isTLS}, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions++
+	s.conns = append(s.conns, c)
+	return &sess{s: s, conn: c, tls: isTLS}, nil
+}
+
+// dropAll closes every connection from the server's side, as a relay does with idle clients.
+func (s *server) dropAll() {
+	s.mu.Lock()
+	conns := s.conns
+	s.conns = nil
+	s.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+// arrived counts the deliveries of message m.
+func (s *server) arrived(m domain.Message) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[domain.MessageIDHeader(m.ID)]
+}
+
+// tried counts the RCPTs to addr.
+func (s *server) tried(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcpts[addr]
+}
+
+// counts returns sessions opened and ended, and deliveries.
+func (s *server) counts() (opened, ended, delivered int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions, s.ended, s.delivered
 }
 
 type sess struct {
 	s      *server
+	conn   *smtp.Conn
 	tls    bool
 	authed bool
 }
 
-func (x *sess) Reset()        {}
-func (x *sess) Logout() error { return nil }
+func (x *sess) Reset() {}
+func (x *sess) Logout() error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	x.s.ended++
+	return nil
+}
 func (x *sess) Mail(string, *smtp.MailOptions) error {
 	if x.s.user != "" && !x.authed {
 		return smtp.ErrAuthRequired
 	}
 	return nil
 }
-func (x *sess) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (x *sess) Data(r io.Reader) error {
-	_, _ = io.Copy(io.Discard, r)
+func (x *sess) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
+	if x.s.rcpts == nil {
+		x.s.rcpts = map[string]int{}
+	}
+	x.s.rcpts[to]++
+	if strings.Contains(to, "bounce") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
+	return nil
+}
+func (x *sess) Data(r io.Reader) error {
+	m, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, m.Body)
+	x.s.mu.Lock()
+	if x.s.byID == nil {
+		x.s.byID = map[string]int{}
+	}
+	x.s.byID[m.Header.Get("Message-Id")]++
 	x.s.delivered++
 	x.s.overTLS = x.tls
+	drop := x.s.dropAfterData
+	x.s.dropAfterData = false
+	x.s.mu.Unlock()
+	if drop {
+		_ = x.conn.Close()
+	}
 	return nil
 }
 func (x *sess) AuthMechanisms() []string { return []string{sasl.Plain} }

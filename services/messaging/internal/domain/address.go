@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // e164 is an international number: '+', a non-zero country digit, 7 to 15 digits in all.
@@ -59,6 +60,13 @@ func NormalizePhone(s string) (string, string) {
 		return "", "is not an E.164 number (want + and 7 to 15 digits, e.g. +3725551234)"
 	}
 	return s, ""
+}
+
+// OptOut is an address that receives no non-transactional messages on its channel.
+type OptOut struct {
+	Channel   Channel
+	Address   string
+	CreatedAt time.Time
 }
 
 // NormalizeAddress validates an address for channel c.

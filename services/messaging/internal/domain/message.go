@@ -24,6 +24,8 @@ type Message struct {
 	Status        Status
 	Attempts      int
 	LastError     string
+	NextAttempt   time.Time // when a deferred message is due; zero: at once (on the database's clock)
+	LeaseToken    string    // the claim a dispatcher holds while Processing
 	UpdatedAt     time.Time
 }
 
@@ -43,4 +45,10 @@ type Rule struct {
 	ConditionPointer string
 	ConditionValue   string
 	Transactional    bool
+}
+
+// Matches says whether the rule applies to an event with this (decoded JSON) payload: it has no condition,
+// or the value at ConditionPointer equals ConditionValue (see ConditionMatches).
+func (r Rule) Matches(payload any) bool {
+	return r.ConditionPointer == "" || ConditionMatches(payload, r.ConditionPointer, r.ConditionValue)
 }

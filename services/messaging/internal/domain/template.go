@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 )
@@ -18,6 +19,7 @@ type Template struct {
 	Subject        string // text/template, e-mail only
 	TextBody       string // text/template
 	HTMLBody       string // html/template (contextual escaping), e-mail only, optional
+	CreatedAt      time.Time
 }
 
 // Rendered is a template's output.

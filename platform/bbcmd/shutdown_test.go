@@ -81,7 +81,9 @@ func TestACallInFlightAtStopCompletesBeforeBackgroundWorkStops(t *testing.T) {
 		t.Fatalf("health %v, %v; want SERVING", resp, err)
 	}
 	call := make(chan error, 1)
-	go func() { call <- conn.Invoke(context.Background(), "/test.Slow/Call", &emptypb.Empty{}, &emptypb.Empty{}) }()
+	go func() {
+		call <- conn.Invoke(context.Background(), "/test.Slow/Call", &emptypb.Empty{}, &emptypb.Empty{})
+	}()
 	<-bb.started
 
 	stop() // SIGTERM

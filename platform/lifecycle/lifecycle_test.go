@@ -94,7 +94,9 @@ func TestATaskEndingWithoutErrorStopsNothing(t *testing.T) {
 	var r recorder
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, Stage{func(context.Context) error { return nil }}, Stage{r.task("relay", nil)}) }()
+	go func() {
+		done <- Run(ctx, Stage{func(context.Context) error { return nil }}, Stage{r.task("relay", nil)})
+	}()
 	select {
 	case err := <-done:
 		t.Fatalf("Run returned %v before its context ended", err)

@@ -42,7 +42,7 @@ func TestPostgresStoppedUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = pg.Stop(context.Background()) })
+	t.Cleanup(func() { _ = pg.Remove(context.Background()) })
 	base := startStack(t, url)
 
 	var (

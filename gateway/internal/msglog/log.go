@@ -100,6 +100,7 @@ func (l *Log) runAuditAnchor(ctx context.Context) error {
 	if latest, err := l.opts.Checkpoints.Latest(ctx); err == nil {
 		a.lastSeq = latest[auditChain].Seq
 	}
+	l.anchorAudit(ctx, a) // at start too: admin changes made while no gateway ran are anchored at once
 	t := time.NewTicker(l.opts.CheckpointEvery)
 	defer t.Stop()
 	for {

@@ -276,9 +276,15 @@ func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 			return false
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 5*time.Second)
+		backoff = min(backoff*2, maxBackoff)
 	}
 }
+
+// maxBackoff caps the wait between retries of a failed write. A stalled log keeps the gateway not ready, so
+// the wait is also how late readiness can return after the database does: at most about a second (make
+// chaos: Postgres back, the BBs answering within a fraction of a second, /readyz lagged by up to 5 s with
+// the former cap). A retry a second while the database is away costs nothing worth saving.
+const maxBackoff = time.Second
 
 // writeApart writes each record of a refused batch on its own.
 func (w *Writer) writeApart(ctx context.Context, batch []Record) bool {

@@ -44,7 +44,7 @@ func TestAnotherUserCannotConnect(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			parent := tc.parent(t)
 			before := modes(t, parent)
-			c := openForTest(t, filepath.Join(parent, "postgres"))
+			c := openForTest(t, filepath.Join(parent, ".govstack", "postgres")) // .govstack made by Start, as in a fresh clone
 			if moved := c.Home != c.Dir; moved != tc.movedTo {
 				t.Fatalf("cluster in %s for the state folder %s: moved %v, want %v", c.Home, c.Dir, moved, tc.movedTo)
 			}

@@ -26,6 +26,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -238,7 +239,12 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 // prepareFolders creates the state folder and the cluster's folder, each readable by its owner alone: the
 // cluster's (its socket's) is its OS user's, mode 0700. Folders above them are not touched.
 func (c *Cluster) prepareFolders() error {
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+	// Folders above the state folder that do not exist yet (a fresh clone's .govstack) are made as any
+	// folder is, so that the postgres user of a root process can pass them, as Open judged.
+	if err := os.MkdirAll(filepath.Dir(c.Dir), 0o755); err != nil {
+		return err
+	}
+	if err := os.Mkdir(c.Dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	if err := os.Chmod(c.Dir, 0o700); err != nil {

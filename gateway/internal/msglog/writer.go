@@ -147,6 +147,7 @@ const noteEvery = time.Second
 // within noteEvery are written as a note record of their own, so verify-log shows them even when the
 // traffic that caused them has stopped.
 func (w *Writer) Run(ctx context.Context) error {
+	defer w.setFailing(false) // a stopped writer no longer counts in govstack_im_msglog_stalled
 	batch := make([]Record, 0, w.log.opts.BatchSize)
 	tick := time.NewTicker(noteEvery)
 	defer tick.Stop()

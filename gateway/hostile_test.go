@@ -61,7 +61,7 @@ func TestNULPathDoesNotStopTheLog(t *testing.T) {
 	waitLogged(t, h, "message_id = 'nul-path'", 1)
 	waitLogged(t, h, "message_id LIKE 'after-%'", 100)
 	var report bytes.Buffer
-	if err := gateway.VerifyLog(context.Background(), h.cfg, h.deps.Pool, nil, &report); err != nil {
+	if err := gateway.VerifyLog(context.Background(), h.cfg, h.deps.Pool, h.deps.JetStream, &report); err != nil {
 		t.Fatalf("verify-log: %v\n%s", err, report.String())
 	}
 }

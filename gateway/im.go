@@ -67,7 +67,7 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 	}
 	l, err := msglog.Open(ctx, deps.Pool, msglog.Options{
 		KeyFile: cfg.MessageLogKeyFile(), Bodies: cfg.LogBodies, MaxBodyBytes: cfg.MaxBodyBytes,
-		Retention: cfg.LogRetention, QueueSize: cfg.LogQueueSize, Checkpoints: checkpoints,
+		Retention: cfg.LogRetention, QueueSize: cfg.LogQueueSize, Checkpoints: checkpoints, CheckpointEvery: cfg.LogCheckpointInterval,
 		Registerer: sharedRegisterer{prometheus.DefaultRegisterer}, Logger: deps.Logger.With("component", "message-log"),
 	})
 	if err != nil {
@@ -349,20 +349,51 @@ func IssueAPIKey(ctx context.Context, cfg Config, pool *pgxpool.Pool, client imi
 	return reg.IssueAPIKey(ctx, client)
 }
 
+// ErrCheckpointsNeeded is VerifyLog's answer without a JetStream to read the checkpoints from.
+var ErrCheckpointsNeeded = errors.New("verify-log needs the message log's checkpoints to see a cut tail (the last records " +
+	"deleted and the chain head moved back), and has no NATS to read them from: set GOVSTACK_NATS_URL to the NATS " +
+	"server the gateway writes them to (stream " + msglog.CheckpointStream + "), or run `gateway verify-log " +
+	"--no-checkpoints` to check the chains alone, knowing that a cut tail then cannot be detected")
+
 // VerifyLog checks every chain of the message and audit logs in pool and writes the report to out:
 // `gateway verify-log`. It trusts every key of the keyring next to the signing key (each in its period),
 // the signing key itself and GOVSTACK_GATEWAY_LOG_VERIFY_KEYS, and compares each chain with its latest
-// checkpoint in JetStream (js nil: not compared, and the report says so). It returns an error when any chain
+// checkpoint in JetStream. Without js (ErrCheckpointsNeeded), or when the checkpoints cannot be read, it
+// fails rather than report a log whose tail may have been cut as intact. It returns an error when any chain
 // is broken.
 func VerifyLog(ctx context.Context, cfg Config, pool *pgxpool.Pool, js jetstream.JetStream, out io.Writer) error {
-	o, err := verifyOptions(ctx, cfg, js)
+	if js == nil {
+		return ErrCheckpointsNeeded
+	}
+	o, err := verifyOptions(cfg)
 	if err != nil {
 		return err
+	}
+	cps, err := msglog.ReadCheckpoints(ctx, js)
+	if err == nil {
+		o.Checkpoints, err = cps.Latest(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("verify-log cannot read the message log's checkpoints from GOVSTACK_NATS_URL, so it could not see a "+
+			"cut tail: %w (is it the NATS server the gateway writes them to? `gateway verify-log --no-checkpoints` checks "+
+			"the chains alone)", err)
 	}
 	return msglog.VerifyCommand(ctx, pool, o, out)
 }
 
-func verifyOptions(ctx context.Context, cfg Config, js jetstream.JetStream) (msglog.VerifyOptions, error) {
+// VerifyLogWithoutCheckpoints is VerifyLog without the checkpoints, for an operator who asked for it
+// (`gateway verify-log --no-checkpoints`): every record, link and signature is checked, but a cut tail
+// cannot be detected, and the report says so.
+func VerifyLogWithoutCheckpoints(ctx context.Context, cfg Config, pool *pgxpool.Pool, out io.Writer) error {
+	o, err := verifyOptions(cfg)
+	if err != nil {
+		return err
+	}
+	o.CheckpointsNote = "--no-checkpoints"
+	return msglog.VerifyCommand(ctx, pool, o, out)
+}
+
+func verifyOptions(cfg Config) (msglog.VerifyOptions, error) {
 	var o msglog.VerifyOptions
 	keyFile := cfg.MessageLogKeyFile()
 	ring, err := msglog.ReadKeyring(msglog.KeyringPath(keyFile))
@@ -380,17 +411,6 @@ func verifyOptions(ctx context.Context, cfg Config, js jetstream.JetStream) (msg
 	}
 	for _, k := range extra {
 		o.Keys = append(o.Keys, msglog.TrustedKey{Public: k})
-	}
-	if js == nil {
-		o.CheckpointsNote = "no NATS connection: set GOVSTACK_NATS_URL"
-		return o, nil
-	}
-	cps, err := msglog.OpenCheckpoints(ctx, js, cfg.LogRetention)
-	if err == nil {
-		o.Checkpoints, err = cps.Latest(ctx)
-	}
-	if err != nil {
-		o.Checkpoints, o.CheckpointsNote = nil, "the checkpoint stream could not be read: "+err.Error()
 	}
 	return o, nil
 }

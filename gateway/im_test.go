@@ -243,7 +243,7 @@ func TestIMOverTLS(t *testing.T) {
 		t.Fatalf("%d message log records, want at least a request and a response for two calls", n)
 	}
 	var out bytes.Buffer
-	if err := gateway.VerifyLog(ctx, h.cfg, pool, nil, &out); err != nil {
+	if err := gateway.VerifyLog(ctx, h.cfg, pool, h.deps.JetStream, &out); err != nil {
 		t.Errorf("verify-log: %v\n%s", err, out.String())
 	}
 }

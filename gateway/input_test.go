@@ -51,6 +51,41 @@ func TestHeaderThatGRPCCannotCarry(t *testing.T) {
 	}
 }
 
+// Every header the IM reads or forwards is bounded and held to printable ASCII: an over-long or non-ASCII
+// value is a 400 naming it, before the BB is called (a 64 KiB apiKey used to reach the BB's metadata, and a
+// correlation id or Content-Type that is not ASCII was taken as it was).
+func TestHeadersTheIMReadsAreBounded(t *testing.T) {
+	h := newHarness(t, nil)
+	long := strings.Repeat("k", 64<<10)
+	for _, tc := range []struct{ header, value, want string }{
+		{"apiKey", long, "at most 1024 bytes"},
+		{"api_key", long, "at most 1024 bytes"},
+		{"Authorization", "Bearer " + long, "at most 8192 bytes"},
+		{"Idempotency-Key", strings.Repeat("k", 256), "at most 255 bytes"},
+		{"requestUid", long, "at most 255 bytes"},
+		{"X-Correlation-Id", long, "at most 255 bytes"},
+		{"X-Correlation-Id", "Jõgeva", "printable ASCII"},
+		{"Content-Type", "application/json; charset=\xff", "printable ASCII"},
+		{"X-GovStack-Api-Key", long, "at most 1024 bytes"},
+	} {
+		t.Run(tc.header+" "+tc.want, func(t *testing.T) {
+			calls := h.fake.count()
+			e := wantError(t, h.call(t, "POST", "/data/patients/1.0/create", `{"write":{"content":{}}}`, tc.header, tc.value),
+				http.StatusBadRequest, "INVALID_ARGUMENT")
+			if len(e.Details) == 0 || e.Details[0]["field"] != tc.header || !strings.Contains(e.Message, tc.want) {
+				t.Errorf("%s: details = %v", e.Message, e.Details)
+			}
+			if h.fake.count() != calls {
+				t.Error("the request reached the BB")
+			}
+		})
+	}
+	if r := h.call(t, "POST", "/data/patients/1.0/create", `{"write":{"content":{}}}`, "Idempotency-Key", strings.Repeat("k", 255),
+		"X-Correlation-Id", "corr-1"); r.status != http.StatusOK {
+		t.Errorf("headers within the bounds: %d %s", r.status, r.body)
+	}
+}
+
 func TestBodyContentTypes(t *testing.T) {
 	h := newHarness(t, nil)
 	const body = `{"write":{"content":{"name":"Ada"}}}`

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/platform/config"
@@ -178,10 +179,15 @@ func TestConfigValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.MaxBodyBytes, cfg.LogLevel = 0, "loud"
+	if cfg.LogCheckpointInterval != 10*time.Second {
+		t.Errorf("GOVSTACK_GATEWAY_LOG_CHECKPOINT_INTERVAL defaults to %s, want 10s", cfg.LogCheckpointInterval)
+	}
+	cfg.MaxBodyBytes, cfg.LogLevel, cfg.LogCheckpointInterval = 0, "loud", 0
 	err = cfg.Validate()
-	if err == nil || !strings.Contains(err.Error(), "GOVSTACK_GATEWAY_MAX_BODY_BYTES") || !strings.Contains(err.Error(), "GOVSTACK_LOG_LEVEL") {
-		t.Errorf("want both variables named, got %v", err)
+	for _, name := range []string{"GOVSTACK_GATEWAY_MAX_BODY_BYTES", "GOVSTACK_LOG_LEVEL", "GOVSTACK_GATEWAY_LOG_CHECKPOINT_INTERVAL"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("want %s named, got %v", name, err)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,13 +57,13 @@ func TestPostgresFor(t *testing.T) {
 		t.Skip("no PostgreSQL server binaries here, so no private cluster to start: " + err.Error())
 	}
 	dir := filepath.Join(t.TempDir(), "postgres")
-	nobody := "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1" // nothing listens on port 1
+	removeClusterAfter(t, dir)
 	first, where, stop, err := postgresFor(ctx, "", false, nobody, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !answers(ctx, first) || !strings.Contains(where, "private cluster in "+dir) {
-		t.Fatalf("private cluster: %q %q", first, where)
+	if !answers(ctx, first) || !strings.Contains(where, "private cluster in "+dir) || strings.Contains(where, "postgres:") {
+		t.Fatalf("private cluster: %q", where)
 	}
 	stop()
 	if answers(ctx, first) {
@@ -74,6 +75,23 @@ func TestPostgresFor(t *testing.T) {
 	}
 	defer stop()
 	if second != first || !answers(ctx, second) {
-		t.Fatalf("second run: %q (first %q)", second, first)
+		t.Fatalf("second run: %s (first %s)", redact(second), redact(first))
 	}
+}
+
+// nobody is a server address where nothing listens (port 1).
+const nobody = "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1"
+
+// removeClusterAfter deletes the private cluster of dir (stopped, its data included) when the test ends.
+func removeClusterAfter(t *testing.T, dir string) {
+	t.Helper()
+	t.Cleanup(func() {
+		c, err := pgcluster.Open(dir)
+		if err == nil {
+			err = c.Remove(context.Background())
+		}
+		if err != nil {
+			t.Errorf("remove the private cluster in %s: %v", dir, err)
+		}
+	})
 }

@@ -57,8 +57,22 @@ func postgresFor(ctx context.Context, userURL string, userSet bool, defaultURL, 
 		}
 	}
 	return url, fmt.Sprintf("a private cluster in %s (%s; stopped with the stack, data kept; make clean removes it)",
-		c.Dir, redact(url)), stop, nil
+		clusterPlace(c), redact(url)), stop, nil
 }
+
+// clusterPlace says where a private cluster keeps its data: its state folder, and where the data is when a
+// root process had to put it under the postgres user's home.
+func clusterPlace(c *pgcluster.Cluster) string {
+	if c.Home != c.Dir {
+		return fmt.Sprintf("%s (data in %s, where the postgres user can reach it; `govstack postgres remove %s` deletes both)",
+			c.Dir, c.Home, c.Dir)
+	}
+	return c.Dir
+}
+
+// defaultServer is the address checked for a running server when the user named none; a test points it at
+// a closed port, so that the private cluster starts without stopping the machine's server.
+var defaultServer = func(url string) string { return url }
 
 // answers reports whether a server accepts a connection at url within a couple of seconds.
 func answers(ctx context.Context, url string) bool {
@@ -92,7 +106,7 @@ func runTestPostgres(args []string, dataDir string, stdout, stderr io.Writer) in
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	userURL, userSet := os.LookupEnv("GOVSTACK_TEST_DATABASE_URL")
 	ctx := context.Background()
-	url, where, stop, err := postgresFor(ctx, userURL, userSet && userURL != "", defaultTestDatabaseURL,
+	url, where, stop, err := postgresFor(ctx, userURL, userSet && userURL != "", defaultServer(defaultTestDatabaseURL),
 		filepath.Join(dataDir, "postgres-test"), log)
 	if err != nil {
 		fmt.Fprintf(stderr, "govstack test-postgres: %v\n", err)
@@ -120,7 +134,7 @@ func runTestPostgres(args []string, dataDir string, stdout, stderr io.Writer) in
 }
 
 // postgresUsage is the usage line of `govstack postgres`.
-const postgresUsage = "usage: govstack postgres start|stop|status [FOLDER] (default GOVSTACK_DATA_DIR/postgres; make test's is .govstack/postgres-test)"
+const postgresUsage = "usage: govstack postgres start|stop|status|remove [FOLDER] (default GOVSTACK_DATA_DIR/postgres; make test's is .govstack/postgres-test)"
 
 // runPostgres is `govstack postgres start|stop|status [FOLDER]`: the private cluster of `make run` (or
 // another, such as make test's), by hand.
@@ -146,20 +160,26 @@ func runPostgres(args []string, dataDir string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "govstack postgres: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "running in %s: GOVSTACK_DATABASE_URL=%s\n", c.Dir, url)
+		fmt.Fprintf(stdout, "running in %s: GOVSTACK_DATABASE_URL=%s\n", clusterPlace(c), url)
 	case "stop":
 		if err := c.Stop(ctx); err != nil {
 			fmt.Fprintf(stderr, "govstack postgres: %v\n", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "stopped (data kept in %s)\n", c.Dir)
+		fmt.Fprintf(stdout, "stopped (data kept in %s)\n", clusterPlace(c))
+	case "remove":
+		if err := c.Remove(ctx); err != nil {
+			fmt.Fprintf(stderr, "govstack postgres: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "stopped and removed %s\n", clusterPlace(c))
 	case "status":
 		if !c.Running(ctx) {
-			fmt.Fprintf(stdout, "not running (%s)\n", c.Dir)
+			fmt.Fprintf(stdout, "not running (%s)\n", clusterPlace(c))
 			return 3
 		}
 		url, _ := c.URL()
-		fmt.Fprintf(stdout, "running in %s: %s\n", c.Dir, url)
+		fmt.Fprintf(stdout, "running in %s: %s\n", clusterPlace(c), url)
 	default:
 		fmt.Fprintln(stderr, postgresUsage)
 		return 2

@@ -23,10 +23,11 @@ Usage:
   govstack dev                 run every building block and the gateway (NATS embedded unless GOVSTACK_NATS_URL is set)
   govstack admin-key CLIENT    print a new IM admin API key for CLIENT (INSTANCE/CLASS/MEMBER/SUBSYSTEM), for
                                a stack run with GOVSTACK_GATEWAY_DEV_MODE=false; shown once, stored hashed
-  govstack postgres start|stop|status [FOLDER]
+  govstack postgres start|stop|status|remove [FOLDER]
                                the project's private PostgreSQL cluster (GOVSTACK_DATA_DIR/postgres), which
                                govstack dev starts by itself when GOVSTACK_DATABASE_URL is unset and no server
-                               answers at the default address
+                               answers at the default address; only the user who runs it can connect (socket
+                               in a 0700 folder, loopback TCP with the password kept in FOLDER/password)
   govstack test-postgres CMD…  run CMD (make test's module tests) with GOVSTACK_TEST_DATABASE_URL set: the
                                server it names, the one at the default address, or a private cluster
 
@@ -82,7 +83,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return printAdminKey(cfg, args[1], stdout, stderr)
 	}
 	log := observability.NewLogger(stderr, cfg.LogLevel)
-	if err := runDev(cfg, stdout, log); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := runDev(ctx, cfg, stdout, log); err != nil {
 		fmt.Fprintf(stderr, "govstack: %v\n", err)
 		return 1
 	}
@@ -105,9 +108,8 @@ func printAdminKey(cfg devstack.Config, client string, stdout, stderr io.Writer)
 	return 0
 }
 
-func runDev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
+// runDev runs the stack until ctx ends (SIGINT or SIGTERM).
+func runDev(ctx context.Context, cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
 	shutdownTracing, err := observability.SetupTracing(ctx, "govstack-dev")
 	if err != nil {
 		return err
@@ -115,7 +117,7 @@ func runDev(cfg devstack.Config, stdout io.Writer, log *slog.Logger) error {
 	defer func() { _ = shutdownTracing(context.Background()) }()
 
 	userURL, userSet := os.LookupEnv("GOVSTACK_DATABASE_URL")
-	url, where, stopPostgres, err := postgresFor(ctx, userURL, userSet && userURL != "", cfg.DatabaseURL,
+	url, where, stopPostgres, err := postgresFor(ctx, userURL, userSet && userURL != "", defaultServer(cfg.DatabaseURL),
 		filepath.Join(cfg.DataDir, "postgres"), log)
 	if err != nil {
 		return err

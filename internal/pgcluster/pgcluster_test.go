@@ -3,6 +3,7 @@ package pgcluster
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,14 +18,18 @@ func TestClusterStartsStopsAndIsReused(t *testing.T) {
 		t.Skip("no PostgreSQL server binaries on this machine: " + err.Error())
 	}
 	ctx := context.Background()
-	c, err := Open(filepath.Join(t.TempDir(), "postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Stop(context.Background()) })
+	c := openForTest(t, filepath.Join(t.TempDir(), "postgres"))
 	url, err := c.Start(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(url, "postgres://postgres:") || !strings.Contains(url, "@127.0.0.1:") {
+		t.Errorf("URL %s: want user postgres with a password, on loopback", redactTest(url))
+	}
+	for path, want := range map[string]os.FileMode{c.Dir: 0o700, c.Home: 0o700, c.passwordFile(): 0o600, c.portFile(): 0o600} {
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", path, st.Mode().Perm(), err, want)
+		}
 	}
 	execSQL(t, url, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')`)
 	if err := c.Stop(ctx); err != nil {
@@ -50,8 +55,51 @@ func TestClusterStartsStopsAndIsReused(t *testing.T) {
 		t.Fatalf("data after a restart: %q, %v", v, err)
 	}
 	if u, err := c.Start(ctx); err != nil || u != url {
-		t.Errorf("Start on a running cluster: %s, %v", u, err)
+		t.Errorf("Start on a running cluster: %s, %v", redactTest(u), err)
 	}
+
+	// A lost password file (or a cluster made before passwords): the next start makes a new password and
+	// gives it to the cluster; the old one no longer works.
+	if err := c.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(c.passwordFile()); err != nil {
+		t.Fatal(err)
+	}
+	renewed, err := c.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renewed == url {
+		t.Fatal("same URL after the password file was lost")
+	}
+	execSQL(t, renewed, `SELECT 1`)
+	if old, err := pgx.Connect(ctx, url); err == nil {
+		old.Close(ctx)
+		t.Error("the old password still works")
+	}
+}
+
+// openForTest opens the cluster in dir and removes it (data included) when the test ends.
+func openForTest(t *testing.T, dir string) *Cluster {
+	t.Helper()
+	c, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.Remove(context.Background()); err != nil {
+			t.Errorf("remove the cluster: %v", err)
+		}
+	})
+	return c
+}
+
+func redactTest(url string) string {
+	if i, j := strings.Index(url, "postgres:"), strings.Index(url, "@"); i >= 0 && j > i {
+		return url[:i+len("postgres:")] + "…" + url[j:]
+	}
+	return url
 }
 
 func execSQL(t *testing.T, url, sql string) {

@@ -38,8 +38,12 @@ Commands:
   admin-key CLIENT          give CLIENT (INSTANCE/CLASS/MEMBER/SUBSYSTEM) the admin role and print a new IM API key
                             for it: the first credential of a fresh IM, run on the gateway host
   issue-key CLIENT          register the subsystem CLIENT and print a new IM API key for it
-  verify-log                check the message and audit logs' hash chains and signatures; exit 1 at the first
-                            tampered or missing record of any chain
+  verify-log [--no-checkpoints]
+                            check the message and audit logs' hash chains and signatures, and every chain against
+                            its latest checkpoint in the JetStream of GOVSTACK_NATS_URL (a cut tail shows only
+                            there); exit 1 at the first tampered, missing or cut record of any chain, and when
+                            the checkpoints cannot be read. --no-checkpoints checks the chains alone and warns
+                            that a cut tail then cannot be detected
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -60,9 +64,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, stderr)
 	case cmd == "migrate" && len(rest) == 0:
 		err = withDatabase(ctx, func(context.Context, gateway.Config, *pgxpool.Pool) error { return nil })
-	case cmd == "verify-log" && len(rest) == 0:
+	case cmd == "verify-log":
+		skip, ok := verifyLogArgs(rest)
+		if !ok {
+			fmt.Fprintf(stderr, "gateway: verify-log takes --no-checkpoints or nothing, not %q\n\n", strings.Join(rest, " "))
+			usage(stderr)
+			return 2
+		}
+		if skip {
+			fmt.Fprint(stderr, checkpointWarning)
+		} else if os.Getenv("GOVSTACK_NATS_URL") == "" {
+			err = gateway.ErrCheckpointsNeeded // before the database: say what to set at once
+			break
+		}
 		err = withDatabase(ctx, func(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool) error {
-			return verifyLog(ctx, cfg, pool, stdout)
+			return verifyLog(ctx, cfg, pool, skip, stdout)
 		})
 	case (cmd == "issue-key" || cmd == "admin-key") && len(rest) == 1:
 		err = withDatabase(ctx, func(ctx context.Context, cfg gateway.Config, pool *pgxpool.Pool) error {
@@ -143,13 +159,17 @@ func withDatabase(ctx context.Context, fn func(context.Context, gateway.Config, 
 	return fn(ctx, cfg, pool)
 }
 
-// openDatabase creates the database govstack_gateway when missing, opens it and applies its migrations.
+// databaseName is the IM's database on the server of GOVSTACK_DATABASE_URL; tests point it at a throwaway one.
+var databaseName = "govstack_" + gateway.Name
+
+// openDatabase creates the IM's database when missing, opens it and applies its migrations.
 func openDatabase(ctx context.Context, cfg gateway.Config) (*pgxpool.Pool, error) {
 	url, err := cfg.DatabaseURLFor(gateway.Name)
 	if err != nil {
 		return nil, err
 	}
-	if err := pgstore.EnsureDatabase(ctx, cfg.DatabaseURL, "govstack_"+gateway.Name); err != nil {
+	url = strings.Replace(url, "/govstack_"+gateway.Name, "/"+databaseName, 1)
+	if err := pgstore.EnsureDatabase(ctx, cfg.DatabaseURL, databaseName); err != nil {
 		return nil, err
 	}
 	pool, err := pgstore.Open(ctx, url)

@@ -13,7 +13,7 @@ func TestUsage(t *testing.T) {
 	}
 	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GATEWAY_STANDALONE", "GOVSTACK_REGISTRIES_GRPC_ADDR",
 		"GOVSTACK_GATEWAY_REQUEST_TIMEOUT", "GOVSTACK_GATEWAY_MAX_BODY_BYTES", "GOVSTACK_SHUTDOWN_TIMEOUT",
-		"GOVSTACK_DATABASE_URL", "GOVSTACK_GATEWAY_DEV_MODE", "GOVSTACK_GATEWAY_TLS_CERT_FILE", "admin-key", "verify-log"} {
+		"GOVSTACK_DATABASE_URL", "GOVSTACK_GATEWAY_DEV_MODE", "GOVSTACK_GATEWAY_TLS_CERT_FILE", "admin-key", "verify-log", "--no-checkpoints", "GOVSTACK_GATEWAY_LOG_CHECKPOINT_INTERVAL"} {
 		if !strings.Contains(out.String(), v) {
 			t.Errorf("-h does not list %s", v)
 		}

@@ -190,3 +190,39 @@ func forgeAppend(ctx context.Context, f *fixture, rec Record) error {
 	}
 	return tx.Commit(ctx)
 }
+
+// A clean stop anchors the last word of every chain, however long the checkpoint interval: the message
+// chain's last records (written while the log drains) and the audit chain's head.
+func TestAStopAnchorsTheLastRecords(t *testing.T) {
+	t.Parallel()
+	_, js := natstest.Start(t)
+	cps, err := OpenCheckpoints(context.Background(), js, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, Options{Checkpoints: cps, CheckpointEvery: time.Hour}, false)
+	w := f.log.Writer()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.log.Run(ctx) }()
+	w.Append(testRecord(0, "EE/GOV/1/app", ""))
+	waitAnchored(t, cps, w.Chain(), 1) // the first checkpoint comes at once; the next not for an hour
+	audit(t, f, "EE/GOV/1/admin", "rights.allow", "x", nil)
+	for i := range 3 {
+		w.Append(testRecord(i+1, "EE/GOV/1/app", ""))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	latest, err := cps.Latest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := latest[w.Chain()].Seq; got != 4 {
+		t.Errorf("the message chain's checkpoint after the stop is at %d, want its last record 4", got)
+	}
+	if got := latest[auditChain].Seq; got != 1 {
+		t.Errorf("the audit chain's checkpoint after the stop is at %d, want its head 1", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ const CheckpointStream = "GOVSTACK_IM_MSGLOG_CHECKPOINTS"
 
 const checkpointSubjects = "govstack.im.msglog.checkpoint."
 
-// DefaultCheckpointEvery is how often a moving chain head is anchored.
+// DefaultCheckpointEvery is how often a moving chain head is anchored (GOVSTACK_GATEWAY_LOG_CHECKPOINT_INTERVAL).
+// A writer that stops cleanly also anchors its last record, so only a crash leaves up to this much of a
+// chain's tail without a checkpoint: shorter narrows that window, at one JetStream message per interval
+// per writer while records flow.
 const DefaultCheckpointEvery = 10 * time.Second
 
 // checkpointVersion starts every checkpoint's signed encoding.
@@ -86,6 +90,19 @@ func OpenCheckpoints(ctx context.Context, js jetstream.JetStream, retention time
 		DenyDelete:        true,
 		DenyPurge:         true,
 	})
+	if err != nil {
+		return nil, fmt.Errorf("msglog: checkpoint stream: %w", err)
+	}
+	return &JetStreamCheckpoints{js: js, stream: s}, nil
+}
+
+// ReadCheckpoints opens the checkpoint stream for reading (verify-log): unlike OpenCheckpoints it creates
+// nothing, so a NATS server that is not the gateway's is an error instead of an empty, reassuring stream.
+func ReadCheckpoints(ctx context.Context, js jetstream.JetStream) (*JetStreamCheckpoints, error) {
+	s, err := js.Stream(ctx, CheckpointStream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, fmt.Errorf("this NATS server has no stream %s, where the gateway writes the checkpoints", CheckpointStream)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("msglog: checkpoint stream: %w", err)
 	}

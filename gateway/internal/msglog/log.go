@@ -100,30 +100,39 @@ func (l *Log) runAuditAnchor(ctx context.Context) error {
 	if latest, err := l.opts.Checkpoints.Latest(ctx); err == nil {
 		a.lastSeq = latest[auditChain].Seq
 	}
+	l.anchorAudit(ctx, a) // at start too: admin changes made while no gateway ran are anchored at once
 	t := time.NewTicker(l.opts.CheckpointEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			// The last word: anchor the head as it is at shutdown, as the message writer does its own.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			l.anchorAudit(sctx, a)
+			cancel()
 			return nil
 		case <-t.C:
 		}
-		var seq int64
-		var hash []byte
-		var at *time.Time
-		err := l.pool.QueryRow(ctx, `SELECT c.head_seq, c.head_hash,
-				(SELECT logged_at FROM im_msglog_record r WHERE r.chain_id = c.chain_id AND r.seq = c.head_seq)
-			FROM im_msglog_chain c WHERE c.chain_id = $1`, auditChain).Scan(&seq, &hash, &at)
-		switch {
-		case err != nil:
-			continue // the database is away; the writer's readiness says so
-		case seq < a.lastSeq:
-			l.opts.Logger.Error("the audit chain's head moved back: records were removed from the audit log",
-				"head", seq, "anchored", a.lastSeq)
-			continue
-		case at != nil:
-			a.maybe(ctx, seq, hash, *at, true)
-		}
+		l.anchorAudit(ctx, a)
+	}
+}
+
+// anchorAudit checkpoints the audit chain's head as the database has it now.
+func (l *Log) anchorAudit(ctx context.Context, a *anchor) {
+	var seq int64
+	var hash []byte
+	var at *time.Time
+	err := l.pool.QueryRow(ctx, `SELECT c.head_seq, c.head_hash,
+			(SELECT logged_at FROM im_msglog_record r WHERE r.chain_id = c.chain_id AND r.seq = c.head_seq)
+		FROM im_msglog_chain c WHERE c.chain_id = $1`, auditChain).Scan(&seq, &hash, &at)
+	switch {
+	case err != nil:
+		return // the database is away; the writer's readiness says so
+	case seq < a.lastSeq:
+		l.opts.Logger.Error("the audit chain's head moved back: records were removed from the audit log",
+			"head", seq, "anchored", a.lastSeq)
+	case at != nil:
+		a.maybe(ctx, seq, hash, *at, true)
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 )
 
 // CorrelationHeader carries a caller's correlation id; without it the request id is the correlation id.
-const CorrelationHeader = "X-Correlation-Id"
+// rest.CheckHeaders refuses one that is not printable ASCII or is longer than 255 bytes.
+const CorrelationHeader = rest.CorrelationHeader
 
 // annotation is what the layers inside the middleware learn during the request: the authenticated client,
 // the service and the endpoint. It is a pointer in the context so inner layers can fill it in.

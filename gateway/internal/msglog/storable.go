@@ -34,16 +34,20 @@ func (r *Record) makeStorable() {
 	r.Path = strings.ReplaceAll(r.Path, "?", "%3F")
 }
 
-// permanent reports a write error that retrying cannot cure: Postgres refused the data itself (data
-// exceptions, integrity and syntax errors, limits exceeded). Anything else — a connection that broke, a
-// server that is starting, a lock time-out — is temporary and retried.
+// permanent reports a write error that may be the record's own fault, so that retrying it cannot cure it:
+// Postgres refused the data itself (data exceptions, integrity violations, limits exceeded). Anything else
+// — a connection that broke, a server that is starting, a lock time-out, a read-only server, a revoked
+// privilege or a missing table (class 42: every value is a bind parameter, so no record causes those) — is
+// the log's own trouble: temporary, retried, and the writer is stalled until it passes. A "permanent" error
+// is still checked against the log (Writer.setAside), since a trigger or constraint an operator added may
+// refuse every record alike.
 func permanent(err error) bool {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return false
 	}
 	switch pgErr.Code[:2] {
-	case "22", "23", "42", "54":
+	case "22", "23", "54":
 		return true
 	}
 	return false

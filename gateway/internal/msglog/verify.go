@@ -279,9 +279,20 @@ func WriteReport(out io.Writer, r Report) {
 		}
 	}
 	fmt.Fprintf(out, "%d chains, %d broken\n", len(r.Chains), broken)
-	if r.CheckpointsChecked {
-		fmt.Fprintln(out, "checkpoints: every chain was compared with its latest checkpoint (a cut tail would show)")
-	} else {
-		fmt.Fprintf(out, "checkpoints: NOT checked — a cut tail would not show (%s)\n", r.CheckpointsNote)
+	if !r.CheckpointsChecked {
+		fmt.Fprintf(out, "WARNING: checkpoints NOT checked (%s): a cut tail — the last records deleted and the chain head "+
+			"moved back — cannot be detected\n", r.CheckpointsNote)
+		return
+	}
+	fmt.Fprintln(out, "checkpoints: every chain was compared with its latest checkpoint (a cut tail would show)")
+	unanchored := 0
+	for _, c := range r.Chains {
+		if c.Anchored == 0 && c.HeadSeq > 0 && c.Problem == nil {
+			unanchored++
+		}
+	}
+	if unanchored > 0 {
+		fmt.Fprintf(out, "note: %d chains have records but no checkpoint (their writer stopped abruptly before its first "+
+			"checkpoint, or ran without NATS): their tails are not anchored\n", unanchored)
 	}
 }

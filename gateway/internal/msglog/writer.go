@@ -38,7 +38,7 @@ type Writer struct {
 
 type writerMetrics struct {
 	written, dropped, errors, rejected prometheus.Counter
-	stalled                            prometheus.Gauge
+	stalled                            prometheus.GaugeFunc
 	latency                            prometheus.Histogram
 	queue                              prometheus.GaugeFunc
 }
@@ -55,8 +55,9 @@ func newWriter(l *Log, chain string) (*Writer, error) {
 			Help: "Failed message log batch writes (retried)."}),
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{Name: "govstack_im_msglog_rejected_total",
 			Help: "Message log records Postgres refused outright; each is set aside, logged, and noted in the chain as dropped."}),
-		stalled: prometheus.NewGauge(prometheus.GaugeOpts{Name: "govstack_im_msglog_stalled",
-			Help: "1 while the message log cannot be written (the gateway is then not ready); alert on it."}),
+		stalled: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "govstack_im_msglog_stalled",
+			Help: "1 while the message log cannot be written (the gateway is then not ready); alert on it."},
+			func() float64 { return float64(stalledWriters.Load()) }),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "govstack_im_msglog_write_seconds",
 			Help: "Time to chain, sign and store one batch of message log records.", Buckets: prometheus.DefBuckets}),
 		queue: prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "govstack_im_msglog_queue_length",
@@ -146,6 +147,7 @@ const noteEvery = time.Second
 // within noteEvery are written as a note record of their own, so verify-log shows them even when the
 // traffic that caused them has stopped.
 func (w *Writer) Run(ctx context.Context) error {
+	defer w.setFailing(false) // a stopped writer no longer counts in govstack_im_msglog_stalled
 	batch := make([]Record, 0, w.log.opts.BatchSize)
 	tick := time.NewTicker(noteEvery)
 	defer tick.Stop()
@@ -228,18 +230,26 @@ func (w *Writer) Ready() error {
 	return nil
 }
 
+// stalledWriters counts the writers of this process that cannot write: govstack_im_msglog_stalled. A
+// gateway has one writer, so the gauge is 0 or 1; several gateways in one process (tests) share the gauge,
+// which then says how many of them are stalled instead of whichever wrote last.
+var stalledWriters atomic.Int64
+
 func (w *Writer) setFailing(failing bool) {
-	w.failing.Store(failing)
+	if w.failing.Swap(failing) == failing {
+		return
+	}
 	if failing {
-		w.m.stalled.Set(1)
+		stalledWriters.Add(1)
 	} else {
-		w.m.stalled.Set(0)
+		stalledWriters.Add(-1)
 	}
 }
 
 // writeRetrying writes batch, retrying temporary failures with backoff while ctx lives (the database may be
-// restarting). When Postgres refuses the batch outright, it is written record by record, so that one record
-// it will not store is set aside (writeApart) instead of blocking every record behind it.
+// restarting, the log's table locked, its privilege revoked). When Postgres refuses the batch with an error
+// that may be a record's fault, it is written record by record, so that one record it will not store is set
+// aside (setAside) instead of blocking every record behind it.
 func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 	backoff := 50 * time.Millisecond
 	for {
@@ -252,35 +262,59 @@ func (w *Writer) writeRetrying(ctx context.Context, batch []Record) bool {
 		}
 		w.m.errors.Inc()
 		if permanent(err) {
-			return w.writeApart(ctx, batch)
+			if len(batch) > 1 {
+				return w.writeApart(ctx, batch)
+			}
+			if w.setAside(ctx, batch[0], err) {
+				return true
+			}
 		}
 		w.setFailing(true)
-		w.log.opts.Logger.Error("message log write failed; retrying", "error", err, "records", len(batch))
+		w.log.opts.Logger.Error("message log write failed; retrying (the gateway is not ready until it is written)",
+			"error", err, "records", len(batch))
 		select {
 		case <-ctx.Done():
 			return false
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 5*time.Second)
+		backoff = min(backoff*2, maxBackoff)
 	}
 }
 
-// writeApart writes each record of a refused batch on its own. A record Postgres refuses even alone is set
-// aside: counted, logged by message id, and noted in the chain as a dropped record, so verify-log shows the
-// gap; the records around it are written.
+// maxBackoff caps the wait between retries of a failed write. A stalled log keeps the gateway not ready, so
+// the wait is also how late readiness can return after the database does: at most about a second (make
+// chaos: Postgres back, the BBs answering within a fraction of a second, /readyz lagged by up to 5 s with
+// the former cap). A retry a second while the database is away costs nothing worth saving.
+const maxBackoff = time.Second
+
+// writeApart writes each record of a refused batch on its own.
 func (w *Writer) writeApart(ctx context.Context, batch []Record) bool {
-	if len(batch) == 1 {
-		w.m.rejected.Inc()
-		w.pending.Add(1)
-		w.log.opts.Logger.Error("message log record refused by Postgres; set aside and noted in the chain as dropped",
-			"message_id", batch[0].MessageID, "direction", string(batch[0].Direction), "chain", w.chain)
-		return true
-	}
 	for i := range batch {
 		if !w.writeRetrying(ctx, batch[i:i+1]) {
 			return false
 		}
 	}
+	return true
+}
+
+// setAside handles a record Postgres refused even alone. Whether the record is at fault or the log is (a
+// trigger or constraint that refuses every record looks just the same) is told by writing, in the record's
+// place, the note that a record was set aside: when the note is written, the record is set aside — counted,
+// logged by message id, and in the chain as a dropped record, so verify-log shows the gap; the records
+// around it are written. When the note is refused too, nothing is set aside: the caller retries the record
+// as it would any temporary failure, and the writer is stalled meanwhile.
+func (w *Writer) setAside(ctx context.Context, rec Record, refused error) bool {
+	w.pending.Add(1)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	if err := w.write(wctx, []Record{dropNote()}); err != nil {
+		w.pending.Add(-1) // write gave the drops back; the record is not dropped after all
+		return false
+	}
+	w.setFailing(false)
+	w.m.rejected.Inc()
+	w.log.opts.Logger.Error("message log record refused by Postgres; set aside and noted in the chain as dropped",
+		"message_id", rec.MessageID, "direction", string(rec.Direction), "chain", w.chain, "error", refused)
 	return true
 }
 

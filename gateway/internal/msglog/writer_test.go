@@ -195,14 +195,79 @@ func TestARecordPostgresRefusesIsSetAside(t *testing.T) {
 		w.Append(testRecord(i+2, "EE/GOV/1/app", ""))
 	}
 	f.start(t)
-	f.waitRecords(t, 6)
+	f.waitRecords(t, 7) // the six, and in the refused one's place the note that says one was set aside
 	if got := testutil.ToFloat64(w.m.rejected); got != 1 {
 		t.Fatalf("rejected metric %v, want 1", got)
 	}
 	r := f.verify(t)
 	mustOK(t, r)
-	if c := chainReport(t, r, w.Chain()); c.Dropped != 1 || c.Records != 6 {
-		t.Fatalf("report %+v, want 6 records and 1 dropped", c)
+	if c := chainReport(t, r, w.Chain()); c.Dropped != 1 || c.Records != 7 {
+		t.Fatalf("report %+v, want 7 records and 1 dropped", c)
+	}
+	if n := f.count(t, "chain_id = $1 AND direction = 'note' AND dropped = 1 AND seq = 2", w.Chain()); n != 1 {
+		t.Fatal("the note of the record set aside is not where the record would have been")
+	}
+	if err := w.Ready(); err != nil {
+		t.Errorf("Ready = %v: one refused record must not make the log look stalled", err)
+	}
+}
+
+// When Postgres refuses every record — a revoked privilege, a read-only server, or a trigger or constraint
+// an operator added that looks like the records' fault — nothing is set aside: the writer is stalled (not
+// ready) and keeps the records until writing works again, then writes them all.
+func TestALogThatRefusesEveryRecordStallsInsteadOfDropping(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, errcode string }{
+		{"privilege revoked", "insufficient_privilege"},            // 42501: what REVOKE INSERT gives a non-owner
+		{"looks like the data's fault", "invalid_parameter_value"}, // 22023: class 22, as a bad record's
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, Options{BatchSize: 4}, true)
+			w := f.log.Writer()
+			w.Append(testRecord(0, "EE/GOV/1/app", ""))
+			f.waitRecords(t, 1)
+			refuseWrites(t, f, tc.errcode)
+			for i := range 5 {
+				w.Append(testRecord(i+1, "EE/GOV/1/app", ""))
+			}
+			eventually(t, func() error {
+				if w.Ready() == nil {
+					return errorf("Ready = nil while every write is refused")
+				}
+				return nil
+			})
+			allowWrites(t, f)
+			f.waitRecords(t, 6)
+			eventually(t, func() error { return w.Ready() })
+			if got := testutil.ToFloat64(w.m.rejected); got != 0 {
+				t.Errorf("%v records set aside, want none: they were the log's trouble, not theirs", got)
+			}
+			r := f.verify(t)
+			mustOK(t, r)
+			if c := chainReport(t, r, w.Chain()); c.Dropped != 0 {
+				t.Errorf("report %+v, want nothing dropped", c)
+			}
+		})
+	}
+}
+
+// refuseWrites makes Postgres refuse every new record of the log with the SQLSTATE named errcode.
+func refuseWrites(t *testing.T, f *fixture, errcode string) {
+	t.Helper()
+	_, err := f.pool.Exec(context.Background(), `
+		CREATE OR REPLACE FUNCTION refuse_msglog() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'writes refused by the test' USING ERRCODE = '`+errcode+`'; END $$;
+		CREATE TRIGGER refuse_msglog BEFORE INSERT ON im_msglog_record FOR EACH ROW EXECUTE FUNCTION refuse_msglog()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func allowWrites(t *testing.T, f *fixture) {
+	t.Helper()
+	if _, err := f.pool.Exec(context.Background(), `DROP TRIGGER refuse_msglog ON im_msglog_record`); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -131,10 +132,32 @@ func ForwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message
 	return nil
 }
 
-// forwardedHeaders are the request headers that travel to a BB as gRPC metadata (IncomingHeader), whose
-// values gRPC allows only in printable ASCII. grpc-go refuses anything else with an internal error, and
-// Go's HTTP server lets bytes above 0x7F through, so a header holding them must be refused here, by name.
-var forwardedHeaders = append([]string{"Authorization", "apiKey", "api_key", "requestUid", IdempotencyKeyHeader}, imident.HeaderNames...)
+// checkedHeaders are the request headers the IM reads or passes on to a BB, with the longest value each may
+// have. Those that travel to a BB as gRPC metadata (IncomingHeader) may hold only printable ASCII — grpc-go
+// refuses anything else with an internal error, and Go's HTTP server lets bytes above 0x7F through — and
+// a BB's gRPC server takes 16 KiB of metadata in all, so each is bounded; the others (the IM's API key, the
+// correlation id the message log keeps, the body's type) are held to the same rules. A header that breaks
+// them is refused here, by name.
+var checkedHeaders = append([]checkedHeader{
+	{"Authorization", 8192}, {"apiKey", 1024}, {"api_key", 1024}, {"requestUid", 255}, {IdempotencyKeyHeader, 255},
+	{"X-GovStack-Api-Key", 1024}, {CorrelationHeader, 255}, {"Content-Type", 255},
+}, identityHeaders()...)
+
+type checkedHeader struct {
+	name string
+	max  int // bytes
+}
+
+func identityHeaders() []checkedHeader {
+	var out []checkedHeader
+	for _, name := range imident.HeaderNames {
+		out = append(out, checkedHeader{name, 1024})
+	}
+	return out
+}
+
+// CorrelationHeader carries a caller's correlation id, which the message log keeps with the request.
+const CorrelationHeader = "X-Correlation-Id"
 
 // IdempotencyKeyHeader makes a POST, PUT, PATCH or DELETE safe to retry: the BB keeps the first answer and
 // gives it again to a retry with the same key and body (platform/idempotency).
@@ -153,19 +176,25 @@ func idempotentOnly(next http.Handler) http.Handler {
 	})
 }
 
-// CheckHeaders answers 400 naming the header when a forwarded header holds anything but printable ASCII
-// (a NUL, a control character, bytes that are not UTF-8, or non-ASCII text).
+// CheckHeaders answers 400 naming the header when a checked header holds anything but printable ASCII (a
+// NUL, a control character, bytes that are not UTF-8, or non-ASCII text), or is longer than it may be.
 func CheckHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, name := range forwardedHeaders {
-			for _, v := range r.Header.Values(name) {
-				if !printableASCII(v) {
-					WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument,
-						"header "+name+" may hold only printable ASCII characters",
-						Detail{Type: "fieldViolation", Field: name, Description: "may hold only printable ASCII characters"},
-						Detail{Type: "errorInfo", Reason: "GOVSTACK_IM_INVALID_HEADER", Domain: "govstack.im"})
-					return
+		for _, h := range checkedHeaders {
+			for _, v := range r.Header.Values(h.name) {
+				problem := ""
+				switch {
+				case !printableASCII(v):
+					problem = "may hold only printable ASCII characters"
+				case len(v) > h.max:
+					problem = fmt.Sprintf("may be at most %d bytes long (got %d)", h.max, len(v))
+				default:
+					continue
 				}
+				WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, "header "+h.name+" "+problem,
+					Detail{Type: "fieldViolation", Field: h.name, Description: problem},
+					Detail{Type: "errorInfo", Reason: "GOVSTACK_IM_INVALID_HEADER", Domain: "govstack.im"})
+				return
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -86,5 +86,5 @@ bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 
 clean: ## remove build output and local dev state (the private Postgres clusters and their data too)
-	-@for d in .govstack/postgres .govstack/postgres-test; do [ ! -d $$d ] || go run ./cmd/govstack postgres stop $$d; done
+	-@for d in .govstack/postgres .govstack/postgres-test; do [ ! -d $$d ] || go run ./cmd/govstack postgres remove $$d; done
 	rm -rf bin .govstack

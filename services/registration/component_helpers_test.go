@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
+
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/natsbus/natstest"
@@ -19,12 +21,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
@@ -331,62 +330,10 @@ func jwtHeader(t testing.TB, token string) map[string]any {
 	return m
 }
 
-// wantCode asserts err's gRPC code and returns the status.
-func wantCode(t testing.TB, err error, code codes.Code) *status.Status {
-	t.Helper()
-	st, _ := status.FromError(err)
-	if st.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return st
-}
-
-// wantReason asserts err's gRPC code and ErrorInfo reason (GOVSTACK_REGISTRATION_<reason>).
-func wantReason(t testing.TB, err error, code codes.Code, reason string) *status.Status {
-	t.Helper()
-	st := wantCode(t, err, code)
-	for _, d := range st.Details() {
-		if ei, ok := d.(*errdetails.ErrorInfo); ok {
-			if ei.GetReason() != "GOVSTACK_REGISTRATION_"+reason {
-				t.Fatalf("reason %s, want GOVSTACK_REGISTRATION_%s (%v)", ei.GetReason(), reason, err)
-			}
-			return st
-		}
-	}
-	t.Fatalf("no ErrorInfo in %v", err)
-	return st
-}
-
-// wantViolation asserts err is InvalidArgument with a BadRequest field violation on field.
-func wantViolation(t testing.TB, err error, field string) {
-	t.Helper()
-	st := wantCode(t, err, codes.InvalidArgument)
-	var seen []string
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field && v.GetDescription() != "" {
-					return
-				}
-				seen = append(seen, v.GetField())
-			}
-		}
-	}
-	t.Fatalf("no violation on %q in %v (fields %v)", field, err, seen)
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
+// The assertions and the poll every BB's tests share (platform/testkit).
+var (
+	wantCode      = testkit.WantCode
+	wantReason    = testkit.WantReason
+	wantViolation = testkit.WantViolation
+	eventually    = testkit.Eventually
+)

@@ -3,6 +3,7 @@ package registries_test
 import (
 	"context"
 	"errors"
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"io"
 	"log/slog"
 	"strings"
@@ -17,12 +18,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"golang.org/x/sync/errgroup"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
@@ -102,50 +100,6 @@ func write(t *testing.T, m map[string]any) *registriesv1.RecordWrite {
 	return &registriesv1.RecordWrite{Content: obj(t, m)}
 }
 
-// wantCode asserts err's gRPC code and returns the status.
-func wantCode(t *testing.T, err error, code codes.Code) *status.Status {
-	t.Helper()
-	st, _ := status.FromError(err)
-	if st.Code() != code {
-		t.Fatalf("want %v, got %v", code, err)
-	}
-	return st
-}
-
-// wantViolation asserts err is InvalidArgument with a BadRequest field violation on field.
-func wantViolation(t *testing.T, err error, field string) {
-	t.Helper()
-	st := wantCode(t, err, codes.InvalidArgument)
-	var seen []string
-	for _, d := range st.Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				if v.GetField() == field && v.GetDescription() != "" {
-					return
-				}
-				seen = append(seen, v.GetField())
-			}
-		}
-	}
-	t.Fatalf("no violation on %q in %v (fields %v)", field, err, seen)
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
-	}
-}
-
 // waitForStream waits until Service.Run has created the event stream.
 func waitForStream(t *testing.T, js jetstream.JetStream) {
 	eventually(t, 10*time.Second, "stream "+natsbus.StreamName(registries.Name), func() error {
@@ -160,3 +114,10 @@ func contains(s, sub string) error {
 	}
 	return nil
 }
+
+// The assertions and the poll every BB's tests share (platform/testkit).
+var (
+	wantCode      = testkit.WantCode
+	wantViolation = testkit.WantViolation
+	eventually    = testkit.Eventually
+)

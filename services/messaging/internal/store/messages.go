@@ -6,10 +6,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/domain"
+	"github.com/govstackbb/marketplace/services/messaging/internal/events"
 )
 
 // messageColumns is what the dispatcher and the status call read, joined with the request.
@@ -160,7 +162,7 @@ func (s *Store) UpdateMessage(ctx context.Context, id string, change func(*domai
 			return err
 		}
 		m.UpdatedAt = saved[m.ID]
-		return addEvents(ctx, ptx, evs)
+		return outbox.AddEncoded(ctx, ptx, events.Encode, evs...)
 	})
 	return m, pgstore.MapError(err)
 }

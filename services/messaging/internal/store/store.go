@@ -9,7 +9,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/messaging/internal/app"
@@ -25,12 +24,8 @@ var _ app.Store = (*Store)(nil)
 // New returns a Store on pool; the schema must have been migrated (see messaging.Migrations).
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// querier is what both the pool and a transaction offer, so a query runs the same in or out of one.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// querier runs a query the same in or out of a transaction.
+type querier = pgstore.Querier
 
 // InTx runs fn as one transaction (see pgstore.InTx; a serialization failure reruns fn), with the events fn
 // publishes added to the outbox just before the commit.
@@ -49,27 +44,11 @@ func runUnit(ctx context.Context, ptx pgx.Tx, fn func(app.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
-	return addEvents(ctx, ptx, t.events)
+	return t.AddTo(ctx, ptx, events.Encode) // what fn published, in order
 }
 
 // tx is app.Tx on one pgx transaction.
 type tx struct {
-	tx     pgx.Tx
-	events []domain.Event
-}
-
-// Publish keeps the events for the outbox; they are written when the unit of work succeeds.
-func (t *tx) Publish(evs ...domain.Event) { t.events = append(t.events, evs...) }
-
-// addEvents encodes domain events (internal/events, the BB's contract) and adds them to the outbox in ptx.
-func addEvents(ctx context.Context, ptx pgx.Tx, evs []domain.Event) error {
-	out := make([]outbox.Event, 0, len(evs))
-	for _, e := range evs {
-		oe, err := events.Encode(e)
-		if err != nil {
-			return err
-		}
-		out = append(out, oe)
-	}
-	return outbox.Add(ctx, ptx, out...)
+	tx                             pgx.Tx
+	outbox.Collector[domain.Event] // Publish: the events go to the outbox when the unit of work succeeds
 }

@@ -19,20 +19,8 @@ import (
 // Source is the CloudEvents source of every event of this BB.
 const Source = "govstack/registration"
 
-// Encode turns domain events into outbox events, in order.
-func Encode(events ...domain.Event) ([]outbox.Event, error) {
-	out := make([]outbox.Event, 0, len(events))
-	for _, e := range events {
-		oe, err := encode(e)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, oe)
-	}
-	return out, nil
-}
-
-func encode(e domain.Event) (outbox.Event, error) {
+// Encode turns a domain event into the outbox event this BB publishes for it.
+func Encode(e domain.Event) (outbox.Event, error) {
 	switch e := e.(type) {
 	case domain.AccountRegistered:
 		return accountEvent(registrationv1.EventAccountRegistered, e.Account, e.At, &e.Link), nil

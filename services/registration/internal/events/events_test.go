@@ -8,6 +8,8 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/govstackbb/marketplace/platform/outbox"
+
 	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 )
 
@@ -57,7 +59,8 @@ func TestEncode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.typ, func(t *testing.T) {
-			out, err := Encode(tt.event)
+			one, err := Encode(tt.event)
+			out := []outbox.Event{one}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/services/registration/internal/app"
@@ -29,12 +28,8 @@ var _ app.Store = (*Store)(nil)
 // New returns a Store on pool; the schema must have been migrated (see registration.Migrations).
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// querier is what both the pool and a transaction offer, so a query runs the same in or out of one.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// querier runs a query the same in or out of a transaction.
+type querier = pgstore.Querier
 
 // mapErr translates Postgres errors once, at this boundary.
 func mapErr(err error) error { return pgstore.MapError(err) }
@@ -46,7 +41,7 @@ func (s *Store) InTx(ctx context.Context, fn func(app.Tx) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flush(ctx)
+		return t.AddTo(ctx, pt, events.Encode) // what fn published, in order
 	}))
 }
 
@@ -57,27 +52,14 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) ([]domain.Event, error
 		if err != nil {
 			return err
 		}
-		return addEvents(ctx, pt, evs)
+		return outbox.AddEncoded(ctx, pt, events.Encode, evs...)
 	}))
-}
-
-func addEvents(ctx context.Context, pt pgx.Tx, evs []domain.Event) error {
-	encoded, err := events.Encode(evs...)
-	if err != nil {
-		return err
-	}
-	return outbox.Add(ctx, pt, encoded...)
 }
 
 // tx is app.Tx: the typed methods on one transaction.
 type tx struct {
-	tx     pgx.Tx
-	events []domain.Event
+	tx pgx.Tx
+	outbox.Collector[domain.Event]
 }
 
 var _ app.Tx = (*tx)(nil)
-
-// Publish keeps events for the outbox; flush adds them when fn has succeeded, in the order published.
-func (t *tx) Publish(evs ...domain.Event) { t.events = append(t.events, evs...) }
-
-func (t *tx) flush(ctx context.Context) error { return addEvents(ctx, t.tx, t.events) }

@@ -22,22 +22,18 @@ var types = map[domain.Change]string{
 	domain.RecordDeleted: registriesv1.EventRecordDeleted,
 }
 
-// Outbox encodes record changes as the events to add to the outbox.
-func Outbox(changes ...domain.RecordChanged) ([]outbox.Event, error) {
-	out := make([]outbox.Event, 0, len(changes))
-	for _, c := range changes {
-		typ, ok := types[c.Change]
-		if !ok {
-			return nil, fmt.Errorf("registries events: no event type for change %d", c.Change)
-		}
-		out = append(out, outbox.Event{
-			Type: typ, Source: Source, Subject: c.RecordID,
-			Payload: &registriesv1.RecordChanged{
-				RegistryName: c.Registry, VersionNumber: c.Version, RecordId: c.RecordID,
-				PreviousRecordId: c.PreviousRecordID, ChangedFields: c.ChangedFields, ClientId: c.ClientID,
-				OccurredAt: timestamppb.New(c.At),
-			},
-		})
+// Encode turns a record change into the outbox event published for it.
+func Encode(c domain.RecordChanged) (outbox.Event, error) {
+	typ, ok := types[c.Change]
+	if !ok {
+		return outbox.Event{}, fmt.Errorf("registries events: no event type for change %d", c.Change)
 	}
-	return out, nil
+	return outbox.Event{
+		Type: typ, Source: Source, Subject: c.RecordID,
+		Payload: &registriesv1.RecordChanged{
+			RegistryName: c.Registry, VersionNumber: c.Version, RecordId: c.RecordID,
+			PreviousRecordId: c.PreviousRecordID, ChangedFields: c.ChangedFields, ClientId: c.ClientID,
+			OccurredAt: timestamppb.New(c.At),
+		},
+	}, nil
 }

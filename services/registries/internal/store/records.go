@@ -56,12 +56,12 @@ func mapWriteError(err error) error {
 }
 
 // InsertRecord stores a new record and its events in one transaction.
-func (s *Store) InsertRecord(ctx context.Context, registryID int32, rec domain.Record, events ...domain.RecordChanged) error {
+func (s *Store) InsertRecord(ctx context.Context, registryID int32, rec domain.Record, changes ...domain.RecordChanged) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := insertRecord(ctx, tx, registryID, rec); err != nil {
 			return err
 		}
-		return addEvents(ctx, tx, events)
+		return outbox.AddEncoded(ctx, tx, events.Encode, changes...)
 	})
 	return mapWriteError(err)
 }
@@ -120,14 +120,14 @@ func (s *Store) MutateRecords(ctx context.Context, registryID int32, sel domain.
 		if err != nil {
 			return err
 		}
-		writes, events, err := fn(found)
+		writes, changes, err := fn(found)
 		if err != nil {
 			return err
 		}
 		if err := writeRecords(ctx, tx, registryID, found, writes); err != nil {
 			return err
 		}
-		return addEvents(ctx, tx, events)
+		return outbox.AddEncoded(ctx, tx, events.Encode, changes...)
 	})
 	return mapWriteError(err)
 }
@@ -150,7 +150,7 @@ func writeRecords(ctx context.Context, tx pgx.Tx, registryID int32, found, write
 }
 
 // DeleteRecord removes the record with primary key id and stores its events, in one transaction.
-func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, events ...domain.RecordChanged) error {
+func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, changes ...domain.RecordChanged) error {
 	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM record WHERE registry_id = $1 AND record_id = $2`, registryID, id)
 		if err != nil {
@@ -159,16 +159,7 @@ func (s *Store) DeleteRecord(ctx context.Context, registryID int32, id string, e
 		if tag.RowsAffected() == 0 {
 			return domain.ErrRecordNotFound()
 		}
-		return addEvents(ctx, tx, events)
+		return outbox.AddEncoded(ctx, tx, events.Encode, changes...)
 	})
 	return pgstore.MapError(err)
-}
-
-// addEvents adds the record changes to the outbox, in the transaction of the change.
-func addEvents(ctx context.Context, tx pgx.Tx, changes []domain.RecordChanged) error {
-	evs, err := events.Outbox(changes...)
-	if err != nil {
-		return err
-	}
-	return outbox.Add(ctx, tx, evs...)
 }

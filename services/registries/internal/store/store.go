@@ -3,10 +3,7 @@
 package store
 
 import (
-	"context"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -18,9 +15,5 @@ type Store struct {
 // New returns a Store on pool; the schema must have been migrated (see registries.Migrations).
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// querier is what both the pool and a transaction offer, so a query runs the same in or out of one.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// querier runs a query the same in or out of a transaction.
+type querier = pgstore.Querier

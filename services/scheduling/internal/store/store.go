@@ -38,12 +38,8 @@ var (
 	_ app.Tx    = (*txn)(nil)
 )
 
-// querier is what both the pool and a transaction offer, so a query runs the same in or out of one.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// querier runs a query the same in or out of a transaction.
+type querier = pgstore.Querier
 
 // queries are the statements of this BB, run on the pool or on one transaction.
 type queries struct{ q querier }
@@ -51,11 +47,8 @@ type queries struct{ q querier }
 // txn is the unit of work of one transaction (app.Tx).
 type txn struct {
 	queries
-	events []domain.Event
+	outbox.Collector[domain.Event] // Publish: the events go to the outbox when the use case is done
 }
-
-// Publish keeps events to add to the outbox when the use case is done, still in its transaction.
-func (t *txn) Publish(events ...domain.Event) { t.events = append(t.events, events...) }
 
 // InTx runs fn on a unit of work and commits it together with the events fn published. Postgres may abort
 // the transaction (serialization failure, deadlock) and pgstore.InTx then runs it again, on a fresh txn.
@@ -65,21 +58,9 @@ func (s *Store) InTx(ctx context.Context, fn func(app.Tx) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
-		return s.addToOutbox(ctx, tx, t.events)
+		return t.AddTo(ctx, tx, s.encode)
 	})
 	return mapError(err)
-}
-
-func (s *Store) addToOutbox(ctx context.Context, tx pgx.Tx, events []domain.Event) error {
-	out := make([]outbox.Event, 0, len(events))
-	for _, ev := range events {
-		o, err := s.encode(ev)
-		if err != nil {
-			return err
-		}
-		out = append(out, o)
-	}
-	return outbox.Add(ctx, tx, out...)
 }
 
 // inTx runs fn on the statements of one transaction: a store method that changes one thing in several

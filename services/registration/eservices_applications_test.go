@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/services/registration/internal/domain"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -218,5 +219,32 @@ func TestEServicesApplicantsSeeOnlyTheirOwn(t *testing.T) {
 	// What is public stays public.
 	if _, err := bb.eservices.ListServices(withIM(context.Background()), &registrationv1.ListServicesRequest{}); err != nil {
 		t.Errorf("the catalogue: %v", err)
+	}
+}
+
+// A client that registers a buyer through the GovStack e-services API keeps its own applicantId and
+// applicationName on the file the account flow records (issue 11), rather than the flow's defaults.
+func TestEServicesAccountFlowKeepsTheClientsApplicantAndName(t *testing.T) {
+	bb := startBB(t)
+	ctx := withIM(context.Background())
+	_, err := bb.eservices.SubmitApplication(ctx, &registrationv1.SubmitApplicationRequest{
+		ServiceId: domain.ServiceIDBuyerAccount,
+		Application: &registrationv1.ApplicationFileSubmit{ApplicantId: "crm-4711", ApplicationName: "Buyer account, CRM ticket 4711",
+			FormData: formData(t, map[string]any{"email": "jane.kept@moj.gov.example", "name": "Jane Kept", "organisation": "Ministry of Justice"})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := withIM(withToken(context.Background(), bb.adminToken(t)))
+	list, err := bb.eservices.ListApplications(admin, &registrationv1.ListApplicationsRequest{ApplicantId: "crm-4711"})
+	if err != nil || len(list.GetApplications()) != 1 {
+		t.Fatalf("files of applicant crm-4711: %v, %v", list, err)
+	}
+	file, err := bb.eservices.GetApplication(admin, &registrationv1.GetApplicationRequest{FileId: list.GetApplications()[0].GetFileId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := file.GetApplicationFile().GetApplicationData()
+	if got.GetApplicantId() != "crm-4711" || got.GetApplicationName() != "Buyer account, CRM ticket 4711" {
+		t.Errorf("the file keeps applicant %q and name %q", got.GetApplicantId(), got.GetApplicationName())
 	}
 }

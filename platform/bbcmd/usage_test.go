@@ -22,7 +22,6 @@ type demoConfig struct {
 	Inner struct {
 		Deep string `env:"GOVSTACK_DEMO_DEEP"`
 	}
-	untagged int
 }
 
 var demo = Command[demoConfig]{

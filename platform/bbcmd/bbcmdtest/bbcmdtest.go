@@ -41,7 +41,7 @@ var commonWords = []string{"serve", "migrate", "healthcheck", "GOVSTACK_DATABASE
 //   - each of those variables is described in cmd.Settings, which describes no other;
 //   - no command prints the usage and exits 2; an unknown command exits 2 and names it;
 //   - a bad GOVSTACK_LOG_LEVEL exits 1 and names the variable; so does serve without GOVSTACK_NATS_URL.
-func CommandLine[C any](t *testing.T, cmd bbcmd.Command[C], words ...string) {
+func CommandLine[C any](t testing.TB, cmd bbcmd.Command[C], words ...string) {
 	t.Helper()
 	code, usage, _ := Run(cmd, []string{"-h"}, nil)
 	if code != bbcmd.ExitOK {
@@ -84,7 +84,7 @@ func CommandLine[C any](t *testing.T, cmd bbcmd.Command[C], words ...string) {
 
 // ConfigError checks that command, run with env, fails with exit 1 and an error naming each of want (the
 // variable to fix, and what to set it to).
-func ConfigError[C any](t *testing.T, cmd bbcmd.Command[C], command string, env map[string]string, want ...string) {
+func ConfigError[C any](t testing.TB, cmd bbcmd.Command[C], command string, env map[string]string, want ...string) {
 	t.Helper()
 	code, _, errOut := Run(cmd, []string{command}, env)
 	if code != bbcmd.ExitFailure {
@@ -102,7 +102,7 @@ func ConfigError[C any](t *testing.T, cmd bbcmd.Command[C], command string, env 
 // It checks that the BB answers its gRPC health check SERVING and that the container health check
 // (`healthcheck`, the same binary with the same settings) exits 0 while it serves; then cancels it and
 // checks that serve returns cleanly and healthcheck fails.
-func ServesAndStops[C any](t *testing.T, cmd bbcmd.Command[C], env map[string]string) {
+func ServesAndStops[C any](t testing.TB, cmd bbcmd.Command[C], env map[string]string) {
 	t.Helper()
 	vars := map[string]string{"GOVSTACK_GRPC_ADDR": "127.0.0.1:0", "GOVSTACK_SHUTDOWN_TIMEOUT": "5s",
 		"GOVSTACK_IM_KEYS_URL": "http://127.0.0.1:1/keys"}

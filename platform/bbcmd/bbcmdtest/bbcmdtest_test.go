@@ -29,8 +29,10 @@ type recorder struct {
 	errors []string
 }
 
-func (r *recorder) Helper()                        {}
-func (r *recorder) Errorf(format string, a ...any) { r.errors = append(r.errors, fmt.Sprintf(format, a...)) }
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, a ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, a...))
+}
 
 func TestCommandLinePassesAConformingCommand(t *testing.T) {
 	r := &recorder{TB: t}

@@ -169,7 +169,7 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 			fmt.Fprintf(stderr, "%s: %v\n", c.Name, err)
 			return ExitFailure
 		}
-		log := observability.NewLogger(stderr, CommonOf(&cfg).LogLevel).With("service", c.Name)
+		log := observability.NewLogger(stderr, commonOf(&cfg).LogLevel).With("service", c.Name)
 		if err := cmd(ctx, cfg, log); err != nil {
 			log.Error(c.Name+" "+args[0]+" failed", "error", err.Error())
 			return ExitFailure
@@ -178,9 +178,9 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 	}
 }
 
-// CommonOf returns the config.Common inside cfg: its first field of that type, normally the embedded one.
+// commonOf returns the config.Common inside cfg: its first field of that type, normally the embedded one.
 // It panics when C has none, which the first test of the BB's binary shows.
-func CommonOf[C any](cfg *C) *config.Common {
+func commonOf[C any](cfg *C) *config.Common {
 	v := reflect.ValueOf(cfg).Elem()
 	if v.Kind() == reflect.Struct {
 		for i := range v.NumField() {
@@ -196,7 +196,7 @@ func CommonOf[C any](cfg *C) *config.Common {
 // the order of ARCHITECTURE.md §4: health NOT_SERVING and a bounded GracefulStop (inside grpcserver.Run),
 // then the BB's background work, then drain NATS, then close the pool.
 func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
-	common := CommonOf(&cfg)
+	common := commonOf(&cfg)
 	if common.NATSURL == "" {
 		return errors.New("GOVSTACK_NATS_URL: required by serve (events go through NATS JetStream), e.g. nats://127.0.0.1:4222")
 	}
@@ -251,7 +251,7 @@ func (c Command[C]) ServeOn(ctx context.Context, cfg C, conns Conns, ready func(
 // BB's database, where the platform keeps what it does for every BB (the answers of idempotent calls);
 // ready, when set, is called with the server once it listens (for tests).
 func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool.Pool, log *slog.Logger, ready func(*grpcserver.Server)) error {
-	common := CommonOf(&cfg)
+	common := commonOf(&cfg)
 	addr := common.GRPCAddr
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
@@ -284,7 +284,7 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool
 func (c Command[C]) healthcheck(ctx context.Context, cfg C, _ *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	addr := CommonOf(&cfg).GRPCAddr
+	addr := commonOf(&cfg).GRPCAddr
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
 	}
@@ -318,7 +318,7 @@ func (c Command[C]) seed(ctx context.Context, cfg C, log *slog.Logger) error {
 
 // OpenMigrated creates the database govstack_<Name> when missing, opens it and applies the migrations.
 func (c Command[C]) OpenMigrated(ctx context.Context, cfg C) (*pgxpool.Pool, error) {
-	common := CommonOf(&cfg)
+	common := commonOf(&cfg)
 	url, err := common.DatabaseURLFor(c.Name)
 	if err != nil {
 		return nil, err

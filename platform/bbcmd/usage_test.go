@@ -100,14 +100,14 @@ func TestEverySettingOfCommonIsDescribedOrLeftOut(t *testing.T) {
 
 func TestCommonOf(t *testing.T) {
 	cfg := demoConfig{}
-	CommonOf(&cfg).LogLevel = "debug"
+	commonOf(&cfg).LogLevel = "debug"
 	if cfg.LogLevel != "debug" {
-		t.Error("CommonOf is not the config's own Common")
+		t.Error("commonOf is not the config's own Common")
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("CommonOf of a config without config.Common did not panic")
+			t.Error("commonOf of a config without config.Common did not panic")
 		}
 	}()
-	CommonOf(&struct{ X int }{})
+	commonOf(&struct{ X int }{})
 }

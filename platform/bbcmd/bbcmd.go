@@ -10,7 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"reflect"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -109,22 +112,42 @@ type Conns struct {
 	Logger    *slog.Logger
 }
 
-// Command describes one BB's binary. C is the BB's Config, which embeds config.Common.
+// Command describes one BB's binary: what is its own (its name, what its commands do, its settings, how it is
+// built); bbcmd writes the rest, the standard commands and the common settings, once for every BB. C is the
+// BB's Config, which embeds config.Common.
 type Command[C any] struct {
 	Name            string // e.g. "registries": database govstack_<Name>, stream GOVSTACK_<NAME>
 	DefaultGRPCAddr string
-	Usage           string                                           // the text of -h
-	Common          func(C) config.Common                            // the well-known settings inside C
-	Migrations      func() []pgstore.MigrationSet                    // the BB's schema
-	Seed            func(context.Context, C, *pgxpool.Pool) error    // demo data; nil: no seed command
-	New             func(context.Context, C, Conns) (Service, error) // builds the BB on open connections
+
+	// What -h says of this BB (see Usage): a one-line Summary; what serve runs ("the gRPC API (…) and the
+	// event relay"); what migrate does besides the schema, if anything; what seed loads after migrating;
+	// and a description of each setting of C beyond config.Common, by variable name (bbcmd adds the default
+	// from the envDefault tag).
+	Summary  string
+	Serves   string
+	Migrates string
+	Seeds    string
+	Settings map[string]string
+
+	Migrations func() []pgstore.MigrationSet                    // the BB's schema
+	Seed       func(context.Context, C, *pgxpool.Pool) error    // demo data; nil: no seed command
+	New        func(context.Context, C, Conns) (Service, error) // builds the BB on open connections
+}
+
+// Main is a BB binary's main: it runs the command of the process's arguments with its environment until
+// SIGINT or SIGTERM, and exits with the command's code.
+func (c Command[C]) Main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := c.Run(ctx, os.Args[1:], Environ(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Run executes one command and returns the exit code. Everything outside comes in as arguments (the
 // environment as a map), so tests drive it without touching the process.
 func (c Command[C]) Run(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, c.Usage)
+		fmt.Fprint(stderr, c.Usage())
 		return ExitUsage
 	}
 	commands := map[string]func(context.Context, C, *slog.Logger) error{
@@ -135,10 +158,10 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 	}
 	switch cmd, ok := commands[args[0]]; {
 	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help":
-		fmt.Fprint(stdout, c.Usage)
+		fmt.Fprint(stdout, c.Usage())
 		return ExitOK
 	case !ok || len(args) > 1:
-		fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", c.Name, strings.Join(args, " "), c.Usage)
+		fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", c.Name, strings.Join(args, " "), c.Usage())
 		return ExitUsage
 	default:
 		cfg, err := config.LoadFrom[C](env)
@@ -146,7 +169,7 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 			fmt.Fprintf(stderr, "%s: %v\n", c.Name, err)
 			return ExitFailure
 		}
-		log := observability.NewLogger(stderr, c.Common(cfg).LogLevel).With("service", c.Name)
+		log := observability.NewLogger(stderr, commonOf(&cfg).LogLevel).With("service", c.Name)
 		if err := cmd(ctx, cfg, log); err != nil {
 			log.Error(c.Name+" "+args[0]+" failed", "error", err.Error())
 			return ExitFailure
@@ -155,15 +178,29 @@ func (c Command[C]) Run(ctx context.Context, args []string, env map[string]strin
 	}
 }
 
+// commonOf returns the config.Common inside cfg: its first field of that type, normally the embedded one.
+// It panics when C has none, which the first test of the BB's binary shows.
+func commonOf[C any](cfg *C) *config.Common {
+	v := reflect.ValueOf(cfg).Elem()
+	if v.Kind() == reflect.Struct {
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Type() == reflect.TypeFor[config.Common]() {
+				return f.Addr().Interface().(*config.Common)
+			}
+		}
+	}
+	panic(fmt.Sprintf("bbcmd: %s has no config.Common field", v.Type()))
+}
+
 // serve opens the database and NATS, builds the BB and serves it until ctx is done; then it shuts down in
 // the order of ARCHITECTURE.md §4: health NOT_SERVING and a bounded GracefulStop (inside grpcserver.Run),
 // then the BB's background work, then drain NATS, then close the pool.
 func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
-	common := c.Common(cfg)
+	common := commonOf(&cfg)
 	if common.NATSURL == "" {
 		return errors.New("GOVSTACK_NATS_URL: required by serve (events go through NATS JetStream), e.g. nats://127.0.0.1:4222")
 	}
-	if err := imSettingsError(common); err != nil {
+	if err := imSettingsError(*common); err != nil {
 		return err
 	}
 	shutdownTracing, err := observability.SetupTracing(ctx, c.Name)
@@ -194,23 +231,32 @@ func (c Command[C]) serve(ctx context.Context, cfg C, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc, err := c.New(ctx, cfg, Conns{Pool: pool, JetStream: js, Logger: log})
+	return c.ServeOn(ctx, cfg, Conns{Pool: pool, JetStream: js, Logger: log}, nil)
+}
+
+// ServeOn builds the BB on conns (New) and serves it as serve does until ctx is done, on connections the
+// caller owns and closes; ready, when set, is called with the server once it listens (for tests).
+func (c Command[C]) ServeOn(ctx context.Context, cfg C, conns Conns, ready func(*grpcserver.Server)) error {
+	if conns.Logger == nil {
+		conns.Logger = slog.Default()
+	}
+	svc, err := c.New(ctx, cfg, conns)
 	if err != nil {
 		return err
 	}
-	return c.Serve(ctx, cfg, svc, pool, log, nil)
+	return c.Serve(ctx, cfg, svc, conns.Pool, conns.Logger, ready)
 }
 
 // Serve runs svc's gRPC server, its background work and the metrics listener until ctx is done; pool is the
 // BB's database, where the platform keeps what it does for every BB (the answers of idempotent calls);
 // ready, when set, is called with the server once it listens (for tests).
 func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool.Pool, log *slog.Logger, ready func(*grpcserver.Server)) error {
-	common := c.Common(cfg)
+	common := commonOf(&cfg)
 	addr := common.GRPCAddr
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
 	}
-	im, err := IMVerifier(common, log)
+	im, err := IMVerifier(*common, log)
 	if err != nil {
 		return err
 	}
@@ -238,7 +284,7 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool
 func (c Command[C]) healthcheck(ctx context.Context, cfg C, _ *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	addr := c.Common(cfg).GRPCAddr
+	addr := commonOf(&cfg).GRPCAddr
 	if addr == "" {
 		addr = c.DefaultGRPCAddr
 	}
@@ -272,7 +318,7 @@ func (c Command[C]) seed(ctx context.Context, cfg C, log *slog.Logger) error {
 
 // OpenMigrated creates the database govstack_<Name> when missing, opens it and applies the migrations.
 func (c Command[C]) OpenMigrated(ctx context.Context, cfg C) (*pgxpool.Pool, error) {
-	common := c.Common(cfg)
+	common := commonOf(&cfg)
 	url, err := common.DatabaseURLFor(c.Name)
 	if err != nil {
 		return nil, err

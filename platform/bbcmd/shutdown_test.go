@@ -56,7 +56,7 @@ type slowConfig struct{ config.Common }
 // only after it: the outbox relay still publishes what that call commits.
 func TestACallInFlightAtStopCompletesBeforeBackgroundWorkStops(t *testing.T) {
 	bb := &slowBB{started: make(chan struct{}), release: make(chan struct{})}
-	cmd := Command[slowConfig]{Name: "slow", Common: func(c slowConfig) config.Common { return c.Common }}
+	cmd := Command[slowConfig]{Name: "slow"}
 	cfg := slowConfig{config.Common{GRPCAddr: "127.0.0.1:0", AllowDirectCalls: true, ShutdownTimeout: time.Minute}}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()

@@ -4,15 +4,26 @@ package main
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/govstackbb/marketplace/platform/bbcmd"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/govstackbb/marketplace/services/registries"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], bbcmd.Environ(), os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+// command is this BB's binary; bbcmd runs its commands.
+var command = bbcmd.Command[registries.Config]{
+	Name:            registries.Name,
+	DefaultGRPCAddr: registries.DefaultGRPCAddr,
+	Summary:         "The GovStack Digital Registries building block.",
+	Serves:          "the gRPC API (RegistriesService, DatabasesService) and the event relay",
+	Seeds:           "load the demo registries (idempotent)",
+	Migrations:      registries.Migrations,
+	Seed:            func(ctx context.Context, _ registries.Config, p *pgxpool.Pool) error { return registries.Seed(ctx, p) },
+	New: func(_ context.Context, cfg registries.Config, c bbcmd.Conns) (bbcmd.Service, error) {
+		return registries.New(cfg, registries.Deps{Pool: c.Pool, JetStream: c.JetStream, Logger: c.Logger})
+	},
 }
+
+func main() { command.Main() }

@@ -64,6 +64,9 @@ func (p *parser) scope(proc *Process, n *node, id string) {
 			continue
 		}
 		local := c.name.Local
+		if !isProcess && !isFlowContent(local) {
+			continue // the sub-process's own markers and extensions, read with the element
+		}
 		switch kind, isNode := flowNodeKinds[local]; {
 		case isNode:
 			if el := p.element(proc, c, kind, id); el != nil {

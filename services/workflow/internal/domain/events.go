@@ -71,11 +71,13 @@ func (ProcessNotified) isEvent()  {}
 // SignalKind is what one instance asks of another (or of the engine) through a signal row.
 type SignalKind string
 
-// Signals: a called instance's end for its parent, a parent's cancel for its child, a flow trigger's start.
+// Signals: a called instance's end for its parent, a parent's cancel for its child, a flow trigger's start,
+// a published message for a waiting instance.
 const (
 	SignalChildEnded  SignalKind = "child_ended"
 	SignalCancelChild SignalKind = "cancel_child"
 	SignalFlowTrigger SignalKind = "flow_trigger"
+	SignalCorrelate   SignalKind = "correlate"
 )
 
 // Signal is a claimed or new signal row.

@@ -1,0 +1,179 @@
+// Package workflow is the GovStack Workflow building block: BPMN 2.0 processes drawn in Camunda Modeler,
+// run by an engine whose every step is one Postgres transaction, so any number of replicas share the work
+// and none runs a step twice or loses one. It is used by cmd/workflow (this BB alone) and by the
+// all-in-one govstack binary.
+package workflow
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+
+	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/platform/grpcerr"
+	"github.com/govstackbb/marketplace/platform/imident"
+	"github.com/govstackbb/marketplace/platform/inbox"
+	"github.com/govstackbb/marketplace/platform/natsbus"
+	"github.com/govstackbb/marketplace/platform/outbox"
+	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/usertoken"
+
+	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
+	"github.com/govstackbb/marketplace/services/workflow/internal/api"
+	"github.com/govstackbb/marketplace/services/workflow/internal/app"
+	"github.com/govstackbb/marketplace/services/workflow/internal/domain/standin"
+	"github.com/govstackbb/marketplace/services/workflow/internal/events"
+	"github.com/govstackbb/marketplace/services/workflow/internal/metrics"
+	"github.com/govstackbb/marketplace/services/workflow/internal/store"
+	"github.com/govstackbb/marketplace/services/workflow/migrations"
+)
+
+// Name is the building block's name: its database is govstack_workflow, its stream GOVSTACK_WORKFLOW.
+const Name = app.BB
+
+// DefaultGRPCAddr is where `workflow serve` listens when GOVSTACK_GRPC_ADDR is not set.
+const DefaultGRPCAddr = "127.0.0.1:9098"
+
+// DefaultTokenIssuer is the iss of the Registration BB's access tokens (GOVSTACK_TOKEN_ISSUER's default).
+const DefaultTokenIssuer = "govstack-registration"
+
+// Config is the BB's settings, read with config.Load[workflow.Config]().
+type Config struct {
+	config.Common
+	// TimerPollInterval is the longest the timer loop sleeps: the worst-case lateness of a timer another
+	// replica scheduled (this replica's own wake the loop at once).
+	TimerPollInterval time.Duration `env:"GOVSTACK_WORKFLOW_TIMER_POLL" envDefault:"1s"`
+	// JobLease is a job's lease when a worker asks for none.
+	JobLease time.Duration `env:"GOVSTACK_WORKFLOW_JOB_LEASE" envDefault:"5m"`
+	// TimerLease is how long a replica holds the timers and signals it claimed: when it dies, another
+	// replica fires them after this.
+	TimerLease time.Duration `env:"GOVSTACK_WORKFLOW_TIMER_LEASE" envDefault:"30s"`
+	// JWKSURL is where the Registration BB's token keys are published (user tasks need signed-in people).
+	JWKSURL string `env:"GOVSTACK_JWKS_URL"`
+	// TokenIssuer is the iss a user token must carry.
+	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
+}
+
+// Validate checks the BB's own settings.
+func (c Config) Validate() error {
+	if c.TimerPollInterval <= 0 || c.JobLease <= 0 || c.TimerLease <= 0 {
+		return errors.New("GOVSTACK_WORKFLOW_TIMER_POLL, _JOB_LEASE and _TIMER_LEASE must be positive durations")
+	}
+	return nil
+}
+
+// Deps are the connections the BB runs on; the caller owns and closes them.
+type Deps struct {
+	Pool      *pgxpool.Pool
+	JetStream jetstream.JetStream
+	Logger    *slog.Logger
+	// Now is the clock (time.Now when nil); tests move it.
+	Now func() time.Time
+	// Owner names this replica in leases (a unique name when empty); tests name their replicas.
+	Owner string
+	// TokenKeys, when set, is where the user tokens' keys come from instead of Config.JWKSURL.
+	TokenKeys usertoken.KeySource
+}
+
+// Migrations returns the schema of this BB's database: its own tables, the outbox and the inbox.
+func Migrations() []pgstore.MigrationSet {
+	return []pgstore.MigrationSet{
+		{Name: Name, FS: migrations.FS, Dir: "."},
+		outbox.Migrations,
+		inbox.Migrations,
+	}
+}
+
+// Service is the running BB: gRPC handlers plus the background relay, timer loop and job notifications.
+type Service struct {
+	cfg      Config
+	deps     Deps
+	app      *app.Service
+	verifier *usertoken.Verifier
+}
+
+// New wires the BB on deps. The database must be migrated (see Migrations).
+func New(cfg Config, deps Deps) (*Service, error) {
+	if deps.Pool == nil {
+		return nil, errors.New("workflow: Deps.Pool is required")
+	}
+	if deps.JetStream == nil {
+		return nil, errors.New("workflow: Deps.JetStream is required (events are published through NATS JetStream)")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if cfg.TimerPollInterval <= 0 {
+		cfg.TimerPollInterval = time.Second
+	}
+	deps.Logger = deps.Logger.With("bb", Name)
+	m, err := metrics.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	exprs, timers := standin.Expressions{}, standin.Timers{}
+	uc := app.New(store.New(deps.Pool, events.Encode), app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
+		TimerLease: cfg.TimerLease, Expressions: exprs, Timers: timers, CheckExpression: exprs.Check, CheckTimer: timers.Check,
+		Metrics: m, Logger: deps.Logger})
+	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
+}
+
+// Register registers the BB's services on g.
+func (s *Service) Register(g *grpc.Server) {
+	workflowv1.RegisterProcessServiceServer(g, api.NewProcesses(s.app))
+	workflowv1.RegisterInstanceServiceServer(g, api.NewInstances(s.app))
+	workflowv1.RegisterJobServiceServer(g, api.NewJobs(s.app))
+	workflowv1.RegisterUserTaskServiceServer(g, api.NewTasks(s.app))
+	workflowv1.RegisterMessageServiceServer(g, api.NewMessages(s.app))
+	workflowv1.RegisterOperationsServiceServer(g, api.NewOperations(s.app))
+}
+
+// UnaryInterceptors converts errors to statuses, reads the IM client identity and verifies user tokens.
+func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
+	return []grpc.UnaryServerInterceptor{
+		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
+		imident.UnaryServerInterceptor(nil),
+		tokenInterceptor(s.verifier),
+	}
+}
+
+// Run does the background work until ctx is done: the event relay, the timer and signal loop, and the
+// job notifications that wake long-polling workers. Several replicas may run it at once.
+func (s *Service) Run(ctx context.Context) error {
+	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
+	})
+	g.Go(func() error { return s.app.RunTimers(gctx, s.cfg.TimerPollInterval, s.deps.Logger) })
+	g.Go(func() error { return store.ListenJobs(gctx, s.deps.Pool, s.deps.Logger, s.app.JobsCreated) })
+	return g.Wait()
+}
+
+// App is the BB's use cases, for tests and benchmarks in this module.
+func (s *Service) App() *app.Service { return s.app }
+
+// tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
+// cfg.JWKSURL; nil when there is neither.
+func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
+	keys := deps.TokenKeys
+	if keys == nil && cfg.JWKSURL != "" {
+		keys = usertoken.HTTPKeySource(&http.Client{}, cfg.JWKSURL)
+	}
+	if keys == nil {
+		return nil
+	}
+	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
+}

@@ -64,7 +64,9 @@ func (s *Jobs) ExtendJobLease(ctx context.Context, r *workflowv1.ExtendJobLeaseR
 	return &workflowv1.ExtendJobLeaseResponse{Job: jobRowPB(j)}, nil
 }
 
-func lease(worker string, epoch int32) domain.Lease { return domain.Lease{Worker: worker, Epoch: int(epoch)} }
+func lease(worker string, epoch int32) domain.Lease {
+	return domain.Lease{Worker: worker, Epoch: int(epoch)}
+}
 
 // Tasks implements UserTaskService.
 type Tasks struct {

@@ -92,7 +92,7 @@ func New(store Store, o Options) *Service {
 	}
 	return &Service{store: store, eng: engine.New(o.Expressions, o.Timers), timers: o.Timers,
 		checks: bpmn.Options{CheckExpression: o.CheckExpression, CheckTimer: o.CheckTimer},
-		now: func() time.Time { return o.Now().UTC() }, owner: o.Owner, opts: o, waiters: newWaiters(),
+		now:    func() time.Time { return o.Now().UTC() }, owner: o.Owner, opts: o, waiters: newWaiters(),
 		wake: make(chan struct{}, 1), metrics: o.Metrics, log: o.Logger}
 }
 
@@ -162,8 +162,8 @@ func (a actor) name() string {
 
 type noMetrics struct{}
 
-func (noMetrics) JobsActivated(string, int)  {}
-func (noMetrics) JobCompleted(string)        {}
-func (noMetrics) JobFailed(string)           {}
-func (noMetrics) TimerFired(time.Duration)   {}
-func (noMetrics) Step(time.Duration)         {}
+func (noMetrics) JobsActivated(string, int) {}
+func (noMetrics) JobCompleted(string)       {}
+func (noMetrics) JobFailed(string)          {}
+func (noMetrics) TimerFired(time.Duration)  {}
+func (noMetrics) Step(time.Duration)        {}

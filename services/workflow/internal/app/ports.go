@@ -235,6 +235,6 @@ type InstanceCount struct {
 
 // JobBacklog is the jobs of a type by where they stand.
 type JobBacklog struct {
-	Type                         string
-	Waiting, Active, BackingOff  int
+	Type                        string
+	Waiting, Active, BackingOff int
 }

@@ -201,7 +201,9 @@ func (r queries) flowTriggers(ctx context.Context, where string, args ...any) ([
 }
 
 // FlowTriggers lists every flow trigger.
-func (r queries) FlowTriggers(ctx context.Context) ([]domain.FlowTrigger, error) { return r.flowTriggers(ctx, "") }
+func (r queries) FlowTriggers(ctx context.Context) ([]domain.FlowTrigger, error) {
+	return r.flowTriggers(ctx, "")
+}
 
 // FlowTriggersFor lists the triggers of instances of key ending in state on.
 func (r queries) FlowTriggersFor(ctx context.Context, key string, on domain.InstanceState) ([]domain.FlowTrigger, error) {

@@ -61,11 +61,6 @@ func (s *Store) InTx(ctx context.Context, fn func(app.Tx) error) error {
 	return pgstore.MapError(err)
 }
 
-// inTx runs fn on the statements of one transaction: a store method that changes several rows at once.
-func (s *Store) inTx(ctx context.Context, fn func(queries) error) error {
-	return pgstore.MapError(pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error { return fn(queries{tx}) }))
-}
-
 // notFound names what a read of one row did not find; other errors are mapped.
 func notFound(err error, reason, what string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -80,11 +75,4 @@ func nullable(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-func text(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -52,7 +52,16 @@ func TestTenderReviewRunsEndToEnd(t *testing.T) {
 		_, err := e.tasks.CompleteUserTask(ctx, &workflowv1.CompleteUserTaskRequest{TaskId: task.GetId(), Variables: s})
 		return err
 	}
-	task0, task1 := tasks.GetTasks()[0], tasks.GetTasks()[1]
+	// Each panel member's task carries their item of the collection (inputElement "evaluator").
+	byEvaluator := map[string]*workflowv1.UserTask{}
+	for _, tk := range tasks.GetTasks() {
+		full, err := e.tasks.GetUserTask(staff("ann@example.org"), &workflowv1.GetUserTaskRequest{TaskId: tk.GetId()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byEvaluator[full.GetTask().GetVariables().AsMap()["evaluator"].(string)] = tk
+	}
+	task0, task1 := byEvaluator["ann@example.org"], byEvaluator["ben@example.org"]
 	testkit.WantReason(t, score(supplier, task0, 3), codes.PermissionDenied, "NOT_A_CANDIDATE")
 	testkit.WantCode(t, score(staff("ann@example.org"), task0, 9), codes.InvalidArgument) // the form allows 1..5
 	if err := score(staff("ann@example.org"), task0, 4); err != nil {

@@ -14,7 +14,7 @@ import (
 
 // LockMessageKey takes a transaction-scoped advisory lock on a message name and correlation key.
 func (r queries) LockMessageKey(ctx context.Context, name, key string) error {
-	_, err := r.q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('workflow-message:' || $1 || chr(0) || $2, 0))`, name, key)
+	_, err := r.q.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('workflow-message:' || length($1) || ':' || $1 || $2, 0))`, name, key)
 	return pgstore.MapError(err)
 }
 

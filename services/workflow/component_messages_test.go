@@ -62,7 +62,9 @@ func TestMessagesCorrelateOnceByNameAndKey(t *testing.T) {
 		t.Fatalf("reached %v", out.GetProcessInstanceIds())
 	}
 	e.publish(t, "bid", "T-1", "bid-1", 0, map[string]any{"price": 99}) // the same message again
-	got := e.eventually(t, mine, "the bid arrives", func(i *workflowv1.ProcessInstance) bool { return len(i.GetWaitingAt()) == 1 && i.GetWaitingAt()[0] == "U" })
+	got := e.eventually(t, mine, "the bid arrives", func(i *workflowv1.ProcessInstance) bool {
+		return len(i.GetWaitingAt()) == 1 && i.GetWaitingAt()[0] == "U"
+	})
 	if got.GetVariables().AsMap()["price"] != 10.0 {
 		t.Fatalf("variables %v", got.GetVariables())
 	}

@@ -79,7 +79,7 @@ func TestTenderReviewRunsEndToEnd(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "the standstill timer fires", func() error {
 		return wantWaiting(e.instance(t, first.GetId()), "Activity_Notify")
 	})
-	jobs := e.activate(t, "govstack:messaging:send-email", "mailer", 10)
+	jobs := e.activate(t, "govstack-messaging-send", "mailer", 10)
 	if len(jobs) != 1 || jobs[0].GetVariables().AsMap()["to"] != "bidder@example.org" {
 		t.Fatalf("jobs %v", jobs)
 	}

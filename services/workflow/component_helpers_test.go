@@ -92,6 +92,9 @@ var testNow = time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 type options struct {
 	background bool // run the timer loop, relay and job notifications
 	owner      string
+	connectors bool                     // run the built-in connectors
+	im         grpc.ClientConnInterface // where the connectors call the other BBs
+	groups     string                   // GOVSTACK_WORKFLOW_GROUP_EMAILS
 }
 
 // start runs one replica on a fresh database, with its background work.
@@ -107,8 +110,10 @@ func startOn(t testing.TB, pool *pgxpool.Pool, js jetstream.JetStream, clk *cloc
 	t.Helper()
 	log := quietLog()
 	cfg := workflow.Config{TimerPollInterval: 50 * time.Millisecond, JobLease: time.Minute, TimerLease: 30 * time.Second,
-		TokenIssuer: workflow.DefaultTokenIssuer}
-	svc, err := workflow.New(cfg, workflow.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, Owner: o.owner, TokenKeys: is.keys})
+		TokenIssuer: workflow.DefaultTokenIssuer, Connectors: o.connectors, MessagingAPIKey: "messaging-key", GroupEmails: o.groups,
+		IMClient: "GOVSTACK/GOV/GOVSTACK/workflow"}
+	svc, err := workflow.New(cfg, workflow.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, Owner: o.owner, TokenKeys: is.keys,
+		IM: o.im})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,12 +59,32 @@ type Config struct {
 	JWKSURL string `env:"GOVSTACK_JWKS_URL"`
 	// TokenIssuer is the iss a user token must carry.
 	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
+	// Connectors turns the built-in workers on: service tasks of the govstack-* job types call the other
+	// BBs through the IM. Off, those jobs wait for an external worker.
+	Connectors bool `env:"GOVSTACK_WORKFLOW_CONNECTORS" envDefault:"true"`
+	// IMAddr is the Information Mediator's gRPC address, where the connectors call the other BBs.
+	IMAddr string `env:"GOVSTACK_IM_GRPC_ADDR" envDefault:"127.0.0.1:9090"`
+	// IMClient is this BB's subsystem at the IM.
+	IMClient string `env:"GOVSTACK_WORKFLOW_IM_CLIENT" envDefault:"GOVSTACK/GOV/GOVSTACK/workflow"`
+	// IMAPIKey is this BB's IM API key (`gateway issue-key GOVSTACK/GOV/GOVSTACK/workflow`); empty in dev mode.
+	IMAPIKey string `env:"GOVSTACK_WORKFLOW_IM_API_KEY"`
+	// MessagingAPIKey is the Messaging BB's apiKey for this BB's e-mails.
+	MessagingAPIKey string `env:"GOVSTACK_WORKFLOW_MESSAGING_API_KEY"`
+	// GroupEmails are the addresses of the recipient groups processes send to:
+	// group=a@example.org;b@example.org,group2=c@example.org.
+	GroupEmails string `env:"GOVSTACK_WORKFLOW_GROUP_EMAILS"`
 }
 
 // Validate checks the BB's own settings.
 func (c Config) Validate() error {
 	if c.TimerPollInterval <= 0 || c.JobLease <= 0 || c.TimerLease <= 0 {
 		return errors.New("GOVSTACK_WORKFLOW_TIMER_POLL, _JOB_LEASE and _TIMER_LEASE must be positive durations")
+	}
+	if _, err := parseGroups(c.GroupEmails); err != nil {
+		return err
+	}
+	if _, err := imident.Parse(c.IMClient); err != nil {
+		return errors.New("GOVSTACK_WORKFLOW_IM_CLIENT: " + err.Error())
 	}
 	return nil
 }
@@ -80,6 +100,9 @@ type Deps struct {
 	Owner string
 	// TokenKeys, when set, is where the user tokens' keys come from instead of Config.JWKSURL.
 	TokenKeys usertoken.KeySource
+	// IM, when set, is the connectors' connection to the other BBs instead of one dialled to Config.IMAddr
+	// (tests pass fakes).
+	IM grpc.ClientConnInterface
 }
 
 // Migrations returns the schema of this BB's database: its own tables, the outbox and the inbox.
@@ -93,10 +116,11 @@ func Migrations() []pgstore.MigrationSet {
 
 // Service is the running BB: gRPC handlers plus the background relay, timer loop and job notifications.
 type Service struct {
-	cfg      Config
-	deps     Deps
-	app      *app.Service
-	verifier *usertoken.Verifier
+	cfg        Config
+	deps       Deps
+	app        *app.Service
+	verifier   *usertoken.Verifier
+	connectors []app.Connector
 }
 
 // New wires the BB on deps. The database must be migrated (see Migrations).
@@ -122,7 +146,13 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	uc := app.New(store.New(deps.Pool, events.Encode), app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
 		TimerLease: cfg.TimerLease, Expressions: exprs, Timers: timers, CheckExpression: exprs.Check, CheckTimer: timers.Check,
 		Metrics: m, Logger: deps.Logger})
-	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
+	svc := &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}
+	if cfg.Connectors {
+		if svc.connectors, err = buildConnectors(cfg, deps); err != nil {
+			return nil, err
+		}
+	}
+	return svc, nil
 }
 
 // Register registers the BB's services on g.
@@ -159,6 +189,9 @@ func (s *Service) Run(ctx context.Context) error {
 	})
 	g.Go(func() error { return s.app.RunTimers(gctx, s.cfg.TimerPollInterval, s.deps.Logger) })
 	g.Go(func() error { return store.ListenJobs(gctx, s.deps.Pool, s.deps.Logger, s.app.JobsCreated) })
+	if len(s.connectors) > 0 {
+		g.Go(func() error { return s.app.RunConnectors(gctx, s.connectors, s.deps.Logger) })
+	}
 	return g.Wait()
 }
 

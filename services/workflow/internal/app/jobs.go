@@ -113,7 +113,19 @@ func (s *Service) withVariables(ctx context.Context, jobs []domain.Job, fetch []
 
 // CompleteJob completes a leased job; the instance goes on in the same transaction.
 func (s *Service) CompleteJob(ctx context.Context, id string, lease domain.Lease, vars map[string]any) error {
+	return s.completeJob(ctx, id, lease, vars, nil)
+}
+
+// completeJob completes a job and publishes events (a connector's) in the same transaction.
+func (s *Service) completeJob(ctx context.Context, id string, lease domain.Lease, vars map[string]any, events []domain.Event) error {
 	return s.onJob(ctx, id, lease, func(r *run, inst *domain.Instance, j domain.Job) error {
+		for _, ev := range events {
+			if n, ok := ev.(domain.ProcessNotified); ok && n.At.IsZero() {
+				n.At = r.now
+				ev = n
+			}
+			r.tx.Publish(ev)
+		}
 		model, err := r.modelOf(inst)
 		if err != nil {
 			return err

@@ -46,7 +46,7 @@ func TestParseReadsAModelerFile(t *testing.T) {
 		t.Errorf("timer %+v", timer.Timer)
 	}
 	notify := p.Elements["Activity_Notify"]
-	if notify.Job.Type != "govstack:messaging:send-email" || notify.Job.Retries != "3" || len(notify.Inputs) != 3 ||
+	if notify.Job.Type != "govstack-messaging-send" || notify.Job.Retries != "3" || len(notify.Inputs) != 3 ||
 		notify.Inputs[1] != (Mapping{Source: "Tender evaluated", Target: "subject"}) ||
 		!reflect.DeepEqual(notify.Incoming, []string{"Flow_Low", "Flow_AfterStandStill"}) {
 		t.Errorf("service task %+v", notify)

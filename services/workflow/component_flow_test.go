@@ -113,3 +113,16 @@ func wantWaiting(i *workflowv1.ProcessInstance, element string) error {
 	}
 	return nil
 }
+
+func wantWaitingAll(i interface{ GetWaitingAt() []string }, elements ...string) error {
+	got := i.GetWaitingAt()
+	if len(got) != len(elements) {
+		return errorf("waiting at %v, want %v", got, elements)
+	}
+	for k := range got {
+		if got[k] != elements[k] {
+			return errorf("waiting at %v, want %v", got, elements)
+		}
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -70,6 +71,11 @@ type Config struct {
 	IMAPIKey string `env:"GOVSTACK_WORKFLOW_IM_API_KEY"`
 	// MessagingAPIKey is the Messaging BB's apiKey for this BB's e-mails.
 	MessagingAPIKey string `env:"GOVSTACK_WORKFLOW_MESSAGING_API_KEY"`
+	// EventStreams are the BBs whose events become messages processes can wait for (message name = the
+	// event type, correlation key = the event's subject).
+	EventStreams string `env:"GOVSTACK_WORKFLOW_EVENT_STREAMS" envDefault:"registration,registries,messaging,scheduling"`
+	// EventMessageTTL is how long an event's message waits for an instance that subscribes later.
+	EventMessageTTL time.Duration `env:"GOVSTACK_WORKFLOW_EVENT_MESSAGE_TTL" envDefault:"1h"`
 	// GroupEmails are the addresses of the recipient groups processes send to:
 	// group=a@example.org;b@example.org,group2=c@example.org.
 	GroupEmails string `env:"GOVSTACK_WORKFLOW_GROUP_EMAILS"`
@@ -118,6 +124,7 @@ func Migrations() []pgstore.MigrationSet {
 type Service struct {
 	cfg        Config
 	deps       Deps
+	store      *store.Store
 	app        *app.Service
 	verifier   *usertoken.Verifier
 	connectors []app.Connector
@@ -143,10 +150,11 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		return nil, err
 	}
 	exprs, timers := standin.Expressions{}, standin.Timers{}
-	uc := app.New(store.New(deps.Pool, events.Encode), app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
+	st := store.New(deps.Pool, events.Encode)
+	uc := app.New(st, app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
 		TimerLease: cfg.TimerLease, Expressions: exprs, Timers: timers, CheckExpression: exprs.Check, CheckTimer: timers.Check,
 		Metrics: m, Logger: deps.Logger})
-	svc := &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}
+	svc := &Service{cfg: cfg, deps: deps, store: st, app: uc, verifier: tokenVerifier(cfg, deps)}
 	if cfg.Connectors {
 		if svc.connectors, err = buildConnectors(cfg, deps); err != nil {
 			return nil, err
@@ -192,6 +200,10 @@ func (s *Service) Run(ctx context.Context) error {
 	if len(s.connectors) > 0 {
 		g.Go(func() error { return s.app.RunConnectors(gctx, s.connectors, s.deps.Logger) })
 	}
+	if streams := splitList(s.cfg.EventStreams); len(streams) > 0 {
+		consumer := events.NewConsumer(s.app, s.store.Within, s.cfg.EventMessageTTL, s.deps.Logger)
+		g.Go(func() error { return consumer.Run(gctx, s.deps.JetStream, s.deps.Pool, streams) })
+	}
 	return g.Wait()
 }
 
@@ -209,4 +221,15 @@ func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
 		return nil
 	}
 	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
+}
+
+// splitList reads a comma-separated setting.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -68,6 +68,8 @@ type Service struct {
 	wake    chan struct{}
 	metrics Metrics
 	log     *slog.Logger
+	// lastPurge is when this replica last deleted expired messages (only the timer loop touches it).
+	lastPurge time.Time
 }
 
 // New returns the use cases on store.

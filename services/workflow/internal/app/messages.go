@@ -52,9 +52,35 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (Published, erro
 	return out, err
 }
 
+// PublishWithin publishes a message in a transaction the caller opened and commits (an inbox consumer's);
+// call Wake after the commit so the correlations are delivered at once.
+func (s *Service) PublishWithin(ctx context.Context, tx Tx, in PublishInput) (Published, error) {
+	var out Published
+	if strings.TrimSpace(in.Name) == "" {
+		return out, domain.Invalid("name", "required")
+	}
+	r := s.newRun(ctx, tx)
+	err := r.publish(in, &out)
+	return out, err
+}
+
+// Wake makes the timer and signal loop look for work now (after a commit it did not see).
+func (s *Service) Wake() { s.poke() }
+
 func (r *run) publish(in PublishInput, out *Published) error {
 	if err := r.tx.LockMessageKey(r.ctx, in.Name, in.CorrelationKey); err != nil {
 		return err
+	}
+	subs, err := r.tx.Subscriptions(r.ctx, in.Name, in.CorrelationKey)
+	if err != nil {
+		return err
+	}
+	starts, err := r.tx.MessageStarts(r.ctx, in.Name)
+	if err != nil {
+		return err
+	}
+	if in.TTL == 0 && len(subs) == 0 && len(starts) == 0 {
+		return nil // nothing waits for it and it waits for nothing: there is nothing to keep (events mostly)
 	}
 	m, inserted, err := r.tx.InsertMessage(r.ctx, Message{ID: newID(), Name: in.Name, CorrelationKey: in.CorrelationKey,
 		MessageID: in.MessageID, Variables: in.Vars, ExpiresAt: r.now.Add(in.TTL)})
@@ -64,10 +90,6 @@ func (r *run) publish(in PublishInput, out *Published) error {
 	out.Key = m.ID
 	if !inserted {
 		return nil // published before: it reached what it reaches then
-	}
-	subs, err := r.tx.Subscriptions(r.ctx, in.Name, in.CorrelationKey)
-	if err != nil {
-		return err
 	}
 	seen := map[string]bool{}
 	for _, sub := range subs {
@@ -86,15 +108,11 @@ func (r *run) publish(in PublishInput, out *Published) error {
 		r.scheduled = true
 		out.Instances = append(out.Instances, sub.InstanceID)
 	}
-	return r.startByMessage(m, in, out)
+	return r.startByMessage(m, in, starts, out)
 }
 
 // startByMessage starts the processes whose latest enabled version has a message start event for the name.
-func (r *run) startByMessage(m Message, in PublishInput, out *Published) error {
-	starts, err := r.tx.MessageStarts(r.ctx, in.Name)
-	if err != nil {
-		return err
-	}
+func (r *run) startByMessage(m Message, in PublishInput, starts []MessageStart, out *Published) error {
 	for _, st := range starts {
 		def, err := r.tx.DefinitionIn(r.ctx, st.DefinitionID)
 		if err != nil {

@@ -15,6 +15,8 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	Reader
 	Claims
+	// PurgeMessages deletes messages that expired before before, with their correlations.
+	PurgeMessages(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Reader reads outside a transaction (what the API lists and shows).

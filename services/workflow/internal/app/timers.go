@@ -185,6 +185,7 @@ func (s *Service) RunTimers(ctx context.Context, interval time.Duration, log *sl
 		if _, err := s.HandleSignals(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("handling signals failed; retrying", "error", err.Error())
 		}
+		s.maybePurge(ctx, log)
 		wait.Stop()
 		wait.Reset(s.nextWait(ctx, interval))
 	}
@@ -201,4 +202,25 @@ func (s *Service) nextWait(ctx context.Context, interval time.Duration) time.Dur
 		}
 	}
 	return d
+}
+
+// purgeEvery is how often expired messages are deleted; purgeAfter how long past their expiry they are kept.
+const (
+	purgeEvery = 10 * time.Minute
+	purgeAfter = 24 * time.Hour
+)
+
+// maybePurge deletes messages that expired a day ago, at most every purgeEvery (on every replica; the
+// deletes are idempotent).
+func (s *Service) maybePurge(ctx context.Context, log *slog.Logger) {
+	now := s.now()
+	if now.Sub(s.lastPurge) < purgeEvery {
+		return
+	}
+	s.lastPurge = now
+	if n, err := s.store.PurgeMessages(ctx, now.Add(-purgeAfter)); err != nil && ctx.Err() == nil {
+		log.Warn("purging expired messages failed", "error", err.Error())
+	} else if n > 0 {
+		log.Debug("purged expired messages", "count", n)
+	}
 }

@@ -72,3 +72,17 @@ func (r queries) RecordCorrelation(ctx context.Context, messageID, instanceID st
 	tag, err := r.q.Exec(ctx, `INSERT INTO message_correlation (message, instance_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, messageID, instanceID)
 	return err == nil && tag.RowsAffected() == 1, pgstore.MapError(err)
 }
+
+// PurgeMessages deletes messages that expired before before, with the record of whom they reached.
+func (s *Store) PurgeMessages(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := pgstore.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM message_correlation WHERE message IN (SELECT id FROM message WHERE expires_at < $1)`, before); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM message WHERE expires_at < $1`, before)
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, pgstore.MapError(err)
+}

@@ -76,3 +76,13 @@ func nullable(s string) *string {
 	}
 	return &s
 }
+
+// Within runs fn as a unit of work on a transaction someone else opened (an inbox consumer's, which records
+// the event in the same transaction), adding fn's events to the outbox; the caller commits.
+func (s *Store) Within(ctx context.Context, tx pgx.Tx, fn func(app.Tx) error) error {
+	t := &txn{queries: queries{tx}, tx: tx}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.AddTo(ctx, tx, s.encode)
+}

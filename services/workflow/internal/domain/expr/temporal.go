@@ -106,7 +106,8 @@ func inZone(local time.Time, loc *time.Location, offset int, hasOffset bool) (ti
 		return t, nil
 	}
 	alt := local.Add(-time.Duration(offset) * time.Second).In(loc) // the written clock read at the written offset
-	if alt.Hour() == local.Hour() && alt.Minute() == local.Minute() && alt.Day() == local.Day() {
+	if wall := time.Date(alt.Year(), alt.Month(), alt.Day(), alt.Hour(), alt.Minute(), alt.Second(),
+		alt.Nanosecond(), time.UTC); wall.Equal(local) {
 		return alt, nil
 	}
 	return time.Time{}, fmt.Errorf("not a date and time: the offset is not one %s has at that time", loc)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // @"...@Europe/Tallinn" must load in a minimal container too
 )
 
 // Date is FEEL's date: a day in the calendar, in no time zone.

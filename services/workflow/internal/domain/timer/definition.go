@@ -69,6 +69,9 @@ func (d Definition) Kind() Kind { return d.kind }
 // String is the text the definition was parsed from.
 func (d Definition) String() string { return d.text }
 
+// Period is a duration's wait or a cycle's interval (zero for a date or a cron cycle).
+func (d Definition) Period() Period { return d.period }
+
 // Repetitions is how many times a cycle fires (Unbounded for R/... and cron); 1 for a date or duration.
 func (d Definition) Repetitions() int {
 	if d.kind != Cycle {

@@ -147,7 +147,10 @@ func TestRepetitions(t *testing.T) {
 	if got := mustParse(t, Duration, "PT1M").Repetitions(); got != 1 {
 		t.Errorf("a duration repeats %d times", got)
 	}
-	if d := mustParse(t, Cycle, " R5/PT1M "); d.String() != " R5/PT1M " || d.Kind() != Cycle {
-		t.Errorf("String/Kind = %q %v", d.String(), d.Kind())
+	if d := mustParse(t, Cycle, " R5/PT1M "); d.String() != " R5/PT1M " || d.Kind() != Cycle || d.Period().String() != "PT1M" {
+		t.Errorf("String/Kind/Period = %q %v %v", d.String(), d.Kind(), d.Period())
+	}
+	if p := mustParse(t, Duration, "P10WD").Period(); p.WorkingDays != 10 {
+		t.Errorf("P10WD period %+v", p)
 	}
 }

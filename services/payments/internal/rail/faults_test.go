@@ -110,22 +110,32 @@ func anyDefinite(statuses []int) bool {
 // has never heard of it — what the BB's reconciliation job does with an in-doubt instruction.
 func reconcile(t testing.TB, c rail.Rail, in rail.Instruction) rail.Result {
 	t.Helper()
-	var final rail.Result
-	testkit.Eventually(t, 20*time.Second, "instruction "+in.ID+" final at the rail", func() error {
-		res, err := c.Status(context.Background(), in.ID)
+	final, err := settleBy(c, in, time.Now().Add(20*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return final
+}
+
+// settleBy is reconcile for any goroutine: the final result, or why there is none by the deadline.
+func settleBy(c rail.Rail, in rail.Instruction, deadline time.Time) (rail.Result, error) {
+	ctx := context.Background()
+	for {
+		res, err := c.Status(ctx, in.ID)
 		switch {
 		case errors.Is(err, rail.ErrUnknownInstruction):
-			_, err = c.Submit(context.Background(), in)
-			return fmt.Errorf("unknown at the rail, re-sent under the same id (%v)", err)
-		case err != nil:
-			return err
-		case !res.State.Final():
-			return fmt.Errorf("still %s", res.State)
+			_, err = c.Submit(ctx, in)
+			err = fmt.Errorf("unknown at the rail, re-sent under the same id (%v)", err)
+		case err == nil && !res.State.Final():
+			err = fmt.Errorf("still %s", res.State)
+		case err == nil:
+			return res, nil
 		}
-		final = res
-		return nil
-	})
-	return final
+		if time.Now().After(deadline) {
+			return rail.Result{}, fmt.Errorf("instruction %s not final at the rail by the deadline: %w", in.ID, err)
+		}
+		time.Sleep(10 * time.Millisecond) // the polling interval, not synchronisation
+	}
 }
 
 // checkPaidOnce checks the rail paid a settled instruction exactly once and a failed one never.

@@ -19,6 +19,7 @@ import (
 // rig is a client wired to a simulator, with a callback receiver and the client's log.
 type rig struct {
 	sim    *railsim.Sim
+	base   string // the simulator's URL
 	client *rail.MobileMoney
 	cb     *receiver
 	logs   *syncBuffer
@@ -44,7 +45,7 @@ func newRig(t testing.TB, o railsim.Options, co rail.MobileMoneyOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{sim: sim, client: client, cb: cb, logs: logs}
+	return &rig{sim: sim, base: base, client: client, cb: cb, logs: logs}
 }
 
 // fastClient retries quickly and gives up on an attempt soon, so time-out faults cost little.

@@ -104,7 +104,9 @@ func (o Options) withDefaults() Options {
 		o.CallbackTimeout = 5 * time.Second
 	}
 	if o.HTTPClient == nil {
+		// One kept-alive connection per worker: without it, callbacks open a connection each.
 		o.HTTPClient = &http.Client{Timeout: o.CallbackTimeout,
+			Transport:     &http.Transport{MaxIdleConnsPerHost: o.CallbackWorkers, IdleConnTimeout: 90 * time.Second},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if o.Logger == nil {

@@ -34,8 +34,8 @@ func TestChaosReconcilesToTheCent(t *testing.T) {
 	submitted := make([]error, len(ins))
 	parallel(16, len(ins), func(i int) { _, submitted[i] = r.client.Submit(context.Background(), ins[i]) })
 	for i, in := range ins {
-		if inDoubt, unknown := errors.Is(submitted[i], rail.ErrInDoubt), !anyDefinite(r.sim.Answers(in.ID)); inDoubt != unknown {
-			t.Fatalf("%s: ErrInDoubt = %v, the rail's answers %v", in.ID, inDoubt, r.sim.Answers(in.ID))
+		if inDoubt, unknown := errors.Is(submitted[i], rail.ErrInDoubt), !anyDefinite(r.seen.statuses(in.ID)); inDoubt != unknown {
+			t.Fatalf("%s: ErrInDoubt = %v, the answers received %v", in.ID, inDoubt, r.seen.statuses(in.ID))
 		}
 	}
 

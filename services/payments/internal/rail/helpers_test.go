@@ -23,6 +23,7 @@ type rig struct {
 	client *rail.MobileMoney
 	cb     *receiver
 	logs   *syncBuffer
+	seen   *recorder // what the client received
 }
 
 // newRig starts a simulator with o and a client with co (BaseURL, CallbackURL and Logger filled in).
@@ -38,6 +39,8 @@ func newRig(t testing.TB, o railsim.Options, co rail.MobileMoneyOptions) *rig {
 	cb := newReceiver(t)
 	logs := &syncBuffer{}
 	co.BaseURL, co.CallbackURL = base, cb.url
+	seen := &recorder{base: &http.Transport{MaxIdleConnsPerHost: 64}, got: map[string][]int{}}
+	co.HTTPClient = &http.Client{Transport: seen}
 	if co.Logger == nil {
 		co.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -45,7 +48,7 @@ func newRig(t testing.TB, o railsim.Options, co rail.MobileMoneyOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{sim: sim, base: base, client: client, cb: cb, logs: logs}
+	return &rig{sim: sim, base: base, client: client, cb: cb, logs: logs, seen: seen}
 }
 
 // fastClient retries quickly and gives up on an attempt soon, so time-out faults cost little.
@@ -132,4 +135,37 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// recorder is the client's transport, noting the status of every answer to a POST the client received
+// whole, by correlation id: what the client could know, to hold ErrInDoubt against.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	got  map[string][]int
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err != nil || req.Method != http.MethodPost {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	r.mu.Lock()
+	id := req.Header.Get("X-CorrelationID")
+	r.got[id] = append(r.got[id], resp.StatusCode)
+	r.mu.Unlock()
+	return resp, nil
+}
+
+// statuses are the answers the client received to POSTs under the correlation id.
+func (r *recorder) statuses(id string) []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]int(nil), r.got[id]...)
 }

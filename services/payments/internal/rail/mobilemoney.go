@@ -63,6 +63,15 @@ type MobileMoneyOptions struct {
 // a request state, then a callback), every POST carries the instruction id as X-CorrelationID so a re-send
 // is answered, not repeated, and the answer to a request whose response was lost is found through
 // GET /responses/{X-CorrelationID}. The client keeps no state: any replica can poll what another sent.
+//
+// Where the API leaves a choice, this rail makes one (the simulator answers the same way):
+//   - the instruction id travels as X-CorrelationID and as requestingOrganisationTransactionReference, so a
+//     callback names its instruction in its body: the transaction object by that field, the error object by
+//     an errorParameter (clientCorrelationId or requestingOrganisationTransactionReference);
+//   - a reversal is asked for under ReversalID(instruction id) and is not called back: calling Reverse
+//     again is its poll;
+//   - any 5xx, 408, time-out or broken connection after a POST was sent is in doubt, a 429 or a failed
+//     dial is not (nothing reached the rail); a 409 is ErrIDReused, never a failure.
 type MobileMoney struct {
 	o    MobileMoneyOptions
 	base string

@@ -35,7 +35,7 @@ chaos: ## fault tests that take long: PostgreSQL stopped under load (a private c
 build: ## build the binaries into bin/
 	@mkdir -p bin
 	go build -o bin/govstack ./cmd/govstack
-	@set -e; for d in services/*/cmd/*/; do bb=$$(basename $$d); (cd services/$$bb && go build -o ../../bin/$$bb ./cmd/$$bb); done
+	@set -e; for d in services/*/cmd/*/; do m=$$(dirname $$(dirname $$d)); c=$$(basename $$d); (cd $$m && go build -o ../../bin/$$c ./cmd/$$c); done
 	cd gateway && go build -o ../bin/gateway ./cmd/gateway
 
 gowork-off: ## check every module builds and vets on its own, outside the workspace

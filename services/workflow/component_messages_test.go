@@ -100,7 +100,7 @@ const parentAndChild = `<bpmn:startEvent id="S"/><bpmn:sequenceFlow id="f1" sour
 const child = `<bpmn:startEvent id="CS"/><bpmn:sequenceFlow id="c1" sourceRef="CS" targetRef="Decide"/>
 <bpmn:serviceTask id="Decide"><bpmn:extensionElements><zeebe:taskDefinition type="decide"/></bpmn:extensionElements></bpmn:serviceTask>
 <bpmn:sequenceFlow id="c2" sourceRef="Decide" targetRef="G"/><bpmn:exclusiveGateway id="G" default="ok"/>
-<bpmn:sequenceFlow id="no" sourceRef="G" targetRef="Reject"><bpmn:conditionExpression>=verdict == "no"</bpmn:conditionExpression></bpmn:sequenceFlow>
+<bpmn:sequenceFlow id="no" sourceRef="G" targetRef="Reject"><bpmn:conditionExpression>=verdict = "no"</bpmn:conditionExpression></bpmn:sequenceFlow>
 <bpmn:sequenceFlow id="ok" sourceRef="G" targetRef="CE"/><bpmn:endEvent id="CE"/>
 <bpmn:endEvent id="Reject"><bpmn:errorEventDefinition errorRef="Rejected"/></bpmn:endEvent>`
 

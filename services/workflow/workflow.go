@@ -7,6 +7,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -29,7 +30,7 @@ import (
 	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
 	"github.com/govstackbb/marketplace/services/workflow/internal/api"
 	"github.com/govstackbb/marketplace/services/workflow/internal/app"
-	"github.com/govstackbb/marketplace/services/workflow/internal/domain/standin"
+	"github.com/govstackbb/marketplace/services/workflow/internal/domain/calc"
 	"github.com/govstackbb/marketplace/services/workflow/internal/events"
 	"github.com/govstackbb/marketplace/services/workflow/internal/metrics"
 	"github.com/govstackbb/marketplace/services/workflow/internal/store"
@@ -71,6 +72,9 @@ type Config struct {
 	IMAPIKey string `env:"GOVSTACK_WORKFLOW_IM_API_KEY"`
 	// MessagingAPIKey is the Messaging BB's apiKey for this BB's e-mails.
 	MessagingAPIKey string `env:"GOVSTACK_WORKFLOW_MESSAGING_API_KEY"`
+	// CalendarCountry is whose public holidays working-day timers (P10WD) skip, and in whose time zone
+	// calendar periods are counted (EE or GB; empty: Monday to Friday in UTC).
+	CalendarCountry string `env:"GOVSTACK_WORKFLOW_CALENDAR_COUNTRY" envDefault:"EE"`
 	// EventStreams are the BBs whose events become messages processes can wait for (message name = the
 	// event type, correlation key = the event's subject).
 	EventStreams string `env:"GOVSTACK_WORKFLOW_EVENT_STREAMS" envDefault:"registration,registries,messaging,scheduling"`
@@ -149,7 +153,11 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	exprs, timers := standin.Expressions{}, standin.Timers{}
+	exprs := calc.Expressions{}
+	timers, err := calc.NewTimers(cfg.CalendarCountry)
+	if err != nil {
+		return nil, fmt.Errorf("GOVSTACK_WORKFLOW_CALENDAR_COUNTRY: %w", err)
+	}
 	st := store.New(deps.Pool, events.Encode)
 	uc := app.New(st, app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
 		TimerLease: cfg.TimerLease, Expressions: exprs, Timers: timers, CheckExpression: exprs.Check, CheckTimer: timers.Check,

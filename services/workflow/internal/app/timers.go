@@ -153,7 +153,7 @@ func (s *Service) startTimerDue(el *bpmn.Element, from time.Time, fired int) (ti
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		v, err := x.Eval(map[string]any{})
+		v, err := x.EvalAt(map[string]any{}, from)
 		if err != nil {
 			return time.Time{}, false, err
 		}

@@ -11,9 +11,10 @@ import (
 	"github.com/govstackbb/marketplace/services/workflow/internal/domain/bpmn"
 )
 
-// Expression is a compiled expression or literal of a process model.
+// Expression is a compiled expression or literal of a process model. now is the step's time, what now()
+// and today() read, so a step evaluates the same way every time it is run.
 type Expression interface {
-	Eval(vars map[string]any) (any, error)
+	EvalAt(vars map[string]any, now time.Time) (any, error)
 }
 
 // Expressions compiles a model's expression strings: those starting with `=` are expressions, others are

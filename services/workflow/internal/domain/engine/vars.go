@@ -115,7 +115,7 @@ func (s *stepper) eval(src string, vars map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return x.Eval(vars)
+	return x.EvalAt(vars, s.now)
 }
 
 // compile compiles src once per engine.
@@ -250,6 +250,8 @@ func timerValue(v any) (string, error) {
 		return t.UTC().Format(time.RFC3339Nano), nil
 	case time.Duration:
 		return "PT" + strconv.FormatFloat(t.Seconds(), 'f', -1, 64) + "S", nil
+	case fmt.Stringer: // the expression library's dates and durations print as ISO 8601
+		return t.String(), nil
 	case nil:
 		return "", errors.New("the timer's expression gave nothing (is the variable set?)")
 	}

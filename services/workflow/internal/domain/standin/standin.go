@@ -1,7 +1,7 @@
-// Package standin holds small stand-ins for the expression and timer libraries (internal/domain/expr and
-// internal/domain/timer, built on their own branch): `=` expressions evaluated by expr-lang/expr as they are
-// written (no FEEL translation), ISO 8601 dates, durations (PnDTnHnMnS) and cycles (R[n]/duration). The
-// engine reaches both through its own interfaces, so replacing these is a change of wiring.
+// Package standin holds the engine's unit tests' stand-ins for the expression and timer libraries: `=`
+// expressions evaluated by expr-lang/expr as they are written (no FEEL: an undefined variable in arithmetic
+// is an error, which the incident tests use), ISO 8601 dates, durations (PnDTnHnMnS) and cycles
+// (R[n]/duration). The service runs on the real libraries (internal/domain/calc); the engine cannot tell.
 package standin
 
 import (
@@ -42,11 +42,11 @@ func (e Expressions) Check(src string) error {
 
 type literal struct{ v string }
 
-func (l literal) Eval(map[string]any) (any, error) { return l.v, nil }
+func (l literal) EvalAt(map[string]any, time.Time) (any, error) { return l.v, nil }
 
 type program struct{ p *vm.Program }
 
-func (p program) Eval(vars map[string]any) (any, error) { return expr.Run(p.p, vars) }
+func (p program) EvalAt(vars map[string]any, _ time.Time) (any, error) { return expr.Run(p.p, vars) }
 
 // Timers computes ISO 8601 timers.
 type Timers struct{}

@@ -11,6 +11,7 @@ require (
 	github.com/govstackbb/marketplace/services/registration v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
 	github.com/govstackbb/marketplace/services/scheduling v0.0.0
+	github.com/govstackbb/marketplace/services/workflow v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
@@ -112,4 +113,5 @@ replace (
 	github.com/govstackbb/marketplace/services/registration => ./services/registration
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
 	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling
+	github.com/govstackbb/marketplace/services/workflow => ./services/workflow
 )

@@ -75,7 +75,7 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, name := range []string{"gateway", "messaging", "registration", "registries", "scheduling"} {
+	for _, name := range []string{"gateway", "messaging", "registration", "registries", "scheduling", "workflow"} {
 		want = append(want, name+"=/openapi/"+name+".json,/openapi/v3/"+name+".json")
 	}
 	if !reflect.DeepEqual(listed, want) {

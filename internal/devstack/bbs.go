@@ -3,6 +3,7 @@ package devstack
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
@@ -14,6 +15,7 @@ import (
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
+	"github.com/govstackbb/marketplace/services/workflow"
 )
 
 // service is a building block as devstack runs it: the methods every BB's entry point has.
@@ -66,7 +68,7 @@ var buildingBlocks = []buildingBlock{
 			mc := c.Messaging
 			mc.Common = c.Common
 			if mc.APIKeys == "" {
-				mc.APIKeys = DevMessagingAPIKey
+				mc.APIKeys = DevEmailAPIKey
 			}
 			mc.DevMode = mc.DevMode || c.DevMode // a development gateway means a development machine
 			mc.TokenIssuer = c.Registration.TokenIssuer
@@ -106,6 +108,30 @@ var buildingBlocks = []buildingBlock{
 			return registration.New(rc, registration.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
 		},
 	},
+	// Workflow: its connectors call Messaging, Scheduling and Registries through the in-process IM.
+	{
+		name:       workflow.Name,
+		migrations: workflow.Migrations,
+		seed:       func(ctx context.Context, _ Config, p *pgxpool.Pool) error { return workflow.Seed(ctx, p) },
+		build: func(c Config, e buildEnv) (service, error) {
+			wc := c.Workflow
+			wc.Common = c.Common
+			wc.IMAddr = e.imAddr // the in-process IM
+			wc.TokenIssuer = c.Registration.TokenIssuer
+			if wc.EmailAPIKey == "" {
+				_, key, _ := strings.Cut(DevEmailAPIKey, "=")
+				wc.EmailAPIKey = key
+			}
+			if wc.IMAPIKey == "" {
+				key, err := e.imAPIKey(wc.IMClient)
+				if err != nil {
+					return nil, err
+				}
+				wc.IMAPIKey = key
+			}
+			return workflow.New(wc, workflow.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
+		},
+	},
 }
 
 // devRegistration is the Registration BB's configuration in govstack dev: the well-known settings, and the
@@ -119,8 +145,8 @@ func devRegistration(c Config) registration.Config {
 	return rc
 }
 
-// DevMessagingAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
-const DevMessagingAPIKey = "dev=govstack-dev-messaging-key"
+// DevEmailAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
+const DevEmailAPIKey = "dev=govstack-dev-messaging-key"
 
 // DevAdminEmail and DevAdminPassword sign in as the Registration BB's administrator (who decides
 // domain-access requests) in govstack dev, when GOVSTACK_REGISTRATION_ADMIN_EMAIL and _PASSWORD are not set.

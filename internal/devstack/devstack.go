@@ -37,6 +37,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/scheduling"
+	"github.com/govstackbb/marketplace/services/workflow"
 )
 
 // Config is what `govstack dev` reads: the well-known settings plus the gateway's own.
@@ -49,6 +50,9 @@ type Config struct {
 	// Registration is the Registration BB's own settings (token lifetimes, links, the administrator). Its IM
 	// address is always the in-process IM, and its public URL follows GOVSTACK_HTTP_ADDR unless set.
 	Registration registration.Config
+	// Workflow is the Workflow BB's own settings (timers, leases, connectors, calendar). Its connectors call
+	// the other BBs through the in-process IM, with the development Messaging apiKey unless one is set.
+	Workflow workflow.Config
 	// DatabasePrefix names each BB's database: <prefix><bb>. Tests use a unique prefix per run.
 	DatabasePrefix string `env:"GOVSTACK_DEV_DATABASE_PREFIX" envDefault:"govstack_"`
 	// Seed loads the demo data (idempotent).

@@ -111,7 +111,7 @@ func startOn(t testing.TB, pool *pgxpool.Pool, js jetstream.JetStream, clk *cloc
 	t.Helper()
 	log := quietLog()
 	cfg := workflow.Config{TimerPollInterval: 50 * time.Millisecond, JobLease: time.Minute, TimerLease: 30 * time.Second,
-		TokenIssuer: workflow.DefaultTokenIssuer, Connectors: o.connectors, MessagingAPIKey: "messaging-key", GroupEmails: o.groups,
+		TokenIssuer: workflow.DefaultTokenIssuer, Connectors: o.connectors, EmailAPIKey: "messaging-key", GroupEmails: o.groups,
 		IMClient: "GOVSTACK/GOV/GOVSTACK/workflow", EventStreams: o.streams, EventMessageTTL: time.Hour}
 	svc, err := workflow.New(cfg, workflow.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, Owner: o.owner, TokenKeys: is.keys,
 		IM: o.im})

@@ -40,7 +40,7 @@ func buildConnectors(cfg Config, deps Deps) ([]app.Connector, error) {
 		conn = dialled
 	}
 	return []app.Connector{
-		connectors.NewMessaging(conn, cfg.MessagingAPIKey, groups),
+		connectors.NewMessaging(conn, cfg.EmailAPIKey, groups),
 		connectors.NewScheduling(conn),
 		connectors.NewRegistries(conn),
 		app.PublishEvent{},

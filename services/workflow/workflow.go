@@ -70,8 +70,8 @@ type Config struct {
 	IMClient string `env:"GOVSTACK_WORKFLOW_IM_CLIENT" envDefault:"GOVSTACK/GOV/GOVSTACK/workflow"`
 	// IMAPIKey is this BB's IM API key (`gateway issue-key GOVSTACK/GOV/GOVSTACK/workflow`); empty in dev mode.
 	IMAPIKey string `env:"GOVSTACK_WORKFLOW_IM_API_KEY"`
-	// MessagingAPIKey is the Messaging BB's apiKey for this BB's e-mails.
-	MessagingAPIKey string `env:"GOVSTACK_WORKFLOW_MESSAGING_API_KEY"`
+	// EmailAPIKey is the apiKey the Messaging BB issued this BB for its e-mails.
+	EmailAPIKey string `env:"GOVSTACK_WORKFLOW_EMAIL_API_KEY"`
 	// CalendarCountry is whose public holidays working-day timers (P10WD) skip, and in whose time zone
 	// calendar periods are counted (EE or GB; empty: Monday to Friday in UTC).
 	CalendarCountry string `env:"GOVSTACK_WORKFLOW_CALENDAR_COUNTRY" envDefault:"EE"`

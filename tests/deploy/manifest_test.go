@@ -22,6 +22,7 @@ import (
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
+	"github.com/govstackbb/marketplace/services/workflow"
 )
 
 const repoRoot = "../.."
@@ -50,6 +51,7 @@ var bbSettings = map[string]struct {
 	"messaging":    {envVars(messaging.Config{}), set("serve", "migrate", "healthcheck")},
 	"scheduling":   {envVars(scheduling.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 	"registration": {envVars(registration.Config{}), set("serve", "migrate", "seed", "healthcheck")},
+	"workflow":     {envVars(workflow.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 }
 
 // binaries are our images by name: every BB's (bb.Dockerfile) and the gateway's.

@@ -22,9 +22,11 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// forwardedMetadata are the only request metadata passed on: identity (as proven), request id, and an
-// end-user token a BB may verify itself. Trace context travels through the OTel stats handlers.
-var forwardedMetadata = []string{"x-request-id", "authorization", idempotency.MetadataKey}
+// forwardedMetadata are the only request metadata passed on: identity (as proven), request id, an end-user
+// token a BB may verify itself, the Idempotency-Key, and the Messaging BB's own apiKey (a BB that sends
+// e-mail through the IM — the Workflow BB's connectors — holds a key Messaging issued it, as a REST caller
+// does; the REST front door forwards the same header). Trace context travels through the OTel stats handlers.
+var forwardedMetadata = []string{"x-request-id", "authorization", idempotency.MetadataKey, "apikey"}
 
 // Upstream is one building block the proxy forwards to.
 type Upstream struct {

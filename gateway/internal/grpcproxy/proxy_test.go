@@ -25,8 +25,8 @@ var (
 	service  = mediate.Service{Provider: imident.Client{Instance: "GOVSTACK", Class: "GOV", Member: "GOVSTACK", Subsystem: "registries"}, Code: "registries", BB: "registries", Enabled: true}
 )
 
-// stubRegistries answers GetDatabase with the identity and request id it received, so the test sees what
-// the proxy forwarded.
+// stubRegistries answers GetDatabase with the identity, request id and Messaging apiKey it received, so
+// the test sees what the proxy forwarded.
 type stubRegistries struct {
 	registriesv1.UnimplementedDatabasesServiceServer
 }
@@ -41,7 +41,8 @@ func (stubRegistries) GetDatabase(ctx context.Context, req *registriesv1.GetData
 	}
 	who := md.Get(imident.MetadataKey)
 	rid := md.Get("x-request-id")
-	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: int32(req.GetId()), Name: first(who) + "|" + first(rid)}}, nil
+	return &registriesv1.GetDatabaseResponse{Database: &registriesv1.Database{Id: int32(req.GetId()),
+		Name: first(who) + "|" + first(rid) + "|" + first(md.Get("apikey"))}}, nil
 }
 
 func first(v []string) string {
@@ -105,7 +106,7 @@ func TestProxy(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		ctx := metadata.AppendToOutgoingContext(context.Background(), "x-request-id", "req-42")
+		ctx := metadata.AppendToOutgoingContext(context.Background(), "x-request-id", "req-42", "apikey", "messaging-key")
 		return registriesv1.NewDatabasesServiceClient(conn).GetDatabase(ctx, &registriesv1.GetDatabaseRequest{Id: int64(id)})
 	}
 
@@ -113,8 +114,8 @@ func TestProxy(t *testing.T) {
 	if err != nil {
 		t.Fatalf("granted call: %v", err)
 	}
-	if got, want := res.GetDatabase().GetName(), caller.String()+"|req-42"; got != want {
-		t.Errorf("the BB saw identity|request id %q, want %q", got, want)
+	if got, want := res.GetDatabase().GetName(), caller.String()+"|req-42|messaging-key"; got != want {
+		t.Errorf("the BB saw identity|request id|apiKey %q, want %q", got, want)
 	}
 	if _, err := call(caller, "k-caller", 404); status.Code(err) != codes.NotFound {
 		t.Errorf("the BB's own error should pass through unchanged, got %v", err)

@@ -27,6 +27,8 @@ var Aliases = []Alias{
 		Current: "/data/{registryName}/{versionNumber}/{id}/readValue/{fieldExt}"},
 	{Old: "/data/MyPersonalDataUsage/1.0", Current: "/data/myPersonalDataUsage", FoldCase: true},
 	{Old: "/data/MyPersonalDataUsage", Current: "/data/myPersonalDataUsage", FoldCase: true},
+	// GovStack Workflow's OpenAPI spells the instance list /instances/, with the slash.
+	{Old: "/instances/", Current: "/instances"},
 }
 
 // Query parameters have one alias rule, too general for a table: for a map field M of the request message,

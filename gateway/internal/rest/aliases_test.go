@@ -21,6 +21,8 @@ var aliasCases = []struct {
 	{"/data/MyPersonalDataUsage/1.0", "/data/MyPersonalDataUsage/1.0", "/data/myPersonalDataUsage"},
 	{"/data/MyPersonalDataUsage/1.0", "/data/mypersonaldatausage/1.0", "/data/myPersonalDataUsage"},
 	{"/data/MyPersonalDataUsage", "/data/MyPersonalDataUsage", "/data/myPersonalDataUsage"},
+	{"/instances/", "/instances/", "/instances"},
+	{"", "/instances/7", "/instances/7"},
 	// Current spellings and near misses stay as they are.
 	{"", "/data/patients/1.0/updateEntries", "/data/patients/1.0/updateEntries"},
 	{"", "/data/patients/1.0/Update-Entries", "/data/patients/1.0/Update-Entries"}, // case folds only where the table says

@@ -39,10 +39,10 @@ type Limits struct {
 }
 
 // Handler wraps a REST mux with the layers every REST request passes, outermost first: alias rewriting,
-// body and time limits, then multipart uploads turned into JSON. Observe, NormaliseIdentity and
+// body and time limits, then multipart and XML uploads turned into JSON. Observe, NormaliseIdentity and
 // authentication go around the whole gateway.
 func Handler(mux *runtime.ServeMux, l Limits) http.Handler {
-	return RewriteAliases(Limit(l, Multipart(idempotentOnly(mux))))
+	return RewriteAliases(Limit(l, Multipart(XMLUpload(idempotentOnly(mux)))))
 }
 
 // GetOnly answers 405 in the gateway's error format for anything but GET and HEAD; used for the gateway's

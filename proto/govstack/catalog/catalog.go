@@ -17,6 +17,7 @@ import (
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
 )
 
 // BB is one building block.
@@ -100,6 +101,30 @@ var All = []BB{
 			registriesv1.RegistriesService_UpdateRecord_FullMethodName,
 			registriesv1.RegistriesService_UpdateOrCreateRecord_FullMethodName,
 		}}},
+	},
+	{
+		Name: "workflow", Module: "services/workflow", GRPCPort: 9098,
+		REST: []RESTService{
+			rest(workflowv1.NewProcessServiceClient, workflowv1.RegisterProcessServiceHandlerClient),
+			rest(workflowv1.NewInstanceServiceClient, workflowv1.RegisterInstanceServiceHandlerClient),
+			rest(workflowv1.NewJobServiceClient, workflowv1.RegisterJobServiceHandlerClient),
+			rest(workflowv1.NewUserTaskServiceClient, workflowv1.RegisterUserTaskServiceHandlerClient),
+			rest(workflowv1.NewMessageServiceClient, workflowv1.RegisterMessageServiceHandlerClient),
+			rest(workflowv1.NewOperationsServiceClient, workflowv1.RegisterOperationsServiceHandlerClient),
+		},
+		Events: workflowv1.Events,
+		// Its connectors: service tasks that send e-mails, set deadlines and read or write registry records.
+		Calls: []Call{
+			{Provider: "messaging", Endpoints: []string{
+				messagingv1.MessagingService_SendEmailBatch_FullMethodName,
+				messagingv1.OperatorService_GetTemplate_FullMethodName,
+			}},
+			{Provider: "scheduling", Endpoints: []string{schedulingv1.DeadlineService_SetDeadline_FullMethodName}},
+			{Provider: "registries", Endpoints: []string{
+				registriesv1.RegistriesService_ReadRecord_FullMethodName,
+				registriesv1.RegistriesService_UpdateOrCreateRecord_FullMethodName,
+			}},
+		},
 	},
 }
 

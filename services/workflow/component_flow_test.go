@@ -80,7 +80,7 @@ func TestTenderReviewRunsEndToEnd(t *testing.T) {
 		return wantWaiting(e.instance(t, first.GetId()), "Activity_Notify")
 	})
 	jobs := e.activate(t, "govstack-messaging-send", "mailer", 10)
-	if len(jobs) != 1 || jobs[0].GetVariables().AsMap()["to"] != "bidder@example.org" {
+	if len(jobs) != 1 || jobs[0].GetVariables().AsMap()["recipients"].([]any)[0] != "bidder@example.org" {
 		t.Fatalf("jobs %v", jobs)
 	}
 	e.complete(t, jobs[0], map[string]any{"sent": true})

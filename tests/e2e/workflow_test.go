@@ -121,7 +121,7 @@ func waitForState(t *testing.T, s *stack, id, want string) map[string]any {
 func TestWorkflowDeploysPlainXMLAndRefusesWhatItCannotRun(t *testing.T) {
 	s := startStack(t)
 	xml := map[string]string{"Content-Type": "application/xml"}
-	expect(t, s.do(t, "POST", "/processes/bpmn?version=draft", tenderReview(t), xml), 201, `"versionTag":"draft"`)
+	expect(t, s.do(t, "POST", "/processes/bpmn", tenderReview(t), xml), 201, `"key":"tender-review"`, `"versionNumber":1`)
 	bad := strings.Replace(tenderReview(t), "<bpmn:exclusiveGateway ", "<bpmn:inclusiveGateway ", 1)
 	bad = strings.Replace(bad, "</bpmn:exclusiveGateway>", "</bpmn:inclusiveGateway>", 1)
 	expect(t, s.do(t, "POST", "/processes/bpmn", bad, xml), 400, "INVALID_BPMN", "Gateway_Value (line 49)", "inclusiveGateway")

@@ -12,9 +12,9 @@ import (
 )
 
 // XMLUploads are the REST paths that take a document as it is (Content-Type application/xml, text/xml or
-// application/bpmn+xml) into a string field of the request message that their binding names as the body:
-// the Workflow BB's plain BPMN deploy, so that what a modeler saves can be sent without a JSON envelope.
-var XMLUploads = map[string]bool{"/processes/bpmn": true}
+// application/bpmn+xml), with the JSON field of the request message it goes into: the Workflow BB's plain
+// BPMN deploy, so that what a modeler saves can be sent without a JSON envelope.
+var XMLUploads = map[string]string{"/processes/bpmn": "bpmnXml"}
 
 // isXML reports whether a content type is an XML one.
 func isXML(contentType string) bool {
@@ -22,12 +22,13 @@ func isXML(contentType string) bool {
 	return err == nil && (mt == "application/xml" || mt == "text/xml" || mt == "application/bpmn+xml")
 }
 
-// XMLUpload turns a POST of an XML document to one of XMLUploads into the JSON string of the document, what
-// the binding's body field is decoded from (query parameters stay where they are). A body over the limit
-// (set by Limit) is a 413. Other requests pass unchanged.
+// XMLUpload turns a POST of an XML document to one of XMLUploads into the JSON request {"<field>": "<the
+// document>"} before next decodes it. A body over the limit (set by Limit) is a 413. Other requests pass
+// unchanged.
 func XMLUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !XMLUploads[r.URL.Path] || r.Method != http.MethodPost || !isXML(r.Header.Get("Content-Type")) {
+		field, ok := XMLUploads[r.URL.Path]
+		if !ok || r.Method != http.MethodPost || !isXML(r.Header.Get("Content-Type")) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -41,7 +42,7 @@ func XMLUpload(next http.Handler) http.Handler {
 			WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, "the request body could not be read: it ended early")
 			return
 		}
-		body, err := json.Marshal(string(doc))
+		body, err := json.Marshal(map[string]string{field: string(doc)})
 		if err != nil {
 			WriteError(w, r, http.StatusBadRequest, codes.InvalidArgument, "the document is not text")
 			return

@@ -222,9 +222,10 @@ type DeployProcessXmlRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The BPMN XML document.
 	BpmnXml string `protobuf:"bytes,1,opt,name=bpmn_xml,json=bpmnXml,proto3" json:"bpmn_xml,omitempty"`
-	// Kept as the version tag.
-	Version       string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
-	Disabled      bool   `protobuf:"varint,3,opt,name=disabled,proto3" json:"disabled,omitempty"`
+	// Kept as the version tag (a plain XML upload takes zeebe:versionTag from the file).
+	Version string `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	// Deploy disabled (a plain XML upload deploys enabled).
+	Disabled      bool `protobuf:"varint,3,opt,name=disabled,proto3" json:"disabled,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3706,14 +3707,14 @@ const file_govstack_workflow_v1_workflow_service_proto_rawDesc = "" +
 	"\x0fGetFormResponse\x12.\n" +
 	"\x04form\x18\x01 \x01(\v2\x1a.govstack.workflow.v1.FormR\x04form\"a\n" +
 	"\x19CreateFlowTriggerResponse\x12D\n" +
-	"\fflow_trigger\x18\x01 \x01(\v2!.govstack.workflow.v1.FlowTriggerR\vflowTrigger2\x87\b\n" +
+	"\fflow_trigger\x18\x01 \x01(\v2!.govstack.workflow.v1.FlowTriggerR\vflowTrigger2\x80\b\n" +
 	"\x0eProcessService\x12\x87\x01\n" +
 	"\rListProcesses\x12*.govstack.workflow.v1.ListProcessesRequest\x1a+.govstack.workflow.v1.ListProcessesResponse\"\x1d\x82\xd3\xe4\x93\x02\x17b\tprocesses\x12\n" +
 	"/processes\x12\x7f\n" +
 	"\n" +
 	"AddProcess\x12'.govstack.workflow.v1.AddProcessRequest\x1a(.govstack.workflow.v1.AddProcessResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*b\aprocess\"\n" +
-	"/processes\x12\x9d\x01\n" +
-	"\x10DeployProcessXml\x12-.govstack.workflow.v1.DeployProcessXmlRequest\x1a..govstack.workflow.v1.DeployProcessXmlResponse\"*\x82\xd3\xe4\x93\x02$:\bbpmn_xmlb\aprocess\"\x0f/processes/bpmn\x12\x89\x01\n" +
+	"/processes\x12\x96\x01\n" +
+	"\x10DeployProcessXml\x12-.govstack.workflow.v1.DeployProcessXmlRequest\x1a..govstack.workflow.v1.DeployProcessXmlResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*b\aprocess\"\x0f/processes/bpmn\x12\x89\x01\n" +
 	"\n" +
 	"GetProcess\x12'.govstack.workflow.v1.GetProcessRequest\x1a(.govstack.workflow.v1.GetProcessResponse\"(\x82\xd3\xe4\x93\x02\"b\aprocess\x12\x17/processes/{process_id}\x12\x95\x01\n" +
 	"\rUpdateProcess\x12*.govstack.workflow.v1.UpdateProcessRequest\x1a+.govstack.workflow.v1.UpdateProcessResponse\"+\x82\xd3\xe4\x93\x02%:\x01*b\aprocess\x1a\x17/processes/{process_id}\x12\x89\x01\n" +

@@ -97,20 +97,12 @@ func local_request_ProcessService_AddProcess_0(ctx context.Context, marshaler ru
 	return msg, metadata, err
 }
 
-var filter_ProcessService_DeployProcessXml_0 = &utilities.DoubleArray{Encoding: map[string]int{"bpmn_xml": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
-
 func request_ProcessService_DeployProcessXml_0(ctx context.Context, marshaler runtime.Marshaler, client ProcessServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq DeployProcessXmlRequest
 		metadata runtime.ServerMetadata
 	)
-	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.BpmnXml); err != nil && !errors.Is(err, io.EOF) {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
-	}
-	if err := req.ParseForm(); err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
-	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ProcessService_DeployProcessXml_0); err != nil {
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
@@ -125,13 +117,7 @@ func local_request_ProcessService_DeployProcessXml_0(ctx context.Context, marsha
 		protoReq DeployProcessXmlRequest
 		metadata runtime.ServerMetadata
 	)
-	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.BpmnXml); err != nil && !errors.Is(err, io.EOF) {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
-	}
-	if err := req.ParseForm(); err != nil {
-		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
-	}
-	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ProcessService_DeployProcessXml_0); err != nil {
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.DeployProcessXml(ctx, &protoReq)

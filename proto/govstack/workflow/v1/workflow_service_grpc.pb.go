@@ -41,8 +41,9 @@ type ProcessServiceClient interface {
 	// as a new version of each executable process in it; 201 with the (first) process. A document the engine
 	// cannot run is a 400 whose field violations name each element and its line.
 	AddProcess(ctx context.Context, in *AddProcessRequest, opts ...grpc.CallOption) (*AddProcessResponse, error)
-	// DeployProcessXml deploys a BPMN file sent as it is (Content-Type application/xml or text/xml): what a
-	// modeler saves, without a JSON envelope. Otherwise as AddProcess.
+	// DeployProcessXml deploys a BPMN file sent as it is (Content-Type application/xml, text/xml or
+	// application/bpmn+xml): what a modeler saves, without a JSON envelope (the gateway wraps it as bpmnXml;
+	// a JSON body {"bpmnXml": "<definitions …>"} works too). Otherwise as AddProcess.
 	DeployProcessXml(ctx context.Context, in *DeployProcessXmlRequest, opts ...grpc.CallOption) (*DeployProcessXmlResponse, error)
 	// GetProcess is GovStack's getProcess: one version by its id, or the latest enabled version by the BPMN
 	// process id; with its BPMN document in processBody.
@@ -150,8 +151,9 @@ type ProcessServiceServer interface {
 	// as a new version of each executable process in it; 201 with the (first) process. A document the engine
 	// cannot run is a 400 whose field violations name each element and its line.
 	AddProcess(context.Context, *AddProcessRequest) (*AddProcessResponse, error)
-	// DeployProcessXml deploys a BPMN file sent as it is (Content-Type application/xml or text/xml): what a
-	// modeler saves, without a JSON envelope. Otherwise as AddProcess.
+	// DeployProcessXml deploys a BPMN file sent as it is (Content-Type application/xml, text/xml or
+	// application/bpmn+xml): what a modeler saves, without a JSON envelope (the gateway wraps it as bpmnXml;
+	// a JSON body {"bpmnXml": "<definitions …>"} works too). Otherwise as AddProcess.
 	DeployProcessXml(context.Context, *DeployProcessXmlRequest) (*DeployProcessXmlResponse, error)
 	// GetProcess is GovStack's getProcess: one version by its id, or the latest enabled version by the BPMN
 	// process id; with its BPMN document in processBody.

@@ -86,15 +86,21 @@ func checkActivate(in *ActivateInput, lease time.Duration) error {
 // withVariables adds the variables each job's element sees.
 func (s *Service) withVariables(ctx context.Context, jobs []domain.Job, fetch []string) ([]ActivatedJob, error) {
 	out := make([]ActivatedJob, 0, len(jobs))
-	docs := map[string]domain.Instance{}
+	if len(jobs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		ids = append(ids, j.InstanceID)
+	}
+	docs, err := s.store.InstancesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, j := range jobs {
 		inst, ok := docs[j.InstanceID]
 		if !ok {
-			var err error
-			if inst, err = s.store.Instance(ctx, j.InstanceID); err != nil {
-				return nil, err
-			}
-			docs[j.InstanceID] = inst
+			continue // its instance is gone (it cannot be: jobs are deleted with their instance's end)
 		}
 		vars := engine.VisibleVariables(inst.Doc, j.EI)
 		if len(fetch) > 0 {
@@ -200,23 +206,21 @@ func (s *Service) ExtendJobLease(ctx context.Context, id string, lease domain.Le
 
 // onJob runs fn on a job its caller holds the lease of, with the job's instance locked first.
 func (s *Service) onJob(ctx context.Context, id string, lease domain.Lease, fn func(r *run, inst *domain.Instance, j domain.Job) error) error {
-	found, err := s.store.Job(ctx, id)
-	if apierr.KindOf(err) == apierr.KindNotFound {
-		return jobNotFound(id)
-	}
-	if err != nil {
-		return err
-	}
 	return s.inTx(ctx, func(r *run) error {
-		inst, err := r.lock(found.InstanceID)
+		inst, j, err := r.tx.LockInstanceOfJob(r.ctx, id)
+		if apierr.KindOf(err) == apierr.KindNotFound {
+			return jobNotFound(id)
+		}
 		if err != nil {
 			return err
+		}
+		if inst.Ended() {
+			return apierr.FailedPrecondition(domain.ReasonInstanceEnded, "the instance has ended ("+string(inst.State)+")")
 		}
 		if inst.Suspended {
 			return suspendedError(inst)
 		}
-		j, err := r.lockJob(id, lease)
-		if err != nil {
+		if err := j.CheckLease(lease, r.now); err != nil {
 			return err
 		}
 		return fn(r, &inst, j)

@@ -26,6 +26,8 @@ type Reader interface {
 	LatestDefinition(ctx context.Context, key string, enabledOnly bool) (domain.Definition, error)
 	Definitions(ctx context.Context, all bool) ([]domain.Definition, error)
 	Instance(ctx context.Context, id string) (domain.Instance, error)
+	// InstancesByID reads several instances at once (those that exist), by id.
+	InstancesByID(ctx context.Context, ids []string) (map[string]domain.Instance, error)
 	Instances(ctx context.Context, f InstanceFilter) ([]domain.Instance, error)
 	History(ctx context.Context, instanceID string) ([]domain.HistoryEntry, error)
 	Job(ctx context.Context, id string) (domain.Job, error)
@@ -87,6 +89,9 @@ type DefinitionTx interface {
 type InstanceTx interface {
 	// LockInstance reads an instance and locks its row until the transaction ends; a missing one is NotFound.
 	LockInstance(ctx context.Context, id string) (domain.Instance, error)
+	// LockInstanceOfJob locks the instance a job belongs to, then the job (one round trip); NotFound when
+	// the job is gone.
+	LockInstanceOfJob(ctx context.Context, jobID string) (domain.Instance, domain.Job, error)
 	// FindStarted finds an instance of key started with idempotency key, or active with business key.
 	FindStarted(ctx context.Context, key, idempotencyKey, businessKey string) (domain.Instance, bool, error)
 	// Write stores what a step did: the instance (inserted when new, else updated if its revision is still

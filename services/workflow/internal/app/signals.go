@@ -26,7 +26,13 @@ func (s *Service) HandleSignals(ctx context.Context) (int, error) {
 		if err != nil || len(claimed) == 0 {
 			return total, err
 		}
-		n, err := s.each(ctx, len(claimed), func(i int) (bool, error) { return s.handleSignal(ctx, claimed[i]) })
+		n, err := s.each(ctx, len(claimed), func(i int) (int, error) {
+			done, err := s.handleSignal(ctx, claimed[i])
+			if done {
+				return 1, err
+			}
+			return 0, err
+		})
 		total += n
 		if err != nil {
 			return total, err

@@ -58,6 +58,20 @@ func (r queries) LockInstance(ctx context.Context, id string) (domain.Instance, 
 	return r.oneInstance(ctx, `SELECT `+instanceColumns+` FROM instance WHERE id = $1 FOR UPDATE`, id)
 }
 
+// InstancesByID reads the instances with the given ids.
+func (r queries) InstancesByID(ctx context.Context, ids []string) (map[string]domain.Instance, error) {
+	rows, err := r.q.Query(ctx, `SELECT `+instanceColumns+` FROM instance WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return nil, pgstore.MapError(err)
+	}
+	list, err := pgx.CollectRows(rows, scanInstance)
+	out := make(map[string]domain.Instance, len(list))
+	for _, i := range list {
+		out[i.ID] = i
+	}
+	return out, pgstore.MapError(err)
+}
+
 // FindStarted finds an instance of key started with the idempotency key, or active with the business key.
 func (r queries) FindStarted(ctx context.Context, key, idempotencyKey, businessKey string) (domain.Instance, bool, error) {
 	if idempotencyKey == "" && businessKey == "" {

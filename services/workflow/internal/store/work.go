@@ -178,3 +178,29 @@ func (r queries) FailSignal(ctx context.Context, id string, retryAt time.Time) e
 	_, err := r.q.Exec(ctx, `UPDATE signal SET fire_at = $2, owner = NULL, lease_until = NULL, attempts = attempts + 1 WHERE id = $1`, id, retryAt)
 	return pgstore.MapError(err)
 }
+
+// LockInstanceOfJob locks the instance of a job and then the job, in that order (the order of every
+// transaction here), in one round trip: the two statements go in one batch.
+func (t *txn) LockInstanceOfJob(ctx context.Context, jobID string) (domain.Instance, domain.Job, error) {
+	if !isUUID(jobID) {
+		return domain.Instance{}, domain.Job{}, notFound(pgx.ErrNoRows, domain.ReasonJobNotFound, "job")
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+instanceColumns+` FROM instance WHERE id = (SELECT instance_id FROM job WHERE id = $1) FOR UPDATE`, jobID)
+	b.Queue(`SELECT `+jobColumns+` FROM job WHERE id = $1 FOR UPDATE`, jobID)
+	res := t.tx.SendBatch(ctx, b)
+	defer res.Close()
+	rows, err := res.Query()
+	if err != nil {
+		return domain.Instance{}, domain.Job{}, pgstore.MapError(err)
+	}
+	inst, err := pgx.CollectExactlyOneRow(rows, scanInstance)
+	if err != nil {
+		return inst, domain.Job{}, notFound(err, domain.ReasonJobNotFound, "job")
+	}
+	if rows, err = res.Query(); err != nil {
+		return inst, domain.Job{}, pgstore.MapError(err)
+	}
+	j, err := pgx.CollectExactlyOneRow(rows, scanJob)
+	return inst, j, notFound(err, domain.ReasonJobNotFound, "job")
+}

@@ -24,7 +24,7 @@ import (
 // offsetClock is the real clock moved by an offset: benchmarks jump to a due instant and then let time run.
 type offsetClock struct{ off atomic.Int64 }
 
-func (c *offsetClock) Now() time.Time      { return time.Now().Add(time.Duration(c.off.Load())) }
+func (c *offsetClock) Now() time.Time       { return time.Now().Add(time.Duration(c.off.Load())) }
 func (c *offsetClock) Jump(d time.Duration) { c.off.Add(int64(d)) }
 
 // benchReplicas runs n engines (the use cases, no gRPC and no background loops: the benchmark drives them)

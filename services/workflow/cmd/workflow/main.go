@@ -26,6 +26,19 @@ var command = bbcmd.Command[workflow.Config]{
 		"GOVSTACK_JWKS_URL": "where the Registration BB's token keys are published, normally http://<gateway>/.well-known/jwks.json; " +
 			"without it a call carrying a user token is refused (default: none)",
 		"GOVSTACK_TOKEN_ISSUER": "the iss user tokens must carry",
+		"GOVSTACK_WORKFLOW_CONNECTORS": "run the built-in connectors: service tasks of the govstack-* job types call " +
+			"Messaging, Scheduling and Registries through the IM (off: those jobs wait for an external worker)",
+		"GOVSTACK_IM_GRPC_ADDR":        "the Information Mediator's gRPC address, where the connectors call the other BBs",
+		"GOVSTACK_WORKFLOW_IM_CLIENT":  "this BB's client at the IM (INSTANCE/CLASS/MEMBER/SUBSYSTEM)",
+		"GOVSTACK_WORKFLOW_IM_API_KEY": "this BB's IM API key (gateway issue-key GOVSTACK/GOV/GOVSTACK/workflow); empty in development mode (default: none)",
+		"GOVSTACK_WORKFLOW_EMAIL_API_KEY": "the apiKey the Messaging BB issued this BB, for the e-mails of " +
+			"govstack-messaging-send tasks (default: none)",
+		"GOVSTACK_WORKFLOW_GROUP_EMAILS": "the addresses of recipient groups: group=a@example.org;b@example.org,group2=... (default: none)",
+		"GOVSTACK_WORKFLOW_CALENDAR_COUNTRY": "whose public holidays working-day timers (P10WD) skip and in whose zone " +
+			"calendar periods count: EE or GB, empty for Monday to Friday in UTC",
+		"GOVSTACK_WORKFLOW_EVENT_STREAMS": "the BBs whose events become messages processes can wait for (name = event type, " +
+			"correlation key = the event's subject)",
+		"GOVSTACK_WORKFLOW_EVENT_MESSAGE_TTL": "how long an event's message waits for an instance that subscribes later",
 	},
 	Migrations: workflow.Migrations,
 	Seed:       func(ctx context.Context, _ workflow.Config, p *pgxpool.Pool) error { return workflow.Seed(ctx, p) },

@@ -174,3 +174,12 @@ func TestMessageStartEvent(t *testing.T) {
 	h.wantStatus(engine.StatusCompleted)
 	h.wantVar("x", 1)
 }
+
+func TestAStartEventsOutputsChooseTheVariablesKept(t *testing.T) {
+	h := newHarness(t, `<bpmn:startEvent id="MS"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=tender" target="tenderId"/>
+</zeebe:ioMapping></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="Msg"/></bpmn:startEvent>
+<bpmn:sequenceFlow id="f" sourceRef="MS" targetRef="U"/><bpmn:userTask id="U"/>`)
+	h.step(engine.Start{Event: "MS", Vars: map[string]any{"tender": "T-1", "noise": 1}})
+	h.wantVar("tenderId", "T-1")
+	h.wantVar("noise", nil)
+}

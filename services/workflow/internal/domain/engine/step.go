@@ -110,6 +110,19 @@ func (s *stepper) start(t Start) error {
 	s.st.Parent = t.Parent
 	ei := s.newEI(s.m.ID, nil)
 	ei.Vars = copyVars(t.Vars)
+	if len(el.Outputs) > 0 {
+		// A start event's output mappings choose which of the start's variables (a message's) the instance
+		// keeps, and under which names.
+		out := map[string]any{}
+		for _, m := range el.Outputs {
+			v, err := s.eval(m.Source, t.Vars)
+			if err != nil {
+				return apierr.Invalid(ReasonNoStartEvent, "the output mapping "+m.Target+" of start event "+el.ID+" failed: "+err.Error())
+			}
+			setPath(out, m.Target, v, t.Vars)
+		}
+		ei.Vars = out
+	}
 	s.history(HistoryInstanceStarted, s.m.ID, ei.ID, map[string]any{"startEvent": event})
 	s.enter(event, ei, "")
 	return nil

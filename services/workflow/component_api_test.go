@@ -150,3 +150,26 @@ func TestSuspendedInstancesWait(t *testing.T) {
 	_, err = e.instances.SetVariables(ctx, &workflowv1.SetVariablesRequest{InstanceId: inst.GetId(), Variables: vars})
 	testkit.WantReason(t, err, codes.FailedPrecondition, "INSTANCE_ENDED")
 }
+
+func TestAMessageForASuspendedInstanceArrivesWhenItResumes(t *testing.T) {
+	e := start(t)
+	e.deploy(t, processDoc(map[string]string{"p": receiveBid}))
+	id := e.startProcess(t, "p", map[string]any{"tenderId": "T-1"}, "").GetId()
+	ctx := context.Background()
+	if _, err := e.instances.SuspendInstance(ctx, &workflowv1.SuspendInstanceRequest{InstanceId: id}); err != nil {
+		t.Fatal(err)
+	}
+	e.publish(t, "bid", "T-1", "", 0, map[string]any{"price": 3})
+	if _, err := e.svc.App().HandleSignals(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.instance(t, id).GetWaitingAt(); len(w) != 1 || w[0] != "R" {
+		t.Fatalf("a suspended instance moved: %v", w)
+	}
+	if _, err := e.instances.ResumeInstance(ctx, &workflowv1.ResumeInstanceRequest{InstanceId: id}); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually(t, id, "the bid arrives after the resume", func(i *workflowv1.ProcessInstance) bool {
+		return len(i.GetWaitingAt()) == 1 && i.GetWaitingAt()[0] == "U"
+	})
+}

@@ -137,7 +137,11 @@ func (r queries) SetSuspended(ctx context.Context, instanceID string, suspended 
 	if !suspended {
 		sql = `UPDATE timer SET suspended = $2, fire_at = due_at, owner = NULL, lease_until = NULL WHERE instance_id = $1`
 	}
-	_, err := r.q.Exec(ctx, sql, instanceID, suspended)
+	if _, err := r.q.Exec(ctx, sql, instanceID, suspended); err != nil || suspended {
+		return pgstore.MapError(err)
+	}
+	// What other instances asked of this one while it was suspended waited with a growing backoff: now.
+	_, err := r.q.Exec(ctx, `UPDATE signal SET fire_at = now(), owner = NULL, lease_until = NULL WHERE instance_id = $1`, instanceID)
 	return pgstore.MapError(err)
 }
 

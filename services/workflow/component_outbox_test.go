@@ -46,7 +46,9 @@ func TestInstanceTaskAndIncidentEventsGoOutThroughTheOutbox(t *testing.T) {
 <bpmn:sequenceFlow id="f2" sourceRef="U" targetRef="X"/>`+`<bpmn:serviceTask id="X"><bpmn:extensionElements><zeebe:taskDefinition type="x" retries="1"/></bpmn:extensionElements></bpmn:serviceTask>
 <bpmn:sequenceFlow id="f3" sourceRef="X" targetRef="E"/><bpmn:endEvent id="E"/>`))
 	inst := e.startProcess(t, "p", map[string]any{"a": 1}, "").GetId()
-	is := func(id string) func(map[string]any) bool { return func(m map[string]any) bool { return m["instanceId"] == id } }
+	is := func(id string) func(map[string]any) bool {
+		return func(m map[string]any) bool { return m["instanceId"] == id }
+	}
 	lastEvent(t, e, workflowv1.EventInstanceStarted, is(inst))
 	created := lastEvent(t, e, workflowv1.EventTaskCreated, is(inst))
 	if created["name"] != "Approve" {

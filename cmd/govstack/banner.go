@@ -9,6 +9,7 @@ import (
 // stackInfo is what the banner tells about a running stack.
 type stackInfo interface {
 	URL() string
+	PortalURL() string
 	StandaloneURL(bb string) string
 	AdminEmail() string
 	DevMode() bool
@@ -22,12 +23,13 @@ func printBanner(w io.Writer, s stackInfo, postgres string) {
 	fmt.Fprintf(w, `
 GovStack building blocks are running (govstack dev).
 
+  Portal              %[3]s        (open it in a browser: book a doctor, register as a buyer or supplier)
   REST gateway        %[1]s
   API docs            %[1]s/docs        (OpenAPI 3 and swagger 2.0 documents: %[1]s/openapi)
   health / readiness  %[1]s/healthz  %[1]s/readyz
   metrics             %[1]s/metrics
   PostgreSQL          %[2]s
-`, u, postgres)
+`, u, postgres, s.PortalURL())
 	if su := s.StandaloneURL("registries"); su != "" {
 		fmt.Fprintf(w, "  registries alone    %s\n", su)
 	}

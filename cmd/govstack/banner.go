@@ -98,6 +98,9 @@ A first request, from another terminal in this folder (docs/im-operator-guide.md
   curl -s -H 'X-GovStack-Client: GOVSTACK/GOV/70000001/portal' -H "X-GovStack-Api-Key: $PORTAL_KEY" \
     %[1]s/data/public-sector-domains/1.0
 
+The portal has its own IM key in this stack, but no rights yet: grant GOVSTACK/GOV/GOVSTACK/portal the
+registration and scheduling services as web/README.md ("Rights") shows, or its pages say "unavailable".
+
 Press Ctrl+C to stop.
 `, u)
 }

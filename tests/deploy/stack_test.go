@@ -138,9 +138,13 @@ func checkPortal(t *testing.T, c composeFile, bins map[string]string, envOf func
 }
 
 // gatewayAddr and portalAddr are where the rewritten compose environment puts the gateway and the portal.
-func gatewayAddr(envOf func(string) []string) string { return envValue(envOf("gateway"), "GOVSTACK_HTTP_ADDR") }
+func gatewayAddr(envOf func(string) []string) string {
+	return envValue(envOf("gateway"), "GOVSTACK_HTTP_ADDR")
+}
 
-func portalAddr(envOf func(string) []string) string { return envValue(envOf("portal"), "GOVSTACK_PORTAL_ADDR") }
+func portalAddr(envOf func(string) []string) string {
+	return envValue(envOf("portal"), "GOVSTACK_PORTAL_ADDR")
+}
 
 func envValue(env []string, key string) string {
 	for _, kv := range env {

@@ -20,9 +20,9 @@ type fieldMap struct {
 
 type reasonError struct{ field, key string }
 
-// apply puts err's field violations on the form, next to their fields. It reports false when err says
-// nothing about the fields; the caller then shows a problem for the whole form (apply sets it for the
-// unavailable case and for anything it does not know).
+// apply puts err's field violations (and a known reason) on the form, next to their fields. An error that
+// names none of the form's fields — the gateway unavailable, a reason the form does not know — becomes a
+// problem of the whole form, in the page's words; the API's own message only goes to the log.
 func (m fieldMap) apply(c *Ctx, f *Form, err error) {
 	e, ok := gatewayapi.As(err)
 	if !ok || e.Unavailable() {

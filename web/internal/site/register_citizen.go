@@ -30,13 +30,15 @@ func (s *Site) registerCitizen(c *Ctx) {
 		}
 		f.Fail("birthDate", c.Loc.T(key))
 	}
-	if ok {
-		_, err := s.api.RegisterCitizen(c.R.Context(), gatewayapi.Citizen{NationalID: f.Value("nationalId"),
-			FirstName: f.Value("firstName"), LastName: f.Value("lastName"), BirthDate: birth,
-			Email: f.Value("email"), Phone: f.Value("phone")})
-		if err != nil {
-			citizenFields.apply(c, f, err)
-		}
+	// The API is asked even when the date is not one, so that the other fields' errors show too (it names
+	// only the first bad field it finds: the gap is in the report).
+	_, err := s.api.RegisterCitizen(c.R.Context(), gatewayapi.Citizen{NationalID: f.Value("nationalId"),
+		FirstName: f.Value("firstName"), LastName: f.Value("lastName"), BirthDate: birth,
+		Email: f.Value("email"), Phone: f.Value("phone")})
+	if err != nil {
+		citizenFields.apply(c, f, err)
+	} else if !ok {
+		s.log.Error("Registration accepted a citizen without a birth date")
 	}
 	if f.HasErrors() {
 		c.RenderStatus(http.StatusUnprocessableEntity, "register-citizen", "citizen.title", f, nil)

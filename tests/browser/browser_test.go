@@ -22,8 +22,16 @@ const chromiumPath = "/usr/bin/chromium"
 
 var browserOnce struct {
 	sync.Once
-	ctx context.Context
-	err error
+	ctx   context.Context
+	err   error
+	close func() // stops Chromium and removes its profile
+}
+
+// closeBrowser stops the package's Chromium, if one started, and removes its profile folder.
+func closeBrowser() {
+	if browserOnce.close != nil {
+		browserOnce.close()
+	}
 }
 
 // browser starts one headless Chromium for the package, with the flags that keep it off the network.
@@ -44,8 +52,13 @@ func browser(t *testing.T) context.Context {
 			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 			chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
 			chromedp.UserDataDir(dir), chromedp.WindowSize(1024, 800))
-		alloc, _ := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, _ := chromedp.NewContext(alloc)
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(alloc)
+		browserOnce.close = func() {
+			cancel()
+			cancelAlloc()
+			_ = os.RemoveAll(dir)
+		}
 		browserOnce.ctx, browserOnce.err = ctx, chromedp.Do(ctx) // starts the browser
 	})
 	if browserOnce.err != nil {

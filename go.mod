@@ -3,6 +3,8 @@ module github.com/govstackbb/marketplace
 go 1.26.8
 
 require (
+	github.com/chromedp/cdproto v0.160.1
+	github.com/chromedp/chromedp v0.23.1
 	github.com/emersion/go-smtp v0.25.1
 	github.com/govstackbb/marketplace/gateway v0.0.0
 	github.com/govstackbb/marketplace/platform v0.0.0
@@ -11,12 +13,12 @@ require (
 	github.com/govstackbb/marketplace/services/registration v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
 	github.com/govstackbb/marketplace/services/scheduling v0.0.0
+	github.com/govstackbb/marketplace/web v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
-	golang.org/x/sync v0.25.0
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
 	gopkg.in/yaml.v3 v3.0.1
@@ -36,6 +38,7 @@ require (
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-errors/errors v1.5.1 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
@@ -94,6 +97,7 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
@@ -112,4 +116,5 @@ replace (
 	github.com/govstackbb/marketplace/services/registration => ./services/registration
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
 	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling
+	github.com/govstackbb/marketplace/web => ./web
 )

@@ -34,8 +34,8 @@ type buildEnv struct {
 	// imAPIKey is an IM API key issued for the BB's own client when the gateway is not in development mode
 	// ("" in development mode, where identity headers are trusted).
 	imAPIKey func(client string) (string, error)
-	// publicURL is the gateway's bound REST base URL, e.g. http://127.0.0.1:8080.
-	publicURL string
+	// portalURL is the portal's bound base URL, e.g. http://127.0.0.1:8081: where e-mailed links lead.
+	portalURL string
 	// tokenKeys are the Registration BB's published token keys (JWKS), for BBs that verify user tokens.
 	tokenKeys usertoken.KeySource
 }
@@ -94,7 +94,9 @@ var buildingBlocks = []buildingBlock{
 			rc := devRegistration(c)
 			rc.IMAddr = e.imAddr // the in-process IM: Digital Registries is called through it
 			if rc.PublicURL == "" || rc.PublicURL == defaultRegistrationPublicURL {
-				rc.PublicURL = e.publicURL + "/accounts" // follow GOVSTACK_HTTP_ADDR, so the e-mailed links work
+				// The e-mailed links (<url>/activate?token=…, /reset-password, /register/buyer) open the portal's
+				// pages, wherever GOVSTACK_PORTAL_ADDR put it.
+				rc.PublicURL = e.portalURL
 			}
 			if rc.IMAPIKey == "" {
 				key, err := e.imAPIKey(rc.IMClient)

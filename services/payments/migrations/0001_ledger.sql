@@ -47,8 +47,8 @@ CREATE INDEX ledger_transfer_expiring ON ledger_transfer (expires_at) WHERE expi
 -- +goose StatementBegin
 CREATE FUNCTION ledger_transfer_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'ledger transfers are append-only: % refused', TG_OP
-        USING ERRCODE = 'restrict_violation', HINT = 'write a new transfer instead (post, void or a reversal)';
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'restrict_violation', HINT = 'write a new row instead (a post, void or reversal transfer)';
 END
 $$;
 -- +goose StatementEnd

@@ -18,11 +18,20 @@ type Store interface {
 	// (serialization failure, deadlock), so it must have no effect outside tx.
 	InTx(ctx context.Context, fn func(Tx) error) error
 	LedgerReads
+	BatchReads
+	MapperReads
+	CallbackStore
 }
 
 // Tx is one transaction's typed methods.
 type Tx interface {
 	LedgerTx
+	BatchTx
+	MapperTx
+	// Callback queues a callback to url, sent after the commit (kind and subject say what its body is).
+	Callback(ctx context.Context, c domain.Callback) error
+	// Audit appends to the audit log.
+	Audit(ctx context.Context, e domain.AuditEntry) error
 	// Publish adds events to the outbox of this transaction: they are published if and only if it commits.
 	Publish(events ...domain.Event)
 }
@@ -45,4 +54,71 @@ type LedgerTx interface {
 	ApplyTransfers(ctx context.Context, now time.Time, ts ...domain.Transfer) ([]domain.Transfer, error)
 	// PendingDue lists up to limit pending transfers that expired by now and are unresolved.
 	PendingDue(ctx context.Context, now time.Time, limit int) ([]domain.Transfer, error)
+	// TryTransfers is ApplyTransfers inside a savepoint: a refusal leaves the rest of the transaction usable
+	// (an authorisation records its N, a redemption its failure).
+	TryTransfers(ctx context.Context, now time.Time, ts ...domain.Transfer) ([]domain.Transfer, error)
+}
+
+// BatchReads read batches and instructions outside a transaction.
+type BatchReads interface {
+	// Batch reads a batch of tenant with its stats; NotFound BATCH_NOT_FOUND when there is none.
+	Batch(ctx context.Context, tenant, id string) (domain.Batch, error)
+	// BatchByCorrelation finds the batch a client handed over under a correlation id; found is false when none.
+	BatchByCorrelation(ctx context.Context, tenant, client, correlationID string) (b domain.Batch, found bool, err error)
+	// Instructions pages through a batch's instructions in order, optionally of one status.
+	Instructions(ctx context.Context, batchID string, status domain.InstructionStatus, offset, limit int) ([]domain.Instruction, error)
+	// ClaimBatchToValidate leases one received batch (lease ended or never taken) for validation.
+	ClaimBatchToValidate(ctx context.Context, now time.Time, lease time.Duration) (b domain.Batch, found bool, err error)
+	// ClaimInFlight leases up to limit payments whose next check is due, pushing it to next.
+	ClaimInFlight(ctx context.Context, now, next time.Time, limit int) ([]domain.Instruction, error)
+	// BatchesToComplete lists authorised batches with no payment left to make or settle.
+	BatchesToComplete(ctx context.Context, limit int) ([]domain.Batch, error)
+	// Validation reads an account validation job with its items; found is false when there is none.
+	Validation(ctx context.Context, tenant, id string) (v domain.Validation, found bool, err error)
+	// ClaimValidation leases one pending validation job.
+	ClaimValidation(ctx context.Context, now time.Time, lease time.Duration) (v domain.Validation, found bool, err error)
+}
+
+// BatchTx changes batches inside a transaction.
+type BatchTx interface {
+	// InsertBatch stores a new batch and its instructions. Instruction ids the tenant already used in another
+	// batch are refused, listed (DUPLICATE_INSTRUCTIONS).
+	InsertBatch(ctx context.Context, b domain.Batch, ins []domain.Instruction) error
+	// LockBatch reads a batch of tenant (with its stats) and locks it for the transaction.
+	LockBatch(ctx context.Context, tenant, id string) (domain.Batch, error)
+	UpdateBatch(ctx context.Context, b domain.Batch) error
+	// SetValidated records validation outcomes (VALID or INVALID, with reason and chosen rail) of a batch's instructions.
+	SetValidated(ctx context.Context, batchID string, ins []domain.Instruction) error
+	// ClaimForSubmission locks up to limit valid instructions of authorised batches (others' locks skipped).
+	ClaimForSubmission(ctx context.Context, limit int) ([]domain.Instruction, error)
+	// LockInstructions locks instructions by rail id, in rail id order.
+	LockInstructions(ctx context.Context, railIDs []string) ([]domain.Instruction, error)
+	// UpdateInstructions saves instructions' state; next is when the reconciliation looks at those in flight.
+	UpdateInstructions(ctx context.Context, ins []domain.Instruction, next time.Time) error
+	// SaveValidation stores a new validation job and its items, or the outcome of its items.
+	SaveValidation(ctx context.Context, v domain.Validation) error
+}
+
+// MapperReads read the identity-account mapper.
+type MapperReads interface {
+	// Beneficiaries returns the active mappings of payee identities of tenant (unknown ones are left out).
+	Beneficiaries(ctx context.Context, tenant string, identities []string) (map[string]domain.Beneficiary, error)
+	// MapperRequest reads the outcome of a register or update request.
+	MapperRequest(ctx context.Context, tenant, requestID string) (domain.MapperRequest, error)
+}
+
+// MapperTx changes the mapper inside a transaction.
+type MapperTx interface {
+	// LockBeneficiaries locks and returns the existing mappings of identities (active or not).
+	LockBeneficiaries(ctx context.Context, tenant string, identities []string) (map[string]domain.Beneficiary, error)
+	SaveBeneficiaries(ctx context.Context, tenant string, bs []domain.Beneficiary) error
+	InsertMapperRequest(ctx context.Context, r domain.MapperRequest) error
+}
+
+// CallbackStore keeps the callbacks to deliver.
+type CallbackStore interface {
+	// ClaimCallbacks leases up to limit due callbacks, pushing their next attempt to next.
+	ClaimCallbacks(ctx context.Context, now, next time.Time, limit int) ([]domain.Callback, error)
+	// CallbackDone records a delivery (err nil), a failed attempt to retry at retryAt, or giving up.
+	CallbackDone(ctx context.Context, id string, at time.Time, err error, retryAt time.Time, giveUp bool) error
 }

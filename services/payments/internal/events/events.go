@@ -5,7 +5,10 @@ package events
 import (
 	"fmt"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"github.com/govstackbb/marketplace/platform/outbox"
+	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 
 	"github.com/govstackbb/marketplace/services/payments/internal/domain"
 )
@@ -15,5 +18,21 @@ const Source = "govstack/payments"
 
 // Encode turns one domain event into the outbox event Payments publishes.
 func Encode(e domain.Event) (outbox.Event, error) {
+	switch e := e.(type) {
+	case domain.PaymentEvent:
+		return outbox.Event{Type: e.EventType(), Source: Source, Subject: e.PaymentID, Payload: &paymentsv1.PaymentEvent{
+			Tenant: e.Tenant, PaymentId: e.PaymentID, BatchId: e.BatchID, Amount: domain.FormatAmount(e.Amount, e.Currency),
+			Currency: e.Currency, PayeeIdentity: e.Payee.Identity, PaymentModality: e.Payee.Account.Modality, Rail: e.Rail,
+			RailReference: e.RailRef, Reason: e.Reason, References: e.References, At: timestamppb.New(e.At),
+		}}, nil
+	case domain.BatchEvent:
+		b := e.Batch
+		return outbox.Event{Type: e.EventType(), Source: Source, Subject: b.ID, Payload: &paymentsv1.BatchEvent{
+			Tenant: b.Tenant, BatchId: b.ID, Status: string(b.Status), Total: int32(b.Stats.Total),
+			Completed: int32(b.Stats.Completed), Failed: int32(b.Stats.Failed), Rejected: int32(b.Stats.Invalid),
+			TotalAmount: domain.FormatAmount(b.Stats.TotalAmount, b.Currency), CompletedAmount: domain.FormatAmount(b.Stats.CompletedAmount, b.Currency),
+			Currency: b.Currency, At: timestamppb.New(e.At),
+		}}, nil
+	}
 	return outbox.Event{}, fmt.Errorf("events: no encoding for %T", e)
 }

@@ -287,3 +287,17 @@ func pendingDue(ctx context.Context, q querier, now time.Time, limit int) ([]dom
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Transfer, error) { return scanTransfer(r) })
 }
+
+// tryTransfers applies transfers inside a savepoint, so a refusal leaves the transaction usable.
+func tryTransfers(ctx context.Context, tx pgx.Tx, now time.Time, ts []domain.Transfer) ([]domain.Transfer, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := applyTransfers(ctx, sp, now, ts)
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		return nil, mapErr(err)
+	}
+	return out, sp.Commit(ctx)
+}

@@ -7,9 +7,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govstackbb/marketplace/platform/outbox"
@@ -84,4 +86,14 @@ func (s *Store) TransfersByReference(ctx context.Context, reference string) ([]d
 	}
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Transfer, error) { return scanTransfer(r) })
 	return ts, mapErr(err)
+}
+
+// isUnique reports a unique violation of the named constraint.
+func isUnique(err error, constraint string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == constraint
+}
+
+func (t *tx) TryTransfers(ctx context.Context, now time.Time, ts ...domain.Transfer) ([]domain.Transfer, error) {
+	return tryTransfers(ctx, t.tx, now, ts)
 }

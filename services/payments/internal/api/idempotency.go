@@ -1,0 +1,75 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/idempotency"
+	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
+
+	"github.com/govstackbb/marketplace/services/payments/internal/app"
+)
+
+// inProgress answers a retry of a method's request while the first is still running: the current state of
+// what it is doing (ADR 0014, Mojaloop's rule).
+type inProgress func(ctx context.Context, a *app.Service, actor app.Actor, req proto.Message) (proto.Message, error)
+
+// keyedMethods are the calls that change something, each with its current-state answer; the idempotency key
+// (X-CorrelationID, else Idempotency-Key) applies to them only, never to a read.
+var keyedMethods = map[string]inProgress{
+	paymentsv1.BulkPaymentService_BulkPayment_FullMethodName: func(ctx context.Context, a *app.Service, actor app.Actor, _ proto.Message) (proto.Message, error) {
+		b, err := a.BatchInProgress(ctx, actor)
+		return &paymentsv1.BulkPaymentResponse{BatchId: b.ID, Status: string(b.Status)}, err
+	},
+	paymentsv1.BulkPaymentService_AuthorizeFunds_FullMethodName: func(ctx context.Context, a *app.Service, actor app.Actor, req proto.Message) (proto.Message, error) {
+		b, err := a.Batch(ctx, actor, req.(*paymentsv1.AuthorizeFundsRequest).GetBatchId())
+		return authorizeAnswer(b), err
+	},
+	paymentsv1.BulkPaymentService_ValidateAccounts_FullMethodName: func(_ context.Context, _ *app.Service, _ app.Actor, req proto.Message) (proto.Message, error) {
+		return &paymentsv1.ValidateAccountsResponse{BatchId: req.(*paymentsv1.ValidateAccountsRequest).GetBatchId(), Status: "PENDING"}, nil
+	},
+	paymentsv1.BeneficiaryService_RegisterBeneficiaries_FullMethodName: nil,
+	paymentsv1.BeneficiaryService_UpdateBeneficiaries_FullMethodName:   nil,
+	paymentsv1.LedgerService_FundAccount_FullMethodName:                nil,
+}
+
+// Idempotency is the keeper of Payments' mutating calls (platform/idempotency with Payments' options): the
+// key is X-CorrelationID (or X-Client-Correlation-ID, or Idempotency-Key), scoped to the tenant, the IM
+// client and the signed-in person; a retry while the first runs gets 202 with the current state.
+func Idempotency(a *app.Service) idempotency.Options {
+	return idempotency.Options{
+		Key: func(ctx context.Context, method string) (string, bool) {
+			if _, keyed := keyedMethods[method]; !keyed {
+				return "", false
+			}
+			k := first(ctx, mdCorrelationID, mdClientCorrelationID, idempotency.MetadataKey)
+			return k, k != ""
+		},
+		Scope: func(ctx context.Context) string {
+			actor, err := actorOf(ctx)
+			if err != nil {
+				return "anonymous"
+			}
+			scope := actor.Tenant + "|" + actor.Client
+			if actor.User != nil {
+				scope += "|" + actor.User.Subject
+			}
+			return scope
+		},
+		InProgress: func(ctx context.Context, method string, req proto.Message) (proto.Message, error) {
+			actor, err := actorOf(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if f := keyedMethods[method]; f != nil {
+				return f(ctx, a, actor, req)
+			}
+			e := apierr.New(apierr.KindAborted, "REQUEST_IN_PROGRESS", "the first request with this key is still being processed; retry shortly")
+			e.RetryAfter = time.Second
+			return nil, e
+		},
+	}
+}

@@ -82,6 +82,9 @@ type Options struct {
 	// it is doing, sent as 202 Accepted, instead of 409 "retry shortly" (Mojaloop's rule, which Payments
 	// follows: a payment client polls, it does not guess).
 	InProgress func(ctx context.Context, fullMethod string, req proto.Message) (proto.Message, error)
+	// Redact, when set, gives what is kept of an answer (a copy it may change): a secret the first answer
+	// shows once — Payments' voucher numbers — is not stored with it, so a replay shows the rest.
+	Redact func(fullMethod string, resp proto.Message) proto.Message
 }
 
 // Interceptor keeps the answers of calls that carry an Idempotency-Key in pool, for building block bb (the
@@ -308,6 +311,9 @@ func (k *keeper) keepOnce(ctx context.Context, c call, resp any, herr error, hea
 		if herr != nil {
 			stBytes, err = proto.Marshal(status.Convert(herr).Proto())
 		} else if m, ok := resp.(proto.Message); ok {
+			if k.opts.Redact != nil {
+				m = k.opts.Redact(c.method, proto.Clone(m))
+			}
 			respBytes, err = proto.Marshal(m)
 		}
 		if err == nil {

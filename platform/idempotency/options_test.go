@@ -143,3 +143,23 @@ func TestRetryWhileRunningIsAccepted(t *testing.T) {
 		t.Fatalf("first: %v, done %d", err, w.done.Load())
 	}
 }
+
+// A secret the first answer shows once is not kept: the replay shows the rest.
+func TestRedactedAnswersAreKept(t *testing.T) {
+	w := &work{}
+	o := correlationOptions()
+	o.Redact = func(_ string, resp proto.Message) proto.Message {
+		resp.(*healthpb.HealthCheckResponse).Status = healthpb.HealthCheckResponse_UNKNOWN
+		return resp
+	}
+	c := startWithOptions(t, w, o)
+	req := &healthpb.HealthCheckRequest{Service: "voucher"}
+	first, err := c.Check(tenantCall("a", "x-correlationid", "v-1"), req)
+	if err != nil || first.GetStatus() != 1 {
+		t.Fatalf("first answer: %v, %v", first, err)
+	}
+	again, err := c.Check(tenantCall("a", "x-correlationid", "v-1"), req)
+	if err != nil || again.GetStatus() != healthpb.HealthCheckResponse_UNKNOWN || w.done.Load() != 1 {
+		t.Fatalf("replay: %v, %v (done %d), want the redacted answer", again, err, w.done.Load())
+	}
+}

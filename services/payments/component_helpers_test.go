@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -54,6 +55,7 @@ type env struct {
 	mapper    paymentsv1.BeneficiaryServiceClient
 	ledger    paymentsv1.LedgerServiceClient
 	rails     paymentsv1.RailServiceClient
+	vouch     paymentsv1.VoucherServiceClient
 	pool      *pgxpool.Pool
 	svc       *payments.Service
 	rail      *fakerail.Rail
@@ -68,6 +70,9 @@ const treasury = "EE/GOV/70000001/treasury"
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func start(t testing.TB, configure func(*payments.Config)) *env {
+	if os.Getenv("PAYMENTS_TEST_LOG") != "" {
+		return startLogged(t, configure, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	}
 	return startLogged(t, configure, quietLog())
 }
 
@@ -116,6 +121,7 @@ func startLogged(t testing.TB, configure func(*payments.Config), log *slog.Logge
 	})
 	e.bulk, e.mapper = paymentsv1.NewBulkPaymentServiceClient(e.conn), paymentsv1.NewBeneficiaryServiceClient(e.conn)
 	e.ledger, e.rails = paymentsv1.NewLedgerServiceClient(e.conn), paymentsv1.NewRailServiceClient(e.conn)
+	e.vouch = paymentsv1.NewVoucherServiceClient(e.conn)
 	return e
 }
 

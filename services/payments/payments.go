@@ -151,6 +151,7 @@ func (s *Service) Register(g *grpc.Server) {
 	paymentsv1.RegisterBeneficiaryServiceServer(g, api.NewBeneficiaries(s.app))
 	paymentsv1.RegisterLedgerServiceServer(g, api.NewLedger(s.app))
 	paymentsv1.RegisterRailServiceServer(g, api.NewRails(s.app))
+	paymentsv1.RegisterVoucherServiceServer(g, api.NewVouchers(s.app))
 }
 
 // UnaryInterceptors converts errors to statuses, requires the IM client identity, verifies user tokens

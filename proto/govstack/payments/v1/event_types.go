@@ -14,9 +14,17 @@ const (
 	EventBatchAuthorized = "govstack.payments.v1.batch.authorized"
 	EventBatchRejected   = "govstack.payments.v1.batch.rejected"
 	EventBatchCompleted  = "govstack.payments.v1.batch.completed"
+
+	EventVoucherPreactivated = "govstack.payments.v1.voucher.preactivated"
+	EventVoucherActivated    = "govstack.payments.v1.voucher.activated"
+	EventVoucherSuspended    = "govstack.payments.v1.voucher.suspended"
+	EventVoucherRedeemed     = "govstack.payments.v1.voucher.redeemed"
+	EventVoucherCancelled    = "govstack.payments.v1.voucher.cancelled"
+	EventVoucherExpired      = "govstack.payments.v1.voucher.expired"
 )
 
 // Events are all of them.
 var Events = []string{EventPaymentReserved, EventPaymentSubmitted, EventPaymentSettled, EventPaymentFailed,
 	EventPaymentReversed, EventBatchReceived, EventBatchValidated, EventBatchAuthorized, EventBatchRejected,
-	EventBatchCompleted}
+	EventBatchCompleted, EventVoucherPreactivated, EventVoucherActivated, EventVoucherSuspended, EventVoucherRedeemed,
+	EventVoucherCancelled, EventVoucherExpired}

@@ -284,6 +284,125 @@ func (x *BatchEvent) GetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// VoucherEvent is the payload of govstack.payments.v1.voucher.preactivated, .activated, .suspended,
+// .redeemed, .cancelled and .expired. It names the voucher by serial number; its number never leaves the BB.
+type VoucherEvent struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Tenant            string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	SerialNumber      string                 `protobuf:"bytes,2,opt,name=serial_number,json=serialNumber,proto3" json:"serial_number,omitempty"`
+	Status            string                 `protobuf:"bytes,3,opt,name=status,proto3" json:"status,omitempty"`
+	Amount            string                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	Currency          string                 `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
+	ProgramId         string                 `protobuf:"bytes,6,opt,name=program_id,json=programId,proto3" json:"program_id,omitempty"`
+	GroupCode         string                 `protobuf:"bytes,7,opt,name=group_code,json=groupCode,proto3" json:"group_code,omitempty"`
+	PayeeFunctionalId string                 `protobuf:"bytes,8,opt,name=payee_functional_id,json=payeeFunctionalId,proto3" json:"payee_functional_id,omitempty"`
+	// For .redeemed: the agent or merchant paid.
+	AgentId       string                 `protobuf:"bytes,9,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VoucherEvent) Reset() {
+	*x = VoucherEvent{}
+	mi := &file_govstack_payments_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VoucherEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VoucherEvent) ProtoMessage() {}
+
+func (x *VoucherEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VoucherEvent.ProtoReflect.Descriptor instead.
+func (*VoucherEvent) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *VoucherEvent) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetSerialNumber() string {
+	if x != nil {
+		return x.SerialNumber
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetProgramId() string {
+	if x != nil {
+		return x.ProgramId
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetGroupCode() string {
+	if x != nil {
+		return x.GroupCode
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetPayeeFunctionalId() string {
+	if x != nil {
+		return x.PayeeFunctionalId
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *VoucherEvent) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
 var File_govstack_payments_v1_events_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_events_proto_rawDesc = "" +
@@ -322,7 +441,21 @@ const file_govstack_payments_v1_events_proto_rawDesc = "" +
 	"\x10completed_amount\x18\t \x01(\tR\x0fcompletedAmount\x12\x1a\n" +
 	"\bcurrency\x18\n" +
 	" \x01(\tR\bcurrency\x12*\n" +
-	"\x02at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x02atBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
+	"\x02at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xcc\x02\n" +
+	"\fVoucherEvent\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12#\n" +
+	"\rserial_number\x18\x02 \x01(\tR\fserialNumber\x12\x16\n" +
+	"\x06status\x18\x03 \x01(\tR\x06status\x12\x16\n" +
+	"\x06amount\x18\x04 \x01(\tR\x06amount\x12\x1a\n" +
+	"\bcurrency\x18\x05 \x01(\tR\bcurrency\x12\x1d\n" +
+	"\n" +
+	"program_id\x18\x06 \x01(\tR\tprogramId\x12\x1d\n" +
+	"\n" +
+	"group_code\x18\a \x01(\tR\tgroupCode\x12.\n" +
+	"\x13payee_functional_id\x18\b \x01(\tR\x11payeeFunctionalId\x12\x19\n" +
+	"\bagent_id\x18\t \x01(\tR\aagentId\x12*\n" +
+	"\x02at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\x02atBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
 
 var (
 	file_govstack_payments_v1_events_proto_rawDescOnce sync.Once
@@ -336,22 +469,24 @@ func file_govstack_payments_v1_events_proto_rawDescGZIP() []byte {
 	return file_govstack_payments_v1_events_proto_rawDescData
 }
 
-var file_govstack_payments_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_govstack_payments_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_govstack_payments_v1_events_proto_goTypes = []any{
 	(*PaymentEvent)(nil),          // 0: govstack.payments.v1.PaymentEvent
 	(*BatchEvent)(nil),            // 1: govstack.payments.v1.BatchEvent
-	nil,                           // 2: govstack.payments.v1.PaymentEvent.ReferencesEntry
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(*VoucherEvent)(nil),          // 2: govstack.payments.v1.VoucherEvent
+	nil,                           // 3: govstack.payments.v1.PaymentEvent.ReferencesEntry
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
 }
 var file_govstack_payments_v1_events_proto_depIdxs = []int32{
-	2, // 0: govstack.payments.v1.PaymentEvent.references:type_name -> govstack.payments.v1.PaymentEvent.ReferencesEntry
-	3, // 1: govstack.payments.v1.PaymentEvent.at:type_name -> google.protobuf.Timestamp
-	3, // 2: govstack.payments.v1.BatchEvent.at:type_name -> google.protobuf.Timestamp
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	3, // 0: govstack.payments.v1.PaymentEvent.references:type_name -> govstack.payments.v1.PaymentEvent.ReferencesEntry
+	4, // 1: govstack.payments.v1.PaymentEvent.at:type_name -> google.protobuf.Timestamp
+	4, // 2: govstack.payments.v1.BatchEvent.at:type_name -> google.protobuf.Timestamp
+	4, // 3: govstack.payments.v1.VoucherEvent.at:type_name -> google.protobuf.Timestamp
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_govstack_payments_v1_events_proto_init() }
@@ -365,7 +500,7 @@ func file_govstack_payments_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_payments_v1_events_proto_rawDesc), len(file_govstack_payments_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

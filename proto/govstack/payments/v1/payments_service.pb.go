@@ -135,7 +135,7 @@ var File_govstack_payments_v1_payments_service_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\n" +
-	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
+	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
 	"\x13RailCallbackRequest\x12\x12\n" +
 	"\x04rail\x18\x01 \x01(\tR\x04rail\x12(\n" +
 	"\x04body\x18\x02 \x01(\v2\x14.google.api.HttpBodyR\x04body\"U\n" +
@@ -170,7 +170,11 @@ const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\x13LookupBeneficiaries\x120.govstack.payments.v1.LookupBeneficiariesRequest\x1a1.govstack.payments.v1.LookupBeneficiariesResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\x1a\f/beneficiary2\x9c\x02\n" +
 	"\rLedgerService\x12\x8a\x01\n" +
 	"\x10GetLedgerAccount\x12-.govstack.payments.v1.GetLedgerAccountRequest\x1a..govstack.payments.v1.GetLedgerAccountResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/ledger/account\x12~\n" +
-	"\vFundAccount\x12(.govstack.payments.v1.FundAccountRequest\x1a).govstack.payments.v1.FundAccountResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/ledger/funding2\x9c\x01\n" +
+	"\vFundAccount\x12(.govstack.payments.v1.FundAccountRequest\x1a).govstack.payments.v1.FundAccountResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/ledger/funding2\xc4\x03\n" +
+	"\x0eVoucherService\x12\x84\x01\n" +
+	"\x0eVoucherCommand\x12+.govstack.payments.v1.VoucherCommandRequest\x1a,.govstack.payments.v1.VoucherCommandResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04body\"\t/vouchers\x12\x93\x01\n" +
+	"\x13UpdateVoucherStatus\x120.govstack.payments.v1.UpdateVoucherStatusRequest\x1a1.govstack.payments.v1.UpdateVoucherStatusResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04body\x1a\t/vouchers\x12\x94\x01\n" +
+	"\x10GetVoucherStatus\x12-.govstack.payments.v1.GetVoucherStatusRequest\x1a..govstack.payments.v1.GetVoucherStatusResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/vouchers/{serial_number}2\x9c\x01\n" +
 	"\vRailService\x12\x8c\x01\n" +
 	"\fRailCallback\x12).govstack.payments.v1.RailCallbackRequest\x1a*.govstack.payments.v1.RailCallbackResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x04body\"\x17/rails/{rail}/callbacksB\xa5\x06\x92A\xd8\x05\x12\xd5\x05\n" +
 	"\x14GovStack Payments BB\x12\xb5\x05Government-to-person bulk disbursement (batches validated, authorised once against a funding account, paid through the rails and reconciled), the identity-account mapper, vouchers, bill payments and requests to pay, on a double-entry ledger. Amounts are decimal strings in the currency's ISO 4217 scale (a JSON number is accepted where GovStack writes one). Mutating calls are idempotent under X-CorrelationID (or Idempotency-Key) per tenant and client: the same request again gets the first answer, or 202 with the current state while it runs; a different body under the same key is 409. Older 1.0 paths (/bulk-payment, /vouchers/voucher_preactivation, ...) are served too; see LegacyService.2\x053.0.0ZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
@@ -206,20 +210,26 @@ var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
 	(*LookupBeneficiariesRequest)(nil),    // 14: govstack.payments.v1.LookupBeneficiariesRequest
 	(*GetLedgerAccountRequest)(nil),       // 15: govstack.payments.v1.GetLedgerAccountRequest
 	(*FundAccountRequest)(nil),            // 16: govstack.payments.v1.FundAccountRequest
-	(*BulkPaymentResponse)(nil),           // 17: govstack.payments.v1.BulkPaymentResponse
-	(*GetBatchSummaryResponse)(nil),       // 18: govstack.payments.v1.GetBatchSummaryResponse
-	(*GetBatchDetailsResponse)(nil),       // 19: govstack.payments.v1.GetBatchDetailsResponse
-	(*AuthorizeFundsResponse)(nil),        // 20: govstack.payments.v1.AuthorizeFundsResponse
-	(*GetAuthorizationResponse)(nil),      // 21: govstack.payments.v1.GetAuthorizationResponse
-	(*ValidateAccountsResponse)(nil),      // 22: govstack.payments.v1.ValidateAccountsResponse
-	(*GetValidationResponse)(nil),         // 23: govstack.payments.v1.GetValidationResponse
-	(*RegisterBeneficiariesResponse)(nil), // 24: govstack.payments.v1.RegisterBeneficiariesResponse
-	(*UpdateBeneficiariesResponse)(nil),   // 25: govstack.payments.v1.UpdateBeneficiariesResponse
-	(*GetMapperResultResponse)(nil),       // 26: govstack.payments.v1.GetMapperResultResponse
-	(*LookupBeneficiaryResponse)(nil),     // 27: govstack.payments.v1.LookupBeneficiaryResponse
-	(*LookupBeneficiariesResponse)(nil),   // 28: govstack.payments.v1.LookupBeneficiariesResponse
-	(*GetLedgerAccountResponse)(nil),      // 29: govstack.payments.v1.GetLedgerAccountResponse
-	(*FundAccountResponse)(nil),           // 30: govstack.payments.v1.FundAccountResponse
+	(*VoucherCommandRequest)(nil),         // 17: govstack.payments.v1.VoucherCommandRequest
+	(*UpdateVoucherStatusRequest)(nil),    // 18: govstack.payments.v1.UpdateVoucherStatusRequest
+	(*GetVoucherStatusRequest)(nil),       // 19: govstack.payments.v1.GetVoucherStatusRequest
+	(*BulkPaymentResponse)(nil),           // 20: govstack.payments.v1.BulkPaymentResponse
+	(*GetBatchSummaryResponse)(nil),       // 21: govstack.payments.v1.GetBatchSummaryResponse
+	(*GetBatchDetailsResponse)(nil),       // 22: govstack.payments.v1.GetBatchDetailsResponse
+	(*AuthorizeFundsResponse)(nil),        // 23: govstack.payments.v1.AuthorizeFundsResponse
+	(*GetAuthorizationResponse)(nil),      // 24: govstack.payments.v1.GetAuthorizationResponse
+	(*ValidateAccountsResponse)(nil),      // 25: govstack.payments.v1.ValidateAccountsResponse
+	(*GetValidationResponse)(nil),         // 26: govstack.payments.v1.GetValidationResponse
+	(*RegisterBeneficiariesResponse)(nil), // 27: govstack.payments.v1.RegisterBeneficiariesResponse
+	(*UpdateBeneficiariesResponse)(nil),   // 28: govstack.payments.v1.UpdateBeneficiariesResponse
+	(*GetMapperResultResponse)(nil),       // 29: govstack.payments.v1.GetMapperResultResponse
+	(*LookupBeneficiaryResponse)(nil),     // 30: govstack.payments.v1.LookupBeneficiaryResponse
+	(*LookupBeneficiariesResponse)(nil),   // 31: govstack.payments.v1.LookupBeneficiariesResponse
+	(*GetLedgerAccountResponse)(nil),      // 32: govstack.payments.v1.GetLedgerAccountResponse
+	(*FundAccountResponse)(nil),           // 33: govstack.payments.v1.FundAccountResponse
+	(*VoucherCommandResponse)(nil),        // 34: govstack.payments.v1.VoucherCommandResponse
+	(*UpdateVoucherStatusResponse)(nil),   // 35: govstack.payments.v1.UpdateVoucherStatusResponse
+	(*GetVoucherStatusResponse)(nil),      // 36: govstack.payments.v1.GetVoucherStatusResponse
 }
 var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.api.HttpBody
@@ -237,24 +247,30 @@ var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	14, // 12: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:input_type -> govstack.payments.v1.LookupBeneficiariesRequest
 	15, // 13: govstack.payments.v1.LedgerService.GetLedgerAccount:input_type -> govstack.payments.v1.GetLedgerAccountRequest
 	16, // 14: govstack.payments.v1.LedgerService.FundAccount:input_type -> govstack.payments.v1.FundAccountRequest
-	0,  // 15: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
-	17, // 16: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
-	18, // 17: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
-	19, // 18: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
-	20, // 19: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
-	21, // 20: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
-	22, // 21: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
-	23, // 22: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
-	24, // 23: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
-	25, // 24: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
-	26, // 25: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
-	27, // 26: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
-	28, // 27: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
-	29, // 28: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
-	30, // 29: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
-	1,  // 30: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
-	16, // [16:31] is the sub-list for method output_type
-	1,  // [1:16] is the sub-list for method input_type
+	17, // 15: govstack.payments.v1.VoucherService.VoucherCommand:input_type -> govstack.payments.v1.VoucherCommandRequest
+	18, // 16: govstack.payments.v1.VoucherService.UpdateVoucherStatus:input_type -> govstack.payments.v1.UpdateVoucherStatusRequest
+	19, // 17: govstack.payments.v1.VoucherService.GetVoucherStatus:input_type -> govstack.payments.v1.GetVoucherStatusRequest
+	0,  // 18: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
+	20, // 19: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
+	21, // 20: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
+	22, // 21: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
+	23, // 22: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
+	24, // 23: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
+	25, // 24: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
+	26, // 25: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
+	27, // 26: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
+	28, // 27: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
+	29, // 28: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
+	30, // 29: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
+	31, // 30: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
+	32, // 31: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
+	33, // 32: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
+	34, // 33: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
+	35, // 34: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
+	36, // 35: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
+	1,  // 36: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
+	19, // [19:37] is the sub-list for method output_type
+	1,  // [1:19] is the sub-list for method input_type
 	1,  // [1:1] is the sub-list for extension type_name
 	1,  // [1:1] is the sub-list for extension extendee
 	0,  // [0:1] is the sub-list for field type_name
@@ -268,6 +284,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 	file_govstack_payments_v1_beneficiaries_proto_init()
 	file_govstack_payments_v1_g2p_proto_init()
 	file_govstack_payments_v1_ledger_proto_init()
+	file_govstack_payments_v1_vouchers_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
@@ -276,7 +293,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   4,
+			NumServices:   5,
 		},
 		GoTypes:           file_govstack_payments_v1_payments_service_proto_goTypes,
 		DependencyIndexes: file_govstack_payments_v1_payments_service_proto_depIdxs,

@@ -821,6 +821,206 @@ var LedgerService_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
+	VoucherService_VoucherCommand_FullMethodName      = "/govstack.payments.v1.VoucherService/VoucherCommand"
+	VoucherService_UpdateVoucherStatus_FullMethodName = "/govstack.payments.v1.VoucherService/UpdateVoucherStatus"
+	VoucherService_GetVoucherStatus_FullMethodName    = "/govstack.payments.v1.VoucherService/GetVoucherStatus"
+)
+
+// VoucherServiceClient is the client API for VoucherService service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// VoucherService is GovStack's voucher engine: vouchers are created (pre-activated) against a program's
+// budget, activated when handed out, redeemed once at an agent or merchant, suspended, cancelled, or expire.
+type VoucherServiceClient interface {
+	// VoucherCommand is POST /vouchers: create vouchers (no command; each reserves its amount from
+	// budget:<X-Program-Id> until redeemed, cancelled or expired; the answer shows each voucher's number
+	// once), cancel them (command=cancel) or redeem one (command=redeem, or a cancel body with the voucher's
+	// secret number). A redemption is atomic: the same voucher redeemed twice at once pays once. Emits
+	// voucher.preactivated, .cancelled, .redeemed.
+	VoucherCommand(ctx context.Context, in *VoucherCommandRequest, opts ...grpc.CallOption) (*VoucherCommandResponse, error)
+	// UpdateVoucherStatus is PUT /vouchers: activate (command=activate) or suspend (command=suspend)
+	// vouchers by serial number. Emits voucher.activated, .suspended.
+	UpdateVoucherStatus(ctx context.Context, in *UpdateVoucherStatusRequest, opts ...grpc.CallOption) (*UpdateVoucherStatusResponse, error)
+	// GetVoucherStatus reads a voucher's status by serial number.
+	GetVoucherStatus(ctx context.Context, in *GetVoucherStatusRequest, opts ...grpc.CallOption) (*GetVoucherStatusResponse, error)
+}
+
+type voucherServiceClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewVoucherServiceClient(cc grpc.ClientConnInterface) VoucherServiceClient {
+	return &voucherServiceClient{cc}
+}
+
+func (c *voucherServiceClient) VoucherCommand(ctx context.Context, in *VoucherCommandRequest, opts ...grpc.CallOption) (*VoucherCommandResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoucherCommandResponse)
+	err := c.cc.Invoke(ctx, VoucherService_VoucherCommand_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *voucherServiceClient) UpdateVoucherStatus(ctx context.Context, in *UpdateVoucherStatusRequest, opts ...grpc.CallOption) (*UpdateVoucherStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateVoucherStatusResponse)
+	err := c.cc.Invoke(ctx, VoucherService_UpdateVoucherStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *voucherServiceClient) GetVoucherStatus(ctx context.Context, in *GetVoucherStatusRequest, opts ...grpc.CallOption) (*GetVoucherStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetVoucherStatusResponse)
+	err := c.cc.Invoke(ctx, VoucherService_GetVoucherStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VoucherServiceServer is the server API for VoucherService service.
+// All implementations must embed UnimplementedVoucherServiceServer
+// for forward compatibility.
+//
+// VoucherService is GovStack's voucher engine: vouchers are created (pre-activated) against a program's
+// budget, activated when handed out, redeemed once at an agent or merchant, suspended, cancelled, or expire.
+type VoucherServiceServer interface {
+	// VoucherCommand is POST /vouchers: create vouchers (no command; each reserves its amount from
+	// budget:<X-Program-Id> until redeemed, cancelled or expired; the answer shows each voucher's number
+	// once), cancel them (command=cancel) or redeem one (command=redeem, or a cancel body with the voucher's
+	// secret number). A redemption is atomic: the same voucher redeemed twice at once pays once. Emits
+	// voucher.preactivated, .cancelled, .redeemed.
+	VoucherCommand(context.Context, *VoucherCommandRequest) (*VoucherCommandResponse, error)
+	// UpdateVoucherStatus is PUT /vouchers: activate (command=activate) or suspend (command=suspend)
+	// vouchers by serial number. Emits voucher.activated, .suspended.
+	UpdateVoucherStatus(context.Context, *UpdateVoucherStatusRequest) (*UpdateVoucherStatusResponse, error)
+	// GetVoucherStatus reads a voucher's status by serial number.
+	GetVoucherStatus(context.Context, *GetVoucherStatusRequest) (*GetVoucherStatusResponse, error)
+	mustEmbedUnimplementedVoucherServiceServer()
+}
+
+// UnimplementedVoucherServiceServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedVoucherServiceServer struct{}
+
+func (UnimplementedVoucherServiceServer) VoucherCommand(context.Context, *VoucherCommandRequest) (*VoucherCommandResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherCommand not implemented")
+}
+func (UnimplementedVoucherServiceServer) UpdateVoucherStatus(context.Context, *UpdateVoucherStatusRequest) (*UpdateVoucherStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateVoucherStatus not implemented")
+}
+func (UnimplementedVoucherServiceServer) GetVoucherStatus(context.Context, *GetVoucherStatusRequest) (*GetVoucherStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVoucherStatus not implemented")
+}
+func (UnimplementedVoucherServiceServer) mustEmbedUnimplementedVoucherServiceServer() {}
+func (UnimplementedVoucherServiceServer) testEmbeddedByValue()                        {}
+
+// UnsafeVoucherServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to VoucherServiceServer will
+// result in compilation errors.
+type UnsafeVoucherServiceServer interface {
+	mustEmbedUnimplementedVoucherServiceServer()
+}
+
+func RegisterVoucherServiceServer(s grpc.ServiceRegistrar, srv VoucherServiceServer) {
+	// If the following call panics, it indicates UnimplementedVoucherServiceServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&VoucherService_ServiceDesc, srv)
+}
+
+func _VoucherService_VoucherCommand_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VoucherCommandRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VoucherServiceServer).VoucherCommand(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VoucherService_VoucherCommand_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VoucherServiceServer).VoucherCommand(ctx, req.(*VoucherCommandRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VoucherService_UpdateVoucherStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateVoucherStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VoucherServiceServer).UpdateVoucherStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VoucherService_UpdateVoucherStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VoucherServiceServer).UpdateVoucherStatus(ctx, req.(*UpdateVoucherStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _VoucherService_GetVoucherStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVoucherStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VoucherServiceServer).GetVoucherStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VoucherService_GetVoucherStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VoucherServiceServer).GetVoucherStatus(ctx, req.(*GetVoucherStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+// VoucherService_ServiceDesc is the grpc.ServiceDesc for VoucherService service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var VoucherService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "govstack.payments.v1.VoucherService",
+	HandlerType: (*VoucherServiceServer)(nil),
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "VoucherCommand",
+			Handler:    _VoucherService_VoucherCommand_Handler,
+		},
+		{
+			MethodName: "UpdateVoucherStatus",
+			Handler:    _VoucherService_UpdateVoucherStatus_Handler,
+		},
+		{
+			MethodName: "GetVoucherStatus",
+			Handler:    _VoucherService_GetVoucherStatus_Handler,
+		},
+	},
+	Streams:  []grpc.StreamDesc{},
+	Metadata: "govstack/payments/v1/payments_service.proto",
+}
+
+const (
 	RailService_RailCallback_FullMethodName = "/govstack.payments.v1.RailService/RailCallback"
 )
 

@@ -34,6 +34,8 @@ var keyedMethods = map[string]inProgress{
 	paymentsv1.BeneficiaryService_RegisterBeneficiaries_FullMethodName: nil,
 	paymentsv1.BeneficiaryService_UpdateBeneficiaries_FullMethodName:   nil,
 	paymentsv1.LedgerService_FundAccount_FullMethodName:                nil,
+	paymentsv1.VoucherService_VoucherCommand_FullMethodName:            nil,
+	paymentsv1.VoucherService_UpdateVoucherStatus_FullMethodName:       nil,
 }
 
 // Idempotency is the keeper of Payments' mutating calls (platform/idempotency with Payments' options): the
@@ -59,6 +61,7 @@ func Idempotency(a *app.Service) idempotency.Options {
 			}
 			return scope
 		},
+		Redact: redactSecrets,
 		InProgress: func(ctx context.Context, method string, req proto.Message) (proto.Message, error) {
 			actor, err := actorOf(ctx)
 			if err != nil {
@@ -72,4 +75,16 @@ func Idempotency(a *app.Service) idempotency.Options {
 			return nil, e
 		},
 	}
+}
+
+// redactSecrets keeps no voucher number with a kept answer: numbers are stored only as HMACs, so a replay of
+// a voucher creation shows the vouchers' serial numbers and says their numbers were shown once.
+func redactSecrets(_ string, resp proto.Message) proto.Message {
+	if r, ok := resp.(*paymentsv1.VoucherCommandResponse); ok && len(r.GetVouchers()) > 0 {
+		for _, v := range r.GetVouchers() {
+			v.VoucherNumber = ""
+		}
+		r.ResponseDescription += "; voucher numbers are shown only in the first answer"
+	}
+	return resp
 }

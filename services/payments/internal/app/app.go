@@ -72,6 +72,7 @@ type Service struct {
 	limiter *railLimiters
 	render  CallbackRenderer
 	post    CallbackPoster
+	vkey    voucherKey
 }
 
 // New returns a Service on store with rails; now is the clock (time.Now when nil).

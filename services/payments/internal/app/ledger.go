@@ -92,5 +92,10 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 
 // onExpired lets the owner of an expired reservation (a voucher) record it.
 func (s *Service) onExpired(ctx context.Context, tx Tx, p domain.Transfer) error {
-	return nil
+	v, found, err := tx.VoucherByTransfer(ctx, p.ID)
+	if err != nil || !found || !v.Expire() {
+		return err
+	}
+	tx.Publish(domain.VoucherEvent{Voucher: v, At: s.now()})
+	return tx.UpdateVoucher(ctx, v)
 }

@@ -21,6 +21,7 @@ type Store interface {
 	BatchReads
 	MapperReads
 	CallbackStore
+	VoucherReads
 }
 
 // Tx is one transaction's typed methods.
@@ -28,6 +29,7 @@ type Tx interface {
 	LedgerTx
 	BatchTx
 	MapperTx
+	VoucherTx
 	// Callback queues a callback to url, sent after the commit (kind and subject say what its body is).
 	Callback(ctx context.Context, c domain.Callback) error
 	// Audit appends to the audit log.
@@ -121,4 +123,26 @@ type CallbackStore interface {
 	ClaimCallbacks(ctx context.Context, now, next time.Time, limit int) ([]domain.Callback, error)
 	// CallbackDone records a delivery (err nil), a failed attempt to retry at retryAt, or giving up.
 	CallbackDone(ctx context.Context, id string, at time.Time, err error, retryAt time.Time, giveUp bool) error
+}
+
+// VoucherReads read vouchers.
+type VoucherReads interface {
+	// Voucher reads a voucher of tenant ("": of any tenant) by serial.
+	Voucher(ctx context.Context, tenant, serial string) (domain.Voucher, error)
+	// VoucherKey is the database's HMAC key for voucher numbers, drawn the first time it is asked for.
+	VoucherKey(ctx context.Context) ([]byte, error)
+}
+
+// VoucherTx changes vouchers inside a transaction.
+type VoucherTx interface {
+	// NextVoucherSerials draws n serial numbers.
+	NextVoucherSerials(ctx context.Context, n int) ([]string, error)
+	InsertVouchers(ctx context.Context, vs []domain.Voucher) error
+	// LockVoucher reads and locks a voucher of tenant ("": of any tenant) by serial (NotFound VOUCHER_NOT_FOUND).
+	LockVoucher(ctx context.Context, tenant, serial string) (domain.Voucher, error)
+	// LockVoucherByNumber reads and locks the voucher of a number's HMAC (InvalidArgument INVALID_VOUCHER_NUMBER).
+	LockVoucherByNumber(ctx context.Context, tenant string, hash []byte) (domain.Voucher, error)
+	// VoucherByTransfer finds and locks the voucher a reservation belongs to.
+	VoucherByTransfer(ctx context.Context, transferID string) (domain.Voucher, bool, error)
+	UpdateVoucher(ctx context.Context, v domain.Voucher) error
 }

@@ -33,6 +33,13 @@ func Encode(e domain.Event) (outbox.Event, error) {
 			TotalAmount: domain.FormatAmount(b.Stats.TotalAmount, b.Currency), CompletedAmount: domain.FormatAmount(b.Stats.CompletedAmount, b.Currency),
 			Currency: b.Currency, At: timestamppb.New(e.At),
 		}}, nil
+	case domain.VoucherEvent:
+		v := e.Voucher
+		return outbox.Event{Type: e.EventType(), Source: Source, Subject: v.Serial, Payload: &paymentsv1.VoucherEvent{
+			Tenant: v.Tenant, SerialNumber: v.Serial, Status: string(v.Status), Amount: domain.FormatAmount(v.Amount, v.Currency),
+			Currency: v.Currency, ProgramId: v.ProgramID, GroupCode: v.GroupCode, PayeeFunctionalId: v.PayeeIdentity,
+			AgentId: v.AgentID, At: timestamppb.New(e.At),
+		}}, nil
 	}
 	return outbox.Event{}, fmt.Errorf("events: no encoding for %T", e)
 }

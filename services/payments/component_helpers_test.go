@@ -56,6 +56,7 @@ type env struct {
 	ledger    paymentsv1.LedgerServiceClient
 	rails     paymentsv1.RailServiceClient
 	vouch     paymentsv1.VoucherServiceClient
+	bills     paymentsv1.BillPaymentServiceClient
 	pool      *pgxpool.Pool
 	svc       *payments.Service
 	rail      *fakerail.Rail
@@ -121,7 +122,7 @@ func startLogged(t testing.TB, configure func(*payments.Config), log *slog.Logge
 	})
 	e.bulk, e.mapper = paymentsv1.NewBulkPaymentServiceClient(e.conn), paymentsv1.NewBeneficiaryServiceClient(e.conn)
 	e.ledger, e.rails = paymentsv1.NewLedgerServiceClient(e.conn), paymentsv1.NewRailServiceClient(e.conn)
-	e.vouch = paymentsv1.NewVoucherServiceClient(e.conn)
+	e.vouch, e.bills = paymentsv1.NewVoucherServiceClient(e.conn), paymentsv1.NewBillPaymentServiceClient(e.conn)
 	return e
 }
 

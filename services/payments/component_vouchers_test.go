@@ -57,7 +57,12 @@ func (e *env) redeem(client, serial, number, agent string) (*paymentsv1.VoucherC
 
 func (e *env) kesAccount(code string) *paymentsv1.LedgerAccount {
 	e.t.Helper()
-	a, err := e.ledger.GetLedgerAccount(call(treasury), &paymentsv1.GetLedgerAccountRequest{Code: code, Currency: "KES"})
+	return e.kesAccountOf(treasury, code)
+}
+
+func (e *env) kesAccountOf(client, code string) *paymentsv1.LedgerAccount {
+	e.t.Helper()
+	a, err := e.ledger.GetLedgerAccount(call(client), &paymentsv1.GetLedgerAccountRequest{Code: code, Currency: "KES"})
 	if err != nil {
 		e.t.Fatalf("%s: %v", code, err)
 	}

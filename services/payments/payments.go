@@ -152,6 +152,7 @@ func (s *Service) Register(g *grpc.Server) {
 	paymentsv1.RegisterLedgerServiceServer(g, api.NewLedger(s.app))
 	paymentsv1.RegisterRailServiceServer(g, api.NewRails(s.app))
 	paymentsv1.RegisterVoucherServiceServer(g, api.NewVouchers(s.app))
+	paymentsv1.RegisterBillPaymentServiceServer(g, api.NewBills(s.app))
 }
 
 // UnaryInterceptors converts errors to statuses, requires the IM client identity, verifies user tokens

@@ -21,10 +21,12 @@ const (
 	EventVoucherRedeemed     = "govstack.payments.v1.voucher.redeemed"
 	EventVoucherCancelled    = "govstack.payments.v1.voucher.cancelled"
 	EventVoucherExpired      = "govstack.payments.v1.voucher.expired"
+
+	EventBillPaid = "govstack.payments.v1.bill.paid"
 )
 
 // Events are all of them.
 var Events = []string{EventPaymentReserved, EventPaymentSubmitted, EventPaymentSettled, EventPaymentFailed,
 	EventPaymentReversed, EventBatchReceived, EventBatchValidated, EventBatchAuthorized, EventBatchRejected,
 	EventBatchCompleted, EventVoucherPreactivated, EventVoucherActivated, EventVoucherSuspended, EventVoucherRedeemed,
-	EventVoucherCancelled, EventVoucherExpired}
+	EventVoucherCancelled, EventVoucherExpired, EventBillPaid}

@@ -403,6 +403,116 @@ func (x *VoucherEvent) GetAt() *timestamppb.Timestamp {
 	return nil
 }
 
+// BillPaidEvent is the payload of govstack.payments.v1.bill.paid.
+type BillPaidEvent struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	Tenant             string                 `protobuf:"bytes,1,opt,name=tenant,proto3" json:"tenant,omitempty"`
+	BillId             string                 `protobuf:"bytes,2,opt,name=bill_id,json=billId,proto3" json:"bill_id,omitempty"`
+	BillerId           string                 `protobuf:"bytes,3,opt,name=biller_id,json=billerId,proto3" json:"biller_id,omitempty"`
+	Amount             string                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	Currency           string                 `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
+	PayerFi            string                 `protobuf:"bytes,6,opt,name=payer_fi,json=payerFi,proto3" json:"payer_fi,omitempty"`
+	PaymentReferenceId string                 `protobuf:"bytes,7,opt,name=payment_reference_id,json=paymentReferenceId,proto3" json:"payment_reference_id,omitempty"`
+	// How it was paid: "transfer" (payer FI), "rtp" or "voucher".
+	Channel       string                 `protobuf:"bytes,8,opt,name=channel,proto3" json:"channel,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BillPaidEvent) Reset() {
+	*x = BillPaidEvent{}
+	mi := &file_govstack_payments_v1_events_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BillPaidEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BillPaidEvent) ProtoMessage() {}
+
+func (x *BillPaidEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_events_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BillPaidEvent.ProtoReflect.Descriptor instead.
+func (*BillPaidEvent) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_events_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BillPaidEvent) GetTenant() string {
+	if x != nil {
+		return x.Tenant
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetBillId() string {
+	if x != nil {
+		return x.BillId
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetBillerId() string {
+	if x != nil {
+		return x.BillerId
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetPayerFi() string {
+	if x != nil {
+		return x.PayerFi
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetPaymentReferenceId() string {
+	if x != nil {
+		return x.PaymentReferenceId
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetChannel() string {
+	if x != nil {
+		return x.Channel
+	}
+	return ""
+}
+
+func (x *BillPaidEvent) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
 var File_govstack_payments_v1_events_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_events_proto_rawDesc = "" +
@@ -455,7 +565,17 @@ const file_govstack_payments_v1_events_proto_rawDesc = "" +
 	"\x13payee_functional_id\x18\b \x01(\tR\x11payeeFunctionalId\x12\x19\n" +
 	"\bagent_id\x18\t \x01(\tR\aagentId\x12*\n" +
 	"\x02at\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\x02atBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
+	" \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xa4\x02\n" +
+	"\rBillPaidEvent\x12\x16\n" +
+	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x17\n" +
+	"\abill_id\x18\x02 \x01(\tR\x06billId\x12\x1b\n" +
+	"\tbiller_id\x18\x03 \x01(\tR\bbillerId\x12\x16\n" +
+	"\x06amount\x18\x04 \x01(\tR\x06amount\x12\x1a\n" +
+	"\bcurrency\x18\x05 \x01(\tR\bcurrency\x12\x19\n" +
+	"\bpayer_fi\x18\x06 \x01(\tR\apayerFi\x120\n" +
+	"\x14payment_reference_id\x18\a \x01(\tR\x12paymentReferenceId\x12\x18\n" +
+	"\achannel\x18\b \x01(\tR\achannel\x12*\n" +
+	"\x02at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x02atBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
 
 var (
 	file_govstack_payments_v1_events_proto_rawDescOnce sync.Once
@@ -469,24 +589,26 @@ func file_govstack_payments_v1_events_proto_rawDescGZIP() []byte {
 	return file_govstack_payments_v1_events_proto_rawDescData
 }
 
-var file_govstack_payments_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_govstack_payments_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_govstack_payments_v1_events_proto_goTypes = []any{
 	(*PaymentEvent)(nil),          // 0: govstack.payments.v1.PaymentEvent
 	(*BatchEvent)(nil),            // 1: govstack.payments.v1.BatchEvent
 	(*VoucherEvent)(nil),          // 2: govstack.payments.v1.VoucherEvent
-	nil,                           // 3: govstack.payments.v1.PaymentEvent.ReferencesEntry
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(*BillPaidEvent)(nil),         // 3: govstack.payments.v1.BillPaidEvent
+	nil,                           // 4: govstack.payments.v1.PaymentEvent.ReferencesEntry
+	(*timestamppb.Timestamp)(nil), // 5: google.protobuf.Timestamp
 }
 var file_govstack_payments_v1_events_proto_depIdxs = []int32{
-	3, // 0: govstack.payments.v1.PaymentEvent.references:type_name -> govstack.payments.v1.PaymentEvent.ReferencesEntry
-	4, // 1: govstack.payments.v1.PaymentEvent.at:type_name -> google.protobuf.Timestamp
-	4, // 2: govstack.payments.v1.BatchEvent.at:type_name -> google.protobuf.Timestamp
-	4, // 3: govstack.payments.v1.VoucherEvent.at:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	4, // 0: govstack.payments.v1.PaymentEvent.references:type_name -> govstack.payments.v1.PaymentEvent.ReferencesEntry
+	5, // 1: govstack.payments.v1.PaymentEvent.at:type_name -> google.protobuf.Timestamp
+	5, // 2: govstack.payments.v1.BatchEvent.at:type_name -> google.protobuf.Timestamp
+	5, // 3: govstack.payments.v1.VoucherEvent.at:type_name -> google.protobuf.Timestamp
+	5, // 4: govstack.payments.v1.BillPaidEvent.at:type_name -> google.protobuf.Timestamp
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_govstack_payments_v1_events_proto_init() }
@@ -500,7 +622,7 @@ func file_govstack_payments_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_payments_v1_events_proto_rawDesc), len(file_govstack_payments_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -135,7 +135,7 @@ var File_govstack_payments_v1_payments_service_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\n" +
-	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
+	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a govstack/payments/v1/bills.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
 	"\x13RailCallbackRequest\x12\x12\n" +
 	"\x04rail\x18\x01 \x01(\tR\x04rail\x12(\n" +
 	"\x04body\x18\x02 \x01(\v2\x14.google.api.HttpBodyR\x04body\"U\n" +
@@ -174,7 +174,15 @@ const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\x0eVoucherService\x12\x84\x01\n" +
 	"\x0eVoucherCommand\x12+.govstack.payments.v1.VoucherCommandRequest\x1a,.govstack.payments.v1.VoucherCommandResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04body\"\t/vouchers\x12\x93\x01\n" +
 	"\x13UpdateVoucherStatus\x120.govstack.payments.v1.UpdateVoucherStatusRequest\x1a1.govstack.payments.v1.UpdateVoucherStatusResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x04body\x1a\t/vouchers\x12\x94\x01\n" +
-	"\x10GetVoucherStatus\x12-.govstack.payments.v1.GetVoucherStatusRequest\x1a..govstack.payments.v1.GetVoucherStatusResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/vouchers/{serial_number}2\x9c\x01\n" +
+	"\x10GetVoucherStatus\x12-.govstack.payments.v1.GetVoucherStatusRequest\x1a..govstack.payments.v1.GetVoucherStatusResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/vouchers/{serial_number}2\xcb\a\n" +
+	"\x12BillPaymentService\x12\x7f\n" +
+	"\vPresentBill\x12(.govstack.payments.v1.PresentBillRequest\x1a).govstack.payments.v1.PresentBillResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\x1a\x10/bills/{bill_id}\x12|\n" +
+	"\vBillInquiry\x12(.govstack.payments.v1.BillInquiryRequest\x1a).govstack.payments.v1.BillInquiryResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/bills/{bill_id}\x12\x87\x01\n" +
+	"\fBillTransfer\x12).govstack.payments.v1.BillTransferRequest\x1a*.govstack.payments.v1.BillTransferResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/billTransferRequests\x12}\n" +
+	"\fRequestToPay\x12).govstack.payments.v1.RequestToPayRequest\x1a*.govstack.payments.v1.RequestToPayResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/rtpRequest\x12{\n" +
+	"\vRtpResponse\x12(.govstack.payments.v1.RtpResponseRequest\x1a).govstack.payments.v1.RtpResponseResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/rtpResponse\x12\x96\x01\n" +
+	"\fGetRtpStatus\x12).govstack.payments.v1.GetRtpStatusRequest\x1a*.govstack.payments.v1.GetRtpStatusResponse\"/\x82\xd3\xe4\x93\x02)\x12'/transferRequests/{transfer_request_id}\x12\x96\x01\n" +
+	"\x12VoucherBillPayment\x12/.govstack.payments.v1.VoucherBillPaymentRequest\x1a0.govstack.payments.v1.VoucherBillPaymentResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/voucherRedemption2\x9c\x01\n" +
 	"\vRailService\x12\x8c\x01\n" +
 	"\fRailCallback\x12).govstack.payments.v1.RailCallbackRequest\x1a*.govstack.payments.v1.RailCallbackResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x04body\"\x17/rails/{rail}/callbacksB\xa5\x06\x92A\xd8\x05\x12\xd5\x05\n" +
 	"\x14GovStack Payments BB\x12\xb5\x05Government-to-person bulk disbursement (batches validated, authorised once against a funding account, paid through the rails and reconciled), the identity-account mapper, vouchers, bill payments and requests to pay, on a double-entry ledger. Amounts are decimal strings in the currency's ISO 4217 scale (a JSON number is accepted where GovStack writes one). Mutating calls are idempotent under X-CorrelationID (or Idempotency-Key) per tenant and client: the same request again gets the first answer, or 202 with the current state while it runs; a different body under the same key is 409. Older 1.0 paths (/bulk-payment, /vouchers/voucher_preactivation, ...) are served too; see LegacyService.2\x053.0.0ZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
@@ -213,23 +221,37 @@ var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
 	(*VoucherCommandRequest)(nil),         // 17: govstack.payments.v1.VoucherCommandRequest
 	(*UpdateVoucherStatusRequest)(nil),    // 18: govstack.payments.v1.UpdateVoucherStatusRequest
 	(*GetVoucherStatusRequest)(nil),       // 19: govstack.payments.v1.GetVoucherStatusRequest
-	(*BulkPaymentResponse)(nil),           // 20: govstack.payments.v1.BulkPaymentResponse
-	(*GetBatchSummaryResponse)(nil),       // 21: govstack.payments.v1.GetBatchSummaryResponse
-	(*GetBatchDetailsResponse)(nil),       // 22: govstack.payments.v1.GetBatchDetailsResponse
-	(*AuthorizeFundsResponse)(nil),        // 23: govstack.payments.v1.AuthorizeFundsResponse
-	(*GetAuthorizationResponse)(nil),      // 24: govstack.payments.v1.GetAuthorizationResponse
-	(*ValidateAccountsResponse)(nil),      // 25: govstack.payments.v1.ValidateAccountsResponse
-	(*GetValidationResponse)(nil),         // 26: govstack.payments.v1.GetValidationResponse
-	(*RegisterBeneficiariesResponse)(nil), // 27: govstack.payments.v1.RegisterBeneficiariesResponse
-	(*UpdateBeneficiariesResponse)(nil),   // 28: govstack.payments.v1.UpdateBeneficiariesResponse
-	(*GetMapperResultResponse)(nil),       // 29: govstack.payments.v1.GetMapperResultResponse
-	(*LookupBeneficiaryResponse)(nil),     // 30: govstack.payments.v1.LookupBeneficiaryResponse
-	(*LookupBeneficiariesResponse)(nil),   // 31: govstack.payments.v1.LookupBeneficiariesResponse
-	(*GetLedgerAccountResponse)(nil),      // 32: govstack.payments.v1.GetLedgerAccountResponse
-	(*FundAccountResponse)(nil),           // 33: govstack.payments.v1.FundAccountResponse
-	(*VoucherCommandResponse)(nil),        // 34: govstack.payments.v1.VoucherCommandResponse
-	(*UpdateVoucherStatusResponse)(nil),   // 35: govstack.payments.v1.UpdateVoucherStatusResponse
-	(*GetVoucherStatusResponse)(nil),      // 36: govstack.payments.v1.GetVoucherStatusResponse
+	(*PresentBillRequest)(nil),            // 20: govstack.payments.v1.PresentBillRequest
+	(*BillInquiryRequest)(nil),            // 21: govstack.payments.v1.BillInquiryRequest
+	(*BillTransferRequest)(nil),           // 22: govstack.payments.v1.BillTransferRequest
+	(*RequestToPayRequest)(nil),           // 23: govstack.payments.v1.RequestToPayRequest
+	(*RtpResponseRequest)(nil),            // 24: govstack.payments.v1.RtpResponseRequest
+	(*GetRtpStatusRequest)(nil),           // 25: govstack.payments.v1.GetRtpStatusRequest
+	(*VoucherBillPaymentRequest)(nil),     // 26: govstack.payments.v1.VoucherBillPaymentRequest
+	(*BulkPaymentResponse)(nil),           // 27: govstack.payments.v1.BulkPaymentResponse
+	(*GetBatchSummaryResponse)(nil),       // 28: govstack.payments.v1.GetBatchSummaryResponse
+	(*GetBatchDetailsResponse)(nil),       // 29: govstack.payments.v1.GetBatchDetailsResponse
+	(*AuthorizeFundsResponse)(nil),        // 30: govstack.payments.v1.AuthorizeFundsResponse
+	(*GetAuthorizationResponse)(nil),      // 31: govstack.payments.v1.GetAuthorizationResponse
+	(*ValidateAccountsResponse)(nil),      // 32: govstack.payments.v1.ValidateAccountsResponse
+	(*GetValidationResponse)(nil),         // 33: govstack.payments.v1.GetValidationResponse
+	(*RegisterBeneficiariesResponse)(nil), // 34: govstack.payments.v1.RegisterBeneficiariesResponse
+	(*UpdateBeneficiariesResponse)(nil),   // 35: govstack.payments.v1.UpdateBeneficiariesResponse
+	(*GetMapperResultResponse)(nil),       // 36: govstack.payments.v1.GetMapperResultResponse
+	(*LookupBeneficiaryResponse)(nil),     // 37: govstack.payments.v1.LookupBeneficiaryResponse
+	(*LookupBeneficiariesResponse)(nil),   // 38: govstack.payments.v1.LookupBeneficiariesResponse
+	(*GetLedgerAccountResponse)(nil),      // 39: govstack.payments.v1.GetLedgerAccountResponse
+	(*FundAccountResponse)(nil),           // 40: govstack.payments.v1.FundAccountResponse
+	(*VoucherCommandResponse)(nil),        // 41: govstack.payments.v1.VoucherCommandResponse
+	(*UpdateVoucherStatusResponse)(nil),   // 42: govstack.payments.v1.UpdateVoucherStatusResponse
+	(*GetVoucherStatusResponse)(nil),      // 43: govstack.payments.v1.GetVoucherStatusResponse
+	(*PresentBillResponse)(nil),           // 44: govstack.payments.v1.PresentBillResponse
+	(*BillInquiryResponse)(nil),           // 45: govstack.payments.v1.BillInquiryResponse
+	(*BillTransferResponse)(nil),          // 46: govstack.payments.v1.BillTransferResponse
+	(*RequestToPayResponse)(nil),          // 47: govstack.payments.v1.RequestToPayResponse
+	(*RtpResponseResponse)(nil),           // 48: govstack.payments.v1.RtpResponseResponse
+	(*GetRtpStatusResponse)(nil),          // 49: govstack.payments.v1.GetRtpStatusResponse
+	(*VoucherBillPaymentResponse)(nil),    // 50: govstack.payments.v1.VoucherBillPaymentResponse
 }
 var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.api.HttpBody
@@ -250,27 +272,41 @@ var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	17, // 15: govstack.payments.v1.VoucherService.VoucherCommand:input_type -> govstack.payments.v1.VoucherCommandRequest
 	18, // 16: govstack.payments.v1.VoucherService.UpdateVoucherStatus:input_type -> govstack.payments.v1.UpdateVoucherStatusRequest
 	19, // 17: govstack.payments.v1.VoucherService.GetVoucherStatus:input_type -> govstack.payments.v1.GetVoucherStatusRequest
-	0,  // 18: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
-	20, // 19: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
-	21, // 20: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
-	22, // 21: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
-	23, // 22: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
-	24, // 23: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
-	25, // 24: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
-	26, // 25: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
-	27, // 26: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
-	28, // 27: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
-	29, // 28: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
-	30, // 29: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
-	31, // 30: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
-	32, // 31: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
-	33, // 32: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
-	34, // 33: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
-	35, // 34: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
-	36, // 35: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
-	1,  // 36: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
-	19, // [19:37] is the sub-list for method output_type
-	1,  // [1:19] is the sub-list for method input_type
+	20, // 18: govstack.payments.v1.BillPaymentService.PresentBill:input_type -> govstack.payments.v1.PresentBillRequest
+	21, // 19: govstack.payments.v1.BillPaymentService.BillInquiry:input_type -> govstack.payments.v1.BillInquiryRequest
+	22, // 20: govstack.payments.v1.BillPaymentService.BillTransfer:input_type -> govstack.payments.v1.BillTransferRequest
+	23, // 21: govstack.payments.v1.BillPaymentService.RequestToPay:input_type -> govstack.payments.v1.RequestToPayRequest
+	24, // 22: govstack.payments.v1.BillPaymentService.RtpResponse:input_type -> govstack.payments.v1.RtpResponseRequest
+	25, // 23: govstack.payments.v1.BillPaymentService.GetRtpStatus:input_type -> govstack.payments.v1.GetRtpStatusRequest
+	26, // 24: govstack.payments.v1.BillPaymentService.VoucherBillPayment:input_type -> govstack.payments.v1.VoucherBillPaymentRequest
+	0,  // 25: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
+	27, // 26: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
+	28, // 27: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
+	29, // 28: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
+	30, // 29: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
+	31, // 30: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
+	32, // 31: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
+	33, // 32: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
+	34, // 33: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
+	35, // 34: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
+	36, // 35: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
+	37, // 36: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
+	38, // 37: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
+	39, // 38: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
+	40, // 39: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
+	41, // 40: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
+	42, // 41: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
+	43, // 42: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
+	44, // 43: govstack.payments.v1.BillPaymentService.PresentBill:output_type -> govstack.payments.v1.PresentBillResponse
+	45, // 44: govstack.payments.v1.BillPaymentService.BillInquiry:output_type -> govstack.payments.v1.BillInquiryResponse
+	46, // 45: govstack.payments.v1.BillPaymentService.BillTransfer:output_type -> govstack.payments.v1.BillTransferResponse
+	47, // 46: govstack.payments.v1.BillPaymentService.RequestToPay:output_type -> govstack.payments.v1.RequestToPayResponse
+	48, // 47: govstack.payments.v1.BillPaymentService.RtpResponse:output_type -> govstack.payments.v1.RtpResponseResponse
+	49, // 48: govstack.payments.v1.BillPaymentService.GetRtpStatus:output_type -> govstack.payments.v1.GetRtpStatusResponse
+	50, // 49: govstack.payments.v1.BillPaymentService.VoucherBillPayment:output_type -> govstack.payments.v1.VoucherBillPaymentResponse
+	1,  // 50: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
+	26, // [26:51] is the sub-list for method output_type
+	1,  // [1:26] is the sub-list for method input_type
 	1,  // [1:1] is the sub-list for extension type_name
 	1,  // [1:1] is the sub-list for extension extendee
 	0,  // [0:1] is the sub-list for field type_name
@@ -282,6 +318,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 		return
 	}
 	file_govstack_payments_v1_beneficiaries_proto_init()
+	file_govstack_payments_v1_bills_proto_init()
 	file_govstack_payments_v1_g2p_proto_init()
 	file_govstack_payments_v1_ledger_proto_init()
 	file_govstack_payments_v1_vouchers_proto_init()
@@ -293,7 +330,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   5,
+			NumServices:   6,
 		},
 		GoTypes:           file_govstack_payments_v1_payments_service_proto_goTypes,
 		DependencyIndexes: file_govstack_payments_v1_payments_service_proto_depIdxs,

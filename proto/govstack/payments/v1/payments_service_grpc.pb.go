@@ -1021,6 +1021,368 @@ var VoucherService_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
+	BillPaymentService_PresentBill_FullMethodName        = "/govstack.payments.v1.BillPaymentService/PresentBill"
+	BillPaymentService_BillInquiry_FullMethodName        = "/govstack.payments.v1.BillPaymentService/BillInquiry"
+	BillPaymentService_BillTransfer_FullMethodName       = "/govstack.payments.v1.BillPaymentService/BillTransfer"
+	BillPaymentService_RequestToPay_FullMethodName       = "/govstack.payments.v1.BillPaymentService/RequestToPay"
+	BillPaymentService_RtpResponse_FullMethodName        = "/govstack.payments.v1.BillPaymentService/RtpResponse"
+	BillPaymentService_GetRtpStatus_FullMethodName       = "/govstack.payments.v1.BillPaymentService/GetRtpStatus"
+	BillPaymentService_VoucherBillPayment_FullMethodName = "/govstack.payments.v1.BillPaymentService/VoucherBillPayment"
+)
+
+// BillPaymentServiceClient is the client API for BillPaymentService service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// BillPaymentService is GovStack's P2G bill payment: billers present bills, payer FIs inquire and notify
+// payments, billers request payment (RTP) and payer FIs answer. Each bill is paid once: the ledger refuses a
+// second payment of it (one transfer per bill), whoever races.
+type BillPaymentServiceClient interface {
+	// PresentBill is a biller presenting a bill (extension: the details GovStack's biller answers an inquiry
+	// with). Header X-Callback-URL: where "mark bill paid" goes.
+	PresentBill(ctx context.Context, in *PresentBillRequest, opts ...grpc.CallOption) (*PresentBillResponse, error)
+	// BillInquiry is the payer FI's bill inquiry (fields=inquiry); the answer (202) carries the bill and what is
+	// due today, and is pushed to X-Callback-URL too.
+	BillInquiry(ctx context.Context, in *BillInquiryRequest, opts ...grpc.CallOption) (*BillInquiryResponse, error)
+	// BillTransfer is the payer FI's notice that it paid a bill (recorded once: payerfi:<X-PayerFI-Id> →
+	// biller:<billerId>; bill.paid; "mark bill paid" pushed to the biller), or the biller's ACK/RJC of it.
+	BillTransfer(ctx context.Context, in *BillTransferRequest, opts ...grpc.CallOption) (*BillTransferResponse, error)
+	// RequestToPay is the biller's request to pay a bill (header X-billerId); the RTP is pending until the
+	// payer FI answers.
+	RequestToPay(ctx context.Context, in *RequestToPayRequest, opts ...grpc.CallOption) (*RequestToPayResponse, error)
+	// RtpResponse is the payer FI's answer to an RTP: accepted (the bill is paid, as by BillTransfer) or
+	// rejected. The biller is told (rtpUpdate to its X-Callback-URL).
+	RtpResponse(ctx context.Context, in *RtpResponseRequest, opts ...grpc.CallOption) (*RtpResponseResponse, error)
+	// GetRtpStatus is the biller's RTP status inquiry.
+	GetRtpStatus(ctx context.Context, in *GetRtpStatusRequest, opts ...grpc.CallOption) (*GetRtpStatusResponse, error)
+	// VoucherBillPayment pays a bill with a voucher: the voucher is redeemed to the biller and the bill paid.
+	VoucherBillPayment(ctx context.Context, in *VoucherBillPaymentRequest, opts ...grpc.CallOption) (*VoucherBillPaymentResponse, error)
+}
+
+type billPaymentServiceClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewBillPaymentServiceClient(cc grpc.ClientConnInterface) BillPaymentServiceClient {
+	return &billPaymentServiceClient{cc}
+}
+
+func (c *billPaymentServiceClient) PresentBill(ctx context.Context, in *PresentBillRequest, opts ...grpc.CallOption) (*PresentBillResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PresentBillResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_PresentBill_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) BillInquiry(ctx context.Context, in *BillInquiryRequest, opts ...grpc.CallOption) (*BillInquiryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BillInquiryResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_BillInquiry_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) BillTransfer(ctx context.Context, in *BillTransferRequest, opts ...grpc.CallOption) (*BillTransferResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BillTransferResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_BillTransfer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) RequestToPay(ctx context.Context, in *RequestToPayRequest, opts ...grpc.CallOption) (*RequestToPayResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RequestToPayResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_RequestToPay_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) RtpResponse(ctx context.Context, in *RtpResponseRequest, opts ...grpc.CallOption) (*RtpResponseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RtpResponseResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_RtpResponse_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) GetRtpStatus(ctx context.Context, in *GetRtpStatusRequest, opts ...grpc.CallOption) (*GetRtpStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetRtpStatusResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_GetRtpStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billPaymentServiceClient) VoucherBillPayment(ctx context.Context, in *VoucherBillPaymentRequest, opts ...grpc.CallOption) (*VoucherBillPaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VoucherBillPaymentResponse)
+	err := c.cc.Invoke(ctx, BillPaymentService_VoucherBillPayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BillPaymentServiceServer is the server API for BillPaymentService service.
+// All implementations must embed UnimplementedBillPaymentServiceServer
+// for forward compatibility.
+//
+// BillPaymentService is GovStack's P2G bill payment: billers present bills, payer FIs inquire and notify
+// payments, billers request payment (RTP) and payer FIs answer. Each bill is paid once: the ledger refuses a
+// second payment of it (one transfer per bill), whoever races.
+type BillPaymentServiceServer interface {
+	// PresentBill is a biller presenting a bill (extension: the details GovStack's biller answers an inquiry
+	// with). Header X-Callback-URL: where "mark bill paid" goes.
+	PresentBill(context.Context, *PresentBillRequest) (*PresentBillResponse, error)
+	// BillInquiry is the payer FI's bill inquiry (fields=inquiry); the answer (202) carries the bill and what is
+	// due today, and is pushed to X-Callback-URL too.
+	BillInquiry(context.Context, *BillInquiryRequest) (*BillInquiryResponse, error)
+	// BillTransfer is the payer FI's notice that it paid a bill (recorded once: payerfi:<X-PayerFI-Id> →
+	// biller:<billerId>; bill.paid; "mark bill paid" pushed to the biller), or the biller's ACK/RJC of it.
+	BillTransfer(context.Context, *BillTransferRequest) (*BillTransferResponse, error)
+	// RequestToPay is the biller's request to pay a bill (header X-billerId); the RTP is pending until the
+	// payer FI answers.
+	RequestToPay(context.Context, *RequestToPayRequest) (*RequestToPayResponse, error)
+	// RtpResponse is the payer FI's answer to an RTP: accepted (the bill is paid, as by BillTransfer) or
+	// rejected. The biller is told (rtpUpdate to its X-Callback-URL).
+	RtpResponse(context.Context, *RtpResponseRequest) (*RtpResponseResponse, error)
+	// GetRtpStatus is the biller's RTP status inquiry.
+	GetRtpStatus(context.Context, *GetRtpStatusRequest) (*GetRtpStatusResponse, error)
+	// VoucherBillPayment pays a bill with a voucher: the voucher is redeemed to the biller and the bill paid.
+	VoucherBillPayment(context.Context, *VoucherBillPaymentRequest) (*VoucherBillPaymentResponse, error)
+	mustEmbedUnimplementedBillPaymentServiceServer()
+}
+
+// UnimplementedBillPaymentServiceServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedBillPaymentServiceServer struct{}
+
+func (UnimplementedBillPaymentServiceServer) PresentBill(context.Context, *PresentBillRequest) (*PresentBillResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PresentBill not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) BillInquiry(context.Context, *BillInquiryRequest) (*BillInquiryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BillInquiry not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) BillTransfer(context.Context, *BillTransferRequest) (*BillTransferResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BillTransfer not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) RequestToPay(context.Context, *RequestToPayRequest) (*RequestToPayResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RequestToPay not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) RtpResponse(context.Context, *RtpResponseRequest) (*RtpResponseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RtpResponse not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) GetRtpStatus(context.Context, *GetRtpStatusRequest) (*GetRtpStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRtpStatus not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) VoucherBillPayment(context.Context, *VoucherBillPaymentRequest) (*VoucherBillPaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherBillPayment not implemented")
+}
+func (UnimplementedBillPaymentServiceServer) mustEmbedUnimplementedBillPaymentServiceServer() {}
+func (UnimplementedBillPaymentServiceServer) testEmbeddedByValue()                            {}
+
+// UnsafeBillPaymentServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to BillPaymentServiceServer will
+// result in compilation errors.
+type UnsafeBillPaymentServiceServer interface {
+	mustEmbedUnimplementedBillPaymentServiceServer()
+}
+
+func RegisterBillPaymentServiceServer(s grpc.ServiceRegistrar, srv BillPaymentServiceServer) {
+	// If the following call panics, it indicates UnimplementedBillPaymentServiceServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&BillPaymentService_ServiceDesc, srv)
+}
+
+func _BillPaymentService_PresentBill_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PresentBillRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).PresentBill(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_PresentBill_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).PresentBill(ctx, req.(*PresentBillRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_BillInquiry_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BillInquiryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).BillInquiry(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_BillInquiry_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).BillInquiry(ctx, req.(*BillInquiryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_BillTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BillTransferRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).BillTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_BillTransfer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).BillTransfer(ctx, req.(*BillTransferRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_RequestToPay_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RequestToPayRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).RequestToPay(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_RequestToPay_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).RequestToPay(ctx, req.(*RequestToPayRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_RtpResponse_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RtpResponseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).RtpResponse(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_RtpResponse_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).RtpResponse(ctx, req.(*RtpResponseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_GetRtpStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRtpStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).GetRtpStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_GetRtpStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).GetRtpStatus(ctx, req.(*GetRtpStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillPaymentService_VoucherBillPayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VoucherBillPaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillPaymentServiceServer).VoucherBillPayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillPaymentService_VoucherBillPayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillPaymentServiceServer).VoucherBillPayment(ctx, req.(*VoucherBillPaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+// BillPaymentService_ServiceDesc is the grpc.ServiceDesc for BillPaymentService service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var BillPaymentService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "govstack.payments.v1.BillPaymentService",
+	HandlerType: (*BillPaymentServiceServer)(nil),
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "PresentBill",
+			Handler:    _BillPaymentService_PresentBill_Handler,
+		},
+		{
+			MethodName: "BillInquiry",
+			Handler:    _BillPaymentService_BillInquiry_Handler,
+		},
+		{
+			MethodName: "BillTransfer",
+			Handler:    _BillPaymentService_BillTransfer_Handler,
+		},
+		{
+			MethodName: "RequestToPay",
+			Handler:    _BillPaymentService_RequestToPay_Handler,
+		},
+		{
+			MethodName: "RtpResponse",
+			Handler:    _BillPaymentService_RtpResponse_Handler,
+		},
+		{
+			MethodName: "GetRtpStatus",
+			Handler:    _BillPaymentService_GetRtpStatus_Handler,
+		},
+		{
+			MethodName: "VoucherBillPayment",
+			Handler:    _BillPaymentService_VoucherBillPayment_Handler,
+		},
+	},
+	Streams:  []grpc.StreamDesc{},
+	Metadata: "govstack/payments/v1/payments_service.proto",
+}
+
+const (
 	RailService_RailCallback_FullMethodName = "/govstack.payments.v1.RailService/RailCallback"
 )
 

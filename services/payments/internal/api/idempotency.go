@@ -36,6 +36,11 @@ var keyedMethods = map[string]inProgress{
 	paymentsv1.LedgerService_FundAccount_FullMethodName:                nil,
 	paymentsv1.VoucherService_VoucherCommand_FullMethodName:            nil,
 	paymentsv1.VoucherService_UpdateVoucherStatus_FullMethodName:       nil,
+	paymentsv1.BillPaymentService_PresentBill_FullMethodName:           nil,
+	paymentsv1.BillPaymentService_BillTransfer_FullMethodName:          nil,
+	paymentsv1.BillPaymentService_RequestToPay_FullMethodName:          nil,
+	paymentsv1.BillPaymentService_RtpResponse_FullMethodName:           nil,
+	paymentsv1.BillPaymentService_VoucherBillPayment_FullMethodName:    nil,
 }
 
 // Idempotency is the keeper of Payments' mutating calls (platform/idempotency with Payments' options): the

@@ -40,6 +40,18 @@ func Renderer(a *app.Service) app.CallbackRenderer {
 				return nil, err
 			}
 			m = mapperResult(r)
+		case domain.CallbackBill:
+			b, err := a.Bill(ctx, actor, c.Subject)
+			if err != nil {
+				return nil, err
+			}
+			m = billInquiry(b)
+		case domain.CallbackRTP:
+			r, err := a.RTP(ctx, actor, c.Subject)
+			if err != nil {
+				return nil, err
+			}
+			m = rtpStatus(r)
 		default:
 			return nil, fmt.Errorf("no body for callbacks of kind %q", c.Kind)
 		}

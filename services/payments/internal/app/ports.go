@@ -22,6 +22,8 @@ type Store interface {
 	MapperReads
 	CallbackStore
 	VoucherReads
+	Bill(ctx context.Context, id string) (domain.Bill, error)
+	RTP(ctx context.Context, id string) (domain.RTP, error)
 }
 
 // Tx is one transaction's typed methods.
@@ -30,6 +32,7 @@ type Tx interface {
 	BatchTx
 	MapperTx
 	VoucherTx
+	BillTx
 	// Callback queues a callback to url, sent after the commit (kind and subject say what its body is).
 	Callback(ctx context.Context, c domain.Callback) error
 	// Audit appends to the audit log.
@@ -145,4 +148,12 @@ type VoucherTx interface {
 	// VoucherByTransfer finds and locks the voucher a reservation belongs to.
 	VoucherByTransfer(ctx context.Context, transferID string) (domain.Voucher, bool, error)
 	UpdateVoucher(ctx context.Context, v domain.Voucher) error
+}
+
+// BillTx changes bills and requests to pay inside a transaction.
+type BillTx interface {
+	LockBill(ctx context.Context, id string) (b domain.Bill, found bool, err error)
+	SaveBill(ctx context.Context, b domain.Bill) error
+	LockRTP(ctx context.Context, id string) (domain.RTP, error)
+	SaveRTP(ctx context.Context, r domain.RTP) error
 }

@@ -13,6 +13,9 @@ import (
 // alone (1.0).
 type Redemption struct {
 	Serial, Number, Agent string
+	// expect, when set, is the amount and currency the voucher must be worth (a bill paid with it).
+	expect         int64
+	expectCurrency string
 }
 
 // RedeemVoucher pays a voucher once: the voucher is locked, its number checked against the HMAC, and — if it
@@ -32,46 +35,57 @@ func (s *Service) RedeemVoucher(ctx context.Context, a Actor, r Redemption) (dom
 	var v domain.Voucher
 	var refusal error
 	err = s.store.InTx(ctx, func(tx Tx) error {
-		refusal = nil
-		// Agents and merchants redeem vouchers other members issued: any tenant's voucher, paid in its ledger.
-		if r.Serial != "" {
-			v, err = tx.LockVoucher(ctx, "", r.Serial)
-		} else {
-			v, err = tx.LockVoucherByNumber(ctx, "", domain.HashVoucherNumber(key, r.Number))
-		}
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if refusal = v.Redeem(key, r.Number, r.Agent, now); refusal == nil {
-			before := v
-			if refusal = s.payRedemption(ctx, tx, &v, now); refusal != nil {
-				expired := v.Status == domain.VoucherExpired
-				v = before // not paid: not redeemed
-				v.Status = domain.VoucherActive
-				if expired {
-					v.Expire()
-				}
-			}
-		}
-		if refusal != nil {
-			if err := tx.Audit(ctx, s.audit(a, "voucher.redeem.refused", "voucher:"+v.Serial, map[string]any{
-				"agent": r.Agent, "reason": apierrReason(refusal)})); err != nil {
-				return err
-			}
-			return tx.UpdateVoucher(ctx, v) // the wrong-number count, a block
-		}
-		tx.Publish(domain.VoucherEvent{Voucher: v, At: now})
-		if err := tx.Audit(ctx, s.audit(a, "voucher.redeem", "voucher:"+v.Serial, map[string]any{
-			"agent": r.Agent, "amount": domain.FormatAmount(v.Amount, v.Currency), "currency": v.Currency})); err != nil {
-			return err
-		}
-		return tx.UpdateVoucher(ctx, v)
+		var err error
+		v, refusal, err = s.redeemIn(ctx, tx, a, key, r)
+		return err
 	})
 	if err == nil {
 		err = refusal
 	}
 	return v, err
+}
+
+// redeemIn is a redemption inside tx. A refusal (wrong number, used, expired) is returned apart from err: the
+// transaction still commits what it recorded (the wrong-number count, a block).
+func (s *Service) redeemIn(ctx context.Context, tx Tx, a Actor, key []byte, r Redemption) (v domain.Voucher, refusal, err error) {
+	// Agents and merchants redeem vouchers other members issued: any tenant's voucher, paid in its ledger.
+	if r.Serial != "" {
+		v, err = tx.LockVoucher(ctx, "", r.Serial)
+	} else {
+		v, err = tx.LockVoucherByNumber(ctx, "", domain.HashVoucherNumber(key, r.Number))
+	}
+	if err != nil {
+		return v, nil, err
+	}
+	if r.expect > 0 && (v.Amount != r.expect || v.Currency != r.expectCurrency) {
+		return v, nil, apierr.FailedPrecondition(domain.ReasonAmountMismatch, "voucher "+v.Serial+" is worth "+
+			domain.FormatAmount(v.Amount, v.Currency)+" "+v.Currency+"; the bill asks "+domain.FormatAmount(r.expect, r.expectCurrency))
+	}
+	now := s.now()
+	if refusal = v.Redeem(key, r.Number, r.Agent, now); refusal == nil {
+		before := v
+		if refusal = s.payRedemption(ctx, tx, &v, now); refusal != nil {
+			expired := v.Status == domain.VoucherExpired
+			v = before // not paid: not redeemed
+			v.Status = domain.VoucherActive
+			if expired {
+				v.Expire()
+			}
+		}
+	}
+	if refusal != nil {
+		if err := tx.Audit(ctx, s.audit(a, "voucher.redeem.refused", "voucher:"+v.Serial, map[string]any{
+			"agent": r.Agent, "reason": apierrReason(refusal)})); err != nil {
+			return v, nil, err
+		}
+		return v, refusal, tx.UpdateVoucher(ctx, v) // the wrong-number count, a block
+	}
+	tx.Publish(domain.VoucherEvent{Voucher: v, At: now})
+	if err := tx.Audit(ctx, s.audit(a, "voucher.redeem", "voucher:"+v.Serial, map[string]any{
+		"agent": r.Agent, "amount": domain.FormatAmount(v.Amount, v.Currency), "currency": v.Currency})); err != nil {
+		return v, nil, err
+	}
+	return v, nil, tx.UpdateVoucher(ctx, v)
 }
 
 // payRedemption posts the voucher's reservation and credits the agent, in the redemption's transaction.

@@ -18,7 +18,8 @@ const (
 	CallbackValidation    CallbackKind = "validation"    // BulkValidateAccountResponse
 	CallbackMapper        CallbackKind = "mapper"        // RegisterBeneficiaryResponse / UpdateBeneficiaryResponse
 	CallbackVoucher       CallbackKind = "voucher"       // voucher status after activate, cancel
-	CallbackBill          CallbackKind = "bill"          // mark bill paid / RTP updates
+	CallbackBill          CallbackKind = "bill"          // bill inquiry response, mark bill paid: the bill
+	CallbackRTP           CallbackKind = "rtp"           // rtpUpdate: the request to pay's status
 )
 
 // Callback is one push to a caller's X-Callback-URL.

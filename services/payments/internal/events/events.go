@@ -40,6 +40,12 @@ func Encode(e domain.Event) (outbox.Event, error) {
 			Currency: v.Currency, ProgramId: v.ProgramID, GroupCode: v.GroupCode, PayeeFunctionalId: v.PayeeIdentity,
 			AgentId: v.AgentID, At: timestamppb.New(e.At),
 		}}, nil
+	case domain.BillPaidEvent:
+		b := e.Bill
+		return outbox.Event{Type: e.EventType(), Source: Source, Subject: b.ID, Payload: &paymentsv1.BillPaidEvent{
+			Tenant: b.Tenant, BillId: b.ID, BillerId: b.BillerID, Amount: domain.FormatAmount(b.Amount, b.Currency),
+			Currency: b.Currency, PayerFi: b.PayerFI, PaymentReferenceId: b.PaymentRef, Channel: b.Channel, At: timestamppb.New(e.At),
+		}}, nil
 	}
 	return outbox.Event{}, fmt.Errorf("events: no encoding for %T", e)
 }

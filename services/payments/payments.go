@@ -153,6 +153,7 @@ func (s *Service) Register(g *grpc.Server) {
 	paymentsv1.RegisterRailServiceServer(g, api.NewRails(s.app))
 	paymentsv1.RegisterVoucherServiceServer(g, api.NewVouchers(s.app))
 	paymentsv1.RegisterBillPaymentServiceServer(g, api.NewBills(s.app))
+	paymentsv1.RegisterLegacyServiceServer(g, api.NewLegacy(s.app))
 }
 
 // UnaryInterceptors converts errors to statuses, requires the IM client identity, verifies user tokens
@@ -161,6 +162,7 @@ func (s *Service) Register(g *grpc.Server) {
 func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
+		api.LegacyStatuses(),
 		imident.UnaryServerInterceptor(func(method string) bool { return strings.HasPrefix(method, "/govstack.payments.") }),
 		tokenInterceptor(s.verifier),
 		api.KeyInterceptor(),

@@ -135,7 +135,7 @@ var File_govstack_payments_v1_payments_service_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\n" +
-	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a govstack/payments/v1/bills.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
+	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a govstack/payments/v1/bills.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/legacy.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
 	"\x13RailCallbackRequest\x12\x12\n" +
 	"\x04rail\x18\x01 \x01(\tR\x04rail\x12(\n" +
 	"\x04body\x18\x02 \x01(\v2\x14.google.api.HttpBodyR\x04body\"U\n" +
@@ -182,7 +182,49 @@ const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\fRequestToPay\x12).govstack.payments.v1.RequestToPayRequest\x1a*.govstack.payments.v1.RequestToPayResponse\"\x16\x82\xd3\xe4\x93\x02\x10:\x01*\"\v/rtpRequest\x12{\n" +
 	"\vRtpResponse\x12(.govstack.payments.v1.RtpResponseRequest\x1a).govstack.payments.v1.RtpResponseResponse\"\x17\x82\xd3\xe4\x93\x02\x11:\x01*\"\f/rtpResponse\x12\x96\x01\n" +
 	"\fGetRtpStatus\x12).govstack.payments.v1.GetRtpStatusRequest\x1a*.govstack.payments.v1.GetRtpStatusResponse\"/\x82\xd3\xe4\x93\x02)\x12'/transferRequests/{transfer_request_id}\x12\x96\x01\n" +
-	"\x12VoucherBillPayment\x12/.govstack.payments.v1.VoucherBillPaymentRequest\x1a0.govstack.payments.v1.VoucherBillPaymentResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/voucherRedemption2\x9c\x01\n" +
+	"\x12VoucherBillPayment\x12/.govstack.payments.v1.VoucherBillPaymentRequest\x1a0.govstack.payments.v1.VoucherBillPaymentResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/voucherRedemption2\x98\x12\n" +
+	"\rLegacyService\x12\x96\x01\n" +
+	"\vBulkPayment\x125.govstack.payments.v1.LegacyServiceBulkPaymentRequest\x1a6.govstack.payments.v1.LegacyServiceBulkPaymentResponse\"\x18\x82\xd3\xe4\x93\x02\x12:\x01*\"\r/bulk-payment\x12\xba\x01\n" +
+	"\x14PrepaymentValidation\x12>.govstack.payments.v1.LegacyServicePrepaymentValidationRequest\x1a?.govstack.payments.v1.LegacyServicePrepaymentValidationResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/prepayment-validation\x12\xb6\x01\n" +
+	"\x13RegisterBeneficiary\x12=.govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest\x1a>.govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/register-beneficiary\x12\xcb\x01\n" +
+	"\x18UpdateBeneficiaryDetails\x12B.govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest\x1aC.govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/update-beneficiary-details\x12\xf0\x02\n" +
+	"\x14VoucherPreactivation\x12>.govstack.payments.v1.LegacyServiceVoucherPreactivationRequest\x1a?.govstack.payments.v1.LegacyServiceVoucherPreactivationResponse\"\xd6\x01\x92A\xa8\x01J\x17\n" +
+	"\x03452\x12\x10\n" +
+	"\x0eInvalid amountJ\x19\n" +
+	"\x03453\x12\x12\n" +
+	"\x10Invalid currencyJ\x1e\n" +
+	"\x03454\x12\x17\n" +
+	"\x15Invalid voucher groupJ \n" +
+	"\x03455\x12\x19\n" +
+	"\x17Voucher group exhaustedJ0\n" +
+	"\x03460\x12)\n" +
+	"'Gov Stack Building Block does not exist\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/vouchers/voucher_preactivation\x12\x95\x02\n" +
+	"\x11VoucherActivation\x12;.govstack.payments.v1.LegacyServiceVoucherActivationRequest\x1a<.govstack.payments.v1.LegacyServiceVoucherActivationResponse\"\x84\x01\x92AZJ&\n" +
+	"\x03456\x12\x1f\n" +
+	"\x1dInvalid voucher serial numberJ0\n" +
+	"\x03460\x12)\n" +
+	"'Gov Stack Building Block does not exist\x82\xd3\xe4\x93\x02!:\x01*2\x1c/vouchers/voucher_activation\x12\xdc\x02\n" +
+	"\x11VoucherRedemption\x12;.govstack.payments.v1.LegacyServiceVoucherRedemptionRequest\x1a<.govstack.payments.v1.LegacyServiceVoucherRedemptionResponse\"\xcb\x01\x92A\xa0\x01J0\n" +
+	"\x03460\x12)\n" +
+	"'Gov Stack Building Block does not existJ\x1f\n" +
+	"\x03461\x12\x18\n" +
+	"\x16Invalid voucher numberJ*\n" +
+	"\x03462\x12#\n" +
+	"!Insufficient funds in funding a/cJ\x1f\n" +
+	"\x03463\x12\x18\n" +
+	"\x16Cannot credit merchant\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/vouchers/voucher_redemption\x12\xb6\x02\n" +
+	"\x12VoucherStatusCheck\x12<.govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest\x1a=.govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse\"\xa2\x01\x92AeJ\x1f\n" +
+	"\x03456\x12\x18\n" +
+	"\x16Invalid voucher numberJ$\n" +
+	"\x03458\x12\x1d\n" +
+	"\x1bVoucher number already usedJ\x1c\n" +
+	"\x03459\x12\x15\n" +
+	"\x13Voucher has expired\x82\xd3\xe4\x93\x024\x122/vouchers/voucherstatuscheck/{voucherserialnumber}\x12\x86\x02\n" +
+	"\rVoucherCancel\x127.govstack.payments.v1.LegacyServiceVoucherCancelRequest\x1a8.govstack.payments.v1.LegacyServiceVoucherCancelResponse\"\x81\x01\x92AAJ\x18\n" +
+	"\x03463\x12\x11\n" +
+	"\x0fInvalid voucherJ%\n" +
+	"\x03464\x12\x1e\n" +
+	"\x1cVoucher is already cancelled\x82\xd3\xe4\x93\x027:\x01*22/vouchers/voucherstatuscheck/{voucherserialnumber}2\x9c\x01\n" +
 	"\vRailService\x12\x8c\x01\n" +
 	"\fRailCallback\x12).govstack.payments.v1.RailCallbackRequest\x1a*.govstack.payments.v1.RailCallbackResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x04body\"\x17/rails/{rail}/callbacksB\xa5\x06\x92A\xd8\x05\x12\xd5\x05\n" +
 	"\x14GovStack Payments BB\x12\xb5\x05Government-to-person bulk disbursement (batches validated, authorised once against a funding account, paid through the rails and reconciled), the identity-account mapper, vouchers, bill payments and requests to pay, on a double-entry ledger. Amounts are decimal strings in the currency's ISO 4217 scale (a JSON number is accepted where GovStack writes one). Mutating calls are idempotent under X-CorrelationID (or Idempotency-Key) per tenant and client: the same request again gets the first answer, or 202 with the current state while it runs; a different body under the same key is 409. Older 1.0 paths (/bulk-payment, /vouchers/voucher_preactivation, ...) are served too; see LegacyService.2\x053.0.0ZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
@@ -201,57 +243,75 @@ func file_govstack_payments_v1_payments_service_proto_rawDescGZIP() []byte {
 
 var file_govstack_payments_v1_payments_service_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
-	(*RailCallbackRequest)(nil),           // 0: govstack.payments.v1.RailCallbackRequest
-	(*RailCallbackResponse)(nil),          // 1: govstack.payments.v1.RailCallbackResponse
-	(*httpbody.HttpBody)(nil),             // 2: google.api.HttpBody
-	(*BulkPaymentRequest)(nil),            // 3: govstack.payments.v1.BulkPaymentRequest
-	(*GetBatchSummaryRequest)(nil),        // 4: govstack.payments.v1.GetBatchSummaryRequest
-	(*GetBatchDetailsRequest)(nil),        // 5: govstack.payments.v1.GetBatchDetailsRequest
-	(*AuthorizeFundsRequest)(nil),         // 6: govstack.payments.v1.AuthorizeFundsRequest
-	(*GetAuthorizationRequest)(nil),       // 7: govstack.payments.v1.GetAuthorizationRequest
-	(*ValidateAccountsRequest)(nil),       // 8: govstack.payments.v1.ValidateAccountsRequest
-	(*GetValidationRequest)(nil),          // 9: govstack.payments.v1.GetValidationRequest
-	(*RegisterBeneficiariesRequest)(nil),  // 10: govstack.payments.v1.RegisterBeneficiariesRequest
-	(*UpdateBeneficiariesRequest)(nil),    // 11: govstack.payments.v1.UpdateBeneficiariesRequest
-	(*GetMapperResultRequest)(nil),        // 12: govstack.payments.v1.GetMapperResultRequest
-	(*LookupBeneficiaryRequest)(nil),      // 13: govstack.payments.v1.LookupBeneficiaryRequest
-	(*LookupBeneficiariesRequest)(nil),    // 14: govstack.payments.v1.LookupBeneficiariesRequest
-	(*GetLedgerAccountRequest)(nil),       // 15: govstack.payments.v1.GetLedgerAccountRequest
-	(*FundAccountRequest)(nil),            // 16: govstack.payments.v1.FundAccountRequest
-	(*VoucherCommandRequest)(nil),         // 17: govstack.payments.v1.VoucherCommandRequest
-	(*UpdateVoucherStatusRequest)(nil),    // 18: govstack.payments.v1.UpdateVoucherStatusRequest
-	(*GetVoucherStatusRequest)(nil),       // 19: govstack.payments.v1.GetVoucherStatusRequest
-	(*PresentBillRequest)(nil),            // 20: govstack.payments.v1.PresentBillRequest
-	(*BillInquiryRequest)(nil),            // 21: govstack.payments.v1.BillInquiryRequest
-	(*BillTransferRequest)(nil),           // 22: govstack.payments.v1.BillTransferRequest
-	(*RequestToPayRequest)(nil),           // 23: govstack.payments.v1.RequestToPayRequest
-	(*RtpResponseRequest)(nil),            // 24: govstack.payments.v1.RtpResponseRequest
-	(*GetRtpStatusRequest)(nil),           // 25: govstack.payments.v1.GetRtpStatusRequest
-	(*VoucherBillPaymentRequest)(nil),     // 26: govstack.payments.v1.VoucherBillPaymentRequest
-	(*BulkPaymentResponse)(nil),           // 27: govstack.payments.v1.BulkPaymentResponse
-	(*GetBatchSummaryResponse)(nil),       // 28: govstack.payments.v1.GetBatchSummaryResponse
-	(*GetBatchDetailsResponse)(nil),       // 29: govstack.payments.v1.GetBatchDetailsResponse
-	(*AuthorizeFundsResponse)(nil),        // 30: govstack.payments.v1.AuthorizeFundsResponse
-	(*GetAuthorizationResponse)(nil),      // 31: govstack.payments.v1.GetAuthorizationResponse
-	(*ValidateAccountsResponse)(nil),      // 32: govstack.payments.v1.ValidateAccountsResponse
-	(*GetValidationResponse)(nil),         // 33: govstack.payments.v1.GetValidationResponse
-	(*RegisterBeneficiariesResponse)(nil), // 34: govstack.payments.v1.RegisterBeneficiariesResponse
-	(*UpdateBeneficiariesResponse)(nil),   // 35: govstack.payments.v1.UpdateBeneficiariesResponse
-	(*GetMapperResultResponse)(nil),       // 36: govstack.payments.v1.GetMapperResultResponse
-	(*LookupBeneficiaryResponse)(nil),     // 37: govstack.payments.v1.LookupBeneficiaryResponse
-	(*LookupBeneficiariesResponse)(nil),   // 38: govstack.payments.v1.LookupBeneficiariesResponse
-	(*GetLedgerAccountResponse)(nil),      // 39: govstack.payments.v1.GetLedgerAccountResponse
-	(*FundAccountResponse)(nil),           // 40: govstack.payments.v1.FundAccountResponse
-	(*VoucherCommandResponse)(nil),        // 41: govstack.payments.v1.VoucherCommandResponse
-	(*UpdateVoucherStatusResponse)(nil),   // 42: govstack.payments.v1.UpdateVoucherStatusResponse
-	(*GetVoucherStatusResponse)(nil),      // 43: govstack.payments.v1.GetVoucherStatusResponse
-	(*PresentBillResponse)(nil),           // 44: govstack.payments.v1.PresentBillResponse
-	(*BillInquiryResponse)(nil),           // 45: govstack.payments.v1.BillInquiryResponse
-	(*BillTransferResponse)(nil),          // 46: govstack.payments.v1.BillTransferResponse
-	(*RequestToPayResponse)(nil),          // 47: govstack.payments.v1.RequestToPayResponse
-	(*RtpResponseResponse)(nil),           // 48: govstack.payments.v1.RtpResponseResponse
-	(*GetRtpStatusResponse)(nil),          // 49: govstack.payments.v1.GetRtpStatusResponse
-	(*VoucherBillPaymentResponse)(nil),    // 50: govstack.payments.v1.VoucherBillPaymentResponse
+	(*RailCallbackRequest)(nil),                           // 0: govstack.payments.v1.RailCallbackRequest
+	(*RailCallbackResponse)(nil),                          // 1: govstack.payments.v1.RailCallbackResponse
+	(*httpbody.HttpBody)(nil),                             // 2: google.api.HttpBody
+	(*BulkPaymentRequest)(nil),                            // 3: govstack.payments.v1.BulkPaymentRequest
+	(*GetBatchSummaryRequest)(nil),                        // 4: govstack.payments.v1.GetBatchSummaryRequest
+	(*GetBatchDetailsRequest)(nil),                        // 5: govstack.payments.v1.GetBatchDetailsRequest
+	(*AuthorizeFundsRequest)(nil),                         // 6: govstack.payments.v1.AuthorizeFundsRequest
+	(*GetAuthorizationRequest)(nil),                       // 7: govstack.payments.v1.GetAuthorizationRequest
+	(*ValidateAccountsRequest)(nil),                       // 8: govstack.payments.v1.ValidateAccountsRequest
+	(*GetValidationRequest)(nil),                          // 9: govstack.payments.v1.GetValidationRequest
+	(*RegisterBeneficiariesRequest)(nil),                  // 10: govstack.payments.v1.RegisterBeneficiariesRequest
+	(*UpdateBeneficiariesRequest)(nil),                    // 11: govstack.payments.v1.UpdateBeneficiariesRequest
+	(*GetMapperResultRequest)(nil),                        // 12: govstack.payments.v1.GetMapperResultRequest
+	(*LookupBeneficiaryRequest)(nil),                      // 13: govstack.payments.v1.LookupBeneficiaryRequest
+	(*LookupBeneficiariesRequest)(nil),                    // 14: govstack.payments.v1.LookupBeneficiariesRequest
+	(*GetLedgerAccountRequest)(nil),                       // 15: govstack.payments.v1.GetLedgerAccountRequest
+	(*FundAccountRequest)(nil),                            // 16: govstack.payments.v1.FundAccountRequest
+	(*VoucherCommandRequest)(nil),                         // 17: govstack.payments.v1.VoucherCommandRequest
+	(*UpdateVoucherStatusRequest)(nil),                    // 18: govstack.payments.v1.UpdateVoucherStatusRequest
+	(*GetVoucherStatusRequest)(nil),                       // 19: govstack.payments.v1.GetVoucherStatusRequest
+	(*PresentBillRequest)(nil),                            // 20: govstack.payments.v1.PresentBillRequest
+	(*BillInquiryRequest)(nil),                            // 21: govstack.payments.v1.BillInquiryRequest
+	(*BillTransferRequest)(nil),                           // 22: govstack.payments.v1.BillTransferRequest
+	(*RequestToPayRequest)(nil),                           // 23: govstack.payments.v1.RequestToPayRequest
+	(*RtpResponseRequest)(nil),                            // 24: govstack.payments.v1.RtpResponseRequest
+	(*GetRtpStatusRequest)(nil),                           // 25: govstack.payments.v1.GetRtpStatusRequest
+	(*VoucherBillPaymentRequest)(nil),                     // 26: govstack.payments.v1.VoucherBillPaymentRequest
+	(*LegacyServiceBulkPaymentRequest)(nil),               // 27: govstack.payments.v1.LegacyServiceBulkPaymentRequest
+	(*LegacyServicePrepaymentValidationRequest)(nil),      // 28: govstack.payments.v1.LegacyServicePrepaymentValidationRequest
+	(*LegacyServiceRegisterBeneficiaryRequest)(nil),       // 29: govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
+	(*LegacyServiceUpdateBeneficiaryDetailsRequest)(nil),  // 30: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
+	(*LegacyServiceVoucherPreactivationRequest)(nil),      // 31: govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
+	(*LegacyServiceVoucherActivationRequest)(nil),         // 32: govstack.payments.v1.LegacyServiceVoucherActivationRequest
+	(*LegacyServiceVoucherRedemptionRequest)(nil),         // 33: govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
+	(*LegacyServiceVoucherStatusCheckRequest)(nil),        // 34: govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
+	(*LegacyServiceVoucherCancelRequest)(nil),             // 35: govstack.payments.v1.LegacyServiceVoucherCancelRequest
+	(*BulkPaymentResponse)(nil),                           // 36: govstack.payments.v1.BulkPaymentResponse
+	(*GetBatchSummaryResponse)(nil),                       // 37: govstack.payments.v1.GetBatchSummaryResponse
+	(*GetBatchDetailsResponse)(nil),                       // 38: govstack.payments.v1.GetBatchDetailsResponse
+	(*AuthorizeFundsResponse)(nil),                        // 39: govstack.payments.v1.AuthorizeFundsResponse
+	(*GetAuthorizationResponse)(nil),                      // 40: govstack.payments.v1.GetAuthorizationResponse
+	(*ValidateAccountsResponse)(nil),                      // 41: govstack.payments.v1.ValidateAccountsResponse
+	(*GetValidationResponse)(nil),                         // 42: govstack.payments.v1.GetValidationResponse
+	(*RegisterBeneficiariesResponse)(nil),                 // 43: govstack.payments.v1.RegisterBeneficiariesResponse
+	(*UpdateBeneficiariesResponse)(nil),                   // 44: govstack.payments.v1.UpdateBeneficiariesResponse
+	(*GetMapperResultResponse)(nil),                       // 45: govstack.payments.v1.GetMapperResultResponse
+	(*LookupBeneficiaryResponse)(nil),                     // 46: govstack.payments.v1.LookupBeneficiaryResponse
+	(*LookupBeneficiariesResponse)(nil),                   // 47: govstack.payments.v1.LookupBeneficiariesResponse
+	(*GetLedgerAccountResponse)(nil),                      // 48: govstack.payments.v1.GetLedgerAccountResponse
+	(*FundAccountResponse)(nil),                           // 49: govstack.payments.v1.FundAccountResponse
+	(*VoucherCommandResponse)(nil),                        // 50: govstack.payments.v1.VoucherCommandResponse
+	(*UpdateVoucherStatusResponse)(nil),                   // 51: govstack.payments.v1.UpdateVoucherStatusResponse
+	(*GetVoucherStatusResponse)(nil),                      // 52: govstack.payments.v1.GetVoucherStatusResponse
+	(*PresentBillResponse)(nil),                           // 53: govstack.payments.v1.PresentBillResponse
+	(*BillInquiryResponse)(nil),                           // 54: govstack.payments.v1.BillInquiryResponse
+	(*BillTransferResponse)(nil),                          // 55: govstack.payments.v1.BillTransferResponse
+	(*RequestToPayResponse)(nil),                          // 56: govstack.payments.v1.RequestToPayResponse
+	(*RtpResponseResponse)(nil),                           // 57: govstack.payments.v1.RtpResponseResponse
+	(*GetRtpStatusResponse)(nil),                          // 58: govstack.payments.v1.GetRtpStatusResponse
+	(*VoucherBillPaymentResponse)(nil),                    // 59: govstack.payments.v1.VoucherBillPaymentResponse
+	(*LegacyServiceBulkPaymentResponse)(nil),              // 60: govstack.payments.v1.LegacyServiceBulkPaymentResponse
+	(*LegacyServicePrepaymentValidationResponse)(nil),     // 61: govstack.payments.v1.LegacyServicePrepaymentValidationResponse
+	(*LegacyServiceRegisterBeneficiaryResponse)(nil),      // 62: govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
+	(*LegacyServiceUpdateBeneficiaryDetailsResponse)(nil), // 63: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
+	(*LegacyServiceVoucherPreactivationResponse)(nil),     // 64: govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
+	(*LegacyServiceVoucherActivationResponse)(nil),        // 65: govstack.payments.v1.LegacyServiceVoucherActivationResponse
+	(*LegacyServiceVoucherRedemptionResponse)(nil),        // 66: govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
+	(*LegacyServiceVoucherStatusCheckResponse)(nil),       // 67: govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
+	(*LegacyServiceVoucherCancelResponse)(nil),            // 68: govstack.payments.v1.LegacyServiceVoucherCancelResponse
 }
 var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.api.HttpBody
@@ -279,34 +339,52 @@ var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	24, // 22: govstack.payments.v1.BillPaymentService.RtpResponse:input_type -> govstack.payments.v1.RtpResponseRequest
 	25, // 23: govstack.payments.v1.BillPaymentService.GetRtpStatus:input_type -> govstack.payments.v1.GetRtpStatusRequest
 	26, // 24: govstack.payments.v1.BillPaymentService.VoucherBillPayment:input_type -> govstack.payments.v1.VoucherBillPaymentRequest
-	0,  // 25: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
-	27, // 26: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
-	28, // 27: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
-	29, // 28: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
-	30, // 29: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
-	31, // 30: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
-	32, // 31: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
-	33, // 32: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
-	34, // 33: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
-	35, // 34: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
-	36, // 35: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
-	37, // 36: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
-	38, // 37: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
-	39, // 38: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
-	40, // 39: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
-	41, // 40: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
-	42, // 41: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
-	43, // 42: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
-	44, // 43: govstack.payments.v1.BillPaymentService.PresentBill:output_type -> govstack.payments.v1.PresentBillResponse
-	45, // 44: govstack.payments.v1.BillPaymentService.BillInquiry:output_type -> govstack.payments.v1.BillInquiryResponse
-	46, // 45: govstack.payments.v1.BillPaymentService.BillTransfer:output_type -> govstack.payments.v1.BillTransferResponse
-	47, // 46: govstack.payments.v1.BillPaymentService.RequestToPay:output_type -> govstack.payments.v1.RequestToPayResponse
-	48, // 47: govstack.payments.v1.BillPaymentService.RtpResponse:output_type -> govstack.payments.v1.RtpResponseResponse
-	49, // 48: govstack.payments.v1.BillPaymentService.GetRtpStatus:output_type -> govstack.payments.v1.GetRtpStatusResponse
-	50, // 49: govstack.payments.v1.BillPaymentService.VoucherBillPayment:output_type -> govstack.payments.v1.VoucherBillPaymentResponse
-	1,  // 50: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
-	26, // [26:51] is the sub-list for method output_type
-	1,  // [1:26] is the sub-list for method input_type
+	27, // 25: govstack.payments.v1.LegacyService.BulkPayment:input_type -> govstack.payments.v1.LegacyServiceBulkPaymentRequest
+	28, // 26: govstack.payments.v1.LegacyService.PrepaymentValidation:input_type -> govstack.payments.v1.LegacyServicePrepaymentValidationRequest
+	29, // 27: govstack.payments.v1.LegacyService.RegisterBeneficiary:input_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
+	30, // 28: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:input_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
+	31, // 29: govstack.payments.v1.LegacyService.VoucherPreactivation:input_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
+	32, // 30: govstack.payments.v1.LegacyService.VoucherActivation:input_type -> govstack.payments.v1.LegacyServiceVoucherActivationRequest
+	33, // 31: govstack.payments.v1.LegacyService.VoucherRedemption:input_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
+	34, // 32: govstack.payments.v1.LegacyService.VoucherStatusCheck:input_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
+	35, // 33: govstack.payments.v1.LegacyService.VoucherCancel:input_type -> govstack.payments.v1.LegacyServiceVoucherCancelRequest
+	0,  // 34: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
+	36, // 35: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
+	37, // 36: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
+	38, // 37: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
+	39, // 38: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
+	40, // 39: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
+	41, // 40: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
+	42, // 41: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
+	43, // 42: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
+	44, // 43: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
+	45, // 44: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
+	46, // 45: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
+	47, // 46: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
+	48, // 47: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
+	49, // 48: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
+	50, // 49: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
+	51, // 50: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
+	52, // 51: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
+	53, // 52: govstack.payments.v1.BillPaymentService.PresentBill:output_type -> govstack.payments.v1.PresentBillResponse
+	54, // 53: govstack.payments.v1.BillPaymentService.BillInquiry:output_type -> govstack.payments.v1.BillInquiryResponse
+	55, // 54: govstack.payments.v1.BillPaymentService.BillTransfer:output_type -> govstack.payments.v1.BillTransferResponse
+	56, // 55: govstack.payments.v1.BillPaymentService.RequestToPay:output_type -> govstack.payments.v1.RequestToPayResponse
+	57, // 56: govstack.payments.v1.BillPaymentService.RtpResponse:output_type -> govstack.payments.v1.RtpResponseResponse
+	58, // 57: govstack.payments.v1.BillPaymentService.GetRtpStatus:output_type -> govstack.payments.v1.GetRtpStatusResponse
+	59, // 58: govstack.payments.v1.BillPaymentService.VoucherBillPayment:output_type -> govstack.payments.v1.VoucherBillPaymentResponse
+	60, // 59: govstack.payments.v1.LegacyService.BulkPayment:output_type -> govstack.payments.v1.LegacyServiceBulkPaymentResponse
+	61, // 60: govstack.payments.v1.LegacyService.PrepaymentValidation:output_type -> govstack.payments.v1.LegacyServicePrepaymentValidationResponse
+	62, // 61: govstack.payments.v1.LegacyService.RegisterBeneficiary:output_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
+	63, // 62: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:output_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
+	64, // 63: govstack.payments.v1.LegacyService.VoucherPreactivation:output_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
+	65, // 64: govstack.payments.v1.LegacyService.VoucherActivation:output_type -> govstack.payments.v1.LegacyServiceVoucherActivationResponse
+	66, // 65: govstack.payments.v1.LegacyService.VoucherRedemption:output_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
+	67, // 66: govstack.payments.v1.LegacyService.VoucherStatusCheck:output_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
+	68, // 67: govstack.payments.v1.LegacyService.VoucherCancel:output_type -> govstack.payments.v1.LegacyServiceVoucherCancelResponse
+	1,  // 68: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
+	35, // [35:69] is the sub-list for method output_type
+	1,  // [1:35] is the sub-list for method input_type
 	1,  // [1:1] is the sub-list for extension type_name
 	1,  // [1:1] is the sub-list for extension extendee
 	0,  // [0:1] is the sub-list for field type_name
@@ -320,6 +398,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 	file_govstack_payments_v1_beneficiaries_proto_init()
 	file_govstack_payments_v1_bills_proto_init()
 	file_govstack_payments_v1_g2p_proto_init()
+	file_govstack_payments_v1_legacy_proto_init()
 	file_govstack_payments_v1_ledger_proto_init()
 	file_govstack_payments_v1_vouchers_proto_init()
 	type x struct{}
@@ -330,7 +409,7 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   6,
+			NumServices:   7,
 		},
 		GoTypes:           file_govstack_payments_v1_payments_service_proto_goTypes,
 		DependencyIndexes: file_govstack_payments_v1_payments_service_proto_depIdxs,

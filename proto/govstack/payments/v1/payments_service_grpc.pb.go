@@ -1383,6 +1383,446 @@ var BillPaymentService_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
+	LegacyService_BulkPayment_FullMethodName              = "/govstack.payments.v1.LegacyService/BulkPayment"
+	LegacyService_PrepaymentValidation_FullMethodName     = "/govstack.payments.v1.LegacyService/PrepaymentValidation"
+	LegacyService_RegisterBeneficiary_FullMethodName      = "/govstack.payments.v1.LegacyService/RegisterBeneficiary"
+	LegacyService_UpdateBeneficiaryDetails_FullMethodName = "/govstack.payments.v1.LegacyService/UpdateBeneficiaryDetails"
+	LegacyService_VoucherPreactivation_FullMethodName     = "/govstack.payments.v1.LegacyService/VoucherPreactivation"
+	LegacyService_VoucherActivation_FullMethodName        = "/govstack.payments.v1.LegacyService/VoucherActivation"
+	LegacyService_VoucherRedemption_FullMethodName        = "/govstack.payments.v1.LegacyService/VoucherRedemption"
+	LegacyService_VoucherStatusCheck_FullMethodName       = "/govstack.payments.v1.LegacyService/VoucherStatusCheck"
+	LegacyService_VoucherCancel_FullMethodName            = "/govstack.payments.v1.LegacyService/VoucherCancel"
+)
+
+// LegacyServiceClient is the client API for LegacyService service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// LegacyService serves the GovStack Payments 1.0 paths older clients call. Each maps onto the same use case
+// as its 3.0 counterpart (internal/api/legacy.go keeps the one table of them), and answers refusals with the
+// statuses its 1.0 file gives (452–464).
+type LegacyServiceClient interface {
+	// BulkPayment is 1.0's POST /bulk-payment: a batch of payments to registered payees (PayeeFunctionalID),
+	// handed over as BulkPaymentService.BulkPayment does; RequestID is its idempotency key when no
+	// X-CorrelationID is sent.
+	BulkPayment(ctx context.Context, in *LegacyServiceBulkPaymentRequest, opts ...grpc.CallOption) (*LegacyServiceBulkPaymentResponse, error)
+	// PrepaymentValidation is 1.0's POST /prepayment-validation: the payees are looked up and their accounts
+	// validated, as BulkPaymentService.ValidateAccounts does (poll GET /batches/{BatchID}/validation).
+	PrepaymentValidation(ctx context.Context, in *LegacyServicePrepaymentValidationRequest, opts ...grpc.CallOption) (*LegacyServicePrepaymentValidationResponse, error)
+	// RegisterBeneficiary is 1.0's POST /register-beneficiary (the registering institution is SourceBBID).
+	RegisterBeneficiary(ctx context.Context, in *LegacyServiceRegisterBeneficiaryRequest, opts ...grpc.CallOption) (*LegacyServiceRegisterBeneficiaryResponse, error)
+	// UpdateBeneficiaryDetails is 1.0's POST /update-beneficiary-details.
+	UpdateBeneficiaryDetails(ctx context.Context, in *LegacyServiceUpdateBeneficiaryDetailsRequest, opts ...grpc.CallOption) (*LegacyServiceUpdateBeneficiaryDetailsResponse, error)
+	// VoucherPreactivation is 1.0's POST /vouchers/voucher_preactivation: one voucher of voucher_group's budget.
+	VoucherPreactivation(ctx context.Context, in *LegacyServiceVoucherPreactivationRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherPreactivationResponse, error)
+	// VoucherActivation is 1.0's PATCH /vouchers/voucher_activation.
+	VoucherActivation(ctx context.Context, in *LegacyServiceVoucherActivationRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherActivationResponse, error)
+	// VoucherRedemption is 1.0's POST /vouchers/voucher_redemption (also /vouchers/voucher_redeemption, as the
+	// file spells it): the voucher found by its number, redeemed to merchant_name, once.
+	VoucherRedemption(ctx context.Context, in *LegacyServiceVoucherRedemptionRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherRedemptionResponse, error)
+	// VoucherStatusCheck is 1.0's GET /vouchers/voucherstatuscheck/{voucherserialnumber}.
+	VoucherStatusCheck(ctx context.Context, in *LegacyServiceVoucherStatusCheckRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherStatusCheckResponse, error)
+	// VoucherCancel is 1.0's PATCH /vouchers/voucherstatuscheck/{voucherserialnumber}: cancel the voucher.
+	VoucherCancel(ctx context.Context, in *LegacyServiceVoucherCancelRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherCancelResponse, error)
+}
+
+type legacyServiceClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewLegacyServiceClient(cc grpc.ClientConnInterface) LegacyServiceClient {
+	return &legacyServiceClient{cc}
+}
+
+func (c *legacyServiceClient) BulkPayment(ctx context.Context, in *LegacyServiceBulkPaymentRequest, opts ...grpc.CallOption) (*LegacyServiceBulkPaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceBulkPaymentResponse)
+	err := c.cc.Invoke(ctx, LegacyService_BulkPayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) PrepaymentValidation(ctx context.Context, in *LegacyServicePrepaymentValidationRequest, opts ...grpc.CallOption) (*LegacyServicePrepaymentValidationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServicePrepaymentValidationResponse)
+	err := c.cc.Invoke(ctx, LegacyService_PrepaymentValidation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) RegisterBeneficiary(ctx context.Context, in *LegacyServiceRegisterBeneficiaryRequest, opts ...grpc.CallOption) (*LegacyServiceRegisterBeneficiaryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceRegisterBeneficiaryResponse)
+	err := c.cc.Invoke(ctx, LegacyService_RegisterBeneficiary_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) UpdateBeneficiaryDetails(ctx context.Context, in *LegacyServiceUpdateBeneficiaryDetailsRequest, opts ...grpc.CallOption) (*LegacyServiceUpdateBeneficiaryDetailsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceUpdateBeneficiaryDetailsResponse)
+	err := c.cc.Invoke(ctx, LegacyService_UpdateBeneficiaryDetails_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) VoucherPreactivation(ctx context.Context, in *LegacyServiceVoucherPreactivationRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherPreactivationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceVoucherPreactivationResponse)
+	err := c.cc.Invoke(ctx, LegacyService_VoucherPreactivation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) VoucherActivation(ctx context.Context, in *LegacyServiceVoucherActivationRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherActivationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceVoucherActivationResponse)
+	err := c.cc.Invoke(ctx, LegacyService_VoucherActivation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) VoucherRedemption(ctx context.Context, in *LegacyServiceVoucherRedemptionRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherRedemptionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceVoucherRedemptionResponse)
+	err := c.cc.Invoke(ctx, LegacyService_VoucherRedemption_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) VoucherStatusCheck(ctx context.Context, in *LegacyServiceVoucherStatusCheckRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherStatusCheckResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceVoucherStatusCheckResponse)
+	err := c.cc.Invoke(ctx, LegacyService_VoucherStatusCheck_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *legacyServiceClient) VoucherCancel(ctx context.Context, in *LegacyServiceVoucherCancelRequest, opts ...grpc.CallOption) (*LegacyServiceVoucherCancelResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LegacyServiceVoucherCancelResponse)
+	err := c.cc.Invoke(ctx, LegacyService_VoucherCancel_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LegacyServiceServer is the server API for LegacyService service.
+// All implementations must embed UnimplementedLegacyServiceServer
+// for forward compatibility.
+//
+// LegacyService serves the GovStack Payments 1.0 paths older clients call. Each maps onto the same use case
+// as its 3.0 counterpart (internal/api/legacy.go keeps the one table of them), and answers refusals with the
+// statuses its 1.0 file gives (452–464).
+type LegacyServiceServer interface {
+	// BulkPayment is 1.0's POST /bulk-payment: a batch of payments to registered payees (PayeeFunctionalID),
+	// handed over as BulkPaymentService.BulkPayment does; RequestID is its idempotency key when no
+	// X-CorrelationID is sent.
+	BulkPayment(context.Context, *LegacyServiceBulkPaymentRequest) (*LegacyServiceBulkPaymentResponse, error)
+	// PrepaymentValidation is 1.0's POST /prepayment-validation: the payees are looked up and their accounts
+	// validated, as BulkPaymentService.ValidateAccounts does (poll GET /batches/{BatchID}/validation).
+	PrepaymentValidation(context.Context, *LegacyServicePrepaymentValidationRequest) (*LegacyServicePrepaymentValidationResponse, error)
+	// RegisterBeneficiary is 1.0's POST /register-beneficiary (the registering institution is SourceBBID).
+	RegisterBeneficiary(context.Context, *LegacyServiceRegisterBeneficiaryRequest) (*LegacyServiceRegisterBeneficiaryResponse, error)
+	// UpdateBeneficiaryDetails is 1.0's POST /update-beneficiary-details.
+	UpdateBeneficiaryDetails(context.Context, *LegacyServiceUpdateBeneficiaryDetailsRequest) (*LegacyServiceUpdateBeneficiaryDetailsResponse, error)
+	// VoucherPreactivation is 1.0's POST /vouchers/voucher_preactivation: one voucher of voucher_group's budget.
+	VoucherPreactivation(context.Context, *LegacyServiceVoucherPreactivationRequest) (*LegacyServiceVoucherPreactivationResponse, error)
+	// VoucherActivation is 1.0's PATCH /vouchers/voucher_activation.
+	VoucherActivation(context.Context, *LegacyServiceVoucherActivationRequest) (*LegacyServiceVoucherActivationResponse, error)
+	// VoucherRedemption is 1.0's POST /vouchers/voucher_redemption (also /vouchers/voucher_redeemption, as the
+	// file spells it): the voucher found by its number, redeemed to merchant_name, once.
+	VoucherRedemption(context.Context, *LegacyServiceVoucherRedemptionRequest) (*LegacyServiceVoucherRedemptionResponse, error)
+	// VoucherStatusCheck is 1.0's GET /vouchers/voucherstatuscheck/{voucherserialnumber}.
+	VoucherStatusCheck(context.Context, *LegacyServiceVoucherStatusCheckRequest) (*LegacyServiceVoucherStatusCheckResponse, error)
+	// VoucherCancel is 1.0's PATCH /vouchers/voucherstatuscheck/{voucherserialnumber}: cancel the voucher.
+	VoucherCancel(context.Context, *LegacyServiceVoucherCancelRequest) (*LegacyServiceVoucherCancelResponse, error)
+	mustEmbedUnimplementedLegacyServiceServer()
+}
+
+// UnimplementedLegacyServiceServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedLegacyServiceServer struct{}
+
+func (UnimplementedLegacyServiceServer) BulkPayment(context.Context, *LegacyServiceBulkPaymentRequest) (*LegacyServiceBulkPaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BulkPayment not implemented")
+}
+func (UnimplementedLegacyServiceServer) PrepaymentValidation(context.Context, *LegacyServicePrepaymentValidationRequest) (*LegacyServicePrepaymentValidationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PrepaymentValidation not implemented")
+}
+func (UnimplementedLegacyServiceServer) RegisterBeneficiary(context.Context, *LegacyServiceRegisterBeneficiaryRequest) (*LegacyServiceRegisterBeneficiaryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RegisterBeneficiary not implemented")
+}
+func (UnimplementedLegacyServiceServer) UpdateBeneficiaryDetails(context.Context, *LegacyServiceUpdateBeneficiaryDetailsRequest) (*LegacyServiceUpdateBeneficiaryDetailsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateBeneficiaryDetails not implemented")
+}
+func (UnimplementedLegacyServiceServer) VoucherPreactivation(context.Context, *LegacyServiceVoucherPreactivationRequest) (*LegacyServiceVoucherPreactivationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherPreactivation not implemented")
+}
+func (UnimplementedLegacyServiceServer) VoucherActivation(context.Context, *LegacyServiceVoucherActivationRequest) (*LegacyServiceVoucherActivationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherActivation not implemented")
+}
+func (UnimplementedLegacyServiceServer) VoucherRedemption(context.Context, *LegacyServiceVoucherRedemptionRequest) (*LegacyServiceVoucherRedemptionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherRedemption not implemented")
+}
+func (UnimplementedLegacyServiceServer) VoucherStatusCheck(context.Context, *LegacyServiceVoucherStatusCheckRequest) (*LegacyServiceVoucherStatusCheckResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherStatusCheck not implemented")
+}
+func (UnimplementedLegacyServiceServer) VoucherCancel(context.Context, *LegacyServiceVoucherCancelRequest) (*LegacyServiceVoucherCancelResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VoucherCancel not implemented")
+}
+func (UnimplementedLegacyServiceServer) mustEmbedUnimplementedLegacyServiceServer() {}
+func (UnimplementedLegacyServiceServer) testEmbeddedByValue()                       {}
+
+// UnsafeLegacyServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to LegacyServiceServer will
+// result in compilation errors.
+type UnsafeLegacyServiceServer interface {
+	mustEmbedUnimplementedLegacyServiceServer()
+}
+
+func RegisterLegacyServiceServer(s grpc.ServiceRegistrar, srv LegacyServiceServer) {
+	// If the following call panics, it indicates UnimplementedLegacyServiceServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&LegacyService_ServiceDesc, srv)
+}
+
+func _LegacyService_BulkPayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceBulkPaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).BulkPayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_BulkPayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).BulkPayment(ctx, req.(*LegacyServiceBulkPaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_PrepaymentValidation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServicePrepaymentValidationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).PrepaymentValidation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_PrepaymentValidation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).PrepaymentValidation(ctx, req.(*LegacyServicePrepaymentValidationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_RegisterBeneficiary_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceRegisterBeneficiaryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).RegisterBeneficiary(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_RegisterBeneficiary_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).RegisterBeneficiary(ctx, req.(*LegacyServiceRegisterBeneficiaryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_UpdateBeneficiaryDetails_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceUpdateBeneficiaryDetailsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).UpdateBeneficiaryDetails(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_UpdateBeneficiaryDetails_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).UpdateBeneficiaryDetails(ctx, req.(*LegacyServiceUpdateBeneficiaryDetailsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_VoucherPreactivation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceVoucherPreactivationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).VoucherPreactivation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_VoucherPreactivation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).VoucherPreactivation(ctx, req.(*LegacyServiceVoucherPreactivationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_VoucherActivation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceVoucherActivationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).VoucherActivation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_VoucherActivation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).VoucherActivation(ctx, req.(*LegacyServiceVoucherActivationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_VoucherRedemption_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceVoucherRedemptionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).VoucherRedemption(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_VoucherRedemption_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).VoucherRedemption(ctx, req.(*LegacyServiceVoucherRedemptionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_VoucherStatusCheck_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceVoucherStatusCheckRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).VoucherStatusCheck(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_VoucherStatusCheck_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).VoucherStatusCheck(ctx, req.(*LegacyServiceVoucherStatusCheckRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LegacyService_VoucherCancel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LegacyServiceVoucherCancelRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LegacyServiceServer).VoucherCancel(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LegacyService_VoucherCancel_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LegacyServiceServer).VoucherCancel(ctx, req.(*LegacyServiceVoucherCancelRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+// LegacyService_ServiceDesc is the grpc.ServiceDesc for LegacyService service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var LegacyService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "govstack.payments.v1.LegacyService",
+	HandlerType: (*LegacyServiceServer)(nil),
+	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "BulkPayment",
+			Handler:    _LegacyService_BulkPayment_Handler,
+		},
+		{
+			MethodName: "PrepaymentValidation",
+			Handler:    _LegacyService_PrepaymentValidation_Handler,
+		},
+		{
+			MethodName: "RegisterBeneficiary",
+			Handler:    _LegacyService_RegisterBeneficiary_Handler,
+		},
+		{
+			MethodName: "UpdateBeneficiaryDetails",
+			Handler:    _LegacyService_UpdateBeneficiaryDetails_Handler,
+		},
+		{
+			MethodName: "VoucherPreactivation",
+			Handler:    _LegacyService_VoucherPreactivation_Handler,
+		},
+		{
+			MethodName: "VoucherActivation",
+			Handler:    _LegacyService_VoucherActivation_Handler,
+		},
+		{
+			MethodName: "VoucherRedemption",
+			Handler:    _LegacyService_VoucherRedemption_Handler,
+		},
+		{
+			MethodName: "VoucherStatusCheck",
+			Handler:    _LegacyService_VoucherStatusCheck_Handler,
+		},
+		{
+			MethodName: "VoucherCancel",
+			Handler:    _LegacyService_VoucherCancel_Handler,
+		},
+	},
+	Streams:  []grpc.StreamDesc{},
+	Metadata: "govstack/payments/v1/payments_service.proto",
+}
+
+const (
 	RailService_RailCallback_FullMethodName = "/govstack.payments.v1.RailService/RailCallback"
 )
 

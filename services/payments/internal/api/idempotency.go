@@ -41,6 +41,14 @@ var keyedMethods = map[string]inProgress{
 	paymentsv1.BillPaymentService_RequestToPay_FullMethodName:          nil,
 	paymentsv1.BillPaymentService_RtpResponse_FullMethodName:           nil,
 	paymentsv1.BillPaymentService_VoucherBillPayment_FullMethodName:    nil,
+	paymentsv1.LegacyService_BulkPayment_FullMethodName:                nil,
+	paymentsv1.LegacyService_PrepaymentValidation_FullMethodName:       nil,
+	paymentsv1.LegacyService_RegisterBeneficiary_FullMethodName:        nil,
+	paymentsv1.LegacyService_UpdateBeneficiaryDetails_FullMethodName:   nil,
+	paymentsv1.LegacyService_VoucherPreactivation_FullMethodName:       nil,
+	paymentsv1.LegacyService_VoucherActivation_FullMethodName:          nil,
+	paymentsv1.LegacyService_VoucherRedemption_FullMethodName:          nil,
+	paymentsv1.LegacyService_VoucherCancel_FullMethodName:              nil,
 }
 
 // Idempotency is the keeper of Payments' mutating calls (platform/idempotency with Payments' options): the
@@ -85,6 +93,9 @@ func Idempotency(a *app.Service) idempotency.Options {
 // redactSecrets keeps no voucher number with a kept answer: numbers are stored only as HMACs, so a replay of
 // a voucher creation shows the vouchers' serial numbers and says their numbers were shown once.
 func redactSecrets(_ string, resp proto.Message) proto.Message {
+	if r, ok := resp.(*paymentsv1.LegacyServiceVoucherPreactivationResponse); ok {
+		r.VoucherNumber = "shown only in the first answer"
+	}
 	if r, ok := resp.(*paymentsv1.VoucherCommandResponse); ok && len(r.GetVouchers()) > 0 {
 		for _, v := range r.GetVouchers() {
 			v.VoucherNumber = ""

@@ -156,6 +156,9 @@ func (s *Service) ValidateAccounts(ctx context.Context, a Actor, id string, item
 			apierr.FieldViolation{Field: "creditInstructions", Description: "at least one, with instructionID and financialAddress"})
 	}
 	for i, it := range items {
+		if it.Status == string(domain.InstructionInvalid) {
+			continue // refused already (an unknown payee): kept as it is
+		}
 		if it.InstructionID == "" || it.Account.FinancialAddress == "" {
 			return domain.Validation{}, apierr.Invalid("INVALID_VALIDATION", "every credit instruction needs instructionID and financialAddress",
 				apierr.FieldViolation{Field: fmt.Sprintf("creditInstructions[%d]", i), Description: "instructionID and financialAddress are required"})
@@ -185,6 +188,9 @@ func (s *Service) ValidateNextJob(ctx context.Context) (bool, error) {
 	ins := make([]domain.Instruction, len(v.Items))
 	for i, it := range v.Items {
 		ins[i] = domain.Instruction{ID: it.InstructionID, Payee: domain.Payee{Account: it.Account}, Status: domain.InstructionReceived}
+		if it.Status != "PENDING" {
+			ins[i].Status, ins[i].Reason = domain.InstructionStatus(it.Status), it.Reason
+		}
 	}
 	checked := s.checkAccounts(ctx, ins)
 	done := map[string]domain.Instruction{}
@@ -221,4 +227,24 @@ func (s *Service) Validation(ctx context.Context, a Actor, id string) (domain.Va
 		v.Items = append(v.Items, domain.ValidationItem{InstructionID: in.ID, Status: string(in.Status), Reason: in.Reason})
 	}
 	return v, err
+}
+
+// ValidatePayees is a validation of payees named by functional id (1.0's prepayment validation): each is
+// looked up in the identity-account mapper (unknown: refused at once) and its account checked with its rail
+// in the background, as ValidateAccounts does. payees maps instruction ids to functional ids.
+func (s *Service) ValidatePayees(ctx context.Context, a Actor, id string, instructionIDs, payees []string) (domain.Validation, error) {
+	found, err := s.store.Beneficiaries(ctx, a.Tenant, payees)
+	if err != nil {
+		return domain.Validation{}, err
+	}
+	items := make([]domain.ValidationItem, len(payees))
+	for i, p := range payees {
+		items[i] = domain.ValidationItem{InstructionID: instructionIDs[i]}
+		if b, ok := found[p]; ok {
+			items[i].Account = b.Account
+		} else {
+			items[i].Status, items[i].Reason = string(domain.InstructionInvalid), "payee not registered in the identity-account mapper"
+		}
+	}
+	return s.ValidateAccounts(ctx, a, id, items)
 }

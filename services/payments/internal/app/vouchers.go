@@ -137,8 +137,8 @@ func (s *Service) voucherAccounts(ctx context.Context, tx Tx, tenant, program, c
 	return b.ID, o.ID, err
 }
 
-// VoucherFailure is one voucher a change could not apply to.
-type VoucherFailure struct{ Serial, Reason string }
+// VoucherFailure is one voucher a change could not apply to: why, in words and as the error's reason.
+type VoucherFailure struct{ Serial, Reason, Code string }
 
 // ChangeVouchers activates, suspends or cancels vouchers by serial, each on its own: what cannot change is
 // reported, the rest changes. A cancellation releases the voucher's reservation. Emits voucher.activated,
@@ -167,7 +167,7 @@ func (s *Service) ChangeVouchers(ctx context.Context, a Actor, command string, s
 			}
 			if err != nil {
 				e, _ := apierr.As(err)
-				failed = append(failed, VoucherFailure{Serial: serial, Reason: e.Message})
+				failed = append(failed, VoucherFailure{Serial: serial, Reason: e.Message, Code: e.Reason})
 			}
 		}
 		return tx.Audit(ctx, s.audit(a, "voucher."+command, "vouchers", map[string]any{"serials": serials, "failed": len(failed)}))

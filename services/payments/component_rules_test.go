@@ -235,3 +235,43 @@ func TestCallbacksAreRetriedWithBackoff(t *testing.T) {
 	}
 	_ = fmt.Sprint()
 }
+
+// Every action is audited — who (IM client, person), when, what — in a log the database keeps append-only.
+func TestActionsAreAuditedAppendOnly(t *testing.T) {
+	e := start(t, nil)
+	e.fund("100")
+	resp, err := e.bulk.BulkPayment(call(treasury, "x-correlationid", "aud"), &paymentsv1.BulkPaymentRequest{
+		Instructions: []*paymentsv1.CreditInstruction{instruction("a1", "msisdn", "372551", "5")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.work()
+	if _, err := e.bulk.AuthorizeFunds(e.as("alice", []string{"staff"}), &paymentsv1.AuthorizeFundsRequest{BatchId: resp.GetBatchId(),
+		PayerIdentifier: "EE-TREASURY-1", Currency: "EUR", Amount: "5"}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"ledger.fund": "", "batch.submit": "", "batch.approve": "alice"}
+	rows, err := e.pool.Query(context.Background(), `SELECT action, client, actor, at FROM audit_log ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var action, client, actor string
+		var at time.Time
+		if err := rows.Scan(&action, &client, &actor, &at); err != nil {
+			t.Fatal(err)
+		}
+		if who, ok := want[action]; ok && client == treasury && actor == who && !at.IsZero() {
+			delete(want, action)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("not audited (or without who and when): %v", want)
+	}
+	for _, sql := range []string{`UPDATE audit_log SET actor = 'mallory'`, `DELETE FROM audit_log`} {
+		if _, err := e.pool.Exec(context.Background(), sql); err == nil {
+			t.Errorf("%s: accepted", sql)
+		}
+	}
+}

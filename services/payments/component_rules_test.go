@@ -275,3 +275,40 @@ func TestActionsAreAuditedAppendOnly(t *testing.T) {
 		}
 	}
 }
+
+// A settled payment is reversed once: the rail gives it back and the ledger returns it to the funding account.
+func TestASettledPaymentIsReversedOnce(t *testing.T) {
+	e := start(t, nil)
+	e.fund("100")
+	resp, err := e.bulk.BulkPayment(call(treasury, "x-correlationid", "rev"), &paymentsv1.BulkPaymentRequest{
+		Instructions: []*paymentsv1.CreditInstruction{instruction("r1", "msisdn", "372551", "30"), instruction("r2", "msisdn", "372552", "20")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.work()
+	if _, err := e.bulk.AuthorizeFunds(e.as("alice", []string{"staff"}), &paymentsv1.AuthorizeFundsRequest{BatchId: resp.GetBatchId(),
+		PayerIdentifier: "EE-TREASURY-1", Currency: "EUR", Amount: "50"}); err != nil {
+		t.Fatal(err)
+	}
+	e.work()
+	req := &paymentsv1.ReversePaymentRequest{InstructionId: "r1", Reason: "paid to the wrong person"}
+	_, err = e.bulk.ReversePayment(call(treasury), req)
+	testkit.WantCode(t, err, codes.Unauthenticated)
+	r, err := e.bulk.ReversePayment(e.as("alice", []string{"staff"}), req)
+	if err != nil || r.GetPayment().GetStatus() != "REVERSED" {
+		t.Fatalf("reversal: %v, %v", r, err)
+	}
+	_, err = e.bulk.ReversePayment(e.as("alice", []string{"staff"}), req)
+	testkit.WantReason(t, err, codes.FailedPrecondition, "NOT_REVERSIBLE")
+	if got := e.account("funding:EE-TREASURY-1").GetAvailable(); got != "80.00" {
+		t.Fatalf("funding after reversing 30 of 50 paid: %s, want 80.00", got)
+	}
+	if count, totals := e.rail.Settled(); count != 1 || totals["EUR"] != 2000 {
+		t.Fatalf("rail: %d settled, %v", count, totals)
+	}
+	var reversed int
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE type = $1`, paymentsv1.EventPaymentReversed).
+		Scan(&reversed); err != nil || reversed != 1 {
+		t.Fatalf("%d payment.reversed events (%v)", reversed, err)
+	}
+}

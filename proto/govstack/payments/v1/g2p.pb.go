@@ -1526,6 +1526,104 @@ func (x *GetValidationRequest) GetBatchId() string {
 	return ""
 }
 
+// ReversePaymentRequest names a settled payment by its instruction id (the requestId it was handed over with).
+type ReversePaymentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstructionId string                 `protobuf:"bytes,1,opt,name=instruction_id,json=instructionId,proto3" json:"instruction_id,omitempty"`
+	Reason        string                 `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReversePaymentRequest) Reset() {
+	*x = ReversePaymentRequest{}
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReversePaymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReversePaymentRequest) ProtoMessage() {}
+
+func (x *ReversePaymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReversePaymentRequest.ProtoReflect.Descriptor instead.
+func (*ReversePaymentRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ReversePaymentRequest) GetInstructionId() string {
+	if x != nil {
+		return x.InstructionId
+	}
+	return ""
+}
+
+func (x *ReversePaymentRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReversePaymentResponse is the reversed payment.
+type ReversePaymentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Payment       *BatchTransfer         `protobuf:"bytes,1,opt,name=payment,proto3" json:"payment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReversePaymentResponse) Reset() {
+	*x = ReversePaymentResponse{}
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReversePaymentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReversePaymentResponse) ProtoMessage() {}
+
+func (x *ReversePaymentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReversePaymentResponse.ProtoReflect.Descriptor instead.
+func (*ReversePaymentResponse) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ReversePaymentResponse) GetPayment() *BatchTransfer {
+	if x != nil {
+		return x.Payment
+	}
+	return nil
+}
+
 var File_govstack_payments_v1_g2p_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_g2p_proto_rawDesc = "" +
@@ -1664,7 +1762,12 @@ const file_govstack_payments_v1_g2p_proto_rawDesc = "" +
 	"\x16failed_account_lookups\x18\x04 \x03(\v2\".govstack.payments.v1.FailedLookupR\x14failedAccountLookups\x12\x16\n" +
 	"\x06status\x18\x05 \x01(\tR\x06status\"1\n" +
 	"\x14GetValidationRequest\x12\x19\n" +
-	"\bbatch_id\x18\x01 \x01(\tR\abatchIdBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
+	"\bbatch_id\x18\x01 \x01(\tR\abatchId\"V\n" +
+	"\x15ReversePaymentRequest\x12%\n" +
+	"\x0einstruction_id\x18\x01 \x01(\tR\rinstructionId\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"W\n" +
+	"\x16ReversePaymentResponse\x12=\n" +
+	"\apayment\x18\x01 \x01(\v2#.govstack.payments.v1.BatchTransferR\apaymentBIZGgithub.com/govstackbb/marketplace/proto/govstack/payments/v1;paymentsv1b\x06proto3"
 
 var (
 	file_govstack_payments_v1_g2p_proto_rawDescOnce sync.Once
@@ -1678,7 +1781,7 @@ func file_govstack_payments_v1_g2p_proto_rawDescGZIP() []byte {
 	return file_govstack_payments_v1_g2p_proto_rawDescData
 }
 
-var file_govstack_payments_v1_g2p_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_govstack_payments_v1_g2p_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_govstack_payments_v1_g2p_proto_goTypes = []any{
 	(*Party)(nil),                    // 0: govstack.payments.v1.Party
 	(*CreditInstruction)(nil),        // 1: govstack.payments.v1.CreditInstruction
@@ -1699,27 +1802,30 @@ var file_govstack_payments_v1_g2p_proto_goTypes = []any{
 	(*FailedLookup)(nil),             // 16: govstack.payments.v1.FailedLookup
 	(*GetValidationResponse)(nil),    // 17: govstack.payments.v1.GetValidationResponse
 	(*GetValidationRequest)(nil),     // 18: govstack.payments.v1.GetValidationRequest
-	nil,                              // 19: govstack.payments.v1.CreditInstruction.ReferencesEntry
-	nil,                              // 20: govstack.payments.v1.BatchTransfer.ReferencesEntry
-	(*timestamppb.Timestamp)(nil),    // 21: google.protobuf.Timestamp
+	(*ReversePaymentRequest)(nil),    // 19: govstack.payments.v1.ReversePaymentRequest
+	(*ReversePaymentResponse)(nil),   // 20: govstack.payments.v1.ReversePaymentResponse
+	nil,                              // 21: govstack.payments.v1.CreditInstruction.ReferencesEntry
+	nil,                              // 22: govstack.payments.v1.BatchTransfer.ReferencesEntry
+	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
 }
 var file_govstack_payments_v1_g2p_proto_depIdxs = []int32{
 	0,  // 0: govstack.payments.v1.CreditInstruction.credit_party:type_name -> govstack.payments.v1.Party
 	0,  // 1: govstack.payments.v1.CreditInstruction.debit_party:type_name -> govstack.payments.v1.Party
-	19, // 2: govstack.payments.v1.CreditInstruction.references:type_name -> govstack.payments.v1.CreditInstruction.ReferencesEntry
+	21, // 2: govstack.payments.v1.CreditInstruction.references:type_name -> govstack.payments.v1.CreditInstruction.ReferencesEntry
 	1,  // 3: govstack.payments.v1.BulkPaymentRequest.instructions:type_name -> govstack.payments.v1.CreditInstruction
-	21, // 4: govstack.payments.v1.GetBatchSummaryResponse.result_generated_at:type_name -> google.protobuf.Timestamp
+	23, // 4: govstack.payments.v1.GetBatchSummaryResponse.result_generated_at:type_name -> google.protobuf.Timestamp
 	8,  // 5: govstack.payments.v1.GetBatchDetailsResponse.transfers:type_name -> govstack.payments.v1.BatchTransfer
-	21, // 6: govstack.payments.v1.BatchTransfer.started_at:type_name -> google.protobuf.Timestamp
-	21, // 7: govstack.payments.v1.BatchTransfer.completed_at:type_name -> google.protobuf.Timestamp
-	20, // 8: govstack.payments.v1.BatchTransfer.references:type_name -> govstack.payments.v1.BatchTransfer.ReferencesEntry
+	23, // 6: govstack.payments.v1.BatchTransfer.started_at:type_name -> google.protobuf.Timestamp
+	23, // 7: govstack.payments.v1.BatchTransfer.completed_at:type_name -> google.protobuf.Timestamp
+	22, // 8: govstack.payments.v1.BatchTransfer.references:type_name -> govstack.payments.v1.BatchTransfer.ReferencesEntry
 	13, // 9: govstack.payments.v1.ValidateAccountsRequest.credit_instructions:type_name -> govstack.payments.v1.ValidationInstruction
 	16, // 10: govstack.payments.v1.GetValidationResponse.failed_account_lookups:type_name -> govstack.payments.v1.FailedLookup
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	8,  // 11: govstack.payments.v1.ReversePaymentResponse.payment:type_name -> govstack.payments.v1.BatchTransfer
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_govstack_payments_v1_g2p_proto_init() }
@@ -1733,7 +1839,7 @@ func file_govstack_payments_v1_g2p_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_payments_v1_g2p_proto_rawDesc), len(file_govstack_payments_v1_g2p_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

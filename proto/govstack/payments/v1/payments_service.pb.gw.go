@@ -257,6 +257,51 @@ func local_request_BulkPaymentService_ValidateAccounts_0(ctx context.Context, ma
 	return msg, metadata, err
 }
 
+func request_BulkPaymentService_ReversePayment_0(ctx context.Context, marshaler runtime.Marshaler, client BulkPaymentServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ReversePaymentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["instruction_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "instruction_id")
+	}
+	protoReq.InstructionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "instruction_id", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ReversePayment(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_BulkPaymentService_ReversePayment_0(ctx context.Context, marshaler runtime.Marshaler, server BulkPaymentServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ReversePaymentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["instruction_id"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "instruction_id")
+	}
+	protoReq.InstructionId, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "instruction_id", err)
+	}
+	msg, err := server.ReversePayment(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_BulkPaymentService_GetValidation_0(ctx context.Context, marshaler runtime.Marshaler, client BulkPaymentServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq GetValidationRequest
@@ -1337,6 +1382,26 @@ func RegisterBulkPaymentServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_BulkPaymentService_ValidateAccounts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_BulkPaymentService_ReversePayment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/govstack.payments.v1.BulkPaymentService/ReversePayment", runtime.WithHTTPPathPattern("/payments/{instruction_id}/reversal"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_BulkPaymentService_ReversePayment_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_BulkPaymentService_ReversePayment_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_BulkPaymentService_GetValidation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2099,6 +2164,23 @@ func RegisterBulkPaymentServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_BulkPaymentService_ValidateAccounts_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_BulkPaymentService_ReversePayment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/govstack.payments.v1.BulkPaymentService/ReversePayment", runtime.WithHTTPPathPattern("/payments/{instruction_id}/reversal"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_BulkPaymentService_ReversePayment_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_BulkPaymentService_ReversePayment_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_BulkPaymentService_GetValidation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2135,6 +2217,7 @@ var (
 	pattern_BulkPaymentService_AuthorizeFunds_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1}, []string{"batches", "batch_id"}, ""))
 	pattern_BulkPaymentService_GetAuthorization_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"batches", "batch_id", "authorization"}, ""))
 	pattern_BulkPaymentService_ValidateAccounts_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0}, []string{"beneficiaries"}, ""))
+	pattern_BulkPaymentService_ReversePayment_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"payments", "instruction_id", "reversal"}, ""))
 	pattern_BulkPaymentService_GetValidation_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"batches", "batch_id", "validation"}, ""))
 )
 
@@ -2145,6 +2228,7 @@ var (
 	forward_BulkPaymentService_AuthorizeFunds_0   = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_GetAuthorization_0 = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_ValidateAccounts_0 = runtime.ForwardResponseMessage
+	forward_BulkPaymentService_ReversePayment_0   = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_GetValidation_0    = runtime.ForwardResponseMessage
 )
 

@@ -25,6 +25,7 @@ const (
 	BulkPaymentService_AuthorizeFunds_FullMethodName   = "/govstack.payments.v1.BulkPaymentService/AuthorizeFunds"
 	BulkPaymentService_GetAuthorization_FullMethodName = "/govstack.payments.v1.BulkPaymentService/GetAuthorization"
 	BulkPaymentService_ValidateAccounts_FullMethodName = "/govstack.payments.v1.BulkPaymentService/ValidateAccounts"
+	BulkPaymentService_ReversePayment_FullMethodName   = "/govstack.payments.v1.BulkPaymentService/ReversePayment"
 	BulkPaymentService_GetValidation_FullMethodName    = "/govstack.payments.v1.BulkPaymentService/GetValidation"
 )
 
@@ -61,6 +62,10 @@ type BulkPaymentServiceClient interface {
 	// Bulk_ValidateAccount; query command=validate). Answers 202; the failed look-ups are pushed to
 	// X-Callback-URL and can be polled.
 	ValidateAccounts(ctx context.Context, in *ValidateAccountsRequest, opts ...grpc.CallOption) (*ValidateAccountsResponse, error)
+	// ReversePayment gives a settled payment back (extension: GovStack has no reversal API): the rail reverses
+	// it and the ledger moves its amount from the rail account back to the funding account, once. Needs an
+	// approver's token, as an authorisation does. Emits payment.reversed.
+	ReversePayment(ctx context.Context, in *ReversePaymentRequest, opts ...grpc.CallOption) (*ReversePaymentResponse, error)
 	// GetValidation is the poll twin of the validation callback, for a ValidateAccounts request or a batch
 	// (whose accounts are validated when it is handed over).
 	GetValidation(ctx context.Context, in *GetValidationRequest, opts ...grpc.CallOption) (*GetValidationResponse, error)
@@ -134,6 +139,16 @@ func (c *bulkPaymentServiceClient) ValidateAccounts(ctx context.Context, in *Val
 	return out, nil
 }
 
+func (c *bulkPaymentServiceClient) ReversePayment(ctx context.Context, in *ReversePaymentRequest, opts ...grpc.CallOption) (*ReversePaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReversePaymentResponse)
+	err := c.cc.Invoke(ctx, BulkPaymentService_ReversePayment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *bulkPaymentServiceClient) GetValidation(ctx context.Context, in *GetValidationRequest, opts ...grpc.CallOption) (*GetValidationResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetValidationResponse)
@@ -177,6 +192,10 @@ type BulkPaymentServiceServer interface {
 	// Bulk_ValidateAccount; query command=validate). Answers 202; the failed look-ups are pushed to
 	// X-Callback-URL and can be polled.
 	ValidateAccounts(context.Context, *ValidateAccountsRequest) (*ValidateAccountsResponse, error)
+	// ReversePayment gives a settled payment back (extension: GovStack has no reversal API): the rail reverses
+	// it and the ledger moves its amount from the rail account back to the funding account, once. Needs an
+	// approver's token, as an authorisation does. Emits payment.reversed.
+	ReversePayment(context.Context, *ReversePaymentRequest) (*ReversePaymentResponse, error)
 	// GetValidation is the poll twin of the validation callback, for a ValidateAccounts request or a batch
 	// (whose accounts are validated when it is handed over).
 	GetValidation(context.Context, *GetValidationRequest) (*GetValidationResponse, error)
@@ -207,6 +226,9 @@ func (UnimplementedBulkPaymentServiceServer) GetAuthorization(context.Context, *
 }
 func (UnimplementedBulkPaymentServiceServer) ValidateAccounts(context.Context, *ValidateAccountsRequest) (*ValidateAccountsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ValidateAccounts not implemented")
+}
+func (UnimplementedBulkPaymentServiceServer) ReversePayment(context.Context, *ReversePaymentRequest) (*ReversePaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReversePayment not implemented")
 }
 func (UnimplementedBulkPaymentServiceServer) GetValidation(context.Context, *GetValidationRequest) (*GetValidationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetValidation not implemented")
@@ -340,6 +362,24 @@ func _BulkPaymentService_ValidateAccounts_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BulkPaymentService_ReversePayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReversePaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BulkPaymentServiceServer).ReversePayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BulkPaymentService_ReversePayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BulkPaymentServiceServer).ReversePayment(ctx, req.(*ReversePaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _BulkPaymentService_GetValidation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetValidationRequest)
 	if err := dec(in); err != nil {
@@ -388,6 +428,10 @@ var BulkPaymentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ValidateAccounts",
 			Handler:    _BulkPaymentService_ValidateAccounts_Handler,
+		},
+		{
+			MethodName: "ReversePayment",
+			Handler:    _BulkPaymentService_ReversePayment_Handler,
 		},
 		{
 			MethodName: "GetValidation",

@@ -238,3 +238,20 @@ func validationResult(v domain.Validation) *paymentsv1.GetValidationResponse {
 	out.NumberOfFailedCases = int32(len(out.FailedAccountLookups))
 	return out
 }
+
+// ReversePayment gives a settled payment back.
+func (s *BulkPayments) ReversePayment(ctx context.Context, r *paymentsv1.ReversePaymentRequest) (*paymentsv1.ReversePaymentResponse, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.app.ReversePayment(ctx, a, r.GetInstructionId(), r.GetReason())
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.app.Batch(ctx, a, in.BatchID)
+	if err != nil {
+		return nil, err
+	}
+	return &paymentsv1.ReversePaymentResponse{Payment: batchTransfer(b, in)}, nil
+}

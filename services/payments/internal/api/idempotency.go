@@ -31,6 +31,7 @@ var keyedMethods = map[string]inProgress{
 	paymentsv1.BulkPaymentService_ValidateAccounts_FullMethodName: func(_ context.Context, _ *app.Service, _ app.Actor, req proto.Message) (proto.Message, error) {
 		return &paymentsv1.ValidateAccountsResponse{BatchId: req.(*paymentsv1.ValidateAccountsRequest).GetBatchId(), Status: "PENDING"}, nil
 	},
+	paymentsv1.BulkPaymentService_ReversePayment_FullMethodName:        nil,
 	paymentsv1.BeneficiaryService_RegisterBeneficiaries_FullMethodName: nil,
 	paymentsv1.BeneficiaryService_UpdateBeneficiaries_FullMethodName:   nil,
 	paymentsv1.LedgerService_FundAccount_FullMethodName:                nil,

@@ -96,6 +96,8 @@ type BatchTx interface {
 	SetValidated(ctx context.Context, batchID string, ins []domain.Instruction) error
 	// ClaimForSubmission locks up to limit valid instructions of authorised batches (others' locks skipped).
 	ClaimForSubmission(ctx context.Context, limit int) ([]domain.Instruction, error)
+	// LockInstruction reads and locks the instruction a tenant handed over under id (NotFound PAYMENT_NOT_FOUND).
+	LockInstruction(ctx context.Context, tenant, id string) (domain.Instruction, error)
 	// LockInstructions locks instructions by rail id, in rail id order.
 	LockInstructions(ctx context.Context, railIDs []string) ([]domain.Instruction, error)
 	// UpdateInstructions saves instructions' state; next is when the reconciliation looks at those in flight.

@@ -107,6 +107,15 @@ func (in *Instruction) setRef(ref string) {
 	}
 }
 
+// Reverse records that a settled payment was given back.
+func (in *Instruction) Reverse(reason string, now time.Time) error {
+	if in.Status != InstructionCompleted {
+		return apierr.FailedPrecondition("NOT_REVERSIBLE", fmt.Sprintf("payment %s is %s; only a settled payment can be reversed", in.ID, in.Status))
+	}
+	in.Status, in.Reason, in.CompletedAt = InstructionReversed, reason, now
+	return nil
+}
+
 // Doubt records that it is unknown whether the rail took the payment.
 func (in *Instruction) Doubt(reason string) {
 	if in.Status.InFlight() {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/govstackbb/marketplace/platform/apierr"
+
 	"github.com/govstackbb/marketplace/services/payments/internal/domain"
 )
 
@@ -102,4 +104,17 @@ func (t *tx) UpdateInstructions(ctx context.Context, ins []domain.Instruction, n
 			AS u(rail_id, status, reason, ref, transfer, attempts, submitted, completed)
 		WHERE i.rail_id = u.rail_id`, next, ids, statuses, reasons, refs, transfers, attempts, submitted, completed)
 	return err
+}
+
+// LockInstruction reads and locks the instruction a tenant handed over under id.
+func (t *tx) LockInstruction(ctx context.Context, tenant, id string) (domain.Instruction, error) {
+	ins, err := collectInstructions(t.tx.Query(ctx, `SELECT `+instructionColumns+` FROM instruction
+		WHERE tenant = $1 AND id = $2 FOR UPDATE`, tenant, id))
+	if err == nil && len(ins) == 0 {
+		return domain.Instruction{}, apierr.NotFound("PAYMENT_NOT_FOUND", "no payment "+id)
+	}
+	if err != nil {
+		return domain.Instruction{}, err
+	}
+	return ins[0], nil
 }

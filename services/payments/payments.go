@@ -64,6 +64,10 @@ type Config struct {
 	WorkInterval time.Duration `env:"GOVSTACK_PAYMENTS_WORK_INTERVAL" envDefault:"500ms"`
 	// MaxBatch bounds the instructions of one batch.
 	MaxBatch int `env:"GOVSTACK_PAYMENTS_MAX_BATCH" envDefault:"100000"`
+	// VoucherKey is the HMAC key voucher numbers are stored under (at least 32 characters). Empty: a key
+	// drawn once and kept in the database — set it in production, so a copy of the database alone cannot
+	// test guesses of numbers. It cannot change while vouchers are outstanding.
+	VoucherKey string `env:"GOVSTACK_PAYMENTS_VOUCHER_KEY"`
 	// JWKSURL is where the Registration BB's token keys are published (approvers sign in there).
 	JWKSURL     string `env:"GOVSTACK_JWKS_URL"`
 	TokenIssuer string `env:"GOVSTACK_TOKEN_ISSUER" envDefault:"govstack-registration"`
@@ -80,6 +84,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBatch <= 0 {
 		errs = append(errs, errors.New("GOVSTACK_PAYMENTS_MAX_BATCH: must be more than 0"))
+	}
+	if c.VoucherKey != "" && len(c.VoucherKey) < 32 {
+		errs = append(errs, errors.New("GOVSTACK_PAYMENTS_VOUCHER_KEY: must be at least 32 characters (a random secret)"))
 	}
 	return errors.Join(errs...)
 }
@@ -130,7 +137,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	uc := app.New(store.New(deps.Pool, events.Encode), rails, deps.Now, app.Options{
 		FourEyesAbove: cfg.FourEyesAbove, ApproverRoles: splitList(cfg.ApproverRoles), RailRate: cfg.RailRate,
-		MaxBatch: cfg.MaxBatch, Logger: deps.Logger})
+		MaxBatch: cfg.MaxBatch, VoucherKey: []byte(cfg.VoucherKey), Logger: deps.Logger})
 	uc.SetCallbacks(api.Renderer(uc), callback.New(deps.CallbackClient))
 	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
 }

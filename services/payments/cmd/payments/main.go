@@ -24,6 +24,8 @@ var command = bbcmd.Command[payments.Config]{
 		"GOVSTACK_PAYMENTS_RAIL_RATE":       "the most calls per second to each rail",
 		"GOVSTACK_PAYMENTS_WORK_INTERVAL":   "how long the background payment work rests when it finds nothing to do",
 		"GOVSTACK_PAYMENTS_MAX_BATCH":       "the most instructions one batch may have",
+		"GOVSTACK_PAYMENTS_VOUCHER_KEY": "the HMAC key voucher numbers are stored under, at least 32 characters; set it in " +
+			"production (default: a key drawn once and kept in the database)",
 		"GOVSTACK_JWKS_URL": "where the Registration BB's token keys are published, normally " +
 			"http://<gateway>/.well-known/jwks.json; approvers sign in there (default: none: nobody can authorise)",
 		"GOVSTACK_TOKEN_ISSUER": "the iss user tokens must carry",

@@ -18,3 +18,7 @@ func TestABadSettingIsNamed(t *testing.T) {
 func TestServesAndStops(t *testing.T) {
 	bbcmdtest.ServesAndStops(t, command, nil)
 }
+
+func TestAShortVoucherKeyIsRefused(t *testing.T) {
+	bbcmdtest.ConfigError(t, command, "migrate", map[string]string{"GOVSTACK_PAYMENTS_VOUCHER_KEY": "short"}, "GOVSTACK_PAYMENTS_VOUCHER_KEY")
+}

@@ -131,14 +131,14 @@ func TestBatchIsPaidOnceAndReconcilesToTheCent(t *testing.T) {
 	body := e.rail.Settle(pending[0], domain.RailSettled)
 	for range 2 {
 		cb, err := e.rails.RailCallback(call("EE/COM/mobilemoney/callbacks"), &paymentsv1.RailCallbackRequest{Rail: "mobilemoney",
-			Body: httpBody(body)})
+			Body: callbackBody(t, body)})
 		if err != nil || cb.GetStatus() != "COMPLETED" {
 			t.Fatalf("rail callback: %v, %v", cb, err)
 		}
 	}
 	stale, _ := json.Marshal(map[string]string{"ID": pending[0], "State": "PENDING"})
 	if cb, err := e.rails.RailCallback(call("EE/COM/mobilemoney/callbacks"), &paymentsv1.RailCallbackRequest{Rail: "mobilemoney",
-		Body: httpBody(stale)}); err != nil || cb.GetStatus() != "COMPLETED" {
+		Body: callbackBody(t, stale)}); err != nil || cb.GetStatus() != "COMPLETED" {
 		t.Fatalf("a stale callback changed the payment: %v, %v", cb, err)
 	}
 	e.clock.Advance(time.Minute) // the in-doubt payments are due for reconciliation

@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/govstackbb/marketplace/platform/bbcmd"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
@@ -194,8 +195,14 @@ func (r *receiver) failNext(n int) {
 	r.mu.Unlock()
 }
 
-func httpBody(b []byte) *httpbody.HttpBody {
-	return &httpbody.HttpBody{ContentType: "application/json", Data: b}
+// callbackBody is a rail's JSON callback as the gateway hands it over: a google.protobuf.Struct.
+func callbackBody(t testing.TB, b []byte) *structpb.Struct {
+	t.Helper()
+	var s structpb.Struct
+	if err := protojson.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return &s
 }
 
 type paymentsConfig = payments.Config

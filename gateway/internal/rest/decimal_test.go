@@ -3,6 +3,8 @@ package rest
 import (
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	"google.golang.org/protobuf/encoding/protojson"
 
 	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
@@ -47,5 +49,15 @@ func TestListBodyViolationsNameTheItem(t *testing.T) {
 		if len(vs) != 1 || vs[0].field != tc.field {
 			t.Errorf("%s: violations %v, want one on %s", tc.body, vs, tc.field)
 		}
+	}
+}
+
+// A status only a BB's spec defines (Payments 1.0's 460) has no name: the error keeps its code's.
+func TestCodeLabelOfASpecOnlyStatus(t *testing.T) {
+	if got := codeLabel(460, codes.InvalidArgument); got != "INVALID_ARGUMENT" {
+		t.Fatalf("codeLabel(460) = %q", got)
+	}
+	if got := codeLabel(405, codes.InvalidArgument); got != "METHOD_NOT_ALLOWED" {
+		t.Fatalf("codeLabel(405) = %q", got)
 	}
 }

@@ -9,9 +9,9 @@ package paymentsv1
 import (
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
-	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -24,11 +24,11 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// RailCallbackRequest is a rail's callback: its name in the path, its body as sent.
+// RailCallbackRequest is a rail's callback: its name in the path, its JSON body as the rail sent it.
 type RailCallbackRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Rail          string                 `protobuf:"bytes,1,opt,name=rail,proto3" json:"rail,omitempty"`
-	Body          *httpbody.HttpBody     `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	Body          *structpb.Struct       `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -70,7 +70,7 @@ func (x *RailCallbackRequest) GetRail() string {
 	return ""
 }
 
-func (x *RailCallbackRequest) GetBody() *httpbody.HttpBody {
+func (x *RailCallbackRequest) GetBody() *structpb.Struct {
 	if x != nil {
 		return x.Body
 	}
@@ -135,10 +135,10 @@ var File_govstack_payments_v1_payments_service_proto protoreflect.FileDescriptor
 
 const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\n" +
-	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a govstack/payments/v1/bills.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/legacy.proto\x1a!govstack/payments/v1/ledger.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"S\n" +
+	"+govstack/payments/v1/payments_service.proto\x12\x14govstack.payments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a(govstack/payments/v1/beneficiaries.proto\x1a govstack/payments/v1/bills.proto\x1a\x1egovstack/payments/v1/g2p.proto\x1a!govstack/payments/v1/ledger.proto\x1a!govstack/payments/v1/legacy.proto\x1a#govstack/payments/v1/vouchers.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"V\n" +
 	"\x13RailCallbackRequest\x12\x12\n" +
-	"\x04rail\x18\x01 \x01(\tR\x04rail\x12(\n" +
-	"\x04body\x18\x02 \x01(\v2\x14.google.api.HttpBodyR\x04body\"U\n" +
+	"\x04rail\x18\x01 \x01(\tR\x04rail\x12+\n" +
+	"\x04body\x18\x02 \x01(\v2\x17.google.protobuf.StructR\x04body\"U\n" +
 	"\x14RailCallbackResponse\x12%\n" +
 	"\x0einstruction_id\x18\x01 \x01(\tR\rinstructionId\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\tR\x06status2\xd0\f\n" +
@@ -246,7 +246,7 @@ var file_govstack_payments_v1_payments_service_proto_msgTypes = make([]protoimpl
 var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
 	(*RailCallbackRequest)(nil),                           // 0: govstack.payments.v1.RailCallbackRequest
 	(*RailCallbackResponse)(nil),                          // 1: govstack.payments.v1.RailCallbackResponse
-	(*httpbody.HttpBody)(nil),                             // 2: google.api.HttpBody
+	(*structpb.Struct)(nil),                               // 2: google.protobuf.Struct
 	(*BulkPaymentRequest)(nil),                            // 3: govstack.payments.v1.BulkPaymentRequest
 	(*GetBatchSummaryRequest)(nil),                        // 4: govstack.payments.v1.GetBatchSummaryRequest
 	(*GetBatchDetailsRequest)(nil),                        // 5: govstack.payments.v1.GetBatchDetailsRequest
@@ -317,7 +317,7 @@ var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
 	(*LegacyServiceVoucherCancelResponse)(nil),            // 70: govstack.payments.v1.LegacyServiceVoucherCancelResponse
 }
 var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
-	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.api.HttpBody
+	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.protobuf.Struct
 	3,  // 1: govstack.payments.v1.BulkPaymentService.BulkPayment:input_type -> govstack.payments.v1.BulkPaymentRequest
 	4,  // 2: govstack.payments.v1.BulkPaymentService.GetBatchSummary:input_type -> govstack.payments.v1.GetBatchSummaryRequest
 	5,  // 3: govstack.payments.v1.BulkPaymentService.GetBatchDetails:input_type -> govstack.payments.v1.GetBatchDetailsRequest
@@ -403,8 +403,8 @@ func file_govstack_payments_v1_payments_service_proto_init() {
 	file_govstack_payments_v1_beneficiaries_proto_init()
 	file_govstack_payments_v1_bills_proto_init()
 	file_govstack_payments_v1_g2p_proto_init()
-	file_govstack_payments_v1_legacy_proto_init()
 	file_govstack_payments_v1_ledger_proto_init()
+	file_govstack_payments_v1_legacy_proto_init()
 	file_govstack_payments_v1_vouchers_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -3,6 +3,10 @@ package api
 import (
 	"context"
 
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/govstackbb/marketplace/platform/apierr"
+
 	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 
 	"github.com/govstackbb/marketplace/services/payments/internal/app"
@@ -66,7 +70,11 @@ func (s *Rails) RailCallback(ctx context.Context, r *paymentsv1.RailCallbackRequ
 	if _, err := actorOf(ctx); err != nil {
 		return nil, err
 	}
-	in, err := s.app.RailCallback(ctx, r.GetRail(), r.GetBody().GetData())
+	body, err := protojson.Marshal(r.GetBody())
+	if err != nil {
+		return nil, apierr.Invalid("INVALID_CALLBACK", "the callback body is not a JSON object")
+	}
+	in, err := s.app.RailCallback(ctx, r.GetRail(), body)
 	if err != nil {
 		return nil, err
 	}

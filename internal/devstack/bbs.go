@@ -11,6 +11,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -106,6 +107,16 @@ var buildingBlocks = []buildingBlock{
 				rc.IMAPIKey = key
 			}
 			return registration.New(rc, registration.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
+		},
+	},
+	{
+		name:       payments.Name,
+		migrations: payments.Migrations,
+		build: func(c Config, e buildEnv) (service, error) {
+			pc := c.Payments
+			pc.Common = c.Common
+			pc.TokenIssuer = c.Registration.TokenIssuer // approvers sign in with Registration
+			return payments.New(pc, payments.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},
 }

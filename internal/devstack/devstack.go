@@ -35,6 +35,7 @@ import (
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/scheduling"
 	portal "github.com/govstackbb/marketplace/web"
@@ -47,6 +48,8 @@ type Config struct {
 	Messaging messaging.Config
 	// Scheduling is the Scheduling BB's own settings (timer polling).
 	Scheduling scheduling.Config
+	// Payments is the Payments BB's own settings (four eyes, approver roles, the rail, the background work).
+	Payments payments.Config
 	// Registration is the Registration BB's own settings (token lifetimes, links, the administrator). Its IM
 	// address is always the in-process IM, and its public URL (the e-mailed links) is the portal's unless set.
 	Registration registration.Config

@@ -19,6 +19,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -51,6 +52,7 @@ var bbSettings = map[string]struct {
 	"messaging":    {envVars(messaging.Config{}), set("serve", "migrate", "healthcheck")},
 	"scheduling":   {envVars(scheduling.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 	"registration": {envVars(registration.Config{}), set("serve", "migrate", "seed", "healthcheck")},
+	"payments":     {envVars(payments.Config{}), set("serve", "migrate", "healthcheck")},
 }
 
 // portalImage is the portal's image (web/, deploy/docker/portal.Dockerfile).

@@ -27,6 +27,10 @@ var Aliases = []Alias{
 		Current: "/data/{registryName}/{versionNumber}/{id}/readValue/{fieldExt}"},
 	{Old: "/data/MyPersonalDataUsage/1.0", Current: "/data/myPersonalDataUsage", FoldCase: true},
 	{Old: "/data/MyPersonalDataUsage", Current: "/data/myPersonalDataUsage", FoldCase: true},
+	// Payments: GovStack's 1.0 voucher file spells redemption "redeemption"; its 3.0 account look-up is
+	// documented with a trailing slash.
+	{Old: "/vouchers/voucher_redeemption", Current: "/vouchers/voucher_redemption"},
+	{Old: "/beneficiary/", Current: "/beneficiary"},
 }
 
 // Query parameters have one alias rule, too general for a table: for a map field M of the request message,

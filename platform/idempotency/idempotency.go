@@ -292,6 +292,12 @@ func (k *keeper) keep(ctx context.Context, c call, resp any, herr error, headers
 func (k *keeper) keepOnce(ctx context.Context, c call, resp any, herr error, headers metadata.MD) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
+	if herr != nil {
+		// A handler returns domain errors (apierr); the BB's error interceptor, outside this one, turns them
+		// into a status. Map them the same way here, or every refusal would look Unknown — "try again" — and
+		// a retry would do refused work again instead of hearing the same refusal.
+		herr = grpcerr.ToStatus(k.bb, herr).Err()
+	}
 	var err error
 	if herr != nil && retryable(status.Code(herr)) {
 		var tag pgconn.CommandTag

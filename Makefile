@@ -13,7 +13,7 @@ export PATH := $(TOOLS)/bin:$(TOOLS)/npm/node_modules/.bin:$(PATH)
 # test package). Unset, `make test` uses postgres://postgres@127.0.0.1:5432/postgres when a server answers
 # there, and otherwise starts the project's private cluster (.govstack/postgres-test) for the run.
 
-.PHONY: help run test test-modules chaos build proto proto-check tools lint breaking proto-baseline bench gowork-off clean
+.PHONY: help run test test-modules chaos build proto proto-check tools lint breaking proto-baseline bench gowork-off clean screenshots portal-assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,11 +32,18 @@ test-modules: # the module tests themselves; make test runs them with a Postgres
 chaos: ## fault tests that take long: PostgreSQL stopped under load (a private cluster; minutes, not in make test)
 	GOVSTACK_CHAOS=1 go test -count=1 -v -timeout 15m ./tests/chaos/
 
+screenshots: ## walk the portal's journeys in headless Chromium and save docs/screenshots/ (the README shows them)
+	GOVSTACK_SCREENSHOTS=1 go test -count=1 ./tests/browser/
+
+portal-assets: ## rebuild the portal's embedded GOV.UK Frontend styles and scripts, and axe-core for the tests, from npm
+	web/assets/build.sh
+
 build: ## build the binaries into bin/
 	@mkdir -p bin
 	go build -o bin/govstack ./cmd/govstack
 	@set -e; for d in services/*/cmd/*/; do m=$$(dirname $$(dirname $$d)); c=$$(basename $$d); (cd $$m && go build -o ../../bin/$$c ./cmd/$$c); done
 	cd gateway && go build -o ../bin/gateway ./cmd/gateway
+	cd web && go build -o ../bin/portal ./cmd/portal
 
 gowork-off: ## check every module builds and vets on its own, outside the workspace
 	@set -e; for m in $(MODULES); do echo "== GOWORK=off $$m"; (cd $$m && GOWORK=off go build ./... && GOWORK=off go vet ./...); done
@@ -83,6 +90,7 @@ bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd services/scheduling && go test -run '^$$' -bench Booking -benchtime 2000x . && go test -run '^$$' -bench TimerLateness -benchtime 1x .
 	cd services/registration && go test -run '^$$' -bench . -benchtime 300x .
 	cd services/workflow && go test -run '^$$' -bench 'ThreeService|Bare' -benchtime 2000x . && go test -run '^$$' -bench TimersDueAtOnce -benchtime 1x .
+	cd services/payments && go test -run '^$$' -bench 'Transfers|HotFunding' -benchtime 3s ./internal/store/ && go test -run '^$$' -bench IdempotentReplay -benchtime 3s . && go test -run '^$$' -bench BatchEndToEnd -benchtime 5x .
 	cd gateway && go test -run '^$$' -bench . -benchtime 2000x ./internal/registry/ ./internal/msglog/
 	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 

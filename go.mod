@@ -3,15 +3,19 @@ module github.com/govstackbb/marketplace
 go 1.26.8
 
 require (
+	github.com/chromedp/cdproto v0.160.1
+	github.com/chromedp/chromedp v0.23.1
 	github.com/emersion/go-smtp v0.25.1
 	github.com/govstackbb/marketplace/gateway v0.0.0
 	github.com/govstackbb/marketplace/platform v0.0.0
 	github.com/govstackbb/marketplace/proto v0.0.0
 	github.com/govstackbb/marketplace/services/messaging v0.0.0
+	github.com/govstackbb/marketplace/services/payments v0.0.0
 	github.com/govstackbb/marketplace/services/registration v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
 	github.com/govstackbb/marketplace/services/scheduling v0.0.0
 	github.com/govstackbb/marketplace/services/workflow v0.0.0
+	github.com/govstackbb/marketplace/web v0.0.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
@@ -37,6 +41,7 @@ require (
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-errors/errors v1.5.1 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v1.0.2 // indirect
@@ -112,8 +117,10 @@ replace (
 	github.com/govstackbb/marketplace/platform => ./platform
 	github.com/govstackbb/marketplace/proto => ./proto
 	github.com/govstackbb/marketplace/services/messaging => ./services/messaging
+	github.com/govstackbb/marketplace/services/payments => ./services/payments
 	github.com/govstackbb/marketplace/services/registration => ./services/registration
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
 	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling
 	github.com/govstackbb/marketplace/services/workflow => ./services/workflow
+	github.com/govstackbb/marketplace/web => ./web
 )

@@ -75,7 +75,7 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, name := range []string{"gateway", "messaging", "registration", "registries", "scheduling", "workflow"} {
+	for _, name := range []string{"gateway", "messaging", "payments", "registration", "registries", "scheduling", "workflow"} {
 		want = append(want, name+"=/openapi/"+name+".json,/openapi/v3/"+name+".json")
 	}
 	if !reflect.DeepEqual(listed, want) {
@@ -157,7 +157,7 @@ func TestStandaloneHandler(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	for _, tc := range []struct{ standalone, want string }{
-		{"payments=127.0.0.1:3333", `GOVSTACK_GATEWAY_STANDALONE: unknown building block "payments"`},
+		{"nosuchbb=127.0.0.1:3333", `GOVSTACK_GATEWAY_STANDALONE: unknown building block "nosuchbb"`},
 		{"registries", "GOVSTACK_GATEWAY_STANDALONE: each entry must be bb=host:port"},
 		{"registries=3333", "GOVSTACK_GATEWAY_STANDALONE: registries: must be host:port"},
 		{"registries=:3333,registries=:3334", "GOVSTACK_GATEWAY_STANDALONE: registries is listed twice"},

@@ -9,6 +9,7 @@ import (
 // stackInfo is what the banner tells about a running stack.
 type stackInfo interface {
 	URL() string
+	PortalURL() string
 	StandaloneURL(bb string) string
 	AdminEmail() string
 	DevMode() bool
@@ -22,12 +23,13 @@ func printBanner(w io.Writer, s stackInfo, postgres string) {
 	fmt.Fprintf(w, `
 GovStack building blocks are running (govstack dev).
 
+  Portal              %[3]s        (open it in a browser: book a doctor, register as a buyer or supplier)
   REST gateway        %[1]s
   API docs            %[1]s/docs        (OpenAPI 3 and swagger 2.0 documents: %[1]s/openapi)
   health / readiness  %[1]s/healthz  %[1]s/readyz
   metrics             %[1]s/metrics
   PostgreSQL          %[2]s
-`, u, postgres)
+`, u, postgres, s.PortalURL())
 	if su := s.StandaloneURL("registries"); su != "" {
 		fmt.Fprintf(w, "  registries alone    %s\n", su)
 	}
@@ -95,6 +97,9 @@ A first request, from another terminal in this folder (docs/im-operator-guide.md
   # as that client
   curl -s -H 'X-GovStack-Client: GOVSTACK/GOV/70000001/portal' -H "X-GovStack-Api-Key: $PORTAL_KEY" \
     %[1]s/data/public-sector-domains/1.0
+
+The portal has its own IM key in this stack, but no rights yet: grant GOVSTACK/GOV/GOVSTACK/portal the
+registration and scheduling services as web/README.md ("Rights") shows, or its pages say "unavailable".
 
 Press Ctrl+C to stop.
 `, u)

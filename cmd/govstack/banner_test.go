@@ -13,6 +13,7 @@ import (
 type fakeStack struct{ dev bool }
 
 func (fakeStack) URL() string                 { return "http://127.0.0.1:8080" }
+func (fakeStack) PortalURL() string           { return "http://127.0.0.1:8081" }
 func (fakeStack) StandaloneURL(string) string { return "" }
 func (fakeStack) AdminEmail() string          { return "admin@govstack.example.org" }
 func (f fakeStack) DevMode() bool             { return f.dev }
@@ -27,6 +28,9 @@ func TestBannerFollowsTheMode(t *testing.T) {
 	for _, b := range []string{dev.String(), prod.String()} {
 		if !strings.Contains(b, "PostgreSQL          "+pg) {
 			t.Errorf("the banner does not say which PostgreSQL is in use:\n%s", b)
+		}
+		if !strings.Contains(b, "Portal              http://127.0.0.1:8081") {
+			t.Errorf("the banner does not name the portal's URL:\n%s", b)
 		}
 	}
 	if !strings.Contains(dev.String(), "development mode") || strings.Contains(dev.String(), "admin-key") {

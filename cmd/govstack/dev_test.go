@@ -48,7 +48,7 @@ func TestDevStartsAPrivateClusterAndAnswersTheFirstRequest(t *testing.T) {
 	removeClusterAfter(t, filepath.Join(dataDir, "postgres"))
 	t.Setenv("GOVSTACK_DATABASE_URL", "") // unset, as far as govstack is concerned
 	t.Setenv("GOVSTACK_DATA_DIR", dataDir)
-	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GRPC_ADDR", "GOVSTACK_REGISTRIES_GRPC_ADDR",
+	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GRPC_ADDR", "GOVSTACK_PORTAL_ADDR", "GOVSTACK_REGISTRIES_GRPC_ADDR",
 		"GOVSTACK_MESSAGING_GRPC_ADDR", "GOVSTACK_SCHEDULING_GRPC_ADDR", "GOVSTACK_REGISTRATION_GRPC_ADDR"} {
 		t.Setenv(v, "127.0.0.1:0")
 	}
@@ -99,6 +99,13 @@ func TestDevStartsAPrivateClusterAndAnswersTheFirstRequest(t *testing.T) {
 		if code := do(r.method, base+r.path, client, r.body); code != 200 {
 			t.Errorf("%s %s: %d, want 200", r.method, r.path, code)
 		}
+	}
+
+	// The portal the banner names answers its start page, and finds the demo hospitals through the gateway.
+	if m := regexp.MustCompile(`Portal +(http://\S+)`).FindStringSubmatch(banner.String()); m == nil {
+		t.Errorf("the banner does not name the portal:\n%s", banner.String())
+	} else if code := get(m[1]+"/doctors", ""); code != 200 {
+		t.Errorf("the portal's GET /doctors: %d, want 200", code)
 	}
 
 	url, err := clusterURL(filepath.Join(dataDir, "postgres"))

@@ -38,6 +38,8 @@ Settings (environment):
   GOVSTACK_NATS_URL            NATS server; empty runs NATS embedded with JetStream in GOVSTACK_DATA_DIR
   GOVSTACK_DATA_DIR            local state (default ./.govstack)
   GOVSTACK_HTTP_ADDR           the gateway's REST listener (default 127.0.0.1:8080)
+  GOVSTACK_PORTAL_ADDR         the portal's listener (default 127.0.0.1:8081); its other settings, GOVSTACK_PORTAL_*,
+                               are in web/README.md (its gateway is always this stack's)
   GOVSTACK_GATEWAY_STANDALONE  extra listeners serving one BB at their root, e.g. registries=127.0.0.1:3333
   GOVSTACK_REGISTRIES_GRPC_ADDR the registries BB's gRPC listener (default 127.0.0.1:9092); likewise
                                GOVSTACK_MESSAGING_GRPC_ADDR (9094), GOVSTACK_SCHEDULING_GRPC_ADDR (9096),
@@ -49,7 +51,7 @@ Settings (environment):
   GOVSTACK_REGISTRATION_ADMIN_EMAIL, GOVSTACK_REGISTRATION_ADMIN_PASSWORD
                                the Registration administrator, who decides domain-access requests (default
                                ` + devstack.DevAdminEmail + ` / ` + devstack.DevAdminPassword + `)
-  GOVSTACK_REGISTRATION_PUBLIC_URL  base of the links in registration e-mails (default: the gateway's /accounts)
+  GOVSTACK_REGISTRATION_PUBLIC_URL  base of the links in registration e-mails (default: the portal's URL)
   GOVSTACK_LOG_LEVEL           debug, info, warn or error (default info)
   GOVSTACK_DEV_SEED            load the demo registries, hospitals, doctors and the administrator (default true)
 `

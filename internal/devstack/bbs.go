@@ -12,6 +12,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -36,8 +37,8 @@ type buildEnv struct {
 	// imAPIKey is an IM API key issued for the BB's own client when the gateway is not in development mode
 	// ("" in development mode, where identity headers are trusted).
 	imAPIKey func(client string) (string, error)
-	// publicURL is the gateway's bound REST base URL, e.g. http://127.0.0.1:8080.
-	publicURL string
+	// portalURL is the portal's bound base URL, e.g. http://127.0.0.1:8081: where e-mailed links lead.
+	portalURL string
 	// tokenKeys are the Registration BB's published token keys (JWKS), for BBs that verify user tokens.
 	tokenKeys usertoken.KeySource
 }
@@ -68,7 +69,7 @@ var buildingBlocks = []buildingBlock{
 			mc := c.Messaging
 			mc.Common = c.Common
 			if mc.APIKeys == "" {
-				mc.APIKeys = DevEmailAPIKey
+				mc.APIKeys = DevMessagingAPIKey
 			}
 			mc.DevMode = mc.DevMode || c.DevMode // a development gateway means a development machine
 			mc.TokenIssuer = c.Registration.TokenIssuer
@@ -96,7 +97,9 @@ var buildingBlocks = []buildingBlock{
 			rc := devRegistration(c)
 			rc.IMAddr = e.imAddr // the in-process IM: Digital Registries is called through it
 			if rc.PublicURL == "" || rc.PublicURL == defaultRegistrationPublicURL {
-				rc.PublicURL = e.publicURL + "/accounts" // follow GOVSTACK_HTTP_ADDR, so the e-mailed links work
+				// The e-mailed links (<url>/activate?token=…, /reset-password, /register/buyer) open the portal's
+				// pages, wherever GOVSTACK_PORTAL_ADDR put it.
+				rc.PublicURL = e.portalURL
 			}
 			if rc.IMAPIKey == "" {
 				key, err := e.imAPIKey(rc.IMClient)
@@ -106,6 +109,16 @@ var buildingBlocks = []buildingBlock{
 				rc.IMAPIKey = key
 			}
 			return registration.New(rc, registration.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log})
+		},
+	},
+	{
+		name:       payments.Name,
+		migrations: payments.Migrations,
+		build: func(c Config, e buildEnv) (service, error) {
+			pc := c.Payments
+			pc.Common = c.Common
+			pc.TokenIssuer = c.Registration.TokenIssuer // approvers sign in with Registration
+			return payments.New(pc, payments.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},
 	// Workflow: its connectors call Messaging, Scheduling and Registries through the in-process IM.
@@ -119,7 +132,7 @@ var buildingBlocks = []buildingBlock{
 			wc.IMAddr = e.imAddr // the in-process IM
 			wc.TokenIssuer = c.Registration.TokenIssuer
 			if wc.EmailAPIKey == "" {
-				_, key, _ := strings.Cut(DevEmailAPIKey, "=")
+				_, key, _ := strings.Cut(DevMessagingAPIKey, "=")
 				wc.EmailAPIKey = key
 			}
 			if wc.IMAPIKey == "" {
@@ -145,8 +158,8 @@ func devRegistration(c Config) registration.Config {
 	return rc
 }
 
-// DevEmailAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
-const DevEmailAPIKey = "dev=govstack-dev-messaging-key"
+// DevMessagingAPIKey is the Messaging apiKey govstack dev accepts when GOVSTACK_MESSAGING_API_KEYS is not set.
+const DevMessagingAPIKey = "dev=govstack-dev-messaging-key"
 
 // DevAdminEmail and DevAdminPassword sign in as the Registration BB's administrator (who decides
 // domain-access requests) in govstack dev, when GOVSTACK_REGISTRATION_ADMIN_EMAIL and _PASSWORD are not set.

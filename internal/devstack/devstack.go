@@ -35,9 +35,11 @@ import (
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/scheduling"
 	"github.com/govstackbb/marketplace/services/workflow"
+	portal "github.com/govstackbb/marketplace/web"
 )
 
 // Config is what `govstack dev` reads: the well-known settings plus the gateway's own.
@@ -47,9 +49,13 @@ type Config struct {
 	Messaging messaging.Config
 	// Scheduling is the Scheduling BB's own settings (timer polling).
 	Scheduling scheduling.Config
+	// Payments is the Payments BB's own settings (four eyes, approver roles, the rail, the background work).
+	Payments payments.Config
 	// Registration is the Registration BB's own settings (token lifetimes, links, the administrator). Its IM
-	// address is always the in-process IM, and its public URL follows GOVSTACK_HTTP_ADDR unless set.
+	// address is always the in-process IM, and its public URL (the e-mailed links) is the portal's unless set.
 	Registration registration.Config
+	// Portal is the portal's settings (GOVSTACK_PORTAL_*); its gateway is always this stack's.
+	Portal portal.Config
 	// Workflow is the Workflow BB's own settings (timers, leases, connectors, calendar). Its connectors call
 	// the other BBs through the in-process IM, with the development Messaging apiKey unless one is set.
 	Workflow workflow.Config
@@ -65,7 +71,7 @@ type Config struct {
 // OnFreePorts puts every listener of the stack — the gateway's REST and gRPC and each BB's gRPC — on a free
 // loopback port, as tests do: they must pass while `make run` holds the default ones.
 func (c *Config) OnFreePorts() {
-	c.HTTPAddr, c.GRPCAddr = "127.0.0.1:0", "127.0.0.1:0"
+	c.HTTPAddr, c.GRPCAddr, c.Portal.Addr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	c.Upstreams = map[string]string{}
 	for _, bb := range catalog.Names() {
 		c.Upstreams[bb] = "127.0.0.1:0"
@@ -85,6 +91,8 @@ type Stack struct {
 	http     net.Listener
 	grpc     net.Listener            // the IM's gRPC front door
 	extra    map[string]net.Listener // standalone listeners by BB
+	portal   *portal.Portal
+	portalL  net.Listener
 	// assertKey signs the IM's assertions; the BBs verify them with its public half, handed over in-process
 	// (outside govstack dev they read it from the gateway's GOVSTACK_IM_KEYS_URL). A new key per start.
 	assertKey ed25519.PrivateKey
@@ -110,11 +118,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	// The IM's database and the listeners come before the BBs: a BB that calls others through the IM needs
 	// its address (and, out of development mode, an API key) when it is built. The database comes first of
 	// all: without Postgres nothing else is started, and no port is taken.
-	steps := []func(context.Context) error{s.openGatewayDatabase, s.openNATS, s.listen}
+	steps := []func(context.Context) error{s.openGatewayDatabase, s.openNATS, s.listen, s.listenPortal}
 	for _, def := range buildingBlocks {
 		steps = append(steps, func(ctx context.Context) error { return s.startBB(ctx, def) })
 	}
-	steps = append(steps, s.startGateway)
+	steps = append(steps, s.startGateway, s.startPortal)
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			s.Close()
@@ -179,8 +187,9 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 			return fmt.Errorf("seed %s demo data: %w", def.name, err)
 		}
 	}
-	env := buildEnv{pool: rb.pool, js: s.js, log: log, imAddr: s.GRPCAddr(), publicURL: s.URL(),
-		imAPIKey: func(client string) (string, error) { return s.bbAPIKey(ctx, client) }, tokenKeys: s.tokenKeys}
+	env := buildEnv{pool: rb.pool, js: s.js, log: log, imAddr: s.GRPCAddr(),
+		imAPIKey: func(client string) (string, error) { return s.bbAPIKey(ctx, client) }, tokenKeys: s.tokenKeys,
+		portalURL: s.PortalURL()}
 	if rb.svc, err = def.build(s.cfg, env); err != nil {
 		return err
 	}
@@ -341,15 +350,21 @@ func (s *Stack) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Stopping, in ARCHITECTURE.md §4's order: the REST front door finishes what it accepted, then the IM's
-	// gRPC front door (BB-to-BB calls those requests make), then every BB's gRPC server, then the BBs'
-	// background work and the IM's message log. Close then drains NATS and closes the pools.
+	portalFront, portalWork, err := s.portal.Stages(s.portalL)
+	if err != nil {
+		return err
+	}
+	// Stopping, in ARCHITECTURE.md §4's order: the portal finishes the pages it is serving (they call the
+	// gateway), then the REST front door what it accepted, then the IM's gRPC front door (BB-to-BB calls
+	// those requests make), then every BB's gRPC server, then the BBs' background work and the IM's message
+	// log. Close then drains NATS and closes the pools.
 	var servers, work lifecycle.Stage
 	for _, rb := range s.bbs {
 		servers = append(servers, rb.grpc.Run)
 		work = append(work, rb.svc.Run)
 	}
-	return lifecycle.Run(ctx, gw.REST, gw.GRPC, servers, append(work, gw.Background...))
+	work = append(work, portalWork...)
+	return lifecycle.Run(ctx, portalFront, gw.REST, gw.GRPC, servers, append(work, gw.Background...))
 }
 
 // Close releases what New acquired; call it after Run returns.
@@ -357,7 +372,7 @@ func (s *Stack) Close() {
 	for _, l := range s.extra {
 		_ = l.Close()
 	}
-	for _, l := range []net.Listener{s.http, s.grpc} {
+	for _, l := range []net.Listener{s.http, s.grpc, s.portalL} {
 		if l != nil {
 			_ = l.Close()
 		}

@@ -70,6 +70,21 @@ type Options struct {
 	Retention time.Duration // how long answers are kept (DefaultRetention)
 	Lease     time.Duration // how long a claim holds before another process may take the work over (DefaultLease)
 	Logger    *slog.Logger
+
+	// Key finds the call's key; nil reads the idempotency-key metadata (the Idempotency-Key header). A BB
+	// whose spec names another header (Payments' X-CorrelationID) reads it here, per method.
+	Key func(ctx context.Context, fullMethod string) (key string, ok bool)
+	// Scope says whose key it is; nil is the IM client and the signed-in person. Keys of different scopes
+	// never meet (Payments adds the tenant).
+	Scope func(ctx context.Context) string
+	// InProgress, when set, answers a retry that arrives while the first request is still running, or after
+	// it was carried out but before (or without) its answer being recorded: with the current state of what
+	// it is doing, sent as 202 Accepted, instead of 409 "retry shortly" (Mojaloop's rule, which Payments
+	// follows: a payment client polls, it does not guess).
+	InProgress func(ctx context.Context, fullMethod string, req proto.Message) (proto.Message, error)
+	// Redact, when set, gives what is kept of an answer (a copy it may change): a secret the first answer
+	// shows once — Payments' voucher numbers — is not stored with it, so a replay shows the rest.
+	Redact func(fullMethod string, resp proto.Message) proto.Message
 }
 
 // Interceptor keeps the answers of calls that carry an Idempotency-Key in pool, for building block bb (the
@@ -85,19 +100,27 @@ func Interceptor(bb string, pool *pgxpool.Pool, o Options) grpc.UnaryServerInter
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Key == nil {
+		o.Key = func(ctx context.Context, _ string) (string, bool) { return keyOf(ctx) }
+	}
+	if o.Scope == nil {
+		o.Scope = scopeOf
+	}
 	k := &keeper{bb: bb, pool: pool, opts: o}
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		key, ok := keyOf(ctx)
+		key, ok := o.Key(ctx, info.FullMethod)
 		msg, isMsg := req.(proto.Message)
 		if !ok || !isMsg {
 			return handler(ctx, req)
 		}
+		// The call is this keeper's: a keeper further in (every BB runs the generic one) must not keep it again.
+		ctx = withoutKey(ctx)
 		if len(key) > maxKeyLen || !printable(key) {
 			return nil, k.refuse(apierr.Invalid("IDEMPOTENCY_KEY_INVALID",
 				fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters, e.g. a UUID", maxKeyLen),
 				apierr.FieldViolation{Field: "Idempotency-Key", Description: "must be 1 to 255 printable ASCII characters"}))
 		}
-		return k.call(ctx, call{scope: scopeOf(ctx), key: key, method: info.FullMethod, req: msg}, handler)
+		return k.call(ctx, call{scope: o.Scope(ctx), key: key, method: info.FullMethod, req: msg}, handler)
 	}
 }
 
@@ -204,6 +227,8 @@ func (k *keeper) replay(ctx context.Context, c call, hash []byte) (any, error) {
 	case method != c.method || string(reqHash) != string(hash):
 		return nil, k.refuse(apierr.AlreadyExists("IDEMPOTENCY_KEY_REUSED",
 			"this Idempotency-Key was already used for a different request; use a new key for a new request"))
+	case (state == "running" || state == "applied" && resp == nil && stBytes == nil) && k.opts.InProgress != nil:
+		return k.inProgress(ctx, c)
 	case state == "running":
 		return nil, k.refuse(retryLater("the first request with this Idempotency-Key is still being processed; retry shortly"))
 	case state == "applied" && resp == nil && stBytes == nil:
@@ -267,6 +292,12 @@ func (k *keeper) keep(ctx context.Context, c call, resp any, herr error, headers
 func (k *keeper) keepOnce(ctx context.Context, c call, resp any, herr error, headers metadata.MD) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
+	if herr != nil {
+		// A handler returns domain errors (apierr); the BB's error interceptor, outside this one, turns them
+		// into a status. Map them the same way here, or every refusal would look Unknown — "try again" — and
+		// a retry would do refused work again instead of hearing the same refusal.
+		herr = grpcerr.ToStatus(k.bb, herr).Err()
+	}
 	var err error
 	if herr != nil && retryable(status.Code(herr)) {
 		var tag pgconn.CommandTag
@@ -286,6 +317,9 @@ func (k *keeper) keepOnce(ctx context.Context, c call, resp any, herr error, hea
 		if herr != nil {
 			stBytes, err = proto.Marshal(status.Convert(herr).Proto())
 		} else if m, ok := resp.(proto.Message); ok {
+			if k.opts.Redact != nil {
+				m = k.opts.Redact(c.method, proto.Clone(m))
+			}
 			respBytes, err = proto.Marshal(m)
 		}
 		if err == nil {

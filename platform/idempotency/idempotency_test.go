@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/pgstore"
@@ -53,8 +55,13 @@ func (w *work) Check(ctx context.Context, r *healthpb.HealthCheckRequest) (*heal
 	}
 	n := w.done.Add(1)
 	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "201"))
-	if r.GetService() == "bad" {
+	switch r.GetService() {
+	case "bad":
 		return nil, status.Error(codes.InvalidArgument, "bad service")
+	case "taken":
+		// What a BB's handler returns: a domain error, mapped to a gRPC status only by the BB's error
+		// interceptor, which runs outside this one.
+		return nil, apierr.New(apierr.KindAlreadyExists, "RECORD_EXISTS", "a record with this key exists")
 	}
 	return &healthpb.HealthCheckResponse{Status: healthpb.HealthCheckResponse_ServingStatus(n)}, nil
 }
@@ -68,7 +75,9 @@ type fixture struct {
 func start(t *testing.T, w *work) *fixture {
 	t.Helper()
 	pool := pgtest.NewPool(t, idempotency.Migrations)
-	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(idempotency.Interceptor("test", pool, idempotency.Options{Lease: time.Minute})))
+	// As in every BB: the error interceptor outside, the keeper inside, next to the handler.
+	srv := grpc.NewServer(grpc.ChainUnaryInterceptor(grpcerr.UnaryServerInterceptor("test", nil),
+		idempotency.Interceptor("test", pool, idempotency.Options{Lease: time.Minute})))
 	healthpb.RegisterHealthServer(srv, w)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -146,6 +155,16 @@ func TestErrorsAreKeptUnlessRetryable(t *testing.T) {
 	}
 	if f.work.done.Load() != 2 {
 		t.Fatalf("a kept refusal was worked again: done %d", f.work.done.Load())
+	}
+	// A refusal the handler returns as a domain error is kept too: a retry is told the same, not worked again.
+	taken := &healthpb.HealthCheckRequest{Service: "taken"}
+	for range 2 {
+		if _, err := f.client.Check(withKey("k-5"), taken); status.Code(err) != codes.AlreadyExists {
+			t.Fatalf("a domain refusal: %v, want AlreadyExists", err)
+		}
+	}
+	if f.work.done.Load() != 3 {
+		t.Fatalf("a kept domain refusal was worked again: done %d", f.work.done.Load())
 	}
 	if _, err := f.client.Check(withKey("bad key with spaces"), req); status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("invalid key: %v", err)

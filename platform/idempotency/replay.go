@@ -1,6 +1,7 @@
 package idempotency
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -77,4 +78,26 @@ func decodeStatus(b []byte) error {
 		return fmt.Errorf("idempotency: kept status: %w", err)
 	}
 	return status.FromProto(&s).Err()
+}
+
+// inProgress answers a retry of a request still running (or carried out, its answer not recorded) with the
+// current state Options.InProgress reads, as 202 Accepted.
+func (k *keeper) inProgress(ctx context.Context, c call) (any, error) {
+	resp, err := k.opts.InProgress(ctx, c.method, c.req)
+	if err != nil {
+		return nil, k.refuse(err)
+	}
+	_ = grpc.SetHeader(ctx, metadata.Pairs("x-http-code", "202"))
+	return resp, nil
+}
+
+// withoutKey drops the idempotency-key metadata from the call's incoming context.
+func withoutKey(ctx context.Context) context.Context {
+	md, ok := metadata.FromIncomingContext(ctx)
+	if !ok || len(md.Get(MetadataKey)) == 0 {
+		return ctx
+	}
+	md = md.Copy()
+	md.Delete(MetadataKey)
+	return metadata.NewIncomingContext(ctx, md)
 }

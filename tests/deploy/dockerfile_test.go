@@ -132,7 +132,7 @@ func TestOneDockerfileBuildsEveryBB(t *testing.T) {
 	for _, e := range entries {
 		files = append(files, e.Name())
 	}
-	if want := []string{"bb.Dockerfile", "gateway.Dockerfile"}; !reflect.DeepEqual(files, want) {
+	if want := []string{"bb.Dockerfile", "gateway.Dockerfile", "portal.Dockerfile"}; !reflect.DeepEqual(files, want) {
 		t.Errorf("deploy/docker has %q, want %q: every BB builds from bb.Dockerfile", files, want)
 	}
 	for _, bb := range catalog.All {
@@ -180,6 +180,27 @@ func TestGatewayDockerfile(t *testing.T) {
 		if !hasInstruction(stages[1], want[0], want[1:]...) {
 			t.Errorf("%s: the image stage has no %s %s", file, want[0], strings.Join(want[1:], " "))
 		}
+	}
+}
+
+// TestPortalDockerfile checks the portal's Dockerfile as the gateway's is checked: it builds web/'s
+// cmd/portal with GOWORK=off from what it copies, and the image runs it as /usr/local/bin/portal serve.
+func TestPortalDockerfile(t *testing.T) {
+	const file = "deploy/docker/portal.Dockerfile"
+	stages := parseDockerfile(t, file, "")
+	checkBuildStage(t, file, readBuildStage(t, file, stages[0]), "web", "portal", "/out/portal")
+	for _, want := range [][]string{
+		{"COPY", "/out/portal", "/usr/local/bin/portal"},
+		{"USER", "nonroot"},
+		{"ENTRYPOINT", `["/usr/local/bin/portal"]`},
+		{"CMD", `["serve"]`},
+	} {
+		if !hasInstruction(stages[1], want[0], want[1:]...) {
+			t.Errorf("%s: the image stage has no %s %s", file, want[0], strings.Join(want[1:], " "))
+		}
+	}
+	if !strings.Contains(stages[1].from, "distroless") || !strings.Contains(stages[1].from, "nonroot") {
+		t.Errorf("the image is %s, want a distroless nonroot base", stages[1].from)
 	}
 }
 

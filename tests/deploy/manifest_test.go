@@ -19,10 +19,12 @@ import (
 	"github.com/govstackbb/marketplace/gateway"
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
+	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
 	"github.com/govstackbb/marketplace/services/workflow"
+	portal "github.com/govstackbb/marketplace/web"
 )
 
 const repoRoot = "../.."
@@ -51,16 +53,24 @@ var bbSettings = map[string]struct {
 	"messaging":    {envVars(messaging.Config{}), set("serve", "migrate", "healthcheck")},
 	"scheduling":   {envVars(scheduling.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 	"registration": {envVars(registration.Config{}), set("serve", "migrate", "seed", "healthcheck")},
+	"payments":     {envVars(payments.Config{}), set("serve", "migrate", "healthcheck")},
 	"workflow":     {envVars(workflow.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 }
 
-// binaries are our images by name: every BB's (bb.Dockerfile) and the gateway's.
+// portalImage is the portal's image (web/, deploy/docker/portal.Dockerfile).
+const portalImage = "govstack/portal:dev"
+
+// binaries are our images by name: every BB's (bb.Dockerfile), the gateway's and the portal's.
 var binaries = func() map[string]binary {
 	m := map[string]binary{
 		"govstack/gateway:dev": {
 			name: "gateway", env: upstreamVars(envVars(gateway.Config{})),
 			subcommands: set("serve", "migrate", "healthcheck", "verify-log", "issue-key", "admin-key"),
 			dockerfile:  "deploy/docker/gateway.Dockerfile",
+		},
+		portalImage: {
+			name: "portal", env: envVars(portal.Config{}), subcommands: set("serve", "healthcheck"),
+			dockerfile: "deploy/docker/portal.Dockerfile",
 		},
 	}
 	for name, s := range bbSettings {
@@ -76,8 +86,8 @@ func TestBinariesCoverTheCatalog(t *testing.T) {
 			t.Errorf("the catalog's %s has no image in binaries", bb)
 		}
 	}
-	if len(binaries) != len(catalog.All)+1 { // and the gateway
-		t.Errorf("binaries describes %d images, the catalog has %d BBs and the gateway", len(binaries), len(catalog.All))
+	if len(binaries) != len(catalog.All)+2 { // and the gateway and the portal
+		t.Errorf("binaries describes %d images, the catalog has %d BBs, and the gateway and the portal", len(binaries), len(catalog.All))
 	}
 }
 
@@ -207,7 +217,7 @@ func TestComposeAnchorsResolve(t *testing.T) {
 
 func TestComposeServicesMatchBinaries(t *testing.T) {
 	c := loadCompose(t)
-	want := []string{"postgres", "nats", "mailpit", "gateway-migrate", "gateway"}
+	want := []string{"postgres", "nats", "mailpit", "gateway-migrate", "gateway", "portal"}
 	for _, bb := range catalog.Names() {
 		want = append(want, bb+"-migrate", bb)
 	}

@@ -96,6 +96,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	if code, body := call(t, http.MethodGet, base+"/services", "", auth); code != 200 || !strings.Contains(body, "5e7a0000-0000-4000-a000-000000000001") {
 		t.Fatalf("GET /services through the gateway = %d, without the buyer-account service: %.500s", code, body)
 	}
+	checkPortal(t, c, bins, envOf, auth, dotEnv)
 	for _, m := range []string{"GOVSTACK_METRICS_ADDR"} {
 		metrics := "http://" + rewrite(m, "0.0.0.0:9464") + "/metrics"
 		if code, body := call(t, http.MethodGet, metrics, "", map[string]string{}); code != 200 || !strings.Contains(body, "rpc_server") {
@@ -105,6 +106,53 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	for i := len(procs) - 1; i >= 0; i-- {
 		stop(t, procs[i])
 	}
+}
+
+// checkPortal runs the portal as compose does, in front of the production gateway: its IM key issued with
+// `gateway issue-key`, its rights granted through the configuration API as web/README.md says; its health
+// check passes, and its pages read Scheduling and Registration through the gateway (an answer the gateway
+// refused would be the "unavailable" page).
+func checkPortal(t *testing.T, c composeFile, bins map[string]string, envOf func(string) []string, auth, dotEnv map[string]string) {
+	t.Helper()
+	dotEnv["GOVSTACK_PORTAL_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/portal", envOf("gateway"))
+	for _, svc := range []string{"registration", "scheduling"} {
+		grant := `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"` + svc + `","serviceId":"` + svc + `",
+		  "rights":[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"portal"}]}]`
+		if code, body := call(t, http.MethodPatch, "http://"+gatewayAddr(envOf)+"/api/v1/rights/allow", grant, auth); code != 200 {
+			t.Fatalf("grant the portal %s = %d %s", svc, code, body)
+		}
+	}
+	p := start(t, bins["portal"], c.Services["portal"].Command, envOf("portal"))
+	waitHealthy(t, bins, "portal", c.Services["portal"], envOf("portal"))
+	base := "http://" + portalAddr(envOf)
+	for _, path := range []string{"/doctors", "/register/buyer"} {
+		code, body := call(t, http.MethodGet, base+path, "", map[string]string{})
+		if code != 200 || strings.Contains(body, "the service is unavailable") {
+			t.Errorf("portal GET %s = %d: %.400s", path, code, body)
+		}
+	}
+	if code, body := call(t, http.MethodGet, base+"/readyz", "", map[string]string{}); code != 200 {
+		t.Errorf("portal /readyz = %d %s", code, body)
+	}
+	stop(t, p)
+}
+
+// gatewayAddr and portalAddr are where the rewritten compose environment puts the gateway and the portal.
+func gatewayAddr(envOf func(string) []string) string {
+	return envValue(envOf("gateway"), "GOVSTACK_HTTP_ADDR")
+}
+
+func portalAddr(envOf func(string) []string) string {
+	return envValue(envOf("portal"), "GOVSTACK_PORTAL_ADDR")
+}
+
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, key+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // issueKey runs `gateway admin-key` or `gateway issue-key` as an operator would on the gateway host and
@@ -147,7 +195,7 @@ func buildBinaries(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	out := map[string]string{}
-	pkgs := map[string]string{"gateway": "gateway"}
+	pkgs := map[string]string{"gateway": "gateway", "portal": "web"}
 	for _, b := range catalog.All {
 		pkgs[b.Name] = b.Module
 	}

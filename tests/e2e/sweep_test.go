@@ -71,6 +71,7 @@ type operation struct {
 	pathParams       []param
 	queryParams      []param
 	body             map[string]prop // top-level properties of the body; nil when there is no body
+	bodyList         bool            // the body is a JSON list of objects
 }
 
 type param struct{ name, typ string }
@@ -195,6 +196,7 @@ func (d oasDoc) operation(bb, method, path string, op oasOp) operation {
 	if !ok || mt.Schema == nil {
 		return o
 	}
+	o.bodyList = d.resolve(*mt.Schema).Type == "array"
 	for name, ps := range d.resolve(*mt.Schema).Properties {
 		r := d.resolve(ps)
 		pr := prop{typ: r.Type, format: r.Format}
@@ -268,8 +270,11 @@ func (o operation) mutations() []mutation {
 			m := base
 			m.body = body
 			field := "(body)"
-			if kind == "unknown fields" {
+			switch {
+			case kind == "unknown fields":
 				field = ""
+			case kind == "JSON list" && o.bodyList && o.bb != openapi.IM: // a BB's list body (Payments' batch): its
+				field = "[0]" // first item is named; the IM's own APIs, plain JSON decoders, name (body)
 			}
 			ms = append(ms, withKind(m, kind, field))
 		}

@@ -29,6 +29,10 @@ var Aliases = []Alias{
 	{Old: "/data/MyPersonalDataUsage", Current: "/data/myPersonalDataUsage", FoldCase: true},
 	// GovStack Workflow's OpenAPI spells the instance list /instances/, with the slash.
 	{Old: "/instances/", Current: "/instances"},
+	// Payments: GovStack's 1.0 voucher file spells redemption "redeemption"; its 3.0 account look-up is
+	// documented with a trailing slash.
+	{Old: "/vouchers/voucher_redeemption", Current: "/vouchers/voucher_redemption"},
+	{Old: "/beneficiary/", Current: "/beneficiary"},
 }
 
 // Query parameters have one alias rule, too general for a table: for a map field M of the request message,

@@ -23,7 +23,11 @@ var aliasCases = []struct {
 	{"/data/MyPersonalDataUsage", "/data/MyPersonalDataUsage", "/data/myPersonalDataUsage"},
 	{"/instances/", "/instances/", "/instances"},
 	{"", "/instances/7", "/instances/7"},
+	{"/vouchers/voucher_redeemption", "/vouchers/voucher_redeemption", "/vouchers/voucher_redemption"},
+	{"/beneficiary/", "/beneficiary/", "/beneficiary"},
 	// Current spellings and near misses stay as they are.
+	{"", "/beneficiary", "/beneficiary"},
+	{"", "/vouchers/voucher_redemption", "/vouchers/voucher_redemption"},
 	{"", "/data/patients/1.0/updateEntries", "/data/patients/1.0/updateEntries"},
 	{"", "/data/patients/1.0/Update-Entries", "/data/patients/1.0/Update-Entries"}, // case folds only where the table says
 	{"", "/data/patients/1.0/update-entries/x", "/data/patients/1.0/update-entries/x"},

@@ -104,8 +104,8 @@ func resolvePath(md protoreflect.MessageDescriptor, path string) (protoreflect.F
 // checkBodyOf checks the body by its content type. handled is true when it has answered the request itself
 // (413, 415, malformed JSON).
 func checkBodyOf(w http.ResponseWriter, r *http.Request, rt route) (vs []violation, handled bool) {
-	md := rt.bodyMessage()
-	if md == nil || md.FullName() == "google.api.HttpBody" || r.Body == nil || r.Body == http.NoBody {
+	md, list := rt.bodyMessage(), rt.bodyList()
+	if (md == nil && list == nil) || md != nil && md.FullName() == "google.api.HttpBody" || r.Body == nil || r.Body == http.NoBody {
 		return nil, false
 	}
 	body, err := io.ReadAll(r.Body)
@@ -129,7 +129,12 @@ func checkBodyOf(w http.ResponseWriter, r *http.Request, rt route) (vs []violati
 			writeViolations(w, r, rt.invalidStatus, "GOVSTACK_IM_INVALID_JSON", []violation{{"(body)", err.Error()}})
 			return nil, true
 		}
-		clean, vs := checkBody(n, md)
+		var clean []byte
+		if list != nil {
+			clean, vs = checkListBody(n, list)
+		} else {
+			clean, vs = checkBody(n, md)
+		}
 		if len(vs) == 0 {
 			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(clean)), int64(len(clean))
 			r.Header.Set("Content-Type", "application/json")
@@ -137,6 +142,9 @@ func checkBodyOf(w http.ResponseWriter, r *http.Request, rt route) (vs []violati
 		}
 		return vs, false
 	case "form":
+		if md == nil {
+			return []violation{{"(body)", "expected a JSON list; send it with Content-Type: application/json"}}, false
+		}
 		values, err := url.ParseQuery(string(body))
 		if err != nil {
 			return []violation{{"(body)", "the form body is not valid application/x-www-form-urlencoded: " + err.Error()}}, false

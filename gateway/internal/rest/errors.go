@@ -89,6 +89,10 @@ func codeLabel(httpStatus int, code codes.Code) string {
 	if n, ok := statusNames[httpStatus]; ok {
 		return n
 	}
+	if http.StatusText(httpStatus) == "" {
+		// A status only a BB's spec defines (Payments 1.0's 452–464) has no name of its own: the code's is kept.
+		return CodeName(code)
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z':

@@ -83,6 +83,10 @@ func IncomingHeader(key string) (string, bool) {
 	if strings.EqualFold(key, IdempotencyKeyHeader) {
 		return idempotency.MetadataKey, true
 	}
+	// Headers a BB's spec defines: Payments' tenant, correlation id and callback URL.
+	if k, ok := specHeaderKey(key); ok {
+		return k, true
+	}
 	// GovStack Messaging sends requestUid as a header on its status and callback calls.
 	if strings.EqualFold(key, "requestUid") {
 		return "requestuid", true
@@ -141,7 +145,7 @@ func ForwardHTTPCode(ctx context.Context, w http.ResponseWriter, _ proto.Message
 var checkedHeaders = append([]checkedHeader{
 	{"Authorization", 8192}, {"apiKey", 1024}, {"api_key", 1024}, {"requestUid", 255}, {IdempotencyKeyHeader, 255},
 	{"X-GovStack-Api-Key", 1024}, {CorrelationHeader, 255}, {"Content-Type", 255},
-}, identityHeaders()...)
+}, append(identityHeaders(), specCheckedHeaders()...)...)
 
 type checkedHeader struct {
 	name string

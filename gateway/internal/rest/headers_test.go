@@ -24,6 +24,13 @@ func TestIncomingHeader(t *testing.T) {
 		{"Api_key", "apikey", true},
 		{"Requestuid", "requestuid", true},
 		{"Cookie", "", false},
+		{"X-Correlationid", "x-correlationid", true}, // Payments' X-CorrelationID, as Go canonicalises it
+		{"X-Correlation-Id", "", false},              // the message log's own header, not the Payments key
+		{"Platform-Tenantid", "platform-tenantid", true},
+		{"X-Platform-Tenantid", "platform-tenantid", true},
+		{"X-Callback-Url", "x-callback-url", true},
+		{"X-Callback_url", "x-callback-url", true},
+		{"Registeringinstitutionid", "x-registering-institution-id", true},
 	} {
 		key, ok := IncomingHeader(tc.header)
 		if key != tc.key || ok != tc.ok {

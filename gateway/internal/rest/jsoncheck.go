@@ -25,6 +25,25 @@ func checkBody(n *jnode, md protoreflect.MessageDescriptor) ([]byte, []violation
 	return c.out.Bytes(), c.violations
 }
 
+// checkListBody reads a body that is a JSON list of md messages (a repeated body field), each item as
+// checkBody reads an object; violations name the item ("[3].amount").
+func checkListBody(n *jnode, md protoreflect.MessageDescriptor) ([]byte, []violation) {
+	c := &bodyChecker{}
+	if n.kind != jArray {
+		c.bad("", "expected a list (a JSON array), got "+n.describe())
+		return nil, c.violations
+	}
+	c.out.WriteByte('[')
+	for i, item := range n.vals {
+		if i > 0 {
+			c.out.WriteByte(',')
+		}
+		c.message(item, md, itemPath("", i))
+	}
+	c.out.WriteByte(']')
+	return c.out.Bytes(), c.violations
+}
+
 // violation is one field a client must fix.
 type violation struct{ field, description string }
 
@@ -227,6 +246,9 @@ func scalarText(n *jnode, fd protoreflect.FieldDescriptor) (string, string) {
 	case n.kind == jString && n.badUTF8:
 		return "", textcheck.Problem("\xff")
 	case k == protoreflect.StringKind:
+		if n.kind == jNumber && isDecimal(fd) {
+			return n.text, "" // an amount GovStack writes as a JSON number, read as written (no float)
+		}
 		if n.kind != jString {
 			return "", "expected a string, got " + n.describe()
 		}

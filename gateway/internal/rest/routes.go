@@ -42,6 +42,18 @@ func (r route) bodyMessage() protoreflect.MessageDescriptor {
 	return nil
 }
 
+// bodyList is the message of a body that is a JSON list (body: a repeated message field, as Payments' batch
+// of credit instructions); nil otherwise.
+func (r route) bodyList() protoreflect.MessageDescriptor {
+	if r.body == "" || r.body == "*" {
+		return nil
+	}
+	if fd := r.input.Fields().ByName(protoreflect.Name(r.body)); fd != nil && fd.IsList() {
+		return fd.Message()
+	}
+	return nil
+}
+
 // boundElsewhere reports field paths the query may not set: the path's and the body's.
 func (r route) boundElsewhere(path []string) bool {
 	if r.body != "" && r.body != "*" && len(path) > 0 && path[0] == r.body {

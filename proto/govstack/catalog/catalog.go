@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
+	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -101,6 +102,19 @@ var All = []BB{
 			registriesv1.RegistriesService_UpdateRecord_FullMethodName,
 			registriesv1.RegistriesService_UpdateOrCreateRecord_FullMethodName,
 		}}},
+	},
+	{
+		Name: "payments", Module: "services/payments", GRPCPort: 9099,
+		REST: []RESTService{
+			rest(paymentsv1.NewBulkPaymentServiceClient, paymentsv1.RegisterBulkPaymentServiceHandlerClient),
+			rest(paymentsv1.NewBeneficiaryServiceClient, paymentsv1.RegisterBeneficiaryServiceHandlerClient),
+			rest(paymentsv1.NewVoucherServiceClient, paymentsv1.RegisterVoucherServiceHandlerClient),
+			rest(paymentsv1.NewBillPaymentServiceClient, paymentsv1.RegisterBillPaymentServiceHandlerClient),
+			rest(paymentsv1.NewLegacyServiceClient, paymentsv1.RegisterLegacyServiceHandlerClient),
+			rest(paymentsv1.NewLedgerServiceClient, paymentsv1.RegisterLedgerServiceHandlerClient),
+			rest(paymentsv1.NewRailServiceClient, paymentsv1.RegisterRailServiceHandlerClient),
+		},
+		Events: paymentsv1.Events,
 	},
 	{
 		Name: "workflow", Module: "services/workflow", GRPCPort: 9098,

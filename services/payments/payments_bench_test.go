@@ -1,0 +1,70 @@
+package payments_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
+)
+
+// BenchmarkIdempotentReplay: a funding request through the BB's gRPC server with its interceptors, fresh
+// (a new X-CorrelationID each time: a transfer and a kept answer) against a replay (the same key and body:
+// the kept answer, no work). docs/benchmarks.md, Payments.
+func BenchmarkIdempotentReplay(b *testing.B) {
+	e := start(b, nil)
+	req := &paymentsv1.FundAccountRequest{Code: "funding:BENCH", Currency: "EUR", Amount: "1"}
+	if _, err := e.ledger.FundAccount(call(treasury, "x-correlationid", "replayed"), req); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, mode := range []string{"fresh", "replay"} {
+		b.Run(mode, func(b *testing.B) {
+			start := time.Now()
+			count := 0
+			for b.Loop() {
+				key := "replayed"
+				if mode == "fresh" {
+					n++
+					key = fmt.Sprintf("fresh-%d", n)
+				}
+				if _, err := e.ledger.FundAccount(call(treasury, "x-correlationid", key), req); err != nil {
+					b.Fatal(err)
+				}
+				count++
+			}
+			b.ReportMetric(float64(count)/time.Since(start).Seconds(), "requests/s")
+		})
+	}
+}
+
+// BenchmarkBatchEndToEnd: a batch of 1,000 instructions handed over, validated, authorised and paid through
+// the fake rail by the background work (one worker), until COMPLETED. Reports payments/s end to end.
+func BenchmarkBatchEndToEnd(b *testing.B) {
+	e := start(b, func(c *paymentsConfig) { c.FourEyesAbove = "" })
+	e.fund("100000000")
+	const size = 1000
+	round := 0
+	start := time.Now()
+	for b.Loop() {
+		round++
+		req := &paymentsv1.BulkPaymentRequest{}
+		for i := range size {
+			req.Instructions = append(req.Instructions, instruction(fmt.Sprintf("b%d-%d", round, i), "msisdn", fmt.Sprintf("3725%06d1", i), "1.00"))
+		}
+		resp, err := e.bulk.BulkPayment(call(treasury, "x-correlationid", fmt.Sprintf("bench-%d", round)), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.work()
+		if _, err := e.bulk.AuthorizeFunds(e.as("alice", []string{"staff"}), &paymentsv1.AuthorizeFundsRequest{BatchId: resp.GetBatchId(),
+			PayerIdentifier: "EE-TREASURY-1", Currency: "EUR", Amount: fmt.Sprint(size)}); err != nil {
+			b.Fatal(err)
+		}
+		e.work()
+		if s := e.summary(resp.GetBatchId()); s.GetStatus() != "COMPLETED" || s.GetCompleted() != size {
+			b.Fatalf("batch: %v", s)
+		}
+	}
+	b.ReportMetric(float64(round*size)/time.Since(start).Seconds(), "payments/s")
+}

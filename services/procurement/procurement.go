@@ -162,7 +162,9 @@ func sealKeys(cfg Config, log *slog.Logger) (*seal.Keyring, error) {
 }
 
 // Register registers ProcurementService on g.
-func (s *Service) Register(g *grpc.Server) { procurementv1.RegisterProcurementServiceServer(g, api.New(s.app)) }
+func (s *Service) Register(g *grpc.Server) {
+	procurementv1.RegisterProcurementServiceServer(g, api.New(s.app))
+}
 
 // UnaryInterceptors converts errors to statuses, reads the IM identity and verifies user tokens.
 func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {

@@ -20,6 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/procurement"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -55,6 +56,7 @@ var bbSettings = map[string]struct {
 	"registration": {envVars(registration.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 	"payments":     {envVars(payments.Config{}), set("serve", "migrate", "healthcheck")},
 	"workflow":     {envVars(workflow.Config{}), set("serve", "migrate", "seed", "healthcheck")},
+	"procurement":  {envVars(procurement.Config{}), set("serve", "migrate", "healthcheck")},
 }
 
 // portalImage is the portal's image (web/, deploy/docker/portal.Dockerfile).

@@ -10,11 +10,11 @@ import (
 
 // Happened is one of procurement's own events as its effects consumer reads it back from the stream.
 type Happened struct {
-	Kind                                          string // domain.Ev…
+	Kind                                           string // domain.Ev…
 	TenderID, OCID, AwardID, ContractID, Milestone string
-	EnquiryEnd, TenderEnd, StandstillEnd          time.Time
-	Amount, Currency, PayeeKey, PayeeValue        string
-	Status                                        string
+	EnquiryEnd, TenderEnd, StandstillEnd           time.Time
+	Amount, Currency, PayeeKey, PayeeValue         string
+	Status                                         string
 }
 
 // Messages the procurement process waits for (correlation key = the tender id).

@@ -39,7 +39,9 @@ func unavailable(bb string, err error) error {
 }
 
 // Registries reads companies.
-type Registries struct{ Client registriesv1.RegistriesServiceClient }
+type Registries struct {
+	Client registriesv1.RegistriesServiceClient
+}
 
 // NewRegistries is the client on conn (through the IM).
 func NewRegistries(conn grpc.ClientConnInterface) Registries {
@@ -62,7 +64,9 @@ func (r Registries) CompanyStatus(ctx context.Context, companyID string) (string
 }
 
 // Scheduling sets deadlines.
-type Scheduling struct{ Client schedulingv1.DeadlineServiceClient }
+type Scheduling struct {
+	Client schedulingv1.DeadlineServiceClient
+}
 
 // NewScheduling is the client on conn (through the IM).
 func NewScheduling(conn grpc.ClientConnInterface) Scheduling {

@@ -256,7 +256,9 @@ func (t *Tender) Advance(from, to string) error {
 }
 
 // InEnquiry reports whether questions may be asked at now.
-func (t Tender) InEnquiry(now time.Time) bool { return t.Status == StatusActive && now.Before(t.EnquiryEnd) }
+func (t Tender) InEnquiry(now time.Time) bool {
+	return t.Status == StatusActive && now.Before(t.EnquiryEnd)
+}
 
 // TakesBids reports whether bids may be submitted, changed or withdrawn at now.
 func (t Tender) TakesBids(now time.Time) error {

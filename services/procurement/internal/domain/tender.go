@@ -262,12 +262,12 @@ func (t Tender) InEnquiry(now time.Time) bool {
 
 // TakesBids reports whether bids may be submitted, changed or withdrawn at now.
 func (t Tender) TakesBids(now time.Time) error {
-	if t.Status != StatusActive {
-		return wrongStatus("the tender", t.Status, "active (published, taking bids)")
-	}
-	if !now.Before(t.TenderEnd) {
+	if t.Status != StatusDraft && !t.TenderEnd.IsZero() && !now.Before(t.TenderEnd) {
 		return apierr.FailedPrecondition(ReasonPeriodEnded,
 			"the tender period ended at "+t.TenderEnd.UTC().Format(time.RFC3339)+": bids are no longer accepted")
+	}
+	if t.Status != StatusActive {
+		return wrongStatus("the tender", t.Status, "active (published, taking bids)")
 	}
 	return nil
 }

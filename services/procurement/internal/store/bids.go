@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/govstackbb/marketplace/platform/pgstore"
+
 	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
 )
 
@@ -16,7 +18,7 @@ func (t *txn) AddBid(ctx context.Context, b domain.Bid) error {
 	_, err := t.q.Exec(ctx, `INSERT INTO bids (id, tender_id, company_id, supplier_id, supplier_email, status, sealed,
 		submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		b.ID, b.TenderID, b.CompanyID, b.SupplierID, b.SupplierEmail, b.Status, b.Sealed, b.SubmittedAt, b.UpdatedAt)
-	return err
+	return pgstore.MapError(err) // mapped here: the use case tells a second bid from other failures
 }
 
 // UpdateBid writes the contents in clear only once the bid is opened (the table refuses them before).

@@ -1,9 +1,12 @@
 package app
 
 import (
+	"context"
 	"slices"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
+
+	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
 )
 
 // Roles the procurement service reads from the Registration BB's token.
@@ -54,4 +57,13 @@ func (a Actor) supplier() error {
 		return apierr.PermissionDenied("SUPPLIER_REQUIRED", "this needs a registered supplier's account (with a company)")
 	}
 	return nil
+}
+
+// buyersTender reads (lock: for update) a tender of the caller's organisation.
+func (s *Service) buyersTender(ctx context.Context, tx Tx, a Actor, id string, lock bool) (domain.Tender, error) {
+	t, err := tx.Tender(ctx, id, lock)
+	if err != nil {
+		return t, err
+	}
+	return t, a.ofOrg(t.BuyerOrg)
 }

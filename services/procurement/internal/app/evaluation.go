@@ -16,11 +16,7 @@ func (s *Service) DeclareInterest(ctx context.Context, a Actor, tenderID string,
 		return err
 	}
 	return s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, tenderID, false)
-		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
+		if _, err := s.buyersTender(ctx, tx, a, tenderID, false); err != nil {
 			return err
 		}
 		if err := tx.SaveDeclaration(ctx, domain.Declaration{TenderID: tenderID, EvaluatorID: a.ID, Conflict: conflict,
@@ -38,11 +34,8 @@ func (s *Service) DeclareInterest(ctx context.Context, a Actor, tenderID string,
 // ScoreBid records an evaluator's scores of one eligible bid (audited).
 func (s *Service) ScoreBid(ctx context.Context, a Actor, tenderID, bidID string, scores []domain.Score) ([]domain.Score, error) {
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, tenderID, false)
+		t, err := s.buyersTender(ctx, tx, a, tenderID, false)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if t.Status != domain.StatusEvaluation {
@@ -90,11 +83,8 @@ type Evaluation struct {
 func (s *Service) GetEvaluation(ctx context.Context, a Actor, tenderID string) (Evaluation, error) {
 	var out Evaluation
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, tenderID, false)
+		_, err := s.buyersTender(ctx, tx, a, tenderID, false)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if out.Scores, err = tx.Scores(ctx, tenderID); err != nil {

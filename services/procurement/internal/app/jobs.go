@@ -109,12 +109,22 @@ func (s *Service) audit(ctx context.Context, tx Tx, tenderID, actor, action, sub
 
 // endUnsuccessful ends the tender without an award; the followers are told.
 func (s *Service) endUnsuccessful(ctx context.Context, tenderID, reason string) error {
+	return s.finish(ctx, tenderID, domain.EvTenderUnsuccessful, "tenderUpdate", func(t *domain.Tender) (bool, error) {
+		if t.Ended() {
+			return false, nil // done before: the job ran twice
+		}
+		return true, t.Unsuccessful(reason)
+	})
+}
+
+// finish ends the tender with end (false: it is over already) and tells the followers, in one transaction.
+func (s *Service) finish(ctx context.Context, tenderID, kind, tag string, end func(*domain.Tender) (bool, error)) error {
 	return s.inTx(ctx, func(tx Tx) error {
 		t, err := tx.Tender(ctx, tenderID, true)
-		if err != nil || t.Ended() {
+		if err != nil {
 			return err
 		}
-		if err := t.Unsuccessful(reason); err != nil {
+		if ok, err := end(&t); err != nil || !ok {
 			return err
 		}
 		if err := tx.UpdateTender(ctx, t); err != nil {
@@ -124,7 +134,7 @@ func (s *Service) endUnsuccessful(ctx context.Context, tenderID, reason string) 
 		if err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, domain.Event{Type: domain.EvTenderUnsuccessful, Tender: t, Notify: notify}, "tenderUpdate")
+		return s.changed(ctx, tx, domain.Event{Type: kind, Tender: t, Notify: notify}, tag)
 	})
 }
 
@@ -165,21 +175,10 @@ func (s *Service) rank(ctx context.Context, tenderID string) (map[string]any, er
 
 // close completes the tender once every milestone is paid.
 func (s *Service) close(ctx context.Context, tenderID string) error {
-	return s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, tenderID, true)
-		if err != nil || t.Status == domain.StatusComplete {
-			return err
+	return s.finish(ctx, tenderID, domain.EvTenderCompleted, "implementationUpdate", func(t *domain.Tender) (bool, error) {
+		if t.Status == domain.StatusComplete {
+			return false, nil
 		}
-		if err := t.Advance(domain.StatusContracted, domain.StatusComplete); err != nil {
-			return err
-		}
-		if err := tx.UpdateTender(ctx, t); err != nil {
-			return err
-		}
-		notify, err := tx.Followers(ctx, tenderID)
-		if err != nil {
-			return err
-		}
-		return s.changed(ctx, tx, domain.Event{Type: domain.EvTenderCompleted, Tender: t, Notify: notify}, "implementationUpdate")
+		return true, t.Advance(domain.StatusContracted, domain.StatusComplete)
 	})
 }

@@ -42,11 +42,8 @@ func (s *Service) AnswerQuestion(ctx context.Context, a Actor, tenderID, id, ans
 	}
 	var out domain.Question
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, tenderID, false)
+		t, err := s.buyersTender(ctx, tx, a, tenderID, false)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if t.Ended() {

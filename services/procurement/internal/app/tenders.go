@@ -57,11 +57,8 @@ func (s *Service) UpdateTender(ctx context.Context, a Actor, id string, in domai
 	}
 	var out domain.Tender
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, id, true)
+		t, err := s.buyersTender(ctx, tx, a, id, true)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if t.Status != domain.StatusDraft {
@@ -111,11 +108,8 @@ func (s *Service) ListTenders(ctx context.Context, a Actor, status string, limit
 func (s *Service) PublishTender(ctx context.Context, a Actor, id string) (domain.Tender, error) {
 	var out domain.Tender
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, id, true)
+		t, err := s.buyersTender(ctx, tx, a, id, true)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if err := t.Publish(s.now(), s.Calendar); err != nil {
@@ -141,11 +135,8 @@ func (s *Service) PublishTender(ctx context.Context, a Actor, id string) (domain
 func (s *Service) CancelTender(ctx context.Context, a Actor, id, reason string) (domain.Tender, error) {
 	var out domain.Tender
 	err := s.inTx(ctx, func(tx Tx) error {
-		t, err := tx.Tender(ctx, id, true)
+		t, err := s.buyersTender(ctx, tx, a, id, true)
 		if err != nil {
-			return err
-		}
-		if err := a.ofOrg(t.BuyerOrg); err != nil {
 			return err
 		}
 		if err := t.Cancel(reason); err != nil {

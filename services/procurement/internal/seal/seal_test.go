@@ -49,3 +49,14 @@ func TestSealedBidOpensOnlyWithTheTendersKey(t *testing.T) {
 		t.Fatal("a missing key file without create must be an error")
 	}
 }
+
+func BenchmarkSeal(b *testing.B) {
+	k, _ := New(bytes.Repeat([]byte{1}, 32))
+	pub, _, _ := k.TenderKey("T1")
+	plain := bytes.Repeat([]byte("x"), 2000)
+	for b.Loop() {
+		if _, err := Seal(pub, "B1", plain); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 // bids (bidders told, no more bids, the process ends), and one ending "unsuccessful" because its only bidder
 // is disqualified at eligibility.
 func TestProcurementCancelledAfterBidsAndUnsuccessful(t *testing.T) {
-	s := startProcurementStack(t)
+	s, _ := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "carla")
 	northwind := registerSupplier(t, s, "09876543", "northwind")
 	globex := registerSupplier(t, s, "01234567", "globex")

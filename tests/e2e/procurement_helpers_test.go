@@ -13,9 +13,11 @@ import (
 // procurementDay is how long a working day lasts in the procurement tests (GOVSTACK_PROCUREMENT_WORKING_DAY).
 const procurementDay = 4 * time.Second
 
-// startProcurementStack is the stack with working days procurementDay long.
-func startProcurementStack(t *testing.T) *stack {
-	return startStackWith(t, func(c *devstack.Config) { c.Procurement.WorkingDay = procurementDay })
+// startProcurementStack is the stack with working days procurementDay long, and its settings (to restart it).
+func startProcurementStack(t *testing.T) (*stack, devstack.Config) {
+	var cfg devstack.Config
+	s := startStackWith(t, func(c *devstack.Config) { c.Procurement.WorkingDay = procurementDay; cfg = *c })
+	return s, cfg
 }
 
 // supplier is a registered supplier: its login e-mail and token.

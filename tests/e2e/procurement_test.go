@@ -14,9 +14,10 @@ import (
 // one whose company is dissolved before the deadline (disqualified at eligibility); the bids stay sealed until
 // the deadline; the panel scores (a member with a conflict of interest cannot); the committee and legal
 // approve; the best-value bid is awarded and every bidder told; a complaint pauses the standstill until it is
-// resolved; the contract's two milestones are delivered, paid through Payments, and the tender closes.
+// resolved; the contract's two milestones are delivered, paid through Payments, and the tender closes. The
+// whole stack is stopped before the bids' deadline and started again after it.
 func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
-	s := startProcurementStack(t)
+	s, cfg := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "bella")
 	_, conflicted := registerBuyer(t, s, "conrad")
 	contoso := registerSupplier(t, s, "123456789", "contoso")
@@ -62,9 +63,16 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	expect(t, s.do(t, "PUT", "/data/companies/1.0/update",
 		`{"query":{"content":{"companyId":"987654321"}},"write":{"content":{"status":"dissolved"}}}`, nil), 200)
 
-	// After the deadline: a late bid is refused; the bids open, eligibility runs.
+	// The whole stack stops before the deadline and starts again after it: the deadline fires late, once,
+	// and the process goes on where it was.
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
 	tenderEnd, _ := time.Parse(time.RFC3339, tender["tenderEnd"].(string))
 	time.Sleep(time.Until(tenderEnd) + 1100*time.Millisecond) // the JSON times are whole seconds
+	s = restartStack(t, cfg, s.mail)
+
+	// After the deadline: a late bid is refused; the bids open, eligibility runs.
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids", `{"price":"7000.00","proposal":"late"}`, bearer(initech.token)), 400,
 		"PERIOD_ENDED", "no longer accepted")
 	bids := waitJSON(t, s, "/tenders/"+id+"/bids", bearer(buyer), "eligibility decided", func(v any) bool {

@@ -44,7 +44,8 @@ const tenderDraft = `{"title":"IT communications equipment","description":"Switc
   "estimatedValue":"10000.00","currency":"EUR",
   "items":[{"description":"Network switch","cpvCode":"32420000-3","quantity":4,"unit":"piece"}],
   "awardCriteria":[{"id":"price","name":"Price","kind":"price","weight":60},{"id":"quality","name":"Technical quality","kind":"quality","weight":40}],
-  "enquiryPeriodDays":1,"tenderPeriodDays":2,"standstillDays":1}`
+  "enquiryPeriodDays":1,"tenderPeriodDays":2,"standstillDays":1,
+  "documents":[{"id":"spec-1","title":"Technical specification","url":"https://academy.example/spec.pdf"}]}`
 
 // publishTender drafts and publishes a tender as the buyer; it returns the tender.
 func publishTender(t *testing.T, s *stack, buyer string) map[string]any {

@@ -35,6 +35,7 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 
 	tender := publishTender(t, s, buyer)
 	id := tender["id"].(string)
+	expect(t, s.do(t, "GET", "/tenders/"+id, "", nil), 200, "Technical specification")
 
 	// Questions in the enquiry period; the answer is public and mailed to the followers.
 	r = s.do(t, "POST", "/tenders/"+id+"/questions", `{"text":"Is PoE required?"}`, bearer(contoso.token))
@@ -45,9 +46,10 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	s.mail.waitFor(t, 1, to(contoso.email, "A question on tender"))
 
 	// Bids: sealed; a receipt each.
-	r = s.do(t, "POST", "/tenders/"+id+"/bids", `{"price":"9500.00","proposal":"48-port PoE+ switches"}`, bearer(contoso.token))
+	r = s.do(t, "POST", "/tenders/"+id+"/bids", `{"price":"9500.00","proposal":"48-port PoE+ switches",
+	  "documents":[{"id":"doc-contoso-1","title":"Contoso datasheet"}]}`, bearer(contoso.token))
 	expect(t, r, 201, `"sealed":true`)
-	if strings.Contains(r.body, "9500") {
+	if strings.Contains(r.body, "9500") || strings.Contains(r.body, "Contoso datasheet") {
 		t.Fatalf("a sealed bid shows its price: %s", r.body)
 	}
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids", `{"price":"8000.00","proposal":"24-port switches"}`, bearer(fabrikam.token)), 201)
@@ -68,6 +70,7 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	if err := s.stop(); err != nil {
 		t.Fatal(err)
 	}
+	s.dev.Close() // its connections go now, not when the test ends: the Postgres server is shared
 	tenderEnd, _ := time.Parse(time.RFC3339, tender["tenderEnd"].(string))
 	time.Sleep(time.Until(tenderEnd) + 1100*time.Millisecond) // the JSON times are whole seconds
 	s = restartStack(t, cfg, s.mail)
@@ -84,7 +87,8 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 		switch field2(b, "companyId") {
 		case "123456789":
 			contosoBid = field2(b, "id").(string)
-			if field2(b, "status") != "eligible" || field2(b, "price") != "9500.00" {
+			docs, _ := field2(b, "documents").([]any)
+			if field2(b, "status") != "eligible" || field2(b, "price") != "9500.00" || len(docs) != 1 {
 				t.Fatalf("contoso's bid after opening: %v", b)
 			}
 		case "987654321":

@@ -16,6 +16,7 @@ CREATE TABLE tenders (
     items             jsonb NOT NULL DEFAULT '[]',
     lots              jsonb NOT NULL DEFAULT '[]',
     criteria          jsonb NOT NULL DEFAULT '[]',
+    documents         jsonb NOT NULL DEFAULT '[]',
     enquiry_days      int NOT NULL,
     tender_days       int NOT NULL,
     standstill_days   int NOT NULL,
@@ -60,12 +61,13 @@ CREATE TABLE bids (
     opened                  boolean NOT NULL DEFAULT false,
     price                   text,
     proposal                text,
+    documents               jsonb,
     submitted_at            timestamptz NOT NULL,
     updated_at              timestamptz NOT NULL,
     disqualification_reason text NOT NULL DEFAULT '',
     total_score             bigint,
     rank                    int,
-    CHECK (opened OR (price IS NULL AND proposal IS NULL))
+    CHECK (opened OR (price IS NULL AND proposal IS NULL AND documents IS NULL))
 );
 -- One live bid per company and tender.
 CREATE UNIQUE INDEX bids_one_per_company ON bids (tender_id, company_id) WHERE status <> 'withdrawn';

@@ -65,8 +65,10 @@ type Tender struct {
 	StatusReason string `protobuf:"bytes,21,opt,name=status_reason,json=statusReason,proto3" json:"status_reason,omitempty"`
 	// Eligibility rule: bidders must be registered and active in the companies registry (always true today).
 	RequiresActiveCompany bool `protobuf:"varint,22,opt,name=requires_active_company,json=requiresActiveCompany,proto3" json:"requires_active_company,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// The tender documents (specifications, terms), at most 50.
+	Documents     []*Document `protobuf:"bytes,23,rep,name=documents,proto3" json:"documents,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Tender) Reset() {
@@ -253,6 +255,78 @@ func (x *Tender) GetRequiresActiveCompany() bool {
 	return false
 }
 
+func (x *Tender) GetDocuments() []*Document {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+// Document is a reference to a file kept elsewhere: a document uploaded to the Registration BB
+// (POST /documents, its id) or a published URL.
+type Document struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The document's id where it is kept, e.g. the Registration BB's document id (1 to 200 characters).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// What it is, e.g. "Technical specification" (1 to 300 characters).
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// Where it can be read, if public (https URL, optional).
+	Url           string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Document) Reset() {
+	*x = Document{}
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Document) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Document) ProtoMessage() {}
+
+func (x *Document) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Document.ProtoReflect.Descriptor instead.
+func (*Document) Descriptor() ([]byte, []int) {
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Document) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Document) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *Document) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
 // Item is one thing bought.
 type Item struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -272,7 +346,7 @@ type Item struct {
 
 func (x *Item) Reset() {
 	*x = Item{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[1]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -284,7 +358,7 @@ func (x *Item) String() string {
 func (*Item) ProtoMessage() {}
 
 func (x *Item) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[1]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -297,7 +371,7 @@ func (x *Item) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Item.ProtoReflect.Descriptor instead.
 func (*Item) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{1}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Item) GetId() string {
@@ -354,7 +428,7 @@ type Lot struct {
 
 func (x *Lot) Reset() {
 	*x = Lot{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[2]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -366,7 +440,7 @@ func (x *Lot) String() string {
 func (*Lot) ProtoMessage() {}
 
 func (x *Lot) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[2]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -379,7 +453,7 @@ func (x *Lot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Lot.ProtoReflect.Descriptor instead.
 func (*Lot) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{2}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Lot) GetId() string {
@@ -418,7 +492,7 @@ type AwardCriterion struct {
 
 func (x *AwardCriterion) Reset() {
 	*x = AwardCriterion{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[3]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -430,7 +504,7 @@ func (x *AwardCriterion) String() string {
 func (*AwardCriterion) ProtoMessage() {}
 
 func (x *AwardCriterion) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[3]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -443,7 +517,7 @@ func (x *AwardCriterion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AwardCriterion.ProtoReflect.Descriptor instead.
 func (*AwardCriterion) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{3}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AwardCriterion) GetId() string {
@@ -490,7 +564,7 @@ type Question struct {
 
 func (x *Question) Reset() {
 	*x = Question{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[4]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -502,7 +576,7 @@ func (x *Question) String() string {
 func (*Question) ProtoMessage() {}
 
 func (x *Question) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[4]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -515,7 +589,7 @@ func (x *Question) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Question.ProtoReflect.Descriptor instead.
 func (*Question) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{4}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Question) GetId() string {
@@ -583,14 +657,16 @@ type Bid struct {
 	// The weighted score (0-100) once combined; empty before.
 	TotalScore string `protobuf:"bytes,11,opt,name=total_score,json=totalScore,proto3" json:"total_score,omitempty"`
 	// The rank by total score (1 = best value); 0 before ranking.
-	Rank          int32 `protobuf:"varint,12,opt,name=rank,proto3" json:"rank,omitempty"`
+	Rank int32 `protobuf:"varint,12,opt,name=rank,proto3" json:"rank,omitempty"`
+	// The bid's documents, sealed with its price and proposal: empty while sealed.
+	Documents     []*Document `protobuf:"bytes,13,rep,name=documents,proto3" json:"documents,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Bid) Reset() {
 	*x = Bid{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[5]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +678,7 @@ func (x *Bid) String() string {
 func (*Bid) ProtoMessage() {}
 
 func (x *Bid) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[5]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +691,7 @@ func (x *Bid) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Bid.ProtoReflect.Descriptor instead.
 func (*Bid) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{5}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Bid) GetId() string {
@@ -702,6 +778,13 @@ func (x *Bid) GetRank() int32 {
 	return 0
 }
 
+func (x *Bid) GetDocuments() []*Document {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
 // Score is one evaluator's score of one bid on one criterion.
 type Score struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -719,7 +802,7 @@ type Score struct {
 
 func (x *Score) Reset() {
 	*x = Score{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[6]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +814,7 @@ func (x *Score) String() string {
 func (*Score) ProtoMessage() {}
 
 func (x *Score) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[6]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +827,7 @@ func (x *Score) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Score.ProtoReflect.Descriptor instead.
 func (*Score) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{6}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Score) GetBidId() string {
@@ -811,7 +894,7 @@ type Award struct {
 
 func (x *Award) Reset() {
 	*x = Award{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[7]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +906,7 @@ func (x *Award) String() string {
 func (*Award) ProtoMessage() {}
 
 func (x *Award) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[7]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +919,7 @@ func (x *Award) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Award.ProtoReflect.Descriptor instead.
 func (*Award) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{7}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Award) GetId() string {
@@ -926,7 +1009,7 @@ type Complaint struct {
 
 func (x *Complaint) Reset() {
 	*x = Complaint{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[8]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -938,7 +1021,7 @@ func (x *Complaint) String() string {
 func (*Complaint) ProtoMessage() {}
 
 func (x *Complaint) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[8]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -951,7 +1034,7 @@ func (x *Complaint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Complaint.ProtoReflect.Descriptor instead.
 func (*Complaint) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{8}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Complaint) GetId() string {
@@ -1027,7 +1110,7 @@ type Contract struct {
 
 func (x *Contract) Reset() {
 	*x = Contract{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[9]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1039,7 +1122,7 @@ func (x *Contract) String() string {
 func (*Contract) ProtoMessage() {}
 
 func (x *Contract) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[9]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1052,7 +1135,7 @@ func (x *Contract) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Contract.ProtoReflect.Descriptor instead.
 func (*Contract) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{9}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Contract) GetId() string {
@@ -1166,7 +1249,7 @@ type Milestone struct {
 
 func (x *Milestone) Reset() {
 	*x = Milestone{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[10]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1178,7 +1261,7 @@ func (x *Milestone) String() string {
 func (*Milestone) ProtoMessage() {}
 
 func (x *Milestone) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[10]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1191,7 +1274,7 @@ func (x *Milestone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Milestone.ProtoReflect.Descriptor instead.
 func (*Milestone) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{10}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Milestone) GetId() string {
@@ -1264,7 +1347,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[11]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1276,7 +1359,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[11]
+	mi := &file_govstack_procurement_v1_procurement_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1289,7 +1372,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{11}
+	return file_govstack_procurement_v1_procurement_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AuditEntry) GetActor() string {
@@ -1331,7 +1414,7 @@ var File_govstack_procurement_v1_procurement_proto protoreflect.FileDescriptor
 
 const file_govstack_procurement_v1_procurement_proto_rawDesc = "" +
 	"\n" +
-	")govstack/procurement/v1/procurement.proto\x12\x17govstack.procurement.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\a\n" +
+	")govstack/procurement/v1/procurement.proto\x12\x17govstack.procurement.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9b\b\n" +
 	"\x06Tender\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04ocid\x18\x02 \x01(\tR\x04ocid\x12\x14\n" +
@@ -1358,7 +1441,12 @@ const file_govstack_procurement_v1_procurement_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12#\n" +
 	"\rstatus_reason\x18\x15 \x01(\tR\fstatusReason\x126\n" +
-	"\x17requires_active_company\x18\x16 \x01(\bR\x15requiresActiveCompany\"\x9a\x01\n" +
+	"\x17requires_active_company\x18\x16 \x01(\bR\x15requiresActiveCompany\x12?\n" +
+	"\tdocuments\x18\x17 \x03(\v2!.govstack.procurement.v1.DocumentR\tdocuments\"B\n" +
+	"\bDocument\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\"\x9a\x01\n" +
 	"\x04Item\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x19\n" +
@@ -1382,7 +1470,7 @@ const file_govstack_procurement_v1_procurement_proto_rawDesc = "" +
 	"\x06answer\x18\x04 \x01(\tR\x06answer\x125\n" +
 	"\basked_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aaskedAt\x12;\n" +
 	"\vanswered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"answeredAt\"\x9b\x03\n" +
+	"answeredAt\"\xdc\x03\n" +
 	"\x03Bid\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n" +
 	"\ttender_id\x18\x02 \x01(\tR\btenderId\x12\x1d\n" +
@@ -1399,7 +1487,8 @@ const file_govstack_procurement_v1_procurement_proto_rawDesc = "" +
 	" \x01(\tR\x16disqualificationReason\x12\x1f\n" +
 	"\vtotal_score\x18\v \x01(\tR\n" +
 	"totalScore\x12\x12\n" +
-	"\x04rank\x18\f \x01(\x05R\x04rank\"\xcb\x01\n" +
+	"\x04rank\x18\f \x01(\x05R\x04rank\x12?\n" +
+	"\tdocuments\x18\r \x03(\v2!.govstack.procurement.v1.DocumentR\tdocuments\"\xcb\x01\n" +
 	"\x05Score\x12\x15\n" +
 	"\x06bid_id\x18\x01 \x01(\tR\x05bidId\x12!\n" +
 	"\fcriterion_id\x18\x02 \x01(\tR\vcriterionId\x12\x14\n" +
@@ -1483,53 +1572,56 @@ func file_govstack_procurement_v1_procurement_proto_rawDescGZIP() []byte {
 	return file_govstack_procurement_v1_procurement_proto_rawDescData
 }
 
-var file_govstack_procurement_v1_procurement_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_govstack_procurement_v1_procurement_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_govstack_procurement_v1_procurement_proto_goTypes = []any{
 	(*Tender)(nil),                // 0: govstack.procurement.v1.Tender
-	(*Item)(nil),                  // 1: govstack.procurement.v1.Item
-	(*Lot)(nil),                   // 2: govstack.procurement.v1.Lot
-	(*AwardCriterion)(nil),        // 3: govstack.procurement.v1.AwardCriterion
-	(*Question)(nil),              // 4: govstack.procurement.v1.Question
-	(*Bid)(nil),                   // 5: govstack.procurement.v1.Bid
-	(*Score)(nil),                 // 6: govstack.procurement.v1.Score
-	(*Award)(nil),                 // 7: govstack.procurement.v1.Award
-	(*Complaint)(nil),             // 8: govstack.procurement.v1.Complaint
-	(*Contract)(nil),              // 9: govstack.procurement.v1.Contract
-	(*Milestone)(nil),             // 10: govstack.procurement.v1.Milestone
-	(*AuditEntry)(nil),            // 11: govstack.procurement.v1.AuditEntry
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*Document)(nil),              // 1: govstack.procurement.v1.Document
+	(*Item)(nil),                  // 2: govstack.procurement.v1.Item
+	(*Lot)(nil),                   // 3: govstack.procurement.v1.Lot
+	(*AwardCriterion)(nil),        // 4: govstack.procurement.v1.AwardCriterion
+	(*Question)(nil),              // 5: govstack.procurement.v1.Question
+	(*Bid)(nil),                   // 6: govstack.procurement.v1.Bid
+	(*Score)(nil),                 // 7: govstack.procurement.v1.Score
+	(*Award)(nil),                 // 8: govstack.procurement.v1.Award
+	(*Complaint)(nil),             // 9: govstack.procurement.v1.Complaint
+	(*Contract)(nil),              // 10: govstack.procurement.v1.Contract
+	(*Milestone)(nil),             // 11: govstack.procurement.v1.Milestone
+	(*AuditEntry)(nil),            // 12: govstack.procurement.v1.AuditEntry
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_govstack_procurement_v1_procurement_proto_depIdxs = []int32{
-	1,  // 0: govstack.procurement.v1.Tender.items:type_name -> govstack.procurement.v1.Item
-	2,  // 1: govstack.procurement.v1.Tender.lots:type_name -> govstack.procurement.v1.Lot
-	3,  // 2: govstack.procurement.v1.Tender.award_criteria:type_name -> govstack.procurement.v1.AwardCriterion
-	12, // 3: govstack.procurement.v1.Tender.enquiry_end:type_name -> google.protobuf.Timestamp
-	12, // 4: govstack.procurement.v1.Tender.tender_end:type_name -> google.protobuf.Timestamp
-	12, // 5: govstack.procurement.v1.Tender.published_at:type_name -> google.protobuf.Timestamp
-	12, // 6: govstack.procurement.v1.Tender.bids_opened_at:type_name -> google.protobuf.Timestamp
-	12, // 7: govstack.procurement.v1.Tender.created_at:type_name -> google.protobuf.Timestamp
-	12, // 8: govstack.procurement.v1.Question.asked_at:type_name -> google.protobuf.Timestamp
-	12, // 9: govstack.procurement.v1.Question.answered_at:type_name -> google.protobuf.Timestamp
-	12, // 10: govstack.procurement.v1.Bid.submitted_at:type_name -> google.protobuf.Timestamp
-	12, // 11: govstack.procurement.v1.Bid.updated_at:type_name -> google.protobuf.Timestamp
-	12, // 12: govstack.procurement.v1.Score.scored_at:type_name -> google.protobuf.Timestamp
-	12, // 13: govstack.procurement.v1.Award.decided_at:type_name -> google.protobuf.Timestamp
-	12, // 14: govstack.procurement.v1.Award.standstill_end:type_name -> google.protobuf.Timestamp
-	8,  // 15: govstack.procurement.v1.Award.complaints:type_name -> govstack.procurement.v1.Complaint
-	12, // 16: govstack.procurement.v1.Complaint.filed_at:type_name -> google.protobuf.Timestamp
-	12, // 17: govstack.procurement.v1.Contract.period_start:type_name -> google.protobuf.Timestamp
-	12, // 18: govstack.procurement.v1.Contract.period_end:type_name -> google.protobuf.Timestamp
-	10, // 19: govstack.procurement.v1.Contract.milestones:type_name -> govstack.procurement.v1.Milestone
-	12, // 20: govstack.procurement.v1.Contract.signed_at:type_name -> google.protobuf.Timestamp
-	12, // 21: govstack.procurement.v1.Milestone.due_date:type_name -> google.protobuf.Timestamp
-	12, // 22: govstack.procurement.v1.Milestone.delivered_at:type_name -> google.protobuf.Timestamp
-	12, // 23: govstack.procurement.v1.Milestone.paid_at:type_name -> google.protobuf.Timestamp
-	12, // 24: govstack.procurement.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
-	25, // [25:25] is the sub-list for method output_type
-	25, // [25:25] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	2,  // 0: govstack.procurement.v1.Tender.items:type_name -> govstack.procurement.v1.Item
+	3,  // 1: govstack.procurement.v1.Tender.lots:type_name -> govstack.procurement.v1.Lot
+	4,  // 2: govstack.procurement.v1.Tender.award_criteria:type_name -> govstack.procurement.v1.AwardCriterion
+	13, // 3: govstack.procurement.v1.Tender.enquiry_end:type_name -> google.protobuf.Timestamp
+	13, // 4: govstack.procurement.v1.Tender.tender_end:type_name -> google.protobuf.Timestamp
+	13, // 5: govstack.procurement.v1.Tender.published_at:type_name -> google.protobuf.Timestamp
+	13, // 6: govstack.procurement.v1.Tender.bids_opened_at:type_name -> google.protobuf.Timestamp
+	13, // 7: govstack.procurement.v1.Tender.created_at:type_name -> google.protobuf.Timestamp
+	1,  // 8: govstack.procurement.v1.Tender.documents:type_name -> govstack.procurement.v1.Document
+	13, // 9: govstack.procurement.v1.Question.asked_at:type_name -> google.protobuf.Timestamp
+	13, // 10: govstack.procurement.v1.Question.answered_at:type_name -> google.protobuf.Timestamp
+	13, // 11: govstack.procurement.v1.Bid.submitted_at:type_name -> google.protobuf.Timestamp
+	13, // 12: govstack.procurement.v1.Bid.updated_at:type_name -> google.protobuf.Timestamp
+	1,  // 13: govstack.procurement.v1.Bid.documents:type_name -> govstack.procurement.v1.Document
+	13, // 14: govstack.procurement.v1.Score.scored_at:type_name -> google.protobuf.Timestamp
+	13, // 15: govstack.procurement.v1.Award.decided_at:type_name -> google.protobuf.Timestamp
+	13, // 16: govstack.procurement.v1.Award.standstill_end:type_name -> google.protobuf.Timestamp
+	9,  // 17: govstack.procurement.v1.Award.complaints:type_name -> govstack.procurement.v1.Complaint
+	13, // 18: govstack.procurement.v1.Complaint.filed_at:type_name -> google.protobuf.Timestamp
+	13, // 19: govstack.procurement.v1.Contract.period_start:type_name -> google.protobuf.Timestamp
+	13, // 20: govstack.procurement.v1.Contract.period_end:type_name -> google.protobuf.Timestamp
+	11, // 21: govstack.procurement.v1.Contract.milestones:type_name -> govstack.procurement.v1.Milestone
+	13, // 22: govstack.procurement.v1.Contract.signed_at:type_name -> google.protobuf.Timestamp
+	13, // 23: govstack.procurement.v1.Milestone.due_date:type_name -> google.protobuf.Timestamp
+	13, // 24: govstack.procurement.v1.Milestone.delivered_at:type_name -> google.protobuf.Timestamp
+	13, // 25: govstack.procurement.v1.Milestone.paid_at:type_name -> google.protobuf.Timestamp
+	13, // 26: govstack.procurement.v1.AuditEntry.at:type_name -> google.protobuf.Timestamp
+	27, // [27:27] is the sub-list for method output_type
+	27, // [27:27] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_govstack_procurement_v1_procurement_proto_init() }
@@ -1543,7 +1635,7 @@ func file_govstack_procurement_v1_procurement_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_procurement_v1_procurement_proto_rawDesc), len(file_govstack_procurement_v1_procurement_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

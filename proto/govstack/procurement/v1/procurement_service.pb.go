@@ -567,7 +567,9 @@ type SubmitBidRequest struct {
 	// The price, a decimal string in the tender's currency, e.g. "98000.00".
 	Price string `protobuf:"bytes,2,opt,name=price,proto3" json:"price,omitempty"`
 	// The technical proposal (text, at most 20000 characters).
-	Proposal      string `protobuf:"bytes,3,opt,name=proposal,proto3" json:"proposal,omitempty"`
+	Proposal string `protobuf:"bytes,3,opt,name=proposal,proto3" json:"proposal,omitempty"`
+	// The bid's documents (at most 50), sealed with it.
+	Documents     []*Document `protobuf:"bytes,4,rep,name=documents,proto3" json:"documents,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -623,12 +625,20 @@ func (x *SubmitBidRequest) GetProposal() string {
 	return ""
 }
 
+func (x *SubmitBidRequest) GetDocuments() []*Document {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
 type UpdateBidRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	TenderId      string                 `protobuf:"bytes,1,opt,name=tender_id,json=tenderId,proto3" json:"tender_id,omitempty"`
 	BidId         string                 `protobuf:"bytes,2,opt,name=bid_id,json=bidId,proto3" json:"bid_id,omitempty"`
 	Price         string                 `protobuf:"bytes,3,opt,name=price,proto3" json:"price,omitempty"`
 	Proposal      string                 `protobuf:"bytes,4,opt,name=proposal,proto3" json:"proposal,omitempty"`
+	Documents     []*Document            `protobuf:"bytes,5,rep,name=documents,proto3" json:"documents,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -689,6 +699,13 @@ func (x *UpdateBidRequest) GetProposal() string {
 		return x.Proposal
 	}
 	return ""
+}
+
+func (x *UpdateBidRequest) GetDocuments() []*Document {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
 }
 
 type WithdrawBidRequest struct {
@@ -2569,16 +2586,18 @@ const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x12\x1f\n" +
 	"\vquestion_id\x18\x02 \x01(\tR\n" +
 	"questionId\x12\x16\n" +
-	"\x06answer\x18\x03 \x01(\tR\x06answer\"a\n" +
+	"\x06answer\x18\x03 \x01(\tR\x06answer\"\xa2\x01\n" +
 	"\x10SubmitBidRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x12\x14\n" +
 	"\x05price\x18\x02 \x01(\tR\x05price\x12\x1a\n" +
-	"\bproposal\x18\x03 \x01(\tR\bproposal\"x\n" +
+	"\bproposal\x18\x03 \x01(\tR\bproposal\x12?\n" +
+	"\tdocuments\x18\x04 \x03(\v2!.govstack.procurement.v1.DocumentR\tdocuments\"\xb9\x01\n" +
 	"\x10UpdateBidRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x12\x15\n" +
 	"\x06bid_id\x18\x02 \x01(\tR\x05bidId\x12\x14\n" +
 	"\x05price\x18\x03 \x01(\tR\x05price\x12\x1a\n" +
-	"\bproposal\x18\x04 \x01(\tR\bproposal\"H\n" +
+	"\bproposal\x18\x04 \x01(\tR\bproposal\x12?\n" +
+	"\tdocuments\x18\x05 \x03(\v2!.govstack.procurement.v1.DocumentR\tdocuments\"H\n" +
 	"\x12WithdrawBidRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x12\x15\n" +
 	"\x06bid_id\x18\x02 \x01(\tR\x05bidId\".\n" +
@@ -2783,97 +2802,100 @@ var file_govstack_procurement_v1_procurement_service_proto_goTypes = []any{
 	(*ConfirmDeliveryResponse)(nil),  // 50: govstack.procurement.v1.ConfirmDeliveryResponse
 	(*Tender)(nil),                   // 51: govstack.procurement.v1.Tender
 	(*Question)(nil),                 // 52: govstack.procurement.v1.Question
-	(*Bid)(nil),                      // 53: govstack.procurement.v1.Bid
-	(*Score)(nil),                    // 54: govstack.procurement.v1.Score
-	(*AuditEntry)(nil),               // 55: govstack.procurement.v1.AuditEntry
-	(*Award)(nil),                    // 56: govstack.procurement.v1.Award
-	(*Contract)(nil),                 // 57: govstack.procurement.v1.Contract
-	(*Complaint)(nil),                // 58: govstack.procurement.v1.Complaint
+	(*Document)(nil),                 // 53: govstack.procurement.v1.Document
+	(*Bid)(nil),                      // 54: govstack.procurement.v1.Bid
+	(*Score)(nil),                    // 55: govstack.procurement.v1.Score
+	(*AuditEntry)(nil),               // 56: govstack.procurement.v1.AuditEntry
+	(*Award)(nil),                    // 57: govstack.procurement.v1.Award
+	(*Contract)(nil),                 // 58: govstack.procurement.v1.Contract
+	(*Complaint)(nil),                // 59: govstack.procurement.v1.Complaint
 }
 var file_govstack_procurement_v1_procurement_service_proto_depIdxs = []int32{
 	51, // 0: govstack.procurement.v1.CreateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
 	51, // 1: govstack.procurement.v1.UpdateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
 	51, // 2: govstack.procurement.v1.ListTendersResponse.tenders:type_name -> govstack.procurement.v1.Tender
 	52, // 3: govstack.procurement.v1.ListQuestionsResponse.questions:type_name -> govstack.procurement.v1.Question
-	53, // 4: govstack.procurement.v1.ListBidsResponse.bids:type_name -> govstack.procurement.v1.Bid
-	19, // 5: govstack.procurement.v1.ScoreBidRequest.scores:type_name -> govstack.procurement.v1.CriterionScore
-	54, // 6: govstack.procurement.v1.ScoreBidResponse.scores:type_name -> govstack.procurement.v1.Score
-	54, // 7: govstack.procurement.v1.Evaluation.scores:type_name -> govstack.procurement.v1.Score
-	53, // 8: govstack.procurement.v1.Evaluation.bids:type_name -> govstack.procurement.v1.Bid
-	55, // 9: govstack.procurement.v1.Evaluation.audit:type_name -> govstack.procurement.v1.AuditEntry
-	56, // 10: govstack.procurement.v1.ListAwardsResponse.awards:type_name -> govstack.procurement.v1.Award
-	29, // 11: govstack.procurement.v1.SignContractRequest.milestones:type_name -> govstack.procurement.v1.MilestoneInput
-	57, // 12: govstack.procurement.v1.ListContractsResponse.contracts:type_name -> govstack.procurement.v1.Contract
-	51, // 13: govstack.procurement.v1.CreateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 14: govstack.procurement.v1.UpdateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 15: govstack.procurement.v1.GetTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 16: govstack.procurement.v1.PublishTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 17: govstack.procurement.v1.CancelTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	52, // 18: govstack.procurement.v1.AskQuestionResponse.question:type_name -> govstack.procurement.v1.Question
-	52, // 19: govstack.procurement.v1.AnswerQuestionResponse.question:type_name -> govstack.procurement.v1.Question
-	53, // 20: govstack.procurement.v1.SubmitBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	53, // 21: govstack.procurement.v1.UpdateBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	53, // 22: govstack.procurement.v1.WithdrawBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	22, // 23: govstack.procurement.v1.GetEvaluationResponse.evaluation:type_name -> govstack.procurement.v1.Evaluation
-	56, // 24: govstack.procurement.v1.GetAwardResponse.award:type_name -> govstack.procurement.v1.Award
-	58, // 25: govstack.procurement.v1.FileComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
-	58, // 26: govstack.procurement.v1.ResolveComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
-	57, // 27: govstack.procurement.v1.SignContractResponse.contract:type_name -> govstack.procurement.v1.Contract
-	57, // 28: govstack.procurement.v1.GetContractResponse.contract:type_name -> govstack.procurement.v1.Contract
-	57, // 29: govstack.procurement.v1.ConfirmDeliveryResponse.contract:type_name -> govstack.procurement.v1.Contract
-	0,  // 30: govstack.procurement.v1.ProcurementService.CreateTender:input_type -> govstack.procurement.v1.CreateTenderRequest
-	1,  // 31: govstack.procurement.v1.ProcurementService.UpdateTender:input_type -> govstack.procurement.v1.UpdateTenderRequest
-	2,  // 32: govstack.procurement.v1.ProcurementService.GetTender:input_type -> govstack.procurement.v1.GetTenderRequest
-	3,  // 33: govstack.procurement.v1.ProcurementService.ListTenders:input_type -> govstack.procurement.v1.ListTendersRequest
-	5,  // 34: govstack.procurement.v1.ProcurementService.PublishTender:input_type -> govstack.procurement.v1.PublishTenderRequest
-	6,  // 35: govstack.procurement.v1.ProcurementService.CancelTender:input_type -> govstack.procurement.v1.CancelTenderRequest
-	7,  // 36: govstack.procurement.v1.ProcurementService.AskQuestion:input_type -> govstack.procurement.v1.AskQuestionRequest
-	8,  // 37: govstack.procurement.v1.ProcurementService.ListQuestions:input_type -> govstack.procurement.v1.ListQuestionsRequest
-	10, // 38: govstack.procurement.v1.ProcurementService.AnswerQuestion:input_type -> govstack.procurement.v1.AnswerQuestionRequest
-	11, // 39: govstack.procurement.v1.ProcurementService.SubmitBid:input_type -> govstack.procurement.v1.SubmitBidRequest
-	12, // 40: govstack.procurement.v1.ProcurementService.UpdateBid:input_type -> govstack.procurement.v1.UpdateBidRequest
-	13, // 41: govstack.procurement.v1.ProcurementService.WithdrawBid:input_type -> govstack.procurement.v1.WithdrawBidRequest
-	14, // 42: govstack.procurement.v1.ProcurementService.ListBids:input_type -> govstack.procurement.v1.ListBidsRequest
-	16, // 43: govstack.procurement.v1.ProcurementService.DeclareInterest:input_type -> govstack.procurement.v1.DeclareInterestRequest
-	18, // 44: govstack.procurement.v1.ProcurementService.ScoreBid:input_type -> govstack.procurement.v1.ScoreBidRequest
-	21, // 45: govstack.procurement.v1.ProcurementService.GetEvaluation:input_type -> govstack.procurement.v1.GetEvaluationRequest
-	23, // 46: govstack.procurement.v1.ProcurementService.ListAwards:input_type -> govstack.procurement.v1.ListAwardsRequest
-	25, // 47: govstack.procurement.v1.ProcurementService.GetAward:input_type -> govstack.procurement.v1.GetAwardRequest
-	26, // 48: govstack.procurement.v1.ProcurementService.FileComplaint:input_type -> govstack.procurement.v1.FileComplaintRequest
-	27, // 49: govstack.procurement.v1.ProcurementService.ResolveComplaint:input_type -> govstack.procurement.v1.ResolveComplaintRequest
-	28, // 50: govstack.procurement.v1.ProcurementService.SignContract:input_type -> govstack.procurement.v1.SignContractRequest
-	30, // 51: govstack.procurement.v1.ProcurementService.ListContracts:input_type -> govstack.procurement.v1.ListContractsRequest
-	32, // 52: govstack.procurement.v1.ProcurementService.GetContract:input_type -> govstack.procurement.v1.GetContractRequest
-	33, // 53: govstack.procurement.v1.ProcurementService.ConfirmDelivery:input_type -> govstack.procurement.v1.ConfirmDeliveryRequest
-	34, // 54: govstack.procurement.v1.ProcurementService.CreateTender:output_type -> govstack.procurement.v1.CreateTenderResponse
-	35, // 55: govstack.procurement.v1.ProcurementService.UpdateTender:output_type -> govstack.procurement.v1.UpdateTenderResponse
-	36, // 56: govstack.procurement.v1.ProcurementService.GetTender:output_type -> govstack.procurement.v1.GetTenderResponse
-	4,  // 57: govstack.procurement.v1.ProcurementService.ListTenders:output_type -> govstack.procurement.v1.ListTendersResponse
-	37, // 58: govstack.procurement.v1.ProcurementService.PublishTender:output_type -> govstack.procurement.v1.PublishTenderResponse
-	38, // 59: govstack.procurement.v1.ProcurementService.CancelTender:output_type -> govstack.procurement.v1.CancelTenderResponse
-	39, // 60: govstack.procurement.v1.ProcurementService.AskQuestion:output_type -> govstack.procurement.v1.AskQuestionResponse
-	9,  // 61: govstack.procurement.v1.ProcurementService.ListQuestions:output_type -> govstack.procurement.v1.ListQuestionsResponse
-	40, // 62: govstack.procurement.v1.ProcurementService.AnswerQuestion:output_type -> govstack.procurement.v1.AnswerQuestionResponse
-	41, // 63: govstack.procurement.v1.ProcurementService.SubmitBid:output_type -> govstack.procurement.v1.SubmitBidResponse
-	42, // 64: govstack.procurement.v1.ProcurementService.UpdateBid:output_type -> govstack.procurement.v1.UpdateBidResponse
-	43, // 65: govstack.procurement.v1.ProcurementService.WithdrawBid:output_type -> govstack.procurement.v1.WithdrawBidResponse
-	15, // 66: govstack.procurement.v1.ProcurementService.ListBids:output_type -> govstack.procurement.v1.ListBidsResponse
-	17, // 67: govstack.procurement.v1.ProcurementService.DeclareInterest:output_type -> govstack.procurement.v1.DeclareInterestResponse
-	20, // 68: govstack.procurement.v1.ProcurementService.ScoreBid:output_type -> govstack.procurement.v1.ScoreBidResponse
-	44, // 69: govstack.procurement.v1.ProcurementService.GetEvaluation:output_type -> govstack.procurement.v1.GetEvaluationResponse
-	24, // 70: govstack.procurement.v1.ProcurementService.ListAwards:output_type -> govstack.procurement.v1.ListAwardsResponse
-	45, // 71: govstack.procurement.v1.ProcurementService.GetAward:output_type -> govstack.procurement.v1.GetAwardResponse
-	46, // 72: govstack.procurement.v1.ProcurementService.FileComplaint:output_type -> govstack.procurement.v1.FileComplaintResponse
-	47, // 73: govstack.procurement.v1.ProcurementService.ResolveComplaint:output_type -> govstack.procurement.v1.ResolveComplaintResponse
-	48, // 74: govstack.procurement.v1.ProcurementService.SignContract:output_type -> govstack.procurement.v1.SignContractResponse
-	31, // 75: govstack.procurement.v1.ProcurementService.ListContracts:output_type -> govstack.procurement.v1.ListContractsResponse
-	49, // 76: govstack.procurement.v1.ProcurementService.GetContract:output_type -> govstack.procurement.v1.GetContractResponse
-	50, // 77: govstack.procurement.v1.ProcurementService.ConfirmDelivery:output_type -> govstack.procurement.v1.ConfirmDeliveryResponse
-	54, // [54:78] is the sub-list for method output_type
-	30, // [30:54] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	53, // 4: govstack.procurement.v1.SubmitBidRequest.documents:type_name -> govstack.procurement.v1.Document
+	53, // 5: govstack.procurement.v1.UpdateBidRequest.documents:type_name -> govstack.procurement.v1.Document
+	54, // 6: govstack.procurement.v1.ListBidsResponse.bids:type_name -> govstack.procurement.v1.Bid
+	19, // 7: govstack.procurement.v1.ScoreBidRequest.scores:type_name -> govstack.procurement.v1.CriterionScore
+	55, // 8: govstack.procurement.v1.ScoreBidResponse.scores:type_name -> govstack.procurement.v1.Score
+	55, // 9: govstack.procurement.v1.Evaluation.scores:type_name -> govstack.procurement.v1.Score
+	54, // 10: govstack.procurement.v1.Evaluation.bids:type_name -> govstack.procurement.v1.Bid
+	56, // 11: govstack.procurement.v1.Evaluation.audit:type_name -> govstack.procurement.v1.AuditEntry
+	57, // 12: govstack.procurement.v1.ListAwardsResponse.awards:type_name -> govstack.procurement.v1.Award
+	29, // 13: govstack.procurement.v1.SignContractRequest.milestones:type_name -> govstack.procurement.v1.MilestoneInput
+	58, // 14: govstack.procurement.v1.ListContractsResponse.contracts:type_name -> govstack.procurement.v1.Contract
+	51, // 15: govstack.procurement.v1.CreateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	51, // 16: govstack.procurement.v1.UpdateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	51, // 17: govstack.procurement.v1.GetTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	51, // 18: govstack.procurement.v1.PublishTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	51, // 19: govstack.procurement.v1.CancelTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	52, // 20: govstack.procurement.v1.AskQuestionResponse.question:type_name -> govstack.procurement.v1.Question
+	52, // 21: govstack.procurement.v1.AnswerQuestionResponse.question:type_name -> govstack.procurement.v1.Question
+	54, // 22: govstack.procurement.v1.SubmitBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	54, // 23: govstack.procurement.v1.UpdateBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	54, // 24: govstack.procurement.v1.WithdrawBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	22, // 25: govstack.procurement.v1.GetEvaluationResponse.evaluation:type_name -> govstack.procurement.v1.Evaluation
+	57, // 26: govstack.procurement.v1.GetAwardResponse.award:type_name -> govstack.procurement.v1.Award
+	59, // 27: govstack.procurement.v1.FileComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
+	59, // 28: govstack.procurement.v1.ResolveComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
+	58, // 29: govstack.procurement.v1.SignContractResponse.contract:type_name -> govstack.procurement.v1.Contract
+	58, // 30: govstack.procurement.v1.GetContractResponse.contract:type_name -> govstack.procurement.v1.Contract
+	58, // 31: govstack.procurement.v1.ConfirmDeliveryResponse.contract:type_name -> govstack.procurement.v1.Contract
+	0,  // 32: govstack.procurement.v1.ProcurementService.CreateTender:input_type -> govstack.procurement.v1.CreateTenderRequest
+	1,  // 33: govstack.procurement.v1.ProcurementService.UpdateTender:input_type -> govstack.procurement.v1.UpdateTenderRequest
+	2,  // 34: govstack.procurement.v1.ProcurementService.GetTender:input_type -> govstack.procurement.v1.GetTenderRequest
+	3,  // 35: govstack.procurement.v1.ProcurementService.ListTenders:input_type -> govstack.procurement.v1.ListTendersRequest
+	5,  // 36: govstack.procurement.v1.ProcurementService.PublishTender:input_type -> govstack.procurement.v1.PublishTenderRequest
+	6,  // 37: govstack.procurement.v1.ProcurementService.CancelTender:input_type -> govstack.procurement.v1.CancelTenderRequest
+	7,  // 38: govstack.procurement.v1.ProcurementService.AskQuestion:input_type -> govstack.procurement.v1.AskQuestionRequest
+	8,  // 39: govstack.procurement.v1.ProcurementService.ListQuestions:input_type -> govstack.procurement.v1.ListQuestionsRequest
+	10, // 40: govstack.procurement.v1.ProcurementService.AnswerQuestion:input_type -> govstack.procurement.v1.AnswerQuestionRequest
+	11, // 41: govstack.procurement.v1.ProcurementService.SubmitBid:input_type -> govstack.procurement.v1.SubmitBidRequest
+	12, // 42: govstack.procurement.v1.ProcurementService.UpdateBid:input_type -> govstack.procurement.v1.UpdateBidRequest
+	13, // 43: govstack.procurement.v1.ProcurementService.WithdrawBid:input_type -> govstack.procurement.v1.WithdrawBidRequest
+	14, // 44: govstack.procurement.v1.ProcurementService.ListBids:input_type -> govstack.procurement.v1.ListBidsRequest
+	16, // 45: govstack.procurement.v1.ProcurementService.DeclareInterest:input_type -> govstack.procurement.v1.DeclareInterestRequest
+	18, // 46: govstack.procurement.v1.ProcurementService.ScoreBid:input_type -> govstack.procurement.v1.ScoreBidRequest
+	21, // 47: govstack.procurement.v1.ProcurementService.GetEvaluation:input_type -> govstack.procurement.v1.GetEvaluationRequest
+	23, // 48: govstack.procurement.v1.ProcurementService.ListAwards:input_type -> govstack.procurement.v1.ListAwardsRequest
+	25, // 49: govstack.procurement.v1.ProcurementService.GetAward:input_type -> govstack.procurement.v1.GetAwardRequest
+	26, // 50: govstack.procurement.v1.ProcurementService.FileComplaint:input_type -> govstack.procurement.v1.FileComplaintRequest
+	27, // 51: govstack.procurement.v1.ProcurementService.ResolveComplaint:input_type -> govstack.procurement.v1.ResolveComplaintRequest
+	28, // 52: govstack.procurement.v1.ProcurementService.SignContract:input_type -> govstack.procurement.v1.SignContractRequest
+	30, // 53: govstack.procurement.v1.ProcurementService.ListContracts:input_type -> govstack.procurement.v1.ListContractsRequest
+	32, // 54: govstack.procurement.v1.ProcurementService.GetContract:input_type -> govstack.procurement.v1.GetContractRequest
+	33, // 55: govstack.procurement.v1.ProcurementService.ConfirmDelivery:input_type -> govstack.procurement.v1.ConfirmDeliveryRequest
+	34, // 56: govstack.procurement.v1.ProcurementService.CreateTender:output_type -> govstack.procurement.v1.CreateTenderResponse
+	35, // 57: govstack.procurement.v1.ProcurementService.UpdateTender:output_type -> govstack.procurement.v1.UpdateTenderResponse
+	36, // 58: govstack.procurement.v1.ProcurementService.GetTender:output_type -> govstack.procurement.v1.GetTenderResponse
+	4,  // 59: govstack.procurement.v1.ProcurementService.ListTenders:output_type -> govstack.procurement.v1.ListTendersResponse
+	37, // 60: govstack.procurement.v1.ProcurementService.PublishTender:output_type -> govstack.procurement.v1.PublishTenderResponse
+	38, // 61: govstack.procurement.v1.ProcurementService.CancelTender:output_type -> govstack.procurement.v1.CancelTenderResponse
+	39, // 62: govstack.procurement.v1.ProcurementService.AskQuestion:output_type -> govstack.procurement.v1.AskQuestionResponse
+	9,  // 63: govstack.procurement.v1.ProcurementService.ListQuestions:output_type -> govstack.procurement.v1.ListQuestionsResponse
+	40, // 64: govstack.procurement.v1.ProcurementService.AnswerQuestion:output_type -> govstack.procurement.v1.AnswerQuestionResponse
+	41, // 65: govstack.procurement.v1.ProcurementService.SubmitBid:output_type -> govstack.procurement.v1.SubmitBidResponse
+	42, // 66: govstack.procurement.v1.ProcurementService.UpdateBid:output_type -> govstack.procurement.v1.UpdateBidResponse
+	43, // 67: govstack.procurement.v1.ProcurementService.WithdrawBid:output_type -> govstack.procurement.v1.WithdrawBidResponse
+	15, // 68: govstack.procurement.v1.ProcurementService.ListBids:output_type -> govstack.procurement.v1.ListBidsResponse
+	17, // 69: govstack.procurement.v1.ProcurementService.DeclareInterest:output_type -> govstack.procurement.v1.DeclareInterestResponse
+	20, // 70: govstack.procurement.v1.ProcurementService.ScoreBid:output_type -> govstack.procurement.v1.ScoreBidResponse
+	44, // 71: govstack.procurement.v1.ProcurementService.GetEvaluation:output_type -> govstack.procurement.v1.GetEvaluationResponse
+	24, // 72: govstack.procurement.v1.ProcurementService.ListAwards:output_type -> govstack.procurement.v1.ListAwardsResponse
+	45, // 73: govstack.procurement.v1.ProcurementService.GetAward:output_type -> govstack.procurement.v1.GetAwardResponse
+	46, // 74: govstack.procurement.v1.ProcurementService.FileComplaint:output_type -> govstack.procurement.v1.FileComplaintResponse
+	47, // 75: govstack.procurement.v1.ProcurementService.ResolveComplaint:output_type -> govstack.procurement.v1.ResolveComplaintResponse
+	48, // 76: govstack.procurement.v1.ProcurementService.SignContract:output_type -> govstack.procurement.v1.SignContractResponse
+	31, // 77: govstack.procurement.v1.ProcurementService.ListContracts:output_type -> govstack.procurement.v1.ListContractsResponse
+	49, // 78: govstack.procurement.v1.ProcurementService.GetContract:output_type -> govstack.procurement.v1.GetContractResponse
+	50, // 79: govstack.procurement.v1.ProcurementService.ConfirmDelivery:output_type -> govstack.procurement.v1.ConfirmDeliveryResponse
+	56, // [56:80] is the sub-list for method output_type
+	32, // [32:56] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_govstack_procurement_v1_procurement_service_proto_init() }

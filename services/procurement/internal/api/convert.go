@@ -32,7 +32,24 @@ func tenderIn(p *procv1.Tender) domain.Tender {
 	for _, c := range p.GetAwardCriteria() {
 		t.Criteria = append(t.Criteria, domain.Criterion{ID: c.GetId(), Name: c.GetName(), Kind: c.GetKind(), Weight: int(c.GetWeight())})
 	}
+	t.Documents = documentsIn(p.GetDocuments())
 	return t
+}
+
+func documentsIn(in []*procv1.Document) []domain.Document {
+	var out []domain.Document
+	for _, d := range in {
+		out = append(out, domain.Document{ID: d.GetId(), Title: d.GetTitle(), URL: d.GetUrl()})
+	}
+	return out
+}
+
+func documentsPB(in []domain.Document) []*procv1.Document {
+	out := []*procv1.Document{}
+	for _, d := range in {
+		out = append(out, &procv1.Document{Id: d.ID, Title: d.Title, Url: d.URL})
+	}
+	return out
 }
 
 func tenderPB(t domain.Tender) *procv1.Tender {
@@ -40,7 +57,7 @@ func tenderPB(t domain.Tender) *procv1.Tender {
 		BuyerOrganisation: t.BuyerOrg, BuyerId: t.BuyerID, EstimatedValue: t.EstimatedValue, Currency: t.Currency,
 		EnquiryPeriodDays: int32(t.EnquiryDays), TenderPeriodDays: int32(t.TenderDays), StandstillDays: int32(t.StandstillDays),
 		EnquiryEnd: ts(t.EnquiryEnd), TenderEnd: ts(t.TenderEnd), PublishedAt: ts(t.PublishedAt), BidsOpenedAt: ts(t.BidsOpenedAt),
-		CreatedAt: ts(t.CreatedAt), StatusReason: t.StatusReason, RequiresActiveCompany: true}
+		CreatedAt: ts(t.CreatedAt), StatusReason: t.StatusReason, RequiresActiveCompany: true, Documents: documentsPB(t.Documents)}
 	for _, i := range t.Items {
 		out.Items = append(out.Items, &procv1.Item{Id: i.ID, Description: i.Description, CpvCode: i.CPV, Quantity: int32(i.Quantity), Unit: i.Unit, LotId: i.LotID})
 	}
@@ -62,7 +79,7 @@ func bidPB(b domain.Bid) *procv1.Bid {
 	out := &procv1.Bid{Id: b.ID, TenderId: b.TenderID, CompanyId: b.CompanyID, Status: b.Status, Sealed: !b.Opened,
 		SubmittedAt: ts(b.SubmittedAt), UpdatedAt: ts(b.UpdatedAt), DisqualificationReason: b.DisqualificationReason, Rank: int32(b.Rank)}
 	if b.Opened {
-		out.Price, out.Proposal = b.Contents.Price, b.Contents.Proposal
+		out.Price, out.Proposal, out.Documents = b.Contents.Price, b.Contents.Proposal, documentsPB(b.Contents.Documents)
 	}
 	if b.Rank > 0 {
 		out.TotalScore = domain.FormatCents(b.TotalScore)

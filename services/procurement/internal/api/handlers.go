@@ -96,7 +96,8 @@ func (h *Handlers) AnswerQuestion(ctx context.Context, r *procv1.AnswerQuestionR
 }
 
 func (h *Handlers) SubmitBid(ctx context.Context, r *procv1.SubmitBidRequest) (*procv1.SubmitBidResponse, error) {
-	b, err := h.app.SubmitBid(ctx, actor(ctx), r.GetTenderId(), domain.BidContents{Price: r.GetPrice(), Proposal: r.GetProposal()})
+	b, err := h.app.SubmitBid(ctx, actor(ctx), r.GetTenderId(), domain.BidContents{Price: r.GetPrice(), Proposal: r.GetProposal(),
+		Documents: documentsIn(r.GetDocuments())})
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,8 @@ func (h *Handlers) SubmitBid(ctx context.Context, r *procv1.SubmitBidRequest) (*
 }
 
 func (h *Handlers) UpdateBid(ctx context.Context, r *procv1.UpdateBidRequest) (*procv1.UpdateBidResponse, error) {
-	b, err := h.app.UpdateBid(ctx, actor(ctx), r.GetTenderId(), r.GetBidId(), domain.BidContents{Price: r.GetPrice(), Proposal: r.GetProposal()})
+	b, err := h.app.UpdateBid(ctx, actor(ctx), r.GetTenderId(), r.GetBidId(), domain.BidContents{Price: r.GetPrice(), Proposal: r.GetProposal(),
+		Documents: documentsIn(r.GetDocuments())})
 	return &procv1.UpdateBidResponse{Bid: bidPB(b)}, err
 }
 

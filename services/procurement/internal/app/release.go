@@ -54,7 +54,15 @@ func ocdsTender(t domain.Tender) map[string]any {
 		items = append(items, map[string]any{"id": it.ID, "description": it.Description, "quantity": it.Quantity,
 			"classification": map[string]any{"scheme": "CPV", "id": it.CPV}, "unit": map[string]any{"name": it.Unit}})
 	}
-	return map[string]any{"id": t.ID, "title": t.Title, "description": t.Description, "status": status,
+	docs := make([]any, 0, len(t.Documents))
+	for _, d := range t.Documents {
+		doc := map[string]any{"id": d.ID, "title": d.Title}
+		if d.URL != "" {
+			doc["url"] = d.URL
+		}
+		docs = append(docs, doc)
+	}
+	return map[string]any{"id": t.ID, "title": t.Title, "description": t.Description, "status": status, "documents": docs,
 		"value": map[string]any{"amount": t.EstimatedValue, "currency": t.Currency}, "items": items,
 		"enquiryPeriod": map[string]any{"startDate": t.PublishedAt.Format(time.RFC3339), "endDate": t.EnquiryEnd.Format(time.RFC3339)},
 		"tenderPeriod":  map[string]any{"startDate": t.PublishedAt.Format(time.RFC3339), "endDate": t.TenderEnd.Format(time.RFC3339)}}

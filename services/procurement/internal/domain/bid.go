@@ -35,8 +35,9 @@ type Bid struct {
 
 // BidContents is what is sealed.
 type BidContents struct {
-	Price    string `json:"price"`
-	Proposal string `json:"proposal"`
+	Price     string     `json:"price"`
+	Proposal  string     `json:"proposal"`
+	Documents []Document `json:"documents,omitempty"`
 }
 
 // Check names the contents' problems.
@@ -48,6 +49,7 @@ func (c BidContents) Check() error {
 	if p := strings.TrimSpace(c.Proposal); p == "" || utf8.RuneCountInString(p) > maxProposal {
 		v = append(v, field("proposal", "required, at most %d characters", maxProposal))
 	}
+	v = append(v, CheckDocuments("documents", c.Documents)...)
 	if len(v) > 0 {
 		return invalid("the bid is incomplete: see details", v)
 	}

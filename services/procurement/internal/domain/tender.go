@@ -55,6 +55,7 @@ type Tender struct {
 	EnquiryEnd, TenderEnd                time.Time
 	PublishedAt, BidsOpenedAt, CreatedAt time.Time
 	StatusReason                         string
+	Documents                            []Document
 }
 
 // Item is one thing bought; Lot a part awarded on its own; Criterion one way bids are scored.
@@ -70,7 +71,37 @@ type (
 		ID, Name, Kind string
 		Weight         int
 	}
+	// Document is a reference to a file kept elsewhere (the Registration BB's documents, a URL).
+	Document struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		URL   string `json:"url,omitempty"`
+	}
 )
+
+// MaxDocuments is how many documents a tender or a bid references at most.
+const MaxDocuments = 50
+
+// CheckDocuments names the bad references of a list of documents at field name.
+func CheckDocuments(name string, docs []Document) []apierr.FieldViolation {
+	var v []apierr.FieldViolation
+	if len(docs) > MaxDocuments {
+		v = append(v, field(name, "at most %d documents", MaxDocuments))
+	}
+	for i, d := range docs {
+		at := name + "[" + strconv.Itoa(i) + "]"
+		if n := utf8.RuneCountInString(strings.TrimSpace(d.ID)); n == 0 || n > 200 {
+			v = append(v, field(at+".id", "required: the document's id (1 to 200 characters)"))
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(d.Title)); n == 0 || n > 300 {
+			v = append(v, field(at+".title", "required, at most 300 characters"))
+		}
+		if d.URL != "" && !strings.HasPrefix(d.URL, "https://") {
+			v = append(v, field(at+".url", "an https URL, or leave it out"))
+		}
+	}
+	return v
+}
 
 // cpvPattern is a CPV 2008 code: eight digits, a dash and a check digit.
 var cpvPattern = regexp.MustCompile(`^[0-9]{8}-[0-9]$`)
@@ -88,6 +119,7 @@ func (t Tender) CheckDraft() error {
 	if len(t.Items) > MaxItems || len(t.Lots) > MaxLots || len(t.Criteria) > MaxCriteria {
 		v = append(v, field("tender", "at most %d items, %d lots and %d award criteria", MaxItems, MaxLots, MaxCriteria))
 	}
+	v = append(v, CheckDocuments("tender.documents", t.Documents)...)
 	if len(v) > 0 {
 		return invalid("the draft is too large: see details", v)
 	}

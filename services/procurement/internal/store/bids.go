@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +13,7 @@ import (
 )
 
 const bidColumns = `id, tender_id, company_id, supplier_id, supplier_email, status, sealed, opened, coalesce(price, ''),
-	coalesce(proposal, ''), submitted_at, updated_at, disqualification_reason, coalesce(total_score, 0), coalesce(rank, 0)`
+	coalesce(proposal, ''), coalesce(documents, '[]'), submitted_at, updated_at, disqualification_reason, coalesce(total_score, 0), coalesce(rank, 0)`
 
 func (t *txn) AddBid(ctx context.Context, b domain.Bid) error {
 	_, err := t.q.Exec(ctx, `INSERT INTO bids (id, tender_id, company_id, supplier_id, supplier_email, status, sealed,
@@ -24,17 +25,19 @@ func (t *txn) AddBid(ctx context.Context, b domain.Bid) error {
 // UpdateBid writes the contents in clear only once the bid is opened (the table refuses them before).
 func (t *txn) UpdateBid(ctx context.Context, b domain.Bid) error {
 	var price, proposal *string
+	var docs []byte // NULL until opened
 	var total *int64
 	var rank *int
 	if b.Opened {
 		price, proposal = &b.Contents.Price, &b.Contents.Proposal
+		docs, _ = json.Marshal(orEmpty(b.Contents.Documents))
 	}
 	if b.Rank > 0 {
 		total, rank = &b.TotalScore, &b.Rank
 	}
 	_, err := t.q.Exec(ctx, `UPDATE bids SET status = $2, sealed = $3, opened = $4, price = $5, proposal = $6, updated_at = $7,
-		disqualification_reason = $8, total_score = $9, rank = $10 WHERE id = $1`,
-		b.ID, b.Status, b.Sealed, b.Opened, price, proposal, b.UpdatedAt, b.DisqualificationReason, total, rank)
+		disqualification_reason = $8, total_score = $9, rank = $10, documents = $11 WHERE id = $1`,
+		b.ID, b.Status, b.Sealed, b.Opened, price, proposal, b.UpdatedAt, b.DisqualificationReason, total, rank, docs)
 	return err
 }
 
@@ -54,9 +57,13 @@ func (t *txn) Bids(ctx context.Context, tenderID string) ([]domain.Bid, error) {
 
 func scanBid(r pgx.Row) (domain.Bid, error) {
 	var b domain.Bid
+	var docs []byte
 	err := r.Scan(&b.ID, &b.TenderID, &b.CompanyID, &b.SupplierID, &b.SupplierEmail, &b.Status, &b.Sealed, &b.Opened,
-		&b.Contents.Price, &b.Contents.Proposal, &b.SubmittedAt, &b.UpdatedAt, &b.DisqualificationReason, &b.TotalScore, &b.Rank)
+		&b.Contents.Price, &b.Contents.Proposal, &docs, &b.SubmittedAt, &b.UpdatedAt, &b.DisqualificationReason, &b.TotalScore, &b.Rank)
 	b.SubmittedAt, b.UpdatedAt = b.SubmittedAt.UTC(), b.UpdatedAt.UTC()
+	if err == nil {
+		err = json.Unmarshal(docs, &b.Contents.Documents)
+	}
 	return b, err
 }
 

@@ -13,7 +13,7 @@ import (
 
 const tenderColumns = `id, ocid, title, description, status, buyer_org, buyer_id, buyer_email, estimated_value, currency,
 	items, lots, criteria, enquiry_days, tender_days, standstill_days, enquiry_end, tender_end, published_at,
-	bids_opened_at, created_at, status_reason`
+	bids_opened_at, created_at, status_reason, documents`
 
 // jsonItem, jsonLot and jsonCriterion are the jsonb shapes of a tender's lists.
 type (
@@ -38,7 +38,7 @@ type (
 	}
 )
 
-func tenderLists(t domain.Tender) (items, lots, criteria []byte) {
+func tenderLists(t domain.Tender) (items, lots, criteria, docs []byte) {
 	var is []jsonItem
 	for _, i := range t.Items {
 		is = append(is, jsonItem(i))
@@ -54,7 +54,8 @@ func tenderLists(t domain.Tender) (items, lots, criteria []byte) {
 	items, _ = json.Marshal(orEmpty(is))
 	lots, _ = json.Marshal(orEmpty(ls))
 	criteria, _ = json.Marshal(orEmpty(cs))
-	return items, lots, criteria
+	docs, _ = json.Marshal(orEmpty(t.Documents))
+	return items, lots, criteria, docs
 }
 
 func orEmpty[T any](s []T) []T {
@@ -65,21 +66,21 @@ func orEmpty[T any](s []T) []T {
 }
 
 func (t *txn) CreateTender(ctx context.Context, d domain.Tender) error {
-	items, lots, criteria := tenderLists(d)
+	items, lots, criteria, docs := tenderLists(d)
 	_, err := t.q.Exec(ctx, `INSERT INTO tenders (`+tenderColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`, d.ID, d.OCID, d.Title, d.Description, d.Status, d.BuyerOrg, d.BuyerID,
+		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, d.ID, d.OCID, d.Title, d.Description, d.Status, d.BuyerOrg, d.BuyerID,
 		d.BuyerEmail, d.EstimatedValue, d.Currency, items, lots, criteria, d.EnquiryDays, d.TenderDays, d.StandstillDays,
-		nullTime(d.EnquiryEnd), nullTime(d.TenderEnd), nullTime(d.PublishedAt), nullTime(d.BidsOpenedAt), d.CreatedAt, d.StatusReason)
+		nullTime(d.EnquiryEnd), nullTime(d.TenderEnd), nullTime(d.PublishedAt), nullTime(d.BidsOpenedAt), d.CreatedAt, d.StatusReason, docs)
 	return err
 }
 
 func (t *txn) UpdateTender(ctx context.Context, d domain.Tender) error {
-	items, lots, criteria := tenderLists(d)
+	items, lots, criteria, docs := tenderLists(d)
 	_, err := t.q.Exec(ctx, `UPDATE tenders SET title = $2, description = $3, status = $4, estimated_value = $5, currency = $6,
 		items = $7, lots = $8, criteria = $9, enquiry_days = $10, tender_days = $11, standstill_days = $12, enquiry_end = $13,
-		tender_end = $14, published_at = $15, bids_opened_at = $16, status_reason = $17 WHERE id = $1`,
+		tender_end = $14, published_at = $15, bids_opened_at = $16, status_reason = $17, documents = $18 WHERE id = $1`,
 		d.ID, d.Title, d.Description, d.Status, d.EstimatedValue, d.Currency, items, lots, criteria, d.EnquiryDays, d.TenderDays,
-		d.StandstillDays, nullTime(d.EnquiryEnd), nullTime(d.TenderEnd), nullTime(d.PublishedAt), nullTime(d.BidsOpenedAt), d.StatusReason)
+		d.StandstillDays, nullTime(d.EnquiryEnd), nullTime(d.TenderEnd), nullTime(d.PublishedAt), nullTime(d.BidsOpenedAt), d.StatusReason, docs)
 	return err
 }
 
@@ -99,12 +100,15 @@ func (t *txn) ListTenders(ctx context.Context, org, status string, limit int) ([
 
 func scanTender(r pgx.Row) (domain.Tender, error) {
 	var d domain.Tender
-	var items, lots, criteria []byte
+	var items, lots, criteria, docs []byte
 	var enq, end, pub, opened *time.Time
 	err := r.Scan(&d.ID, &d.OCID, &d.Title, &d.Description, &d.Status, &d.BuyerOrg, &d.BuyerID, &d.BuyerEmail, &d.EstimatedValue,
 		&d.Currency, &items, &lots, &criteria, &d.EnquiryDays, &d.TenderDays, &d.StandstillDays, &enq, &end, &pub, &opened,
-		&d.CreatedAt, &d.StatusReason)
+		&d.CreatedAt, &d.StatusReason, &docs)
 	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal(docs, &d.Documents); err != nil {
 		return d, err
 	}
 	d.EnquiryEnd, d.TenderEnd, d.PublishedAt, d.BidsOpenedAt = deref(enq), deref(end), deref(pub), deref(opened)

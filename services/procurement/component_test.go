@@ -185,3 +185,31 @@ func TestSealedBidsOpenOnlyAtTheDeadline(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDraftsAreTheBuyersOrganisations: a draft is seen only by buyers of its organisation — not by a supplier
+// whose company carries the same name, nor by an anonymous caller — and only they may publish it.
+func TestDraftsAreTheBuyersOrganisations(t *testing.T) {
+	ctx := t.Context()
+	pool := pgtest.NewPool(t, Migrations()...)
+	keys, _ := seal.New(make([]byte, 32))
+	uc := app.New(app.Deps{Store: store.New(pool, events.Encode), Keys: keys})
+	tender, err := uc.CreateTender(ctx, buyer, draft())
+	if err != nil {
+		t.Fatal(err)
+	}
+	namesake := app.Actor{ID: "u-x", Org: buyer.Org, CompanyID: "1", Roles: []string{app.RoleSupplier}}
+	for _, a := range []app.Actor{{}, namesake} {
+		if _, err := uc.GetTender(ctx, a, tender.ID); apierr.KindOf(err) != apierr.KindNotFound {
+			t.Errorf("%+v reads the draft: %v", a, err)
+		}
+		if _, err := uc.PublishTender(ctx, a, tender.ID); err == nil {
+			t.Errorf("%+v published the draft", a)
+		}
+	}
+	if _, err := uc.GetTender(ctx, buyer, tender.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := uc.CreateTender(ctx, app.Actor{ID: "u", Roles: []string{app.RoleBuyer}}, draft()); apierr.KindOf(err) != apierr.KindPermissionDenied {
+		t.Fatalf("a buyer without an organisation drafted: %v", err)
+	}
+}

@@ -79,7 +79,7 @@ func (s *Service) GetTender(ctx context.Context, a Actor, id string) (domain.Ten
 		t, err = tx.Tender(ctx, id, false)
 		return err
 	})
-	if err == nil && t.Status == domain.StatusDraft && a.Org != t.BuyerOrg {
+	if err == nil && t.Status == domain.StatusDraft && a.ofOrg(t.BuyerOrg) != nil {
 		return domain.Tender{}, domain.NotFound("tender " + id)
 	}
 	return t, err

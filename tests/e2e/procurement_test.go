@@ -116,8 +116,19 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	if field2(award, "companyId") != "123456789" || field2(award, "value") != "9500.00" || field2(award, "status") != "standstill" {
 		t.Fatalf("award: %v", award)
 	}
+	// The audit trail: declarations, scores, the people's steps in Workflow (who, when), the award.
+	waitJSON(t, s, "/tenders/"+id+"/evaluation", bearer(buyer), "the committee's and legal's steps audited", func(v any) bool {
+		n := 0
+		for _, e := range field2(v, "audit").([]any) {
+			if field2(e, "action") == "task.completed" {
+				n++
+			}
+		}
+		return n == 3
+	})
 	evaluation := s.do(t, "GET", "/tenders/"+id+"/evaluation", "", bearer(buyer))
-	expect(t, evaluation, 200, `"totalScore":"86.00"`, `"action":"declared.conflict"`, `"action":"bid.scored"`, `"action":"award.decided"`)
+	expect(t, evaluation, 200, `"totalScore":"86.00"`, `"action":"declared.conflict"`, `"action":"bid.scored"`, `"action":"award.decided"`,
+		`"detail":"Contracts committee approval"`, `"detail":"Legal evaluation"`)
 	s.mail.waitFor(t, 1, to(contoso.email, "Award decision"))
 	s.mail.waitFor(t, 1, to(fabrikam.email, "Award decision"))
 

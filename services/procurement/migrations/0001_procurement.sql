@@ -30,10 +30,13 @@ CREATE TABLE tenders (
     seal_wrapped      bytea,
     -- When the consumer of the tender period's deadline unwrapped the key (only then).
     key_unwrapped_at  timestamptz,
+    -- The Workflow instance of the procurement process (its people's steps are audited by it).
+    process_instance_id text NOT NULL DEFAULT '',
     CHECK (status = 'draft' OR (seal_public IS NOT NULL AND seal_wrapped IS NOT NULL AND tender_end IS NOT NULL)),
     CHECK (enquiry_end IS NULL OR tender_end > enquiry_end)
 );
 CREATE INDEX tenders_by_status ON tenders (status, created_at DESC);
+CREATE INDEX tenders_by_instance ON tenders (process_instance_id) WHERE process_instance_id <> '';
 
 CREATE TABLE questions (
     id           text PRIMARY KEY,

@@ -39,7 +39,7 @@ const deadlinePrefix = "procurement/"
 func (s *Service) Effect(ctx context.Context, unit Unit, h Happened) error {
 	switch h.Kind {
 	case domain.EvTenderPublished:
-		return s.tenderPublished(ctx, h)
+		return s.tenderPublished(ctx, unit, h)
 	case domain.EvTenderBidsOpened:
 		return s.Workflow.PublishMessage(ctx, MsgBidsOpened, h.TenderID, h.TenderID+":"+MsgBidsOpened, nil)
 	case domain.EvTenderCancelled:
@@ -62,7 +62,7 @@ func (s *Service) Effect(ctx context.Context, unit Unit, h Happened) error {
 	return nil
 }
 
-func (s *Service) tenderPublished(ctx context.Context, h Happened) error {
+func (s *Service) tenderPublished(ctx context.Context, unit Unit, h Happened) error {
 	periods := []struct {
 		name string
 		due  time.Time
@@ -72,8 +72,24 @@ func (s *Service) tenderPublished(ctx context.Context, h Happened) error {
 			return err
 		}
 	}
-	_, err := s.Workflow.StartProcess(ctx, h.TenderID, map[string]any{"tenderId": h.TenderID, "ocid": h.OCID})
-	return err
+	instance, err := s.Workflow.StartProcess(ctx, h.TenderID, map[string]any{"tenderId": h.TenderID, "ocid": h.OCID})
+	if err != nil {
+		return err
+	}
+	return unit(ctx, func(tx Tx) error { return tx.SetProcessInstance(ctx, h.TenderID, instance) })
+}
+
+// TaskCompleted audits a person's step of a tender's process (the evaluation, the committee's approval,
+// legal's), from Workflow's task.completed: who, when, which step.
+func (s *Service) TaskCompleted(ctx context.Context, unit Unit, instanceID, step, name, by string, at time.Time) error {
+	return unit(ctx, func(tx Tx) error {
+		tenderID, ok, err := tx.TenderOfInstance(ctx, instanceID)
+		if err != nil || !ok {
+			return err
+		}
+		return tx.Audit(ctx, domain.AuditEntry{TenderID: tenderID, Actor: by, Action: "task.completed", Subject: "step:" + step,
+			Detail: name, At: at.UTC()})
+	})
 }
 
 func (s *Service) payMilestone(ctx context.Context, unit Unit, h Happened) error {

@@ -22,6 +22,9 @@ type Tx interface {
 	SetSeal(ctx context.Context, tenderID string, public, wrapped []byte) error
 	Seal(ctx context.Context, tenderID string) (public, wrapped []byte, err error)
 	MarkKeyUnwrapped(ctx context.Context, tenderID string, at time.Time) error
+	SetProcessInstance(ctx context.Context, tenderID, instanceID string) error
+	// TenderOfInstance finds the tender of a Workflow instance.
+	TenderOfInstance(ctx context.Context, instanceID string) (string, bool, error)
 
 	AddQuestion(ctx context.Context, q domain.Question) error
 	Question(ctx context.Context, tenderID, id string, lock bool) (domain.Question, error)

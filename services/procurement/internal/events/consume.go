@@ -17,6 +17,7 @@ import (
 	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 	procurementv1 "github.com/govstackbb/marketplace/proto/govstack/procurement/v1"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
+	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
 	"github.com/govstackbb/marketplace/services/procurement/internal/app"
 )
 
@@ -33,8 +34,8 @@ type Consumers struct {
 // tolerant reads payloads as a tolerant reader: fields a newer producer adds are ignored.
 var tolerant = protojson.UnmarshalOptions{DiscardUnknown: true}
 
-// Run consumes until ctx is done: procurement's own effect-bearing events, Scheduling's deadline.reached and
-// Payments' payment.settled.
+// Run consumes until ctx is done: procurement's own effect-bearing events, Scheduling's deadline.reached,
+// Payments' payment.settled and Workflow's task.completed (audited).
 func (c Consumers) Run(ctx context.Context, js jetstream.JetStream, pool *pgxpool.Pool) error {
 	var g errgroup.Group
 	own := []string{procurementv1.EventTenderPublished, procurementv1.EventTenderBidsOpened, procurementv1.EventTenderCancelled,
@@ -52,6 +53,7 @@ func (c Consumers) Run(ctx context.Context, js jetstream.JetStream, pool *pgxpoo
 	consume(app.BB, "procurement-effects", own, c.effect)
 	consume("scheduling", "procurement-deadlines", []string{schedulingv1.EventDeadlineReached}, c.deadline)
 	consume("payments", "procurement-payments", []string{paymentsv1.EventPaymentSettled}, c.settled)
+	consume("workflow", "procurement-tasks", []string{workflowv1.EventTaskCompleted}, c.taskDone)
 	return g.Wait()
 }
 
@@ -113,4 +115,13 @@ func (c Consumers) settled(ctx context.Context, tx pgx.Tx, d inbox.Delivery) err
 		return nil // another client's payment
 	}
 	return c.App.PaymentSettled(ctx, c.unit(tx), m, e.GetAt().AsTime())
+}
+
+// taskDone audits the people's steps of procurement's process.
+func (c Consumers) taskDone(ctx context.Context, tx pgx.Tx, d inbox.Delivery) error {
+	var e workflowv1.TaskEvent
+	if err := tolerant.Unmarshal(d.Data, &e); err != nil || e.GetProcessId() != app.ProcessID {
+		return nil
+	}
+	return c.App.TaskCompleted(ctx, c.unit(tx), e.GetInstanceId(), e.GetElementId(), e.GetName(), e.GetBy(), e.GetAt().AsTime())
 }

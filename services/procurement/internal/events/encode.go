@@ -1,7 +1,8 @@
 // Package events is procurement's side of NATS: the encoder of its own events (domain events → CloudEvents
 // with protojson payloads, published through the outbox) and the consumers of the events it reacts to —
-// its own (the calls to other BBs each change asks for), Scheduling's deadline.reached and Payments'
-// payment.settled — each exactly once through the inbox.
+// its own (the calls to other BBs each change asks for), Scheduling's deadline.reached, Payments'
+// payment.settled and Workflow's task.completed (the people's steps, audited) — each exactly once through
+// the inbox.
 package events
 
 import (

@@ -151,6 +151,20 @@ func (t *txn) MarkKeyUnwrapped(ctx context.Context, id string, at time.Time) err
 	return err
 }
 
+func (t *txn) SetProcessInstance(ctx context.Context, id, instanceID string) error {
+	_, err := t.q.Exec(ctx, `UPDATE tenders SET process_instance_id = $2 WHERE id = $1`, id, instanceID)
+	return err
+}
+
+func (t *txn) TenderOfInstance(ctx context.Context, instanceID string) (string, bool, error) {
+	var id string
+	err := t.q.QueryRow(ctx, `SELECT id FROM tenders WHERE process_instance_id = $1`, instanceID).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return "", false, nil
+	}
+	return id, err == nil, err
+}
+
 func (t *txn) AddRelease(ctx context.Context, r app.Release) error {
 	_, err := t.q.Exec(ctx, `INSERT INTO ocds_release (id, ocid, date, tags, release) VALUES ($1, $2, $3, $4, $5)`,
 		r.ID, r.OCID, r.Date, r.Tags, r.JSON)

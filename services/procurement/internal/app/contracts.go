@@ -117,7 +117,10 @@ func (s *Service) PaymentSettled(ctx context.Context, unit Unit, milestoneID str
 		if err != nil {
 			return err
 		}
-		m, _ := c.Milestone(milestoneID)
+		m, ok := c.Milestone(milestoneID)
+		if !ok {
+			return domain.NotFound("milestone " + milestoneID)
+		}
 		if !m.Pay(at.UTC().Truncate(time.Microsecond)) {
 			return nil
 		}

@@ -83,16 +83,19 @@ func field2(v any, name string) any {
 	return m[name]
 }
 
-// completeTasks completes the open procurement user tasks the buyer sees, n of them in turn (evaluation,
-// committee, legal), waiting for each to appear.
-func completeTasks(t *testing.T, s *stack, buyer string, n int) {
+// completeTasks completes the open procurement user tasks the buyer sees in turn, each with the next of
+// variables (a JSON object), waiting for each to appear; it returns the tasks' names.
+func completeTasks(t *testing.T, s *stack, buyer string, variables ...string) []string {
 	t.Helper()
-	for i := 0; i < n; i++ {
+	var names []string
+	for _, v := range variables {
 		tasks := waitJSON(t, s, "/user-tasks?processId=procurement", bearer(buyer), "a procurement user task", func(v any) bool {
 			l, _ := v.([]any)
 			return len(l) > 0
 		}).([]any)
 		id := field2(tasks[0], "id").(string)
-		expect(t, s.do(t, "POST", "/user-tasks/"+id+"/completion", `{"variables":{"approved":true}}`, bearer(buyer)), 200)
+		names = append(names, field2(tasks[0], "name").(string))
+		expect(t, s.do(t, "POST", "/user-tasks/"+id+"/completion", `{"variables":`+v+`}`, bearer(buyer)), 200)
 	}
+	return names
 }

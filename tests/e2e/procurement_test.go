@@ -108,7 +108,12 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids/"+contosoBid+"/scores", `{"scores":[{"criterionId":"price","score":90,"reason":""}]}`,
 		bearer(buyer)), 400, "scores[0].reason", "quality")
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids/"+contosoBid+"/scores", scores, bearer(buyer)), 200)
-	completeTasks(t, s, buyer, 3) // evaluation, committee approval, legal evaluation
+	// The committee returns the ranking to the panel once, then approves; legal follows.
+	steps := completeTasks(t, s, buyer, `{}`, `{"approved":false}`, `{}`, `{"approved":true}`, `{}`)
+	if want := "Technical and commercial evaluation,Contracts committee approval,Technical and commercial evaluation," +
+		"Contracts committee approval,Legal evaluation"; strings.Join(steps, ",") != want {
+		t.Fatalf("the steps: %v", steps)
+	}
 
 	awards := waitJSON(t, s, "/awards?tenderId="+id, nil, "the award", func(v any) bool { l, _ := v.([]any); return len(l) == 1 }).([]any)
 	award := awards[0]
@@ -124,7 +129,7 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 				n++
 			}
 		}
-		return n == 3
+		return n == 5
 	})
 	evaluation := s.do(t, "GET", "/tenders/"+id+"/evaluation", "", bearer(buyer))
 	expect(t, evaluation, 200, `"totalScore":"86.00"`, `"action":"declared.conflict"`, `"action":"bid.scored"`, `"action":"award.decided"`,

@@ -23,7 +23,7 @@ const (
 // node is what the merge and the codelist check need to know about one field of the release schema.
 type node struct {
 	props     map[string]*node // properties, when the field is an object
-	items     *node            // the item schema of an array merged by identifier
+	items     *node            // the item schema of an array of objects
 	omit      bool             // omitWhenMerged: left out of compiled and versioned releases
 	wholeList bool             // the array is replaced, never merged item by item
 	idMerge   bool             // an array of objects merged by their "id"
@@ -114,12 +114,10 @@ func (w walker) node(raw map[string]any) *node {
 	switch types := typesOf(s); {
 	case s["omitWhenMerged"] == true || s["mergeStrategy"] == "ocdsOmit":
 		n.omit = true
-	case types["array"] && (s["wholeListMerge"] == true || s["mergeStrategy"] == "ocdsVersion"):
-		n.wholeList = true
 	case types["object"] && s["properties"] != nil:
 		n.props = w.properties(s)
 	case types["array"]:
-		w.array(n, s)
+		w.array(n, s, s["wholeListMerge"] == true || s["mergeStrategy"] == "ocdsVersion")
 	}
 	return n
 }
@@ -135,23 +133,27 @@ func (w walker) properties(s map[string]any) map[string]*node {
 	return out
 }
 
-// array: arrays of non-objects, and arrays of objects without an "id" property, are whole-list merged;
-// arrays of objects with an "id" are merged by identifier.
-func (w walker) array(n *node, s map[string]any) {
+// array: arrays flagged wholeListMerge, arrays of non-objects and arrays of objects without an "id"
+// property are whole-list merged; other arrays of objects are merged by identifier. The item rules are
+// kept for arrays of objects either way, for the codelist check.
+func (w walker) array(n *node, s map[string]any, flagged bool) {
 	raw, _ := s["items"].(map[string]any)
 	items, _ := w.resolve(raw)
 	itemTypes := typesOf(items)
 	props, _ := items["properties"].(map[string]any)
-	if len(itemTypes) != 1 || !itemTypes["object"] || props["id"] == nil {
+	objects := len(itemTypes) == 1 && itemTypes["object"]
+	if objects {
+		n.items = w.node(raw)
+	}
+	if flagged || !objects || props["id"] == nil {
 		n.wholeList = true
-		// A string array with a codelist (roles, submissionMethod...) keeps it on the array's node.
+		// A string array with a codelist on its items keeps it on the array's node.
 		if c, ok := items["codelist"].(string); ok {
 			n.codelist, n.open = c, items["openCodelist"] != false
 		}
 		return
 	}
 	n.idMerge = true
-	n.items = w.node(raw)
 }
 
 func typesOf(s map[string]any) map[string]bool {

@@ -37,9 +37,9 @@ func Compile(releases []map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
-// Version returns the versioned release of releases: every field holds its history, one entry per release
+// Versioned returns the versioned release of releases: every field holds its history, one entry per release
 // that changed it ({releaseID, releaseDate, releaseTag, value}).
-func Version(releases []map[string]any) (map[string]any, error) {
+func Versioned(releases []map[string]any) (map[string]any, error) {
 	sorted, rules, err := prepare(releases)
 	if err != nil {
 		return nil, err

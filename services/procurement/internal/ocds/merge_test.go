@@ -46,7 +46,7 @@ func TestMergeOfficialExamples(t *testing.T) {
 			if want.Records[0]["versionedRelease"] == nil {
 				return
 			}
-			versioned, err := Version(releases)
+			versioned, err := Versioned(releases)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -115,6 +115,12 @@ func mergeObject(dst, src map[string]any, n *node) {
 
 // mergeByID merges each item of src into the item of prev with the same id, appending new ids in order.
 func mergeByID(prev, src []any, n *node) []any {
+	return foldByID(prev, src, func(dst, item map[string]any) { mergeObject(dst, item, n) })
+}
+
+// foldByID folds each object of src into the object of prev with the same id (a new, empty one for an id
+// prev lacks, appended in order) and returns the list. Both the compiled and versioned merges use it.
+func foldByID(prev, src []any, fold func(dst, item map[string]any)) []any {
 	if prev == nil {
 		prev = []any{}
 	}
@@ -131,7 +137,7 @@ func mergeByID(prev, src []any, n *node) []any {
 			index[k] = i
 			prev = append(prev, map[string]any{})
 		}
-		mergeObject(prev[i].(map[string]any), obj, n)
+		fold(prev[i].(map[string]any), obj)
 	}
 	return prev
 }

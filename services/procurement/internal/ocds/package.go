@@ -36,8 +36,8 @@ type Links struct {
 	Prev string `json:"prev,omitempty"`
 }
 
-// ReleasePackage wraps releases for publication.
-type ReleasePackage struct {
+// PackageHeader is what release and record packages both say about themselves.
+type PackageHeader struct {
 	URI               string    `json:"uri"`
 	Version           string    `json:"version"`
 	Extensions        []string  `json:"extensions,omitempty"`
@@ -45,22 +45,29 @@ type ReleasePackage struct {
 	Publisher         Publisher `json:"publisher"`
 	License           string    `json:"license,omitempty"`
 	PublicationPolicy string    `json:"publicationPolicy,omitempty"`
-	Releases          []Release `json:"releases"`
-	Links             *Links    `json:"links,omitempty"`
+}
+
+func header(meta PackageMeta) PackageHeader {
+	return PackageHeader{
+		URI: meta.URI, Version: PackageVersion, Extensions: []string{BidsExtensionURL},
+		PublishedDate: meta.PublishedDate, Publisher: meta.Publisher, License: meta.License,
+		PublicationPolicy: meta.PublicationPolicy,
+	}
+}
+
+// ReleasePackage wraps releases for publication.
+type ReleasePackage struct {
+	PackageHeader
+	Releases []Release `json:"releases"`
+	Links    *Links    `json:"links,omitempty"`
 }
 
 // RecordPackage wraps records (one per ocid) for publication.
 type RecordPackage struct {
-	URI               string    `json:"uri"`
-	Version           string    `json:"version"`
-	Extensions        []string  `json:"extensions,omitempty"`
-	PublishedDate     time.Time `json:"publishedDate"`
-	Publisher         Publisher `json:"publisher"`
-	License           string    `json:"license,omitempty"`
-	PublicationPolicy string    `json:"publicationPolicy,omitempty"`
-	Packages          []string  `json:"packages,omitempty"`
-	Records           []Record  `json:"records"`
-	Links             *Links    `json:"links,omitempty"`
+	PackageHeader
+	Packages []string `json:"packages,omitempty"`
+	Records  []Record `json:"records"`
+	Links    *Links   `json:"links,omitempty"`
 }
 
 // Record is everything about one contracting process: links to its releases, oldest first, its compiled
@@ -84,11 +91,7 @@ func NewReleasePackage(meta PackageMeta, releases []Release, links *Links) Relea
 	if releases == nil {
 		releases = []Release{} // the schema wants an array, even an empty page
 	}
-	return ReleasePackage{
-		URI: meta.URI, Version: PackageVersion, Extensions: []string{BidsExtensionURL},
-		PublishedDate: meta.PublishedDate, Publisher: meta.Publisher, License: meta.License,
-		PublicationPolicy: meta.PublicationPolicy, Releases: releases, Links: links,
-	}
+	return ReleasePackage{PackageHeader: header(meta), Releases: releases, Links: links}
 }
 
 // NewRecordPackage wraps records; packages lists the release packages their releases link to.
@@ -96,11 +99,7 @@ func NewRecordPackage(meta PackageMeta, records []Record, packages []string, lin
 	if records == nil {
 		records = []Record{}
 	}
-	return RecordPackage{
-		URI: meta.URI, Version: PackageVersion, Extensions: []string{BidsExtensionURL},
-		PublishedDate: meta.PublishedDate, Publisher: meta.Publisher, License: meta.License,
-		PublicationPolicy: meta.PublicationPolicy, Packages: packages, Records: records,
-	}
+	return RecordPackage{PackageHeader: header(meta), Packages: packages, Records: records, Links: links}
 }
 
 // NewRecord compiles the record of one ocid from all its releases. packageURL is where the releases are

@@ -49,25 +49,7 @@ func (v versioner) field(dst map[string]any, key string, val any, n *node) {
 }
 
 func (v versioner) byID(prev, src []any, n *node) []any {
-	if prev == nil {
-		prev = []any{}
-	}
-	index := make(map[string]int, len(prev))
-	for i, item := range prev {
-		index[idKey(item.(map[string]any)["id"])] = i
-	}
-	for _, item := range src {
-		obj := item.(map[string]any)
-		k := idKey(obj["id"])
-		i, ok := index[k]
-		if !ok {
-			i = len(prev)
-			index[k] = i
-			prev = append(prev, map[string]any{})
-		}
-		v.object(prev[i].(map[string]any), obj, n, true)
-	}
-	return prev
+	return foldByID(prev, src, func(dst, item map[string]any) { v.object(dst, item, n, true) })
 }
 
 // leaf appends {releaseID, releaseDate, releaseTag, value} to the field's history if the value changed.

@@ -93,6 +93,19 @@ func TestValidateBidsExtension(t *testing.T) {
 	}
 }
 
+// A record package is checked down to its compiled release.
+func TestBrokenRecordPackageNamesThePlace(t *testing.T) {
+	merged := mustRead(t, "merging/merged.json")
+	broken := strings.Replace(merged, `"awardCriteria": "bestProposal"`, `"awardCriteria": 7`, 1)
+	if broken == merged {
+		t.Fatal("merged.json has no awardCriteria to break")
+	}
+	err := Validate([]byte(broken))
+	if err == nil || !strings.Contains(err.Error(), `"/records/0/compiledRelease/tender/awardCriteria"`) {
+		t.Fatalf("want an error at the compiled release's awardCriteria, got %v", err)
+	}
+}
+
 func TestValidateNotJSON(t *testing.T) {
 	if err := Validate([]byte(`{"ocid":`)); err == nil || !strings.Contains(err.Error(), "not JSON") {
 		t.Fatalf("want a not-JSON error, got %v", err)

@@ -3,6 +3,7 @@ package ocds_test
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,24 +27,14 @@ func TestLifecycleReleasesAndRecordValidate(t *testing.T) {
 			s.End, s.Amend = end, true
 			releases := s.Releases()
 			for _, r := range releases {
-				mustValidate(t, r.ID, r)
-				generic, err := ocds.ToMaps([]ocds.Release{r})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := ocds.CheckCodelists(generic[0]); err != nil {
-					t.Errorf("%s: %v", r.ID, err)
-				}
+				mustCheck(t, r.ID, r)
 			}
-			mustValidate(t, "release package", ocds.NewReleasePackage(meta, releases, nil))
+			mustCheck(t, "release package", ocds.NewReleasePackage(meta, releases, nil))
 			rec, err := ocds.NewRecord(releases, meta.URI, true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			mustValidate(t, "record package", ocds.NewRecordPackage(meta, []ocds.Record{rec}, []string{meta.URI}, nil))
-			if err := ocds.CheckCodelists(rec.CompiledRelease); err != nil {
-				t.Errorf("compiled release: %v", err)
-			}
+			mustCheck(t, "record package", ocds.NewRecordPackage(meta, []ocds.Record{rec}, []string{meta.URI}, nil))
 		})
 	}
 }
@@ -129,13 +120,41 @@ func TestEmptyPartsAreAbsent(t *testing.T) {
 	}
 }
 
-func mustValidate(t *testing.T, what string, v any) {
+func mustCheck(t *testing.T, what string, v any) {
 	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ocds.Validate(raw); err != nil {
+	if err := ocds.Check(v); err != nil {
 		t.Errorf("%s: %v", what, err)
+	}
+}
+
+// Check catches an open-codelist code the schema lets through, in a package's release.
+func TestCheckRefusesUnknownOpenCode(t *testing.T) {
+	releases := ocdstest.Default("ocds-abc123-0003").Releases()
+	releases[0].Parties[0].Roles = append(releases[0].Parties[0].Roles, "boss")
+	err := ocds.Check(ocds.NewReleasePackage(meta, releases, nil))
+	if err == nil || !strings.Contains(err.Error(), `"/parties/0/roles/2": "boss" is not in the partyRole.csv codelist`) {
+		t.Fatalf("want the unknown role named, got %v", err)
+	}
+}
+
+// Validation, merging and the lazily loaded schema are safe to use from many goroutines (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	releases := ocdstest.Default("ocds-abc123-0004").Releases()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 8 {
+		wg.Go(func() {
+			if _, err := ocds.NewRecord(releases, meta.URI, true); err != nil {
+				errs <- err
+			}
+			errs <- ocds.Check(ocds.NewReleasePackage(meta, releases, nil))
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }

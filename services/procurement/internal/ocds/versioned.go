@@ -55,6 +55,9 @@ func (v versioner) byID(prev, src []any, n *node) []any {
 // leaf appends {releaseID, releaseDate, releaseTag, value} to the field's history if the value changed.
 func (v versioner) leaf(dst map[string]any, key string, val any) {
 	history, _ := dst[key].([]any)
+	if !isHistory(history) {
+		history = nil // the field was merged by id before (its items lacked ids now): history restarts
+	}
 	if len(history) > 0 {
 		last, _ := history[len(history)-1].(map[string]any)
 		if last != nil && reflect.DeepEqual(last["value"], val) {

@@ -57,8 +57,8 @@ func TestAllOverCompiledRecords(t *testing.T) {
 	got := map[Indicator][][]string{}
 	for _, f := range All(records, Rules{}) {
 		got[f.Indicator] = append(got[f.Indicator], f.OCIDs)
-		if f.Reason == "" {
-			t.Errorf("%s flag on %v gives no reason", f.Indicator, f.OCIDs)
+		if f.Reason == "" || f.Title == "" {
+			t.Errorf("%s flag on %v gives no reason or title", f.Indicator, f.OCIDs)
 		}
 	}
 	want := map[Indicator][][]string{

@@ -27,9 +27,19 @@ const (
 	AwardAboveEstimate      Indicator = "awardAboveEstimate"
 )
 
+// Titles are the indicators' names for people (a reporting API shows them beside each flag).
+var Titles = map[Indicator]string{
+	SingleBid:               "Single bid received",
+	ShortTenderPeriod:       "Short notice to bidders",
+	RepeatedAwards:          "High number of contract awards to one bidder",
+	ChangedAfterPublication: "Tender changed after publication",
+	AwardAboveEstimate:      "Award value far above the estimate",
+}
+
 // Flag is one red flag: the contracting processes it concerns and why.
 type Flag struct {
 	Indicator Indicator `json:"indicator"`
+	Title     string    `json:"title"`
 	OCIDs     []string  `json:"ocids"`
 	Reason    string    `json:"reason"`
 }
@@ -91,6 +101,9 @@ func All(records []Record, rules Rules) []Flag {
 	out = append(out, FindRepeatedAwards(compiled, rules)...)
 	out = append(out, FindChangesAfterPublication(records)...)
 	out = append(out, FindAwardsAboveEstimate(compiled, rules)...)
+	for i := range out {
+		out[i].Title = Titles[out[i].Indicator]
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Indicator != out[j].Indicator {
 			return out[i].Indicator < out[j].Indicator

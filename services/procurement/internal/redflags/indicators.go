@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/govstackbb/marketplace/services/procurement/internal/ocds"
 )
 
 // FindSingleBids flags competitive tenders that received one bid. Guide: "Single bid received"
 // (Cardinal R018). The count is tender.numberOfTenderers, else the bids
-// statistic, else the bids that were not withdrawn; a process with no count yet is not judged.
+// statistic dated at or after the deadline, else the opened bids that were not withdrawn; a process
+// still open to bids (or with no count) is not judged: more bids may come.
 func FindSingleBids(compiled []ocds.Release, rules Rules) []Flag {
 	rules = rules.withDefaults()
 	var out []Flag
@@ -34,7 +36,7 @@ func bidCount(r ocds.Release) (int, bool) {
 		return 0, false
 	}
 	for _, s := range r.Bids.Statistics {
-		if s.Measure == ocds.MeasureBids {
+		if s.Measure == ocds.MeasureBids && afterDeadline(r.Tender, s.Date) {
 			return int(s.Value), true
 		}
 	}
@@ -45,6 +47,10 @@ func bidCount(r ocds.Release) (int, bool) {
 		}
 	}
 	return n, len(r.Bids.Details) > 0
+}
+
+func afterDeadline(t *ocds.Tender, at time.Time) bool {
+	return t == nil || t.TenderPeriod == nil || t.TenderPeriod.EndDate.IsZero() || !at.Before(t.TenderPeriod.EndDate)
 }
 
 // FindShortTenderPeriods flags competitive tenders whose tender period is shorter than

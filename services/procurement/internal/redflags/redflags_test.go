@@ -23,8 +23,10 @@ func TestFindSingleBids(t *testing.T) {
 		r.Tender.NumberOfTenderers = intp(n)
 		return r
 	}
-	statistic := ocds.Release{OCID: "ocds-1", Tender: tender("open", 0, 30),
-		Bids: &ocds.Bids{Statistics: []ocds.BidsStatistic{{ID: "bids", Measure: ocds.MeasureBids, Value: 1}}}}
+	statistic := func(days int) ocds.Release {
+		return ocds.Release{OCID: "ocds-1", Tender: tender("open", 0, 30), Bids: &ocds.Bids{Statistics: []ocds.BidsStatistic{
+			{ID: "bids", Measure: ocds.MeasureBids, Value: 1, Date: t0.AddDate(0, 0, days)}}}}
+	}
 	details := ocds.Release{OCID: "ocds-1", Tender: tender("open", 0, 30), Bids: &ocds.Bids{Details: []ocds.Bid{
 		{ID: "1", Status: ocds.BidValid}, {ID: "2", Status: ocds.BidWithdrawn}}}}
 	cases := []struct {
@@ -37,7 +39,8 @@ func TestFindSingleBids(t *testing.T) {
 		{"one bid, direct award is not competitive", withBids(1, "direct"), false},
 		{"three bids", withBids(3, "open"), false},
 		{"no bid: unsuccessful, not single", withBids(0, "open"), false},
-		{"count from the sealed statistic", statistic, true},
+		{"count from the statistic at the deadline", statistic(30), true},
+		{"sealed count before the deadline is not judged", statistic(29), false},
 		{"count from details, withdrawn left out", details, true},
 		{"no count yet", ocds.Release{OCID: "ocds-1", Tender: tender("open", 0, 30)}, false},
 	}

@@ -123,26 +123,26 @@ type ContactPoint struct {
 
 // Tender is the tender stage: what is bought, how, and when bids are due.
 type Tender struct {
-	ID                      string                  `json:"id"`
-	Title                   string                  `json:"title,omitempty"`
-	Description             string                  `json:"description,omitempty"`
-	Status                  string                  `json:"status,omitempty"`
-	ProcuringEntity         *OrganizationReference  `json:"procuringEntity,omitempty"`
-	Items                   []Item                  `json:"items,omitempty"`
-	Value                   *Value                  `json:"value,omitempty"` // the buyer's estimate
-	ProcurementMethod       string                  `json:"procurementMethod,omitempty"`
-	ProcurementMethodDetail string                  `json:"procurementMethodDetails,omitempty"`
-	MainProcurementCategory string                  `json:"mainProcurementCategory,omitempty"`
-	AwardCriteria           string                  `json:"awardCriteria,omitempty"`
-	AwardCriteriaDetails    string                  `json:"awardCriteriaDetails,omitempty"` // the weights, in words
-	SubmissionMethod        []string                `json:"submissionMethod,omitempty"`
-	TenderPeriod            *Period                 `json:"tenderPeriod,omitempty"`
-	EnquiryPeriod           *Period                 `json:"enquiryPeriod,omitempty"`
-	HasEnquiries            *bool                   `json:"hasEnquiries,omitempty"`
-	AwardPeriod             *Period                 `json:"awardPeriod,omitempty"`
-	NumberOfTenderers       *int                    `json:"numberOfTenderers,omitempty"`
-	Tenderers               []OrganizationReference `json:"tenderers,omitempty"`
-	Documents               []Document              `json:"documents,omitempty"`
+	ID                       string                  `json:"id"`
+	Title                    string                  `json:"title,omitempty"`
+	Description              string                  `json:"description,omitempty"`
+	Status                   string                  `json:"status,omitempty"`
+	ProcuringEntity          *OrganizationReference  `json:"procuringEntity,omitempty"`
+	Items                    []Item                  `json:"items,omitempty"`
+	Value                    *Value                  `json:"value,omitempty"` // the buyer's estimate
+	ProcurementMethod        string                  `json:"procurementMethod,omitempty"`
+	ProcurementMethodDetails string                  `json:"procurementMethodDetails,omitempty"`
+	MainProcurementCategory  string                  `json:"mainProcurementCategory,omitempty"`
+	AwardCriteria            string                  `json:"awardCriteria,omitempty"`
+	AwardCriteriaDetails     string                  `json:"awardCriteriaDetails,omitempty"` // the weights, in words
+	SubmissionMethod         []string                `json:"submissionMethod,omitempty"`
+	TenderPeriod             *Period                 `json:"tenderPeriod,omitempty"`
+	EnquiryPeriod            *Period                 `json:"enquiryPeriod,omitempty"`
+	HasEnquiries             *bool                   `json:"hasEnquiries,omitempty"`
+	AwardPeriod              *Period                 `json:"awardPeriod,omitempty"`
+	NumberOfTenderers        *int                    `json:"numberOfTenderers,omitempty"`
+	Tenderers                []OrganizationReference `json:"tenderers,omitempty"`
+	Documents                []Document              `json:"documents,omitempty"`
 }
 
 // Item is one thing bought, classified with CPV.

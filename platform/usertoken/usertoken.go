@@ -37,6 +37,10 @@ type Claims struct {
 	// NationalID is the citizen's national id (claim national_id), present on citizens' tokens: a BB that
 	// records a person by it (Scheduling's subscriber, for check-in) takes it from the token.
 	NationalID string
+	// HospitalID is the hospital (Scheduling entity, Digital Registries hospitals id) a staff member works
+	// at (claim hospital_id), present on hospital staff's tokens: Scheduling lets only that hospital's staff
+	// attach documents to its appointments.
+	HospitalID string
 	Issuer     string    // who signed it
 	ID         string    // jti
 	IssuedAt   time.Time // iat

@@ -24,6 +24,8 @@ type Account struct {
 	Roles        []string `json:"roles"`
 	Status       string   `json:"status"`
 	Organisation string   `json:"organisation"`
+	// HospitalID is a hospital staff member's hospital (the Scheduling entity id).
+	HospitalID string `json:"hospitalId"`
 }
 
 // Accepted answers a registration: an e-mail with a link is on its way.

@@ -205,7 +205,14 @@ func (g *fakeGateway) book(body map[string]any) map[string]any {
 	start, _ := time.Parse(time.RFC3339, fmt.Sprint(body["start_time"]))
 	a := map[string]any{"appointment_id": id, "resource_id": body["resource_id"], "participant_entity_id": "hosp-north-tallinn",
 		"start_time": start.Format(time.RFC3339), "end_time": start.Add(20 * time.Minute).Format(time.RFC3339),
-		"status": "booked", "booking_code": "K7Q2-" + id, "reason": body["reason"]}
+		"status": "booked", "booking_code": "K7Q2-" + id, "reason": body["reason"],
+		"participant_entity_name": "North Tallinn Hospital", "time_zone": "Europe/Tallinn", "participant_id": "acc-1",
+		"participant_name": "Mari Tamm"}
+	for _, d := range fakeDoctors {
+		if d["resource_id"] == body["resource_id"] {
+			a["resource_name"], a["specialty"] = d["name"], d["specialty"]
+		}
+	}
 	g.appointments[id] = a
 	return map[string]any{"appointment": a}
 }

@@ -13,6 +13,8 @@ const (
 	roleCitizen  = "citizen"
 	roleBuyer    = "buyer"
 	roleSupplier = "supplier"
+	roleStaff    = "staff"
+	roleAdmin    = "admin"
 )
 
 // allPages is the portal's page registry: every route, who may open it and its place in the navigation.

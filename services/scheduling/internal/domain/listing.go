@@ -60,4 +60,3 @@ func PageSize(n int32) (int, error) {
 	}
 	return int(n), nil
 }
-

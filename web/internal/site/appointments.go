@@ -106,7 +106,12 @@ func (s *Site) appointmentPage(c *Ctx) {
 	if booked {
 		c.Sess.Update(func(d *session.Data) { delete(d.Prefill, "booked") })
 	}
-	c.Render("appointment", "appointment.title", nil, map[string]any{"A": v, "Booked": booked})
+	docs, err := s.documentsOf(c, v)
+	if err != nil { // the appointment still shows; the documents are said to be unavailable
+		s.log.Warn("listing an appointment's documents", "error", err)
+	}
+	c.Render("appointment", "appointment.title", nil, map[string]any{"A": v, "Booked": booked, "Documents": docs,
+		"DocumentsFailed": err != nil})
 }
 
 func (s *Site) cancelPage(c *Ctx) {

@@ -27,6 +27,12 @@ type fakeGateway struct {
 	signedOut    []string
 	draft        map[string]any
 	now          func() time.Time
+	// me is the signed-in account (a citizen unless a test makes it staff or an administrator).
+	me map[string]any
+	// documents are the appointments' documents by id, content base64 as the API takes it.
+	documents map[string]map[string]any
+	// tasks are the domain-access review tasks by id.
+	tasks map[string]map[string]any
 }
 
 type recorded struct {
@@ -42,7 +48,9 @@ type fakeError struct {
 }
 
 func newFakeGateway(t *testing.T) *fakeGateway {
-	g := &fakeGateway{errors: map[string]fakeError{}, expiresIn: 900, appointments: map[string]map[string]any{}, now: time.Now}
+	g := &fakeGateway{errors: map[string]fakeError{}, expiresIn: 900, appointments: map[string]map[string]any{}, now: time.Now,
+		me:        map[string]any{"id": "acc-1", "email": "mari.tamm@example.org", "name": "Mari Tamm", "roles": []string{"citizen"}, "status": "active"},
+		documents: map[string]map[string]any{}, tasks: map[string]map[string]any{}}
 	g.srv = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.srv.Close)
 	return g
@@ -78,6 +86,10 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 	g.mu.Unlock()
 	if failing {
 		writeFakeError(w, e)
+		return
+	}
+	if route == "GET /appointment/document" {
+		g.download(w, r.URL.Query().Get("document_id"))
 		return
 	}
 	answer, status := g.answer(r, body)
@@ -131,7 +143,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		g.mu.Unlock()
 		return map[string]any{}, 200
 	case "GET /accounts/me":
-		return map[string]any{"id": "acc-1", "email": "mari.tamm@example.org", "name": "Mari Tamm", "roles": []string{"citizen"}, "status": "active"}, 200
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return g.me, 200
 	case "GET /accounts/activate":
 		return map[string]any{"valid": q.Get("token") == "good-token", "purpose": "activate"}, 200
 	case "POST /accounts/activate", "POST /auth/password-reset/confirm":
@@ -167,6 +181,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		return g.change(r.URL.Path, body)
 	case "GET /appointment/list_details":
 		return g.list(q.Get("appointment_id")), 200
+	}
+	if answer, status, ok := g.staffAnswer(r, body); ok {
+		return answer, status
 	}
 	return map[string]any{"code": "NOT_FOUND", "message": "no route"}, 404
 }

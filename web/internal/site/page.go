@@ -42,6 +42,9 @@ type Access struct {
 	Roles    []string
 	// SignedOut pages are for people not signed in (sign in, register); shown in the navigation only to them.
 	SignedOut bool
+	// Hospital pages are for staff of a hospital (an account with a hospital id), not for an administrator
+	// who also holds the staff role.
+	Hospital bool
 }
 
 // Public pages are open to anyone.
@@ -55,7 +58,7 @@ func (a Access) allows(d session.Data) bool {
 	if !a.SignedIn {
 		return true
 	}
-	if !d.SignedIn() {
+	if !d.SignedIn() || a.Hospital && d.Account.HospitalID == "" {
 		return false
 	}
 	if len(a.Roles) == 0 {

@@ -23,6 +23,7 @@ const (
 // with a Nav entry where it belongs.
 func (s *Site) allPages() []Page {
 	signedOut := Access{SignedOut: true}
+	staff := Access{SignedIn: true, Roles: []string{roleStaff}, Hospital: true}
 	return []Page{
 		{Pattern: "GET /{$}", Access: Public, Handle: s.home, Nav: &Nav{Label: "nav.home", Path: "/", Order: 0}},
 		{Pattern: "GET /language/{lang}", Access: Public, Handle: s.switchLanguage},
@@ -72,12 +73,12 @@ func (s *Site) allPages() []Page {
 		{Pattern: "GET /appointments/{id}/documents/{doc}", Access: Role(roleCitizen), Handle: s.citizenDocument},
 
 		// Hospital staff: the day, check-in, documents (hospital.go, documents.go).
-		{Pattern: "GET /hospital/today", Access: Role(roleStaff), Handle: s.todayPage,
+		{Pattern: "GET /hospital/today", Access: staff, Handle: s.todayPage,
 			Nav: &Nav{Label: "nav.hospital_today", Path: "/hospital/today", Order: 30}},
-		{Pattern: "GET /hospital/appointments/{id}", Access: Role(roleStaff), Handle: s.staffAppointmentPage},
-		{Pattern: "POST /hospital/appointments/{id}/check-in", Access: Role(roleStaff), Handle: s.checkIn},
-		{Pattern: "POST /hospital/appointments/{id}/documents", Access: Role(roleStaff), Handle: s.uploadDocument, Upload: true},
-		{Pattern: "GET /hospital/appointments/{id}/documents/{doc}", Access: Role(roleStaff), Handle: s.staffDocument},
+		{Pattern: "GET /hospital/appointments/{id}", Access: staff, Handle: s.staffAppointmentPage},
+		{Pattern: "POST /hospital/appointments/{id}/check-in", Access: staff, Handle: s.checkIn},
+		{Pattern: "POST /hospital/appointments/{id}/documents", Access: staff, Handle: s.uploadDocument, Upload: true},
+		{Pattern: "GET /hospital/appointments/{id}/documents/{doc}", Access: staff, Handle: s.staffDocument},
 
 		// The administrator's domain-access requests (admin.go).
 		{Pattern: "GET /admin/domain-requests", Access: Role(roleAdmin), Handle: s.domainRequestsPage,

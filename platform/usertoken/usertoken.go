@@ -4,7 +4,8 @@
 //
 // Token format (what Registration signs and Verifier accepts): JOSE header alg "EdDSA", kid = the key's id in
 // the JWKS; claims iss, sub (the account id), aud ["govstack"], iat, nbf, exp, jti, and the private claims
-// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin").
+// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin"), national_id (citizens)
+// and hospital_id (hospital staff).
 package usertoken
 
 import (

@@ -87,14 +87,14 @@ func (b *tab) citizenSignedIn(c citizen) {
 // administrator's token): whenever the test runs, the next free time is within check-in's window.
 func onCallDoctor(t *testing.T, admin string) {
 	t.Helper()
-	api(t, http.MethodPost, "/resource/new", admin, map[string]any{"resource_details": map[string]any{"resource_id": "doc-on-call",
-		"name": "Dr. Mart Valve", "category": "doctor", "specialty": "emergency", "slot_minutes": 60}}, nil)
+	api(t, http.MethodPost, "/resource/new", admin, map[string]any{"resource_id": "doc-on-call", "name": "Dr. Mart Valve",
+		"category": "doctor", "specialty": "emergency", "slot_minutes": 60}, nil)
 	var hours []map[string]any
 	for day := range 7 {
 		hours = append(hours, map[string]any{"weekday": day, "start": "00:00", "end": "24:00"})
 	}
-	api(t, http.MethodPost, "/affiliation/new", admin, map[string]any{"affiliation_details": map[string]any{"resource_id": "doc-on-call",
-		"entity_id": "hosp-north-tallinn", "resource_category": "doctor", "work_days_hours": hours}}, nil)
+	api(t, http.MethodPost, "/affiliation/new", admin, map[string]any{"resource_id": "doc-on-call",
+		"entity_id": "hosp-north-tallinn", "resource_category": "doctor", "work_days_hours": hours}, nil)
 }
 
 // The hospital staff journey: the administrator registers a nurse (through the API), who activates the

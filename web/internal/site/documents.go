@@ -63,7 +63,7 @@ func (s *Site) uploadDocument(c *Ctx) {
 	f := FormFrom(c.R.PostForm, "kind")
 	name, content := s.postedFile(c, f)
 	if f.HasErrors() {
-		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, NewForm(), f)
+		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f)
 		return
 	}
 	v, ok := s.staffAppointment(c)
@@ -74,7 +74,7 @@ func (s *Site) uploadDocument(c *Ctx) {
 		f.Value("kind"), name, content)
 	if err != nil {
 		uploadFields.apply(c, f, err)
-		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, NewForm(), f)
+		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f)
 		return
 	}
 	c.Flash("flash.document_added", name)

@@ -23,13 +23,8 @@ type Option struct {
 // Field describes the form field name for a template. opts are "type=email", "autocomplete=email",
 // "hint=<message key>", "width=20" (a GOV.UK input width), "inputmode=numeric", "spellcheck".
 func (v *View) Field(name, labelKey string, opts ...string) FieldView {
-	return v.FieldOf(v.Form, name, labelKey, opts...)
-}
-
-// FieldOf is Field for a field of form, a second form of the page (the staff's check-in beside the upload).
-func (v *View) FieldOf(form *Form, name, labelKey string, opts ...string) FieldView {
-	f := FieldView{ID: Anchor(name), Name: name, Label: v.T(labelKey), Type: "text", Value: form.Value(name),
-		Error: form.Error(name)}
+	f := FieldView{ID: Anchor(name), Name: name, Label: v.T(labelKey), Type: "text", Value: v.Form.Value(name),
+		Error: v.Form.Error(name)}
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
 		switch k {

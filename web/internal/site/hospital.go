@@ -129,16 +129,14 @@ type staffAppointmentData struct {
 	Documents []documentView
 	Kinds     []Option
 	Key       string
-	CheckIn   *Form // the check-in form (the page's Form is the upload's)
 }
 
-func (s *Site) staffAppointmentPage(c *Ctx) {
-	s.renderStaffAppointment(c, http.StatusOK, NewForm(), NewForm())
-}
+func (s *Site) staffAppointmentPage(c *Ctx) { s.renderStaffAppointment(c, http.StatusOK, NewForm()) }
 
 // renderStaffAppointment shows an appointment to its hospital's staff: the patient, check-in, the
-// documents and the upload form.
-func (s *Site) renderStaffAppointment(c *Ctx, status int, checkIn, upload *Form) {
+// documents and the upload form. The page's two forms share f: their fields have different names, so one
+// error summary serves both.
+func (s *Site) renderStaffAppointment(c *Ctx, status int, f *Form) {
 	v, ok := s.staffAppointment(c)
 	if !ok {
 		return
@@ -148,11 +146,11 @@ func (s *Site) renderStaffAppointment(c *Ctx, status int, checkIn, upload *Form)
 		c.apiFail(err)
 		return
 	}
-	if upload.Value("kind") == "" {
-		upload.Set("kind", "prescription")
+	if f.Value("kind") == "" {
+		f.Set("kind", "prescription")
 	}
-	c.RenderStatus(status, "hospital-appointment", "hospital.appointment.title", upload, staffAppointmentData{A: v,
-		Documents: docs, Kinds: documentKinds(c), Key: newIdempotencyKey(), CheckIn: checkIn})
+	c.RenderStatus(status, "hospital-appointment", "hospital.appointment.title", f, staffAppointmentData{A: v,
+		Documents: docs, Kinds: documentKinds(c), Key: newIdempotencyKey()})
 }
 
 // checkIn checks the patient in with the booking code or the national id they give at the desk.
@@ -160,7 +158,7 @@ func (s *Site) checkIn(c *Ctx) {
 	f := FormFrom(c.R.PostForm, "bookingCode", "nationalId")
 	if f.Value("bookingCode") == "" && f.Value("nationalId") == "" {
 		f.Fail("bookingCode", c.Loc.T("checkin.bookingCode.required"))
-		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f, NewForm())
+		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f)
 		return
 	}
 	v, ok := s.staffAppointment(c)
@@ -180,7 +178,7 @@ func (s *Site) checkIn(c *Ctx) {
 			}
 		}
 		m.apply(c, f, err)
-		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f, NewForm())
+		s.renderStaffAppointment(c, http.StatusUnprocessableEntity, f)
 		return
 	}
 	c.Flash("flash.checked_in", v.PatientName)

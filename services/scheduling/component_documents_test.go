@@ -57,6 +57,12 @@ func TestAppointmentDocuments(t *testing.T) {
 		d.GetSizeBytes() != int64(len(prescription)) || d.GetUploadedBy() != "Account acct-nurse" {
 		t.Errorf("stored %v", d)
 	}
+	ev := lastEvent(t, e.js, "govstack.scheduling.v1.appointment.document_added", func(m map[string]any) bool {
+		return m["documentId"] == d.GetDocumentId()
+	})
+	if pointer(ev, "/appointment/appointmentId") != a.GetAppointmentId() || ev["fileName"] != "retsept.pdf" || ev["content"] != nil {
+		t.Errorf("document_added %v", ev)
+	}
 	list, err := e.booking.ListAppointmentDocuments(mari, &schedulingv1.ListAppointmentDocumentsRequest{AppointmentId: a.GetAppointmentId()})
 	if err != nil || len(list.GetDocuments()) != 1 || list.GetDocuments()[0].GetDocumentId() != d.GetDocumentId() {
 		t.Fatalf("the patient's list = %v, %v", list, err)

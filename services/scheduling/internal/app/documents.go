@@ -40,10 +40,19 @@ func (s *Service) UploadDocument(ctx context.Context, u DocumentUpload) (domain.
 		if err != nil {
 			return err
 		}
-		if err := a.AcceptDocument(n); err != nil {
+		p, err := tx.Parties(ctx, a)
+		if err != nil {
 			return err
 		}
-		return tx.InsertDocument(ctx, d)
+		added, err := a.AttachDocument(d, n, p)
+		if err != nil {
+			return err
+		}
+		if err := tx.InsertDocument(ctx, d); err != nil {
+			return err
+		}
+		tx.Publish(added)
+		return nil
 	})
 	if err != nil {
 		return domain.Document{}, err

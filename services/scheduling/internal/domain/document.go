@@ -90,16 +90,17 @@ func SniffDocument(b []byte) string {
 	return ""
 }
 
-// AcceptDocument says whether a may take one more document when it has count already: not a cancelled
-// appointment, and not beyond MaxDocumentsPerAppointment.
-func (a Appointment) AcceptDocument(count int) error {
+// AttachDocument attaches d to a, which holds count documents already, and returns the event that tells the
+// patient: not to a cancelled appointment, and not beyond MaxDocumentsPerAppointment.
+func (a Appointment) AttachDocument(d Document, count int, p Parties) (DocumentAdded, error) {
 	if a.Status == StatusCancelled {
-		return apierr.FailedPrecondition(ReasonAppointmentClosed, "the appointment is cancelled: documents go to a booked or checked-in one")
+		return DocumentAdded{}, apierr.FailedPrecondition(ReasonAppointmentClosed, "the appointment is cancelled: documents go to a booked or checked-in one")
 	}
 	if count >= MaxDocumentsPerAppointment {
-		return apierr.FailedPrecondition(ReasonTooManyDocuments, fmt.Sprintf("an appointment holds at most %d documents", MaxDocumentsPerAppointment))
+		return DocumentAdded{}, apierr.FailedPrecondition(ReasonTooManyDocuments, fmt.Sprintf("an appointment holds at most %d documents", MaxDocumentsPerAppointment))
 	}
-	return nil
+	d.Content = nil // the event names the document; whoever may read it downloads it
+	return DocumentAdded{AppointmentFacts{a, p}, d}, nil
 }
 
 // baseName is a file name without the folders a browser or a client may send with it (either slash).

@@ -48,20 +48,24 @@ func TestNewDocument(t *testing.T) {
 	}
 }
 
-func TestAcceptDocument(t *testing.T) {
-	a := Appointment{Status: StatusBooked}
-	if err := a.AcceptDocument(MaxDocumentsPerAppointment - 1); err != nil {
-		t.Errorf("one below the limit: %v", err)
+func TestAttachDocument(t *testing.T) {
+	a := Appointment{ID: "a1", Status: StatusBooked}
+	d := Document{ID: "d1", FileName: "retsept.pdf", Content: pdf}
+	p := Parties{Subscriber: Subscriber{ID: "s1", Email: "mari@example.org"}}
+	ev, err := a.AttachDocument(d, MaxDocumentsPerAppointment-1, p)
+	if err != nil || ev.Appointment.ID != "a1" || ev.Parties.Subscriber.Email != "mari@example.org" || ev.Document.ID != "d1" ||
+		ev.Document.Content != nil {
+		t.Errorf("one below the limit: %+v, %v", ev, err)
 	}
-	if err := a.AcceptDocument(MaxDocumentsPerAppointment); err == nil {
+	if _, err := a.AttachDocument(d, MaxDocumentsPerAppointment, p); err == nil {
 		t.Error("the limit was passed")
 	}
 	a.Status = StatusCheckedIn
-	if err := a.AcceptDocument(0); err != nil {
+	if _, err := a.AttachDocument(d, 0, p); err != nil {
 		t.Errorf("checked in: %v", err)
 	}
 	a.Status = StatusCancelled
-	if err := a.AcceptDocument(0); err == nil {
+	if _, err := a.AttachDocument(d, 0, p); err == nil {
 		t.Error("a cancelled appointment took a document")
 	}
 }

@@ -45,6 +45,8 @@ type fakeError struct {
 	code       string
 	reason     string
 	violations [][2]string
+	// rules are the violations' rule codes, by index ("" for none).
+	rules []string
 }
 
 func newFakeGateway(t *testing.T) *fakeGateway {
@@ -100,8 +102,12 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 
 func writeFakeError(w http.ResponseWriter, e fakeError) {
 	details := []map[string]string{}
-	for _, v := range e.violations {
-		details = append(details, map[string]string{"type": "fieldViolation", "field": v[0], "description": v[1]})
+	for i, v := range e.violations {
+		d := map[string]string{"type": "fieldViolation", "field": v[0], "description": v[1]}
+		if i < len(e.rules) && e.rules[i] != "" {
+			d["reason"] = e.rules[i]
+		}
+		details = append(details, d)
 	}
 	if e.reason != "" {
 		details = append(details, map[string]string{"type": "errorInfo", "reason": "GOVSTACK_REGISTRATION_" + e.reason, "domain": "govstack.registration"})

@@ -128,7 +128,8 @@ type staffAppointmentData struct {
 	A         appointmentView
 	Documents []documentView
 	Kinds     []Option
-	Key       string
+	// The forms' idempotency keys: one each, since a key names one request.
+	CheckInKey, UploadKey string
 }
 
 func (s *Site) staffAppointmentPage(c *Ctx) { s.renderStaffAppointment(c, http.StatusOK, NewForm()) }
@@ -150,7 +151,7 @@ func (s *Site) renderStaffAppointment(c *Ctx, status int, f *Form) {
 		f.Set("kind", "prescription")
 	}
 	c.RenderStatus(status, "hospital-appointment", "hospital.appointment.title", f, staffAppointmentData{A: v,
-		Documents: docs, Kinds: documentKinds(c), Key: newIdempotencyKey()})
+		Documents: docs, Kinds: documentKinds(c), CheckInKey: newIdempotencyKey(), UploadKey: newIdempotencyKey()})
 }
 
 // checkIn checks the patient in with the booking code or the national id they give at the desk.

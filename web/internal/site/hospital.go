@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
@@ -49,6 +50,14 @@ func (s *Site) todayPage(c *Ctx) {
 		return
 	}
 	q := c.R.URL.Query()
+	f := NewForm().Set("code", strings.TrimSpace(q.Get("code")))
+	if code := f.Value("code"); code != "" {
+		if a, ok := withCode(all, code); ok {
+			c.Redirect("/hospital/appointments/" + url.PathEscape(a.ID))
+			return
+		}
+		f.Fail("code", c.Loc.T("hospital.today.code.not_found"))
+	}
 	dept := q.Get("department")
 	d := staffDay{Hospital: h, Date: c.longDate(day), Day: day.Format(time.DateOnly), Zone: zoneName(loc), Department: dept,
 		Prev: dayLink(day.AddDate(0, 0, -1), dept), Next: dayLink(day.AddDate(0, 0, 1), dept)}
@@ -57,7 +66,19 @@ func (s *Site) todayPage(c *Ctx) {
 	d.Rows = s.staffViews(c, all[min((page-1)*dayPerPage, len(all)):min(page*dayPerPage, len(all))])
 	base := "/hospital/today?" + url.Values{"date": {day.Format(time.DateOnly)}, "department": {dept}}.Encode()
 	d.Pagination = pagination(c, base, page, pages)
-	c.Render("hospital-today", "hospital.today.title", nil, d)
+	c.RenderStatus(statusOf(f), "hospital-today", "hospital.today.title", f, d)
+}
+
+// withCode finds the appointment of the day with a booking code (as people read it out: any case, spaces
+// and dashes aside).
+func withCode(all []gatewayapi.Appointment, code string) (gatewayapi.Appointment, bool) {
+	norm := func(s string) string { return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s)) }
+	for _, a := range all {
+		if a.BookingCode != "" && norm(a.BookingCode) == norm(code) {
+			return a, true
+		}
+	}
+	return gatewayapi.Appointment{}, false
 }
 
 func dayLink(day time.Time, dept string) string {

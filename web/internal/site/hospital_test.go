@@ -62,6 +62,9 @@ func TestStaffDayCheckInAndPrescription(t *testing.T) {
 		t.Errorf("the day asks for %q", q[len(q)-1].Query)
 	}
 	p.get("/hospital/appointments/appt-2").want(t, http.StatusNotFound) // another hospital's
+	p.get("/hospital/today?date=2026-12-08&code=k7q2+appt-1").redirect(t, "/hospital/appointments/appt-1") // as read out
+	p.get("/hospital/today?date=2026-12-08&code=NOPE").want(t, http.StatusUnprocessableEntity,
+		"No appointment on this day has that booking code", `value="NOPE"`, `href="#f-code"`)
 
 	p.get("/hospital/appointments/appt-1").want(t, http.StatusOK, "Check the patient in", "There are no documents")
 	p.post("/hospital/appointments/appt-1/check-in", url.Values{}).want(t, http.StatusUnprocessableEntity,

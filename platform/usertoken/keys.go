@@ -40,7 +40,8 @@ func Sign(key ed25519.PrivateKey, kid string, c Claims, ttl time.Duration) (stri
 		Issuer: c.Issuer, Subject: c.Subject, Audience: jwt.Audience{Audience}, ID: c.ID,
 		IssuedAt: jwt.NewNumericDate(iat), NotBefore: jwt.NewNumericDate(iat), Expiry: jwt.NewNumericDate(iat.Add(ttl)),
 	}
-	return jwt.Signed(signer).Claims(std).Claims(privateClaims{Email: c.Email, Name: c.Name, Roles: c.Roles, NationalID: c.NationalID}).Serialize()
+	return jwt.Signed(signer).Claims(std).Claims(privateClaims{Email: c.Email, Name: c.Name, Roles: c.Roles, NationalID: c.NationalID,
+		HospitalID: c.HospitalID}).Serialize()
 }
 
 // JWKS returns the JWKS document publishing the Ed25519 public keys by kid (what a KeySource returns).

@@ -4,7 +4,8 @@
 //
 // Token format (what Registration signs and Verifier accepts): JOSE header alg "EdDSA", kid = the key's id in
 // the JWKS; claims iss, sub (the account id), aud ["govstack"], iat, nbf, exp, jti, and the private claims
-// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin").
+// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin"), national_id (citizens)
+// and hospital_id (hospital staff).
 package usertoken
 
 import (
@@ -37,6 +38,10 @@ type Claims struct {
 	// NationalID is the citizen's national id (claim national_id), present on citizens' tokens: a BB that
 	// records a person by it (Scheduling's subscriber, for check-in) takes it from the token.
 	NationalID string
+	// HospitalID is the hospital (Scheduling entity, Digital Registries hospitals id) a staff member works
+	// at (claim hospital_id), present on hospital staff's tokens: Scheduling lets only that hospital's staff
+	// attach documents to its appointments.
+	HospitalID string
 	Issuer     string    // who signed it
 	ID         string    // jti
 	IssuedAt   time.Time // iat

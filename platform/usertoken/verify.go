@@ -69,6 +69,7 @@ type privateClaims struct {
 	Name       string   `json:"name,omitempty"`
 	Roles      []string `json:"roles,omitempty"`
 	NationalID string   `json:"national_id,omitempty"`
+	HospitalID string   `json:"hospital_id,omitempty"`
 }
 
 // Verify checks token's signature, expiry, issuer and audience and returns its claims. Errors wrap
@@ -94,7 +95,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 		return Claims{}, err
 	}
 	return Claims{
-		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID,
+		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID, HospitalID: priv.HospitalID,
 		Issuer: std.Issuer, ID: std.ID, IssuedAt: timeOf(std.IssuedAt), Expiry: timeOf(std.Expiry),
 	}, nil
 }

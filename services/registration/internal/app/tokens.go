@@ -29,6 +29,9 @@ type privateClaims struct {
 	Roles    []string `json:"roles"`
 	// NationalID is set on a citizen's token, so that the BBs record the person by it (check-in).
 	NationalID string `json:"national_id,omitempty"`
+	// HospitalID is set on hospital staff's tokens: the hospital they work at (Scheduling checks it before
+	// a document is attached to one of its appointments).
+	HospitalID string `json:"hospital_id,omitempty"`
 }
 
 // accessToken signs a JWT (EdDSA, header kid) for a with key k.
@@ -42,7 +45,7 @@ func (s *Service) accessToken(k domain.SigningKey, a domain.Account, now time.Ti
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
 		Expiry: jwt.NewNumericDate(now.Add(s.opts.AccessTokenTTL)), ID: uuid.NewString()}
 	return jwt.Signed(signer).Claims(claims).Claims(privateClaims{Audience: []string{usertoken.Audience}, Email: a.Email, Name: a.Name, Roles: a.Roles,
-		NationalID: a.NationalID}).Serialize()
+		NationalID: a.NationalID, HospitalID: a.HospitalID}).Serialize()
 }
 
 // issue makes an access token signed with k and a refresh token of family (a new family when empty) in tx.

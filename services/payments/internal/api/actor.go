@@ -16,6 +16,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/usertoken"
 
 	"github.com/govstackbb/marketplace/services/payments/internal/app"
+	"github.com/govstackbb/marketplace/services/payments/internal/domain"
 )
 
 // The metadata keys of the Payments spec's headers (gateway/internal/rest forwards them under these).
@@ -95,4 +96,18 @@ func tenantOf(c imident.Client, platformTenant string) string {
 // setStatus asks the gateway to answer with an HTTP status other than 200 (GovStack's 202 Accepted).
 func setStatus(ctx context.Context, code string) {
 	_ = grpc.SetHeader(ctx, metadata.Pairs(httpCode, code))
+}
+
+// CallbackURLInterceptor refuses a call whose X-Callback-URL names a host the operator has not allowed
+// (400 naming the header), before any use case keeps the URL: every callback this BB posts goes to a host of
+// the list (an SSRF guard; the poster checks again when it sends).
+func CallbackURLInterceptor(hosts domain.CallbackHosts) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if u := first(ctx, mdCallbackURL); u != "" {
+			if err := hosts.CheckCallback(u); err != nil {
+				return nil, err
+			}
+		}
+		return h(ctx, req)
+	}
 }

@@ -210,3 +210,13 @@ func (s *Service) Run(ctx context.Context) error {
 
 // WorkOnce runs one pass of the background payment work (Run does it continually); for tests and benchmarks.
 func (s *Service) WorkOnce(ctx context.Context) (bool, error) { return s.app.WorkOnce(ctx) }
+
+// maxMessageBytes bounds one gRPC request: a batch as large as the gateway's bulk body limit (32 MiB of
+// JSON; its protobuf is smaller) must reach the batch checks, which then answer with a clear 400 when it
+// has too many instructions, rather than gRPC's 4 MiB refusal.
+const maxMessageBytes = 40 << 20
+
+// ServerOptions raises gRPC's message limit for batches (maxMessageBytes).
+func (s *Service) ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(maxMessageBytes)}
+}

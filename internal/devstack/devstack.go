@@ -189,7 +189,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	}
 	env := buildEnv{pool: rb.pool, js: s.js, log: log, imAddr: s.GRPCAddr(),
 		imAPIKey: func(client string) (string, error) { return s.bbAPIKey(ctx, client) }, tokenKeys: s.tokenKeys,
-		portalURL: s.PortalURL()}
+		portalURL: s.PortalURL(), gatewayURL: s.URL()}
 	if rb.svc, err = def.build(s.cfg, env); err != nil {
 		return err
 	}

@@ -55,6 +55,10 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 	}
 	dotEnv["GOVSTACK_REGISTRATION_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/registration", envOf("gateway"))
 	var procs []*proc
+	for _, cmd := range commands { // the rail simulator, before the Payments that waits for it
+		procs = append(procs, start(t, bins[cmd.name], c.Services[cmd.name].Command, envOf(cmd.name)))
+		waitHealthy(t, bins, cmd.name, c.Services[cmd.name], envOf(cmd.name))
+	}
 	for _, bb := range bbs {
 		procs = append(procs, start(t, bins[bb], c.Services[bb].Command, envOf(bb)))
 		waitHealthy(t, bins, bb, c.Services[bb], envOf(bb))
@@ -199,6 +203,9 @@ func buildBinaries(t *testing.T) map[string]string {
 	for _, b := range catalog.All {
 		pkgs[b.Name] = b.Module
 	}
+	for _, c := range commands {
+		pkgs[c.name] = "services/" + c.bb
+	}
 	for name, pkg := range pkgs {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
@@ -243,6 +250,9 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 		hosts := []string{"0.0.0.0:", "gateway:", "mailpit:", "localhost:"}
 		for _, bb := range catalog.Names() {
 			hosts = append(hosts, bb+":")
+		}
+		for _, c := range commands {
+			hosts = append(hosts, c.name+":")
 		}
 		for _, host := range hosts {
 			if i := strings.Index(v, host); i >= 0 {

@@ -20,10 +20,10 @@ import (
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/payments/simulator"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
-	"github.com/govstackbb/marketplace/services/payments/simulator"
 	"github.com/govstackbb/marketplace/services/workflow"
 	portal "github.com/govstackbb/marketplace/web"
 )

@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,5 +39,42 @@ func TestComposePaymentsPaysThroughTheSimulator(t *testing.T) {
 	}
 	if cl := env(sim, "GOVSTACK_RAILSIM_CALLBACK_CLIENT"); strings.Count(cl, "/") != 3 || !strings.Contains(sim.Environment["GOVSTACK_RAILSIM_CALLBACK_API_KEY"], "${") {
 		t.Errorf("railsim: its callbacks' IM client %q and key %q: want a client id and a key from .env", cl, sim.Environment["GOVSTACK_RAILSIM_CALLBACK_API_KEY"])
+	}
+}
+
+// TestKubernetesRailSimulator renders the simulator's own overlay (a staging add-on, not in deploy/k8s):
+// its image runs railsim serve with settings railsim reads, listens where its Service and probes say, and
+// its liveness probe is the image's healthcheck.
+func TestKubernetesRailSimulator(t *testing.T) {
+	const image = "govstack/railsim:dev"
+	if _, ok := renderK8s(t).get("Deployment", "railsim"); ok {
+		t.Error("deploy/k8s deploys the rail simulator: it belongs to staging (deploy/k8s/bbs/payments/railsim), not production")
+	}
+	k := renderK8sAt(t, "deploy/k8s/bbs/payments/railsim")
+	dep, ok := k.get("Deployment", "railsim")
+	if !ok || len(dep.Spec.Template.Spec.Containers) != 1 {
+		t.Fatal("no Deployment railsim with one container")
+	}
+	c := dep.Spec.Template.Spec.Containers[0]
+	bin := binaries[image]
+	if c.Image != image || len(c.Args) != 1 || !bin.subcommands[c.Args[0]] {
+		t.Errorf("railsim runs %s %q, want %s serve", c.Image, c.Args, image)
+	}
+	env := k.env(t, "Deployment/railsim", c)
+	for name := range env {
+		if !bin.env[name] {
+			t.Errorf("railsim: %s is set, railsim does not read it", name)
+		}
+	}
+	listen := port(env["GOVSTACK_RAILSIM_ADDR"])
+	if len(c.Ports) != 1 || strconv.Itoa(c.Ports[0].ContainerPort) != listen {
+		t.Errorf("railsim listens on %q, its container port is %+v", listen, c.Ports)
+	}
+	if p := c.LivenessProbe; p == nil || p.Exec == nil || !slices.Equal(p.Exec.Command, []string{"/usr/local/bin/bb", "healthcheck"}) {
+		t.Errorf("railsim: liveness probe %+v, want /usr/local/bin/bb healthcheck", c.LivenessProbe)
+	}
+	svc, ok := k.get("Service", "railsim")
+	if !ok || len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].TargetPort != c.Ports[0].Name || !selects(svc.selector(), dep.Spec.Template.Metadata.Labels) {
+		t.Errorf("Service railsim %+v does not reach the simulator's port", svc.Spec)
 	}
 }

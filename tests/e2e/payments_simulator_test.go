@@ -151,6 +151,13 @@ func TestBatchPaidThroughTheSimulatorUnderFaults(t *testing.T) {
 	if a := account("clearing:batch:" + id); cents(t, a["available"]) != 0 {
 		t.Errorf("the batch's clearing account still holds %v", a)
 	}
+	// The details, narrowed by the X-CorrelationID query parameter of the spec: this batch's, none of another's.
+	for key, want := range map[string]int{"sim-" + tag: 7, "another-" + tag: 0} {
+		r := s.do(t, "GET", "/api/v1/batch/detail?batchId="+id+"&pageSize=7&X-CorrelationID="+key, "", headers)
+		if rows, _ := r.json(t).([]any); r.code != 200 || len(rows) != want {
+			t.Errorf("details under X-CorrelationID=%s: %d %.300s; want %d rows", key, r.code, r.body, want)
+		}
+	}
 	if tot.Faults["timeout"] == 0 || tot.Faults["errorAfterAccept"] == 0 || tot.Callbacks.Lost == 0 ||
 		tot.Callbacks.Duplicated == 0 || tot.Callbacks.Reordered == 0 || tot.Callbacks.Delivered == 0 {
 		t.Errorf("not every fault happened, or no callback came through the gateway: %+v", tot)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -113,19 +114,25 @@ func (e *env) authorizeValid(id string) {
 	if s.GetStatus() != "VALIDATED" {
 		e.t.Fatalf("batch %s before authorisation: %v", id, s)
 	}
-	total, err := domain.ParseAmount("total", s.GetTotalAmount(), "EUR")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	invalid, err := domain.ParseAmount("failed", s.GetFailedAmount(), "EUR")
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	total, invalid := e.cents(s.GetTotalAmount()), e.cents(s.GetFailedAmount())
 	if _, err := e.bulk.AuthorizeFunds(e.as("approver-1", []string{"staff"}, "x-client-correlation-id", "auth-"+id),
 		&paymentsv1.AuthorizeFundsRequest{BatchId: id, PayerIdentifier: "EE-TREASURY-1", Currency: "EUR",
 			Amount: domain.FormatAmount(total-invalid, "EUR")}); err != nil {
 		e.t.Fatal(err)
 	}
+}
+
+// cents reads an amount in EUR the API wrote ("0.00" included) as cents.
+func (e *env) cents(amount string) int64 {
+	e.t.Helper()
+	if strings.Trim(amount, "0.") == "" {
+		return 0
+	}
+	v, err := domain.ParseAmount("amount", amount, "EUR")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return v
 }
 
 // checkReconciled: the rail paid exactly what the ledger posted to the rail's account and took from the
@@ -138,11 +145,7 @@ func (e *env) checkReconciled(sim *railsim.Sim, funded int64, s *paymentsv1.GetB
 		e.t.Errorf("the rail paid %d instructions twice", tot.DoublePayments)
 	}
 	minor := func(code string, field func(*paymentsv1.LedgerAccount) string) int64 {
-		v, err := domain.ParseAmount(code, field(e.account(code)), "EUR")
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		return v
+		return e.cents(field(e.account(code)))
 	}
 	if got := minor("rail:"+payments.RailMobileMoney, (*paymentsv1.LedgerAccount).GetCreditsPosted); got != paid {
 		e.t.Errorf("ledger: the rail's account was credited %d cents, the rail paid %d", got, paid)
@@ -150,7 +153,7 @@ func (e *env) checkReconciled(sim *railsim.Sim, funded int64, s *paymentsv1.GetB
 	if got := minor("funding:EE-TREASURY-1", (*paymentsv1.LedgerAccount).GetAvailable); got != funded-paid {
 		e.t.Errorf("ledger: funding has %d cents, want %d (funded %d less %d paid)", got, funded-paid, funded, paid)
 	}
-	if got, err := domain.ParseAmount("completed", s.GetCompletedAmount(), "EUR"); err != nil || got != paid {
+	if got := e.cents(s.GetCompletedAmount()); got != paid {
 		e.t.Errorf("batch: completed %s, the rail paid %d cents", s.GetCompletedAmount(), paid)
 	}
 	if int(s.GetCompleted()) != tot.Currencies["EUR"].PaidCount {

@@ -80,7 +80,8 @@ func (s *Service) applyQueued(ctx context.Context) {
 	}
 }
 
-// applyGroup applies a group in one transaction and tells each report what became of its payment.
+// applyGroup applies a group in one transaction and tells each report what became of its payment; when the
+// transaction fails, each report is applied on its own.
 func (s *Service) applyGroup(ctx context.Context, group []*report) {
 	ctx, cancel := context.WithTimeout(ctx, reportTimeout)
 	defer cancel()
@@ -94,6 +95,13 @@ func (s *Service) applyGroup(ctx context.Context, group []*report) {
 		ins, err = s.applyOutcomes(ctx, tx, outs)
 		return err
 	})
+	if err != nil && len(group) > 1 && ctx.Err() == nil {
+		// One report the ledger refuses must not fail the others: each again, alone.
+		for _, r := range group {
+			s.applyGroup(ctx, []*report{r})
+		}
+		return
+	}
 	byID := map[string]domain.Instruction{}
 	for _, in := range ins {
 		byID[in.RailID] = in

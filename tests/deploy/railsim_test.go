@@ -1,13 +1,21 @@
 package deploy
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/govstackbb/marketplace/platform/testkit"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/payments/simulator"
 )
 
 // TestComposePaymentsPaysThroughTheSimulator: compose's Payments pays through the railsim service — the
@@ -77,4 +85,78 @@ func TestKubernetesRailSimulator(t *testing.T) {
 	if !ok || len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].TargetPort != c.Ports[0].Name || !selects(svc.selector(), dep.Spec.Template.Metadata.Labels) {
 		t.Errorf("Service railsim %+v does not reach the simulator's port", svc.Spec)
 	}
+}
+
+// checkPaymentThroughRailsim pays one payment through the compose stack's Payments, which pays through the
+// railsim service; the simulator's callback comes back through the production gateway with the IM key the
+// operator issued it (dotEnv) once it is granted RailCallback — the simulator counts it delivered.
+func checkPaymentThroughRailsim(t *testing.T, c composeFile, envOf func(string) []string, auth map[string]string) {
+	t.Helper()
+	base := "http://" + gatewayAddr(envOf)
+	sim := c.Services["railsim"].Environment["GOVSTACK_RAILSIM_CALLBACK_CLIENT"]
+	parts := strings.Split(sim, "/")
+	grant := `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"payments","serviceId":"payments",
+	  "rights":[{"memberClass":"GOV","memberCode":"ADMIN","applicationId":"console"},
+	            {"memberClass":"` + parts[1] + `","memberCode":"` + parts[2] + `","applicationId":"` + parts[3] + `",
+	             "endpoints":["/govstack.payments.v1.RailService/RailCallback"]}]}]`
+	if code, body := call(t, http.MethodPatch, base+"/api/v1/rights/allow", grant, auth); code != 200 {
+		t.Fatalf("grant payments = %d %s", code, body)
+	}
+	with := func(h map[string]string) map[string]string { return mergeMaps(auth, h) }
+	run := fmt.Sprint(time.Now().UnixNano() % 1e9) // the databases outlive a run: keys and ids of its own
+	if code, body := call(t, http.MethodPost, base+"/ledger/funding", `{"code":"funding:TREASURY","currency":"EUR","amount":"10.00"}`,
+		with(map[string]string{"X-CorrelationID": "deploy-fund-" + run})); code != 200 {
+		t.Fatalf("fund = %d %s", code, body)
+	}
+	code, body := call(t, http.MethodPost, base+"/batchtransactions?type=raw", `[{"requestId":"d-`+run+`","creditParty":[{"key":"msisdn","value":"37255501"}],
+		"debitParty":[{"key":"payerIdentifier","value":"TREASURY"}],"paymentMode":"01","amount":"1.25","currency":"EUR"}]`,
+		with(map[string]string{"X-CorrelationID": "deploy-batch-" + run}))
+	var batch struct{ BatchID string }
+	if code != 202 || json.Unmarshal([]byte(body), &batch) != nil || batch.BatchID == "" {
+		t.Fatalf("hand a batch over = %d %s", code, body)
+	}
+	waitStatus := func(want string) {
+		testkit.Eventually(t, time.Minute, "batch "+want, func() error {
+			_, body := call(t, http.MethodGet, base+"/api/v1/batch?batchId="+batch.BatchID, "", auth)
+			if !strings.Contains(body, `"status":"`+want+`"`) {
+				return errors.New(body)
+			}
+			return nil
+		})
+	}
+	waitStatus("VALIDATED")
+	seed := c.Services["registration-seed"].Environment
+	code, body = call(t, http.MethodPost, base+"/auth/token", `{"email":"`+interpolate(seed["GOVSTACK_REGISTRATION_ADMIN_EMAIL"])+
+		`","password":"`+interpolate(seed["GOVSTACK_REGISTRATION_ADMIN_PASSWORD"])+`"}`, auth)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if code != 200 || json.Unmarshal([]byte(body), &tok) != nil {
+		t.Fatalf("sign in as the administrator = %d %s", code, body)
+	}
+	code, body = call(t, http.MethodPost, base+"/batches/"+batch.BatchID+"?command=authorize", `{"batchID":"`+batch.BatchID+
+		`","payerIdentifier":"TREASURY","currency":"EUR","amount":"1.25"}`,
+		with(map[string]string{"Authorization": "Bearer " + tok.AccessToken, "X-Client-Correlation-ID": "deploy-auth-" + run}))
+	if code != 202 {
+		t.Fatalf("authorise = %d %s", code, body)
+	}
+	waitStatus("COMPLETED")
+	totals := "http://" + envValue(envOf("railsim"), "GOVSTACK_RAILSIM_ADDR") + "/simulator/totals"
+	testkit.Eventually(t, 30*time.Second, "the rail's callback delivered", func() error {
+		_, body := call(t, http.MethodGet, totals, "", map[string]string{})
+		var tot simulator.Totals
+		if err := json.Unmarshal([]byte(body), &tot); err != nil {
+			return err
+		}
+		if tot.Currencies["EUR"].PaidMinor != 125 || tot.Callbacks.Delivered != 1 { // the simulator is new each run
+			return fmt.Errorf("totals %s", body)
+		}
+		return nil
+	})
+}
+
+func mergeMaps(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
 }

@@ -54,6 +54,8 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		}
 	}
 	dotEnv["GOVSTACK_REGISTRATION_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/registration", envOf("gateway"))
+	dotEnv["GOVSTACK_RAILSIM_CALLBACK_API_KEY"] = issueKey(t, bins["gateway"], "issue-key",
+		c.Services["railsim"].Environment["GOVSTACK_RAILSIM_CALLBACK_CLIENT"], envOf("gateway"))
 	var procs []*proc
 	for _, cmd := range commands { // the rail simulator, before the Payments that waits for it
 		procs = append(procs, start(t, bins[cmd.name], c.Services[cmd.name].Command, envOf(cmd.name)))
@@ -101,6 +103,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		t.Fatalf("GET /services through the gateway = %d, without the buyer-account service: %.500s", code, body)
 	}
 	checkPortal(t, c, bins, envOf, auth, dotEnv)
+	checkPaymentThroughRailsim(t, c, envOf, auth)
 	for _, m := range []string{"GOVSTACK_METRICS_ADDR"} {
 		metrics := "http://" + rewrite(m, "0.0.0.0:9464") + "/metrics"
 		if code, body := call(t, http.MethodGet, metrics, "", map[string]string{}); code != 200 || !strings.Contains(body, "rpc_server") {

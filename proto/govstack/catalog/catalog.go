@@ -119,8 +119,11 @@ var All = []BB{
 			rest(paymentsv1.NewRailServiceClient, paymentsv1.RegisterRailServiceHandlerClient),
 		},
 		Events: paymentsv1.Events,
-		// A batch, 3.0 and 1.0, and the bulk account validation of a batch's payees.
-		BulkRoutes: []string{"POST /batchtransactions", "POST /bulk-payment", "POST /prepayment-validation", "POST /beneficiaries"},
+		// A batch (3.0 and 1.0), the bulk validation of its payees' accounts, and the registration or update of
+		// its payees in the identity-account mapper (3.0 and 1.0): each as many rows as GOVSTACK_PAYMENTS_MAX_BATCH.
+		BulkRoutes: []string{"POST /batchtransactions", "POST /bulk-payment", "POST /prepayment-validation", "POST /beneficiaries",
+			"POST /identityAccountMapper/beneficiary", "PUT /identityAccountMapper/beneficiary", "POST /register-beneficiary",
+			"POST /update-beneficiary-details"},
 	},
 	{
 		Name: "workflow", Module: "services/workflow", GRPCPort: 9098,

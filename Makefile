@@ -90,7 +90,7 @@ bench: ## benchmarks (not part of make test); results go to docs/benchmarks.md
 	cd services/scheduling && go test -run '^$$' -bench Booking -benchtime 2000x . && go test -run '^$$' -bench TimerLateness -benchtime 1x .
 	cd services/registration && go test -run '^$$' -bench . -benchtime 300x .
 	cd services/workflow && go test -run '^$$' -bench 'ThreeService|Bare' -benchtime 2000x . && go test -run '^$$' -bench TimersDueAtOnce -benchtime 1x .
-	cd services/payments && go test -run '^$$' -bench 'Transfers|HotFunding' -benchtime 3s ./internal/store/ && go test -run '^$$' -bench IdempotentReplay -benchtime 3s . && go test -run '^$$' -bench BatchEndToEnd -benchtime 5x .
+	cd services/payments && go test -run '^$$' -bench 'Transfers|HotFunding' -benchtime 3s ./internal/store/ && go test -run '^$$' -bench IdempotentReplay -benchtime 3s . && go test -run '^$$' -bench BatchEndToEnd -benchtime 5x . && go test -run '^$$' -bench BatchThroughTheSimulator -benchtime 1x -timeout 30m .
 	cd gateway && go test -run '^$$' -bench . -benchtime 2000x ./internal/registry/ ./internal/msglog/
 	GOVSTACK_BENCH=1 go test -count=1 -run TestIMOverhead -v ./bench/
 

@@ -38,6 +38,9 @@ type Config struct {
 	// MaxUploadBytes is the largest multipart/form-data body accepted on a document upload (POST /documents);
 	// larger ones get 413. Uploads carry files, so they get more room than JSON bodies.
 	MaxUploadBytes int64 `env:"GOVSTACK_GATEWAY_MAX_UPLOAD_BYTES" envDefault:"26214400"`
+	// MaxBulkBodyBytes is the largest body accepted on a bulk route (a BB's catalog.BB.BulkRoutes: a batch
+	// of 10,000 payments in one request); larger ones get 413. Every other route keeps MaxBodyBytes.
+	MaxBulkBodyBytes int64 `env:"GOVSTACK_GATEWAY_MAX_BULK_BODY_BYTES" envDefault:"33554432"`
 }
 
 // listener is one parsed entry of Config.Standalone.
@@ -69,6 +72,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploadBytes <= 0 {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_MAX_UPLOAD_BYTES: must be a positive number of bytes such as 26214400 (got %d)", c.MaxUploadBytes))
+	}
+	if c.MaxBulkBodyBytes <= 0 {
+		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_MAX_BULK_BODY_BYTES: must be a positive number of bytes such as 33554432 (got %d)", c.MaxBulkBodyBytes))
 	}
 	if _, err := c.standalone(); err != nil {
 		errs = append(errs, err)

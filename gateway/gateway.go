@@ -259,7 +259,8 @@ func (g *Gateway) handleJWKS(mux *http.ServeMux) {
 }
 
 func (g *Gateway) limits() rest.Limits {
-	return rest.Limits{Body: g.cfg.MaxBodyBytes, Upload: g.cfg.MaxUploadBytes, Timeout: g.cfg.RequestTimeout}
+	return rest.Limits{Body: g.cfg.MaxBodyBytes, Upload: g.cfg.MaxUploadBytes, Timeout: g.cfg.RequestTimeout,
+		Bulk: g.cfg.MaxBulkBodyBytes, BulkRoutes: catalog.BulkRoutes()}
 }
 
 // wrap adds the layers every request passes, outermost first: tracing (so the span covers everything),

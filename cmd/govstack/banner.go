@@ -67,6 +67,18 @@ Register as a public-sector buyer (Registration): an activation e-mail goes out 
     -d '{"email":"jane.doe@moj.gov.example","password":"<the password you set>"}'
   curl -s %[1]s/services        (the GovStack e-services; the administrator signs in as %[4]s)
 
+Workflow — the shipped BPMN processes, start one (one instance per Idempotency-Key), the dashboard summary:
+
+  curl -s %[1]s/processes
+  curl -s -X POST %[1]s/processes/probation-case/start -H 'Idempotency-Key: case-1' -H 'Content-Type: application/json' -d '{}'
+  curl -s %[1]s/workflow/status
+
+Payments — fund a payer's account on the ledger and read it back (a batch: services/payments/README.md):
+
+  curl -s -X POST %[1]s/ledger/funding -H 'Information-Mediator-Client: eGovStack/GOV/90000009/treasury' \
+    -H 'X-CorrelationID: fund-1' -H 'Content-Type: application/json' -d '{"code":"funding:treasury","currency":"EUR","amount":"1000.00"}'
+  curl -s '%[1]s/ledger/account?code=funding:treasury&currency=EUR' -H 'Information-Mediator-Client: eGovStack/GOV/90000009/treasury'
+
 The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
 `, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())

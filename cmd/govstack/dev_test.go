@@ -20,6 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/internal/devstack"
 	"github.com/govstackbb/marketplace/internal/pgcluster"
 	"github.com/govstackbb/marketplace/platform/config"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 )
 
 // pointDefaultAtNobody makes the address checked for a running server one where nothing listens, as on a
@@ -48,8 +49,12 @@ func TestDevStartsAPrivateClusterAndAnswersTheFirstRequest(t *testing.T) {
 	removeClusterAfter(t, filepath.Join(dataDir, "postgres"))
 	t.Setenv("GOVSTACK_DATABASE_URL", "") // unset, as far as govstack is concerned
 	t.Setenv("GOVSTACK_DATA_DIR", dataDir)
-	for _, v := range []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GRPC_ADDR", "GOVSTACK_PORTAL_ADDR", "GOVSTACK_REGISTRIES_GRPC_ADDR",
-		"GOVSTACK_MESSAGING_GRPC_ADDR", "GOVSTACK_SCHEDULING_GRPC_ADDR", "GOVSTACK_REGISTRATION_GRPC_ADDR"} {
+	// Free ports for everything, so the test runs beside a `make run` on the default ones.
+	addrs := []string{"GOVSTACK_HTTP_ADDR", "GOVSTACK_GRPC_ADDR", "GOVSTACK_PORTAL_ADDR"}
+	for _, bb := range catalog.All {
+		addrs = append(addrs, bb.AddrEnv())
+	}
+	for _, v := range addrs {
 		t.Setenv(v, "127.0.0.1:0")
 	}
 	cfg, err := config.Load[devstack.Config]()

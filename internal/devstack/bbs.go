@@ -40,6 +40,8 @@ type buildEnv struct {
 	imAPIKey func(client string) (string, error)
 	// portalURL is the portal's bound base URL, e.g. http://127.0.0.1:8081: where e-mailed links lead.
 	portalURL string
+	// gatewayURL is the gateway's bound REST base URL: where a rail's callbacks come in.
+	gatewayURL string
 	// tokenKeys are the Registration BB's published token keys (JWKS), for BBs that verify user tokens.
 	tokenKeys usertoken.KeySource
 }
@@ -119,6 +121,9 @@ var buildingBlocks = []buildingBlock{
 			pc := c.Payments
 			pc.Common = c.Common
 			pc.TokenIssuer = c.Registration.TokenIssuer // approvers sign in with Registration
+			if pc.Rail == payments.RailMobileMoney && pc.RailCallbackURL == "" {
+				pc.RailCallbackURL = e.gatewayURL + "/rails/" + payments.RailMobileMoney + "/callbacks"
+			}
 			return payments.New(pc, payments.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},

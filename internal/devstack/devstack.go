@@ -191,9 +191,10 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 			return fmt.Errorf("seed %s demo data: %w", def.name, err)
 		}
 	}
-	env := buildEnv{pool: rb.pool, js: s.js, log: log, imAddr: s.GRPCAddr(),
+	// The BB labels its own logger with its name; handing it log would print "bb" twice on every line.
+	env := buildEnv{pool: rb.pool, js: s.js, log: s.log, imAddr: s.GRPCAddr(),
 		imAPIKey: func(client string) (string, error) { return s.bbAPIKey(ctx, client) }, tokenKeys: s.tokenKeys,
-		portalURL: s.PortalURL()}
+		portalURL: s.PortalURL(), gatewayURL: s.URL()}
 	if rb.svc, err = def.build(s.cfg, env); err != nil {
 		return err
 	}

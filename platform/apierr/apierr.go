@@ -8,6 +8,7 @@ package apierr
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,9 @@ func (k Kind) String() string {
 type FieldViolation struct {
 	Field       string
 	Description string
+	// Reason, when set, is a stable UPPER_SNAKE code of the rule the field broke (PASSWORD_TOO_SHORT), for
+	// a client to show its own words; Description stays the English explanation.
+	Reason string
 }
 
 // Error is a typed error a caller may see. Message is safe to show; Err (the cause) is not shown.
@@ -108,4 +112,40 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// JoinInvalid makes one InvalidArgument of the errors that are not nil, with every field violation of each,
+// so that a client learns every bad field at once; the first error's reason stays. An error that is not an
+// InvalidArgument *Error is returned as it is (it is not about a field).
+func JoinInvalid(errs ...error) error {
+	var first *Error
+	var violations []FieldViolation
+	var msgs []string
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		e, ok := As(err)
+		if !ok || e.Kind != KindInvalidArgument {
+			return err
+		}
+		if first == nil {
+			first = e
+		}
+		violations = append(violations, e.Violations...)
+		msgs = append(msgs, e.Message)
+	}
+	if first == nil {
+		return nil
+	}
+	if len(msgs) == 1 {
+		return first
+	}
+	return Invalid(first.Reason, strings.Join(msgs, "; "), violations...)
+}
+
+// WithField returns a refusal of kind with reason and msg that names the field it is about (a BadRequest
+// violation), so that a form shows it next to that field whatever the error's kind.
+func WithField(kind Kind, reason, msg string, v FieldViolation) error {
+	return &Error{Kind: kind, Reason: reason, Message: msg, Violations: []FieldViolation{v}}
 }

@@ -72,3 +72,25 @@ func TestKindString(t *testing.T) {
 		t.Errorf("got %s, %s", KindNotFound, Kind(42))
 	}
 }
+
+func TestJoinInvalid(t *testing.T) {
+	if JoinInvalid(nil, nil) != nil {
+		t.Error("nothing wrong is no error")
+	}
+	one := Invalid("INVALID_EMAIL", "email: bad", FieldViolation{Field: "email", Description: "bad"})
+	if JoinInvalid(nil, one) != one {
+		t.Error("one error stays as it is")
+	}
+	joined, ok := As(JoinInvalid(Invalid("INVALID_FIELD", "a: required", FieldViolation{Field: "a"}), nil, one))
+	if !ok || joined.Reason != "INVALID_FIELD" || len(joined.Violations) != 2 || joined.Violations[1].Field != "email" ||
+		joined.Message != "a: required; email: bad" {
+		t.Errorf("joined %+v", joined)
+	}
+	other := NotFound("X", "gone")
+	if JoinInvalid(one, other) != other {
+		t.Error("an error about no field wins")
+	}
+	if e, _ := As(WithField(KindNotFound, "COMPANY_NOT_FOUND", "not found", FieldViolation{Field: "companyId"})); e.Kind != KindNotFound || e.Violations[0].Field != "companyId" {
+		t.Errorf("WithField %+v", e)
+	}
+}

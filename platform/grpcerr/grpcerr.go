@@ -156,7 +156,7 @@ func withInfo(code codes.Code, msg, bb, reason string, violations []apierr.Field
 		br := &errdetails.BadRequest{}
 		for _, v := range violations {
 			br.FieldViolations = append(br.FieldViolations,
-				&errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Description})
+				&errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Description, Reason: v.Reason})
 		}
 		details = append(details, br)
 	}

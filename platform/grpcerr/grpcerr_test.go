@@ -47,9 +47,12 @@ func TestToStatus(t *testing.T) {
 	}{
 		{"invalid with violations", apierr.Invalid("BAD_RECORD", "the record is invalid",
 			apierr.FieldViolation{Field: "data.name", Description: "required"},
-			apierr.FieldViolation{Field: "data.age", Description: "must be a number"}),
+			apierr.FieldViolation{Field: "data.age", Description: "must be a number", Reason: "NOT_A_NUMBER"}),
 			codes.InvalidArgument, "the record is invalid", "GOVSTACK_REGISTRIES_BAD_RECORD",
-			[]string{"data.name: required", "data.age: must be a number"}},
+			[]string{"data.name: required", "data.age: must be a number (NOT_A_NUMBER)"}},
+		{"a refusal naming its field", apierr.WithField(apierr.KindNotFound, "COMPANY_NOT_FOUND", "no company",
+			apierr.FieldViolation{Field: "companyId", Description: "not in the registry"}),
+			codes.NotFound, "no company", "GOVSTACK_REGISTRIES_COMPANY_NOT_FOUND", []string{"companyId: not in the registry"}},
 		{"not found", apierr.NotFound("RECORD_NOT_FOUND", "no record 42"), codes.NotFound, "no record 42",
 			"GOVSTACK_REGISTRIES_RECORD_NOT_FOUND", nil},
 		{"wrapped", fmt.Errorf("get record: %w", apierr.NotFound("RECORD_NOT_FOUND", "no record 42")),
@@ -96,7 +99,11 @@ func TestToStatus(t *testing.T) {
 			}
 			var got []string
 			for _, v := range br.GetFieldViolations() {
-				got = append(got, v.Field+": "+v.Description)
+				line := v.Field + ": " + v.Description
+				if v.Reason != "" {
+					line += " (" + v.Reason + ")"
+				}
+				got = append(got, line)
 			}
 			if strings.Join(got, "|") != strings.Join(tt.violations, "|") {
 				t.Errorf("violations = %q, want %q", got, tt.violations)

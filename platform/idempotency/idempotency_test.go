@@ -36,9 +36,13 @@ type work struct {
 	done    atomic.Int64
 	fail    atomic.Int64  // the next n calls fail as Unavailable
 	release chan struct{} // when set, a call waits for it before doing the work
+	entered chan struct{} // when set, a call that reaches the work says so before it waits for release
 }
 
 func (w *work) Check(ctx context.Context, r *healthpb.HealthCheckRequest) (*healthpb.HealthCheckResponse, error) {
+	if w.entered != nil {
+		w.entered <- struct{}{}
+	}
 	if w.release != nil {
 		<-w.release
 	}

@@ -113,7 +113,7 @@ func TestACustomKeyAndScope(t *testing.T) {
 
 // While the first request runs, a retry is answered 202 with the current state, not 409.
 func TestRetryWhileRunningIsAccepted(t *testing.T) {
-	w := &work{release: make(chan struct{})}
+	w := &work{release: make(chan struct{}), entered: make(chan struct{}, 1)}
 	c := startWithOptions(t, w, correlationOptions())
 	req := &healthpb.HealthCheckRequest{Service: "pay"}
 	first := make(chan error, 1)
@@ -121,6 +121,13 @@ func TestRetryWhileRunningIsAccepted(t *testing.T) {
 		_, err := c.Check(tenantCall("a", "x-correlationid", "slow"), req)
 		first <- err
 	}()
+	// The retries start once the first request runs: a retry that came first would be the one running,
+	// waiting for a release that only comes after a 202.
+	select {
+	case <-w.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first request never reached the work")
+	}
 	var hdr metadata.MD
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -188,6 +188,18 @@ func checkEveryPaymentOnceInTheLedger(t *testing.T, e *env, batchID string) {
 	if err != nil || len(details.GetTransfers()) != 5 {
 		t.Fatalf("details: %v, %v", details, err)
 	}
+	// Narrowed to the correlation id it was handed over under: the same; under another: nothing.
+	b, err := e.bulk.GetBatchSummary(call(treasury), &paymentsv1.GetBatchSummaryRequest{BatchId: batchID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]int{b.GetRequestId(): 5, "another-key": 0} {
+		details, err := e.bulk.GetBatchDetails(call(treasury), &paymentsv1.GetBatchDetailsRequest{BatchId: batchID, Status: "COMPLETED",
+			XCorrelationId: key})
+		if err != nil || len(details.GetTransfers()) != want {
+			t.Errorf("details under X-CorrelationID %q: %d rows, %v; want %d", key, len(details.GetTransfers()), err, want)
+		}
+	}
 }
 
 func checkSettledEventsCarryReferences(t *testing.T, e *env) {

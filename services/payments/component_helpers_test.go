@@ -78,7 +78,8 @@ func start(t testing.TB, configure func(*payments.Config)) *env {
 	return startLogged(t, configure, quietLog())
 }
 
-func startLogged(t testing.TB, configure func(*payments.Config), log *slog.Logger) *env {
+// startLogged starts the BB on rails (the fake rail, e.rail, when none are given).
+func startLogged(t testing.TB, configure func(*payments.Config), log *slog.Logger, rails ...app.Rail) *env {
 	t.Helper()
 	pool := pgtest.NewPool(t, bbcmd.WithPlatformMigrations(payments.Migrations())...)
 	_, js := natstest.Start(t)
@@ -98,8 +99,11 @@ func startLogged(t testing.TB, configure func(*payments.Config), log *slog.Logge
 	}
 	e := &env{t: t, pool: pool, rail: fakerail.New("mobilemoney"), clock: &clock{t: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)},
 		callbacks: newReceiver(t), key: key}
+	if len(rails) == 0 {
+		rails = []app.Rail{e.rail}
+	}
 	e.svc, err = payments.New(cfg, payments.Deps{Pool: pool, JetStream: js, Logger: log, Now: e.clock.Now,
-		TokenKeys: func(context.Context) ([]byte, error) { return jwks, nil }, Rails: []app.Rail{e.rail}})
+		TokenKeys: func(context.Context) ([]byte, error) { return jwks, nil }, Rails: rails})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
 package payments_test
 
 import (
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 )
@@ -107,6 +110,20 @@ func TestTheOneDotZeroBatchPathsUseTheSameUseCases(t *testing.T) {
 			{InstructionId: "L2", PayeeFunctionalId: "UNKNOWN", Amount: "1", Currency: "EUR"}}}
 	if r, err := lg.BulkPayment(call(treasury), batch); err != nil || r.GetResponseCode() != "00" {
 		t.Fatalf("1.0 bulk payment: %v, %v", r, err)
+	}
+	// A 1.0 client sends no X-CorrelationID: its RequestID is the idempotency key. The same request again is
+	// answered as the first (no second batch); a changed body under that RequestID is refused.
+	if r, err := lg.BulkPayment(call(treasury), batch); err != nil || r.GetResponseCode() != "00" {
+		t.Fatalf("1.0 bulk payment again: %v, %v", r, err)
+	}
+	changed := proto.Clone(batch).(*paymentsv1.LegacyServiceBulkPaymentRequest)
+	changed.CreditInstructions[0].Amount = "125"
+	if _, err := lg.BulkPayment(call(treasury), changed); status.Code(err) != codes.AlreadyExists || !strings.Contains(err.Error(), "different request") {
+		t.Fatalf("a changed 1.0 batch under the same RequestID: %v, want refused (409)", err)
+	}
+	var batches int
+	if err := e.pool.QueryRow(t.Context(), `SELECT count(*) FROM batch WHERE correlation_id = 'BR1'`).Scan(&batches); err != nil || batches != 1 {
+		t.Fatalf("%d batches under RequestID BR1 (%v), want 1", batches, err)
 	}
 	e.work()
 	var status string

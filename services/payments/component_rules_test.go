@@ -312,3 +312,23 @@ func TestASettledPaymentIsReversedOnce(t *testing.T) {
 		t.Fatalf("%d payment.reversed events (%v)", reversed, err)
 	}
 }
+
+// A batch and a register request above GOVSTACK_PAYMENTS_MAX_BATCH are refused naming the bound (the
+// gateway lets bulk bodies of 32 MiB through, so the BB bounds their rows).
+func TestBulkRequestsAreBoundedByMaxBatch(t *testing.T) {
+	e := start(t, func(c *paymentsConfig) { c.MaxBatch = 2 })
+	_, err := e.bulk.BulkPayment(call(treasury, "x-correlationid", "big-1"), &paymentsv1.BulkPaymentRequest{Instructions: []*paymentsv1.CreditInstruction{
+		instruction("a", "msisdn", "1", "1"), instruction("b", "msisdn", "2", "1"), instruction("c", "msisdn", "3", "1")}})
+	if status.Code(err) != codes.InvalidArgument {
+		t.Errorf("a batch of 3 with MaxBatch 2: %v", err)
+	}
+	req := &paymentsv1.RegisterBeneficiariesRequest{RequestId: "big-reg"}
+	for i := range 3 {
+		req.Beneficiaries = append(req.Beneficiaries, &paymentsv1.Beneficiary{PayeeIdentity: fmt.Sprint("B", i), PaymentModality: "01", FinancialAddress: "3725"})
+	}
+	_, err = e.mapper.RegisterBeneficiaries(call(treasury, "x-registering-institution-id", "ministry", "x-correlationid", "big-reg"), req)
+	st := testkit.WantReason(t, err, codes.InvalidArgument, "TOO_MANY_BENEFICIARIES")
+	if !strings.Contains(st.Message(), "at most 2") {
+		t.Errorf("the refusal does not give the bound: %s", st.Message())
+	}
+}

@@ -7,6 +7,7 @@ package payments
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -31,8 +32,8 @@ import (
 	"github.com/govstackbb/marketplace/services/payments/internal/api"
 	"github.com/govstackbb/marketplace/services/payments/internal/app"
 	"github.com/govstackbb/marketplace/services/payments/internal/callback"
+	"github.com/govstackbb/marketplace/services/payments/internal/domain"
 	"github.com/govstackbb/marketplace/services/payments/internal/events"
-	"github.com/govstackbb/marketplace/services/payments/internal/fakerail"
 	"github.com/govstackbb/marketplace/services/payments/internal/store"
 	"github.com/govstackbb/marketplace/services/payments/migrations"
 )
@@ -54,11 +55,11 @@ type Config struct {
 	FourEyesAbove string `env:"GOVSTACK_PAYMENTS_FOUR_EYES_ABOVE" envDefault:"10000"`
 	// ApproverRoles are the Registration roles that may authorise a batch, comma-separated.
 	ApproverRoles string `env:"GOVSTACK_PAYMENTS_APPROVER_ROLES" envDefault:"staff,admin"`
-	// Rail is the payment rail: "sandbox" (in-process, for development: addresses ending 000 are refused,
-	// 999 fail, the rest settle at once).
-	Rail string `env:"GOVSTACK_PAYMENTS_RAIL" envDefault:"sandbox"`
-	// RailRate bounds the calls per second to each rail.
-	RailRate float64 `env:"GOVSTACK_PAYMENTS_RAIL_RATE" envDefault:"200"`
+	// Rail, RailRate and the other rail settings are in rails.go.
+	RailSettings
+	// CallbackHosts are the hosts (host or host:port, comma-separated) an X-Callback-URL may name; empty:
+	// loopback only (a development machine). Callbacks elsewhere are refused (an SSRF guard).
+	CallbackHosts string `env:"GOVSTACK_PAYMENTS_CALLBACK_HOSTS"`
 	// WorkInterval is how long the background work (validation, payment, reconciliation, callbacks) rests
 	// when it finds nothing to do.
 	WorkInterval time.Duration `env:"GOVSTACK_PAYMENTS_WORK_INTERVAL" envDefault:"500ms"`
@@ -75,12 +76,9 @@ type Config struct {
 
 // Validate checks the settings Payments adds.
 func (c Config) Validate() error {
-	var errs []error
-	if c.Rail != "sandbox" {
-		errs = append(errs, errors.New(`GOVSTACK_PAYMENTS_RAIL: must be "sandbox" (got "`+c.Rail+`")`))
-	}
-	if c.RailRate <= 0 {
-		errs = append(errs, errors.New("GOVSTACK_PAYMENTS_RAIL_RATE: must be more than 0"))
+	errs := c.RailSettings.validate()
+	if _, err := domain.ParseCallbackHosts(c.CallbackHosts); err != nil {
+		errs = append(errs, fmt.Errorf("GOVSTACK_PAYMENTS_CALLBACK_HOSTS: %w", err))
 	}
 	if c.MaxBatch <= 0 {
 		errs = append(errs, errors.New("GOVSTACK_PAYMENTS_MAX_BATCH: must be more than 0"))
@@ -117,6 +115,7 @@ type Service struct {
 	deps     Deps
 	app      *app.Service
 	verifier *usertoken.Verifier
+	hosts    domain.CallbackHosts
 }
 
 // New wires the BB on deps. The database must be migrated (see Migrations).
@@ -133,13 +132,21 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	deps.Logger = deps.Logger.With("bb", Name)
 	rails := deps.Rails
 	if len(rails) == 0 {
-		rails = []app.Rail{fakerail.New("sandbox")}
+		r, err := cfg.RailSettings.rail(deps.Logger)
+		if err != nil {
+			return nil, err
+		}
+		rails = []app.Rail{r}
+	}
+	hosts, err := domain.ParseCallbackHosts(cfg.CallbackHosts)
+	if err != nil {
+		return nil, fmt.Errorf("GOVSTACK_PAYMENTS_CALLBACK_HOSTS: %w", err)
 	}
 	uc := app.New(store.New(deps.Pool, events.Encode), rails, deps.Now, app.Options{
 		FourEyesAbove: cfg.FourEyesAbove, ApproverRoles: splitList(cfg.ApproverRoles), RailRate: cfg.RailRate,
-		MaxBatch: cfg.MaxBatch, VoucherKey: []byte(cfg.VoucherKey), Logger: deps.Logger})
-	uc.SetCallbacks(api.Renderer(uc), callback.New(deps.CallbackClient))
-	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
+		InDoubtRecheck: cfg.RailRecheck, MaxBatch: cfg.MaxBatch, VoucherKey: []byte(cfg.VoucherKey), Logger: deps.Logger})
+	uc.SetCallbacks(api.Renderer(uc), callback.New(deps.CallbackClient, hosts))
+	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps), hosts: hosts}, nil
 }
 
 func splitList(s string) []string {
@@ -173,6 +180,7 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 		imident.UnaryServerInterceptor(func(method string) bool { return strings.HasPrefix(method, "/govstack.payments.") }),
 		tokenInterceptor(s.verifier),
 		api.KeyInterceptor(),
+		api.CallbackURLInterceptor(s.hosts),
 		idempotency.Interceptor(Name, s.deps.Pool, idempotencyOptions(s)),
 	}
 }
@@ -202,3 +210,13 @@ func (s *Service) Run(ctx context.Context) error {
 
 // WorkOnce runs one pass of the background payment work (Run does it continually); for tests and benchmarks.
 func (s *Service) WorkOnce(ctx context.Context) (bool, error) { return s.app.WorkOnce(ctx) }
+
+// maxMessageBytes bounds one gRPC request: a batch as large as the gateway's bulk body limit (32 MiB of
+// JSON; its protobuf is smaller) must reach the batch checks, which then answer with a clear 400 when it
+// has too many instructions, rather than gRPC's 4 MiB refusal.
+const maxMessageBytes = 40 << 20
+
+// ServerOptions raises gRPC's message limit for batches (maxMessageBytes).
+func (s *Service) ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(maxMessageBytes)}
+}

@@ -136,6 +136,9 @@ func TestBookCancelRebook(t *testing.T) {
 	if st := testkit.WantCode(t, err, codes.AlreadyExists); st.Message() != "slot already booked" {
 		t.Errorf("message %q", st.Message())
 	}
+	if got := violations(err); len(got) != 1 || got[0] != "start_time" { // a form shows it next to the time
+		t.Errorf("violations %v", got)
+	}
 	free, err := e.booking.ListFreeSlots(ctx, &schedulingv1.ListFreeSlotsRequest{ResourceId: "doc-kask",
 		From: tallinn(t, 2027, 3, 29, 0, 0), To: tallinn(t, 2027, 3, 30, 0, 0)})
 	if err != nil || len(free.GetSlots()) != 23 {

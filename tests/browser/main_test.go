@@ -26,9 +26,10 @@ import (
 
 // env is the stack the package's tests share.
 var env struct {
-	portal string
-	mail   *mailbox
-	err    error
+	portal  string
+	gateway string // the gateway's REST base URL, for what a test sets up through the API
+	mail    *mailbox
+	err     error
 }
 
 func TestMain(m *testing.M) {
@@ -83,7 +84,7 @@ func startStack() (func(), error) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	env.portal, env.mail = s.PortalURL(), mb
+	env.portal, env.gateway, env.mail = s.PortalURL(), s.URL(), mb
 	stop := func() {
 		cancel()
 		if err := <-done; err != nil {

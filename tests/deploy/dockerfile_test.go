@@ -28,8 +28,8 @@ type stage struct {
 }
 
 // parseDockerfile reads a Dockerfile into its stages, continuation lines joined and comments dropped, with
-// ${BB} (and $BB) replaced by bb.
-func parseDockerfile(t *testing.T, file, bb string) []stage {
+// ${BB} (and $BB) replaced by bb and ${COMMAND} by bb's command (its own unless commandOf says another).
+func parseDockerfile(t *testing.T, file, bb string, commandOf ...string) []stage {
 	t.Helper()
 	f, err := os.Open(filepath.Join(repoRoot, file))
 	if err != nil {
@@ -49,7 +49,11 @@ func parseDockerfile(t *testing.T, file, bb string) []stage {
 			continue
 		}
 		line += l
-		raw := strings.NewReplacer("${BB}", bb, "$BB", bb).Replace(line)
+		cmd := bb
+		if len(commandOf) > 0 {
+			cmd = commandOf[0]
+		}
+		raw := strings.NewReplacer("${BB}", bb, "$BB", bb, "${COMMAND}", cmd, "$COMMAND", cmd).Replace(line)
 		line = ""
 		fields := strings.Fields(raw)
 		in := instruction{cmd: strings.ToUpper(fields[0]), raw: raw}
@@ -162,6 +166,25 @@ func TestOneDockerfileBuildsEveryBB(t *testing.T) {
 			}
 			if !strings.Contains(final.from, "distroless") || !strings.Contains(final.from, "nonroot") {
 				t.Errorf("the image is %s, want a distroless nonroot base", final.from)
+			}
+		})
+	}
+}
+
+// TestBBDockerfileBuildsOtherCommands checks bb.Dockerfile with COMMAND set, for each image of commands
+// (railsim): it builds cmd/<command> of the BB's module from what it copies, links /usr/local/bin/bb to it,
+// and ARG COMMAND defaults to the BB, so a BB's own build is unchanged.
+func TestBBDockerfileBuildsOtherCommands(t *testing.T) {
+	for image, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			stages := parseDockerfile(t, bbDockerfile, c.bb, c.name)
+			if !hasInstruction(stages[0], "ARG", "COMMAND="+c.bb) {
+				t.Errorf("the build stage does not declare ARG COMMAND=${BB} after ARG BB")
+			}
+			b := readBuildStage(t, bbDockerfile, stages[0])
+			checkBuildStage(t, bbDockerfile, b, "services/"+c.bb, c.name, "/out/bin/"+c.name)
+			if !strings.Contains(b.build, "ln -s "+c.name+" /out/bin/bb") {
+				t.Errorf("%s: the build does not link /out/bin/bb to %s: %q", image, c.name, b.build)
 			}
 		})
 	}

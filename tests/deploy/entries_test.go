@@ -39,12 +39,19 @@ func TestAddingABBNeedsOnlyItsEntry(t *testing.T) {
 	}
 	standalone := func(line string) bool { return strings.Contains(line, "3333") }
 
-	// docker-compose.yml, service by service.
+	// docker-compose.yml, service by service. A command built from a BB's module (bb.Dockerfile's COMMAND,
+	// e.g. railsim from payments) is part of that BB's entry.
+	builtFrom := map[string]string{}
+	for name, svc := range loadCompose(t).Services {
+		if svc.Build != nil && svc.Build.Args["COMMAND"] != "" {
+			builtFrom[name] = svc.Build.Args["BB"]
+		}
+	}
 	for _, l := range yamlLines(t, "docker-compose.yml") {
 		for _, n := range mentions(l.text) {
 			svc := l.block
 			switch {
-			case svc == n || svc == n+"-migrate" || svc == n+"-seed":
+			case svc == n || svc == n+"-migrate" || svc == n+"-seed" || builtFrom[svc] == n:
 			case svc == "gateway" && (strings.HasPrefix(l.text, "GOVSTACK_"+strings.ToUpper(n)+"_GRPC_ADDR: ") ||
 				strings.HasPrefix(l.text, n+": {condition: ")):
 			case svc == "gateway" && n == "registries" && standalone(l.text):

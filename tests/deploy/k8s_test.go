@@ -92,11 +92,14 @@ type probe struct {
 // k8s is deploy/k8s as `kubectl apply -k deploy/k8s` sends it: rendered by kustomize's own library.
 type k8s struct{ objs []k8sObject }
 
-func renderK8s(t *testing.T) k8s {
+func renderK8s(t *testing.T) k8s { return renderK8sAt(t, "deploy/k8s") }
+
+// renderK8sAt renders the kustomization in dir (repository-relative).
+func renderK8sAt(t *testing.T, dir string) k8s {
 	t.Helper()
-	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(repoRoot, "deploy/k8s"))
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(repoRoot, dir))
 	if err != nil {
-		t.Fatalf("kustomize build deploy/k8s: %v", err)
+		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
 	out, err := m.AsYaml()
 	if err != nil {

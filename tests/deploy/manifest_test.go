@@ -20,6 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/payments/simulator"
 	"github.com/govstackbb/marketplace/services/procurement"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
@@ -59,6 +60,19 @@ var bbSettings = map[string]struct {
 	"procurement":  {envVars(procurement.Config{}), set("serve", "migrate", "healthcheck")},
 }
 
+// command is an image bb.Dockerfile builds from a BB's module besides the BB's own (--build-arg COMMAND):
+// its module's BB, its command (cmd/<command>), what it reads and its subcommands.
+type command struct {
+	bb, name    string
+	env         map[string]bool
+	subcommands map[string]bool
+}
+
+// commands are those images, by image: the payment rail simulator, which compose runs beside Payments.
+var commands = map[string]command{
+	"govstack/railsim:dev": {bb: "payments", name: "railsim", env: envVars(simulator.Settings{}), subcommands: set("serve", "healthcheck")},
+}
+
 // portalImage is the portal's image (web/, deploy/docker/portal.Dockerfile).
 const portalImage = "govstack/portal:dev"
 
@@ -78,6 +92,9 @@ var binaries = func() map[string]binary {
 	for name, s := range bbSettings {
 		m[bbImage(name)] = binary{name: name, env: s.env, subcommands: s.subcommands, dockerfile: bbDockerfile}
 	}
+	for image, c := range commands {
+		m[image] = binary{name: c.name, env: c.env, subcommands: c.subcommands, dockerfile: bbDockerfile}
+	}
 	return m
 }()
 
@@ -88,8 +105,14 @@ func TestBinariesCoverTheCatalog(t *testing.T) {
 			t.Errorf("the catalog's %s has no image in binaries", bb)
 		}
 	}
-	if len(binaries) != len(catalog.All)+2 { // and the gateway and the portal
-		t.Errorf("binaries describes %d images, the catalog has %d BBs, and the gateway and the portal", len(binaries), len(catalog.All))
+	if len(binaries) != len(catalog.All)+2+len(commands) { // and the gateway, the portal and the commands
+		t.Errorf("binaries describes %d images, the catalog has %d BBs, and the gateway, the portal and %d commands",
+			len(binaries), len(catalog.All), len(commands))
+	}
+	for image, c := range commands {
+		if _, ok := catalog.Lookup(c.bb); !ok {
+			t.Errorf("%s is built from %s, not a BB of the catalog", image, c.bb)
+		}
 	}
 }
 
@@ -220,6 +243,9 @@ func TestComposeAnchorsResolve(t *testing.T) {
 func TestComposeServicesMatchBinaries(t *testing.T) {
 	c := loadCompose(t)
 	want := []string{"postgres", "nats", "mailpit", "gateway-migrate", "gateway", "portal"}
+	for _, c := range commands {
+		want = append(want, c.name)
+	}
 	for _, bb := range catalog.Names() {
 		want = append(want, bb+"-migrate", bb)
 	}

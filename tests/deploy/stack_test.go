@@ -54,7 +54,13 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		}
 	}
 	dotEnv["GOVSTACK_REGISTRATION_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/registration", envOf("gateway"))
+	dotEnv["GOVSTACK_RAILSIM_CALLBACK_API_KEY"] = issueKey(t, bins["gateway"], "issue-key",
+		c.Services["railsim"].Environment["GOVSTACK_RAILSIM_CALLBACK_CLIENT"], envOf("gateway"))
 	var procs []*proc
+	for _, cmd := range commands { // the rail simulator, before the Payments that waits for it
+		procs = append(procs, start(t, bins[cmd.name], c.Services[cmd.name].Command, envOf(cmd.name)))
+		waitHealthy(t, bins, cmd.name, c.Services[cmd.name], envOf(cmd.name))
+	}
 	for _, bb := range bbs {
 		procs = append(procs, start(t, bins[bb], c.Services[bb].Command, envOf(bb)))
 		waitHealthy(t, bins, bb, c.Services[bb], envOf(bb))
@@ -97,6 +103,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 		t.Fatalf("GET /services through the gateway = %d, without the buyer-account service: %.500s", code, body)
 	}
 	checkPortal(t, c, bins, envOf, auth, dotEnv)
+	checkPaymentThroughRailsim(t, c, envOf, auth)
 	for _, m := range []string{"GOVSTACK_METRICS_ADDR"} {
 		metrics := "http://" + rewrite(m, "0.0.0.0:9464") + "/metrics"
 		if code, body := call(t, http.MethodGet, metrics, "", map[string]string{}); code != 200 || !strings.Contains(body, "rpc_server") {
@@ -199,6 +206,9 @@ func buildBinaries(t *testing.T) map[string]string {
 	for _, b := range catalog.All {
 		pkgs[b.Name] = b.Module
 	}
+	for _, c := range commands {
+		pkgs[c.name] = "services/" + c.bb
+	}
 	for name, pkg := range pkgs {
 		bin := filepath.Join(dir, name)
 		cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
@@ -243,6 +253,9 @@ func addressRewriter(t *testing.T) func(key, value string) string {
 		hosts := []string{"0.0.0.0:", "gateway:", "mailpit:", "localhost:"}
 		for _, bb := range catalog.Names() {
 			hosts = append(hosts, bb+":")
+		}
+		for _, c := range commands {
+			hosts = append(hosts, c.name+":")
 		}
 		for _, host := range hosts {
 			if i := strings.Index(v, host); i >= 0 {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/govstackbb/marketplace/internal/devstack"
 	"github.com/govstackbb/marketplace/platform/imident"
-	"github.com/govstackbb/marketplace/platform/testkit"
 )
 
 // payInstruction is one credit instruction of GovStack's batch, its amount a JSON number as the spec writes it.
@@ -111,18 +110,7 @@ func TestPaymentsThroughTheGateway(t *testing.T) {
 // waitBatch polls the batch's status (the poll twin of its callback) until it is want.
 func waitBatch(t *testing.T, s *stack, id string, headers map[string]string, want string) map[string]any {
 	t.Helper()
-	var last map[string]any
-	testkit.Eventually(t, 30*time.Second, "batch "+id+" "+want, func() error {
-		r := s.do(t, "GET", "/api/v1/batch?batchId="+id, "", headers)
-		if err := json.Unmarshal([]byte(r.body), &last); err != nil || r.code != 200 {
-			return fmt.Errorf("%d %s", r.code, r.body)
-		}
-		if last["status"] != want {
-			return fmt.Errorf("status %v", last["status"])
-		}
-		return nil
-	})
-	return last
+	return waitBatchFor(t, s, id, headers, want, 30*time.Second)
 }
 
 func voucherRedeemedOnceByTwoClients(t *testing.T, s *stack, tag func(string) string) {

@@ -198,7 +198,7 @@ func convertDetails(in []any) (out []Detail, fromBB bool) {
 		switch d := d.(type) {
 		case *errdetails.BadRequest:
 			for _, v := range d.GetFieldViolations() {
-				out = append(out, Detail{Type: "fieldViolation", Field: v.GetField(), Description: v.GetDescription()})
+				out = append(out, Detail{Type: "fieldViolation", Field: v.GetField(), Description: v.GetDescription(), Reason: v.GetReason()})
 			}
 		case *errdetails.ErrorInfo:
 			fromBB = true

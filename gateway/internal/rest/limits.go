@@ -11,13 +11,16 @@ import (
 )
 
 // Limit bounds what one REST request may cost: its body is at most l.Body bytes (l.Upload for a multipart
-// document upload; 413 otherwise) and the upstream call gets a deadline of l.Timeout (504 when it passes),
+// document upload, l.Bulk on a bulk route; 413 otherwise) and the upstream call gets a deadline of l.Timeout (504 when it passes),
 // carried to the BB as the gRPC deadline.
 func Limit(l Limits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		maxBody, timeout := l.Body, l.Timeout
 		if IsUpload(r) && l.Upload > 0 {
 			maxBody = l.Upload
+		}
+		if l.Bulk > 0 && l.BulkRoutes[r.Method+" "+r.URL.Path] {
+			maxBody = l.Bulk
 		}
 		info := InfoFrom(r.Context())
 		info.bodyLimit = maxBody

@@ -36,6 +36,10 @@ type Limits struct {
 	Body    int64         // largest body (413 beyond)
 	Upload  int64         // largest multipart/form-data body of a document upload (413 beyond)
 	Timeout time.Duration // the upstream call's deadline (504 when it passes)
+	// Bulk is the largest body on BulkRoutes ("POST /path" after alias rewriting), the routes whose one body
+	// is a whole batch; 0 leaves them at Body.
+	Bulk       int64
+	BulkRoutes map[string]bool
 }
 
 // Handler wraps a REST mux with the layers every REST request passes, outermost first: alias rewriting,

@@ -34,6 +34,10 @@ type BB struct {
 	// Calls are the rights it needs on other BBs' services, which the gateway grants at start when both
 	// BBs are behind it.
 	Calls []Call
+	// BulkRoutes are its REST routes ("POST /path", the canonical path) whose one body carries a whole batch
+	// (10,000 payments are a few MB of JSON): the gateway accepts bodies up to its bulk limit on them
+	// (GOVSTACK_GATEWAY_MAX_BULK_BODY_BYTES) and keeps its usual limit everywhere else.
+	BulkRoutes []string
 }
 
 // RESTService mounts one gRPC service's REST paths on mux, calling it through conn.
@@ -116,6 +120,11 @@ var All = []BB{
 			rest(paymentsv1.NewRailServiceClient, paymentsv1.RegisterRailServiceHandlerClient),
 		},
 		Events: paymentsv1.Events,
+		// A batch (3.0 and 1.0), the bulk validation of its payees' accounts, and the registration or update of
+		// its payees in the identity-account mapper (3.0 and 1.0): each as many rows as GOVSTACK_PAYMENTS_MAX_BATCH.
+		BulkRoutes: []string{"POST /batchtransactions", "POST /bulk-payment", "POST /prepayment-validation", "POST /beneficiaries",
+			"POST /identityAccountMapper/beneficiary", "PUT /identityAccountMapper/beneficiary", "POST /register-beneficiary",
+			"POST /update-beneficiary-details"},
 	},
 	{
 		Name: "workflow", Module: "services/workflow", GRPCPort: 9098,
@@ -165,6 +174,19 @@ var All = []BB{
 			{Provider: "payments", Endpoints: []string{paymentsv1.BulkPaymentService_BulkPayment_FullMethodName}},
 		},
 	},
+}
+
+// BulkRoutes are the bulk routes ("POST /path") of the BBs named, of every BB when none are.
+func BulkRoutes(bbs ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, b := range All {
+		if len(bbs) == 0 || slices.Contains(bbs, b.Name) {
+			for _, r := range b.BulkRoutes {
+				out[r] = true
+			}
+		}
+	}
+	return out
 }
 
 // Names are the BBs' names, in the order of All.

@@ -45,6 +45,14 @@ type call struct {
 	token          string
 	idempotencyKey string
 	out            any
+	// raw, when set, receives a 2xx answer's body as it is (a downloaded file) and its content type.
+	raw *Download
+}
+
+// Download is a file the API answered with.
+type Download struct {
+	ContentType string
+	Content     []byte
 }
 
 func (c *Client) do(ctx context.Context, cl call) error {
@@ -90,6 +98,10 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		e.Route = cl.method + " " + routeOf(cl.path)
 		e.RetryAfter = resp.Header.Get("Retry-After")
 		return e
+	}
+	if cl.raw != nil {
+		cl.raw.ContentType, cl.raw.Content = resp.Header.Get("Content-Type"), raw
+		return nil
 	}
 	if cl.out == nil || len(bytes.TrimSpace(raw)) == 0 {
 		return nil

@@ -25,8 +25,9 @@ type Error struct {
 	cause error
 }
 
-// Violation is one field the API refused and why (the API's words, in English: pages show their own).
-type Violation struct{ Field, Description string }
+// Violation is one field the API refused and why (the API's words, in English: pages show their own), and
+// the code of the rule it broke when the API gives one (PASSWORD_TOO_SHORT).
+type Violation struct{ Field, Description, Reason string }
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("gateway %s: %d %s", e.Route, e.Status, e.Code)
@@ -104,7 +105,7 @@ func DecodeError(status int, body []byte) *Error {
 		}
 		switch d.Type {
 		case "fieldViolation":
-			e.Violations = append(e.Violations, Violation{Field: d.Field, Description: d.Description})
+			e.Violations = append(e.Violations, Violation{Field: d.Field, Description: d.Description, Reason: d.Reason})
 		case "errorInfo":
 			e.Reason = shortReason(d.Reason)
 		}

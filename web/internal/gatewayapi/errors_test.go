@@ -13,11 +13,11 @@ func TestDecodeError(t *testing.T) {
 	body := `{"code":"INVALID_ARGUMENT","message":"a buyer needs …","details":[
 		{"type":"errorInfo","reason":"GOVSTACK_REGISTRATION_INVALID_FIELD","domain":"govstack.registration"},
 		{"type":"fieldViolation","field":"name","description":"required"},
-		{"type":"fieldViolation","field":"citizen.email","description":"not valid"},
+		{"type":"fieldViolation","field":"citizen.email","description":"not valid","reason":"EMAIL_SYNTAX"},
 		{"type":"somethingNew","x":1}, 7]}`
 	e := DecodeError(400, []byte(body))
 	if e.Status != 400 || e.Code != "INVALID_ARGUMENT" || e.Reason != "INVALID_FIELD" || len(e.Violations) != 2 ||
-		e.Violations[1] != (Violation{"citizen.email", "not valid"}) {
+		e.Violations[1] != (Violation{"citizen.email", "not valid", "EMAIL_SYNTAX"}) {
 		t.Errorf("decoded %+v", e)
 	}
 	if e := DecodeError(502, []byte("<html>bad gateway</html>")); e.Status != 502 || e.Reason != "" || !e.Unavailable() {

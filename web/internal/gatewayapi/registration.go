@@ -3,6 +3,7 @@ package gatewayapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -24,6 +25,8 @@ type Account struct {
 	Roles        []string `json:"roles"`
 	Status       string   `json:"status"`
 	Organisation string   `json:"organisation"`
+	// HospitalID is a hospital staff member's hospital (the Scheduling entity id).
+	HospitalID string `json:"hospitalId"`
 }
 
 // Accepted answers a registration: an e-mail with a link is on its way.
@@ -188,4 +191,53 @@ func (c *Client) SubmitSupplier(ctx context.Context, id string) (Accepted, error
 	err := c.do(ctx, call{method: http.MethodPost, path: "/accounts/suppliers/drafts/" + pathEscape(id) + "/submit",
 		body: map[string]string{}, out: &a})
 	return a, err
+}
+
+// DomainAccessService is the id of Registration's domain-access e-service (its requests' application files).
+const DomainAccessService = "5e7a0000-0000-4000-a000-000000000005"
+
+// ApplicationItem is one application file of a list (GovStack's applicationListItem).
+type ApplicationItem struct {
+	FileID      string    `json:"fileId"`
+	MainTaskID  string    `json:"mainTaskId"`
+	Status      Status    `json:"status"`
+	ApplicantID string    `json:"applicantId"`
+	Created     time.Time `json:"created"`
+	Description string    `json:"description"`
+}
+
+// Status is an application's or task's status (PENDING, APPROVED, REJECTED, SENDBACK).
+type Status struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+}
+
+// Applications lists a service's application files, newest first, from first (0-based), at most max.
+func (c *Client) Applications(ctx context.Context, token, serviceID string, first, max int) ([]ApplicationItem, error) {
+	var out []ApplicationItem
+	err := c.do(ctx, call{method: http.MethodGet, path: "/applications" + query("serviceId", serviceID,
+		"firstResult", strconv.Itoa(first), "maxResult", strconv.Itoa(max)), token: token, out: &out})
+	return out, err
+}
+
+// Task is an operator's task with the application's form data.
+type Task struct {
+	ID      string         `json:"taskId"`
+	FileID  string         `json:"fileId"`
+	Status  Status         `json:"status"`
+	Data    map[string]any `json:"data"`
+	Created time.Time      `json:"created"`
+}
+
+// Task reads a task.
+func (c *Client) Task(ctx context.Context, token, taskID string) (Task, error) {
+	var t Task
+	err := c.do(ctx, call{method: http.MethodGet, path: "/tasks/" + pathEscape(taskID), token: token, out: &t})
+	return t, err
+}
+
+// CompleteTask decides a review task: "approve", "reject" or "sendback", with a comment.
+func (c *Client) CompleteTask(ctx context.Context, token, idempotencyKey, taskID, decision, comment string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: "/tasks/" + pathEscape(taskID) + "/complete", token: token,
+		idempotencyKey: idempotencyKey, body: map[string]any{"data": map[string]string{"decision": decision, "comment": comment}}})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -46,6 +47,13 @@ type Appointment struct {
 	Status      string    `json:"status"`
 	BookingCode string    `json:"booking_code"`
 	Reason      string    `json:"reason"`
+	// The names the list carries, so the portal looks nothing up.
+	DoctorName   string `json:"resource_name"`
+	Specialty    string `json:"specialty"`
+	HospitalName string `json:"participant_entity_name"`
+	TimeZone     string `json:"time_zone"`
+	PatientID    string `json:"participant_id"`
+	PatientName  string `json:"participant_name"`
 }
 
 // Hospitals lists the hospitals, of one city when city is not empty, or the one with id hospitalID.
@@ -106,45 +114,111 @@ func (c *Client) Reschedule(ctx context.Context, token, idempotencyKey, appointm
 	return out.Appointment, err
 }
 
-// Appointments lists the signed-in citizen's appointments (all of them, or the one with id appointmentID).
+// Appointments lists the signed-in person's appointments (a citizen's own; all of them, or the one with id
+// appointmentID).
 func (c *Client) Appointments(ctx context.Context, token, appointmentID string) ([]Appointment, error) {
-	var out struct {
-		Appointments []Appointment `json:"appointments"`
+	return c.AllAppointments(ctx, token, AppointmentQuery{ID: appointmentID})
+}
+
+// AppointmentQuery filters a list of appointments.
+type AppointmentQuery struct {
+	ID, HospitalID string
+	From, To       time.Time // zero: open
+	PageSize       int
+	PageToken      string
+}
+
+// AppointmentPage is one page of a list and the token of the next ("" on the last).
+type AppointmentPage struct {
+	Appointments []Appointment `json:"appointments"`
+	Next         string        `json:"next_page_token"`
+}
+
+// AppointmentsPage reads one page of appointments.
+func (c *Client) AppointmentsPage(ctx context.Context, token string, q AppointmentQuery) (AppointmentPage, error) {
+	var out AppointmentPage
+	size := ""
+	if q.PageSize > 0 {
+		size = strconv.Itoa(q.PageSize)
 	}
-	err := c.do(ctx, call{method: http.MethodGet, path: "/appointment/list_details" + query("appointment_id", appointmentID),
+	err := c.do(ctx, call{method: http.MethodGet, path: "/appointment/list_details" + query("appointment_id", q.ID,
+		"participant_entity_id", q.HospitalID, "from", rfc3339(q.From), "to", rfc3339(q.To), "page_size", size,
+		"page_token", q.PageToken), token: token, out: &out})
+	return out, err
+}
+
+// maxListPages bounds how many pages AllAppointments reads (500 appointments each).
+const maxListPages = 10
+
+// AllAppointments reads every page of a list (at most maxListPages of them).
+func (c *Client) AllAppointments(ctx context.Context, token string, q AppointmentQuery) ([]Appointment, error) {
+	var all []Appointment
+	for range maxListPages {
+		p, err := c.AppointmentsPage(ctx, token, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Appointments...)
+		if p.Next == "" {
+			break
+		}
+		q.PageToken = p.Next
+	}
+	return all, nil
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// CheckIn checks the patient of an appointment in with their booking code or national id.
+func (c *Client) CheckIn(ctx context.Context, token, idempotencyKey string, a Appointment, bookingCode, nationalID string) (Appointment, error) {
+	var out appointmentAnswer
+	err := c.do(ctx, call{method: http.MethodPost, path: "/appointment/check_in", token: token, idempotencyKey: idempotencyKey,
+		body: map[string]string{"appointment_id": a.ID, "subscriber_id": a.PatientID, "booking_code": bookingCode,
+			"national_id": nationalID}, out: &out})
+	return out.Appointment, err
+}
+
+// Document is a file attached to an appointment (a prescription).
+type Document struct {
+	ID          string    `json:"document_id"`
+	Kind        string    `json:"kind"`
+	FileName    string    `json:"file_name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size_bytes,string"`
+	UploadedBy  string    `json:"uploaded_by"`
+	Created     time.Time `json:"created_time"`
+}
+
+// Documents lists an appointment's documents.
+func (c *Client) Documents(ctx context.Context, token, appointmentID string) ([]Document, error) {
+	var out struct {
+		Documents []Document `json:"documents"`
+	}
+	err := c.do(ctx, call{method: http.MethodGet, path: "/appointment/document/list_details" + query("appointment_id", appointmentID),
 		token: token, out: &out})
-	return out.Appointments, err
+	return out.Documents, err
+}
+
+// UploadDocument attaches a file to an appointment (base64 in the JSON body, as the API takes it).
+func (c *Client) UploadDocument(ctx context.Context, token, idempotencyKey, appointmentID, kind, fileName string, content []byte) (Document, error) {
+	var out struct {
+		Document Document `json:"document"`
+	}
+	err := c.do(ctx, call{method: http.MethodPost, path: "/appointment/document/new", token: token, idempotencyKey: idempotencyKey,
+		body: map[string]any{"appointment_id": appointmentID, "kind": kind, "file_name": fileName, "content": content}, out: &out})
+	return out.Document, err
+}
+
+// DownloadDocument reads a document's content.
+func (c *Client) DownloadDocument(ctx context.Context, token, documentID string) (Download, error) {
+	var d Download
+	err := c.do(ctx, call{method: http.MethodGet, path: "/appointment/document" + query("document_id", documentID), token: token, raw: &d})
+	return d, err
 }
 
 func pathEscape(s string) string { return url.PathEscape(s) }
-
-// HospitalsByID reads the hospitals of ids (one call).
-func (c *Client) HospitalsByID(ctx context.Context, ids []string) ([]Hospital, error) {
-	var out struct {
-		Entities []Hospital `json:"entities"`
-	}
-	err := c.do(ctx, call{method: http.MethodGet, path: "/entity/list_details" + repeated("entity_id", ids), out: &out})
-	return out.Entities, err
-}
-
-// DoctorsByID reads the doctors of ids (one call).
-func (c *Client) DoctorsByID(ctx context.Context, ids []string) ([]Doctor, error) {
-	var out struct {
-		Resources []Doctor `json:"resources"`
-	}
-	err := c.do(ctx, call{method: http.MethodGet, path: "/resource/list_details" + repeated("resource_id", ids), out: &out})
-	return out.Resources, err
-}
-
-// repeated is "?name=a&name=b" of the distinct ids.
-func repeated(name string, ids []string) string {
-	v := url.Values{}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			v.Add(name, id)
-		}
-	}
-	return "?" + v.Encode()
-}

@@ -52,6 +52,8 @@ type Data struct {
 type Account struct {
 	ID, Email, Name string
 	Roles           []string
+	// HospitalID is a hospital staff member's hospital (the Scheduling entity their day lists).
+	HospitalID string
 }
 
 // SignedIn reports whether the session has a person.

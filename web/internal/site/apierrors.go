@@ -44,6 +44,10 @@ func (m fieldMap) apply(c *Ctx, f *Form, err error) {
 		if missing(v.Description) {
 			kind = "required"
 		}
+		// A rule the API names (WEAK_PASSWORD's PASSWORD_TOO_SHORT) has its own words when the files have them.
+		if rule := m.prefix + "." + field + "." + strings.ToLower(v.Reason); v.Reason != "" && c.Loc.Has(rule) {
+			kind = strings.ToLower(v.Reason)
+		}
 		f.Fail(field, c.Loc.T(m.prefix+"."+field+"."+kind))
 	}
 	if !f.HasErrors() {

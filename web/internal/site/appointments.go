@@ -49,11 +49,7 @@ func (s *Site) appointmentsPage(c *Ctx) {
 	})
 	page, pages := pageOf(c.R.URL.Query().Get("page"), len(all), appointmentsPerPage)
 	shown := all[min((page-1)*appointmentsPerPage, len(all)):min(page*appointmentsPerPage, len(all))]
-	views, err := s.describe(c, shown)
-	if err != nil {
-		c.apiFail(err)
-		return
-	}
+	views := s.describe(c, shown)
 	c.Render("appointments", "appointments.title", nil, map[string]any{"Appointments": views,
 		"Pagination": pagination(c, "/appointments", page, pages)})
 }
@@ -62,33 +58,14 @@ func upcoming(a gatewayapi.Appointment, now time.Time) bool {
 	return a.Status == "booked" && a.End.After(now)
 }
 
-// describe looks up the names of the hospitals and doctors of appointments, one call each for all of them.
-func (s *Site) describe(c *Ctx, as []gatewayapi.Appointment) ([]appointmentView, error) {
-	var hIDs, dIDs []string
-	for _, a := range as {
-		hIDs, dIDs = append(hIDs, a.HospitalID), append(dIDs, a.DoctorID)
-	}
-	hospitals, doctors := map[string]gatewayapi.Hospital{}, map[string]gatewayapi.Doctor{}
-	if len(as) > 0 {
-		hs, err := s.api.HospitalsByID(c.R.Context(), hIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hs {
-			hospitals[h.ID] = h
-		}
-		ds, err := s.api.DoctorsByID(c.R.Context(), dIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			doctors[d.ID] = d
-		}
-	}
+// describe turns appointments into what the pages show: the list carries the names of the doctor and the
+// hospital and the hospital's time zone, so nothing is looked up.
+func (s *Site) describe(c *Ctx, as []gatewayapi.Appointment) []appointmentView {
 	now := s.now()
 	out := make([]appointmentView, 0, len(as))
 	for _, a := range as {
-		h, d := hospitals[a.HospitalID], doctors[a.DoctorID]
+		h := gatewayapi.Hospital{ID: a.HospitalID, Name: a.HospitalName, TimeZone: a.TimeZone}
+		d := gatewayapi.Doctor{ID: a.DoctorID, Name: a.DoctorName, Specialty: a.Specialty}
 		loc := location(h.TimeZone)
 		v := appointmentView{Appointment: a, Hospital: h, Doctor: d, Department: c.specialtyName(d.Specialty),
 			Date: c.longDate(a.Start.In(loc)), Time: clock(a.Start.In(loc)), Zone: zoneName(loc),
@@ -96,7 +73,7 @@ func (s *Site) describe(c *Ctx, as []gatewayapi.Appointment) ([]appointmentView,
 			Changeable: a.Status == "booked" && a.Start.After(now), Link: "/appointments/" + url.PathEscape(a.ID)}
 		out = append(out, v)
 	}
-	return out, nil
+	return out
 }
 
 var statusTags = map[string]string{"booked": "govuk-tag--blue", "checkedIn": "govuk-tag--green", "cancelled": "govuk-tag--grey"}
@@ -111,12 +88,12 @@ func (s *Site) appointment(c *Ctx) (appointmentView, bool) {
 		c.apiFail(err)
 		return appointmentView{}, false
 	}
-	vs, err := s.describe(c, as)
-	if err != nil {
-		c.apiFail(err)
-		return appointmentView{}, false
+	v := s.describe(c, as)[0]
+	// The one thing the list lacks is the hospital's phone; without it the page still serves.
+	if hs, err := s.api.Hospitals(c.R.Context(), "", v.Hospital.ID); err == nil && len(hs) == 1 {
+		v.Hospital = hs[0]
 	}
-	return vs[0], true
+	return v, true
 }
 
 // appointmentPage shows one appointment; right after booking, the confirmation with the booking code.
@@ -129,7 +106,12 @@ func (s *Site) appointmentPage(c *Ctx) {
 	if booked {
 		c.Sess.Update(func(d *session.Data) { delete(d.Prefill, "booked") })
 	}
-	c.Render("appointment", "appointment.title", nil, map[string]any{"A": v, "Booked": booked})
+	docs, err := s.documentsOf(c, v)
+	if err != nil { // the appointment still shows; the documents are said to be unavailable
+		s.log.Warn("listing an appointment's documents", "error", err)
+	}
+	c.Render("appointment", "appointment.title", nil, map[string]any{"A": v, "Booked": booked, "Documents": docs,
+		"DocumentsFailed": err != nil})
 }
 
 func (s *Site) cancelPage(c *Ctx) {

@@ -59,7 +59,7 @@ func (s *Site) startSignedIn(c *Ctx, email, password string) error {
 	expires := s.now().Add(time.Duration(t.ExpiresIn) * time.Second)
 	c.Sess = s.sessions.Renew(c.Sess, func(d *session.Data) {
 		*d = session.Data{Lang: d.Lang, AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, AccessExpires: expires,
-			Account: session.Account{ID: me.ID, Email: me.Email, Name: me.Name, Roles: me.Roles},
+			Account: session.Account{ID: me.ID, Email: me.Email, Name: me.Name, Roles: me.Roles, HospitalID: me.HospitalID},
 			Flash:   "flash.signed_in"}
 	})
 	s.cookies.Set(c.W, c.Sess)
@@ -69,7 +69,12 @@ func (s *Site) startSignedIn(c *Ctx, email, password string) error {
 
 // landing is where a person goes after signing in when they were not on their way somewhere.
 func (s *Site) landing(c *Ctx) string {
-	if c.Data.HasRole(roleCitizen) {
+	switch {
+	case c.Data.HasRole(roleAdmin):
+		return "/admin/domain-requests"
+	case c.Data.HasRole(roleStaff) && c.Data.Account.HospitalID != "":
+		return "/hospital/today"
+	case c.Data.HasRole(roleCitizen):
 		return "/appointments"
 	}
 	return "/"

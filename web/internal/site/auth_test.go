@@ -204,6 +204,11 @@ func TestActivationLink(t *testing.T) {
 		violations: [][2]string{{"password", "at least 12 characters"}}})
 	p.post("/activate", url.Values{"password": {"short"}, "confirm": {"short"}}).
 		want(t, http.StatusUnprocessableEntity, "Choose a password of at least 12 characters", `href="#f-password"`)
+	// The rule the API names gets the page's own words for it.
+	p.gw.fail("POST /accounts/activate", fakeError{status: 400, code: "INVALID_ARGUMENT", reason: "WEAK_PASSWORD",
+		violations: [][2]string{{"password", "too common"}}, rules: []string{"PASSWORD_TOO_COMMON"}})
+	p.post("/activate", url.Values{"password": {"password1234"}, "confirm": {"password1234"}}).
+		want(t, http.StatusUnprocessableEntity, "This password is too common")
 	delete(p.gw.errors, "POST /accounts/activate")
 	p.post("/activate", url.Values{"password": {"a long and quiet evening walk"}, "confirm": {"a long and quiet evening walk"}}).
 		redirect(t, "/sign-in")

@@ -27,6 +27,12 @@ type fakeGateway struct {
 	signedOut    []string
 	draft        map[string]any
 	now          func() time.Time
+	// me is the signed-in account (a citizen unless a test makes it staff or an administrator).
+	me map[string]any
+	// documents are the appointments' documents by id, content base64 as the API takes it.
+	documents map[string]map[string]any
+	// tasks are the domain-access review tasks by id.
+	tasks map[string]map[string]any
 }
 
 type recorded struct {
@@ -39,10 +45,14 @@ type fakeError struct {
 	code       string
 	reason     string
 	violations [][2]string
+	// rules are the violations' rule codes, by index ("" for none).
+	rules []string
 }
 
 func newFakeGateway(t *testing.T) *fakeGateway {
-	g := &fakeGateway{errors: map[string]fakeError{}, expiresIn: 900, appointments: map[string]map[string]any{}, now: time.Now}
+	g := &fakeGateway{errors: map[string]fakeError{}, expiresIn: 900, appointments: map[string]map[string]any{}, now: time.Now,
+		me:        map[string]any{"id": "acc-1", "email": "mari.tamm@example.org", "name": "Mari Tamm", "roles": []string{"citizen"}, "status": "active"},
+		documents: map[string]map[string]any{}, tasks: map[string]map[string]any{}}
 	g.srv = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.srv.Close)
 	return g
@@ -80,6 +90,10 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 		writeFakeError(w, e)
 		return
 	}
+	if route == "GET /appointment/document" {
+		g.download(w, r.URL.Query().Get("document_id"))
+		return
+	}
 	answer, status := g.answer(r, body)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -88,8 +102,12 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 
 func writeFakeError(w http.ResponseWriter, e fakeError) {
 	details := []map[string]string{}
-	for _, v := range e.violations {
-		details = append(details, map[string]string{"type": "fieldViolation", "field": v[0], "description": v[1]})
+	for i, v := range e.violations {
+		d := map[string]string{"type": "fieldViolation", "field": v[0], "description": v[1]}
+		if i < len(e.rules) && e.rules[i] != "" {
+			d["reason"] = e.rules[i]
+		}
+		details = append(details, d)
 	}
 	if e.reason != "" {
 		details = append(details, map[string]string{"type": "errorInfo", "reason": "GOVSTACK_REGISTRATION_" + e.reason, "domain": "govstack.registration"})
@@ -131,7 +149,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		g.mu.Unlock()
 		return map[string]any{}, 200
 	case "GET /accounts/me":
-		return map[string]any{"id": "acc-1", "email": "mari.tamm@example.org", "name": "Mari Tamm", "roles": []string{"citizen"}, "status": "active"}, 200
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return g.me, 200
 	case "GET /accounts/activate":
 		return map[string]any{"valid": q.Get("token") == "good-token", "purpose": "activate"}, 200
 	case "POST /accounts/activate", "POST /auth/password-reset/confirm":
@@ -167,6 +187,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		return g.change(r.URL.Path, body)
 	case "GET /appointment/list_details":
 		return g.list(q.Get("appointment_id")), 200
+	}
+	if answer, status, ok := g.staffAnswer(r, body); ok {
+		return answer, status
 	}
 	return map[string]any{"code": "NOT_FOUND", "message": "no route"}, 404
 }
@@ -205,7 +228,14 @@ func (g *fakeGateway) book(body map[string]any) map[string]any {
 	start, _ := time.Parse(time.RFC3339, fmt.Sprint(body["start_time"]))
 	a := map[string]any{"appointment_id": id, "resource_id": body["resource_id"], "participant_entity_id": "hosp-north-tallinn",
 		"start_time": start.Format(time.RFC3339), "end_time": start.Add(20 * time.Minute).Format(time.RFC3339),
-		"status": "booked", "booking_code": "K7Q2-" + id, "reason": body["reason"]}
+		"status": "booked", "booking_code": "K7Q2-" + id, "reason": body["reason"],
+		"participant_entity_name": "North Tallinn Hospital", "time_zone": "Europe/Tallinn", "participant_id": "acc-1",
+		"participant_name": "Mari Tamm"}
+	for _, d := range fakeDoctors {
+		if d["resource_id"] == body["resource_id"] {
+			a["resource_name"], a["specialty"] = d["name"], d["specialty"]
+		}
+	}
 	g.appointments[id] = a
 	return map[string]any{"appointment": a}
 }

@@ -13,7 +13,8 @@ func TestEveryFieldMessageExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	maps := []fieldMap{signInFields, passwordFields, citizenFields, buyerFields, domainFields, supplierCompanyFields, supplierDetailFields}
+	maps := []fieldMap{signInFields, passwordFields, citizenFields, buyerFields, domainFields, supplierCompanyFields, supplierDetailFields,
+		checkInFields, uploadFields, decisionFields}
 	for _, lang := range i18n.Languages {
 		for _, m := range maps {
 			for _, field := range m.fields {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,6 +21,8 @@ type Page struct {
 	Handle func(*Ctx)
 	// Nav, when set, puts the page in the service navigation.
 	Nav *Nav
+	// Upload marks a POST whose form is multipart/form-data with a file of at most maxUploadBytes.
+	Upload bool
 }
 
 // Nav is a page's entry in the service navigation.
@@ -39,6 +42,9 @@ type Access struct {
 	Roles    []string
 	// SignedOut pages are for people not signed in (sign in, register); shown in the navigation only to them.
 	SignedOut bool
+	// Hospital pages are for staff of a hospital (an account with a hospital id), not for an administrator
+	// who also holds the staff role.
+	Hospital bool
 }
 
 // Public pages are open to anyone.
@@ -52,7 +58,7 @@ func (a Access) allows(d session.Data) bool {
 	if !a.SignedIn {
 		return true
 	}
-	if !d.SignedIn() {
+	if !d.SignedIn() || a.Hospital && d.Account.HospitalID == "" {
 		return false
 	}
 	if len(a.Roles) == 0 {
@@ -90,6 +96,10 @@ type Ctx struct {
 // maxFormBytes bounds a posted form: the longest is a domain request with its reason.
 const maxFormBytes = 64 << 10
 
+// maxUploadBytes bounds an upload form. It is well above Scheduling's 512 KiB per document, so that a file
+// somewhat too large is read and refused next to its field rather than with an error page.
+const maxUploadBytes = 2<<20 + maxFormBytes
+
 // page wraps a page's handler: session, language, CSRF on every POST, access, token refresh.
 func (s *Site) page(p Page) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -99,9 +109,13 @@ func (s *Site) page(p Page) http.Handler {
 		c.Data = sess.Read()
 		c.Loc = s.catalog.For(c.language())
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
-				c.fail(http.StatusBadRequest, "error.bad_request")
+			if err := parsePost(w, r, p.Upload); err != nil {
+				s.log.Info("a form that cannot be read", "route", p.Pattern, "error", err)
+				status := http.StatusBadRequest
+				if isTooLarge(err) {
+					status = http.StatusRequestEntityTooLarge
+				}
+				c.fail(status, "error.bad_request")
 				return
 			}
 			if !session.CSRFValid(sess, r.PostForm.Get("csrf_token")) {
@@ -176,4 +190,21 @@ func SafeNext(next, fallback string) string {
 		return fallback
 	}
 	return next
+}
+
+// parsePost reads a posted form within its size limit: a multipart one (with its file kept in memory) on an
+// upload page, else a URL-encoded one.
+func parsePost(w http.ResponseWriter, r *http.Request, upload bool) error {
+	if !upload {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		return r.ParseForm()
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+	return r.ParseMultipartForm(maxUploadBytes)
+}
+
+// isTooLarge reports whether err is a body over its limit.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }

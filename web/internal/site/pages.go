@@ -13,14 +13,17 @@ const (
 	roleCitizen  = "citizen"
 	roleBuyer    = "buyer"
 	roleSupplier = "supplier"
+	roleStaff    = "staff"
+	roleAdmin    = "admin"
 )
 
 // allPages is the portal's page registry: every route, who may open it and its place in the navigation.
 // The journeys still to come add their pages here — the buyer's tenders (Role(roleBuyer)), the supplier's
-// open tenders and bids (Role(roleSupplier)), hospital staff's day (Role("staff")) and the administrator's
-// requests and dashboards (Role("admin")) — each with a Nav entry where it belongs.
+// open tenders and bids (Role(roleSupplier)) and the administrator's dashboards (Role(roleAdmin)) — each
+// with a Nav entry where it belongs.
 func (s *Site) allPages() []Page {
 	signedOut := Access{SignedOut: true}
+	staff := Access{SignedIn: true, Roles: []string{roleStaff}, Hospital: true}
 	return []Page{
 		{Pattern: "GET /{$}", Access: Public, Handle: s.home, Nav: &Nav{Label: "nav.home", Path: "/", Order: 0}},
 		{Pattern: "GET /language/{lang}", Access: Public, Handle: s.switchLanguage},
@@ -67,6 +70,21 @@ func (s *Site) allPages() []Page {
 		{Pattern: "POST /appointments/{id}/cancel", Access: Role(roleCitizen), Handle: s.cancel},
 		{Pattern: "GET /appointments/{id}/reschedule", Access: Role(roleCitizen), Handle: s.reschedulePage},
 		{Pattern: "POST /appointments/{id}/reschedule", Access: Role(roleCitizen), Handle: s.reschedule},
+		{Pattern: "GET /appointments/{id}/documents/{doc}", Access: Role(roleCitizen), Handle: s.citizenDocument},
+
+		// Hospital staff: the day, check-in, documents (hospital.go, documents.go).
+		{Pattern: "GET /hospital/today", Access: staff, Handle: s.todayPage,
+			Nav: &Nav{Label: "nav.hospital_today", Path: "/hospital/today", Order: 30}},
+		{Pattern: "GET /hospital/appointments/{id}", Access: staff, Handle: s.staffAppointmentPage},
+		{Pattern: "POST /hospital/appointments/{id}/check-in", Access: staff, Handle: s.checkIn},
+		{Pattern: "POST /hospital/appointments/{id}/documents", Access: staff, Handle: s.uploadDocument, Upload: true},
+		{Pattern: "GET /hospital/appointments/{id}/documents/{doc}", Access: staff, Handle: s.staffDocument},
+
+		// The administrator's domain-access requests (admin.go).
+		{Pattern: "GET /admin/domain-requests", Access: Role(roleAdmin), Handle: s.domainRequestsPage,
+			Nav: &Nav{Label: "nav.domain_requests", Path: "/admin/domain-requests", Order: 40}},
+		{Pattern: "GET /admin/domain-requests/{task}", Access: Role(roleAdmin), Handle: s.domainRequestDecisionPage},
+		{Pattern: "POST /admin/domain-requests/{task}", Access: Role(roleAdmin), Handle: s.decideDomainRequest},
 	}
 }
 
@@ -77,7 +95,8 @@ func sortPagesByNav(pages []Page) {
 // home is the start page: what a person can do here.
 func (s *Site) home(c *Ctx) {
 	c.Render("home", "home.title", nil, map[string]bool{
-		"Citizen": c.Data.HasRole(roleCitizen), "Buyer": c.Data.HasRole(roleBuyer), "Supplier": c.Data.HasRole(roleSupplier)})
+		"Citizen": c.Data.HasRole(roleCitizen), "Buyer": c.Data.HasRole(roleBuyer), "Supplier": c.Data.HasRole(roleSupplier),
+		"Staff": c.Data.HasRole(roleStaff) && c.Data.Account.HospitalID != "", "Admin": c.Data.HasRole(roleAdmin)})
 }
 
 // switchLanguage keeps the person's choice of language and goes back to the page they were on.

@@ -538,9 +538,12 @@ type GetBatchDetailsRequest struct {
 	// Rows per page, at most 1000 (default 100).
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Only instructions in this state: VALID, INVALID, PENDING, SUBMITTED, IN_DOUBT, COMPLETED, FAILED, REVERSED.
-	Status        string `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Status string `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
+	// The client correlation id the batch was handed over under (the spec's query parameter X-CorrelationID):
+	// the details are those of the batch handed over under it, none when batchId names another batch.
+	XCorrelationId string `protobuf:"bytes,6,opt,name=x_correlation_id,json=X-CorrelationID,proto3" json:"x_correlation_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *GetBatchDetailsRequest) Reset() {
@@ -604,6 +607,13 @@ func (x *GetBatchDetailsRequest) GetPageSize() int32 {
 func (x *GetBatchDetailsRequest) GetStatus() string {
 	if x != nil {
 		return x.Status
+	}
+	return ""
+}
+
+func (x *GetBatchDetailsRequest) GetXCorrelationId() string {
+	if x != nil {
+		return x.XCorrelationId
 	}
 	return ""
 }
@@ -1676,13 +1686,14 @@ const file_govstack_payments_v1_g2p_proto_rawDesc = "" +
 	"\bcurrency\x18\x0f \x01(\tR\bcurrency\x12\x1c\n" +
 	"\tapprovals\x18\x10 \x01(\x05R\tapprovals\x12-\n" +
 	"\x12approvals_required\x18\x11 \x01(\x05R\x11approvalsRequired\x12\x1a\n" +
-	"\brejected\x18\x12 \x01(\x05R\brejected\"\x9f\x01\n" +
+	"\brejected\x18\x12 \x01(\x05R\brejected\"\xca\x01\n" +
 	"\x16GetBatchDetailsRequest\x12\x19\n" +
 	"\bbatch_id\x18\x01 \x01(\tR\abatchId\x12\x1c\n" +
 	"\tdirection\x18\x02 \x01(\tR\tdirection\x12\x17\n" +
 	"\apage_no\x18\x03 \x01(\x05R\x06pageNo\x12\x1b\n" +
 	"\tpage_size\x18\x04 \x01(\x05R\bpageSize\x12\x16\n" +
-	"\x06status\x18\x05 \x01(\tR\x06status\"\\\n" +
+	"\x06status\x18\x05 \x01(\tR\x06status\x12)\n" +
+	"\x10x_correlation_id\x18\x06 \x01(\tR\x0fX-CorrelationID\"\\\n" +
 	"\x17GetBatchDetailsResponse\x12A\n" +
 	"\ttransfers\x18\x01 \x03(\v2#.govstack.payments.v1.BatchTransferR\ttransfers\"\xd7\a\n" +
 	"\rBatchTransfer\x122\n" +

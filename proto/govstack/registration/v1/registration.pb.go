@@ -1872,10 +1872,12 @@ type Account struct {
 	Name  string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	Roles []string               `protobuf:"bytes,4,rep,name=roles,proto3" json:"roles,omitempty"`
 	// "pending_activation", "active" or "locked".
-	Status        string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
-	Organisation  string                 `protobuf:"bytes,6,opt,name=organisation,proto3" json:"organisation,omitempty"`
-	Created       *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created,proto3" json:"created,omitempty"`
-	Activated     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=activated,proto3" json:"activated,omitempty"`
+	Status       string                 `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
+	Organisation string                 `protobuf:"bytes,6,opt,name=organisation,proto3" json:"organisation,omitempty"`
+	Created      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=created,proto3" json:"created,omitempty"`
+	Activated    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=activated,proto3" json:"activated,omitempty"`
+	// Hospital staff's hospital (the Scheduling entity id they work at; also the token's hospital_id claim).
+	HospitalId    string `protobuf:"bytes,9,opt,name=hospital_id,json=hospitalId,proto3" json:"hospital_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1964,6 +1966,13 @@ func (x *Account) GetActivated() *timestamppb.Timestamp {
 		return x.Activated
 	}
 	return nil
+}
+
+func (x *Account) GetHospitalId() string {
+	if x != nil {
+		return x.HospitalId
+	}
+	return ""
 }
 
 // Jwk is one public signing key (RFC 7517/8037: kty OKP, crv Ed25519).
@@ -2232,7 +2241,7 @@ const file_govstack_registration_v1_registration_proto_rawDesc = "" +
 	"\n" +
 	"account_id\x18\x03 \x01(\tR\taccountId\x12\x14\n" +
 	"\x05error\x18\x04 \x01(\tR\x05error\x12\x16\n" +
-	"\x06reason\x18\x05 \x01(\tR\x06reason\"\x85\x02\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"\xa6\x02\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12\x12\n" +
@@ -2241,7 +2250,9 @@ const file_govstack_registration_v1_registration_proto_rawDesc = "" +
 	"\x06status\x18\x05 \x01(\tR\x06status\x12\"\n" +
 	"\forganisation\x18\x06 \x01(\tR\forganisation\x124\n" +
 	"\acreated\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\acreated\x128\n" +
-	"\tactivated\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tactivated\"m\n" +
+	"\tactivated\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tactivated\x12\x1f\n" +
+	"\vhospital_id\x18\t \x01(\tR\n" +
+	"hospitalId\"m\n" +
 	"\x03Jwk\x12\x10\n" +
 	"\x03kty\x18\x01 \x01(\tR\x03kty\x12\x10\n" +
 	"\x03crv\x18\x02 \x01(\tR\x03crv\x12\f\n" +

@@ -70,6 +70,7 @@ type EServiceServiceClient interface {
 	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
 	// supplier may read only documents they uploaded.
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
 	GetDocument(ctx context.Context, in *GetDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(ctx context.Context, in *ListTasksRequest, opts ...grpc.CallOption) (*ListTasksResponse, error)
@@ -268,6 +269,7 @@ type EServiceServiceServer interface {
 	// GetDocument downloads an uploaded document (the url UploadDocument returned). A citizen, buyer or
 	// supplier may read only documents they uploaded.
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
 	GetDocument(context.Context, *GetDocumentRequest) (*httpbody.HttpBody, error)
 	// ListTasks lists open and completed tasks, newest first, filtered by the query.
 	ListTasks(context.Context, *ListTasksRequest) (*ListTasksResponse, error)

@@ -7,10 +7,12 @@ const (
 	EventAppointmentCancelled   = "govstack.scheduling.v1.appointment.cancelled"
 	EventAppointmentRescheduled = "govstack.scheduling.v1.appointment.rescheduled"
 	EventAppointmentCheckedIn   = "govstack.scheduling.v1.appointment.checked_in"
-	EventAlertFired             = "govstack.scheduling.v1.alert.fired"
-	EventDeadlineReached        = "govstack.scheduling.v1.deadline.reached"
+	// EventAppointmentDocumentAdded: a document (a prescription) was attached to an appointment.
+	EventAppointmentDocumentAdded = "govstack.scheduling.v1.appointment.document_added"
+	EventAlertFired               = "govstack.scheduling.v1.alert.fired"
+	EventDeadlineReached          = "govstack.scheduling.v1.deadline.reached"
 )
 
 // Events are all of them.
 var Events = []string{EventAppointmentBooked, EventAppointmentCancelled, EventAppointmentRescheduled,
-	EventAppointmentCheckedIn, EventAlertFired, EventDeadlineReached}
+	EventAppointmentCheckedIn, EventAppointmentDocumentAdded, EventAlertFired, EventDeadlineReached}

@@ -384,6 +384,78 @@ func (x *AppointmentEvent) GetCheckInOpensLocal() string {
 	return ""
 }
 
+// AppointmentDocumentEvent is the payload of govstack.scheduling.v1.appointment.document_added: the
+// appointment's hospital attached a document (a prescription) the patient can now read. The content is not
+// in the event; whoever may read it downloads it (GET /appointment/document).
+type AppointmentDocumentEvent struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Appointment *AppointmentEvent      `protobuf:"bytes,1,opt,name=appointment,proto3" json:"appointment,omitempty"`
+	DocumentId  string                 `protobuf:"bytes,2,opt,name=document_id,json=documentId,proto3" json:"document_id,omitempty"`
+	// "prescription", "referral" or "other".
+	Kind          string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	FileName      string `protobuf:"bytes,4,opt,name=file_name,json=fileName,proto3" json:"file_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppointmentDocumentEvent) Reset() {
+	*x = AppointmentDocumentEvent{}
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppointmentDocumentEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppointmentDocumentEvent) ProtoMessage() {}
+
+func (x *AppointmentDocumentEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppointmentDocumentEvent.ProtoReflect.Descriptor instead.
+func (*AppointmentDocumentEvent) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *AppointmentDocumentEvent) GetAppointment() *AppointmentEvent {
+	if x != nil {
+		return x.Appointment
+	}
+	return nil
+}
+
+func (x *AppointmentDocumentEvent) GetDocumentId() string {
+	if x != nil {
+		return x.DocumentId
+	}
+	return ""
+}
+
+func (x *AppointmentDocumentEvent) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *AppointmentDocumentEvent) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
 // AlertFired is the payload of govstack.scheduling.v1.alert.fired: an alert schedule or an appointment
 // reminder came due.
 type AlertFired struct {
@@ -402,7 +474,7 @@ type AlertFired struct {
 
 func (x *AlertFired) Reset() {
 	*x = AlertFired{}
-	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[4]
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -414,7 +486,7 @@ func (x *AlertFired) String() string {
 func (*AlertFired) ProtoMessage() {}
 
 func (x *AlertFired) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[4]
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -427,7 +499,7 @@ func (x *AlertFired) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlertFired.ProtoReflect.Descriptor instead.
 func (*AlertFired) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_govstack_scheduling_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AlertFired) GetAlertId() string {
@@ -486,7 +558,7 @@ type DeadlineReached struct {
 
 func (x *DeadlineReached) Reset() {
 	*x = DeadlineReached{}
-	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[5]
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -498,7 +570,7 @@ func (x *DeadlineReached) String() string {
 func (*DeadlineReached) ProtoMessage() {}
 
 func (x *DeadlineReached) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[5]
+	mi := &file_govstack_scheduling_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -511,7 +583,7 @@ func (x *DeadlineReached) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeadlineReached.ProtoReflect.Descriptor instead.
 func (*DeadlineReached) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_govstack_scheduling_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *DeadlineReached) GetDeadlineId() string {
@@ -586,7 +658,13 @@ const file_govstack_scheduling_v1_events_proto_rawDesc = "" +
 	"\x19previous_start_time_local\x18\v \x01(\tR\x16previousStartTimeLocal\x12!\n" +
 	"\fbooking_code\x18\f \x01(\tR\vbookingCode\x12I\n" +
 	"\x13check_in_opens_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x10checkInOpensTime\x12/\n" +
-	"\x14check_in_opens_local\x18\x0e \x01(\tR\x11checkInOpensLocal\"\x99\x02\n" +
+	"\x14check_in_opens_local\x18\x0e \x01(\tR\x11checkInOpensLocal\"\xb8\x01\n" +
+	"\x18AppointmentDocumentEvent\x12J\n" +
+	"\vappointment\x18\x01 \x01(\v2(.govstack.scheduling.v1.AppointmentEventR\vappointment\x12\x1f\n" +
+	"\vdocument_id\x18\x02 \x01(\tR\n" +
+	"documentId\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x1b\n" +
+	"\tfile_name\x18\x04 \x01(\tR\bfileName\"\x99\x02\n" +
 	"\n" +
 	"AlertFired\x12\x19\n" +
 	"\balert_id\x18\x01 \x01(\tR\aalertId\x12\x12\n" +
@@ -619,35 +697,37 @@ func file_govstack_scheduling_v1_events_proto_rawDescGZIP() []byte {
 	return file_govstack_scheduling_v1_events_proto_rawDescData
 }
 
-var file_govstack_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_govstack_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_govstack_scheduling_v1_events_proto_goTypes = []any{
-	(*EventSubscriber)(nil),       // 0: govstack.scheduling.v1.EventSubscriber
-	(*EventResource)(nil),         // 1: govstack.scheduling.v1.EventResource
-	(*EventEntity)(nil),           // 2: govstack.scheduling.v1.EventEntity
-	(*AppointmentEvent)(nil),      // 3: govstack.scheduling.v1.AppointmentEvent
-	(*AlertFired)(nil),            // 4: govstack.scheduling.v1.AlertFired
-	(*DeadlineReached)(nil),       // 5: govstack.scheduling.v1.DeadlineReached
-	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
-	(*Recipient)(nil),             // 7: govstack.scheduling.v1.Recipient
+	(*EventSubscriber)(nil),          // 0: govstack.scheduling.v1.EventSubscriber
+	(*EventResource)(nil),            // 1: govstack.scheduling.v1.EventResource
+	(*EventEntity)(nil),              // 2: govstack.scheduling.v1.EventEntity
+	(*AppointmentEvent)(nil),         // 3: govstack.scheduling.v1.AppointmentEvent
+	(*AppointmentDocumentEvent)(nil), // 4: govstack.scheduling.v1.AppointmentDocumentEvent
+	(*AlertFired)(nil),               // 5: govstack.scheduling.v1.AlertFired
+	(*DeadlineReached)(nil),          // 6: govstack.scheduling.v1.DeadlineReached
+	(*timestamppb.Timestamp)(nil),    // 7: google.protobuf.Timestamp
+	(*Recipient)(nil),                // 8: govstack.scheduling.v1.Recipient
 }
 var file_govstack_scheduling_v1_events_proto_depIdxs = []int32{
-	6,  // 0: govstack.scheduling.v1.AppointmentEvent.start_time:type_name -> google.protobuf.Timestamp
-	6,  // 1: govstack.scheduling.v1.AppointmentEvent.end_time:type_name -> google.protobuf.Timestamp
-	6,  // 2: govstack.scheduling.v1.AppointmentEvent.previous_start_time:type_name -> google.protobuf.Timestamp
+	7,  // 0: govstack.scheduling.v1.AppointmentEvent.start_time:type_name -> google.protobuf.Timestamp
+	7,  // 1: govstack.scheduling.v1.AppointmentEvent.end_time:type_name -> google.protobuf.Timestamp
+	7,  // 2: govstack.scheduling.v1.AppointmentEvent.previous_start_time:type_name -> google.protobuf.Timestamp
 	0,  // 3: govstack.scheduling.v1.AppointmentEvent.subscriber:type_name -> govstack.scheduling.v1.EventSubscriber
 	1,  // 4: govstack.scheduling.v1.AppointmentEvent.resource:type_name -> govstack.scheduling.v1.EventResource
 	2,  // 5: govstack.scheduling.v1.AppointmentEvent.entity:type_name -> govstack.scheduling.v1.EventEntity
-	6,  // 6: govstack.scheduling.v1.AppointmentEvent.check_in_opens_time:type_name -> google.protobuf.Timestamp
-	6,  // 7: govstack.scheduling.v1.AlertFired.fire_at:type_name -> google.protobuf.Timestamp
-	3,  // 8: govstack.scheduling.v1.AlertFired.appointment:type_name -> govstack.scheduling.v1.AppointmentEvent
-	7,  // 9: govstack.scheduling.v1.AlertFired.recipients:type_name -> govstack.scheduling.v1.Recipient
-	6,  // 10: govstack.scheduling.v1.DeadlineReached.due_at:type_name -> google.protobuf.Timestamp
-	7,  // 11: govstack.scheduling.v1.DeadlineReached.recipients:type_name -> govstack.scheduling.v1.Recipient
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	7,  // 6: govstack.scheduling.v1.AppointmentEvent.check_in_opens_time:type_name -> google.protobuf.Timestamp
+	3,  // 7: govstack.scheduling.v1.AppointmentDocumentEvent.appointment:type_name -> govstack.scheduling.v1.AppointmentEvent
+	7,  // 8: govstack.scheduling.v1.AlertFired.fire_at:type_name -> google.protobuf.Timestamp
+	3,  // 9: govstack.scheduling.v1.AlertFired.appointment:type_name -> govstack.scheduling.v1.AppointmentEvent
+	8,  // 10: govstack.scheduling.v1.AlertFired.recipients:type_name -> govstack.scheduling.v1.Recipient
+	7,  // 11: govstack.scheduling.v1.DeadlineReached.due_at:type_name -> google.protobuf.Timestamp
+	8,  // 12: govstack.scheduling.v1.DeadlineReached.recipients:type_name -> govstack.scheduling.v1.Recipient
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_govstack_scheduling_v1_events_proto_init() }
@@ -662,7 +742,7 @@ func file_govstack_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_scheduling_v1_events_proto_rawDesc), len(file_govstack_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

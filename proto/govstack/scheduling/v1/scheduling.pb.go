@@ -548,9 +548,18 @@ type Appointment struct {
 	// Short code given to the citizen at booking; one way to identify oneself at check-in.
 	BookingCode string `protobuf:"bytes,8,opt,name=booking_code,proto3" json:"booking_code,omitempty"`
 	// Reason for the visit (or, after a cancel, for cancelling).
-	Reason        string `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Reason string `protobuf:"bytes,9,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Extension (read only, ignored on input): the names a list shows, so that a client need not look each
+	// resource, entity and subscriber up. The resource's name and specialty:
+	ResourceName string `protobuf:"bytes,10,opt,name=resource_name,proto3" json:"resource_name,omitempty"`
+	Specialty    string `protobuf:"bytes,11,opt,name=specialty,proto3" json:"specialty,omitempty"`
+	// The entity's name and IANA time zone (show the times in it).
+	EntityName string `protobuf:"bytes,12,opt,name=entity_name,json=participant_entity_name,proto3" json:"entity_name,omitempty"`
+	TimeZone   string `protobuf:"bytes,13,opt,name=time_zone,proto3" json:"time_zone,omitempty"`
+	// The subscriber's name (personal data, like the rest of the appointment).
+	SubscriberName string `protobuf:"bytes,14,opt,name=subscriber_name,json=participant_name,proto3" json:"subscriber_name,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Appointment) Reset() {
@@ -646,6 +655,147 @@ func (x *Appointment) GetReason() string {
 	return ""
 }
 
+func (x *Appointment) GetResourceName() string {
+	if x != nil {
+		return x.ResourceName
+	}
+	return ""
+}
+
+func (x *Appointment) GetSpecialty() string {
+	if x != nil {
+		return x.Specialty
+	}
+	return ""
+}
+
+func (x *Appointment) GetEntityName() string {
+	if x != nil {
+		return x.EntityName
+	}
+	return ""
+}
+
+func (x *Appointment) GetTimeZone() string {
+	if x != nil {
+		return x.TimeZone
+	}
+	return ""
+}
+
+func (x *Appointment) GetSubscriberName() string {
+	if x != nil {
+		return x.SubscriberName
+	}
+	return ""
+}
+
+// AppointmentDocument is a file a hospital attached to an appointment (a prescription, a referral, a
+// summary): an extension GovStack's Scheduler API lacks. The content is downloaded separately.
+type AppointmentDocument struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DocumentId    string                 `protobuf:"bytes,1,opt,name=document_id,proto3" json:"document_id,omitempty"`
+	AppointmentId string                 `protobuf:"bytes,2,opt,name=appointment_id,proto3" json:"appointment_id,omitempty"`
+	// "prescription", "referral" or "other".
+	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The file's name as uploaded (1-200 characters, no path).
+	FileName string `protobuf:"bytes,4,opt,name=file_name,proto3" json:"file_name,omitempty"`
+	// application/pdf, image/png or image/jpeg, as the content was recognised.
+	ContentType string `protobuf:"bytes,5,opt,name=content_type,proto3" json:"content_type,omitempty"`
+	SizeBytes   int64  `protobuf:"varint,6,opt,name=size_bytes,proto3" json:"size_bytes,omitempty"`
+	// Who uploaded it: the staff member's name (or the IM client).
+	UploadedBy    string                 `protobuf:"bytes,7,opt,name=uploaded_by,proto3" json:"uploaded_by,omitempty"`
+	CreatedTime   *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_time,proto3" json:"created_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppointmentDocument) Reset() {
+	*x = AppointmentDocument{}
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppointmentDocument) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppointmentDocument) ProtoMessage() {}
+
+func (x *AppointmentDocument) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppointmentDocument.ProtoReflect.Descriptor instead.
+func (*AppointmentDocument) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *AppointmentDocument) GetDocumentId() string {
+	if x != nil {
+		return x.DocumentId
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetAppointmentId() string {
+	if x != nil {
+		return x.AppointmentId
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetSizeBytes() int64 {
+	if x != nil {
+		return x.SizeBytes
+	}
+	return 0
+}
+
+func (x *AppointmentDocument) GetUploadedBy() string {
+	if x != nil {
+		return x.UploadedBy
+	}
+	return ""
+}
+
+func (x *AppointmentDocument) GetCreatedTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedTime
+	}
+	return nil
+}
+
 // Slot is one free bookable period of a resource.
 type Slot struct {
 	state        protoimpl.MessageState `protogen:"open.v1"`
@@ -663,7 +813,7 @@ type Slot struct {
 
 func (x *Slot) Reset() {
 	*x = Slot{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[6]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -675,7 +825,7 @@ func (x *Slot) String() string {
 func (*Slot) ProtoMessage() {}
 
 func (x *Slot) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[6]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -688,7 +838,7 @@ func (x *Slot) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Slot.ProtoReflect.Descriptor instead.
 func (*Slot) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{6}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Slot) GetResourceId() string {
@@ -751,7 +901,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[7]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -763,7 +913,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[7]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -776,7 +926,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{7}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Recipient) GetEmail() string {
@@ -811,7 +961,7 @@ type Deadline struct {
 
 func (x *Deadline) Reset() {
 	*x = Deadline{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[8]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -823,7 +973,7 @@ func (x *Deadline) String() string {
 func (*Deadline) ProtoMessage() {}
 
 func (x *Deadline) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[8]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -836,7 +986,7 @@ func (x *Deadline) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Deadline.ProtoReflect.Descriptor instead.
 func (*Deadline) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{8}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Deadline) GetDeadlineId() string {
@@ -899,7 +1049,7 @@ type Venue struct {
 
 func (x *Venue) Reset() {
 	*x = Venue{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[9]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -911,7 +1061,7 @@ func (x *Venue) String() string {
 func (*Venue) ProtoMessage() {}
 
 func (x *Venue) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[9]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -924,7 +1074,7 @@ func (x *Venue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Venue.ProtoReflect.Descriptor instead.
 func (*Venue) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{9}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Venue) GetBuilding() string {
@@ -1007,7 +1157,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[10]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1019,7 +1169,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[10]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1032,7 +1182,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{10}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Event) GetEventId() string {
@@ -1132,7 +1282,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[11]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1144,7 +1294,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[11]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1157,7 +1307,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{11}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Message) GetMessageId() string {
@@ -1207,7 +1357,7 @@ type AlertSchedule struct {
 
 func (x *AlertSchedule) Reset() {
 	*x = AlertSchedule{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[12]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1219,7 +1369,7 @@ func (x *AlertSchedule) String() string {
 func (*AlertSchedule) ProtoMessage() {}
 
 func (x *AlertSchedule) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[12]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1232,7 +1382,7 @@ func (x *AlertSchedule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlertSchedule.ProtoReflect.Descriptor instead.
 func (*AlertSchedule) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{12}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *AlertSchedule) GetAlertScheduleId() string {
@@ -1301,7 +1451,7 @@ type LogEntry struct {
 
 func (x *LogEntry) Reset() {
 	*x = LogEntry{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[13]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1313,7 +1463,7 @@ func (x *LogEntry) String() string {
 func (*LogEntry) ProtoMessage() {}
 
 func (x *LogEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[13]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1326,7 +1476,7 @@ func (x *LogEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogEntry.ProtoReflect.Descriptor instead.
 func (*LogEntry) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{13}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *LogEntry) GetLogId() string {
@@ -1399,7 +1549,7 @@ type AppointmentDetails struct {
 
 func (x *AppointmentDetails) Reset() {
 	*x = AppointmentDetails{}
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1411,7 +1561,7 @@ func (x *AppointmentDetails) String() string {
 func (*AppointmentDetails) ProtoMessage() {}
 
 func (x *AppointmentDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_govstack_scheduling_v1_scheduling_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1424,7 +1574,7 @@ func (x *AppointmentDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AppointmentDetails.ProtoReflect.Descriptor instead.
 func (*AppointmentDetails) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
+	return file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AppointmentDetails) GetParticipantId() string {
@@ -1526,7 +1676,7 @@ const file_govstack_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x05email\x18\x03 \x01(\tR\x05email\x12\x14\n" +
 	"\x05phone\x18\x04 \x01(\tR\x05phone\x12\x1a\n" +
 	"\bcategory\x18\x05 \x01(\tR\bcategory\x12 \n" +
-	"\vnational_id\x18\x06 \x01(\tR\vnational_id\"\x9b\x03\n" +
+	"\vnational_id\x18\x06 \x01(\tR\vnational_id\"\xd6\x04\n" +
 	"\vAppointment\x12&\n" +
 	"\x0eappointment_id\x18\x01 \x01(\tR\x0eappointment_id\x12 \n" +
 	"\vresource_id\x18\x02 \x01(\tR\vresource_id\x12(\n" +
@@ -1538,7 +1688,24 @@ const file_govstack_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\bend_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\bend_time\x12A\n" +
 	"\x06status\x18\a \x01(\x0e2).govstack.scheduling.v1.AppointmentStatusR\x06status\x12\"\n" +
 	"\fbooking_code\x18\b \x01(\tR\fbooking_code\x12\x16\n" +
-	"\x06reason\x18\t \x01(\tR\x06reason\"\xa0\x02\n" +
+	"\x06reason\x18\t \x01(\tR\x06reason\x12$\n" +
+	"\rresource_name\x18\n" +
+	" \x01(\tR\rresource_name\x12\x1c\n" +
+	"\tspecialty\x18\v \x01(\tR\tspecialty\x12,\n" +
+	"\ventity_name\x18\f \x01(\tR\x17participant_entity_name\x12\x1c\n" +
+	"\ttime_zone\x18\r \x01(\tR\ttime_zone\x12)\n" +
+	"\x0fsubscriber_name\x18\x0e \x01(\tR\x10participant_name\"\xb7\x02\n" +
+	"\x13AppointmentDocument\x12 \n" +
+	"\vdocument_id\x18\x01 \x01(\tR\vdocument_id\x12&\n" +
+	"\x0eappointment_id\x18\x02 \x01(\tR\x0eappointment_id\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x1c\n" +
+	"\tfile_name\x18\x04 \x01(\tR\tfile_name\x12\"\n" +
+	"\fcontent_type\x18\x05 \x01(\tR\fcontent_type\x12\x1e\n" +
+	"\n" +
+	"size_bytes\x18\x06 \x01(\x03R\n" +
+	"size_bytes\x12 \n" +
+	"\vuploaded_by\x18\a \x01(\tR\vuploaded_by\x12>\n" +
+	"\fcreated_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\fcreated_time\"\xa0\x02\n" +
 	"\x04Slot\x12 \n" +
 	"\vresource_id\x18\x01 \x01(\tR\vresource_id\x12$\n" +
 	"\rresource_name\x18\x02 \x01(\tR\rresource_name\x12\x1c\n" +
@@ -1643,7 +1810,7 @@ func file_govstack_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 }
 
 var file_govstack_scheduling_v1_scheduling_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_govstack_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_govstack_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_govstack_scheduling_v1_scheduling_proto_goTypes = []any{
 	(AppointmentStatus)(0),        // 0: govstack.scheduling.v1.AppointmentStatus
 	(*Entity)(nil),                // 1: govstack.scheduling.v1.Entity
@@ -1652,35 +1819,37 @@ var file_govstack_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*Affiliation)(nil),           // 4: govstack.scheduling.v1.Affiliation
 	(*Subscriber)(nil),            // 5: govstack.scheduling.v1.Subscriber
 	(*Appointment)(nil),           // 6: govstack.scheduling.v1.Appointment
-	(*Slot)(nil),                  // 7: govstack.scheduling.v1.Slot
-	(*Recipient)(nil),             // 8: govstack.scheduling.v1.Recipient
-	(*Deadline)(nil),              // 9: govstack.scheduling.v1.Deadline
-	(*Venue)(nil),                 // 10: govstack.scheduling.v1.Venue
-	(*Event)(nil),                 // 11: govstack.scheduling.v1.Event
-	(*Message)(nil),               // 12: govstack.scheduling.v1.Message
-	(*AlertSchedule)(nil),         // 13: govstack.scheduling.v1.AlertSchedule
-	(*LogEntry)(nil),              // 14: govstack.scheduling.v1.LogEntry
-	(*AppointmentDetails)(nil),    // 15: govstack.scheduling.v1.AppointmentDetails
-	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
+	(*AppointmentDocument)(nil),   // 7: govstack.scheduling.v1.AppointmentDocument
+	(*Slot)(nil),                  // 8: govstack.scheduling.v1.Slot
+	(*Recipient)(nil),             // 9: govstack.scheduling.v1.Recipient
+	(*Deadline)(nil),              // 10: govstack.scheduling.v1.Deadline
+	(*Venue)(nil),                 // 11: govstack.scheduling.v1.Venue
+	(*Event)(nil),                 // 12: govstack.scheduling.v1.Event
+	(*Message)(nil),               // 13: govstack.scheduling.v1.Message
+	(*AlertSchedule)(nil),         // 14: govstack.scheduling.v1.AlertSchedule
+	(*LogEntry)(nil),              // 15: govstack.scheduling.v1.LogEntry
+	(*AppointmentDetails)(nil),    // 16: govstack.scheduling.v1.AppointmentDetails
+	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
 }
 var file_govstack_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	3,  // 0: govstack.scheduling.v1.Affiliation.work_days_hours:type_name -> govstack.scheduling.v1.WorkingHours
-	16, // 1: govstack.scheduling.v1.Appointment.start_time:type_name -> google.protobuf.Timestamp
-	16, // 2: govstack.scheduling.v1.Appointment.end_time:type_name -> google.protobuf.Timestamp
+	17, // 1: govstack.scheduling.v1.Appointment.start_time:type_name -> google.protobuf.Timestamp
+	17, // 2: govstack.scheduling.v1.Appointment.end_time:type_name -> google.protobuf.Timestamp
 	0,  // 3: govstack.scheduling.v1.Appointment.status:type_name -> govstack.scheduling.v1.AppointmentStatus
-	16, // 4: govstack.scheduling.v1.Slot.start_time:type_name -> google.protobuf.Timestamp
-	16, // 5: govstack.scheduling.v1.Slot.end_time:type_name -> google.protobuf.Timestamp
-	16, // 6: govstack.scheduling.v1.Deadline.due_at:type_name -> google.protobuf.Timestamp
-	8,  // 7: govstack.scheduling.v1.Deadline.recipients:type_name -> govstack.scheduling.v1.Recipient
-	16, // 8: govstack.scheduling.v1.Deadline.fired_at:type_name -> google.protobuf.Timestamp
-	10, // 9: govstack.scheduling.v1.Event.venue:type_name -> govstack.scheduling.v1.Venue
-	8,  // 10: govstack.scheduling.v1.AlertSchedule.recipients:type_name -> govstack.scheduling.v1.Recipient
-	5,  // 11: govstack.scheduling.v1.AppointmentDetails.subscriber:type_name -> govstack.scheduling.v1.Subscriber
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	17, // 4: govstack.scheduling.v1.AppointmentDocument.created_time:type_name -> google.protobuf.Timestamp
+	17, // 5: govstack.scheduling.v1.Slot.start_time:type_name -> google.protobuf.Timestamp
+	17, // 6: govstack.scheduling.v1.Slot.end_time:type_name -> google.protobuf.Timestamp
+	17, // 7: govstack.scheduling.v1.Deadline.due_at:type_name -> google.protobuf.Timestamp
+	9,  // 8: govstack.scheduling.v1.Deadline.recipients:type_name -> govstack.scheduling.v1.Recipient
+	17, // 9: govstack.scheduling.v1.Deadline.fired_at:type_name -> google.protobuf.Timestamp
+	11, // 10: govstack.scheduling.v1.Event.venue:type_name -> govstack.scheduling.v1.Venue
+	9,  // 11: govstack.scheduling.v1.AlertSchedule.recipients:type_name -> govstack.scheduling.v1.Recipient
+	5,  // 12: govstack.scheduling.v1.AppointmentDetails.subscriber:type_name -> govstack.scheduling.v1.Subscriber
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_govstack_scheduling_v1_scheduling_proto_init() }
@@ -1694,7 +1863,7 @@ func file_govstack_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_scheduling_v1_scheduling_proto_rawDesc), len(file_govstack_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   15,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

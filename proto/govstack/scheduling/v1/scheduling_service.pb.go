@@ -9,6 +9,7 @@ package schedulingv1
 import (
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
@@ -775,8 +776,12 @@ type ListAppointmentsRequest struct {
 	// booked, checked_in or cancelled.
 	Status string `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
 	// Appointments starting in [from, to), RFC 3339.
-	From          string `protobuf:"bytes,6,opt,name=from,proto3" json:"from,omitempty"`
-	To            string `protobuf:"bytes,7,opt,name=to,proto3" json:"to,omitempty"`
+	From string `protobuf:"bytes,6,opt,name=from,proto3" json:"from,omitempty"`
+	To   string `protobuf:"bytes,7,opt,name=to,proto3" json:"to,omitempty"`
+	// Extension: at most this many appointments (1-500; 500 when 0).
+	PageSize int32 `protobuf:"varint,8,opt,name=page_size,proto3" json:"page_size,omitempty"`
+	// Extension: the next_page_token of the previous page, to read on from there (with the same filters).
+	PageToken     string `protobuf:"bytes,9,opt,name=page_token,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -860,10 +865,26 @@ func (x *ListAppointmentsRequest) GetTo() string {
 	return ""
 }
 
-// ListAppointmentsResponse lists appointments in start order (at most 500).
+func (x *ListAppointmentsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAppointmentsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListAppointmentsResponse lists appointments in start order, a page at a time.
 type ListAppointmentsResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Appointments  []*Appointment         `protobuf:"bytes,1,rep,name=appointments,proto3" json:"appointments,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Appointments []*Appointment         `protobuf:"bytes,1,rep,name=appointments,proto3" json:"appointments,omitempty"`
+	// Extension: where the next page starts; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -905,6 +926,265 @@ func (x *ListAppointmentsResponse) GetAppointments() []*Appointment {
 	return nil
 }
 
+func (x *ListAppointmentsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// UploadAppointmentDocumentRequest is one file for an appointment.
+type UploadAppointmentDocumentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AppointmentId string                 `protobuf:"bytes,1,opt,name=appointment_id,proto3" json:"appointment_id,omitempty"`
+	// "prescription", "referral" or "other" ("prescription" when empty).
+	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The file's name as the person knows it (1-200 characters; a path is cut to its last part).
+	FileName string `protobuf:"bytes,3,opt,name=file_name,proto3" json:"file_name,omitempty"`
+	// The file (base64 in JSON), PDF, PNG or JPEG, at most 512 KiB.
+	Content       []byte `protobuf:"bytes,4,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadAppointmentDocumentRequest) Reset() {
+	*x = UploadAppointmentDocumentRequest{}
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadAppointmentDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadAppointmentDocumentRequest) ProtoMessage() {}
+
+func (x *UploadAppointmentDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadAppointmentDocumentRequest.ProtoReflect.Descriptor instead.
+func (*UploadAppointmentDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *UploadAppointmentDocumentRequest) GetAppointmentId() string {
+	if x != nil {
+		return x.AppointmentId
+	}
+	return ""
+}
+
+func (x *UploadAppointmentDocumentRequest) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *UploadAppointmentDocumentRequest) GetFileName() string {
+	if x != nil {
+		return x.FileName
+	}
+	return ""
+}
+
+func (x *UploadAppointmentDocumentRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// UploadAppointmentDocumentResponse is the stored document (without its content).
+type UploadAppointmentDocumentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Document      *AppointmentDocument   `protobuf:"bytes,1,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UploadAppointmentDocumentResponse) Reset() {
+	*x = UploadAppointmentDocumentResponse{}
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UploadAppointmentDocumentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UploadAppointmentDocumentResponse) ProtoMessage() {}
+
+func (x *UploadAppointmentDocumentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UploadAppointmentDocumentResponse.ProtoReflect.Descriptor instead.
+func (*UploadAppointmentDocumentResponse) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *UploadAppointmentDocumentResponse) GetDocument() *AppointmentDocument {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
+// ListAppointmentDocumentsRequest names the appointment.
+type ListAppointmentDocumentsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AppointmentId string                 `protobuf:"bytes,1,opt,name=appointment_id,proto3" json:"appointment_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAppointmentDocumentsRequest) Reset() {
+	*x = ListAppointmentDocumentsRequest{}
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAppointmentDocumentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAppointmentDocumentsRequest) ProtoMessage() {}
+
+func (x *ListAppointmentDocumentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAppointmentDocumentsRequest.ProtoReflect.Descriptor instead.
+func (*ListAppointmentDocumentsRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListAppointmentDocumentsRequest) GetAppointmentId() string {
+	if x != nil {
+		return x.AppointmentId
+	}
+	return ""
+}
+
+// ListAppointmentDocumentsResponse lists the appointment's documents, oldest first.
+type ListAppointmentDocumentsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Documents     []*AppointmentDocument `protobuf:"bytes,1,rep,name=documents,proto3" json:"documents,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAppointmentDocumentsResponse) Reset() {
+	*x = ListAppointmentDocumentsResponse{}
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAppointmentDocumentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAppointmentDocumentsResponse) ProtoMessage() {}
+
+func (x *ListAppointmentDocumentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAppointmentDocumentsResponse.ProtoReflect.Descriptor instead.
+func (*ListAppointmentDocumentsResponse) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListAppointmentDocumentsResponse) GetDocuments() []*AppointmentDocument {
+	if x != nil {
+		return x.Documents
+	}
+	return nil
+}
+
+// GetAppointmentDocumentRequest names the document.
+type GetAppointmentDocumentRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DocumentId    string                 `protobuf:"bytes,1,opt,name=document_id,proto3" json:"document_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAppointmentDocumentRequest) Reset() {
+	*x = GetAppointmentDocumentRequest{}
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAppointmentDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAppointmentDocumentRequest) ProtoMessage() {}
+
+func (x *GetAppointmentDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAppointmentDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetAppointmentDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *GetAppointmentDocumentRequest) GetDocumentId() string {
+	if x != nil {
+		return x.DocumentId
+	}
+	return ""
+}
+
 // ListEntitiesRequest carries GovStack's entity_filter (plus city).
 type ListEntitiesRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -919,7 +1199,7 @@ type ListEntitiesRequest struct {
 
 func (x *ListEntitiesRequest) Reset() {
 	*x = ListEntitiesRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[15]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -931,7 +1211,7 @@ func (x *ListEntitiesRequest) String() string {
 func (*ListEntitiesRequest) ProtoMessage() {}
 
 func (x *ListEntitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[15]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -944,7 +1224,7 @@ func (x *ListEntitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEntitiesRequest.ProtoReflect.Descriptor instead.
 func (*ListEntitiesRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{15}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListEntitiesRequest) GetEntityId() []string {
@@ -985,7 +1265,7 @@ type ListEntitiesResponse struct {
 
 func (x *ListEntitiesResponse) Reset() {
 	*x = ListEntitiesResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[16]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -997,7 +1277,7 @@ func (x *ListEntitiesResponse) String() string {
 func (*ListEntitiesResponse) ProtoMessage() {}
 
 func (x *ListEntitiesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[16]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1010,7 +1290,7 @@ func (x *ListEntitiesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEntitiesResponse.ProtoReflect.Descriptor instead.
 func (*ListEntitiesResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{16}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListEntitiesResponse) GetEntities() []*Entity {
@@ -1035,7 +1315,7 @@ type ListResourcesRequest struct {
 
 func (x *ListResourcesRequest) Reset() {
 	*x = ListResourcesRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[17]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1047,7 +1327,7 @@ func (x *ListResourcesRequest) String() string {
 func (*ListResourcesRequest) ProtoMessage() {}
 
 func (x *ListResourcesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[17]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1060,7 +1340,7 @@ func (x *ListResourcesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResourcesRequest.ProtoReflect.Descriptor instead.
 func (*ListResourcesRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{17}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListResourcesRequest) GetResourceId() []string {
@@ -1113,7 +1393,7 @@ type AddResourceExceptionRequest struct {
 
 func (x *AddResourceExceptionRequest) Reset() {
 	*x = AddResourceExceptionRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[18]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1125,7 +1405,7 @@ func (x *AddResourceExceptionRequest) String() string {
 func (*AddResourceExceptionRequest) ProtoMessage() {}
 
 func (x *AddResourceExceptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[18]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1138,7 +1418,7 @@ func (x *AddResourceExceptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddResourceExceptionRequest.ProtoReflect.Descriptor instead.
 func (*AddResourceExceptionRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{18}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AddResourceExceptionRequest) GetResourceId() string {
@@ -1179,7 +1459,7 @@ type AddResourceExceptionResponse struct {
 
 func (x *AddResourceExceptionResponse) Reset() {
 	*x = AddResourceExceptionResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[19]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1191,7 +1471,7 @@ func (x *AddResourceExceptionResponse) String() string {
 func (*AddResourceExceptionResponse) ProtoMessage() {}
 
 func (x *AddResourceExceptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[19]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1204,7 +1484,7 @@ func (x *AddResourceExceptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddResourceExceptionResponse.ProtoReflect.Descriptor instead.
 func (*AddResourceExceptionResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{19}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AddResourceExceptionResponse) GetExceptionId() string {
@@ -1224,7 +1504,7 @@ type DeleteResourceExceptionRequest struct {
 
 func (x *DeleteResourceExceptionRequest) Reset() {
 	*x = DeleteResourceExceptionRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[20]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1236,7 +1516,7 @@ func (x *DeleteResourceExceptionRequest) String() string {
 func (*DeleteResourceExceptionRequest) ProtoMessage() {}
 
 func (x *DeleteResourceExceptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[20]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1249,7 +1529,7 @@ func (x *DeleteResourceExceptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteResourceExceptionRequest.ProtoReflect.Descriptor instead.
 func (*DeleteResourceExceptionRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{20}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DeleteResourceExceptionRequest) GetExceptionId() string {
@@ -1268,7 +1548,7 @@ type DeleteResourceExceptionResponse struct {
 
 func (x *DeleteResourceExceptionResponse) Reset() {
 	*x = DeleteResourceExceptionResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[21]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1280,7 +1560,7 @@ func (x *DeleteResourceExceptionResponse) String() string {
 func (*DeleteResourceExceptionResponse) ProtoMessage() {}
 
 func (x *DeleteResourceExceptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[21]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1293,7 +1573,7 @@ func (x *DeleteResourceExceptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteResourceExceptionResponse.ProtoReflect.Descriptor instead.
 func (*DeleteResourceExceptionResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{21}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{26}
 }
 
 // ListResourcesResponse lists resources by id.
@@ -1306,7 +1586,7 @@ type ListResourcesResponse struct {
 
 func (x *ListResourcesResponse) Reset() {
 	*x = ListResourcesResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[22]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1318,7 +1598,7 @@ func (x *ListResourcesResponse) String() string {
 func (*ListResourcesResponse) ProtoMessage() {}
 
 func (x *ListResourcesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[22]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1331,7 +1611,7 @@ func (x *ListResourcesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResourcesResponse.ProtoReflect.Descriptor instead.
 func (*ListResourcesResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{22}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListResourcesResponse) GetResources() []*Resource {
@@ -1355,7 +1635,7 @@ type SetDeadlineRequest struct {
 
 func (x *SetDeadlineRequest) Reset() {
 	*x = SetDeadlineRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[23]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1647,7 @@ func (x *SetDeadlineRequest) String() string {
 func (*SetDeadlineRequest) ProtoMessage() {}
 
 func (x *SetDeadlineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[23]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1660,7 @@ func (x *SetDeadlineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDeadlineRequest.ProtoReflect.Descriptor instead.
 func (*SetDeadlineRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{23}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SetDeadlineRequest) GetSubject() string {
@@ -1421,7 +1701,7 @@ type SetDeadlineResponse struct {
 
 func (x *SetDeadlineResponse) Reset() {
 	*x = SetDeadlineResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[24]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1433,7 +1713,7 @@ func (x *SetDeadlineResponse) String() string {
 func (*SetDeadlineResponse) ProtoMessage() {}
 
 func (x *SetDeadlineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[24]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1446,7 +1726,7 @@ func (x *SetDeadlineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetDeadlineResponse.ProtoReflect.Descriptor instead.
 func (*SetDeadlineResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{24}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SetDeadlineResponse) GetDeadline() *Deadline {
@@ -1466,7 +1746,7 @@ type CancelDeadlineRequest struct {
 
 func (x *CancelDeadlineRequest) Reset() {
 	*x = CancelDeadlineRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[25]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1478,7 +1758,7 @@ func (x *CancelDeadlineRequest) String() string {
 func (*CancelDeadlineRequest) ProtoMessage() {}
 
 func (x *CancelDeadlineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[25]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1491,7 +1771,7 @@ func (x *CancelDeadlineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelDeadlineRequest.ProtoReflect.Descriptor instead.
 func (*CancelDeadlineRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{25}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CancelDeadlineRequest) GetDeadlineId() string {
@@ -1510,7 +1790,7 @@ type CancelDeadlineResponse struct {
 
 func (x *CancelDeadlineResponse) Reset() {
 	*x = CancelDeadlineResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[26]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1522,7 +1802,7 @@ func (x *CancelDeadlineResponse) String() string {
 func (*CancelDeadlineResponse) ProtoMessage() {}
 
 func (x *CancelDeadlineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[26]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1535,7 +1815,7 @@ func (x *CancelDeadlineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelDeadlineResponse.ProtoReflect.Descriptor instead.
 func (*CancelDeadlineResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{26}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{31}
 }
 
 // CreateEventRequest carries GovStack's event_new_qry.
@@ -1552,7 +1832,7 @@ type CreateEventRequest struct {
 
 func (x *CreateEventRequest) Reset() {
 	*x = CreateEventRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[27]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1564,7 +1844,7 @@ func (x *CreateEventRequest) String() string {
 func (*CreateEventRequest) ProtoMessage() {}
 
 func (x *CreateEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[27]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1577,7 +1857,7 @@ func (x *CreateEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEventRequest.ProtoReflect.Descriptor instead.
 func (*CreateEventRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{27}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CreateEventRequest) GetRequestorId() string {
@@ -1612,7 +1892,7 @@ type CreateEventResponse struct {
 
 func (x *CreateEventResponse) Reset() {
 	*x = CreateEventResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[28]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1624,7 +1904,7 @@ func (x *CreateEventResponse) String() string {
 func (*CreateEventResponse) ProtoMessage() {}
 
 func (x *CreateEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[28]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1637,7 +1917,7 @@ func (x *CreateEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEventResponse.ProtoReflect.Descriptor instead.
 func (*CreateEventResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{28}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CreateEventResponse) GetEventId() string {
@@ -1669,7 +1949,7 @@ type ModifyEventRequest struct {
 
 func (x *ModifyEventRequest) Reset() {
 	*x = ModifyEventRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[29]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1681,7 +1961,7 @@ func (x *ModifyEventRequest) String() string {
 func (*ModifyEventRequest) ProtoMessage() {}
 
 func (x *ModifyEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[29]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1694,7 +1974,7 @@ func (x *ModifyEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEventRequest.ProtoReflect.Descriptor instead.
 func (*ModifyEventRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{29}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ModifyEventRequest) GetRequestorId() string {
@@ -1735,7 +2015,7 @@ type ModifyEventResponse struct {
 
 func (x *ModifyEventResponse) Reset() {
 	*x = ModifyEventResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[30]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1747,7 +2027,7 @@ func (x *ModifyEventResponse) String() string {
 func (*ModifyEventResponse) ProtoMessage() {}
 
 func (x *ModifyEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[30]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1760,7 +2040,7 @@ func (x *ModifyEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEventResponse.ProtoReflect.Descriptor instead.
 func (*ModifyEventResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{30}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ModifyEventResponse) GetEvent() *Event {
@@ -1784,7 +2064,7 @@ type DeleteEventRequest struct {
 
 func (x *DeleteEventRequest) Reset() {
 	*x = DeleteEventRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[31]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1796,7 +2076,7 @@ func (x *DeleteEventRequest) String() string {
 func (*DeleteEventRequest) ProtoMessage() {}
 
 func (x *DeleteEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[31]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1809,7 +2089,7 @@ func (x *DeleteEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteEventRequest.ProtoReflect.Descriptor instead.
 func (*DeleteEventRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{31}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *DeleteEventRequest) GetRequestorId() string {
@@ -1842,7 +2122,7 @@ type DeleteEventResponse struct {
 
 func (x *DeleteEventResponse) Reset() {
 	*x = DeleteEventResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[32]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1854,7 +2134,7 @@ func (x *DeleteEventResponse) String() string {
 func (*DeleteEventResponse) ProtoMessage() {}
 
 func (x *DeleteEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[32]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1867,7 +2147,7 @@ func (x *DeleteEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteEventResponse.ProtoReflect.Descriptor instead.
 func (*DeleteEventResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{32}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{37}
 }
 
 // ListEventsRequest carries GovStack's event_filter (times RFC 3339).
@@ -1889,7 +2169,7 @@ type ListEventsRequest struct {
 
 func (x *ListEventsRequest) Reset() {
 	*x = ListEventsRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[33]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1901,7 +2181,7 @@ func (x *ListEventsRequest) String() string {
 func (*ListEventsRequest) ProtoMessage() {}
 
 func (x *ListEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[33]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1914,7 +2194,7 @@ func (x *ListEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListEventsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{33}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListEventsRequest) GetRequestorId() string {
@@ -1983,7 +2263,7 @@ type ListEventsResponse struct {
 
 func (x *ListEventsResponse) Reset() {
 	*x = ListEventsResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[34]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1995,7 +2275,7 @@ func (x *ListEventsResponse) String() string {
 func (*ListEventsResponse) ProtoMessage() {}
 
 func (x *ListEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[34]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2008,7 +2288,7 @@ func (x *ListEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListEventsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{34}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListEventsResponse) GetEvents() []*Event {
@@ -2032,7 +2312,7 @@ type CreateAppointmentRecordRequest struct {
 
 func (x *CreateAppointmentRecordRequest) Reset() {
 	*x = CreateAppointmentRecordRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[35]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2044,7 +2324,7 @@ func (x *CreateAppointmentRecordRequest) String() string {
 func (*CreateAppointmentRecordRequest) ProtoMessage() {}
 
 func (x *CreateAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[35]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2057,7 +2337,7 @@ func (x *CreateAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAppointmentRecordRequest.ProtoReflect.Descriptor instead.
 func (*CreateAppointmentRecordRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{35}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *CreateAppointmentRecordRequest) GetRequestorId() string {
@@ -2092,7 +2372,7 @@ type CreateAppointmentRecordResponse struct {
 
 func (x *CreateAppointmentRecordResponse) Reset() {
 	*x = CreateAppointmentRecordResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[36]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2104,7 +2384,7 @@ func (x *CreateAppointmentRecordResponse) String() string {
 func (*CreateAppointmentRecordResponse) ProtoMessage() {}
 
 func (x *CreateAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[36]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2117,7 +2397,7 @@ func (x *CreateAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAppointmentRecordResponse.ProtoReflect.Descriptor instead.
 func (*CreateAppointmentRecordResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{36}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *CreateAppointmentRecordResponse) GetAppointmentId() string {
@@ -2149,7 +2429,7 @@ type ModifyAppointmentRecordRequest struct {
 
 func (x *ModifyAppointmentRecordRequest) Reset() {
 	*x = ModifyAppointmentRecordRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[37]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2161,7 +2441,7 @@ func (x *ModifyAppointmentRecordRequest) String() string {
 func (*ModifyAppointmentRecordRequest) ProtoMessage() {}
 
 func (x *ModifyAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[37]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2174,7 +2454,7 @@ func (x *ModifyAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAppointmentRecordRequest.ProtoReflect.Descriptor instead.
 func (*ModifyAppointmentRecordRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{37}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ModifyAppointmentRecordRequest) GetRequestorId() string {
@@ -2215,7 +2495,7 @@ type ModifyAppointmentRecordResponse struct {
 
 func (x *ModifyAppointmentRecordResponse) Reset() {
 	*x = ModifyAppointmentRecordResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[38]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2227,7 +2507,7 @@ func (x *ModifyAppointmentRecordResponse) String() string {
 func (*ModifyAppointmentRecordResponse) ProtoMessage() {}
 
 func (x *ModifyAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[38]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2240,7 +2520,7 @@ func (x *ModifyAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAppointmentRecordResponse.ProtoReflect.Descriptor instead.
 func (*ModifyAppointmentRecordResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{38}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ModifyAppointmentRecordResponse) GetAppointment() *AppointmentDetails {
@@ -2264,7 +2544,7 @@ type DeleteAppointmentRecordRequest struct {
 
 func (x *DeleteAppointmentRecordRequest) Reset() {
 	*x = DeleteAppointmentRecordRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[39]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2276,7 +2556,7 @@ func (x *DeleteAppointmentRecordRequest) String() string {
 func (*DeleteAppointmentRecordRequest) ProtoMessage() {}
 
 func (x *DeleteAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[39]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2289,7 +2569,7 @@ func (x *DeleteAppointmentRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAppointmentRecordRequest.ProtoReflect.Descriptor instead.
 func (*DeleteAppointmentRecordRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{39}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *DeleteAppointmentRecordRequest) GetRequestorId() string {
@@ -2322,7 +2602,7 @@ type DeleteAppointmentRecordResponse struct {
 
 func (x *DeleteAppointmentRecordResponse) Reset() {
 	*x = DeleteAppointmentRecordResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[40]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2334,7 +2614,7 @@ func (x *DeleteAppointmentRecordResponse) String() string {
 func (*DeleteAppointmentRecordResponse) ProtoMessage() {}
 
 func (x *DeleteAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[40]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2347,7 +2627,7 @@ func (x *DeleteAppointmentRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAppointmentRecordResponse.ProtoReflect.Descriptor instead.
 func (*DeleteAppointmentRecordResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{40}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{45}
 }
 
 // CreateEntityRequest carries GovStack's entity_new_qry.
@@ -2364,7 +2644,7 @@ type CreateEntityRequest struct {
 
 func (x *CreateEntityRequest) Reset() {
 	*x = CreateEntityRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[41]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2376,7 +2656,7 @@ func (x *CreateEntityRequest) String() string {
 func (*CreateEntityRequest) ProtoMessage() {}
 
 func (x *CreateEntityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[41]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2389,7 +2669,7 @@ func (x *CreateEntityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEntityRequest.ProtoReflect.Descriptor instead.
 func (*CreateEntityRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{41}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CreateEntityRequest) GetRequestorId() string {
@@ -2424,7 +2704,7 @@ type CreateEntityResponse struct {
 
 func (x *CreateEntityResponse) Reset() {
 	*x = CreateEntityResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[42]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2436,7 +2716,7 @@ func (x *CreateEntityResponse) String() string {
 func (*CreateEntityResponse) ProtoMessage() {}
 
 func (x *CreateEntityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[42]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2449,7 +2729,7 @@ func (x *CreateEntityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEntityResponse.ProtoReflect.Descriptor instead.
 func (*CreateEntityResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{42}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CreateEntityResponse) GetEntityId() string {
@@ -2481,7 +2761,7 @@ type ModifyEntityRequest struct {
 
 func (x *ModifyEntityRequest) Reset() {
 	*x = ModifyEntityRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[43]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2493,7 +2773,7 @@ func (x *ModifyEntityRequest) String() string {
 func (*ModifyEntityRequest) ProtoMessage() {}
 
 func (x *ModifyEntityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[43]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2506,7 +2786,7 @@ func (x *ModifyEntityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEntityRequest.ProtoReflect.Descriptor instead.
 func (*ModifyEntityRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{43}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ModifyEntityRequest) GetRequestorId() string {
@@ -2547,7 +2827,7 @@ type ModifyEntityResponse struct {
 
 func (x *ModifyEntityResponse) Reset() {
 	*x = ModifyEntityResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[44]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2559,7 +2839,7 @@ func (x *ModifyEntityResponse) String() string {
 func (*ModifyEntityResponse) ProtoMessage() {}
 
 func (x *ModifyEntityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[44]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2572,7 +2852,7 @@ func (x *ModifyEntityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyEntityResponse.ProtoReflect.Descriptor instead.
 func (*ModifyEntityResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{44}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ModifyEntityResponse) GetEntity() *Entity {
@@ -2596,7 +2876,7 @@ type DeleteEntityRequest struct {
 
 func (x *DeleteEntityRequest) Reset() {
 	*x = DeleteEntityRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[45]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2608,7 +2888,7 @@ func (x *DeleteEntityRequest) String() string {
 func (*DeleteEntityRequest) ProtoMessage() {}
 
 func (x *DeleteEntityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[45]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2621,7 +2901,7 @@ func (x *DeleteEntityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteEntityRequest.ProtoReflect.Descriptor instead.
 func (*DeleteEntityRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{45}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *DeleteEntityRequest) GetRequestorId() string {
@@ -2654,7 +2934,7 @@ type DeleteEntityResponse struct {
 
 func (x *DeleteEntityResponse) Reset() {
 	*x = DeleteEntityResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[46]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2666,7 +2946,7 @@ func (x *DeleteEntityResponse) String() string {
 func (*DeleteEntityResponse) ProtoMessage() {}
 
 func (x *DeleteEntityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[46]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2679,7 +2959,7 @@ func (x *DeleteEntityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteEntityResponse.ProtoReflect.Descriptor instead.
 func (*DeleteEntityResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{46}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{51}
 }
 
 // CreateResourceRequest carries GovStack's resource_new_qry.
@@ -2696,7 +2976,7 @@ type CreateResourceRequest struct {
 
 func (x *CreateResourceRequest) Reset() {
 	*x = CreateResourceRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[47]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2708,7 +2988,7 @@ func (x *CreateResourceRequest) String() string {
 func (*CreateResourceRequest) ProtoMessage() {}
 
 func (x *CreateResourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[47]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2721,7 +3001,7 @@ func (x *CreateResourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateResourceRequest.ProtoReflect.Descriptor instead.
 func (*CreateResourceRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{47}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *CreateResourceRequest) GetRequestorId() string {
@@ -2756,7 +3036,7 @@ type CreateResourceResponse struct {
 
 func (x *CreateResourceResponse) Reset() {
 	*x = CreateResourceResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[48]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2768,7 +3048,7 @@ func (x *CreateResourceResponse) String() string {
 func (*CreateResourceResponse) ProtoMessage() {}
 
 func (x *CreateResourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[48]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2781,7 +3061,7 @@ func (x *CreateResourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateResourceResponse.ProtoReflect.Descriptor instead.
 func (*CreateResourceResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{48}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CreateResourceResponse) GetResourceId() string {
@@ -2813,7 +3093,7 @@ type ModifyResourceRequest struct {
 
 func (x *ModifyResourceRequest) Reset() {
 	*x = ModifyResourceRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[49]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2825,7 +3105,7 @@ func (x *ModifyResourceRequest) String() string {
 func (*ModifyResourceRequest) ProtoMessage() {}
 
 func (x *ModifyResourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[49]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2838,7 +3118,7 @@ func (x *ModifyResourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyResourceRequest.ProtoReflect.Descriptor instead.
 func (*ModifyResourceRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{49}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ModifyResourceRequest) GetRequestorId() string {
@@ -2879,7 +3159,7 @@ type ModifyResourceResponse struct {
 
 func (x *ModifyResourceResponse) Reset() {
 	*x = ModifyResourceResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[50]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2891,7 +3171,7 @@ func (x *ModifyResourceResponse) String() string {
 func (*ModifyResourceResponse) ProtoMessage() {}
 
 func (x *ModifyResourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[50]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2904,7 +3184,7 @@ func (x *ModifyResourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyResourceResponse.ProtoReflect.Descriptor instead.
 func (*ModifyResourceResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{50}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ModifyResourceResponse) GetResource() *Resource {
@@ -2928,7 +3208,7 @@ type DeleteResourceRequest struct {
 
 func (x *DeleteResourceRequest) Reset() {
 	*x = DeleteResourceRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[51]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2940,7 +3220,7 @@ func (x *DeleteResourceRequest) String() string {
 func (*DeleteResourceRequest) ProtoMessage() {}
 
 func (x *DeleteResourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[51]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2953,7 +3233,7 @@ func (x *DeleteResourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteResourceRequest.ProtoReflect.Descriptor instead.
 func (*DeleteResourceRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{51}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *DeleteResourceRequest) GetRequestorId() string {
@@ -2986,7 +3266,7 @@ type DeleteResourceResponse struct {
 
 func (x *DeleteResourceResponse) Reset() {
 	*x = DeleteResourceResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[52]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2998,7 +3278,7 @@ func (x *DeleteResourceResponse) String() string {
 func (*DeleteResourceResponse) ProtoMessage() {}
 
 func (x *DeleteResourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[52]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3011,7 +3291,7 @@ func (x *DeleteResourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteResourceResponse.ProtoReflect.Descriptor instead.
 func (*DeleteResourceResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{52}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{57}
 }
 
 // CreateSubscriberRequest carries GovStack's subscriber_new_qry.
@@ -3028,7 +3308,7 @@ type CreateSubscriberRequest struct {
 
 func (x *CreateSubscriberRequest) Reset() {
 	*x = CreateSubscriberRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[53]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3040,7 +3320,7 @@ func (x *CreateSubscriberRequest) String() string {
 func (*CreateSubscriberRequest) ProtoMessage() {}
 
 func (x *CreateSubscriberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[53]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3053,7 +3333,7 @@ func (x *CreateSubscriberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubscriberRequest.ProtoReflect.Descriptor instead.
 func (*CreateSubscriberRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{53}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *CreateSubscriberRequest) GetRequestorId() string {
@@ -3088,7 +3368,7 @@ type CreateSubscriberResponse struct {
 
 func (x *CreateSubscriberResponse) Reset() {
 	*x = CreateSubscriberResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[54]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3100,7 +3380,7 @@ func (x *CreateSubscriberResponse) String() string {
 func (*CreateSubscriberResponse) ProtoMessage() {}
 
 func (x *CreateSubscriberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[54]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3113,7 +3393,7 @@ func (x *CreateSubscriberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSubscriberResponse.ProtoReflect.Descriptor instead.
 func (*CreateSubscriberResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{54}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *CreateSubscriberResponse) GetSubscriberId() string {
@@ -3145,7 +3425,7 @@ type ModifySubscriberRequest struct {
 
 func (x *ModifySubscriberRequest) Reset() {
 	*x = ModifySubscriberRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[55]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3157,7 +3437,7 @@ func (x *ModifySubscriberRequest) String() string {
 func (*ModifySubscriberRequest) ProtoMessage() {}
 
 func (x *ModifySubscriberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[55]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3170,7 +3450,7 @@ func (x *ModifySubscriberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubscriberRequest.ProtoReflect.Descriptor instead.
 func (*ModifySubscriberRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{55}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ModifySubscriberRequest) GetRequestorId() string {
@@ -3211,7 +3491,7 @@ type ModifySubscriberResponse struct {
 
 func (x *ModifySubscriberResponse) Reset() {
 	*x = ModifySubscriberResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[56]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3223,7 +3503,7 @@ func (x *ModifySubscriberResponse) String() string {
 func (*ModifySubscriberResponse) ProtoMessage() {}
 
 func (x *ModifySubscriberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[56]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3236,7 +3516,7 @@ func (x *ModifySubscriberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifySubscriberResponse.ProtoReflect.Descriptor instead.
 func (*ModifySubscriberResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{56}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ModifySubscriberResponse) GetSubscriber() *Subscriber {
@@ -3260,7 +3540,7 @@ type DeleteSubscriberRequest struct {
 
 func (x *DeleteSubscriberRequest) Reset() {
 	*x = DeleteSubscriberRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[57]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3272,7 +3552,7 @@ func (x *DeleteSubscriberRequest) String() string {
 func (*DeleteSubscriberRequest) ProtoMessage() {}
 
 func (x *DeleteSubscriberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[57]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3285,7 +3565,7 @@ func (x *DeleteSubscriberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubscriberRequest.ProtoReflect.Descriptor instead.
 func (*DeleteSubscriberRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{57}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *DeleteSubscriberRequest) GetRequestorId() string {
@@ -3318,7 +3598,7 @@ type DeleteSubscriberResponse struct {
 
 func (x *DeleteSubscriberResponse) Reset() {
 	*x = DeleteSubscriberResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[58]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3330,7 +3610,7 @@ func (x *DeleteSubscriberResponse) String() string {
 func (*DeleteSubscriberResponse) ProtoMessage() {}
 
 func (x *DeleteSubscriberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[58]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3343,7 +3623,7 @@ func (x *DeleteSubscriberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteSubscriberResponse.ProtoReflect.Descriptor instead.
 func (*DeleteSubscriberResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{58}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{63}
 }
 
 // ListSubscribersRequest carries GovStack's subscriber_filter (times RFC 3339).
@@ -3364,7 +3644,7 @@ type ListSubscribersRequest struct {
 
 func (x *ListSubscribersRequest) Reset() {
 	*x = ListSubscribersRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[59]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3376,7 +3656,7 @@ func (x *ListSubscribersRequest) String() string {
 func (*ListSubscribersRequest) ProtoMessage() {}
 
 func (x *ListSubscribersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[59]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3389,7 +3669,7 @@ func (x *ListSubscribersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubscribersRequest.ProtoReflect.Descriptor instead.
 func (*ListSubscribersRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{59}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ListSubscribersRequest) GetRequestorId() string {
@@ -3451,7 +3731,7 @@ type ListSubscribersResponse struct {
 
 func (x *ListSubscribersResponse) Reset() {
 	*x = ListSubscribersResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[60]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3463,7 +3743,7 @@ func (x *ListSubscribersResponse) String() string {
 func (*ListSubscribersResponse) ProtoMessage() {}
 
 func (x *ListSubscribersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[60]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3476,7 +3756,7 @@ func (x *ListSubscribersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSubscribersResponse.ProtoReflect.Descriptor instead.
 func (*ListSubscribersResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{60}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *ListSubscribersResponse) GetSubscribers() []*Subscriber {
@@ -3500,7 +3780,7 @@ type CreateMessageRequest struct {
 
 func (x *CreateMessageRequest) Reset() {
 	*x = CreateMessageRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[61]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3512,7 +3792,7 @@ func (x *CreateMessageRequest) String() string {
 func (*CreateMessageRequest) ProtoMessage() {}
 
 func (x *CreateMessageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[61]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3525,7 +3805,7 @@ func (x *CreateMessageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMessageRequest.ProtoReflect.Descriptor instead.
 func (*CreateMessageRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{61}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *CreateMessageRequest) GetRequestorId() string {
@@ -3560,7 +3840,7 @@ type CreateMessageResponse struct {
 
 func (x *CreateMessageResponse) Reset() {
 	*x = CreateMessageResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[62]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3572,7 +3852,7 @@ func (x *CreateMessageResponse) String() string {
 func (*CreateMessageResponse) ProtoMessage() {}
 
 func (x *CreateMessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[62]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3585,7 +3865,7 @@ func (x *CreateMessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMessageResponse.ProtoReflect.Descriptor instead.
 func (*CreateMessageResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{62}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *CreateMessageResponse) GetMessageId() string {
@@ -3617,7 +3897,7 @@ type ModifyMessageRequest struct {
 
 func (x *ModifyMessageRequest) Reset() {
 	*x = ModifyMessageRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[63]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3629,7 +3909,7 @@ func (x *ModifyMessageRequest) String() string {
 func (*ModifyMessageRequest) ProtoMessage() {}
 
 func (x *ModifyMessageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[63]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3642,7 +3922,7 @@ func (x *ModifyMessageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyMessageRequest.ProtoReflect.Descriptor instead.
 func (*ModifyMessageRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{63}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *ModifyMessageRequest) GetRequestorId() string {
@@ -3683,7 +3963,7 @@ type ModifyMessageResponse struct {
 
 func (x *ModifyMessageResponse) Reset() {
 	*x = ModifyMessageResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[64]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3695,7 +3975,7 @@ func (x *ModifyMessageResponse) String() string {
 func (*ModifyMessageResponse) ProtoMessage() {}
 
 func (x *ModifyMessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[64]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3708,7 +3988,7 @@ func (x *ModifyMessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyMessageResponse.ProtoReflect.Descriptor instead.
 func (*ModifyMessageResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{64}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *ModifyMessageResponse) GetMessage() *Message {
@@ -3732,7 +4012,7 @@ type DeleteMessageRequest struct {
 
 func (x *DeleteMessageRequest) Reset() {
 	*x = DeleteMessageRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[65]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3744,7 +4024,7 @@ func (x *DeleteMessageRequest) String() string {
 func (*DeleteMessageRequest) ProtoMessage() {}
 
 func (x *DeleteMessageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[65]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3757,7 +4037,7 @@ func (x *DeleteMessageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteMessageRequest.ProtoReflect.Descriptor instead.
 func (*DeleteMessageRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{65}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *DeleteMessageRequest) GetRequestorId() string {
@@ -3790,7 +4070,7 @@ type DeleteMessageResponse struct {
 
 func (x *DeleteMessageResponse) Reset() {
 	*x = DeleteMessageResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[66]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3802,7 +4082,7 @@ func (x *DeleteMessageResponse) String() string {
 func (*DeleteMessageResponse) ProtoMessage() {}
 
 func (x *DeleteMessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[66]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3815,7 +4095,7 @@ func (x *DeleteMessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteMessageResponse.ProtoReflect.Descriptor instead.
 func (*DeleteMessageResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{66}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{71}
 }
 
 // ListMessagesRequest carries GovStack's message_filter (times RFC 3339).
@@ -3834,7 +4114,7 @@ type ListMessagesRequest struct {
 
 func (x *ListMessagesRequest) Reset() {
 	*x = ListMessagesRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[67]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3846,7 +4126,7 @@ func (x *ListMessagesRequest) String() string {
 func (*ListMessagesRequest) ProtoMessage() {}
 
 func (x *ListMessagesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[67]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3859,7 +4139,7 @@ func (x *ListMessagesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMessagesRequest.ProtoReflect.Descriptor instead.
 func (*ListMessagesRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{67}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *ListMessagesRequest) GetRequestorId() string {
@@ -3907,7 +4187,7 @@ type ListMessagesResponse struct {
 
 func (x *ListMessagesResponse) Reset() {
 	*x = ListMessagesResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[68]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3919,7 +4199,7 @@ func (x *ListMessagesResponse) String() string {
 func (*ListMessagesResponse) ProtoMessage() {}
 
 func (x *ListMessagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[68]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3932,7 +4212,7 @@ func (x *ListMessagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMessagesResponse.ProtoReflect.Descriptor instead.
 func (*ListMessagesResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{68}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ListMessagesResponse) GetMessages() []*Message {
@@ -3956,7 +4236,7 @@ type CreateAffiliationRequest struct {
 
 func (x *CreateAffiliationRequest) Reset() {
 	*x = CreateAffiliationRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[69]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3968,7 +4248,7 @@ func (x *CreateAffiliationRequest) String() string {
 func (*CreateAffiliationRequest) ProtoMessage() {}
 
 func (x *CreateAffiliationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[69]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3981,7 +4261,7 @@ func (x *CreateAffiliationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAffiliationRequest.ProtoReflect.Descriptor instead.
 func (*CreateAffiliationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{69}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *CreateAffiliationRequest) GetRequestorId() string {
@@ -4016,7 +4296,7 @@ type CreateAffiliationResponse struct {
 
 func (x *CreateAffiliationResponse) Reset() {
 	*x = CreateAffiliationResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[70]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4028,7 +4308,7 @@ func (x *CreateAffiliationResponse) String() string {
 func (*CreateAffiliationResponse) ProtoMessage() {}
 
 func (x *CreateAffiliationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[70]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4041,7 +4321,7 @@ func (x *CreateAffiliationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAffiliationResponse.ProtoReflect.Descriptor instead.
 func (*CreateAffiliationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{70}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *CreateAffiliationResponse) GetAffiliationId() string {
@@ -4073,7 +4353,7 @@ type ModifyAffiliationRequest struct {
 
 func (x *ModifyAffiliationRequest) Reset() {
 	*x = ModifyAffiliationRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[71]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4085,7 +4365,7 @@ func (x *ModifyAffiliationRequest) String() string {
 func (*ModifyAffiliationRequest) ProtoMessage() {}
 
 func (x *ModifyAffiliationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[71]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4098,7 +4378,7 @@ func (x *ModifyAffiliationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAffiliationRequest.ProtoReflect.Descriptor instead.
 func (*ModifyAffiliationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{71}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *ModifyAffiliationRequest) GetRequestorId() string {
@@ -4139,7 +4419,7 @@ type ModifyAffiliationResponse struct {
 
 func (x *ModifyAffiliationResponse) Reset() {
 	*x = ModifyAffiliationResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[72]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4151,7 +4431,7 @@ func (x *ModifyAffiliationResponse) String() string {
 func (*ModifyAffiliationResponse) ProtoMessage() {}
 
 func (x *ModifyAffiliationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[72]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4164,7 +4444,7 @@ func (x *ModifyAffiliationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAffiliationResponse.ProtoReflect.Descriptor instead.
 func (*ModifyAffiliationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{72}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ModifyAffiliationResponse) GetAffiliation() *Affiliation {
@@ -4188,7 +4468,7 @@ type DeleteAffiliationRequest struct {
 
 func (x *DeleteAffiliationRequest) Reset() {
 	*x = DeleteAffiliationRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[73]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4200,7 +4480,7 @@ func (x *DeleteAffiliationRequest) String() string {
 func (*DeleteAffiliationRequest) ProtoMessage() {}
 
 func (x *DeleteAffiliationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[73]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4213,7 +4493,7 @@ func (x *DeleteAffiliationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAffiliationRequest.ProtoReflect.Descriptor instead.
 func (*DeleteAffiliationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{73}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *DeleteAffiliationRequest) GetRequestorId() string {
@@ -4246,7 +4526,7 @@ type DeleteAffiliationResponse struct {
 
 func (x *DeleteAffiliationResponse) Reset() {
 	*x = DeleteAffiliationResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[74]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4258,7 +4538,7 @@ func (x *DeleteAffiliationResponse) String() string {
 func (*DeleteAffiliationResponse) ProtoMessage() {}
 
 func (x *DeleteAffiliationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[74]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4271,7 +4551,7 @@ func (x *DeleteAffiliationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAffiliationResponse.ProtoReflect.Descriptor instead.
 func (*DeleteAffiliationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{74}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{79}
 }
 
 // ListAffiliationsRequest carries GovStack's affiliation_filter (times RFC 3339).
@@ -4291,7 +4571,7 @@ type ListAffiliationsRequest struct {
 
 func (x *ListAffiliationsRequest) Reset() {
 	*x = ListAffiliationsRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[75]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4303,7 +4583,7 @@ func (x *ListAffiliationsRequest) String() string {
 func (*ListAffiliationsRequest) ProtoMessage() {}
 
 func (x *ListAffiliationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[75]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4316,7 +4596,7 @@ func (x *ListAffiliationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAffiliationsRequest.ProtoReflect.Descriptor instead.
 func (*ListAffiliationsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{75}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ListAffiliationsRequest) GetRequestorId() string {
@@ -4371,7 +4651,7 @@ type ListAffiliationsResponse struct {
 
 func (x *ListAffiliationsResponse) Reset() {
 	*x = ListAffiliationsResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[76]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4383,7 +4663,7 @@ func (x *ListAffiliationsResponse) String() string {
 func (*ListAffiliationsResponse) ProtoMessage() {}
 
 func (x *ListAffiliationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[76]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4396,7 +4676,7 @@ func (x *ListAffiliationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAffiliationsResponse.ProtoReflect.Descriptor instead.
 func (*ListAffiliationsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{76}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *ListAffiliationsResponse) GetAffiliations() []*Affiliation {
@@ -4420,7 +4700,7 @@ type CreateAlertScheduleRequest struct {
 
 func (x *CreateAlertScheduleRequest) Reset() {
 	*x = CreateAlertScheduleRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[77]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4432,7 +4712,7 @@ func (x *CreateAlertScheduleRequest) String() string {
 func (*CreateAlertScheduleRequest) ProtoMessage() {}
 
 func (x *CreateAlertScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[77]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4445,7 +4725,7 @@ func (x *CreateAlertScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAlertScheduleRequest.ProtoReflect.Descriptor instead.
 func (*CreateAlertScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{77}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *CreateAlertScheduleRequest) GetRequestorId() string {
@@ -4480,7 +4760,7 @@ type CreateAlertScheduleResponse struct {
 
 func (x *CreateAlertScheduleResponse) Reset() {
 	*x = CreateAlertScheduleResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[78]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4492,7 +4772,7 @@ func (x *CreateAlertScheduleResponse) String() string {
 func (*CreateAlertScheduleResponse) ProtoMessage() {}
 
 func (x *CreateAlertScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[78]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4505,7 +4785,7 @@ func (x *CreateAlertScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAlertScheduleResponse.ProtoReflect.Descriptor instead.
 func (*CreateAlertScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{78}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *CreateAlertScheduleResponse) GetAlertScheduleId() string {
@@ -4537,7 +4817,7 @@ type ModifyAlertScheduleRequest struct {
 
 func (x *ModifyAlertScheduleRequest) Reset() {
 	*x = ModifyAlertScheduleRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[79]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4549,7 +4829,7 @@ func (x *ModifyAlertScheduleRequest) String() string {
 func (*ModifyAlertScheduleRequest) ProtoMessage() {}
 
 func (x *ModifyAlertScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[79]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4562,7 +4842,7 @@ func (x *ModifyAlertScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAlertScheduleRequest.ProtoReflect.Descriptor instead.
 func (*ModifyAlertScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{79}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *ModifyAlertScheduleRequest) GetRequestorId() string {
@@ -4603,7 +4883,7 @@ type ModifyAlertScheduleResponse struct {
 
 func (x *ModifyAlertScheduleResponse) Reset() {
 	*x = ModifyAlertScheduleResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[80]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4615,7 +4895,7 @@ func (x *ModifyAlertScheduleResponse) String() string {
 func (*ModifyAlertScheduleResponse) ProtoMessage() {}
 
 func (x *ModifyAlertScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[80]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4628,7 +4908,7 @@ func (x *ModifyAlertScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyAlertScheduleResponse.ProtoReflect.Descriptor instead.
 func (*ModifyAlertScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{80}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *ModifyAlertScheduleResponse) GetAlertSchedule() *AlertSchedule {
@@ -4652,7 +4932,7 @@ type DeleteAlertScheduleRequest struct {
 
 func (x *DeleteAlertScheduleRequest) Reset() {
 	*x = DeleteAlertScheduleRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[81]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4664,7 +4944,7 @@ func (x *DeleteAlertScheduleRequest) String() string {
 func (*DeleteAlertScheduleRequest) ProtoMessage() {}
 
 func (x *DeleteAlertScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[81]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4677,7 +4957,7 @@ func (x *DeleteAlertScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAlertScheduleRequest.ProtoReflect.Descriptor instead.
 func (*DeleteAlertScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{81}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *DeleteAlertScheduleRequest) GetRequestorId() string {
@@ -4710,7 +4990,7 @@ type DeleteAlertScheduleResponse struct {
 
 func (x *DeleteAlertScheduleResponse) Reset() {
 	*x = DeleteAlertScheduleResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[82]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4722,7 +5002,7 @@ func (x *DeleteAlertScheduleResponse) String() string {
 func (*DeleteAlertScheduleResponse) ProtoMessage() {}
 
 func (x *DeleteAlertScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[82]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4735,7 +5015,7 @@ func (x *DeleteAlertScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteAlertScheduleResponse.ProtoReflect.Descriptor instead.
 func (*DeleteAlertScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{82}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{87}
 }
 
 // ListAlertSchedulesRequest carries GovStack's alert_schedule_filter (times RFC 3339).
@@ -4757,7 +5037,7 @@ type ListAlertSchedulesRequest struct {
 
 func (x *ListAlertSchedulesRequest) Reset() {
 	*x = ListAlertSchedulesRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[83]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4769,7 +5049,7 @@ func (x *ListAlertSchedulesRequest) String() string {
 func (*ListAlertSchedulesRequest) ProtoMessage() {}
 
 func (x *ListAlertSchedulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[83]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4782,7 +5062,7 @@ func (x *ListAlertSchedulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertSchedulesRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertSchedulesRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{83}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *ListAlertSchedulesRequest) GetRequestorId() string {
@@ -4851,7 +5131,7 @@ type ListAlertSchedulesResponse struct {
 
 func (x *ListAlertSchedulesResponse) Reset() {
 	*x = ListAlertSchedulesResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[84]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4863,7 +5143,7 @@ func (x *ListAlertSchedulesResponse) String() string {
 func (*ListAlertSchedulesResponse) ProtoMessage() {}
 
 func (x *ListAlertSchedulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[84]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4876,7 +5156,7 @@ func (x *ListAlertSchedulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertSchedulesResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertSchedulesResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{84}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *ListAlertSchedulesResponse) GetAlertSchedules() []*AlertSchedule {
@@ -4900,7 +5180,7 @@ type CreateLogRequest struct {
 
 func (x *CreateLogRequest) Reset() {
 	*x = CreateLogRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[85]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4912,7 +5192,7 @@ func (x *CreateLogRequest) String() string {
 func (*CreateLogRequest) ProtoMessage() {}
 
 func (x *CreateLogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[85]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4925,7 +5205,7 @@ func (x *CreateLogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLogRequest.ProtoReflect.Descriptor instead.
 func (*CreateLogRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{85}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *CreateLogRequest) GetRequestorId() string {
@@ -4960,7 +5240,7 @@ type CreateLogResponse struct {
 
 func (x *CreateLogResponse) Reset() {
 	*x = CreateLogResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[86]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4972,7 +5252,7 @@ func (x *CreateLogResponse) String() string {
 func (*CreateLogResponse) ProtoMessage() {}
 
 func (x *CreateLogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[86]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4985,7 +5265,7 @@ func (x *CreateLogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLogResponse.ProtoReflect.Descriptor instead.
 func (*CreateLogResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{86}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *CreateLogResponse) GetLogId() string {
@@ -5017,7 +5297,7 @@ type ModifyLogRequest struct {
 
 func (x *ModifyLogRequest) Reset() {
 	*x = ModifyLogRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[87]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5029,7 +5309,7 @@ func (x *ModifyLogRequest) String() string {
 func (*ModifyLogRequest) ProtoMessage() {}
 
 func (x *ModifyLogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[87]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5042,7 +5322,7 @@ func (x *ModifyLogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLogRequest.ProtoReflect.Descriptor instead.
 func (*ModifyLogRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{87}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *ModifyLogRequest) GetRequestorId() string {
@@ -5083,7 +5363,7 @@ type ModifyLogResponse struct {
 
 func (x *ModifyLogResponse) Reset() {
 	*x = ModifyLogResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[88]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5095,7 +5375,7 @@ func (x *ModifyLogResponse) String() string {
 func (*ModifyLogResponse) ProtoMessage() {}
 
 func (x *ModifyLogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[88]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5108,7 +5388,7 @@ func (x *ModifyLogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ModifyLogResponse.ProtoReflect.Descriptor instead.
 func (*ModifyLogResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{88}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *ModifyLogResponse) GetLog() *LogEntry {
@@ -5132,7 +5412,7 @@ type DeleteLogRequest struct {
 
 func (x *DeleteLogRequest) Reset() {
 	*x = DeleteLogRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[89]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5144,7 +5424,7 @@ func (x *DeleteLogRequest) String() string {
 func (*DeleteLogRequest) ProtoMessage() {}
 
 func (x *DeleteLogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[89]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5157,7 +5437,7 @@ func (x *DeleteLogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLogRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLogRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{89}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *DeleteLogRequest) GetRequestorId() string {
@@ -5190,7 +5470,7 @@ type DeleteLogResponse struct {
 
 func (x *DeleteLogResponse) Reset() {
 	*x = DeleteLogResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[90]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5202,7 +5482,7 @@ func (x *DeleteLogResponse) String() string {
 func (*DeleteLogResponse) ProtoMessage() {}
 
 func (x *DeleteLogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[90]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5215,7 +5495,7 @@ func (x *DeleteLogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLogResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLogResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{90}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{95}
 }
 
 // ListLogsRequest carries GovStack's log_filter (times RFC 3339).
@@ -5236,7 +5516,7 @@ type ListLogsRequest struct {
 
 func (x *ListLogsRequest) Reset() {
 	*x = ListLogsRequest{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[91]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5248,7 +5528,7 @@ func (x *ListLogsRequest) String() string {
 func (*ListLogsRequest) ProtoMessage() {}
 
 func (x *ListLogsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[91]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5261,7 +5541,7 @@ func (x *ListLogsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLogsRequest.ProtoReflect.Descriptor instead.
 func (*ListLogsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{91}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *ListLogsRequest) GetRequestorId() string {
@@ -5323,7 +5603,7 @@ type ListLogsResponse struct {
 
 func (x *ListLogsResponse) Reset() {
 	*x = ListLogsResponse{}
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[92]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5335,7 +5615,7 @@ func (x *ListLogsResponse) String() string {
 func (*ListLogsResponse) ProtoMessage() {}
 
 func (x *ListLogsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[92]
+	mi := &file_govstack_scheduling_v1_scheduling_service_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5348,7 +5628,7 @@ func (x *ListLogsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLogsResponse.ProtoReflect.Descriptor instead.
 func (*ListLogsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{92}
+	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *ListLogsResponse) GetLogs() []*LogEntry {
@@ -5362,7 +5642,7 @@ var File_govstack_scheduling_v1_scheduling_service_proto protoreflect.FileDescri
 
 const file_govstack_scheduling_v1_scheduling_service_proto_rawDesc = "" +
 	"\n" +
-	"/govstack/scheduling/v1/scheduling_service.proto\x12\x16govstack.scheduling.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'govstack/scheduling/v1/scheduling.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x98\x01\n" +
+	"/govstack/scheduling/v1/scheduling_service.proto\x12\x16govstack.scheduling.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a'govstack/scheduling/v1/scheduling.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x98\x01\n" +
 	"\x14ListFreeSlotsRequest\x12 \n" +
 	"\vresource_id\x18\x01 \x01(\tR\vresource_id\x12\x1c\n" +
 	"\tentity_id\x18\x02 \x01(\tR\tentity_id\x12\x1c\n" +
@@ -5414,7 +5694,7 @@ const file_govstack_scheduling_v1_scheduling_service_proto_rawDesc = "" +
 	"\vnational_id\x18\x03 \x01(\tR\vnational_id\x12\"\n" +
 	"\fbooking_code\x18\x04 \x01(\tR\fbooking_code\"c\n" +
 	"\x1aCheckInAppointmentResponse\x12E\n" +
-	"\vappointment\x18\x01 \x01(\v2#.govstack.scheduling.v1.AppointmentR\vappointment\"\xfd\x01\n" +
+	"\vappointment\x18\x01 \x01(\v2#.govstack.scheduling.v1.AppointmentR\vappointment\"\xbb\x02\n" +
 	"\x17ListAppointmentsRequest\x12&\n" +
 	"\x0eappointment_id\x18\x01 \x01(\tR\x0eappointment_id\x12&\n" +
 	"\x0eparticipant_id\x18\x02 \x01(\tR\x0eparticipant_id\x124\n" +
@@ -5422,9 +5702,27 @@ const file_govstack_scheduling_v1_scheduling_service_proto_rawDesc = "" +
 	"\vresource_id\x18\x04 \x01(\tR\vresource_id\x12\x16\n" +
 	"\x06status\x18\x05 \x01(\tR\x06status\x12\x12\n" +
 	"\x04from\x18\x06 \x01(\tR\x04from\x12\x0e\n" +
-	"\x02to\x18\a \x01(\tR\x02to\"c\n" +
+	"\x02to\x18\a \x01(\tR\x02to\x12\x1c\n" +
+	"\tpage_size\x18\b \x01(\x05R\tpage_size\x12\x1e\n" +
+	"\n" +
+	"page_token\x18\t \x01(\tR\n" +
+	"page_token\"\x8d\x01\n" +
 	"\x18ListAppointmentsResponse\x12G\n" +
-	"\fappointments\x18\x01 \x03(\v2#.govstack.scheduling.v1.AppointmentR\fappointments\"w\n" +
+	"\fappointments\x18\x01 \x03(\v2#.govstack.scheduling.v1.AppointmentR\fappointments\x12(\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\x0fnext_page_token\"\x96\x01\n" +
+	" UploadAppointmentDocumentRequest\x12&\n" +
+	"\x0eappointment_id\x18\x01 \x01(\tR\x0eappointment_id\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x1c\n" +
+	"\tfile_name\x18\x03 \x01(\tR\tfile_name\x12\x18\n" +
+	"\acontent\x18\x04 \x01(\fR\acontent\"l\n" +
+	"!UploadAppointmentDocumentResponse\x12G\n" +
+	"\bdocument\x18\x01 \x01(\v2+.govstack.scheduling.v1.AppointmentDocumentR\bdocument\"I\n" +
+	"\x1fListAppointmentDocumentsRequest\x12&\n" +
+	"\x0eappointment_id\x18\x01 \x01(\tR\x0eappointment_id\"m\n" +
+	" ListAppointmentDocumentsResponse\x12I\n" +
+	"\tdocuments\x18\x01 \x03(\v2+.govstack.scheduling.v1.AppointmentDocumentR\tdocuments\"A\n" +
+	"\x1dGetAppointmentDocumentRequest\x12 \n" +
+	"\vdocument_id\x18\x01 \x01(\tR\vdocument_id\"w\n" +
 	"\x13ListEntitiesRequest\x12\x1c\n" +
 	"\tentity_id\x18\x01 \x03(\tR\tentity_id\x12\x1a\n" +
 	"\bcategory\x18\x02 \x01(\tR\bcategory\x12\x12\n" +
@@ -5706,7 +6004,7 @@ const file_govstack_scheduling_v1_scheduling_service_proto_rawDesc = "" +
 	"\x04from\x18\x06 \x01(\tR\x04from\x12\x0e\n" +
 	"\x02to\x18\a \x01(\tR\x02to\"L\n" +
 	"\x10ListLogsResponse\x128\n" +
-	"\x04logs\x18\x01 \x03(\v2 .govstack.scheduling.v1.LogEntryR\blog_list2\xc6\b\n" +
+	"\x04logs\x18\x01 \x03(\v2 .govstack.scheduling.v1.LogEntryR\blog_list2\xc2\f\n" +
 	"\x0eBookingService\x12\x8a\x01\n" +
 	"\rListFreeSlots\x12,.govstack.scheduling.v1.ListFreeSlotsRequest\x1a-.govstack.scheduling.v1.ListFreeSlotsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/resource/free_slots\x12\x92\x01\n" +
 	"\x0fGetAvailability\x12..govstack.scheduling.v1.GetAvailabilityRequest\x1a/.govstack.scheduling.v1.GetAvailabilityResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/resource/availability\x12\x90\x01\n" +
@@ -5714,7 +6012,10 @@ const file_govstack_scheduling_v1_scheduling_service_proto_rawDesc = "" +
 	"\x11CancelAppointment\x120.govstack.scheduling.v1.CancelAppointmentRequest\x1a1.govstack.scheduling.v1.CancelAppointmentResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/appointment/cancel\x12\xa8\x01\n" +
 	"\x15RescheduleAppointment\x124.govstack.scheduling.v1.RescheduleAppointmentRequest\x1a5.govstack.scheduling.v1.RescheduleAppointmentResponse\"\"\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/appointment/reschedule\x12\x9d\x01\n" +
 	"\x12CheckInAppointment\x121.govstack.scheduling.v1.CheckInAppointmentRequest\x1a2.govstack.scheduling.v1.CheckInAppointmentResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/appointment/check_in\x12\x98\x01\n" +
-	"\x10ListAppointments\x12/.govstack.scheduling.v1.ListAppointmentsRequest\x1a0.govstack.scheduling.v1.ListAppointmentsResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/appointment/list_details2\xfd\x04\n" +
+	"\x10ListAppointments\x12/.govstack.scheduling.v1.ListAppointmentsRequest\x1a0.govstack.scheduling.v1.ListAppointmentsResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/appointment/list_details\x12\xb6\x01\n" +
+	"\x19UploadAppointmentDocument\x128.govstack.scheduling.v1.UploadAppointmentDocumentRequest\x1a9.govstack.scheduling.v1.UploadAppointmentDocumentResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/appointment/document/new\x12\xb9\x01\n" +
+	"\x18ListAppointmentDocuments\x127.govstack.scheduling.v1.ListAppointmentDocumentsRequest\x1a8.govstack.scheduling.v1.ListAppointmentDocumentsResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/appointment/document/list_details\x12\x84\x01\n" +
+	"\x16GetAppointmentDocument\x125.govstack.scheduling.v1.GetAppointmentDocumentRequest\x1a\x14.google.api.HttpBody\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/appointment/document2\xfd\x04\n" +
 	"\x10DirectoryService\x12\x87\x01\n" +
 	"\fListEntities\x12+.govstack.scheduling.v1.ListEntitiesRequest\x1a,.govstack.scheduling.v1.ListEntitiesResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/entity/list_details\x12\x8c\x01\n" +
 	"\rListResources\x12,.govstack.scheduling.v1.ListResourcesRequest\x1a-.govstack.scheduling.v1.ListResourcesResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/resource/list_details\x12\xa5\x01\n" +
@@ -5774,270 +6075,285 @@ func file_govstack_scheduling_v1_scheduling_service_proto_rawDescGZIP() []byte {
 	return file_govstack_scheduling_v1_scheduling_service_proto_rawDescData
 }
 
-var file_govstack_scheduling_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 93)
+var file_govstack_scheduling_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 98)
 var file_govstack_scheduling_v1_scheduling_service_proto_goTypes = []any{
-	(*ListFreeSlotsRequest)(nil),            // 0: govstack.scheduling.v1.ListFreeSlotsRequest
-	(*ListFreeSlotsResponse)(nil),           // 1: govstack.scheduling.v1.ListFreeSlotsResponse
-	(*GetAvailabilityRequest)(nil),          // 2: govstack.scheduling.v1.GetAvailabilityRequest
-	(*FreeResource)(nil),                    // 3: govstack.scheduling.v1.FreeResource
-	(*GetAvailabilityResponse)(nil),         // 4: govstack.scheduling.v1.GetAvailabilityResponse
-	(*BookAppointmentRequest)(nil),          // 5: govstack.scheduling.v1.BookAppointmentRequest
-	(*BookAppointmentResponse)(nil),         // 6: govstack.scheduling.v1.BookAppointmentResponse
-	(*CancelAppointmentRequest)(nil),        // 7: govstack.scheduling.v1.CancelAppointmentRequest
-	(*CancelAppointmentResponse)(nil),       // 8: govstack.scheduling.v1.CancelAppointmentResponse
-	(*RescheduleAppointmentRequest)(nil),    // 9: govstack.scheduling.v1.RescheduleAppointmentRequest
-	(*RescheduleAppointmentResponse)(nil),   // 10: govstack.scheduling.v1.RescheduleAppointmentResponse
-	(*CheckInAppointmentRequest)(nil),       // 11: govstack.scheduling.v1.CheckInAppointmentRequest
-	(*CheckInAppointmentResponse)(nil),      // 12: govstack.scheduling.v1.CheckInAppointmentResponse
-	(*ListAppointmentsRequest)(nil),         // 13: govstack.scheduling.v1.ListAppointmentsRequest
-	(*ListAppointmentsResponse)(nil),        // 14: govstack.scheduling.v1.ListAppointmentsResponse
-	(*ListEntitiesRequest)(nil),             // 15: govstack.scheduling.v1.ListEntitiesRequest
-	(*ListEntitiesResponse)(nil),            // 16: govstack.scheduling.v1.ListEntitiesResponse
-	(*ListResourcesRequest)(nil),            // 17: govstack.scheduling.v1.ListResourcesRequest
-	(*AddResourceExceptionRequest)(nil),     // 18: govstack.scheduling.v1.AddResourceExceptionRequest
-	(*AddResourceExceptionResponse)(nil),    // 19: govstack.scheduling.v1.AddResourceExceptionResponse
-	(*DeleteResourceExceptionRequest)(nil),  // 20: govstack.scheduling.v1.DeleteResourceExceptionRequest
-	(*DeleteResourceExceptionResponse)(nil), // 21: govstack.scheduling.v1.DeleteResourceExceptionResponse
-	(*ListResourcesResponse)(nil),           // 22: govstack.scheduling.v1.ListResourcesResponse
-	(*SetDeadlineRequest)(nil),              // 23: govstack.scheduling.v1.SetDeadlineRequest
-	(*SetDeadlineResponse)(nil),             // 24: govstack.scheduling.v1.SetDeadlineResponse
-	(*CancelDeadlineRequest)(nil),           // 25: govstack.scheduling.v1.CancelDeadlineRequest
-	(*CancelDeadlineResponse)(nil),          // 26: govstack.scheduling.v1.CancelDeadlineResponse
-	(*CreateEventRequest)(nil),              // 27: govstack.scheduling.v1.CreateEventRequest
-	(*CreateEventResponse)(nil),             // 28: govstack.scheduling.v1.CreateEventResponse
-	(*ModifyEventRequest)(nil),              // 29: govstack.scheduling.v1.ModifyEventRequest
-	(*ModifyEventResponse)(nil),             // 30: govstack.scheduling.v1.ModifyEventResponse
-	(*DeleteEventRequest)(nil),              // 31: govstack.scheduling.v1.DeleteEventRequest
-	(*DeleteEventResponse)(nil),             // 32: govstack.scheduling.v1.DeleteEventResponse
-	(*ListEventsRequest)(nil),               // 33: govstack.scheduling.v1.ListEventsRequest
-	(*ListEventsResponse)(nil),              // 34: govstack.scheduling.v1.ListEventsResponse
-	(*CreateAppointmentRecordRequest)(nil),  // 35: govstack.scheduling.v1.CreateAppointmentRecordRequest
-	(*CreateAppointmentRecordResponse)(nil), // 36: govstack.scheduling.v1.CreateAppointmentRecordResponse
-	(*ModifyAppointmentRecordRequest)(nil),  // 37: govstack.scheduling.v1.ModifyAppointmentRecordRequest
-	(*ModifyAppointmentRecordResponse)(nil), // 38: govstack.scheduling.v1.ModifyAppointmentRecordResponse
-	(*DeleteAppointmentRecordRequest)(nil),  // 39: govstack.scheduling.v1.DeleteAppointmentRecordRequest
-	(*DeleteAppointmentRecordResponse)(nil), // 40: govstack.scheduling.v1.DeleteAppointmentRecordResponse
-	(*CreateEntityRequest)(nil),             // 41: govstack.scheduling.v1.CreateEntityRequest
-	(*CreateEntityResponse)(nil),            // 42: govstack.scheduling.v1.CreateEntityResponse
-	(*ModifyEntityRequest)(nil),             // 43: govstack.scheduling.v1.ModifyEntityRequest
-	(*ModifyEntityResponse)(nil),            // 44: govstack.scheduling.v1.ModifyEntityResponse
-	(*DeleteEntityRequest)(nil),             // 45: govstack.scheduling.v1.DeleteEntityRequest
-	(*DeleteEntityResponse)(nil),            // 46: govstack.scheduling.v1.DeleteEntityResponse
-	(*CreateResourceRequest)(nil),           // 47: govstack.scheduling.v1.CreateResourceRequest
-	(*CreateResourceResponse)(nil),          // 48: govstack.scheduling.v1.CreateResourceResponse
-	(*ModifyResourceRequest)(nil),           // 49: govstack.scheduling.v1.ModifyResourceRequest
-	(*ModifyResourceResponse)(nil),          // 50: govstack.scheduling.v1.ModifyResourceResponse
-	(*DeleteResourceRequest)(nil),           // 51: govstack.scheduling.v1.DeleteResourceRequest
-	(*DeleteResourceResponse)(nil),          // 52: govstack.scheduling.v1.DeleteResourceResponse
-	(*CreateSubscriberRequest)(nil),         // 53: govstack.scheduling.v1.CreateSubscriberRequest
-	(*CreateSubscriberResponse)(nil),        // 54: govstack.scheduling.v1.CreateSubscriberResponse
-	(*ModifySubscriberRequest)(nil),         // 55: govstack.scheduling.v1.ModifySubscriberRequest
-	(*ModifySubscriberResponse)(nil),        // 56: govstack.scheduling.v1.ModifySubscriberResponse
-	(*DeleteSubscriberRequest)(nil),         // 57: govstack.scheduling.v1.DeleteSubscriberRequest
-	(*DeleteSubscriberResponse)(nil),        // 58: govstack.scheduling.v1.DeleteSubscriberResponse
-	(*ListSubscribersRequest)(nil),          // 59: govstack.scheduling.v1.ListSubscribersRequest
-	(*ListSubscribersResponse)(nil),         // 60: govstack.scheduling.v1.ListSubscribersResponse
-	(*CreateMessageRequest)(nil),            // 61: govstack.scheduling.v1.CreateMessageRequest
-	(*CreateMessageResponse)(nil),           // 62: govstack.scheduling.v1.CreateMessageResponse
-	(*ModifyMessageRequest)(nil),            // 63: govstack.scheduling.v1.ModifyMessageRequest
-	(*ModifyMessageResponse)(nil),           // 64: govstack.scheduling.v1.ModifyMessageResponse
-	(*DeleteMessageRequest)(nil),            // 65: govstack.scheduling.v1.DeleteMessageRequest
-	(*DeleteMessageResponse)(nil),           // 66: govstack.scheduling.v1.DeleteMessageResponse
-	(*ListMessagesRequest)(nil),             // 67: govstack.scheduling.v1.ListMessagesRequest
-	(*ListMessagesResponse)(nil),            // 68: govstack.scheduling.v1.ListMessagesResponse
-	(*CreateAffiliationRequest)(nil),        // 69: govstack.scheduling.v1.CreateAffiliationRequest
-	(*CreateAffiliationResponse)(nil),       // 70: govstack.scheduling.v1.CreateAffiliationResponse
-	(*ModifyAffiliationRequest)(nil),        // 71: govstack.scheduling.v1.ModifyAffiliationRequest
-	(*ModifyAffiliationResponse)(nil),       // 72: govstack.scheduling.v1.ModifyAffiliationResponse
-	(*DeleteAffiliationRequest)(nil),        // 73: govstack.scheduling.v1.DeleteAffiliationRequest
-	(*DeleteAffiliationResponse)(nil),       // 74: govstack.scheduling.v1.DeleteAffiliationResponse
-	(*ListAffiliationsRequest)(nil),         // 75: govstack.scheduling.v1.ListAffiliationsRequest
-	(*ListAffiliationsResponse)(nil),        // 76: govstack.scheduling.v1.ListAffiliationsResponse
-	(*CreateAlertScheduleRequest)(nil),      // 77: govstack.scheduling.v1.CreateAlertScheduleRequest
-	(*CreateAlertScheduleResponse)(nil),     // 78: govstack.scheduling.v1.CreateAlertScheduleResponse
-	(*ModifyAlertScheduleRequest)(nil),      // 79: govstack.scheduling.v1.ModifyAlertScheduleRequest
-	(*ModifyAlertScheduleResponse)(nil),     // 80: govstack.scheduling.v1.ModifyAlertScheduleResponse
-	(*DeleteAlertScheduleRequest)(nil),      // 81: govstack.scheduling.v1.DeleteAlertScheduleRequest
-	(*DeleteAlertScheduleResponse)(nil),     // 82: govstack.scheduling.v1.DeleteAlertScheduleResponse
-	(*ListAlertSchedulesRequest)(nil),       // 83: govstack.scheduling.v1.ListAlertSchedulesRequest
-	(*ListAlertSchedulesResponse)(nil),      // 84: govstack.scheduling.v1.ListAlertSchedulesResponse
-	(*CreateLogRequest)(nil),                // 85: govstack.scheduling.v1.CreateLogRequest
-	(*CreateLogResponse)(nil),               // 86: govstack.scheduling.v1.CreateLogResponse
-	(*ModifyLogRequest)(nil),                // 87: govstack.scheduling.v1.ModifyLogRequest
-	(*ModifyLogResponse)(nil),               // 88: govstack.scheduling.v1.ModifyLogResponse
-	(*DeleteLogRequest)(nil),                // 89: govstack.scheduling.v1.DeleteLogRequest
-	(*DeleteLogResponse)(nil),               // 90: govstack.scheduling.v1.DeleteLogResponse
-	(*ListLogsRequest)(nil),                 // 91: govstack.scheduling.v1.ListLogsRequest
-	(*ListLogsResponse)(nil),                // 92: govstack.scheduling.v1.ListLogsResponse
-	(*Slot)(nil),                            // 93: govstack.scheduling.v1.Slot
-	(*Subscriber)(nil),                      // 94: govstack.scheduling.v1.Subscriber
-	(*Appointment)(nil),                     // 95: govstack.scheduling.v1.Appointment
-	(*Entity)(nil),                          // 96: govstack.scheduling.v1.Entity
-	(*Resource)(nil),                        // 97: govstack.scheduling.v1.Resource
-	(*timestamppb.Timestamp)(nil),           // 98: google.protobuf.Timestamp
-	(*Recipient)(nil),                       // 99: govstack.scheduling.v1.Recipient
-	(*Deadline)(nil),                        // 100: govstack.scheduling.v1.Deadline
-	(*Event)(nil),                           // 101: govstack.scheduling.v1.Event
-	(*AppointmentDetails)(nil),              // 102: govstack.scheduling.v1.AppointmentDetails
-	(*Message)(nil),                         // 103: govstack.scheduling.v1.Message
-	(*Affiliation)(nil),                     // 104: govstack.scheduling.v1.Affiliation
-	(*AlertSchedule)(nil),                   // 105: govstack.scheduling.v1.AlertSchedule
-	(*LogEntry)(nil),                        // 106: govstack.scheduling.v1.LogEntry
+	(*ListFreeSlotsRequest)(nil),              // 0: govstack.scheduling.v1.ListFreeSlotsRequest
+	(*ListFreeSlotsResponse)(nil),             // 1: govstack.scheduling.v1.ListFreeSlotsResponse
+	(*GetAvailabilityRequest)(nil),            // 2: govstack.scheduling.v1.GetAvailabilityRequest
+	(*FreeResource)(nil),                      // 3: govstack.scheduling.v1.FreeResource
+	(*GetAvailabilityResponse)(nil),           // 4: govstack.scheduling.v1.GetAvailabilityResponse
+	(*BookAppointmentRequest)(nil),            // 5: govstack.scheduling.v1.BookAppointmentRequest
+	(*BookAppointmentResponse)(nil),           // 6: govstack.scheduling.v1.BookAppointmentResponse
+	(*CancelAppointmentRequest)(nil),          // 7: govstack.scheduling.v1.CancelAppointmentRequest
+	(*CancelAppointmentResponse)(nil),         // 8: govstack.scheduling.v1.CancelAppointmentResponse
+	(*RescheduleAppointmentRequest)(nil),      // 9: govstack.scheduling.v1.RescheduleAppointmentRequest
+	(*RescheduleAppointmentResponse)(nil),     // 10: govstack.scheduling.v1.RescheduleAppointmentResponse
+	(*CheckInAppointmentRequest)(nil),         // 11: govstack.scheduling.v1.CheckInAppointmentRequest
+	(*CheckInAppointmentResponse)(nil),        // 12: govstack.scheduling.v1.CheckInAppointmentResponse
+	(*ListAppointmentsRequest)(nil),           // 13: govstack.scheduling.v1.ListAppointmentsRequest
+	(*ListAppointmentsResponse)(nil),          // 14: govstack.scheduling.v1.ListAppointmentsResponse
+	(*UploadAppointmentDocumentRequest)(nil),  // 15: govstack.scheduling.v1.UploadAppointmentDocumentRequest
+	(*UploadAppointmentDocumentResponse)(nil), // 16: govstack.scheduling.v1.UploadAppointmentDocumentResponse
+	(*ListAppointmentDocumentsRequest)(nil),   // 17: govstack.scheduling.v1.ListAppointmentDocumentsRequest
+	(*ListAppointmentDocumentsResponse)(nil),  // 18: govstack.scheduling.v1.ListAppointmentDocumentsResponse
+	(*GetAppointmentDocumentRequest)(nil),     // 19: govstack.scheduling.v1.GetAppointmentDocumentRequest
+	(*ListEntitiesRequest)(nil),               // 20: govstack.scheduling.v1.ListEntitiesRequest
+	(*ListEntitiesResponse)(nil),              // 21: govstack.scheduling.v1.ListEntitiesResponse
+	(*ListResourcesRequest)(nil),              // 22: govstack.scheduling.v1.ListResourcesRequest
+	(*AddResourceExceptionRequest)(nil),       // 23: govstack.scheduling.v1.AddResourceExceptionRequest
+	(*AddResourceExceptionResponse)(nil),      // 24: govstack.scheduling.v1.AddResourceExceptionResponse
+	(*DeleteResourceExceptionRequest)(nil),    // 25: govstack.scheduling.v1.DeleteResourceExceptionRequest
+	(*DeleteResourceExceptionResponse)(nil),   // 26: govstack.scheduling.v1.DeleteResourceExceptionResponse
+	(*ListResourcesResponse)(nil),             // 27: govstack.scheduling.v1.ListResourcesResponse
+	(*SetDeadlineRequest)(nil),                // 28: govstack.scheduling.v1.SetDeadlineRequest
+	(*SetDeadlineResponse)(nil),               // 29: govstack.scheduling.v1.SetDeadlineResponse
+	(*CancelDeadlineRequest)(nil),             // 30: govstack.scheduling.v1.CancelDeadlineRequest
+	(*CancelDeadlineResponse)(nil),            // 31: govstack.scheduling.v1.CancelDeadlineResponse
+	(*CreateEventRequest)(nil),                // 32: govstack.scheduling.v1.CreateEventRequest
+	(*CreateEventResponse)(nil),               // 33: govstack.scheduling.v1.CreateEventResponse
+	(*ModifyEventRequest)(nil),                // 34: govstack.scheduling.v1.ModifyEventRequest
+	(*ModifyEventResponse)(nil),               // 35: govstack.scheduling.v1.ModifyEventResponse
+	(*DeleteEventRequest)(nil),                // 36: govstack.scheduling.v1.DeleteEventRequest
+	(*DeleteEventResponse)(nil),               // 37: govstack.scheduling.v1.DeleteEventResponse
+	(*ListEventsRequest)(nil),                 // 38: govstack.scheduling.v1.ListEventsRequest
+	(*ListEventsResponse)(nil),                // 39: govstack.scheduling.v1.ListEventsResponse
+	(*CreateAppointmentRecordRequest)(nil),    // 40: govstack.scheduling.v1.CreateAppointmentRecordRequest
+	(*CreateAppointmentRecordResponse)(nil),   // 41: govstack.scheduling.v1.CreateAppointmentRecordResponse
+	(*ModifyAppointmentRecordRequest)(nil),    // 42: govstack.scheduling.v1.ModifyAppointmentRecordRequest
+	(*ModifyAppointmentRecordResponse)(nil),   // 43: govstack.scheduling.v1.ModifyAppointmentRecordResponse
+	(*DeleteAppointmentRecordRequest)(nil),    // 44: govstack.scheduling.v1.DeleteAppointmentRecordRequest
+	(*DeleteAppointmentRecordResponse)(nil),   // 45: govstack.scheduling.v1.DeleteAppointmentRecordResponse
+	(*CreateEntityRequest)(nil),               // 46: govstack.scheduling.v1.CreateEntityRequest
+	(*CreateEntityResponse)(nil),              // 47: govstack.scheduling.v1.CreateEntityResponse
+	(*ModifyEntityRequest)(nil),               // 48: govstack.scheduling.v1.ModifyEntityRequest
+	(*ModifyEntityResponse)(nil),              // 49: govstack.scheduling.v1.ModifyEntityResponse
+	(*DeleteEntityRequest)(nil),               // 50: govstack.scheduling.v1.DeleteEntityRequest
+	(*DeleteEntityResponse)(nil),              // 51: govstack.scheduling.v1.DeleteEntityResponse
+	(*CreateResourceRequest)(nil),             // 52: govstack.scheduling.v1.CreateResourceRequest
+	(*CreateResourceResponse)(nil),            // 53: govstack.scheduling.v1.CreateResourceResponse
+	(*ModifyResourceRequest)(nil),             // 54: govstack.scheduling.v1.ModifyResourceRequest
+	(*ModifyResourceResponse)(nil),            // 55: govstack.scheduling.v1.ModifyResourceResponse
+	(*DeleteResourceRequest)(nil),             // 56: govstack.scheduling.v1.DeleteResourceRequest
+	(*DeleteResourceResponse)(nil),            // 57: govstack.scheduling.v1.DeleteResourceResponse
+	(*CreateSubscriberRequest)(nil),           // 58: govstack.scheduling.v1.CreateSubscriberRequest
+	(*CreateSubscriberResponse)(nil),          // 59: govstack.scheduling.v1.CreateSubscriberResponse
+	(*ModifySubscriberRequest)(nil),           // 60: govstack.scheduling.v1.ModifySubscriberRequest
+	(*ModifySubscriberResponse)(nil),          // 61: govstack.scheduling.v1.ModifySubscriberResponse
+	(*DeleteSubscriberRequest)(nil),           // 62: govstack.scheduling.v1.DeleteSubscriberRequest
+	(*DeleteSubscriberResponse)(nil),          // 63: govstack.scheduling.v1.DeleteSubscriberResponse
+	(*ListSubscribersRequest)(nil),            // 64: govstack.scheduling.v1.ListSubscribersRequest
+	(*ListSubscribersResponse)(nil),           // 65: govstack.scheduling.v1.ListSubscribersResponse
+	(*CreateMessageRequest)(nil),              // 66: govstack.scheduling.v1.CreateMessageRequest
+	(*CreateMessageResponse)(nil),             // 67: govstack.scheduling.v1.CreateMessageResponse
+	(*ModifyMessageRequest)(nil),              // 68: govstack.scheduling.v1.ModifyMessageRequest
+	(*ModifyMessageResponse)(nil),             // 69: govstack.scheduling.v1.ModifyMessageResponse
+	(*DeleteMessageRequest)(nil),              // 70: govstack.scheduling.v1.DeleteMessageRequest
+	(*DeleteMessageResponse)(nil),             // 71: govstack.scheduling.v1.DeleteMessageResponse
+	(*ListMessagesRequest)(nil),               // 72: govstack.scheduling.v1.ListMessagesRequest
+	(*ListMessagesResponse)(nil),              // 73: govstack.scheduling.v1.ListMessagesResponse
+	(*CreateAffiliationRequest)(nil),          // 74: govstack.scheduling.v1.CreateAffiliationRequest
+	(*CreateAffiliationResponse)(nil),         // 75: govstack.scheduling.v1.CreateAffiliationResponse
+	(*ModifyAffiliationRequest)(nil),          // 76: govstack.scheduling.v1.ModifyAffiliationRequest
+	(*ModifyAffiliationResponse)(nil),         // 77: govstack.scheduling.v1.ModifyAffiliationResponse
+	(*DeleteAffiliationRequest)(nil),          // 78: govstack.scheduling.v1.DeleteAffiliationRequest
+	(*DeleteAffiliationResponse)(nil),         // 79: govstack.scheduling.v1.DeleteAffiliationResponse
+	(*ListAffiliationsRequest)(nil),           // 80: govstack.scheduling.v1.ListAffiliationsRequest
+	(*ListAffiliationsResponse)(nil),          // 81: govstack.scheduling.v1.ListAffiliationsResponse
+	(*CreateAlertScheduleRequest)(nil),        // 82: govstack.scheduling.v1.CreateAlertScheduleRequest
+	(*CreateAlertScheduleResponse)(nil),       // 83: govstack.scheduling.v1.CreateAlertScheduleResponse
+	(*ModifyAlertScheduleRequest)(nil),        // 84: govstack.scheduling.v1.ModifyAlertScheduleRequest
+	(*ModifyAlertScheduleResponse)(nil),       // 85: govstack.scheduling.v1.ModifyAlertScheduleResponse
+	(*DeleteAlertScheduleRequest)(nil),        // 86: govstack.scheduling.v1.DeleteAlertScheduleRequest
+	(*DeleteAlertScheduleResponse)(nil),       // 87: govstack.scheduling.v1.DeleteAlertScheduleResponse
+	(*ListAlertSchedulesRequest)(nil),         // 88: govstack.scheduling.v1.ListAlertSchedulesRequest
+	(*ListAlertSchedulesResponse)(nil),        // 89: govstack.scheduling.v1.ListAlertSchedulesResponse
+	(*CreateLogRequest)(nil),                  // 90: govstack.scheduling.v1.CreateLogRequest
+	(*CreateLogResponse)(nil),                 // 91: govstack.scheduling.v1.CreateLogResponse
+	(*ModifyLogRequest)(nil),                  // 92: govstack.scheduling.v1.ModifyLogRequest
+	(*ModifyLogResponse)(nil),                 // 93: govstack.scheduling.v1.ModifyLogResponse
+	(*DeleteLogRequest)(nil),                  // 94: govstack.scheduling.v1.DeleteLogRequest
+	(*DeleteLogResponse)(nil),                 // 95: govstack.scheduling.v1.DeleteLogResponse
+	(*ListLogsRequest)(nil),                   // 96: govstack.scheduling.v1.ListLogsRequest
+	(*ListLogsResponse)(nil),                  // 97: govstack.scheduling.v1.ListLogsResponse
+	(*Slot)(nil),                              // 98: govstack.scheduling.v1.Slot
+	(*Subscriber)(nil),                        // 99: govstack.scheduling.v1.Subscriber
+	(*Appointment)(nil),                       // 100: govstack.scheduling.v1.Appointment
+	(*AppointmentDocument)(nil),               // 101: govstack.scheduling.v1.AppointmentDocument
+	(*Entity)(nil),                            // 102: govstack.scheduling.v1.Entity
+	(*Resource)(nil),                          // 103: govstack.scheduling.v1.Resource
+	(*timestamppb.Timestamp)(nil),             // 104: google.protobuf.Timestamp
+	(*Recipient)(nil),                         // 105: govstack.scheduling.v1.Recipient
+	(*Deadline)(nil),                          // 106: govstack.scheduling.v1.Deadline
+	(*Event)(nil),                             // 107: govstack.scheduling.v1.Event
+	(*AppointmentDetails)(nil),                // 108: govstack.scheduling.v1.AppointmentDetails
+	(*Message)(nil),                           // 109: govstack.scheduling.v1.Message
+	(*Affiliation)(nil),                       // 110: govstack.scheduling.v1.Affiliation
+	(*AlertSchedule)(nil),                     // 111: govstack.scheduling.v1.AlertSchedule
+	(*LogEntry)(nil),                          // 112: govstack.scheduling.v1.LogEntry
+	(*httpbody.HttpBody)(nil),                 // 113: google.api.HttpBody
 }
 var file_govstack_scheduling_v1_scheduling_service_proto_depIdxs = []int32{
-	93,  // 0: govstack.scheduling.v1.ListFreeSlotsResponse.slots:type_name -> govstack.scheduling.v1.Slot
-	93,  // 1: govstack.scheduling.v1.FreeResource.free_slots:type_name -> govstack.scheduling.v1.Slot
+	98,  // 0: govstack.scheduling.v1.ListFreeSlotsResponse.slots:type_name -> govstack.scheduling.v1.Slot
+	98,  // 1: govstack.scheduling.v1.FreeResource.free_slots:type_name -> govstack.scheduling.v1.Slot
 	3,   // 2: govstack.scheduling.v1.GetAvailabilityResponse.resources:type_name -> govstack.scheduling.v1.FreeResource
-	94,  // 3: govstack.scheduling.v1.BookAppointmentRequest.subscriber:type_name -> govstack.scheduling.v1.Subscriber
-	95,  // 4: govstack.scheduling.v1.BookAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
-	95,  // 5: govstack.scheduling.v1.CancelAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
-	95,  // 6: govstack.scheduling.v1.RescheduleAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
-	95,  // 7: govstack.scheduling.v1.CheckInAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
-	95,  // 8: govstack.scheduling.v1.ListAppointmentsResponse.appointments:type_name -> govstack.scheduling.v1.Appointment
-	96,  // 9: govstack.scheduling.v1.ListEntitiesResponse.entities:type_name -> govstack.scheduling.v1.Entity
-	97,  // 10: govstack.scheduling.v1.ListResourcesResponse.resources:type_name -> govstack.scheduling.v1.Resource
-	98,  // 11: govstack.scheduling.v1.SetDeadlineRequest.due_at:type_name -> google.protobuf.Timestamp
-	99,  // 12: govstack.scheduling.v1.SetDeadlineRequest.recipients:type_name -> govstack.scheduling.v1.Recipient
-	100, // 13: govstack.scheduling.v1.SetDeadlineResponse.deadline:type_name -> govstack.scheduling.v1.Deadline
-	101, // 14: govstack.scheduling.v1.CreateEventRequest.details:type_name -> govstack.scheduling.v1.Event
-	101, // 15: govstack.scheduling.v1.CreateEventResponse.event:type_name -> govstack.scheduling.v1.Event
-	101, // 16: govstack.scheduling.v1.ModifyEventRequest.details:type_name -> govstack.scheduling.v1.Event
-	101, // 17: govstack.scheduling.v1.ModifyEventResponse.event:type_name -> govstack.scheduling.v1.Event
-	101, // 18: govstack.scheduling.v1.ListEventsResponse.events:type_name -> govstack.scheduling.v1.Event
-	102, // 19: govstack.scheduling.v1.CreateAppointmentRecordRequest.appointment_details:type_name -> govstack.scheduling.v1.AppointmentDetails
-	102, // 20: govstack.scheduling.v1.CreateAppointmentRecordResponse.appointment:type_name -> govstack.scheduling.v1.AppointmentDetails
-	102, // 21: govstack.scheduling.v1.ModifyAppointmentRecordRequest.details:type_name -> govstack.scheduling.v1.AppointmentDetails
-	102, // 22: govstack.scheduling.v1.ModifyAppointmentRecordResponse.appointment:type_name -> govstack.scheduling.v1.AppointmentDetails
-	96,  // 23: govstack.scheduling.v1.CreateEntityRequest.details:type_name -> govstack.scheduling.v1.Entity
-	96,  // 24: govstack.scheduling.v1.CreateEntityResponse.entity:type_name -> govstack.scheduling.v1.Entity
-	96,  // 25: govstack.scheduling.v1.ModifyEntityRequest.details:type_name -> govstack.scheduling.v1.Entity
-	96,  // 26: govstack.scheduling.v1.ModifyEntityResponse.entity:type_name -> govstack.scheduling.v1.Entity
-	97,  // 27: govstack.scheduling.v1.CreateResourceRequest.resource_details:type_name -> govstack.scheduling.v1.Resource
-	97,  // 28: govstack.scheduling.v1.CreateResourceResponse.resource:type_name -> govstack.scheduling.v1.Resource
-	97,  // 29: govstack.scheduling.v1.ModifyResourceRequest.details:type_name -> govstack.scheduling.v1.Resource
-	97,  // 30: govstack.scheduling.v1.ModifyResourceResponse.resource:type_name -> govstack.scheduling.v1.Resource
-	94,  // 31: govstack.scheduling.v1.CreateSubscriberRequest.subscriber_details:type_name -> govstack.scheduling.v1.Subscriber
-	94,  // 32: govstack.scheduling.v1.CreateSubscriberResponse.subscriber:type_name -> govstack.scheduling.v1.Subscriber
-	94,  // 33: govstack.scheduling.v1.ModifySubscriberRequest.details:type_name -> govstack.scheduling.v1.Subscriber
-	94,  // 34: govstack.scheduling.v1.ModifySubscriberResponse.subscriber:type_name -> govstack.scheduling.v1.Subscriber
-	94,  // 35: govstack.scheduling.v1.ListSubscribersResponse.subscribers:type_name -> govstack.scheduling.v1.Subscriber
-	103, // 36: govstack.scheduling.v1.CreateMessageRequest.message_details:type_name -> govstack.scheduling.v1.Message
-	103, // 37: govstack.scheduling.v1.CreateMessageResponse.message:type_name -> govstack.scheduling.v1.Message
-	103, // 38: govstack.scheduling.v1.ModifyMessageRequest.details:type_name -> govstack.scheduling.v1.Message
-	103, // 39: govstack.scheduling.v1.ModifyMessageResponse.message:type_name -> govstack.scheduling.v1.Message
-	103, // 40: govstack.scheduling.v1.ListMessagesResponse.messages:type_name -> govstack.scheduling.v1.Message
-	104, // 41: govstack.scheduling.v1.CreateAffiliationRequest.affiliation_details:type_name -> govstack.scheduling.v1.Affiliation
-	104, // 42: govstack.scheduling.v1.CreateAffiliationResponse.affiliation:type_name -> govstack.scheduling.v1.Affiliation
-	104, // 43: govstack.scheduling.v1.ModifyAffiliationRequest.details:type_name -> govstack.scheduling.v1.Affiliation
-	104, // 44: govstack.scheduling.v1.ModifyAffiliationResponse.affiliation:type_name -> govstack.scheduling.v1.Affiliation
-	104, // 45: govstack.scheduling.v1.ListAffiliationsResponse.affiliations:type_name -> govstack.scheduling.v1.Affiliation
-	105, // 46: govstack.scheduling.v1.CreateAlertScheduleRequest.alert_schedule_details:type_name -> govstack.scheduling.v1.AlertSchedule
-	105, // 47: govstack.scheduling.v1.CreateAlertScheduleResponse.alert_schedule:type_name -> govstack.scheduling.v1.AlertSchedule
-	105, // 48: govstack.scheduling.v1.ModifyAlertScheduleRequest.details:type_name -> govstack.scheduling.v1.AlertSchedule
-	105, // 49: govstack.scheduling.v1.ModifyAlertScheduleResponse.alert_schedule:type_name -> govstack.scheduling.v1.AlertSchedule
-	105, // 50: govstack.scheduling.v1.ListAlertSchedulesResponse.alert_schedules:type_name -> govstack.scheduling.v1.AlertSchedule
-	106, // 51: govstack.scheduling.v1.CreateLogRequest.log_details:type_name -> govstack.scheduling.v1.LogEntry
-	106, // 52: govstack.scheduling.v1.CreateLogResponse.log:type_name -> govstack.scheduling.v1.LogEntry
-	106, // 53: govstack.scheduling.v1.ModifyLogRequest.details:type_name -> govstack.scheduling.v1.LogEntry
-	106, // 54: govstack.scheduling.v1.ModifyLogResponse.log:type_name -> govstack.scheduling.v1.LogEntry
-	106, // 55: govstack.scheduling.v1.ListLogsResponse.logs:type_name -> govstack.scheduling.v1.LogEntry
-	0,   // 56: govstack.scheduling.v1.BookingService.ListFreeSlots:input_type -> govstack.scheduling.v1.ListFreeSlotsRequest
-	2,   // 57: govstack.scheduling.v1.BookingService.GetAvailability:input_type -> govstack.scheduling.v1.GetAvailabilityRequest
-	5,   // 58: govstack.scheduling.v1.BookingService.BookAppointment:input_type -> govstack.scheduling.v1.BookAppointmentRequest
-	7,   // 59: govstack.scheduling.v1.BookingService.CancelAppointment:input_type -> govstack.scheduling.v1.CancelAppointmentRequest
-	9,   // 60: govstack.scheduling.v1.BookingService.RescheduleAppointment:input_type -> govstack.scheduling.v1.RescheduleAppointmentRequest
-	11,  // 61: govstack.scheduling.v1.BookingService.CheckInAppointment:input_type -> govstack.scheduling.v1.CheckInAppointmentRequest
-	13,  // 62: govstack.scheduling.v1.BookingService.ListAppointments:input_type -> govstack.scheduling.v1.ListAppointmentsRequest
-	15,  // 63: govstack.scheduling.v1.DirectoryService.ListEntities:input_type -> govstack.scheduling.v1.ListEntitiesRequest
-	17,  // 64: govstack.scheduling.v1.DirectoryService.ListResources:input_type -> govstack.scheduling.v1.ListResourcesRequest
-	18,  // 65: govstack.scheduling.v1.DirectoryService.AddResourceException:input_type -> govstack.scheduling.v1.AddResourceExceptionRequest
-	20,  // 66: govstack.scheduling.v1.DirectoryService.DeleteResourceException:input_type -> govstack.scheduling.v1.DeleteResourceExceptionRequest
-	23,  // 67: govstack.scheduling.v1.DeadlineService.SetDeadline:input_type -> govstack.scheduling.v1.SetDeadlineRequest
-	25,  // 68: govstack.scheduling.v1.DeadlineService.CancelDeadline:input_type -> govstack.scheduling.v1.CancelDeadlineRequest
-	27,  // 69: govstack.scheduling.v1.SchedulerService.CreateEvent:input_type -> govstack.scheduling.v1.CreateEventRequest
-	29,  // 70: govstack.scheduling.v1.SchedulerService.ModifyEvent:input_type -> govstack.scheduling.v1.ModifyEventRequest
-	31,  // 71: govstack.scheduling.v1.SchedulerService.DeleteEvent:input_type -> govstack.scheduling.v1.DeleteEventRequest
-	33,  // 72: govstack.scheduling.v1.SchedulerService.ListEvents:input_type -> govstack.scheduling.v1.ListEventsRequest
-	35,  // 73: govstack.scheduling.v1.SchedulerService.CreateAppointmentRecord:input_type -> govstack.scheduling.v1.CreateAppointmentRecordRequest
-	37,  // 74: govstack.scheduling.v1.SchedulerService.ModifyAppointmentRecord:input_type -> govstack.scheduling.v1.ModifyAppointmentRecordRequest
-	39,  // 75: govstack.scheduling.v1.SchedulerService.DeleteAppointmentRecord:input_type -> govstack.scheduling.v1.DeleteAppointmentRecordRequest
-	41,  // 76: govstack.scheduling.v1.SchedulerService.CreateEntity:input_type -> govstack.scheduling.v1.CreateEntityRequest
-	43,  // 77: govstack.scheduling.v1.SchedulerService.ModifyEntity:input_type -> govstack.scheduling.v1.ModifyEntityRequest
-	45,  // 78: govstack.scheduling.v1.SchedulerService.DeleteEntity:input_type -> govstack.scheduling.v1.DeleteEntityRequest
-	47,  // 79: govstack.scheduling.v1.SchedulerService.CreateResource:input_type -> govstack.scheduling.v1.CreateResourceRequest
-	49,  // 80: govstack.scheduling.v1.SchedulerService.ModifyResource:input_type -> govstack.scheduling.v1.ModifyResourceRequest
-	51,  // 81: govstack.scheduling.v1.SchedulerService.DeleteResource:input_type -> govstack.scheduling.v1.DeleteResourceRequest
-	53,  // 82: govstack.scheduling.v1.SchedulerService.CreateSubscriber:input_type -> govstack.scheduling.v1.CreateSubscriberRequest
-	55,  // 83: govstack.scheduling.v1.SchedulerService.ModifySubscriber:input_type -> govstack.scheduling.v1.ModifySubscriberRequest
-	57,  // 84: govstack.scheduling.v1.SchedulerService.DeleteSubscriber:input_type -> govstack.scheduling.v1.DeleteSubscriberRequest
-	59,  // 85: govstack.scheduling.v1.SchedulerService.ListSubscribers:input_type -> govstack.scheduling.v1.ListSubscribersRequest
-	61,  // 86: govstack.scheduling.v1.SchedulerService.CreateMessage:input_type -> govstack.scheduling.v1.CreateMessageRequest
-	63,  // 87: govstack.scheduling.v1.SchedulerService.ModifyMessage:input_type -> govstack.scheduling.v1.ModifyMessageRequest
-	65,  // 88: govstack.scheduling.v1.SchedulerService.DeleteMessage:input_type -> govstack.scheduling.v1.DeleteMessageRequest
-	67,  // 89: govstack.scheduling.v1.SchedulerService.ListMessages:input_type -> govstack.scheduling.v1.ListMessagesRequest
-	69,  // 90: govstack.scheduling.v1.SchedulerService.CreateAffiliation:input_type -> govstack.scheduling.v1.CreateAffiliationRequest
-	71,  // 91: govstack.scheduling.v1.SchedulerService.ModifyAffiliation:input_type -> govstack.scheduling.v1.ModifyAffiliationRequest
-	73,  // 92: govstack.scheduling.v1.SchedulerService.DeleteAffiliation:input_type -> govstack.scheduling.v1.DeleteAffiliationRequest
-	75,  // 93: govstack.scheduling.v1.SchedulerService.ListAffiliations:input_type -> govstack.scheduling.v1.ListAffiliationsRequest
-	77,  // 94: govstack.scheduling.v1.SchedulerService.CreateAlertSchedule:input_type -> govstack.scheduling.v1.CreateAlertScheduleRequest
-	79,  // 95: govstack.scheduling.v1.SchedulerService.ModifyAlertSchedule:input_type -> govstack.scheduling.v1.ModifyAlertScheduleRequest
-	81,  // 96: govstack.scheduling.v1.SchedulerService.DeleteAlertSchedule:input_type -> govstack.scheduling.v1.DeleteAlertScheduleRequest
-	83,  // 97: govstack.scheduling.v1.SchedulerService.ListAlertSchedules:input_type -> govstack.scheduling.v1.ListAlertSchedulesRequest
-	85,  // 98: govstack.scheduling.v1.SchedulerService.CreateLog:input_type -> govstack.scheduling.v1.CreateLogRequest
-	87,  // 99: govstack.scheduling.v1.SchedulerService.ModifyLog:input_type -> govstack.scheduling.v1.ModifyLogRequest
-	89,  // 100: govstack.scheduling.v1.SchedulerService.DeleteLog:input_type -> govstack.scheduling.v1.DeleteLogRequest
-	91,  // 101: govstack.scheduling.v1.SchedulerService.ListLogs:input_type -> govstack.scheduling.v1.ListLogsRequest
-	1,   // 102: govstack.scheduling.v1.BookingService.ListFreeSlots:output_type -> govstack.scheduling.v1.ListFreeSlotsResponse
-	4,   // 103: govstack.scheduling.v1.BookingService.GetAvailability:output_type -> govstack.scheduling.v1.GetAvailabilityResponse
-	6,   // 104: govstack.scheduling.v1.BookingService.BookAppointment:output_type -> govstack.scheduling.v1.BookAppointmentResponse
-	8,   // 105: govstack.scheduling.v1.BookingService.CancelAppointment:output_type -> govstack.scheduling.v1.CancelAppointmentResponse
-	10,  // 106: govstack.scheduling.v1.BookingService.RescheduleAppointment:output_type -> govstack.scheduling.v1.RescheduleAppointmentResponse
-	12,  // 107: govstack.scheduling.v1.BookingService.CheckInAppointment:output_type -> govstack.scheduling.v1.CheckInAppointmentResponse
-	14,  // 108: govstack.scheduling.v1.BookingService.ListAppointments:output_type -> govstack.scheduling.v1.ListAppointmentsResponse
-	16,  // 109: govstack.scheduling.v1.DirectoryService.ListEntities:output_type -> govstack.scheduling.v1.ListEntitiesResponse
-	22,  // 110: govstack.scheduling.v1.DirectoryService.ListResources:output_type -> govstack.scheduling.v1.ListResourcesResponse
-	19,  // 111: govstack.scheduling.v1.DirectoryService.AddResourceException:output_type -> govstack.scheduling.v1.AddResourceExceptionResponse
-	21,  // 112: govstack.scheduling.v1.DirectoryService.DeleteResourceException:output_type -> govstack.scheduling.v1.DeleteResourceExceptionResponse
-	24,  // 113: govstack.scheduling.v1.DeadlineService.SetDeadline:output_type -> govstack.scheduling.v1.SetDeadlineResponse
-	26,  // 114: govstack.scheduling.v1.DeadlineService.CancelDeadline:output_type -> govstack.scheduling.v1.CancelDeadlineResponse
-	28,  // 115: govstack.scheduling.v1.SchedulerService.CreateEvent:output_type -> govstack.scheduling.v1.CreateEventResponse
-	30,  // 116: govstack.scheduling.v1.SchedulerService.ModifyEvent:output_type -> govstack.scheduling.v1.ModifyEventResponse
-	32,  // 117: govstack.scheduling.v1.SchedulerService.DeleteEvent:output_type -> govstack.scheduling.v1.DeleteEventResponse
-	34,  // 118: govstack.scheduling.v1.SchedulerService.ListEvents:output_type -> govstack.scheduling.v1.ListEventsResponse
-	36,  // 119: govstack.scheduling.v1.SchedulerService.CreateAppointmentRecord:output_type -> govstack.scheduling.v1.CreateAppointmentRecordResponse
-	38,  // 120: govstack.scheduling.v1.SchedulerService.ModifyAppointmentRecord:output_type -> govstack.scheduling.v1.ModifyAppointmentRecordResponse
-	40,  // 121: govstack.scheduling.v1.SchedulerService.DeleteAppointmentRecord:output_type -> govstack.scheduling.v1.DeleteAppointmentRecordResponse
-	42,  // 122: govstack.scheduling.v1.SchedulerService.CreateEntity:output_type -> govstack.scheduling.v1.CreateEntityResponse
-	44,  // 123: govstack.scheduling.v1.SchedulerService.ModifyEntity:output_type -> govstack.scheduling.v1.ModifyEntityResponse
-	46,  // 124: govstack.scheduling.v1.SchedulerService.DeleteEntity:output_type -> govstack.scheduling.v1.DeleteEntityResponse
-	48,  // 125: govstack.scheduling.v1.SchedulerService.CreateResource:output_type -> govstack.scheduling.v1.CreateResourceResponse
-	50,  // 126: govstack.scheduling.v1.SchedulerService.ModifyResource:output_type -> govstack.scheduling.v1.ModifyResourceResponse
-	52,  // 127: govstack.scheduling.v1.SchedulerService.DeleteResource:output_type -> govstack.scheduling.v1.DeleteResourceResponse
-	54,  // 128: govstack.scheduling.v1.SchedulerService.CreateSubscriber:output_type -> govstack.scheduling.v1.CreateSubscriberResponse
-	56,  // 129: govstack.scheduling.v1.SchedulerService.ModifySubscriber:output_type -> govstack.scheduling.v1.ModifySubscriberResponse
-	58,  // 130: govstack.scheduling.v1.SchedulerService.DeleteSubscriber:output_type -> govstack.scheduling.v1.DeleteSubscriberResponse
-	60,  // 131: govstack.scheduling.v1.SchedulerService.ListSubscribers:output_type -> govstack.scheduling.v1.ListSubscribersResponse
-	62,  // 132: govstack.scheduling.v1.SchedulerService.CreateMessage:output_type -> govstack.scheduling.v1.CreateMessageResponse
-	64,  // 133: govstack.scheduling.v1.SchedulerService.ModifyMessage:output_type -> govstack.scheduling.v1.ModifyMessageResponse
-	66,  // 134: govstack.scheduling.v1.SchedulerService.DeleteMessage:output_type -> govstack.scheduling.v1.DeleteMessageResponse
-	68,  // 135: govstack.scheduling.v1.SchedulerService.ListMessages:output_type -> govstack.scheduling.v1.ListMessagesResponse
-	70,  // 136: govstack.scheduling.v1.SchedulerService.CreateAffiliation:output_type -> govstack.scheduling.v1.CreateAffiliationResponse
-	72,  // 137: govstack.scheduling.v1.SchedulerService.ModifyAffiliation:output_type -> govstack.scheduling.v1.ModifyAffiliationResponse
-	74,  // 138: govstack.scheduling.v1.SchedulerService.DeleteAffiliation:output_type -> govstack.scheduling.v1.DeleteAffiliationResponse
-	76,  // 139: govstack.scheduling.v1.SchedulerService.ListAffiliations:output_type -> govstack.scheduling.v1.ListAffiliationsResponse
-	78,  // 140: govstack.scheduling.v1.SchedulerService.CreateAlertSchedule:output_type -> govstack.scheduling.v1.CreateAlertScheduleResponse
-	80,  // 141: govstack.scheduling.v1.SchedulerService.ModifyAlertSchedule:output_type -> govstack.scheduling.v1.ModifyAlertScheduleResponse
-	82,  // 142: govstack.scheduling.v1.SchedulerService.DeleteAlertSchedule:output_type -> govstack.scheduling.v1.DeleteAlertScheduleResponse
-	84,  // 143: govstack.scheduling.v1.SchedulerService.ListAlertSchedules:output_type -> govstack.scheduling.v1.ListAlertSchedulesResponse
-	86,  // 144: govstack.scheduling.v1.SchedulerService.CreateLog:output_type -> govstack.scheduling.v1.CreateLogResponse
-	88,  // 145: govstack.scheduling.v1.SchedulerService.ModifyLog:output_type -> govstack.scheduling.v1.ModifyLogResponse
-	90,  // 146: govstack.scheduling.v1.SchedulerService.DeleteLog:output_type -> govstack.scheduling.v1.DeleteLogResponse
-	92,  // 147: govstack.scheduling.v1.SchedulerService.ListLogs:output_type -> govstack.scheduling.v1.ListLogsResponse
-	102, // [102:148] is the sub-list for method output_type
-	56,  // [56:102] is the sub-list for method input_type
-	56,  // [56:56] is the sub-list for extension type_name
-	56,  // [56:56] is the sub-list for extension extendee
-	0,   // [0:56] is the sub-list for field type_name
+	99,  // 3: govstack.scheduling.v1.BookAppointmentRequest.subscriber:type_name -> govstack.scheduling.v1.Subscriber
+	100, // 4: govstack.scheduling.v1.BookAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
+	100, // 5: govstack.scheduling.v1.CancelAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
+	100, // 6: govstack.scheduling.v1.RescheduleAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
+	100, // 7: govstack.scheduling.v1.CheckInAppointmentResponse.appointment:type_name -> govstack.scheduling.v1.Appointment
+	100, // 8: govstack.scheduling.v1.ListAppointmentsResponse.appointments:type_name -> govstack.scheduling.v1.Appointment
+	101, // 9: govstack.scheduling.v1.UploadAppointmentDocumentResponse.document:type_name -> govstack.scheduling.v1.AppointmentDocument
+	101, // 10: govstack.scheduling.v1.ListAppointmentDocumentsResponse.documents:type_name -> govstack.scheduling.v1.AppointmentDocument
+	102, // 11: govstack.scheduling.v1.ListEntitiesResponse.entities:type_name -> govstack.scheduling.v1.Entity
+	103, // 12: govstack.scheduling.v1.ListResourcesResponse.resources:type_name -> govstack.scheduling.v1.Resource
+	104, // 13: govstack.scheduling.v1.SetDeadlineRequest.due_at:type_name -> google.protobuf.Timestamp
+	105, // 14: govstack.scheduling.v1.SetDeadlineRequest.recipients:type_name -> govstack.scheduling.v1.Recipient
+	106, // 15: govstack.scheduling.v1.SetDeadlineResponse.deadline:type_name -> govstack.scheduling.v1.Deadline
+	107, // 16: govstack.scheduling.v1.CreateEventRequest.details:type_name -> govstack.scheduling.v1.Event
+	107, // 17: govstack.scheduling.v1.CreateEventResponse.event:type_name -> govstack.scheduling.v1.Event
+	107, // 18: govstack.scheduling.v1.ModifyEventRequest.details:type_name -> govstack.scheduling.v1.Event
+	107, // 19: govstack.scheduling.v1.ModifyEventResponse.event:type_name -> govstack.scheduling.v1.Event
+	107, // 20: govstack.scheduling.v1.ListEventsResponse.events:type_name -> govstack.scheduling.v1.Event
+	108, // 21: govstack.scheduling.v1.CreateAppointmentRecordRequest.appointment_details:type_name -> govstack.scheduling.v1.AppointmentDetails
+	108, // 22: govstack.scheduling.v1.CreateAppointmentRecordResponse.appointment:type_name -> govstack.scheduling.v1.AppointmentDetails
+	108, // 23: govstack.scheduling.v1.ModifyAppointmentRecordRequest.details:type_name -> govstack.scheduling.v1.AppointmentDetails
+	108, // 24: govstack.scheduling.v1.ModifyAppointmentRecordResponse.appointment:type_name -> govstack.scheduling.v1.AppointmentDetails
+	102, // 25: govstack.scheduling.v1.CreateEntityRequest.details:type_name -> govstack.scheduling.v1.Entity
+	102, // 26: govstack.scheduling.v1.CreateEntityResponse.entity:type_name -> govstack.scheduling.v1.Entity
+	102, // 27: govstack.scheduling.v1.ModifyEntityRequest.details:type_name -> govstack.scheduling.v1.Entity
+	102, // 28: govstack.scheduling.v1.ModifyEntityResponse.entity:type_name -> govstack.scheduling.v1.Entity
+	103, // 29: govstack.scheduling.v1.CreateResourceRequest.resource_details:type_name -> govstack.scheduling.v1.Resource
+	103, // 30: govstack.scheduling.v1.CreateResourceResponse.resource:type_name -> govstack.scheduling.v1.Resource
+	103, // 31: govstack.scheduling.v1.ModifyResourceRequest.details:type_name -> govstack.scheduling.v1.Resource
+	103, // 32: govstack.scheduling.v1.ModifyResourceResponse.resource:type_name -> govstack.scheduling.v1.Resource
+	99,  // 33: govstack.scheduling.v1.CreateSubscriberRequest.subscriber_details:type_name -> govstack.scheduling.v1.Subscriber
+	99,  // 34: govstack.scheduling.v1.CreateSubscriberResponse.subscriber:type_name -> govstack.scheduling.v1.Subscriber
+	99,  // 35: govstack.scheduling.v1.ModifySubscriberRequest.details:type_name -> govstack.scheduling.v1.Subscriber
+	99,  // 36: govstack.scheduling.v1.ModifySubscriberResponse.subscriber:type_name -> govstack.scheduling.v1.Subscriber
+	99,  // 37: govstack.scheduling.v1.ListSubscribersResponse.subscribers:type_name -> govstack.scheduling.v1.Subscriber
+	109, // 38: govstack.scheduling.v1.CreateMessageRequest.message_details:type_name -> govstack.scheduling.v1.Message
+	109, // 39: govstack.scheduling.v1.CreateMessageResponse.message:type_name -> govstack.scheduling.v1.Message
+	109, // 40: govstack.scheduling.v1.ModifyMessageRequest.details:type_name -> govstack.scheduling.v1.Message
+	109, // 41: govstack.scheduling.v1.ModifyMessageResponse.message:type_name -> govstack.scheduling.v1.Message
+	109, // 42: govstack.scheduling.v1.ListMessagesResponse.messages:type_name -> govstack.scheduling.v1.Message
+	110, // 43: govstack.scheduling.v1.CreateAffiliationRequest.affiliation_details:type_name -> govstack.scheduling.v1.Affiliation
+	110, // 44: govstack.scheduling.v1.CreateAffiliationResponse.affiliation:type_name -> govstack.scheduling.v1.Affiliation
+	110, // 45: govstack.scheduling.v1.ModifyAffiliationRequest.details:type_name -> govstack.scheduling.v1.Affiliation
+	110, // 46: govstack.scheduling.v1.ModifyAffiliationResponse.affiliation:type_name -> govstack.scheduling.v1.Affiliation
+	110, // 47: govstack.scheduling.v1.ListAffiliationsResponse.affiliations:type_name -> govstack.scheduling.v1.Affiliation
+	111, // 48: govstack.scheduling.v1.CreateAlertScheduleRequest.alert_schedule_details:type_name -> govstack.scheduling.v1.AlertSchedule
+	111, // 49: govstack.scheduling.v1.CreateAlertScheduleResponse.alert_schedule:type_name -> govstack.scheduling.v1.AlertSchedule
+	111, // 50: govstack.scheduling.v1.ModifyAlertScheduleRequest.details:type_name -> govstack.scheduling.v1.AlertSchedule
+	111, // 51: govstack.scheduling.v1.ModifyAlertScheduleResponse.alert_schedule:type_name -> govstack.scheduling.v1.AlertSchedule
+	111, // 52: govstack.scheduling.v1.ListAlertSchedulesResponse.alert_schedules:type_name -> govstack.scheduling.v1.AlertSchedule
+	112, // 53: govstack.scheduling.v1.CreateLogRequest.log_details:type_name -> govstack.scheduling.v1.LogEntry
+	112, // 54: govstack.scheduling.v1.CreateLogResponse.log:type_name -> govstack.scheduling.v1.LogEntry
+	112, // 55: govstack.scheduling.v1.ModifyLogRequest.details:type_name -> govstack.scheduling.v1.LogEntry
+	112, // 56: govstack.scheduling.v1.ModifyLogResponse.log:type_name -> govstack.scheduling.v1.LogEntry
+	112, // 57: govstack.scheduling.v1.ListLogsResponse.logs:type_name -> govstack.scheduling.v1.LogEntry
+	0,   // 58: govstack.scheduling.v1.BookingService.ListFreeSlots:input_type -> govstack.scheduling.v1.ListFreeSlotsRequest
+	2,   // 59: govstack.scheduling.v1.BookingService.GetAvailability:input_type -> govstack.scheduling.v1.GetAvailabilityRequest
+	5,   // 60: govstack.scheduling.v1.BookingService.BookAppointment:input_type -> govstack.scheduling.v1.BookAppointmentRequest
+	7,   // 61: govstack.scheduling.v1.BookingService.CancelAppointment:input_type -> govstack.scheduling.v1.CancelAppointmentRequest
+	9,   // 62: govstack.scheduling.v1.BookingService.RescheduleAppointment:input_type -> govstack.scheduling.v1.RescheduleAppointmentRequest
+	11,  // 63: govstack.scheduling.v1.BookingService.CheckInAppointment:input_type -> govstack.scheduling.v1.CheckInAppointmentRequest
+	13,  // 64: govstack.scheduling.v1.BookingService.ListAppointments:input_type -> govstack.scheduling.v1.ListAppointmentsRequest
+	15,  // 65: govstack.scheduling.v1.BookingService.UploadAppointmentDocument:input_type -> govstack.scheduling.v1.UploadAppointmentDocumentRequest
+	17,  // 66: govstack.scheduling.v1.BookingService.ListAppointmentDocuments:input_type -> govstack.scheduling.v1.ListAppointmentDocumentsRequest
+	19,  // 67: govstack.scheduling.v1.BookingService.GetAppointmentDocument:input_type -> govstack.scheduling.v1.GetAppointmentDocumentRequest
+	20,  // 68: govstack.scheduling.v1.DirectoryService.ListEntities:input_type -> govstack.scheduling.v1.ListEntitiesRequest
+	22,  // 69: govstack.scheduling.v1.DirectoryService.ListResources:input_type -> govstack.scheduling.v1.ListResourcesRequest
+	23,  // 70: govstack.scheduling.v1.DirectoryService.AddResourceException:input_type -> govstack.scheduling.v1.AddResourceExceptionRequest
+	25,  // 71: govstack.scheduling.v1.DirectoryService.DeleteResourceException:input_type -> govstack.scheduling.v1.DeleteResourceExceptionRequest
+	28,  // 72: govstack.scheduling.v1.DeadlineService.SetDeadline:input_type -> govstack.scheduling.v1.SetDeadlineRequest
+	30,  // 73: govstack.scheduling.v1.DeadlineService.CancelDeadline:input_type -> govstack.scheduling.v1.CancelDeadlineRequest
+	32,  // 74: govstack.scheduling.v1.SchedulerService.CreateEvent:input_type -> govstack.scheduling.v1.CreateEventRequest
+	34,  // 75: govstack.scheduling.v1.SchedulerService.ModifyEvent:input_type -> govstack.scheduling.v1.ModifyEventRequest
+	36,  // 76: govstack.scheduling.v1.SchedulerService.DeleteEvent:input_type -> govstack.scheduling.v1.DeleteEventRequest
+	38,  // 77: govstack.scheduling.v1.SchedulerService.ListEvents:input_type -> govstack.scheduling.v1.ListEventsRequest
+	40,  // 78: govstack.scheduling.v1.SchedulerService.CreateAppointmentRecord:input_type -> govstack.scheduling.v1.CreateAppointmentRecordRequest
+	42,  // 79: govstack.scheduling.v1.SchedulerService.ModifyAppointmentRecord:input_type -> govstack.scheduling.v1.ModifyAppointmentRecordRequest
+	44,  // 80: govstack.scheduling.v1.SchedulerService.DeleteAppointmentRecord:input_type -> govstack.scheduling.v1.DeleteAppointmentRecordRequest
+	46,  // 81: govstack.scheduling.v1.SchedulerService.CreateEntity:input_type -> govstack.scheduling.v1.CreateEntityRequest
+	48,  // 82: govstack.scheduling.v1.SchedulerService.ModifyEntity:input_type -> govstack.scheduling.v1.ModifyEntityRequest
+	50,  // 83: govstack.scheduling.v1.SchedulerService.DeleteEntity:input_type -> govstack.scheduling.v1.DeleteEntityRequest
+	52,  // 84: govstack.scheduling.v1.SchedulerService.CreateResource:input_type -> govstack.scheduling.v1.CreateResourceRequest
+	54,  // 85: govstack.scheduling.v1.SchedulerService.ModifyResource:input_type -> govstack.scheduling.v1.ModifyResourceRequest
+	56,  // 86: govstack.scheduling.v1.SchedulerService.DeleteResource:input_type -> govstack.scheduling.v1.DeleteResourceRequest
+	58,  // 87: govstack.scheduling.v1.SchedulerService.CreateSubscriber:input_type -> govstack.scheduling.v1.CreateSubscriberRequest
+	60,  // 88: govstack.scheduling.v1.SchedulerService.ModifySubscriber:input_type -> govstack.scheduling.v1.ModifySubscriberRequest
+	62,  // 89: govstack.scheduling.v1.SchedulerService.DeleteSubscriber:input_type -> govstack.scheduling.v1.DeleteSubscriberRequest
+	64,  // 90: govstack.scheduling.v1.SchedulerService.ListSubscribers:input_type -> govstack.scheduling.v1.ListSubscribersRequest
+	66,  // 91: govstack.scheduling.v1.SchedulerService.CreateMessage:input_type -> govstack.scheduling.v1.CreateMessageRequest
+	68,  // 92: govstack.scheduling.v1.SchedulerService.ModifyMessage:input_type -> govstack.scheduling.v1.ModifyMessageRequest
+	70,  // 93: govstack.scheduling.v1.SchedulerService.DeleteMessage:input_type -> govstack.scheduling.v1.DeleteMessageRequest
+	72,  // 94: govstack.scheduling.v1.SchedulerService.ListMessages:input_type -> govstack.scheduling.v1.ListMessagesRequest
+	74,  // 95: govstack.scheduling.v1.SchedulerService.CreateAffiliation:input_type -> govstack.scheduling.v1.CreateAffiliationRequest
+	76,  // 96: govstack.scheduling.v1.SchedulerService.ModifyAffiliation:input_type -> govstack.scheduling.v1.ModifyAffiliationRequest
+	78,  // 97: govstack.scheduling.v1.SchedulerService.DeleteAffiliation:input_type -> govstack.scheduling.v1.DeleteAffiliationRequest
+	80,  // 98: govstack.scheduling.v1.SchedulerService.ListAffiliations:input_type -> govstack.scheduling.v1.ListAffiliationsRequest
+	82,  // 99: govstack.scheduling.v1.SchedulerService.CreateAlertSchedule:input_type -> govstack.scheduling.v1.CreateAlertScheduleRequest
+	84,  // 100: govstack.scheduling.v1.SchedulerService.ModifyAlertSchedule:input_type -> govstack.scheduling.v1.ModifyAlertScheduleRequest
+	86,  // 101: govstack.scheduling.v1.SchedulerService.DeleteAlertSchedule:input_type -> govstack.scheduling.v1.DeleteAlertScheduleRequest
+	88,  // 102: govstack.scheduling.v1.SchedulerService.ListAlertSchedules:input_type -> govstack.scheduling.v1.ListAlertSchedulesRequest
+	90,  // 103: govstack.scheduling.v1.SchedulerService.CreateLog:input_type -> govstack.scheduling.v1.CreateLogRequest
+	92,  // 104: govstack.scheduling.v1.SchedulerService.ModifyLog:input_type -> govstack.scheduling.v1.ModifyLogRequest
+	94,  // 105: govstack.scheduling.v1.SchedulerService.DeleteLog:input_type -> govstack.scheduling.v1.DeleteLogRequest
+	96,  // 106: govstack.scheduling.v1.SchedulerService.ListLogs:input_type -> govstack.scheduling.v1.ListLogsRequest
+	1,   // 107: govstack.scheduling.v1.BookingService.ListFreeSlots:output_type -> govstack.scheduling.v1.ListFreeSlotsResponse
+	4,   // 108: govstack.scheduling.v1.BookingService.GetAvailability:output_type -> govstack.scheduling.v1.GetAvailabilityResponse
+	6,   // 109: govstack.scheduling.v1.BookingService.BookAppointment:output_type -> govstack.scheduling.v1.BookAppointmentResponse
+	8,   // 110: govstack.scheduling.v1.BookingService.CancelAppointment:output_type -> govstack.scheduling.v1.CancelAppointmentResponse
+	10,  // 111: govstack.scheduling.v1.BookingService.RescheduleAppointment:output_type -> govstack.scheduling.v1.RescheduleAppointmentResponse
+	12,  // 112: govstack.scheduling.v1.BookingService.CheckInAppointment:output_type -> govstack.scheduling.v1.CheckInAppointmentResponse
+	14,  // 113: govstack.scheduling.v1.BookingService.ListAppointments:output_type -> govstack.scheduling.v1.ListAppointmentsResponse
+	16,  // 114: govstack.scheduling.v1.BookingService.UploadAppointmentDocument:output_type -> govstack.scheduling.v1.UploadAppointmentDocumentResponse
+	18,  // 115: govstack.scheduling.v1.BookingService.ListAppointmentDocuments:output_type -> govstack.scheduling.v1.ListAppointmentDocumentsResponse
+	113, // 116: govstack.scheduling.v1.BookingService.GetAppointmentDocument:output_type -> google.api.HttpBody
+	21,  // 117: govstack.scheduling.v1.DirectoryService.ListEntities:output_type -> govstack.scheduling.v1.ListEntitiesResponse
+	27,  // 118: govstack.scheduling.v1.DirectoryService.ListResources:output_type -> govstack.scheduling.v1.ListResourcesResponse
+	24,  // 119: govstack.scheduling.v1.DirectoryService.AddResourceException:output_type -> govstack.scheduling.v1.AddResourceExceptionResponse
+	26,  // 120: govstack.scheduling.v1.DirectoryService.DeleteResourceException:output_type -> govstack.scheduling.v1.DeleteResourceExceptionResponse
+	29,  // 121: govstack.scheduling.v1.DeadlineService.SetDeadline:output_type -> govstack.scheduling.v1.SetDeadlineResponse
+	31,  // 122: govstack.scheduling.v1.DeadlineService.CancelDeadline:output_type -> govstack.scheduling.v1.CancelDeadlineResponse
+	33,  // 123: govstack.scheduling.v1.SchedulerService.CreateEvent:output_type -> govstack.scheduling.v1.CreateEventResponse
+	35,  // 124: govstack.scheduling.v1.SchedulerService.ModifyEvent:output_type -> govstack.scheduling.v1.ModifyEventResponse
+	37,  // 125: govstack.scheduling.v1.SchedulerService.DeleteEvent:output_type -> govstack.scheduling.v1.DeleteEventResponse
+	39,  // 126: govstack.scheduling.v1.SchedulerService.ListEvents:output_type -> govstack.scheduling.v1.ListEventsResponse
+	41,  // 127: govstack.scheduling.v1.SchedulerService.CreateAppointmentRecord:output_type -> govstack.scheduling.v1.CreateAppointmentRecordResponse
+	43,  // 128: govstack.scheduling.v1.SchedulerService.ModifyAppointmentRecord:output_type -> govstack.scheduling.v1.ModifyAppointmentRecordResponse
+	45,  // 129: govstack.scheduling.v1.SchedulerService.DeleteAppointmentRecord:output_type -> govstack.scheduling.v1.DeleteAppointmentRecordResponse
+	47,  // 130: govstack.scheduling.v1.SchedulerService.CreateEntity:output_type -> govstack.scheduling.v1.CreateEntityResponse
+	49,  // 131: govstack.scheduling.v1.SchedulerService.ModifyEntity:output_type -> govstack.scheduling.v1.ModifyEntityResponse
+	51,  // 132: govstack.scheduling.v1.SchedulerService.DeleteEntity:output_type -> govstack.scheduling.v1.DeleteEntityResponse
+	53,  // 133: govstack.scheduling.v1.SchedulerService.CreateResource:output_type -> govstack.scheduling.v1.CreateResourceResponse
+	55,  // 134: govstack.scheduling.v1.SchedulerService.ModifyResource:output_type -> govstack.scheduling.v1.ModifyResourceResponse
+	57,  // 135: govstack.scheduling.v1.SchedulerService.DeleteResource:output_type -> govstack.scheduling.v1.DeleteResourceResponse
+	59,  // 136: govstack.scheduling.v1.SchedulerService.CreateSubscriber:output_type -> govstack.scheduling.v1.CreateSubscriberResponse
+	61,  // 137: govstack.scheduling.v1.SchedulerService.ModifySubscriber:output_type -> govstack.scheduling.v1.ModifySubscriberResponse
+	63,  // 138: govstack.scheduling.v1.SchedulerService.DeleteSubscriber:output_type -> govstack.scheduling.v1.DeleteSubscriberResponse
+	65,  // 139: govstack.scheduling.v1.SchedulerService.ListSubscribers:output_type -> govstack.scheduling.v1.ListSubscribersResponse
+	67,  // 140: govstack.scheduling.v1.SchedulerService.CreateMessage:output_type -> govstack.scheduling.v1.CreateMessageResponse
+	69,  // 141: govstack.scheduling.v1.SchedulerService.ModifyMessage:output_type -> govstack.scheduling.v1.ModifyMessageResponse
+	71,  // 142: govstack.scheduling.v1.SchedulerService.DeleteMessage:output_type -> govstack.scheduling.v1.DeleteMessageResponse
+	73,  // 143: govstack.scheduling.v1.SchedulerService.ListMessages:output_type -> govstack.scheduling.v1.ListMessagesResponse
+	75,  // 144: govstack.scheduling.v1.SchedulerService.CreateAffiliation:output_type -> govstack.scheduling.v1.CreateAffiliationResponse
+	77,  // 145: govstack.scheduling.v1.SchedulerService.ModifyAffiliation:output_type -> govstack.scheduling.v1.ModifyAffiliationResponse
+	79,  // 146: govstack.scheduling.v1.SchedulerService.DeleteAffiliation:output_type -> govstack.scheduling.v1.DeleteAffiliationResponse
+	81,  // 147: govstack.scheduling.v1.SchedulerService.ListAffiliations:output_type -> govstack.scheduling.v1.ListAffiliationsResponse
+	83,  // 148: govstack.scheduling.v1.SchedulerService.CreateAlertSchedule:output_type -> govstack.scheduling.v1.CreateAlertScheduleResponse
+	85,  // 149: govstack.scheduling.v1.SchedulerService.ModifyAlertSchedule:output_type -> govstack.scheduling.v1.ModifyAlertScheduleResponse
+	87,  // 150: govstack.scheduling.v1.SchedulerService.DeleteAlertSchedule:output_type -> govstack.scheduling.v1.DeleteAlertScheduleResponse
+	89,  // 151: govstack.scheduling.v1.SchedulerService.ListAlertSchedules:output_type -> govstack.scheduling.v1.ListAlertSchedulesResponse
+	91,  // 152: govstack.scheduling.v1.SchedulerService.CreateLog:output_type -> govstack.scheduling.v1.CreateLogResponse
+	93,  // 153: govstack.scheduling.v1.SchedulerService.ModifyLog:output_type -> govstack.scheduling.v1.ModifyLogResponse
+	95,  // 154: govstack.scheduling.v1.SchedulerService.DeleteLog:output_type -> govstack.scheduling.v1.DeleteLogResponse
+	97,  // 155: govstack.scheduling.v1.SchedulerService.ListLogs:output_type -> govstack.scheduling.v1.ListLogsResponse
+	107, // [107:156] is the sub-list for method output_type
+	58,  // [58:107] is the sub-list for method input_type
+	58,  // [58:58] is the sub-list for extension type_name
+	58,  // [58:58] is the sub-list for extension extendee
+	0,   // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_govstack_scheduling_v1_scheduling_service_proto_init() }
@@ -6052,7 +6368,7 @@ func file_govstack_scheduling_v1_scheduling_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_scheduling_v1_scheduling_service_proto_rawDesc), len(file_govstack_scheduling_v1_scheduling_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   93,
+			NumMessages:   98,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -8,6 +8,7 @@ package schedulingv1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -19,13 +20,16 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	BookingService_ListFreeSlots_FullMethodName         = "/govstack.scheduling.v1.BookingService/ListFreeSlots"
-	BookingService_GetAvailability_FullMethodName       = "/govstack.scheduling.v1.BookingService/GetAvailability"
-	BookingService_BookAppointment_FullMethodName       = "/govstack.scheduling.v1.BookingService/BookAppointment"
-	BookingService_CancelAppointment_FullMethodName     = "/govstack.scheduling.v1.BookingService/CancelAppointment"
-	BookingService_RescheduleAppointment_FullMethodName = "/govstack.scheduling.v1.BookingService/RescheduleAppointment"
-	BookingService_CheckInAppointment_FullMethodName    = "/govstack.scheduling.v1.BookingService/CheckInAppointment"
-	BookingService_ListAppointments_FullMethodName      = "/govstack.scheduling.v1.BookingService/ListAppointments"
+	BookingService_ListFreeSlots_FullMethodName             = "/govstack.scheduling.v1.BookingService/ListFreeSlots"
+	BookingService_GetAvailability_FullMethodName           = "/govstack.scheduling.v1.BookingService/GetAvailability"
+	BookingService_BookAppointment_FullMethodName           = "/govstack.scheduling.v1.BookingService/BookAppointment"
+	BookingService_CancelAppointment_FullMethodName         = "/govstack.scheduling.v1.BookingService/CancelAppointment"
+	BookingService_RescheduleAppointment_FullMethodName     = "/govstack.scheduling.v1.BookingService/RescheduleAppointment"
+	BookingService_CheckInAppointment_FullMethodName        = "/govstack.scheduling.v1.BookingService/CheckInAppointment"
+	BookingService_ListAppointments_FullMethodName          = "/govstack.scheduling.v1.BookingService/ListAppointments"
+	BookingService_UploadAppointmentDocument_FullMethodName = "/govstack.scheduling.v1.BookingService/UploadAppointmentDocument"
+	BookingService_ListAppointmentDocuments_FullMethodName  = "/govstack.scheduling.v1.BookingService/ListAppointmentDocuments"
+	BookingService_GetAppointmentDocument_FullMethodName    = "/govstack.scheduling.v1.BookingService/GetAppointmentDocument"
 )
 
 // BookingServiceClient is the client API for BookingService service.
@@ -81,6 +85,22 @@ type BookingServiceClient interface {
 	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
 	// any other caller is answered 401 SIGN_IN_REQUIRED (the same for cancel, reschedule and check-in).
 	ListAppointments(ctx context.Context, in *ListAppointmentsRequest, opts ...grpc.CallOption) (*ListAppointmentsResponse, error)
+	// UploadAppointmentDocument attaches a file (a prescription, say) to an appointment — an extension: no
+	// GovStack BB stores an appointment's documents. PDF, PNG or JPEG (recognised by content, not by the name
+	// or the declared type), 1 byte to 512 KiB (so that its base64 fits the gateway's 1 MiB JSON body), at
+	// most 20 per appointment. Only the staff of the appointment's hospital (a staff token whose hospital_id
+	// is the appointment's entity) or an IM client with the personal-data right may upload: a citizen or
+	// another hospital's staff is 403 PERMISSION_DENIED; a cancelled appointment is 400.
+	UploadAppointmentDocument(ctx context.Context, in *UploadAppointmentDocumentRequest, opts ...grpc.CallOption) (*UploadAppointmentDocumentResponse, error)
+	// ListAppointmentDocuments lists an appointment's documents, oldest first, without their content. The
+	// participant (their own token), the appointment hospital's staff, an admin, or an IM client with the
+	// personal-data right may read them; anyone else is told the appointment does not exist (404).
+	ListAppointmentDocuments(ctx context.Context, in *ListAppointmentDocumentsRequest, opts ...grpc.CallOption) (*ListAppointmentDocumentsResponse, error)
+	// GetAppointmentDocument downloads one document's content with its content type; who may is as for
+	// ListAppointmentDocuments (404 for anyone else).
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	GetAppointmentDocument(ctx context.Context, in *GetAppointmentDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
 
 type bookingServiceClient struct {
@@ -161,6 +181,36 @@ func (c *bookingServiceClient) ListAppointments(ctx context.Context, in *ListApp
 	return out, nil
 }
 
+func (c *bookingServiceClient) UploadAppointmentDocument(ctx context.Context, in *UploadAppointmentDocumentRequest, opts ...grpc.CallOption) (*UploadAppointmentDocumentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UploadAppointmentDocumentResponse)
+	err := c.cc.Invoke(ctx, BookingService_UploadAppointmentDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bookingServiceClient) ListAppointmentDocuments(ctx context.Context, in *ListAppointmentDocumentsRequest, opts ...grpc.CallOption) (*ListAppointmentDocumentsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListAppointmentDocumentsResponse)
+	err := c.cc.Invoke(ctx, BookingService_ListAppointmentDocuments_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bookingServiceClient) GetAppointmentDocument(ctx context.Context, in *GetAppointmentDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, BookingService_GetAppointmentDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // BookingServiceServer is the server API for BookingService service.
 // All implementations must embed UnimplementedBookingServiceServer
 // for forward compatibility.
@@ -214,6 +264,22 @@ type BookingServiceServer interface {
 	// data: a citizen's token lists their own, a staff token or an IM client with the personal-data right all;
 	// any other caller is answered 401 SIGN_IN_REQUIRED (the same for cancel, reschedule and check-in).
 	ListAppointments(context.Context, *ListAppointmentsRequest) (*ListAppointmentsResponse, error)
+	// UploadAppointmentDocument attaches a file (a prescription, say) to an appointment — an extension: no
+	// GovStack BB stores an appointment's documents. PDF, PNG or JPEG (recognised by content, not by the name
+	// or the declared type), 1 byte to 512 KiB (so that its base64 fits the gateway's 1 MiB JSON body), at
+	// most 20 per appointment. Only the staff of the appointment's hospital (a staff token whose hospital_id
+	// is the appointment's entity) or an IM client with the personal-data right may upload: a citizen or
+	// another hospital's staff is 403 PERMISSION_DENIED; a cancelled appointment is 400.
+	UploadAppointmentDocument(context.Context, *UploadAppointmentDocumentRequest) (*UploadAppointmentDocumentResponse, error)
+	// ListAppointmentDocuments lists an appointment's documents, oldest first, without their content. The
+	// participant (their own token), the appointment hospital's staff, an admin, or an IM client with the
+	// personal-data right may read them; anyone else is told the appointment does not exist (404).
+	ListAppointmentDocuments(context.Context, *ListAppointmentDocumentsRequest) (*ListAppointmentDocumentsResponse, error)
+	// GetAppointmentDocument downloads one document's content with its content type; who may is as for
+	// ListAppointmentDocuments (404 for anyone else).
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+	GetAppointmentDocument(context.Context, *GetAppointmentDocumentRequest) (*httpbody.HttpBody, error)
 	mustEmbedUnimplementedBookingServiceServer()
 }
 
@@ -244,6 +310,15 @@ func (UnimplementedBookingServiceServer) CheckInAppointment(context.Context, *Ch
 }
 func (UnimplementedBookingServiceServer) ListAppointments(context.Context, *ListAppointmentsRequest) (*ListAppointmentsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAppointments not implemented")
+}
+func (UnimplementedBookingServiceServer) UploadAppointmentDocument(context.Context, *UploadAppointmentDocumentRequest) (*UploadAppointmentDocumentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UploadAppointmentDocument not implemented")
+}
+func (UnimplementedBookingServiceServer) ListAppointmentDocuments(context.Context, *ListAppointmentDocumentsRequest) (*ListAppointmentDocumentsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAppointmentDocuments not implemented")
+}
+func (UnimplementedBookingServiceServer) GetAppointmentDocument(context.Context, *GetAppointmentDocumentRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetAppointmentDocument not implemented")
 }
 func (UnimplementedBookingServiceServer) mustEmbedUnimplementedBookingServiceServer() {}
 func (UnimplementedBookingServiceServer) testEmbeddedByValue()                        {}
@@ -392,6 +467,60 @@ func _BookingService_ListAppointments_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BookingService_UploadAppointmentDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UploadAppointmentDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookingServiceServer).UploadAppointmentDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookingService_UploadAppointmentDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookingServiceServer).UploadAppointmentDocument(ctx, req.(*UploadAppointmentDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BookingService_ListAppointmentDocuments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListAppointmentDocumentsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookingServiceServer).ListAppointmentDocuments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookingService_ListAppointmentDocuments_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookingServiceServer).ListAppointmentDocuments(ctx, req.(*ListAppointmentDocumentsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BookingService_GetAppointmentDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetAppointmentDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookingServiceServer).GetAppointmentDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookingService_GetAppointmentDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookingServiceServer).GetAppointmentDocument(ctx, req.(*GetAppointmentDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // BookingService_ServiceDesc is the grpc.ServiceDesc for BookingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -426,6 +555,18 @@ var BookingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListAppointments",
 			Handler:    _BookingService_ListAppointments_Handler,
+		},
+		{
+			MethodName: "UploadAppointmentDocument",
+			Handler:    _BookingService_UploadAppointmentDocument_Handler,
+		},
+		{
+			MethodName: "ListAppointmentDocuments",
+			Handler:    _BookingService_ListAppointmentDocuments_Handler,
+		},
+		{
+			MethodName: "GetAppointmentDocument",
+			Handler:    _BookingService_GetAppointmentDocument_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -20,7 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/observability"
 
 	"github.com/govstackbb/marketplace/services/payments/internal/rail/mmapi"
-	"github.com/govstackbb/marketplace/services/payments/internal/railsim"
+	"github.com/govstackbb/marketplace/services/payments/simulator"
 )
 
 func main() {
@@ -33,19 +33,19 @@ func main() {
 // run is the command: its arguments, environment and output passed in, so a test runs it as main would.
 func run(ctx context.Context, args []string, env map[string]string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
-		fmt.Fprint(stderr, usage())
+		fmt.Fprint(stderr, simulator.Usage())
 		return 2
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage())
+		fmt.Fprint(stdout, simulator.Usage())
 		return 0
 	case "serve", "healthcheck":
 	default:
-		fmt.Fprintf(stderr, "railsim: unknown command %q\n\n%s", args[0], usage())
+		fmt.Fprintf(stderr, "railsim: unknown command %q\n\n%s", args[0], simulator.Usage())
 		return 2
 	}
-	s, err := config.LoadFrom[settings](env)
+	s, err := config.LoadFrom[simulator.Settings](env)
 	if err != nil {
 		fmt.Fprintf(stderr, "railsim: %v\n", err)
 		return 2
@@ -61,16 +61,8 @@ func run(ctx context.Context, args []string, env map[string]string, stdout, stde
 }
 
 // serve runs the simulator on the configured address until ctx is done.
-func serve(ctx context.Context, s settings, stderr io.Writer) error {
-	log := observability.NewLogger(stderr, s.LogLevel)
-	l, err := net.Listen("tcp", s.Addr)
-	if err != nil {
-		return fmt.Errorf("GOVSTACK_RAILSIM_ADDR: cannot listen on %s: %w", s.Addr, err)
-	}
-	sim := railsim.New(railsim.Options{Seed: s.Seed, Faults: s.faults(), SettleDelay: s.SettleDelay,
-		MaxDelay: s.MaxDelay, UnknownAccounts: s.UnknownAccounts, Token: s.Token, Logger: log})
-	log.Info("railsim serving", "addr", l.Addr().String(), "seed", s.Seed, "faults", s.faults())
-	return sim.Serve(ctx, l, s.ShutdownTimeout)
+func serve(ctx context.Context, s simulator.Settings, stderr io.Writer) error {
+	return simulator.Serve(ctx, s, observability.NewLogger(stderr, s.LogLevel))
 }
 
 // healthcheck asks the simulator on addr for its heartbeat (for compose's health check: the image has no curl).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/govstackbb/marketplace/services/payments/internal/rail"
 	"github.com/govstackbb/marketplace/services/payments/internal/railsim"
+	"github.com/govstackbb/marketplace/services/payments/simulator"
 )
 
 func TestUsageDescribesEverySetting(t *testing.T) {
@@ -23,15 +24,15 @@ func TestUsageDescribesEverySetting(t *testing.T) {
 	if code := run(context.Background(), []string{"-h"}, nil, &out, &out); code != 0 {
 		t.Fatalf("-h exited %d", code)
 	}
-	typ := reflect.TypeFor[settings]()
+	typ := reflect.TypeFor[simulator.Settings]()
 	for i := range typ.NumField() {
 		name := typ.Field(i).Tag.Get("env")
-		if settingDocs[name] == "" || !strings.Contains(out.String(), name) {
+		if simulator.SettingDocs[name] == "" || !strings.Contains(out.String(), name) {
 			t.Errorf("%s is not described in -h", name)
 		}
 	}
-	if len(settingDocs) != typ.NumField() {
-		t.Errorf("%d descriptions for %d settings", len(settingDocs), typ.NumField())
+	if len(simulator.SettingDocs) != typ.NumField() {
+		t.Errorf("%d descriptions for %d settings", len(simulator.SettingDocs), typ.NumField())
 	}
 }
 

@@ -14,8 +14,10 @@ import (
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/usertoken"
+	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
 
 	"github.com/govstackbb/marketplace/services/payments/internal/app"
+	"github.com/govstackbb/marketplace/services/payments/internal/domain"
 )
 
 // The metadata keys of the Payments spec's headers (gateway/internal/rest forwards them under these).
@@ -33,18 +35,32 @@ const (
 
 type keyCtx struct{}
 
-// KeyInterceptor keeps the request's key — X-CorrelationID, else Idempotency-Key — in the context before the
+// KeyInterceptor keeps the request's key — X-CorrelationID, else Idempotency-Key, else a 1.0 body's
+// RequestID — in the context (and a RequestID in the metadata, as X-CorrelationID) before the
 // idempotency keeper takes the Idempotency-Key out of the metadata: the use cases record it with what they
 // create (a batch under its correlation id), so a retry that finds the first still running can be answered
 // with its current state.
 func KeyInterceptor() grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if k := first(ctx, mdCorrelationID, mdClientCorrelationID, idempotency.MetadataKey); k != "" {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		k := first(ctx, mdCorrelationID, mdClientCorrelationID, idempotency.MetadataKey)
+		if r, ok := req.(interface{ GetRequestId() string }); ok && k == "" && strings.HasPrefix(info.FullMethod, legacyPrefix) {
+			// A 1.0 client sends no header: its body's RequestID is the key, as X-CorrelationID is in 3.0.
+			if k = strings.TrimSpace(r.GetRequestId()); k != "" {
+				md, _ := metadata.FromIncomingContext(ctx)
+				md = md.Copy()
+				md.Set(mdCorrelationID, k)
+				ctx = metadata.NewIncomingContext(ctx, md)
+			}
+		}
+		if k != "" {
 			ctx = context.WithValue(ctx, keyCtx{}, k)
 		}
 		return h(ctx, req)
 	}
 }
+
+// legacyPrefix starts the full method names of the 1.0 paths (LegacyService).
+var legacyPrefix = "/" + paymentsv1.LegacyService_ServiceDesc.ServiceName + "/"
 
 // requestKey is the request's correlation id or idempotency key, "" when it has none.
 func requestKey(ctx context.Context) string {
@@ -95,4 +111,18 @@ func tenantOf(c imident.Client, platformTenant string) string {
 // setStatus asks the gateway to answer with an HTTP status other than 200 (GovStack's 202 Accepted).
 func setStatus(ctx context.Context, code string) {
 	_ = grpc.SetHeader(ctx, metadata.Pairs(httpCode, code))
+}
+
+// CallbackURLInterceptor refuses a call whose X-Callback-URL names a host the operator has not allowed
+// (400 naming the header), before any use case keeps the URL: every callback this BB posts goes to a host of
+// the list (an SSRF guard; the poster checks again when it sends).
+func CallbackURLInterceptor(hosts domain.CallbackHosts) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if u := first(ctx, mdCallbackURL); u != "" {
+			if err := hosts.CheckCallback(u); err != nil {
+				return nil, err
+			}
+		}
+		return h(ctx, req)
+	}
 }

@@ -97,7 +97,8 @@ func (s *BulkPayments) GetBatchDetails(ctx context.Context, r *paymentsv1.GetBat
 	if err != nil {
 		return nil, err
 	}
-	b, ins, err := s.app.BatchDetails(ctx, a, r.GetBatchId(), r.GetStatus(), int(r.GetPageNo()), int(r.GetPageSize()))
+	b, ins, err := s.app.BatchDetails(ctx, a, r.GetBatchId(), app.DetailsQuery{Status: r.GetStatus(), Page: int(r.GetPageNo()),
+		PageSize: int(r.GetPageSize()), CorrelationID: r.GetXCorrelationId()})
 	if err != nil {
 		return nil, err
 	}

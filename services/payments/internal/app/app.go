@@ -70,6 +70,7 @@ type Service struct {
 	newID   func() string
 	log     *slog.Logger
 	limiter *railLimiters
+	reports reports
 	render  CallbackRenderer
 	post    CallbackPoster
 	vkey    voucherKey

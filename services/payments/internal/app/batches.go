@@ -98,11 +98,12 @@ func (s *Service) BatchInProgress(ctx context.Context, a Actor) (domain.Batch, e
 }
 
 // BatchDetails pages through a batch's instructions; pageSize is at most 1000 (default 100).
-func (s *Service) BatchDetails(ctx context.Context, a Actor, id string, status string, page, pageSize int) (domain.Batch, []domain.Instruction, error) {
+func (s *Service) BatchDetails(ctx context.Context, a Actor, id string, q DetailsQuery) (domain.Batch, []domain.Instruction, error) {
 	b, err := s.Batch(ctx, a, id)
 	if err != nil {
 		return b, nil, err
 	}
+	status, page, pageSize := q.Status, q.Page, q.PageSize
 	switch {
 	case pageSize == 0:
 		pageSize = 100
@@ -113,8 +114,20 @@ func (s *Service) BatchDetails(ctx context.Context, a Actor, id string, status s
 	if page < 0 {
 		return b, nil, apierr.Invalid("INVALID_PAGE", "pageNo must not be negative", apierr.FieldViolation{Field: "pageNo", Description: "0 or more"})
 	}
+	if q.CorrelationID != "" && q.CorrelationID != b.CorrelationID {
+		return b, nil, nil // the batch was handed over under another correlation id: nothing of it matches
+	}
 	ins, err := s.store.Instructions(ctx, b.ID, domain.InstructionStatus(status), page*pageSize, pageSize)
 	return b, ins, err
+}
+
+// DetailsQuery narrows and pages a batch's details: instructions in Status (all when empty), page Page
+// (from 0) of PageSize rows (100 when 0, at most 1000), of the batch only if it was handed over under
+// CorrelationID (when given).
+type DetailsQuery struct {
+	Status         string
+	Page, PageSize int
+	CorrelationID  string
 }
 
 // audit builds an audit entry for the actor.

@@ -34,6 +34,11 @@ func (s *Service) changeMapper(ctx context.Context, a Actor, requestID, institut
 	if err := checkMapperRequest(a, requestID, institution, changes); err != nil {
 		return domain.MapperRequest{}, err
 	}
+	if len(changes) > s.opts.MaxBatch {
+		return domain.MapperRequest{}, apierr.Invalid("TOO_MANY_BENEFICIARIES",
+			fmt.Sprintf("%d beneficiaries in one request; at most %d (GOVSTACK_PAYMENTS_MAX_BATCH)", len(changes), s.opts.MaxBatch),
+			apierr.FieldViolation{Field: "Beneficiaries", Description: fmt.Sprintf("at most %d", s.opts.MaxBatch)})
+	}
 	now := s.now()
 	req := domain.MapperRequest{Tenant: a.Tenant, RequestID: requestID, Institution: institution, CreatedAt: now}
 	err := s.store.InTx(ctx, func(tx Tx) error {

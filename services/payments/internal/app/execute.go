@@ -124,7 +124,7 @@ func (s *Service) submitOne(ctx context.Context, r Rail, in domain.Instruction) 
 func (s *Service) record(ctx context.Context, outs []outcome) error {
 	for start := 0; start < len(outs); start += submitChunk {
 		chunk := outs[start:min(start+submitChunk, len(outs))]
-		if err := s.store.InTx(ctx, func(tx Tx) error { return s.applyOutcomes(ctx, tx, chunk) }); err != nil {
+		if err := s.store.InTx(ctx, func(tx Tx) error { _, err := s.applyOutcomes(ctx, tx, chunk); return err }); err != nil {
 			return err
 		}
 	}
@@ -132,8 +132,9 @@ func (s *Service) record(ctx context.Context, outs []outcome) error {
 }
 
 // applyOutcomes locks the instructions, lets each decide what the outcome means (domain.Instruction.Apply),
-// and writes the ledger's posts and voids and the events.
-func (s *Service) applyOutcomes(ctx context.Context, tx Tx, outs []outcome) error {
+// and writes the ledger's posts and voids and the events; it returns the instructions as they now are. An
+// outcome that changes nothing (a duplicate or late report) writes nothing.
+func (s *Service) applyOutcomes(ctx context.Context, tx Tx, outs []outcome) ([]domain.Instruction, error) {
 	byID := map[string]outcome{}
 	ids := make([]string, 0, len(outs))
 	for _, o := range outs {
@@ -142,14 +143,15 @@ func (s *Service) applyOutcomes(ctx context.Context, tx Tx, outs []outcome) erro
 	}
 	ins, err := tx.LockInstructions(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now()
 	var ts []domain.Transfer
 	var changed []domain.Instruction
-	for _, in := range ins {
+	for i := range ins {
+		in := &ins[i]
 		o := byID[in.RailID]
-		before := in.Status
+		before, beforeRef := in.Status, in.RailRef
 		switch {
 		case errors.Is(o.err, domain.ErrRailInDoubt):
 			in.Doubt(o.err.Error())
@@ -171,17 +173,22 @@ func (s *Service) applyOutcomes(ctx context.Context, tx Tx, outs []outcome) erro
 					Reference: "instruction:" + in.RailID})
 			}
 		}
-		if in.Status != before || o.result.RailRef != "" {
-			changed = append(changed, in)
-			for _, ev := range paymentEvents(in, before, now) {
+		if in.Status != before || in.RailRef != beforeRef {
+			changed = append(changed, *in)
+			for _, ev := range paymentEvents(*in, before, now) {
 				tx.Publish(ev)
 			}
 		}
 	}
-	if _, err := tx.ApplyTransfers(ctx, now, ts...); err != nil {
-		return err
+	if len(ts) > 0 {
+		if _, err := tx.ApplyTransfers(ctx, now, ts...); err != nil {
+			return nil, err
+		}
 	}
-	return tx.UpdateInstructions(ctx, changed, now.Add(s.opts.InDoubtRecheck))
+	if len(changed) == 0 {
+		return ins, nil
+	}
+	return ins, tx.UpdateInstructions(ctx, changed, now.Add(s.opts.InDoubtRecheck))
 }
 
 // paymentEvents are the events of an instruction's change of state: submitted when the rail took it (also

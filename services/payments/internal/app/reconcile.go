@@ -58,6 +58,7 @@ func (s *Service) ask(ctx context.Context, r Rail, in domain.Instruction) outcom
 
 // RailCallback applies a rail's asynchronous callback. A duplicate, late or out-of-order callback changes
 // nothing; the reconciliation makes up for a lost one. It returns the payment as it is after the callback.
+// Callbacks arriving together are applied together (reports.go).
 func (s *Service) RailCallback(ctx context.Context, rail string, body []byte) (domain.Instruction, error) {
 	r, ok := s.rails[rail]
 	if !ok {
@@ -67,21 +68,5 @@ func (s *Service) RailCallback(ctx context.Context, rail string, body []byte) (d
 	if err != nil {
 		return domain.Instruction{}, apierr.Invalid("INVALID_CALLBACK", "the callback body cannot be read: "+err.Error())
 	}
-	if err := s.store.InTx(ctx, func(tx Tx) error {
-		return s.applyOutcomes(ctx, tx, []outcome{{railID: id, result: res}})
-	}); err != nil {
-		return domain.Instruction{}, err
-	}
-	var in domain.Instruction
-	err = s.store.InTx(ctx, func(tx Tx) error {
-		ins, err := tx.LockInstructions(ctx, []string{id})
-		if err == nil && len(ins) == 0 {
-			err = apierr.NotFound("PAYMENT_NOT_FOUND", "no payment with rail id "+id)
-		}
-		if err == nil {
-			in = ins[0]
-		}
-		return err
-	})
-	return in, err
+	return s.applyReport(ctx, outcome{railID: id, result: res})
 }

@@ -20,8 +20,9 @@ type delivery struct {
 
 // dispatcher sends callbacks from a queue with a few workers, so settling never waits on the receiver.
 type dispatcher struct {
-	client *http.Client
-	log    *slog.Logger
+	client  *http.Client
+	headers http.Header // sent with every callback (the sender's identity)
+	log     *slog.Logger
 
 	mu          sync.Mutex
 	cond        *sync.Cond
@@ -32,8 +33,8 @@ type dispatcher struct {
 	workers     sync.WaitGroup
 }
 
-func newDispatcher(client *http.Client, workers int, log *slog.Logger) *dispatcher {
-	d := &dispatcher{client: client, log: log}
+func newDispatcher(client *http.Client, workers int, headers http.Header, log *slog.Logger) *dispatcher {
+	d := &dispatcher{client: client, headers: headers, log: log}
 	d.cond = sync.NewCond(&d.mu)
 	for range workers {
 		d.workers.Add(1)
@@ -143,6 +144,9 @@ func (d *dispatcher) post(dl delivery) bool {
 	req, err := http.NewRequest(http.MethodPost, dl.url, bytes.NewReader(dl.body))
 	if err != nil {
 		return false
+	}
+	for k, v := range d.headers {
+		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(mmapi.HeaderCorrelationID, dl.correlationID)

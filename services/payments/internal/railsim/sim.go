@@ -82,6 +82,8 @@ type Options struct {
 	UnknownAccounts []string
 	// Token, when set, is the bearer token API calls must carry.
 	Token string
+	// CallbackHeaders go with every callback: the identity the receiver's gateway asks for.
+	CallbackHeaders http.Header
 	// HTTPClient sends the callbacks (default: one with CallbackTimeout).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
@@ -145,7 +147,7 @@ func New(o Options) *Sim {
 	}
 	f := o.Faults
 	s.faults.Store(&f)
-	s.cb = newDispatcher(o.HTTPClient, o.CallbackWorkers, o.Logger)
+	s.cb = newDispatcher(o.HTTPClient, o.CallbackWorkers, o.CallbackHeaders, o.Logger)
 	s.mux = s.routes()
 	return s
 }

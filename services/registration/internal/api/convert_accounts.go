@@ -13,7 +13,7 @@ import (
 
 func accountPB(a domain.Account) *registrationv1.Account {
 	out := &registrationv1.Account{Id: a.ID, Email: a.Email, Name: a.Name, Roles: a.Roles, Status: a.Status,
-		Organisation: a.Organisation, Created: timestamppb.New(a.Created)}
+		Organisation: a.Organisation, Created: timestamppb.New(a.Created), HospitalId: a.HospitalID}
 	if a.Activated != nil {
 		out.Activated = timestamppb.New(*a.Activated)
 	}

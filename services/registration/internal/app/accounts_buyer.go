@@ -38,10 +38,11 @@ func (s *Service) registerBuyer(ctx context.Context, r BuyerRequest) (registered
 		return registered{}, err
 	}
 	if !approved {
-		return registered{}, apierr.FailedPrecondition(domain.ReasonDomainNotApproved,
+		return registered{}, apierr.WithField(apierr.KindFailedPrecondition, domain.ReasonDomainNotApproved,
 			"the e-mail domain "+domain.EmailDomain(email)+" is not an approved public-sector domain (personal e-mail "+
 				"addresses cannot register as buyers): use your work address, or request access for your organisation's "+
-				"domain with POST /accounts/domain-requests")
+				"domain with POST /accounts/domain-requests",
+			apierr.FieldViolation{Field: "email", Description: "the domain is not an approved public-sector one"})
 	}
 	return s.register(ctx, newAccount{
 		account:    domain.Account{Email: email, Name: name, Organisation: org, Roles: []string{usertoken.RoleBuyer}},

@@ -10,8 +10,11 @@ import (
 )
 
 func errNotVerified() error {
+	// One violation, always on the national id: which detail did not match is not said (nor whether the id
+	// exists), but a form still has a field to show the refusal next to.
 	return apierr.Invalid(domain.ReasonCitizenNotVerified,
-		"we could not match these details with the population register: check the national id, names and birth date")
+		"we could not match these details with the population register: check the national id, names and birth date",
+		apierr.FieldViolation{Field: "citizen.nationalId", Description: "these details together do not match the population register"})
 }
 
 // RegisterCitizen registers a citizen found in the population register with the same name and birth date.

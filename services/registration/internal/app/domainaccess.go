@@ -25,8 +25,9 @@ func (s *Service) RequestDomainAccess(ctx context.Context, in DomainAccessReques
 		return "", err
 	}
 	if approved {
-		return "", apierr.FailedPrecondition(domain.ReasonDomainAlreadyApproved,
-			"the domain "+r.Domain+" is already approved: register at POST /accounts/buyers")
+		return "", apierr.WithField(apierr.KindFailedPrecondition, domain.ReasonDomainAlreadyApproved,
+			"the domain "+r.Domain+" is already approved: register at POST /accounts/buyers",
+			apierr.FieldViolation{Field: "email", Description: "the domain is already approved: register as a buyer"})
 	}
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx Tx) error {

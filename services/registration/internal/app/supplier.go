@@ -42,12 +42,14 @@ func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, nam
 		return "", "", "", err
 	}
 	if !found {
-		return "", "", "", apierr.NotFound(domain.ReasonCompanyNotFound,
-			"company "+id+" is not in the companies registry: check the DUNS or Companies House number")
+		return "", "", "", apierr.WithField(apierr.KindNotFound, domain.ReasonCompanyNotFound,
+			"company "+id+" is not in the companies registry: check the DUNS or Companies House number",
+			apierr.FieldViolation{Field: "companyId", Description: "not in the companies registry"})
 	}
 	if str(rec, "status") == "dissolved" {
-		return "", "", "", apierr.FailedPrecondition(domain.ReasonCompanyDissolved,
-			"company "+id+" is dissolved in the companies registry and cannot register as a supplier")
+		return "", "", "", apierr.WithField(apierr.KindFailedPrecondition, domain.ReasonCompanyDissolved,
+			"company "+id+" is dissolved in the companies registry and cannot register as a supplier",
+			apierr.FieldViolation{Field: "companyId", Description: "the company is dissolved"})
 	}
 	exists, err := s.store.AccountExists(ctx, AccountKeys{CompanyID: id})
 	if err != nil {
@@ -63,8 +65,9 @@ func (s *Service) checkCompany(ctx context.Context, raw string) (id, scheme, nam
 }
 
 func errSupplierExists(id string) error {
-	return apierr.AlreadyExists(domain.ReasonSupplierExists,
-		"company "+id+" already has a supplier account: ask its administrator to sign in or reset the password")
+	return apierr.WithField(apierr.KindAlreadyExists, domain.ReasonSupplierExists,
+		"company "+id+" already has a supplier account: ask its administrator to sign in or reset the password",
+		apierr.FieldViolation{Field: "companyId", Description: "the company already has a supplier account"})
 }
 
 // StartSupplier checks the company and opens a draft with the fields given.

@@ -78,22 +78,26 @@ func TestNormalizeCompanyID(t *testing.T) {
 
 func TestPasswordProblems(t *testing.T) {
 	tests := []struct {
-		pw   string
-		want int
+		pw, email string
+		want      []string // the rules broken, in order
 	}{
-		{"plum-tractor-violin-42", 0},
-		{"short", 1},
-		{"password1234", 1},
-		{"anna-kask-is-great", 1},
-		{strings.Repeat("x", 129), 1},
-		{"anna", 1},
+		{"plum-tractor-violin-42", "anna-kask@moj.gov.example", nil},
+		{"short", "anna-kask@moj.gov.example", []string{PasswordTooShort}},
+		{"password1234", "anna-kask@moj.gov.example", []string{PasswordTooCommon}},
+		{"anna-kask-is-great", "anna-kask@moj.gov.example", []string{PasswordContainsEmail}},
+		{strings.Repeat("x", 129), "anna-kask@moj.gov.example", []string{PasswordTooLong}},
+		{"anna", "anna@moj.gov.example", []string{PasswordTooShort, PasswordContainsEmail}},
 	}
 	for _, tt := range tests {
-		if got := PasswordProblems(tt.pw, "anna-kask@moj.gov.example"); len(got) != tt.want {
-			t.Errorf("PasswordProblems(%q) = %v", tt.pw, got)
+		var rules []string
+		for _, v := range PasswordProblems(tt.pw, tt.email) {
+			if v.Field != "password" || v.Description == "" {
+				t.Errorf("violation %+v", v)
+			}
+			rules = append(rules, v.Reason)
 		}
-		if got := PasswordProblems(tt.pw, "anna@moj.gov.example"); tt.pw == "anna" && len(got) != 2 {
-			t.Errorf("got %v", got)
+		if strings.Join(rules, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("PasswordProblems(%q) broke %v, want %v", tt.pw, rules, tt.want)
 		}
 	}
 	if CheckPassword("plum-tractor-violin-42", "a@b.example") != nil || CheckPassword("x", "a@b.example") == nil {

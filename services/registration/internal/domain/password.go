@@ -27,34 +27,48 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
-// PasswordProblems lists every rule password breaks for the account with e-mail email (empty: acceptable).
-func PasswordProblems(password, email string) []string {
-	var out []string
+// The rules a password must meet, as the codes a WEAK_PASSWORD error's field violations carry (their
+// reason): a client shows its own words for each.
+const (
+	PasswordTooShort      = "PASSWORD_TOO_SHORT"
+	PasswordTooLong       = "PASSWORD_TOO_LONG"
+	PasswordTooCommon     = "PASSWORD_TOO_COMMON"
+	PasswordContainsEmail = "PASSWORD_CONTAINS_EMAIL"
+)
+
+// PasswordProblems lists every rule password breaks for the account with e-mail email (empty: acceptable),
+// each with its rule code (Reason) and what to do (Description).
+func PasswordProblems(password, email string) []apierr.FieldViolation {
+	var out []apierr.FieldViolation
+	broke := func(rule, what string) {
+		out = append(out, apierr.FieldViolation{Field: "password", Reason: rule, Description: what})
+	}
 	n := utf8.RuneCountInString(password)
 	if n < MinPasswordLength {
-		out = append(out, "use at least 12 characters (a few unrelated words work well)")
+		broke(PasswordTooShort, "use at least 12 characters (a few unrelated words work well)")
 	}
 	if n > MaxPasswordLength {
-		out = append(out, "use at most 128 characters")
+		broke(PasswordTooLong, "use at most 128 characters")
 	}
 	if commonPasswords[strings.ToLower(password)] {
-		out = append(out, "this password is too common: choose one that others are unlikely to use")
+		broke(PasswordTooCommon, "this password is too common: choose one that others are unlikely to use")
 	}
 	if local := strings.ToLower(EmailLocal(email)); len(local) >= 3 && strings.Contains(strings.ToLower(password), local) {
-		out = append(out, "do not include your e-mail address (or its part before @) in the password")
+		broke(PasswordContainsEmail, "do not include your e-mail address (or its part before @) in the password")
 	}
 	return out
 }
 
-// CheckPassword returns a 400 WEAK_PASSWORD naming every unmet rule as a violation on field "password".
+// CheckPassword returns a 400 WEAK_PASSWORD naming every unmet rule as a violation on field "password",
+// whose reason is the rule's code.
 func CheckPassword(password, email string) error {
 	problems := PasswordProblems(password, email)
 	if len(problems) == 0 {
 		return nil
 	}
-	v := make([]apierr.FieldViolation, 0, len(problems))
+	what := make([]string, 0, len(problems))
 	for _, p := range problems {
-		v = append(v, apierr.FieldViolation{Field: "password", Description: p})
+		what = append(what, p.Description)
 	}
-	return apierr.Invalid(ReasonWeakPassword, "the password does not meet the policy: "+strings.Join(problems, "; "), v...)
+	return apierr.Invalid(ReasonWeakPassword, "the password does not meet the policy: "+strings.Join(what, "; "), problems...)
 }

@@ -86,23 +86,26 @@ func csvError(msg string) error {
 	return apierr.Invalid(ReasonInvalidCSV, "csv: "+msg, apierr.FieldViolation{Field: "csv", Description: msg})
 }
 
-// ValidateStaffRow checks one row and returns it normalised; the error is the first problem.
+// ValidateStaffRow checks one row and returns it normalised; the error names every bad field.
 func ValidateStaffRow(r StaffRow) (StaffRow, error) {
+	var errs []error
 	if !staffIDPattern.MatchString(r.StaffID) {
-		return r, FieldError(ReasonInvalidField, "staffId", "1 to 64 letters, digits, '.', '_' or '-'")
+		errs = append(errs, FieldError(ReasonInvalidField, "staffId", "1 to 64 letters, digits, '.', '_' or '-'"))
 	}
-	var err error
-	if r.Name, err = CheckText("name", r.Name, 1, 200); err != nil {
-		return r, err
+	keep := func(dst *string, v string, err error) {
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		*dst = v
 	}
-	if r.Email, err = NormalizeEmail("email", r.Email); err != nil {
-		return r, err
-	}
-	if r.Specialty, err = CheckText("specialty", r.Specialty, 1, 100); err != nil {
-		return r, err
-	}
-	if r.DepartmentID, err = CheckText("departmentId", r.DepartmentID, 0, 100); err != nil {
-		return r, err
-	}
-	return r, nil
+	v, err := CheckText("name", r.Name, 1, 200)
+	keep(&r.Name, v, err)
+	v, err = NormalizeEmail("email", r.Email)
+	keep(&r.Email, v, err)
+	v, err = CheckText("specialty", r.Specialty, 1, 100)
+	keep(&r.Specialty, v, err)
+	v, err = CheckText("departmentId", r.DepartmentID, 0, 100)
+	keep(&r.DepartmentID, v, err)
+	return r, apierr.JoinInvalid(errs...)
 }

@@ -90,16 +90,18 @@ func (b *Booking) CheckInAppointment(ctx context.Context, r *schedulingv1.CheckI
 	return &schedulingv1.CheckInAppointmentResponse{Appointment: appointmentPB(a)}, nil
 }
 
-// ListAppointments lists appointments by GovStack's filter.
+// ListAppointments lists a page of appointments by GovStack's filter, with their names.
 func (b *Booking) ListAppointments(ctx context.Context, r *schedulingv1.ListAppointmentsRequest) (*schedulingv1.ListAppointmentsResponse, error) {
-	as, err := b.app.Appointments(ctx, app.AppointmentQuery{ID: r.GetAppointmentId(), SubscriberID: r.GetParticipantId(),
-		EntityID: r.GetParticipantEntityId(), ResourceID: r.GetResourceId(), Status: r.GetStatus(), From: r.GetFrom(), To: r.GetTo()})
+	page, err := b.app.Appointments(ctx, app.AppointmentQuery{ID: r.GetAppointmentId(), SubscriberID: r.GetParticipantId(),
+		EntityID: r.GetParticipantEntityId(), ResourceID: r.GetResourceId(), Status: r.GetStatus(), From: r.GetFrom(), To: r.GetTo(),
+		PageSize: r.GetPageSize(), PageToken: r.GetPageToken()})
 	if err != nil {
 		return nil, err
 	}
-	out := &schedulingv1.ListAppointmentsResponse{Appointments: make([]*schedulingv1.Appointment, 0, len(as))}
-	for _, a := range as {
-		out.Appointments = append(out.Appointments, appointmentPB(a))
+	out := &schedulingv1.ListAppointmentsResponse{Appointments: make([]*schedulingv1.Appointment, 0, len(page.Appointments)),
+		NextPageToken: page.Next}
+	for _, l := range page.Appointments {
+		out.Appointments = append(out.Appointments, listingPB(l))
 	}
 	return out, nil
 }

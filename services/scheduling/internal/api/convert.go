@@ -22,6 +22,18 @@ func appointmentPB(a domain.Appointment) *schedulingv1.Appointment {
 		Status: statusPB[a.Status], BookingCode: a.BookingCode, Reason: a.Reason}
 }
 
+// listingPB is an appointment with the names a list shows.
+func listingPB(l domain.AppointmentListing) *schedulingv1.Appointment {
+	a := appointmentPB(l.Appointment)
+	a.ResourceName, a.Specialty, a.EntityName, a.TimeZone, a.SubscriberName = l.ResourceName, l.Specialty, l.EntityName, l.TimeZone, l.SubscriberName
+	return a
+}
+
+func documentPB(d domain.Document) *schedulingv1.AppointmentDocument {
+	return &schedulingv1.AppointmentDocument{DocumentId: d.ID, AppointmentId: d.AppointmentID, Kind: d.Kind, FileName: d.FileName,
+		ContentType: d.ContentType, SizeBytes: d.Size, UploadedBy: d.UploadedBy, CreatedTime: timestamppb.New(d.Created)}
+}
+
 func slotPB(s domain.Slot) *schedulingv1.Slot {
 	loc := s.Location
 	if loc == nil {

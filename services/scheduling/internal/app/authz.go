@@ -158,3 +158,55 @@ func (c caller) ownSubscriberIDs(ids []string) ([]string, bool) {
 	}
 	return []string{c.claims.Subject}, true
 }
+
+// Documents of appointments (documents.go). A prescription is between the patient and the hospital that
+// treats them: only that hospital's staff (their token's hospital_id is the appointment's entity) attach
+// one, and only the patient, that hospital's staff and admins read them. A back-office IM client with the
+// personal-data right does both, as it does everything else on appointments.
+
+// uploader is who attaches a document: a staff member of one hospital, or a trusted IM client.
+type uploader struct {
+	hospitalID string // "" for the IM client, which may attach to any appointment
+	name       string
+}
+
+// documentUploader is the caller as an uploader, or why they may not upload at all.
+func documentUploader(ctx context.Context) (uploader, error) {
+	c, ok := usertoken.FromContext(ctx)
+	switch {
+	case !ok && imident.HasPersonalDataRight(ctx):
+		return uploader{name: "hospital system"}, nil
+	case !ok:
+		return uploader{}, callerOf(ctx).requirePersonalData("appointments' documents")
+	case !c.HasRole(usertoken.RoleStaff) || c.HospitalID == "":
+		return uploader{}, apierr.PermissionDenied(domain.ReasonPermissionDenied,
+			"only the staff of the appointment's hospital attach documents to it: sign in with a hospital staff account")
+	}
+	return uploader{hospitalID: c.HospitalID, name: c.Name}, nil
+}
+
+// mayAttachTo refuses another hospital's appointment.
+func (u uploader) mayAttachTo(a domain.Appointment) error {
+	if u.hospitalID == "" || u.hospitalID == a.EntityID {
+		return nil
+	}
+	return apierr.PermissionDenied(domain.ReasonPermissionDenied,
+		"this appointment is at another hospital: only its own staff attach documents to it")
+}
+
+// mayReadDocuments reports whether the caller may read a's documents: the participant, the staff of a's
+// hospital, an admin, or an IM client with the personal-data right (callers without it are refused before).
+func mayReadDocuments(ctx context.Context, a domain.Appointment) bool {
+	c, ok := usertoken.FromContext(ctx)
+	switch {
+	case !ok:
+		return true
+	case c.HasRole(usertoken.RoleAdmin):
+		return true
+	case c.HasRole(usertoken.RoleStaff) && c.HospitalID == a.EntityID:
+		return true
+	}
+	return c.Subject == a.SubscriberID
+}
+
+func errNoDocument() error { return apierr.NotFound(domain.ReasonNotFound, "document not found") }

@@ -42,6 +42,9 @@ type AppointmentFilter struct {
 	ID, SubscriberID, EntityID, ResourceID string
 	Status                                 domain.Status
 	From, To                               time.Time // zero = open
+	// After continues a list after this appointment (nil: from the first); Limit is how many to read.
+	After *domain.AppointmentCursor
+	Limit int
 }
 
 // RecordFilter picks records of one kind.

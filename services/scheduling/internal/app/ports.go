@@ -16,7 +16,10 @@ type Store interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	DirectoryStore
 	SubscriberStore
-	Appointments(ctx context.Context, f AppointmentFilter) ([]domain.Appointment, error)
+	// Appointments lists appointments in start order (then id), with their names, at most f.Limit.
+	Appointments(ctx context.Context, f AppointmentFilter) ([]domain.AppointmentListing, error)
+	ReadAppointment(ctx context.Context, id string) (domain.Appointment, error)
+	DocumentStore
 	Records(ctx context.Context, kind domain.RecordKind, f RecordFilter) ([]domain.Record, error)
 	TimerStore
 }
@@ -61,6 +64,14 @@ type SubscriberStore interface {
 	DeleteSubscriber(ctx context.Context, id string) error
 }
 
+// DocumentStore reads the documents attached to appointments.
+type DocumentStore interface {
+	// Documents lists an appointment's documents, oldest first, without their content.
+	Documents(ctx context.Context, appointmentID string) ([]domain.Document, error)
+	// Document reads one document with its content; a missing one is NotFound.
+	Document(ctx context.Context, id string) (domain.Document, error)
+}
+
 // TimerStore keeps durable timers.
 type TimerStore interface {
 	InsertTimer(ctx context.Context, t domain.Timer) error
@@ -98,6 +109,9 @@ type AppointmentTx interface {
 	UpsertSubscriber(ctx context.Context, s domain.Subscriber) error
 	// InsertNewSubscriber stores s unless its id is taken, and reports whether it stored it.
 	InsertNewSubscriber(ctx context.Context, s domain.Subscriber) (bool, error)
+	// CountDocuments is how many documents an appointment has.
+	CountDocuments(ctx context.Context, appointmentID string) (int, error)
+	InsertDocument(ctx context.Context, d domain.Document) error
 }
 
 // TimerTx changes timers.

@@ -29,6 +29,12 @@ type AppointmentRescheduled struct {
 // AppointmentCheckedIn is raised by Appointment.CheckIn.
 type AppointmentCheckedIn struct{ AppointmentFacts }
 
+// DocumentAdded is raised by AttachDocument.
+type DocumentAdded struct {
+	AppointmentFacts
+	Document Document
+}
+
 // AlertFired is raised when an alert schedule's timer or an appointment reminder fires. Reminder is set
 // for a reminder.
 type AlertFired struct {
@@ -51,5 +57,6 @@ func (AppointmentBooked) domainEvent()      {}
 func (AppointmentCancelled) domainEvent()   {}
 func (AppointmentRescheduled) domainEvent() {}
 func (AppointmentCheckedIn) domainEvent()   {}
+func (DocumentAdded) domainEvent()          {}
 func (AlertFired) domainEvent()             {}
 func (DeadlineReached) domainEvent()        {}

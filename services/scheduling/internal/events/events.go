@@ -36,6 +36,10 @@ func (e Encoder) Encode(ev domain.Event) (outbox.Event, error) {
 		return event(schedulingv1.EventAppointmentRescheduled, ev.Appointment.ID, e.rescheduled(ev)), nil
 	case domain.AppointmentCheckedIn:
 		return event(schedulingv1.EventAppointmentCheckedIn, ev.Appointment.ID, e.appointment(ev.AppointmentFacts)), nil
+	case domain.DocumentAdded:
+		return event(schedulingv1.EventAppointmentDocumentAdded, ev.Appointment.ID, &schedulingv1.AppointmentDocumentEvent{
+			Appointment: e.appointment(ev.AppointmentFacts), DocumentId: ev.Document.ID, Kind: ev.Document.Kind,
+			FileName: ev.Document.FileName}), nil
 	case domain.AlertFired:
 		subject, payload := e.alertFired(ev)
 		return event(schedulingv1.EventAlertFired, subject, payload), nil

@@ -76,33 +76,55 @@ updated_at = now() WHERE id = $1`, a.ID, a.Start, a.End, string(a.Status), a.Rea
 	return mapError(err)
 }
 
-// Appointments lists appointments in start order, at most 500.
-func (r queries) Appointments(ctx context.Context, f app.AppointmentFilter) ([]domain.Appointment, error) {
-	var from, to *time.Time
+// Appointments lists appointments in start order (then id), with the names of their resource, entity and
+// subscriber, at most f.Limit, after f.After when set (keyset paging on the start index).
+func (r queries) Appointments(ctx context.Context, f app.AppointmentFilter) ([]domain.AppointmentListing, error) {
+	var from, to, afterAt *time.Time
 	if !f.From.IsZero() {
 		from = &f.From
 	}
 	if !f.To.IsZero() {
 		to = &f.To
 	}
-	rows, err := r.q.Query(ctx, `SELECT `+appointmentColumns+` FROM appointment
-WHERE ($1 = '' OR id::text = $1) AND ($2 = '' OR subscriber_id = $2) AND ($3 = '' OR entity_id = $3)
-  AND ($4 = '' OR resource_id = $4) AND ($5 = '' OR status = $5)
-  AND ($6::timestamptz IS NULL OR lower(during) >= $6) AND ($7::timestamptz IS NULL OR lower(during) < $7)
-ORDER BY lower(during), id LIMIT 500`, f.ID, f.SubscriberID, f.EntityID, f.ResourceID, string(f.Status), from, to)
+	afterID := ""
+	if f.After != nil {
+		afterAt, afterID = &f.After.Start, f.After.ID
+	}
+	rows, err := r.q.Query(ctx, `SELECT a.id::text, a.resource_id, a.entity_id, a.subscriber_id, lower(a.during), upper(a.during),
+  a.status, a.booking_code, a.reason, r.name, r.specialty, e.name, e.time_zone, s.name
+FROM appointment a JOIN resource r ON r.id = a.resource_id JOIN entity e ON e.id = a.entity_id
+  JOIN subscriber s ON s.id = a.subscriber_id
+WHERE ($1 = '' OR a.id::text = $1) AND ($2 = '' OR a.subscriber_id = $2) AND ($3 = '' OR a.entity_id = $3)
+  AND ($4 = '' OR a.resource_id = $4) AND ($5 = '' OR a.status = $5)
+  AND ($6::timestamptz IS NULL OR lower(a.during) >= $6) AND ($7::timestamptz IS NULL OR lower(a.during) < $7)
+  AND ($8::timestamptz IS NULL OR (lower(a.during), a.id) > ($8, $9::uuid))
+ORDER BY lower(a.during), a.id LIMIT $10`, f.ID, f.SubscriberID, f.EntityID, f.ResourceID, string(f.Status), from, to,
+		afterAt, nullUUID(afterID), f.Limit)
 	if err != nil {
 		return nil, mapError(err)
 	}
 	defer rows.Close()
-	var out []domain.Appointment
+	var out []domain.AppointmentListing
 	for rows.Next() {
-		a, err := scanAppointment(rows)
-		if err != nil {
-			return nil, err
+		var l domain.AppointmentListing
+		a := &l.Appointment
+		var st string
+		if err := rows.Scan(&a.ID, &a.ResourceID, &a.EntityID, &a.SubscriberID, &a.Start, &a.End, &st, &a.BookingCode,
+			&a.Reason, &l.ResourceName, &l.Specialty, &l.EntityName, &l.TimeZone, &l.SubscriberName); err != nil {
+			return nil, mapError(err)
 		}
-		out = append(out, a)
+		a.Status = domain.Status(st)
+		out = append(out, l)
 	}
 	return out, mapError(rows.Err())
+}
+
+// nullUUID is nil for "" (no cursor), else the id.
+func nullUUID(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
 }
 
 // Parties reads the subscriber, resource and entity of an appointment.

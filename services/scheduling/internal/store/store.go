@@ -77,7 +77,9 @@ const noOverlapConstraint = "appointment_no_overlap"
 func mapError(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23P01" && pgErr.ConstraintName == noOverlapConstraint {
-		return apierr.Wrap(apierr.KindAlreadyExists, domain.ReasonSlotTaken, "slot already booked", err)
+		e := apierr.Wrap(apierr.KindAlreadyExists, domain.ReasonSlotTaken, "slot already booked", err)
+		e.Violations = []apierr.FieldViolation{{Field: "start_time", Description: "someone else has booked this time: choose another free one"}}
+		return e
 	}
 	return pgstore.MapError(err)
 }

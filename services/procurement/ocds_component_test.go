@@ -165,11 +165,11 @@ func TestOCDSTellsTheLifecycle(t *testing.T) {
 
 	award, contract := w.runToPaid(tender)
 	pkg, _ := w.releasePackage(tender.OCID)
-	var tags []string
+	var tags []string // publication, the answer, three bids (their count), the opening, ...
 	for _, r := range pkg.Releases {
 		tags = append(tags, r.Tag...)
 	}
-	want := "tender tenderUpdate tenderUpdate award awardUpdate contract implementation implementationUpdate implementationUpdate implementationUpdate implementationUpdate"
+	want := "tender tenderUpdate tenderUpdate tenderUpdate tenderUpdate tenderUpdate award awardUpdate contract implementation implementationUpdate implementationUpdate implementationUpdate implementationUpdate"
 	if got := strings.Join(tags, " "); got != want {
 		t.Errorf("tags:\n got %s\nwant %s", got, want)
 	}

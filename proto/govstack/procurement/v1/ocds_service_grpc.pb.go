@@ -31,7 +31,8 @@ const (
 //
 // OcdsService publishes every tender's contracting process as Open Contracting Data Standard 1.1.5 data with
 // the bids extension: one release per lifecycle change, appended and never changed. The answers are OCDS
-// documents (application/json, OCDS's own spelling), validated against the schema before they are served.
+// documents (application/json, OCDS's own spelling): each release was validated against the schema when it
+// was appended, and a record package is validated before it is served.
 // Public data: no user token is needed. Bid contents appear only once the bids are opened.
 type OcdsServiceClient interface {
 	// ListReleasePackages is every release of every process, oldest first, paged by links.next (keyset on
@@ -94,7 +95,8 @@ func (c *ocdsServiceClient) GetRecordPackage(ctx context.Context, in *GetRecordP
 //
 // OcdsService publishes every tender's contracting process as Open Contracting Data Standard 1.1.5 data with
 // the bids extension: one release per lifecycle change, appended and never changed. The answers are OCDS
-// documents (application/json, OCDS's own spelling), validated against the schema before they are served.
+// documents (application/json, OCDS's own spelling): each release was validated against the schema when it
+// was appended, and a record package is validated before it is served.
 // Public data: no user token is needed. Bid contents appear only once the bids are opened.
 type OcdsServiceServer interface {
 	// ListReleasePackages is every release of every process, oldest first, paged by links.next (keyset on

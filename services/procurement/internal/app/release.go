@@ -49,6 +49,9 @@ func (s *Service) processState(ctx context.Context, tx Tx, e domain.Event) (proc
 		return st, err
 	}
 	st.hasQuestions = len(qs) > 0
+	if e.Tender.Status == domain.StatusActive && e.Award == nil {
+		return st, nil // taking bids: no award nor contract can exist yet (two queries fewer per bid)
+	}
 	if st.awards, err = tx.Awards(ctx, e.Tender.ID); err != nil {
 		return st, err
 	}

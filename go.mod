@@ -11,6 +11,7 @@ require (
 	github.com/govstackbb/marketplace/proto v0.0.0
 	github.com/govstackbb/marketplace/services/messaging v0.0.0
 	github.com/govstackbb/marketplace/services/payments v0.0.0
+	github.com/govstackbb/marketplace/services/procurement v0.0.0
 	github.com/govstackbb/marketplace/services/registration v0.0.0
 	github.com/govstackbb/marketplace/services/registries v0.0.0
 	github.com/govstackbb/marketplace/services/scheduling v0.0.0
@@ -118,6 +119,7 @@ replace (
 	github.com/govstackbb/marketplace/proto => ./proto
 	github.com/govstackbb/marketplace/services/messaging => ./services/messaging
 	github.com/govstackbb/marketplace/services/payments => ./services/payments
+	github.com/govstackbb/marketplace/services/procurement => ./services/procurement
 	github.com/govstackbb/marketplace/services/registration => ./services/registration
 	github.com/govstackbb/marketplace/services/registries => ./services/registries
 	github.com/govstackbb/marketplace/services/scheduling => ./services/scheduling

@@ -75,7 +75,7 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, name := range []string{"gateway", "messaging", "payments", "registration", "registries", "scheduling", "workflow"} {
+	for _, name := range []string{"gateway", "messaging", "payments", "procurement", "registration", "registries", "scheduling", "workflow"} {
 		want = append(want, name+"=/openapi/"+name+".json,/openapi/v3/"+name+".json")
 	}
 	if !reflect.DeepEqual(listed, want) {

@@ -13,6 +13,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/procurement"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -148,6 +149,25 @@ var buildingBlocks = []buildingBlock{
 				wc.IMAPIKey = key
 			}
 			return workflow.New(wc, workflow.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
+		},
+	},
+	// Procurement: it calls Registries, Scheduling, Workflow and Payments through the in-process IM.
+	{
+		name:       procurement.Name,
+		migrations: procurement.Migrations,
+		build: func(c Config, e buildEnv) (service, error) {
+			pc := c.Procurement
+			pc.Common = c.Common
+			pc.IMAddr = e.imAddr
+			pc.TokenIssuer = c.Registration.TokenIssuer
+			if pc.IMAPIKey == "" {
+				key, err := e.imAPIKey(pc.IMClient)
+				if err != nil {
+					return nil, err
+				}
+				pc.IMAPIKey = key
+			}
+			return procurement.New(pc, procurement.Deps{Pool: e.pool, JetStream: e.js, Logger: e.log, TokenKeys: e.tokenKeys})
 		},
 	},
 }

@@ -36,6 +36,7 @@ import (
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
+	"github.com/govstackbb/marketplace/services/procurement"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/scheduling"
 	"github.com/govstackbb/marketplace/services/workflow"
@@ -59,6 +60,9 @@ type Config struct {
 	// Workflow is the Workflow BB's own settings (timers, leases, connectors, calendar). Its connectors call
 	// the other BBs through the in-process IM, with the development Messaging apiKey unless one is set.
 	Workflow workflow.Config
+	// Procurement is the procurement service's own settings (working-day length for demos, seal key file,
+	// OCDS prefix, payer). It calls the BBs through the in-process IM; its seal key is made under the data folder.
+	Procurement procurement.Config
 	// DatabasePrefix names each BB's database: <prefix><bb>. Tests use a unique prefix per run.
 	DatabasePrefix string `env:"GOVSTACK_DEV_DATABASE_PREFIX" envDefault:"govstack_"`
 	// Seed loads the demo data (idempotent).

@@ -4,8 +4,9 @@
 //
 // Token format (what Registration signs and Verifier accepts): JOSE header alg "EdDSA", kid = the key's id in
 // the JWKS; claims iss, sub (the account id), aud ["govstack"], iat, nbf, exp, jti, and the private claims
-// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin"), national_id (citizens)
-// and hospital_id (hospital staff).
+// email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin"), and where the account
+// has them national_id (a citizen), hospital_id (hospital staff), org (a buyer's organisation) and
+// company_id (a supplier's company).
 package usertoken
 
 import (
@@ -42,10 +43,15 @@ type Claims struct {
 	// at (claim hospital_id), present on hospital staff's tokens: Scheduling lets only that hospital's staff
 	// attach documents to its appointments.
 	HospitalID string
-	Issuer     string    // who signed it
-	ID         string    // jti
-	IssuedAt   time.Time // iat
-	Expiry     time.Time // exp
+	// Organisation is a buyer's organisation (claim org): the procurement service records a tender's buyer by it.
+	Organisation string
+	// CompanyID is a supplier's company id in the companies registry (claim company_id): the procurement
+	// service takes the bidder from it, never from a request body.
+	CompanyID string
+	Issuer    string    // who signed it
+	ID        string    // jti
+	IssuedAt  time.Time // iat
+	Expiry    time.Time // exp
 }
 
 // HasRole reports whether the claims carry any of roles.

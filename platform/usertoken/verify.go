@@ -70,6 +70,8 @@ type privateClaims struct {
 	Roles      []string `json:"roles,omitempty"`
 	NationalID string   `json:"national_id,omitempty"`
 	HospitalID string   `json:"hospital_id,omitempty"`
+	Org        string   `json:"org,omitempty"`
+	CompanyID  string   `json:"company_id,omitempty"`
 }
 
 // Verify checks token's signature, expiry, issuer and audience and returns its claims. Errors wrap
@@ -95,7 +97,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 		return Claims{}, err
 	}
 	return Claims{
-		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID, HospitalID: priv.HospitalID,
+		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID,
+		HospitalID: priv.HospitalID, Organisation: priv.Org, CompanyID: priv.CompanyID,
 		Issuer: std.Issuer, ID: std.ID, IssuedAt: timeOf(std.IssuedAt), Expiry: timeOf(std.Expiry),
 	}, nil
 }

@@ -85,7 +85,8 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) claims() usertoken.Claims {
 	return usertoken.Claims{Subject: "acc-1", Email: "ann@health.gov.test", Name: "Ann", Roles: []string{"buyer"},
-		NationalID: "38001010001", Issuer: "https://registration.test", IssuedAt: f.clock.now()}
+		NationalID: "38001010001", Organisation: "Ministry of Health", CompanyID: "123456789", Issuer: "https://registration.test",
+		IssuedAt: f.clock.now()}
 }
 
 func (f *fixture) sign(t *testing.T, priv ed25519.PrivateKey, kid string, c usertoken.Claims) string {
@@ -104,7 +105,7 @@ func TestVerifyGoodToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Subject != "acc-1" || c.Email != "ann@health.gov.test" || c.Name != "Ann" || !c.HasRole("buyer") || c.NationalID != "38001010001" ||
-		c.Issuer != "https://registration.test" || c.ID == "" || !c.Expiry.Equal(f.clock.now().Add(15*time.Minute)) {
+		c.Organisation != "Ministry of Health" || c.CompanyID != "123456789" || c.Issuer != "https://registration.test" || c.ID == "" || !c.Expiry.Equal(f.clock.now().Add(15*time.Minute)) {
 		t.Fatalf("claims = %+v", c)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/govstackbb/marketplace/services/messaging"
 	"github.com/govstackbb/marketplace/services/payments"
 	"github.com/govstackbb/marketplace/services/payments/simulator"
+	"github.com/govstackbb/marketplace/services/procurement"
 	"github.com/govstackbb/marketplace/services/registration"
 	"github.com/govstackbb/marketplace/services/registries"
 	"github.com/govstackbb/marketplace/services/scheduling"
@@ -56,6 +57,7 @@ var bbSettings = map[string]struct {
 	"registration": {envVars(registration.Config{}), set("serve", "migrate", "seed", "healthcheck")},
 	"payments":     {envVars(payments.Config{}), set("serve", "migrate", "healthcheck")},
 	"workflow":     {envVars(workflow.Config{}), set("serve", "migrate", "seed", "healthcheck")},
+	"procurement":  {envVars(procurement.Config{}), set("serve", "migrate", "healthcheck")},
 }
 
 // command is an image bb.Dockerfile builds from a BB's module besides the BB's own (--build-arg COMMAND):

@@ -15,6 +15,7 @@ import (
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
 	paymentsv1 "github.com/govstackbb/marketplace/proto/govstack/payments/v1"
+	procurementv1 "github.com/govstackbb/marketplace/proto/govstack/procurement/v1"
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	registriesv1 "github.com/govstackbb/marketplace/proto/govstack/registries/v1"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -147,6 +148,30 @@ var All = []BB{
 				registriesv1.RegistriesService_ReadRecord_FullMethodName,
 				registriesv1.RegistriesService_UpdateOrCreateRecord_FullMethodName,
 			}},
+		},
+	},
+	// Procurement, the eMarketplace's own service: it composes the BBs above, so it starts after them.
+	{
+		Name: "procurement", Module: "services/procurement", GRPCPort: 9100,
+		REST: []RESTService{
+			rest(procurementv1.NewProcurementServiceClient, procurementv1.RegisterProcurementServiceHandlerClient),
+		},
+		Events: procurementv1.Events,
+		// Companies checked in Registries, deadlines in Scheduling, the process in Workflow (deploy, start,
+		// messages, jobs), milestone payments in Payments.
+		Calls: []Call{
+			{Provider: "registries", Endpoints: []string{registriesv1.RegistriesService_ReadRecord_FullMethodName}},
+			{Provider: "scheduling", Endpoints: []string{schedulingv1.DeadlineService_SetDeadline_FullMethodName}},
+			{Provider: "workflow", Endpoints: []string{
+				workflowv1.ProcessService_GetProcess_FullMethodName,
+				workflowv1.ProcessService_DeployProcessXml_FullMethodName,
+				workflowv1.ProcessService_StartProcess_FullMethodName,
+				workflowv1.MessageService_PublishMessage_FullMethodName,
+				workflowv1.JobService_ActivateJobs_FullMethodName,
+				workflowv1.JobService_CompleteJob_FullMethodName,
+				workflowv1.JobService_FailJob_FullMethodName,
+			}},
+			{Provider: "payments", Endpoints: []string{paymentsv1.BulkPaymentService_BulkPayment_FullMethodName}},
 		},
 	},
 }

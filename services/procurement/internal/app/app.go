@@ -1,0 +1,62 @@
+// Package app holds the procurement use cases: what buyers, suppliers and the evaluation panel do, what
+// the process's service tasks do, and what procurement does when the BBs' events arrive. The interfaces it
+// needs from its store and from the other BBs are declared in ports.go.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
+	"github.com/govstackbb/marketplace/services/procurement/internal/seal"
+)
+
+// BB is the service's name: database govstack_procurement, stream GOVSTACK_PROCUREMENT.
+const BB = "procurement"
+
+// Unit runs fn as one unit of work: Store.InTx, or the inbox's transaction in a consumer.
+type Unit func(ctx context.Context, fn func(Tx) error) error
+
+// Deps are what the use cases run on.
+type Deps struct {
+	Store      Store
+	Keys       *seal.Keyring
+	Registries Registries
+	Scheduling Scheduling
+	Workflow   Workflow
+	Payments   Payments
+	Calendar   domain.Calendar
+	// OCIDPrefix is the publisher's OCDS prefix (ocds-xxxxxx).
+	OCIDPrefix string
+	Now        func() time.Time
+	Logger     *slog.Logger
+}
+
+// Service is the procurement use cases.
+type Service struct {
+	Deps
+}
+
+// New returns the use cases on deps.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.OCIDPrefix == "" {
+		d.OCIDPrefix = "ocds-gvstck"
+	}
+	return &Service{Deps: d}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// inTx is the Unit of the API's calls.
+func (s *Service) inTx(ctx context.Context, fn func(Tx) error) error { return s.Store.InTx(ctx, fn) }

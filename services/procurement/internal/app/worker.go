@@ -1,0 +1,59 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// RunWorker does procurement's service tasks of the process until ctx is done: one long-polling loop per job
+// type, asking Workflow (through the IM) for jobs, doing each, completing or failing it.
+func (s *Service) RunWorker(ctx context.Context, worker string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, jt := range JobTypes {
+		g.Go(func() error { s.workLoop(gctx, worker, jt); return nil })
+	}
+	return g.Wait()
+}
+
+func (s *Service) workLoop(ctx context.Context, worker, jobType string) {
+	pause := time.Duration(0)
+	for ctx.Err() == nil {
+		if pause > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
+		jobs, err := s.Workflow.ActivateJobs(ctx, jobType, worker, 10, 10*time.Second)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Logger.Warn("activate jobs", "type", jobType, "err", err)
+			}
+			pause = min(max(2*pause, 500*time.Millisecond), 30*time.Second) // Workflow or the IM is down: back off
+			continue
+		}
+		pause = 0
+		for _, j := range jobs {
+			s.doJob(ctx, worker, j)
+		}
+	}
+}
+
+func (s *Service) doJob(ctx context.Context, worker string, j Job) {
+	vars, err := s.DoJob(ctx, j)
+	if err == nil {
+		err = s.Workflow.CompleteJob(ctx, j, worker, vars)
+		if err != nil {
+			s.Logger.Warn("complete job", "job", j.Key, "type", j.Type, "err", err)
+		}
+		return
+	}
+	s.Logger.Warn("job failed", "job", j.Key, "type", j.Type, "err", err)
+	retries := max(j.Retries-1, 0)
+	if ferr := s.Workflow.FailJob(ctx, j, worker, retries, err.Error(), 2*time.Second); ferr != nil {
+		s.Logger.Warn("fail job", "job", j.Key, "err", ferr)
+	}
+}

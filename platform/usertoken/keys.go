@@ -41,7 +41,7 @@ func Sign(key ed25519.PrivateKey, kid string, c Claims, ttl time.Duration) (stri
 		IssuedAt: jwt.NewNumericDate(iat), NotBefore: jwt.NewNumericDate(iat), Expiry: jwt.NewNumericDate(iat.Add(ttl)),
 	}
 	return jwt.Signed(signer).Claims(std).Claims(privateClaims{Email: c.Email, Name: c.Name, Roles: c.Roles, NationalID: c.NationalID,
-		Org: c.Organisation, CompanyID: c.CompanyID, HospitalID: c.HospitalID}).Serialize()
+		HospitalID: c.HospitalID, Org: c.Organisation, CompanyID: c.CompanyID}).Serialize()
 }
 
 // JWKS returns the JWKS document publishing the Ed25519 public keys by kid (what a KeySource returns).

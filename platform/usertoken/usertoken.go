@@ -5,8 +5,8 @@
 // Token format (what Registration signs and Verifier accepts): JOSE header alg "EdDSA", kid = the key's id in
 // the JWKS; claims iss, sub (the account id), aud ["govstack"], iat, nbf, exp, jti, and the private claims
 // email, name and roles (a list of "buyer", "supplier", "citizen", "staff", "admin"), and where the account
-// has them national_id (a citizen), org (a buyer's organisation), company_id (a supplier's company) and
-// hospital_id (hospital staff).
+// has them national_id (a citizen), hospital_id (hospital staff), org (a buyer's organisation) and
+// company_id (a supplier's company).
 package usertoken
 
 import (
@@ -39,19 +39,19 @@ type Claims struct {
 	// NationalID is the citizen's national id (claim national_id), present on citizens' tokens: a BB that
 	// records a person by it (Scheduling's subscriber, for check-in) takes it from the token.
 	NationalID string
+	// HospitalID is the hospital (Scheduling entity, Digital Registries hospitals id) a staff member works
+	// at (claim hospital_id), present on hospital staff's tokens: Scheduling lets only that hospital's staff
+	// attach documents to its appointments.
+	HospitalID string
 	// Organisation is a buyer's organisation (claim org): the procurement service records a tender's buyer by it.
 	Organisation string
 	// CompanyID is a supplier's company id in the companies registry (claim company_id): the procurement
 	// service takes the bidder from it, never from a request body.
 	CompanyID string
-	// HospitalID is the hospital (Scheduling entity, Digital Registries hospitals id) a staff member works
-	// at (claim hospital_id), present on hospital staff's tokens: Scheduling lets only that hospital's staff
-	// attach documents to its appointments.
-	HospitalID string
-	Issuer     string    // who signed it
-	ID         string    // jti
-	IssuedAt   time.Time // iat
-	Expiry     time.Time // exp
+	Issuer    string    // who signed it
+	ID        string    // jti
+	IssuedAt  time.Time // iat
+	Expiry    time.Time // exp
 }
 
 // HasRole reports whether the claims carry any of roles.

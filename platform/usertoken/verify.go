@@ -69,9 +69,9 @@ type privateClaims struct {
 	Name       string   `json:"name,omitempty"`
 	Roles      []string `json:"roles,omitempty"`
 	NationalID string   `json:"national_id,omitempty"`
+	HospitalID string   `json:"hospital_id,omitempty"`
 	Org        string   `json:"org,omitempty"`
 	CompanyID  string   `json:"company_id,omitempty"`
-	HospitalID string   `json:"hospital_id,omitempty"`
 }
 
 // Verify checks token's signature, expiry, issuer and audience and returns its claims. Errors wrap
@@ -98,7 +98,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Claims, error) {
 	}
 	return Claims{
 		Subject: std.Subject, Email: priv.Email, Name: priv.Name, Roles: priv.Roles, NationalID: priv.NationalID,
-		Organisation: priv.Org, CompanyID: priv.CompanyID, HospitalID: priv.HospitalID,
+		HospitalID: priv.HospitalID, Organisation: priv.Org, CompanyID: priv.CompanyID,
 		Issuer: std.Issuer, ID: std.ID, IssuedAt: timeOf(std.IssuedAt), Expiry: timeOf(std.Expiry),
 	}, nil
 }

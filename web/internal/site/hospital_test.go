@@ -61,7 +61,7 @@ func TestStaffDayCheckInAndPrescription(t *testing.T) {
 	if q := p.gw.calls("GET /appointment/list_details"); !strings.Contains(q[len(q)-1].Query, "participant_entity_id=hosp-north-tallinn") {
 		t.Errorf("the day asks for %q", q[len(q)-1].Query)
 	}
-	p.get("/hospital/appointments/appt-2").want(t, http.StatusNotFound) // another hospital's
+	p.get("/hospital/appointments/appt-2").want(t, http.StatusNotFound)                                    // another hospital's
 	p.get("/hospital/today?date=2026-12-08&code=k7q2+appt-1").redirect(t, "/hospital/appointments/appt-1") // as read out
 	p.get("/hospital/today?date=2026-12-08&code=NOPE").want(t, http.StatusUnprocessableEntity,
 		"No appointment on this day has that booking code", `value="NOPE"`, `href="#f-code"`)

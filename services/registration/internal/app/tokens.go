@@ -29,13 +29,13 @@ type privateClaims struct {
 	Roles    []string `json:"roles"`
 	// NationalID is set on a citizen's token, so that the BBs record the person by it (check-in).
 	NationalID string `json:"national_id,omitempty"`
+	// HospitalID is set on hospital staff's tokens: the hospital they work at (Scheduling checks it before
+	// a document is attached to one of its appointments).
+	HospitalID string `json:"hospital_id,omitempty"`
 	// Org is a buyer's organisation and CompanyID a supplier's company: the procurement service records the
 	// tender's buyer and the bidder by them (platform/usertoken documents the claims).
 	Org       string `json:"org,omitempty"`
 	CompanyID string `json:"company_id,omitempty"`
-	// HospitalID is set on hospital staff's tokens: the hospital they work at (Scheduling checks it before
-	// a document is attached to one of its appointments).
-	HospitalID string `json:"hospital_id,omitempty"`
 }
 
 // accessToken signs a JWT (EdDSA, header kid) for a with key k.
@@ -49,7 +49,7 @@ func (s *Service) accessToken(k domain.SigningKey, a domain.Account, now time.Ti
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
 		Expiry: jwt.NewNumericDate(now.Add(s.opts.AccessTokenTTL)), ID: uuid.NewString()}
 	return jwt.Signed(signer).Claims(claims).Claims(privateClaims{Audience: []string{usertoken.Audience}, Email: a.Email, Name: a.Name, Roles: a.Roles,
-		NationalID: a.NationalID, Org: a.Organisation, CompanyID: a.CompanyID, HospitalID: a.HospitalID}).Serialize()
+		NationalID: a.NationalID, HospitalID: a.HospitalID, Org: a.Organisation, CompanyID: a.CompanyID}).Serialize()
 }
 
 // issue makes an access token signed with k and a refresh token of family (a new family when empty) in tx.

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/govstackbb/marketplace/services/procurement"
 )
 
 // TestOCDSAndReportingThroughTheGateway: the OCDS documents and the reports are public REST routes of the
@@ -23,11 +25,13 @@ func TestOCDSAndReportingThroughTheGateway(t *testing.T) {
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("content type %q", ct)
 	}
+	valid(t, r.body)
 	if strings.Contains(r.body, "9321") || strings.Contains(r.body, "09876543") {
 		t.Fatalf("a sealed bid shows in OCDS: %s", r.body)
 	}
 	r = s.do(t, "GET", "/ocds/recordPackages/"+url.PathEscape(ocid), "", nil)
 	expect(t, r, 200, `"compiledRelease"`, `"records"`)
+	valid(t, r.body)
 	var rec struct {
 		Records []struct {
 			CompiledRelease struct {
@@ -50,4 +54,21 @@ func TestOCDSAndReportingThroughTheGateway(t *testing.T) {
 		raw, _ := json.Marshal(v)
 		return strings.Contains(string(raw), `"amount":9321`) && strings.Contains(string(raw), `"tenderer"`)
 	})
+
+	// Cancelled after the opening: the record says so, and still validates.
+	expect(t, s.do(t, "POST", "/tenders/"+id+"/cancel", `{"reason":"the budget was withdrawn"}`, bearer(buyer)), 200)
+	r = s.do(t, "GET", "/ocds/recordPackages/"+url.PathEscape(ocid), "", nil)
+	expect(t, r, 200, `"tenderCancellation"`, `"status":"cancelled"`)
+	valid(t, r.body)
+	r = s.do(t, "GET", "/ocds/releasePackages?limit=1000", "", nil)
+	expect(t, r, 200)
+	valid(t, r.body)
+}
+
+// valid fails t unless doc validates against OCDS 1.1.5 with the bids extension.
+func valid(t *testing.T, doc string) {
+	t.Helper()
+	if err := procurement.ValidateOCDS([]byte(doc)); err != nil {
+		t.Fatalf("%v: %s", err, doc)
+	}
 }

@@ -7,6 +7,7 @@
 package procurementv1
 
 import (
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -201,7 +202,7 @@ var File_govstack_procurement_v1_ocds_service_proto protoreflect.FileDescriptor
 
 const file_govstack_procurement_v1_ocds_service_proto_rawDesc = "" +
 	"\n" +
-	"*govstack/procurement/v1/ocds_service.proto\x12\x17govstack.procurement.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\"v\n" +
+	"*govstack/procurement/v1/ocds_service.proto\x12\x17govstack.procurement.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"v\n" +
 	"\x1aListReleasePackagesRequest\x12\x14\n" +
 	"\x05since\x18\x01 \x01(\tR\x05since\x12\x14\n" +
 	"\x05until\x18\x02 \x01(\tR\x05until\x12\x14\n" +
@@ -211,11 +212,23 @@ const file_govstack_procurement_v1_ocds_service_proto_rawDesc = "" +
 	"\x04ocid\x18\x01 \x01(\tR\x04ocid\"K\n" +
 	"\x17GetRecordPackageRequest\x12\x12\n" +
 	"\x04ocid\x18\x01 \x01(\tR\x04ocid\x12\x1c\n" +
-	"\tversioned\x18\x02 \x01(\bR\tversioned2\x94\x03\n" +
-	"\vOcdsService\x12\x7f\n" +
-	"\x13ListReleasePackages\x123.govstack.procurement.v1.ListReleasePackagesRequest\x1a\x14.google.api.HttpBody\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/ocds/releasePackages\x12\x82\x01\n" +
-	"\x11GetReleasePackage\x121.govstack.procurement.v1.GetReleasePackageRequest\x1a\x14.google.api.HttpBody\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/ocds/releasePackages/{ocid}\x12\x7f\n" +
-	"\x10GetRecordPackage\x120.govstack.procurement.v1.GetRecordPackageRequest\x1a\x14.google.api.HttpBody\"#\x82\xd3\xe4\x93\x02\x1d\x12\x1b/ocds/recordPackages/{ocid}BOZMgithub.com/govstackbb/marketplace/proto/govstack/procurement/v1;procurementv1b\x06proto3"
+	"\tversioned\x18\x02 \x01(\bR\tversioned2\x85\b\n" +
+	"\vOcdsService\x12\xdd\x02\n" +
+	"\x13ListReleasePackages\x123.govstack.procurement.v1.ListReleasePackagesRequest\x1a\x14.google.api.HttpBody\"\xfa\x01\x92A\xd9\x01\"Y\n" +
+	"\x11OCDS 1.1.5 schema\x12Dhttps://standard.open-contracting.org/1.1/en/schema/release_package/J|\n" +
+	"\x03200\x12u\n" +
+	"kAn OCDS 1.1.5 release package (with the bids extension), as OCDS spells it; links.next names the next page.\x12\x06\n" +
+	"\x04\x9a\x02\x01\x06\x82\xd3\xe4\x93\x02\x17\x12\x15/ocds/releasePackages\x12\xcd\x02\n" +
+	"\x11GetReleasePackage\x121.govstack.procurement.v1.GetReleasePackageRequest\x1a\x14.google.api.HttpBody\"\xee\x01\x92A\xc6\x01\"Y\n" +
+	"\x11OCDS 1.1.5 schema\x12Dhttps://standard.open-contracting.org/1.1/en/schema/release_package/Ji\n" +
+	"\x03200\x12b\n" +
+	"XAn OCDS 1.1.5 release package (with the bids extension) of every release of the process.\x12\x06\n" +
+	"\x04\x9a\x02\x01\x06\x82\xd3\xe4\x93\x02\x1e\x12\x1c/ocds/releasePackages/{ocid}\x12\xc5\x02\n" +
+	"\x10GetRecordPackage\x120.govstack.procurement.v1.GetRecordPackageRequest\x1a\x14.google.api.HttpBody\"\xe8\x01\x92A\xc1\x01\"X\n" +
+	"\x11OCDS 1.1.5 schema\x12Chttps://standard.open-contracting.org/1.1/en/schema/record_package/Je\n" +
+	"\x03200\x12^\n" +
+	"TAn OCDS 1.1.5 record package (with the bids extension) holding the process's record.\x12\x06\n" +
+	"\x04\x9a\x02\x01\x06\x82\xd3\xe4\x93\x02\x1d\x12\x1b/ocds/recordPackages/{ocid}BOZMgithub.com/govstackbb/marketplace/proto/govstack/procurement/v1;procurementv1b\x06proto3"
 
 var (
 	file_govstack_procurement_v1_ocds_service_proto_rawDescOnce sync.Once

@@ -173,8 +173,8 @@ func TestSealedBidsOpenOnlyAtTheDeadline(t *testing.T) {
 		t.Fatalf("opened %d times, key unwrapped at %v: %v", opened, unwrapped, err)
 	}
 	var releases int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM ocds_release WHERE ocid = $1`, tender.OCID).Scan(&releases); err != nil || releases != 2 {
-		t.Fatalf("%d OCDS releases (want tender and tenderUpdate): %v", releases, err)
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM ocds_release WHERE ocid = $1`, tender.OCID).Scan(&releases); err != nil || releases != 3 {
+		t.Fatalf("%d OCDS releases (want tender, tenderUpdate for the bid's count and tenderUpdate at the opening): %v", releases, err)
 	}
 	testkit.Eventually(t, 20*time.Second, "bids-opened message", func() error {
 		bbs.mu.Lock()

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -37,6 +38,7 @@ import (
 	"github.com/govstackbb/marketplace/services/procurement/internal/bbs"
 	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
 	"github.com/govstackbb/marketplace/services/procurement/internal/events"
+	"github.com/govstackbb/marketplace/services/procurement/internal/redflags"
 	"github.com/govstackbb/marketplace/services/procurement/internal/seal"
 	"github.com/govstackbb/marketplace/services/procurement/internal/store"
 	"github.com/govstackbb/marketplace/services/procurement/migrations"
@@ -64,6 +66,19 @@ type Config struct {
 	WorkingDay time.Duration `env:"GOVSTACK_PROCUREMENT_WORKING_DAY" envDefault:"0s"`
 	// OCIDPrefix is the publisher's OCDS prefix, registered with the Open Contracting Partnership.
 	OCIDPrefix string `env:"GOVSTACK_PROCUREMENT_OCID_PREFIX" envDefault:"ocds-gvstck"`
+	// PublicURL is where the gateway serves this API to the public: the OCDS packages' uri and links.next
+	// are built on it.
+	PublicURL string `env:"GOVSTACK_PROCUREMENT_PUBLIC_URL" envDefault:"http://127.0.0.1:8080"`
+	// Publisher is the publisher's name in every OCDS package.
+	Publisher string `env:"GOVSTACK_PROCUREMENT_OCDS_PUBLISHER" envDefault:"GovStack eMarketplace"`
+	// License is the URL of the OCDS data's licence.
+	License string `env:"GOVSTACK_PROCUREMENT_OCDS_LICENSE" envDefault:"https://creativecommons.org/licenses/by/4.0/"`
+	// RedFlagMinTenderDays flags a tender period shorter than this many calendar days.
+	RedFlagMinTenderDays int `env:"GOVSTACK_PROCUREMENT_REDFLAG_MIN_TENDER_DAYS" envDefault:"15"`
+	// RedFlagRepeatedAwards flags this many active awards from one buyer to one supplier.
+	RedFlagRepeatedAwards int `env:"GOVSTACK_PROCUREMENT_REDFLAG_REPEATED_AWARDS" envDefault:"3"`
+	// RedFlagMaxAwardToEstimate flags an award worth more than this times the tender's estimate.
+	RedFlagMaxAwardToEstimate float64 `env:"GOVSTACK_PROCUREMENT_REDFLAG_MAX_AWARD_TO_ESTIMATE" envDefault:"1.2"`
 	// Payer is the Payments BB payer identifier milestones are paid from.
 	Payer string `env:"GOVSTACK_PROCUREMENT_PAYER" envDefault:"TREASURY"`
 	// Worker turns on the job worker of the process's service tasks (off: another replica does them).
@@ -84,6 +99,12 @@ type Config struct {
 func (c Config) Validate() error {
 	if c.WorkingDay < 0 {
 		return errors.New("GOVSTACK_PROCUREMENT_WORKING_DAY must not be negative")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("GOVSTACK_PROCUREMENT_PUBLIC_URL must be an http(s) URL such as https://marketplace.example.org")
+	}
+	if c.RedFlagMinTenderDays < 1 || c.RedFlagRepeatedAwards < 2 || c.RedFlagMaxAwardToEstimate <= 1 {
+		return errors.New("GOVSTACK_PROCUREMENT_REDFLAG_*: MIN_TENDER_DAYS at least 1, REPEATED_AWARDS at least 2, MAX_AWARD_TO_ESTIMATE above 1")
 	}
 	if _, err := imident.Parse(c.IMClient); err != nil {
 		return errors.New("GOVSTACK_PROCUREMENT_IM_CLIENT: " + err.Error())
@@ -145,7 +166,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	wf := bbs.NewWorkflow(conn)
 	uc := app.New(app.Deps{Store: st, Keys: keys, Registries: bbs.NewRegistries(conn), Scheduling: bbs.NewScheduling(conn),
 		Workflow: wf, Payments: bbs.NewPayments(conn, cfg.Payer), Calendar: domain.Calendar{Day: cfg.WorkingDay},
-		OCIDPrefix: cfg.OCIDPrefix, Now: deps.Now, Logger: deps.Logger})
+		OCIDPrefix: cfg.OCIDPrefix, Now: deps.Now, Logger: deps.Logger, Releases: st, Reports: st,
+		Publisher:    app.Publisher{BaseURL: cfg.PublicURL, Name: cfg.Publisher, License: cfg.License},
+		RedFlagRules: redflags.Rules{MinTenderDays: cfg.RedFlagMinTenderDays, RepeatedAwards: cfg.RedFlagRepeatedAwards, MaxAwardToEstimate: cfg.RedFlagMaxAwardToEstimate}})
 	return &Service{cfg: cfg, deps: deps, store: st, app: uc, workflow: wf, verifier: tokenVerifier(cfg, deps)}, nil
 }
 
@@ -161,9 +184,11 @@ func sealKeys(cfg Config, log *slog.Logger) (*seal.Keyring, error) {
 	return seal.LoadFile(path, true)
 }
 
-// Register registers ProcurementService on g.
+// Register registers ProcurementService, OcdsService and ReportingService on g.
 func (s *Service) Register(g *grpc.Server) {
 	procurementv1.RegisterProcurementServiceServer(g, api.New(s.app))
+	procurementv1.RegisterOcdsServiceServer(g, api.NewOCDS(s.app))
+	procurementv1.RegisterReportingServiceServer(g, api.NewReporting(s.app))
 }
 
 // UnaryInterceptors converts errors to statuses, reads the IM identity and verifies user tokens.

@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 func main() {
@@ -22,7 +23,7 @@ func main() {
 	}
 }
 
-// run reads dir/govstack/*/v1/*_service.swagger.json and dir/im.yaml and writes dir/served/.
+// run reads dir/govstack/*/v1/*_service.swagger.json (merged per BB) and dir/im.yaml and writes dir/served/.
 func run(dir string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "govstack", "*", "v1", "*_service.swagger.json"))
 	if err != nil {
@@ -31,15 +32,20 @@ func run(dir string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no swagger files under %s/govstack: run buf generate first", dir)
 	}
-	for _, f := range files {
-		bb := filepath.Base(filepath.Dir(filepath.Dir(f)))
-		raw, err := os.ReadFile(f)
+	groups := byBB(files)
+	bbs := make([]string, 0, len(groups))
+	for bb := range groups {
+		bbs = append(bbs, bb)
+	}
+	sort.Strings(bbs)
+	for _, bb := range bbs {
+		raw, err := mergeSwagger(groups[bb])
 		if err != nil {
 			return err
 		}
 		v2, v3, err := fromSwagger(raw)
 		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+			return fmt.Errorf("%s: %w", bb, err)
 		}
 		if err := write(dir, bb, v2, v3); err != nil {
 			return err

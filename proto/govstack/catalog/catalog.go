@@ -155,6 +155,8 @@ var All = []BB{
 		Name: "procurement", Module: "services/procurement", GRPCPort: 9100,
 		REST: []RESTService{
 			rest(procurementv1.NewProcurementServiceClient, procurementv1.RegisterProcurementServiceHandlerClient),
+			rest(procurementv1.NewOcdsServiceClient, procurementv1.RegisterOcdsServiceHandlerClient),
+			rest(procurementv1.NewReportingServiceClient, procurementv1.RegisterReportingServiceHandlerClient),
 		},
 		Events: procurementv1.Events,
 		// Companies checked in Registries, deadlines in Scheduling, the process in Workflow (deploy, start,

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
+	"github.com/govstackbb/marketplace/services/procurement/internal/redflags"
 	"github.com/govstackbb/marketplace/services/procurement/internal/seal"
 )
 
@@ -31,8 +32,15 @@ type Deps struct {
 	Calendar   domain.Calendar
 	// OCIDPrefix is the publisher's OCDS prefix (ocds-xxxxxx).
 	OCIDPrefix string
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// Releases reads the published OCDS releases; Publisher is what their packages say.
+	Releases  Publications
+	Publisher Publisher
+	// Reports computes the management figures.
+	Reports Reports
+	// RedFlagRules are the integrity indicators' thresholds (zero fields: internal/redflags' defaults).
+	RedFlagRules redflags.Rules
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Service is the procurement use cases.
@@ -47,6 +55,12 @@ func New(d Deps) *Service {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Publisher.BaseURL == "" {
+		d.Publisher.BaseURL = "http://127.0.0.1:8080"
+	}
+	if d.Publisher.Name == "" {
+		d.Publisher.Name = "GovStack eMarketplace"
 	}
 	if d.OCIDPrefix == "" {
 		d.OCIDPrefix = "ocds-gvstck"

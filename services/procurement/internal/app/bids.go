@@ -42,8 +42,8 @@ func (s *Service) SubmitBid(ctx context.Context, a Actor, tenderID string, c dom
 			}
 			return err
 		}
-		tx.Publish(domain.Event{Type: domain.EvBidSubmitted, Tender: t, Bid: &b, At: now})
-		return nil
+		// The sealed bid count changes: a tenderUpdate release publishes it (never who bid, nor for how much).
+		return s.changed(ctx, tx, domain.Event{Type: domain.EvBidSubmitted, Tender: t, Bid: &b, At: now}, "tenderUpdate")
 	})
 	return b, err
 }
@@ -98,8 +98,7 @@ func (s *Service) changeBid(ctx context.Context, a Actor, tenderID, bidID, kind 
 			return err
 		}
 		out = b
-		tx.Publish(domain.Event{Type: kind, Tender: t, Bid: &b, At: b.UpdatedAt})
-		return nil
+		return s.changed(ctx, tx, domain.Event{Type: kind, Tender: t, Bid: &b, At: b.UpdatedAt}, "tenderUpdate")
 	})
 	return out, err
 }

@@ -3,91 +3,124 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/govstackbb/marketplace/services/procurement/internal/domain"
+	"github.com/govstackbb/marketplace/services/procurement/internal/ocds"
 )
 
-// release builds the OCDS release of a lifecycle change: a small stand-in of this service's own, kept
-// behind one function so that internal/ocds (release types, merging, schema validation) can replace it.
-// Bid contents appear only once the bids are opened.
+// release builds the OCDS release of a lifecycle change with internal/ocds (mapping in ocdsmap.go). Each
+// release repeats the whole current state of the process — tender, bids, award, contract — so one read
+// alone tells the story and the merge yields the same record whichever releases it is given. Bid contents
+// appear only once the bids are opened (ocds.PublishBids). The release must pass ocds.Check: a failure is
+// a bug of the mapping, and the change fails with it rather than publish an invalid document.
 func (s *Service) release(ctx context.Context, tx Tx, e domain.Event, tags []string) (Release, error) {
-	t := e.Tender
-	id := newID()
-	doc := map[string]any{
-		"ocid": t.OCID, "id": t.OCID + "-" + id, "date": e.At.Format(time.RFC3339), "tag": tags,
-		"initiationType": "tender", "language": "en",
-		"buyer":  map[string]any{"name": t.BuyerOrg},
-		"tender": ocdsTender(t),
+	st, err := s.processState(ctx, tx, e)
+	if err != nil {
+		return Release{}, err
+	}
+	r := buildRelease(st, e, tagsFor(st, e, tags), e.Tender.OCID+"-"+newID())
+	if err := ocds.Check(r); err != nil {
+		return Release{}, fmt.Errorf("OCDS release of %s for %s: %w", e.Type, e.Tender.OCID, err)
+	}
+	data, err := json.Marshal(r)
+	return Release{ID: r.ID, OCID: r.OCID, Date: r.Date, Tags: r.Tag, JSON: data}, err
+}
+
+// processState is what a release says: the tender and, read in the change's transaction, its bids,
+// questions, award and contracts — the event's own award and contract win over the stored ones.
+type processState struct {
+	tender       domain.Tender
+	bids         []domain.Bid
+	hasQuestions bool
+	awards       []domain.Award
+	contracts    []domain.Contract
+}
+
+func (s *Service) processState(ctx context.Context, tx Tx, e domain.Event) (processState, error) {
+	st := processState{tender: e.Tender}
+	var err error
+	if st.bids, err = tx.Bids(ctx, e.Tender.ID); err != nil {
+		return st, err
+	}
+	qs, err := tx.Questions(ctx, e.Tender.ID)
+	if err != nil {
+		return st, err
+	}
+	st.hasQuestions = len(qs) > 0
+	if e.Tender.Status == domain.StatusActive && e.Award == nil {
+		return st, nil // taking bids: no award nor contract can exist yet (two queries fewer per bid)
+	}
+	if st.awards, err = tx.Awards(ctx, e.Tender.ID); err != nil {
+		return st, err
+	}
+	if st.contracts, err = tx.Contracts(ctx, e.Tender.ID); err != nil {
+		return st, err
 	}
 	if e.Award != nil {
-		doc["awards"] = []any{map[string]any{"id": e.Award.ID, "status": ocdsAwardStatus(e.Award.Status), "date": e.Award.DecidedAt.Format(time.RFC3339),
-			"value": map[string]any{"amount": e.Award.Value, "currency": e.Award.Currency}, "suppliers": []any{map[string]any{"id": e.Award.CompanyID}}}}
+		st.awards = replaceByID(st.awards, *e.Award, func(a domain.Award) string { return a.ID })
 	}
 	if e.Contract != nil {
-		doc["contracts"] = []any{ocdsContract(*e.Contract)}
+		st.contracts = replaceByID(st.contracts, *e.Contract, func(c domain.Contract) string { return c.ID })
 	}
-	if e.Type == domain.EvTenderBidsOpened {
-		bids, err := tx.Bids(ctx, t.ID)
-		if err != nil {
-			return Release{}, err
-		}
-		var details []any
-		for _, b := range bids {
-			details = append(details, map[string]any{"id": b.ID, "status": b.Status, "date": b.SubmittedAt.Format(time.RFC3339),
-				"tenderers": []any{map[string]any{"id": b.CompanyID}}, "value": map[string]any{"amount": b.Contents.Price, "currency": t.Currency}})
-		}
-		doc["bids"] = map[string]any{"details": details}
-	}
-	data, err := json.Marshal(doc)
-	return Release{ID: t.OCID + "-" + id, OCID: t.OCID, Date: e.At, Tags: tags, JSON: data}, err
+	return st, nil
 }
 
-func ocdsTender(t domain.Tender) map[string]any {
-	status := t.Status
-	switch status {
-	case domain.StatusEvaluation, domain.StatusAwarded, domain.StatusContracted:
-		status = "active"
-	}
-	items := make([]any, 0, len(t.Items))
-	for _, it := range t.Items {
-		items = append(items, map[string]any{"id": it.ID, "description": it.Description, "quantity": it.Quantity,
-			"classification": map[string]any{"scheme": "CPV", "id": it.CPV}, "unit": map[string]any{"name": it.Unit}})
-	}
-	docs := make([]any, 0, len(t.Documents))
-	for _, d := range t.Documents {
-		doc := map[string]any{"id": d.ID, "title": d.Title}
-		if d.URL != "" {
-			doc["url"] = d.URL
-		}
-		docs = append(docs, doc)
-	}
-	return map[string]any{"id": t.ID, "title": t.Title, "description": t.Description, "status": status, "documents": docs,
-		"value": map[string]any{"amount": t.EstimatedValue, "currency": t.Currency}, "items": items,
-		"enquiryPeriod": map[string]any{"startDate": t.PublishedAt.Format(time.RFC3339), "endDate": t.EnquiryEnd.Format(time.RFC3339)},
-		"tenderPeriod":  map[string]any{"startDate": t.PublishedAt.Format(time.RFC3339), "endDate": t.TenderEnd.Format(time.RFC3339)}}
-}
-
-func ocdsAwardStatus(s string) string {
-	switch s {
-	case domain.AwardStandstill:
-		return "pending"
-	case domain.AwardCancelled:
-		return "cancelled"
-	}
-	return "active"
-}
-
-func ocdsContract(c domain.Contract) map[string]any {
-	var txs []any
-	for _, m := range c.Milestones {
-		if m.Status == domain.MilestonePaid {
-			txs = append(txs, map[string]any{"id": m.ID, "date": m.PaidAt.Format(time.RFC3339),
-				"value": map[string]any{"amount": m.Amount, "currency": c.Currency}, "payee": map[string]any{"id": c.CompanyID}})
+// replaceByID puts v in place of the item with its id, or appends it.
+func replaceByID[T any](list []T, v T, id func(T) string) []T {
+	for i := range list {
+		if id(list[i]) == id(v) {
+			list[i] = v
+			return list
 		}
 	}
-	return map[string]any{"id": c.ID, "awardID": c.AwardID, "status": c.Status,
-		"value":          map[string]any{"amount": c.Value, "currency": c.Currency},
-		"period":         map[string]any{"startDate": c.PeriodStart.Format(time.RFC3339), "endDate": c.PeriodEnd.Format(time.RFC3339)},
-		"implementation": map[string]any{"transactions": txs}}
+	return append(list, v)
+}
+
+// tagsFor keeps the caller's tags but for the implementation stage: the first release about a contract's
+// delivery or payment is "implementation", every later one "implementationUpdate" (the README's mapping).
+func tagsFor(st processState, e domain.Event, tags []string) []string {
+	if e.Type != domain.EvMilestoneDelivered && e.Type != domain.EvMilestonePaid {
+		return tags
+	}
+	done := 0
+	for _, c := range st.contracts {
+		for _, m := range c.Milestones {
+			if m.Status != domain.MilestoneScheduled {
+				done++
+			}
+		}
+	}
+	if e.Type == domain.EvMilestoneDelivered && done == 1 {
+		return []string{ocds.TagImplementation}
+	}
+	return []string{ocds.TagImplementationUpdate}
+}
+
+// buildRelease maps the process's state to one release dated at the event.
+func buildRelease(st processState, e domain.Event, tags []string, id string) ocds.Release {
+	t := st.tender
+	at := e.At.UTC()
+	buyer := buyerRef(t)
+	r := ocds.Release{OCID: t.OCID, ID: id, Date: at, Tag: tags, InitiationType: "tender", Language: "en", Buyer: &buyer}
+	opened := !t.BidsOpenedAt.IsZero()
+	r.Tender = ocdsTender(st, opened)
+	r.Bids = ocds.PublishBids(ocdsBids(st.bids, t.Currency, opened), opened, at)
+	for _, a := range st.awards {
+		r.Awards = append(r.Awards, ocdsAward(a, t))
+	}
+	for _, c := range st.contracts {
+		r.Contracts = append(r.Contracts, ocdsContract(c, t))
+	}
+	r.Parties = parties(st, opened)
+	return r
+}
+
+// timeOrZero is t in UTC, the zero time staying zero (omitted).
+func timeOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
 }

@@ -63,6 +63,9 @@ type Rules struct {
 // three awards and 20% over the estimate are starting points to tune on local data.
 var DefaultRules = Rules{MinTenderDays: 15, RepeatedAwards: 3, MaxAwardToEstimate: 1.2, CompetitiveMethods: []string{"open", "selective"}}
 
+// WithDefaults is r with its zero fields set from DefaultRules: the rules an indicator applies.
+func (r Rules) WithDefaults() Rules { return r.withDefaults() }
+
 func (r Rules) withDefaults() Rules {
 	if r.MinTenderDays == 0 {
 		r.MinTenderDays = DefaultRules.MinTenderDays

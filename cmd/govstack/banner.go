@@ -79,6 +79,13 @@ Payments — fund a payer's account on the ledger and read it back (a batch: ser
     -H 'X-CorrelationID: fund-1' -H 'Content-Type: application/json' -d '{"code":"funding:treasury","currency":"EUR","amount":"1000.00"}'
   curl -s '%[1]s/ledger/account?code=funding:treasury&currency=EUR' -H 'Information-Mediator-Client: eGovStack/GOV/90000009/treasury'
 
+Procurement — tenders as open contracting data (OCDS 1.1.5) and the integrity red flags
+(the whole journey from draft to payment: services/procurement/README.md):
+
+  curl -s %[1]s/ocds/releasePackages
+  curl -s %[1]s/reports/tendersByStage
+  curl -s %[1]s/reports/redFlags
+
 The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
 `, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())

@@ -35,9 +35,17 @@ type fakeBBs struct {
 	keys     []string // Idempotency-Key of each send
 	apiKeys  []string
 	failWith codes.Code // answer sends with this code (OK: accept)
+	// hold, when set, makes a send wait until its caller gives up, telling held when it starts waiting.
+	hold bool
+	held chan struct{}
 }
 
 func (f *fakeBBs) SendEmailBatch(ctx context.Context, r *messagingv1.SendEmailBatchRequest) (*messagingv1.SendEmailBatchResponse, error) {
+	if f.hold {
+		f.held <- struct{}{}
+		<-ctx.Done()
+		return nil, status.Error(codes.Canceled, "the caller gave up")
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failWith != codes.OK {
@@ -66,6 +74,15 @@ func first(v []string) string {
 // startWithFakes runs a replica whose connectors call fakes.
 func startWithFakes(t *testing.T, fakes *fakeBBs) *env {
 	t.Helper()
+	pool := pgtest.NewPool(t, append(workflow.Migrations(), idempotency.Migrations)...)
+	_, js := natstest.Start(t)
+	return startOn(t, pool, js, &clock{t: testNow}, newIssuer(t), options{background: true, owner: "replica-a", im: fakeIM(t, fakes),
+		connectors: true, groups: "probation-supervisors=sup1@example.org;sup2@example.org"})
+}
+
+// fakeIM serves fakes over gRPC, as the IM would put the BBs in front of the connectors.
+func fakeIM(t *testing.T, fakes *fakeBBs) *grpc.ClientConn {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -81,10 +98,35 @@ func startWithFakes(t *testing.T, fakes *fakeBBs) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	pool := pgtest.NewPool(t, append(workflow.Migrations(), idempotency.Migrations)...)
-	_, js := natstest.Start(t)
-	return startOn(t, pool, js, &clock{t: testNow}, newIssuer(t), options{background: true, owner: "replica-a", im: conn,
-		connectors: true, groups: "probation-supervisors=sup1@example.org;sup2@example.org"})
+	return conn
+}
+
+// A connector stopped in the middle of a call hands its job back: the next replica does it at once, not when
+// the two-minute lease runs out (the clock here never moves, so a held job would never be done).
+func TestAStoppingConnectorHandsItsJobBack(t *testing.T) {
+	stuck := &fakeBBs{hold: true, held: make(chan struct{}, 1)}
+	a := startWithFakes(t, stuck)
+	a.deploy(t, bpmnDoc(notify))
+	inst := a.startProcess(t, "p", map[string]any{"clientEmail": "client@example.org", "caseId": "P-1"}, "")
+	select {
+	case <-stuck.held:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the connector never called Messaging")
+	}
+	if err := a.stop(); err != nil {
+		t.Fatal(err)
+	}
+	fakes := &fakeBBs{}
+	b := startOn(t, a.pool, a.js, a.clock, a.tokens, options{background: true, owner: "replica-b", im: fakeIM(t, fakes),
+		connectors: true, groups: "probation-supervisors=sup1@example.org"})
+	b.eventually(t, inst.GetId(), "the other replica completes the instance", func(i *workflowv1.ProcessInstance) bool {
+		return i.GetState() == "completed"
+	})
+	fakes.mu.Lock()
+	defer fakes.mu.Unlock()
+	if len(fakes.sends) != 1 {
+		t.Fatalf("%d sends by the second replica", len(fakes.sends))
+	}
 }
 
 const notify = `<bpmn:startEvent id="S"/><bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Mail"/>

@@ -81,6 +81,7 @@ type env struct {
 	tasks     workflowv1.UserTaskServiceClient
 	messages  workflowv1.MessageServiceClient
 	ops       workflowv1.OperationsServiceClient
+	stop      func() error // stops the replica (its gRPC server and background work); once
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -135,14 +136,17 @@ func startOn(t testing.TB, pool *pgxpool.Pool, js jetstream.JetStream, clk *cloc
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
+	stop := sync.OnceValue(func() error {
 		_ = conn.Close()
 		cancel()
-		if err := g.Wait(); err != nil {
+		return g.Wait()
+	})
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
 			t.Errorf("replica stopped with %v", err)
 		}
 	})
-	return &env{pool: pool, js: js, clock: clk, svc: svc, tokens: is,
+	return &env{pool: pool, js: js, clock: clk, svc: svc, tokens: is, stop: stop,
 		processes: workflowv1.NewProcessServiceClient(conn), instances: workflowv1.NewInstanceServiceClient(conn),
 		jobs: workflowv1.NewJobServiceClient(conn), tasks: workflowv1.NewUserTaskServiceClient(conn),
 		messages: workflowv1.NewMessageServiceClient(conn), ops: workflowv1.NewOperationsServiceClient(conn)}

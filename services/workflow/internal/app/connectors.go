@@ -72,20 +72,36 @@ func (s *Service) runConnector(ctx context.Context, c Connector, typ string, log
 			continue
 		}
 		failures = 0
-		for _, j := range jobs {
-			s.doJob(ctx, c, j, worker, log)
+		for i, j := range jobs {
+			if ctx.Err() != nil || !s.doJob(ctx, c, j, worker, log) {
+				s.releaseJobs(jobs[i:], worker, log)
+				break
+			}
 		}
 	}
 }
 
-// doJob runs one job through its connector and completes or fails it.
-func (s *Service) doJob(ctx context.Context, c Connector, j ActivatedJob, worker string, log *slog.Logger) {
+// releaseJobs hands back the jobs a stopping connector will not do, so that the next replica (or this one
+// started again) does them at once rather than when their two-minute lease runs out. A job whose call was
+// cut short is among them: doing it again is safe, as each call carries the job id as its Idempotency-Key.
+func (s *Service) releaseJobs(jobs []ActivatedJob, worker string, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, j := range jobs {
+		if err := s.ReleaseJob(ctx, j.ID, domain.Lease{Worker: worker, Epoch: j.Epoch}); err != nil {
+			log.Warn("a stopping connector could not hand its job back; it waits for its lease", "job", j.ID, "type", j.Type, "error", err.Error())
+		}
+	}
+}
+
+// doJob runs one job through its connector and completes or fails it; false when it stopped before either.
+func (s *Service) doJob(ctx context.Context, c Connector, j ActivatedJob, worker string, log *slog.Logger) bool {
 	callCtx, cancel := context.WithTimeout(ctx, connectorLease-10*time.Second)
 	res, err := c.Do(callCtx, ConnectorJob{ID: j.ID, Type: j.Type, InstanceID: j.InstanceID, ProcessKey: j.ProcessKey,
 		ElementID: j.ElementID, Headers: j.Headers, Variables: j.Variables})
 	cancel()
 	if ctx.Err() != nil {
-		return // stopping: the lease runs out and another replica does the job
+		return false // stopping: runConnector hands the job back
 	}
 	lease := domain.Lease{Worker: worker, Epoch: j.Epoch}
 	if err == nil {
@@ -93,7 +109,7 @@ func (s *Service) doJob(ctx context.Context, c Connector, j ActivatedJob, worker
 		if err != nil {
 			log.Warn("connector could not complete its job", "job", j.ID, "type", j.Type, "error", err.Error())
 		}
-		return
+		return true
 	}
 	retries := j.Retries - 1
 	var perm PermanentError
@@ -104,6 +120,7 @@ func (s *Service) doJob(ctx context.Context, c Connector, j ActivatedJob, worker
 	if ferr := s.FailJob(ctx, j.ID, lease, max(retries, 0), err.Error(), backoff); ferr != nil {
 		log.Warn("connector could not report a failure", "job", j.ID, "type", j.Type, "error", ferr.Error())
 	}
+	return true
 }
 
 // retryBackoff grows with the retries spent: 2 s, 10 s, 1 min, then 5 min.

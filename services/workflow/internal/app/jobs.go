@@ -185,6 +185,19 @@ func (s *Service) FailJob(ctx context.Context, id string, lease domain.Lease, re
 	})
 }
 
+// ReleaseJob hands a job its holder will not do back to the pool at once, spending no retry: a worker that
+// stops says so instead of holding the job until its lease runs out.
+func (s *Service) ReleaseJob(ctx context.Context, id string, lease domain.Lease) error {
+	return s.inTx(ctx, func(r *run) error {
+		j, err := r.lockJob(id, lease)
+		if err != nil {
+			return err
+		}
+		j.Worker, j.LeaseUntil, j.DueAt = "", nil, r.now
+		return r.tx.UpdateJob(r.ctx, j)
+	})
+}
+
 // ExtendJobLease gives the lease holder d more, from now.
 func (s *Service) ExtendJobLease(ctx context.Context, id string, lease domain.Lease, d time.Duration) (domain.Job, error) {
 	if d <= 0 || d > maxLease {

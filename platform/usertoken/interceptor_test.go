@@ -91,3 +91,33 @@ func TestHTTPKeySource(t *testing.T) {
 		}
 	}
 }
+
+// A BB without keys refuses a call that carries a token, naming itself, and runs one without.
+func TestStrictInterceptorWithoutKeysRefusesATokenItCannotCheck(t *testing.T) {
+	strict := usertoken.StrictUnaryServerInterceptor(usertoken.VerifierFor(nil, "", usertoken.DefaultIssuer), "Payments")
+	ran := false
+	h := func(context.Context, any) (any, error) { ran = true; return nil, nil }
+	info := &grpc.UnaryServerInfo{FullMethod: "/x.Y/Z"}
+
+	ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer abc"))
+	_, err := strict(ctx, nil, info, h)
+	if ran || status.Code(err) != codes.Unauthenticated ||
+		status.Convert(err).Message() != "this Payments BB is not configured to verify user tokens (GOVSTACK_JWKS_URL)" {
+		t.Fatalf("a token without keys: ran=%v err=%v", ran, err)
+	}
+	if _, err := strict(context.Background(), nil, info, h); err != nil || !ran {
+		t.Fatalf("no token: ran=%v err=%v", ran, err)
+	}
+}
+
+// With keys the strict interceptor verifies as UnaryServerInterceptor does.
+func TestStrictInterceptorWithKeysVerifies(t *testing.T) {
+	f := newFixture(t)
+	strict := usertoken.StrictUnaryServerInterceptor(f.v, "Payments")
+	var claims usertoken.Claims
+	h := func(ctx context.Context, _ any) (any, error) { claims, _ = usertoken.FromContext(ctx); return nil, nil }
+	ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", "Bearer "+f.sign(t, f.priv, "k1", f.claims())))
+	if _, err := strict(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/x.Y/Z"}, h); err != nil || claims.Subject != "acc-1" {
+		t.Fatalf("err=%v claims=%+v", err, claims)
+	}
+}

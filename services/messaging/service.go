@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/govstackbb/marketplace/platform/grpcerr"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/usertoken"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	messagingv1 "github.com/govstackbb/marketplace/proto/govstack/messaging/v1"
@@ -53,21 +50,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			PollInterval: cfg.PollInterval, SendTimeout: cfg.SMTPTimeout,
 			Retry: domain.RetryPolicy{MaxAttempts: cfg.MaxAttempts, Base: cfg.RetryBase, Max: cfg.RetryMax}},
 		deps.Logger)
-	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: tokenVerifier(cfg, deps), store: st, app: a,
+	return &Service{cfg: cfg, deps: deps, keys: keys, verifier: usertoken.VerifierFor(deps.TokenKeys, cfg.JWKSURL, cfg.TokenIssuer), store: st, app: a,
 		smtp: smtp}, nil
-}
-
-// tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
-// cfg.JWKSURL; nil when there is neither.
-func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
-	keys := deps.TokenKeys
-	if keys == nil && cfg.JWKSURL != "" {
-		keys = usertoken.HTTPKeySource(&http.Client{Timeout: 10 * time.Second}, cfg.JWKSURL)
-	}
-	if keys == nil {
-		return nil
-	}
-	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
 }
 
 // withDefaults fills zero values (a Config built in code rather than loaded from the environment).
@@ -155,28 +139,18 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 // consumer per stream that notification rules listen to, and the outbox relay. Rules are read at start:
 // a new rule takes effect at the next start.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
 	consumer := events.NewConsumer(s.app, s.store.Within, s.deps.Logger)
-	subs, err := consumer.Subscriptions(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
+	consume := func(ctx context.Context) error {
+		subs, err := consumer.Subscriptions(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
 		}
-		return err
+		return consumer.Run(ctx, s.deps.JetStream, s.deps.Pool, subs)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.app.Dispatch(gctx) })
-	g.Go(func() error { return s.app.Callbacks(gctx) })
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error { return consumer.Run(gctx, s.deps.JetStream, s.deps.Pool, subs) })
-	err = g.Wait()
+	err := outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger, s.app.Dispatch, s.app.Callbacks, consume)
 	if s.smtp != nil {
 		_ = s.smtp.Close() // the dispatcher has stopped: no send is using them
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/config"
@@ -23,7 +22,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
@@ -146,7 +144,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		FourEyesAbove: cfg.FourEyesAbove, ApproverRoles: splitList(cfg.ApproverRoles), RailRate: cfg.RailRate,
 		InDoubtRecheck: cfg.RailRecheck, MaxBatch: cfg.MaxBatch, VoucherKey: []byte(cfg.VoucherKey), Logger: deps.Logger})
 	uc.SetCallbacks(api.Renderer(uc), callback.New(deps.CallbackClient, hosts))
-	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps), hosts: hosts}, nil
+	return &Service{cfg: cfg, deps: deps, app: uc, verifier: usertoken.VerifierFor(deps.TokenKeys, cfg.JWKSURL, cfg.TokenIssuer), hosts: hosts}, nil
 }
 
 func splitList(s string) []string {
@@ -178,7 +176,7 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		api.LegacyStatuses(),
 		imident.UnaryServerInterceptor(func(method string) bool { return strings.HasPrefix(method, "/govstack.payments.") }),
-		tokenInterceptor(s.verifier),
+		usertoken.StrictUnaryServerInterceptor(s.verifier, "Payments"),
 		api.KeyInterceptor(),
 		api.CallbackURLInterceptor(s.hosts),
 		idempotency.Interceptor(Name, s.deps.Pool, idempotencyOptions(s)),
@@ -194,18 +192,8 @@ func idempotencyOptions(s *Service) idempotency.Options {
 // Run does the background work until ctx is done: the event relay and the payment work (validation,
 // payment, reconciliation, completion, expiry, callbacks). Several replicas may run it at once.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error { return s.app.RunWorkers(gctx, s.cfg.WorkInterval) })
-	return g.Wait()
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger,
+		func(ctx context.Context) error { return s.app.RunWorkers(ctx, s.cfg.WorkInterval) })
 }
 
 // WorkOnce runs one pass of the background payment work (Run does it continually); for tests and benchmarks.

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/config"
@@ -27,7 +25,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/imclient"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
@@ -52,7 +49,7 @@ const Name = app.BB
 const DefaultGRPCAddr = "127.0.0.1:9100"
 
 // DefaultTokenIssuer is the iss of the Registration BB's access tokens.
-const DefaultTokenIssuer = "govstack-registration"
+const DefaultTokenIssuer = usertoken.DefaultIssuer
 
 // Config is the service's settings, read with config.Load[procurement.Config]().
 type Config struct {
@@ -169,7 +166,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		OCIDPrefix: cfg.OCIDPrefix, Now: deps.Now, Logger: deps.Logger, Releases: st, Reports: st,
 		Publisher:    app.Publisher{BaseURL: cfg.PublicURL, Name: cfg.Publisher, License: cfg.License},
 		RedFlagRules: redflags.Rules{MinTenderDays: cfg.RedFlagMinTenderDays, RepeatedAwards: cfg.RedFlagRepeatedAwards, MaxAwardToEstimate: cfg.RedFlagMaxAwardToEstimate}})
-	return &Service{cfg: cfg, deps: deps, store: st, app: uc, workflow: wf, verifier: tokenVerifier(cfg, deps)}, nil
+	return &Service{cfg: cfg, deps: deps, store: st, app: uc, workflow: wf, verifier: usertoken.VerifierFor(deps.TokenKeys, cfg.JWKSURL, cfg.TokenIssuer)}, nil
 }
 
 // sealKeys loads the service key, making one under the data folder when no file is named.
@@ -196,34 +193,24 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		imident.UnaryServerInterceptor(nil),
-		usertoken.UnaryServerInterceptor(s.verifier),
+		usertoken.StrictUnaryServerInterceptor(s.verifier, "procurement"),
 	}
 }
 
 // Run does the background work until ctx is done: the outbox relay, the consumers, and — once the process
 // is deployed to Workflow — the job worker. Several replicas may run it at once.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
+	consume := func(ctx context.Context) error {
+		return events.Consumers{App: s.app, Within: s.store.Within, Log: s.deps.Logger}.Run(ctx, s.deps.JetStream, s.deps.Pool)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error {
-		return events.Consumers{App: s.app, Within: s.store.Within, Log: s.deps.Logger}.Run(gctx, s.deps.JetStream, s.deps.Pool)
-	})
-	g.Go(func() error {
-		if !s.deployProcess(gctx) || !s.cfg.Worker {
+	work := func(ctx context.Context) error {
+		if !s.deployProcess(ctx) || !s.cfg.Worker {
 			return nil
 		}
 		host, _ := os.Hostname()
-		return s.app.RunWorker(gctx, fmt.Sprintf("procurement-%s-%d", host, os.Getpid()))
-	})
-	return g.Wait()
+		return s.app.RunWorker(ctx, fmt.Sprintf("procurement-%s-%d", host, os.Getpid()))
+	}
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger, consume, work)
 }
 
 // deployProcess deploys the process to Workflow, retrying with backoff while Workflow or the IM is not up;
@@ -243,16 +230,4 @@ func (s *Service) deployProcess(ctx context.Context) bool {
 		}
 		pause = min(2*pause, 30*time.Second)
 	}
-}
-
-// tokenVerifier verifies user tokens with deps.TokenKeys or the JWKS at cfg.JWKSURL; nil ignores tokens.
-func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
-	keys := deps.TokenKeys
-	if keys == nil && cfg.JWKSURL != "" {
-		keys = usertoken.HTTPKeySource(&http.Client{Timeout: 10 * time.Second}, cfg.JWKSURL)
-	}
-	if keys == nil {
-		return nil
-	}
-	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
 }

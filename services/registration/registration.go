@@ -20,12 +20,10 @@ import (
 	"github.com/govstackbb/marketplace/platform/imclient"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
@@ -207,18 +205,7 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 // committed outbox events to it and rotates the signing keys. Several replicas may run it at once.
 func (s *Service) Run(ctx context.Context) error {
 	defer s.close()
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped before the stream was needed
-		}
-		return err
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error { return s.app.RunKeyRotation(gctx) })
-	return g.Wait()
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger, s.app.RunKeyRotation)
 }
 
 // Seed loads the demo data: the administrator account when AdminEmail and AdminPassword are set. The

@@ -13,7 +13,6 @@ import (
 	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -105,11 +104,5 @@ func requiresIdentity(fullMethod string) bool {
 // Run does the background work until ctx is done: it makes sure the event stream exists, then relays
 // committed outbox events to it.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped before the stream was needed
-		}
-		return err
-	}
-	return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(ctx)
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger)
 }

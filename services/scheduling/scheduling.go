@@ -14,13 +14,11 @@ import (
 	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
@@ -114,7 +112,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	checkIn := domain.CheckInWindow{OpensBefore: cfg.CheckInOpensBefore}
 	st := store.New(deps.Pool, events.Encoder{CheckIn: checkIn}.Encode)
 	uc := app.New(st, deps.Now, app.Options{CheckIn: checkIn})
-	return &Service{cfg: cfg, deps: deps, app: uc, verifier: tokenVerifier(cfg, deps)}, nil
+	return &Service{cfg: cfg, deps: deps, app: uc, verifier: usertoken.VerifierFor(deps.TokenKeys, cfg.JWKSURL, cfg.TokenIssuer)}, nil
 }
 
 // Register registers BookingService, DirectoryService, DeadlineService and SchedulerService on g.
@@ -132,25 +130,15 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		imident.UnaryServerInterceptor(nil),
-		tokenInterceptor(s.verifier),
+		usertoken.StrictUnaryServerInterceptor(s.verifier, "Scheduling"),
 	}
 }
 
 // Run does the background work until ctx is done: it makes sure the event stream exists, then relays
 // committed outbox events to it and fires due timers. Several replicas may run it at once.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped before the stream was needed
-		}
-		return err
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error { return s.app.RunTimers(gctx, s.cfg.TimerPollInterval, s.deps.Logger) })
-	return g.Wait()
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger,
+		func(ctx context.Context) error { return s.app.RunTimers(ctx, s.cfg.TimerPollInterval, s.deps.Logger) })
 }
 
 // FireDueTimers fires every due timer once and returns how many fired (Run does this every

@@ -9,20 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/govstackbb/marketplace/platform/config"
 	"github.com/govstackbb/marketplace/platform/grpcerr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/inbox"
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/outbox"
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
@@ -42,9 +39,6 @@ const Name = app.BB
 
 // DefaultGRPCAddr is where `workflow serve` listens when GOVSTACK_GRPC_ADDR is not set.
 const DefaultGRPCAddr = "127.0.0.1:9098"
-
-// DefaultTokenIssuer is the iss of the Registration BB's access tokens (GOVSTACK_TOKEN_ISSUER's default).
-const DefaultTokenIssuer = "govstack-registration"
 
 // Config is the BB's settings, read with config.Load[workflow.Config]().
 type Config struct {
@@ -162,7 +156,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	uc := app.New(st, app.Options{Now: deps.Now, Owner: deps.Owner, JobLease: cfg.JobLease,
 		TimerLease: cfg.TimerLease, Expressions: exprs, Timers: timers, CheckExpression: exprs.Check, CheckTimer: timers.Check,
 		Metrics: m, Logger: deps.Logger})
-	svc := &Service{cfg: cfg, deps: deps, store: st, app: uc, verifier: tokenVerifier(cfg, deps)}
+	svc := &Service{cfg: cfg, deps: deps, store: st, app: uc, verifier: usertoken.VerifierFor(deps.TokenKeys, cfg.JWKSURL, cfg.TokenIssuer)}
 	if cfg.Connectors {
 		if svc.connectors, err = buildConnectors(cfg, deps); err != nil {
 			return nil, err
@@ -186,50 +180,31 @@ func (s *Service) UnaryInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
 		grpcerr.UnaryServerInterceptor(Name, s.deps.Logger),
 		imident.UnaryServerInterceptor(nil),
-		tokenInterceptor(s.verifier),
+		usertoken.StrictUnaryServerInterceptor(s.verifier, "Workflow"),
 	}
 }
 
 // Run does the background work until ctx is done: the event relay, the timer and signal loop, and the
 // job notifications that wake long-polling workers. Several replicas may run it at once.
 func (s *Service) Run(ctx context.Context) error {
-	if _, err := natsbus.EnsureStream(ctx, s.deps.JetStream, Name); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
+	workers := []func(context.Context) error{
+		func(ctx context.Context) error { return s.app.RunTimers(ctx, s.cfg.TimerPollInterval, s.deps.Logger) },
+		func(ctx context.Context) error {
+			return store.ListenJobs(ctx, s.deps.Pool, s.deps.Logger, s.app.JobsCreated)
+		},
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return outbox.NewRelay(s.deps.Pool, s.deps.JetStream, outbox.RelayOptions{Logger: s.deps.Logger}).Run(gctx)
-	})
-	g.Go(func() error { return s.app.RunTimers(gctx, s.cfg.TimerPollInterval, s.deps.Logger) })
-	g.Go(func() error { return store.ListenJobs(gctx, s.deps.Pool, s.deps.Logger, s.app.JobsCreated) })
 	if len(s.connectors) > 0 {
-		g.Go(func() error { return s.app.RunConnectors(gctx, s.connectors, s.deps.Logger) })
+		workers = append(workers, func(ctx context.Context) error { return s.app.RunConnectors(ctx, s.connectors, s.deps.Logger) })
 	}
 	if streams := splitList(s.cfg.EventStreams); len(streams) > 0 {
 		consumer := events.NewConsumer(s.app, s.store.Within, s.cfg.EventMessageTTL, s.deps.Logger)
-		g.Go(func() error { return consumer.Run(gctx, s.deps.JetStream, s.deps.Pool, streams) })
+		workers = append(workers, func(ctx context.Context) error { return consumer.Run(ctx, s.deps.JetStream, s.deps.Pool, streams) })
 	}
-	return g.Wait()
+	return outbox.RunWithRelay(ctx, s.deps.Pool, s.deps.JetStream, Name, s.deps.Logger, workers...)
 }
 
 // App is the BB's use cases, for tests and benchmarks in this module.
 func (s *Service) App() *app.Service { return s.app }
-
-// tokenVerifier returns the verifier of user tokens: on deps.TokenKeys when given, else on the JWKS at
-// cfg.JWKSURL; nil when there is neither.
-func tokenVerifier(cfg Config, deps Deps) *usertoken.Verifier {
-	keys := deps.TokenKeys
-	if keys == nil && cfg.JWKSURL != "" {
-		keys = usertoken.HTTPKeySource(&http.Client{}, cfg.JWKSURL)
-	}
-	if keys == nil {
-		return nil
-	}
-	return usertoken.NewVerifier(usertoken.VerifierOptions{Keys: keys, Issuer: cfg.TokenIssuer})
-}
 
 // splitList reads a comma-separated setting.
 func splitList(s string) []string {

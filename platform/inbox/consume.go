@@ -60,7 +60,7 @@ func Consume(ctx context.Context, js jetstream.JetStream, pool *pgxpool.Pool, o 
 		}
 		failures++
 		wait := min(100*time.Millisecond<<min(failures-1, 10), 10*time.Second)
-		c.log.WarnContext(ctx, "inbox consumer interrupted; restarting", "error", err, "retry_in", wait)
+		c.logRestart(ctx, err, failures, wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -69,6 +69,19 @@ func Consume(ctx context.Context, js jetstream.JetStream, pool *pgxpool.Pool, o 
 		t.Stop()
 	}
 	return nil
+}
+
+// quietStreamWaits is how many restarts for a stream that does not exist yet are logged at info: at start
+// the producing BB may simply not have made its stream; after that, a missing stream is worth a warning.
+const quietStreamWaits = 8
+
+// logRestart tells the operator why the consumer starts over.
+func (c *consumer) logRestart(ctx context.Context, err error, failures int, wait time.Duration) {
+	if errors.Is(err, jetstream.ErrStreamNotFound) && failures <= quietStreamWaits {
+		c.log.InfoContext(ctx, "waiting for the producing building block to create its stream", "retry_in", wait)
+		return
+	}
+	c.log.WarnContext(ctx, "inbox consumer interrupted; restarting", "error", err, "retry_in", wait)
 }
 
 type consumer struct {

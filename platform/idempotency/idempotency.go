@@ -177,9 +177,18 @@ func requestHash(c call) ([]byte, error) {
 	return h.Sum(nil), nil
 }
 
+// claimTimeout bounds a claim, which no longer ends with the caller's context.
+const claimTimeout = 5 * time.Second
+
 // claim takes the key for this call: a new key, or a running claim of the same request whose lease ran out
 // (its process died before it answered). It reports whether the call owns the key and must do the work.
+//
+// The claim runs to its end even when the caller gives up meanwhile: cancelled halfway, the INSERT could
+// commit unseen, and every retry would then be told "still being processed" until the lease ran out. The
+// handler then sees the cancelled context and fails, and keep gives the key back.
 func (k *keeper) claim(ctx context.Context, c call, hash []byte) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
 	if rand.IntN(64) == 0 {
 		k.purge(ctx)
 	}

@@ -24,6 +24,19 @@ import (
 // (the stream is Scheduling's in real life) and checks the shipped rules: a booking mails the subscriber and
 // the entity's staff, a reminder mails the appointment's subscriber, another alert kind mails nobody, and a
 // redelivered event sends nothing twice.
+// publishEvent publishes payload as a BB does: subject, JSON data, the message id and CloudEvents headers.
+func publishEvent(t *testing.T, e *env, subject, id string, payload any) {
+	t.Helper()
+	data, _ := json.Marshal(payload)
+	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	msg.Header.Set("Nats-Msg-Id", id)
+	msg.Header.Set("ce-id", id)
+	msg.Header.Set("ce-type", subject)
+	if _, err := e.js.PublishMsg(t.Context(), msg); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 	t.Parallel()
 	e := start(t, func(_ *messaging.Config, d *messaging.Deps) {
@@ -37,16 +50,7 @@ func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 		"subscriber":  map[string]any{"id": "s1", "name": "Mari Maasikas", "email": "mari@example.org", "phone": "+3725551234"},
 		"resource":    map[string]any{"id": "r1", "name": "Dr. Tamm", "email": "tamm@example.org"},
 		"entity":      map[string]any{"id": "e1", "name": "City Hospital", "email": "desk@hospital.example.org", "timeZone": "Europe/Tallinn"}}
-	publish := func(subject, id string, payload any) {
-		data, _ := json.Marshal(payload)
-		msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
-		msg.Header.Set("Nats-Msg-Id", id)
-		msg.Header.Set("ce-id", id)
-		msg.Header.Set("ce-type", subject)
-		if _, err := e.js.PublishMsg(t.Context(), msg); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publish := func(subject, id string, payload any) { publishEvent(t, e, subject, id, payload) }
 	publish(schedulingv1.EventAppointmentBooked, "ev-1", appt)
 	publish(schedulingv1.EventAlertFired, "ev-2", map[string]any{"alertId": "al-1", "kind": "appointment_reminder",
 		"message": "Bring your ID.", "fireAt": "2026-11-30T09:00:00Z", "appointment": appt})

@@ -6,21 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/testkit"
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
-	"github.com/govstackbb/marketplace/services/messaging"
 )
 
 // A document the hospital attaches to an appointment is e-mailed to the patient as a notice of what it is
 // (migration 0008), not to the hospital; the e-mail names the kind of document.
 func TestDocumentAddedEmailsThePatient(t *testing.T) {
 	t.Parallel()
-	e := start(t, func(_ *messaging.Config, d *messaging.Deps) {
-		if _, err := natsbus.EnsureStream(t.Context(), d.JetStream, "scheduling"); err != nil {
-			t.Fatal(err)
-		}
-	})
+	e := startWithStream(t, "scheduling")
 	appt := map[string]any{"appointmentId": "a-7", "startTimeLocal": "Monday 7 December 2026, 11:00 (Europe/Tallinn)",
 		"subscriber": map[string]any{"id": "s7", "name": "Jaan Kuusk", "email": "jaan@example.org"},
 		"resource":   map[string]any{"id": "r1", "name": "Dr. Tamm"},

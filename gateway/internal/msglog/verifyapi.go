@@ -94,25 +94,15 @@ func (l *Log) VerificationHandler(options func(context.Context) (VerifyOptions, 
 // parseWindow reads from, to and limit, or returns a message naming the parameter to fix.
 func parseWindow(r *http.Request, now time.Time) (Window, string) {
 	v := r.URL.Query()
-	win := Window{To: now, MaxRecords: MaxVerifyRecords}
-	var err error
-	if s := v.Get("to"); s != "" {
-		if win.To, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return win, "to must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
-		}
+	win := Window{MaxRecords: MaxVerifyRecords}
+	var msg string
+	if win.From, win.To, msg = parseRange(v, now); msg != "" {
+		return win, msg
 	}
-	win.From = win.To.Add(-24 * time.Hour)
-	if s := v.Get("from"); s != "" {
-		if win.From, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return win, "from must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
-		}
-	}
-	switch {
-	case !win.From.Before(win.To):
-		return win, "from must be before to"
-	case win.To.Sub(win.From) > maxVerifyWindow:
+	if win.To.Sub(win.From) > maxVerifyWindow {
 		return win, "from and to may be at most 31 days apart; verify a longer period in parts or with `gateway verify-log`"
 	}
+	var err error
 	if s := v.Get("limit"); s != "" {
 		if win.MaxRecords, err = strconv.ParseInt(s, 10, 64); err != nil || win.MaxRecords < 1 || win.MaxRecords > MaxVerifyRecords {
 			return win, "limit must be a whole number from 1 to " + strconv.Itoa(MaxVerifyRecords)

@@ -49,9 +49,11 @@ type Incident struct {
 	CreatedAt         time.Time `json:"createdAt"`
 }
 
-// Process is a deployed process; BPMN is its BPMN 2.0 XML.
+// Process is a deployed process version (ID <key>:<version>:<uuid>); Key is its BPMN process id; BPMN is
+// its BPMN 2.0 XML.
 type Process struct {
 	ID      string
+	Key     string
 	Name    string
 	Version int
 	BPMN    string
@@ -59,6 +61,7 @@ type Process struct {
 
 type processAnswer struct {
 	ID            string `json:"id"`
+	Key           string `json:"key"`
 	VersionNumber int    `json:"versionNumber"`
 	Definition    struct {
 		Name string `json:"name"`
@@ -70,7 +73,7 @@ type processAnswer struct {
 }
 
 func (p processAnswer) process() Process {
-	out := Process{ID: p.ID, Name: p.Definition.Name, Version: p.VersionNumber}
+	out := Process{ID: p.ID, Key: p.Key, Name: p.Definition.Name, Version: p.VersionNumber}
 	for _, b := range p.Definition.Body {
 		if b.Code == "bpmn20-xml" {
 			out.BPMN = b.Value
@@ -86,14 +89,13 @@ func (c *Client) WorkflowStatus(ctx context.Context, token string) (WorkflowStat
 	return out, err
 }
 
-// Instances lists up to limit instances, of one process when processID is not empty.
+// Instances lists up to limit instances, newest first, of one process (a BPMN process id or a definition id)
+// when processID is not empty.
 func (c *Client) Instances(ctx context.Context, token, processID string, limit int) ([]ProcessInstance, error) {
-	var out struct {
-		Instances []ProcessInstance `json:"instances"`
-	}
+	var out []ProcessInstance
 	err := c.do(ctx, call{method: http.MethodGet, path: "/instances" + query("processId", processID, "limit", itoa(limit)),
 		token: token, out: &out})
-	return out.Instances, err
+	return out, err
 }
 
 // Incidents lists the open incidents.
@@ -116,13 +118,11 @@ func (c *Client) Processes(ctx context.Context, token string) ([]Process, error)
 	return out, err
 }
 
-// Process reads one process with its BPMN document.
+// Process reads one process (by its BPMN process id: the latest enabled version) with its BPMN document.
 func (c *Client) Process(ctx context.Context, token, id string) (Process, error) {
-	var out struct {
-		Process processAnswer `json:"process"`
-	}
+	var out processAnswer
 	err := c.do(ctx, call{method: http.MethodGet, path: "/processes/" + url.PathEscape(id), token: token, out: &out})
-	return out.Process.process(), err
+	return out.process(), err
 }
 
 // itoa is a positive number as a query value ("" for zero: the API's default).

@@ -77,15 +77,15 @@ func processRows(c *Ctx, procs []gatewayapi.Process, st gatewayapi.WorkflowStatu
 	for _, p := range procs {
 		counts := ""
 		for _, ic := range st.Instances {
-			if ic.ProcessID == p.ID {
+			if ic.ProcessID == p.Key || ic.ProcessID == p.ID {
 				if counts != "" {
 					counts += ", "
 				}
 				counts += c.Loc.T("dashboard.state_count", ic.State, ic.Count)
 			}
 		}
-		out = append(out, processRow{ID: p.ID, Name: orDefault(p.Name, p.ID), Version: p.Version, Counts: counts,
-			Link: "/admin/dashboards/workflow/" + url.PathEscape(p.ID)})
+		out = append(out, processRow{ID: p.Key, Name: orDefault(p.Name, p.Key), Version: p.Version, Counts: counts,
+			Link: "/admin/dashboards/workflow/" + url.PathEscape(p.Key)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

@@ -14,11 +14,11 @@ func (s *Site) workflowProcessPage(c *Ctx) {
 		c.apiFail(err)
 		return
 	}
-	instances, err := s.api.Instances(ctx, tok, p.ID, instancesShown)
+	instances, err := s.api.Instances(ctx, tok, p.Key, instancesShown)
 	if err != nil {
 		c.apiFail(err)
 		return
 	}
-	c.Render("dashboard-workflow", "dashboard.workflow.title", nil, map[string]any{"Process": p, "Name": orDefault(p.Name, p.ID),
+	c.Render("dashboard-workflow", "dashboard.workflow.title", nil, map[string]any{"Process": p, "Name": orDefault(p.Name, p.Key),
 		"Instances": instances})
 }

@@ -42,16 +42,16 @@ func (g *fakeGateway) adminAnswer(r *http.Request) (any, int, bool) {
 	case "GET /processes":
 		return []map[string]any{g.process()}, 200, true
 	case "GET /processes/tender-award":
-		return map[string]any{"process": g.process()}, 200, true
+		return g.process(), 200, true
 	case "GET /instances":
-		return map[string]any{"instances": []map[string]any{{"id": "pi-1", "processId": "tender-award", "state": "active",
-			"businessKey": "tender t-1", "waitingAt": []string{"notify"}, "openIncidents": 1}}}, 200, true
+		return []map[string]any{{"id": "pi-1", "processId": "tender-award", "state": "active",
+			"businessKey": "tender t-1", "waitingAt": []string{"notify"}, "openIncidents": 1}}, 200, true
 	}
 	return nil, 0, false
 }
 
 func (g *fakeGateway) process() map[string]any {
-	return map[string]any{"id": "tender-award", "versionNumber": 2, "processDefinition": map[string]any{"name": "Tender award",
+	return map[string]any{"id": "tender-award:2:9f1c", "key": "tender-award", "versionNumber": 2, "processDefinition": map[string]any{"name": "Tender award",
 		"processBody": []map[string]any{{"code": "bpmn20-xml", "value": fakeBPMN}}}}
 }
 

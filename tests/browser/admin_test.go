@@ -42,7 +42,7 @@ func TestAdministratorIMRightsJourney(t *testing.T) {
 	a.shot("admin-im-confirm")
 	a.submit()
 	a.see(".govuk-notification-banner", "may now call the service")
-	a.see("#rights", endpoint)
+	a.see("#rights", "DeleteRecord")
 	a.shot("admin-im-service")
 	a.click(`#rights form:has(input[name=endpoint][value="` + endpoint + `"]) button`)
 	a.see("h1", "Revoke this right?")

@@ -78,9 +78,11 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// imRightRow is one right of a service, with what its revoke form sends.
+// imRightRow is one right of a service, with what its revoke form sends. Method and API split a gRPC
+// endpoint ("/govstack.registries.v1.RegistriesService/ReadRecord") so the table stays narrow.
 type imRightRow struct {
 	Grantee, Endpoints string
+	Method, API        string
 	Client, Endpoint   string // the revoke form's values
 }
 
@@ -133,7 +135,8 @@ func rightRow(c *Ctx, instance string, r gatewayapi.IMRight) []imRightRow {
 	}
 	out := make([]imRightRow, 0, len(r.Endpoints))
 	for _, e := range r.Endpoints {
-		out = append(out, imRightRow{Grantee: grantee, Endpoints: e, Client: client, Endpoint: e})
+		api, method, _ := strings.Cut(strings.TrimPrefix(e, "/"), "/")
+		out = append(out, imRightRow{Grantee: grantee, Endpoints: e, Method: method, API: api, Client: client, Endpoint: e})
 	}
 	return out
 }

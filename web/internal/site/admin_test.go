@@ -3,6 +3,7 @@ package site
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -90,6 +91,11 @@ func TestAdministratorDashboards(t *testing.T) {
 	p := newPortal(t)
 	p.gw.becomeAdmin()
 	p.signInAs("/admin/domain-requests")
+	p.gw.book(map[string]any{"resource_id": "doc-kask", "start_time": "2026-12-07T08:00:00Z"})
+	today := p.get("/admin/dashboards").body
+	if !regexp.MustCompile(`North Tallinn Hospital</th>\s*<td[^>]*>1</td>`).MatchString(today) {
+		t.Errorf("the dashboard does not count North Tallinn's booked appointment:\n%s", today)
+	}
 	p.get("/admin/dashboards").want(t, http.StatusOK, "Open for bids", ">3<", "Hospital beds", "Delivery", "5.5",
 		"the e-mail service did not answer", `href="/admin/dashboards/workflow/tender-award"`, "active 2")
 	p.gw.fail("GET /reports/overdueSteps", fakeError{status: http.StatusServiceUnavailable, code: "UNAVAILABLE"})

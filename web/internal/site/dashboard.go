@@ -9,7 +9,8 @@ import (
 )
 
 // The administrator's dashboards, as tables (they are the page with JavaScript off): procurement's tenders
-// by stage, bids per tender and overdue steps (/reports/*), and the Workflow engine's instances by process
+// by stage, bids per tender and overdue steps (/reports/*), today's appointments per hospital (Scheduling,
+// dashboard_appointments.go), and the Workflow engine's instances by process
 // and state, open incidents and processes — each process linking to its diagram (dashboard_workflow.go).
 // A part whose API does not answer says so in its place; the others still show.
 
@@ -24,6 +25,9 @@ type dashboard struct {
 	Status    *gatewayapi.WorkflowStatus
 	Incidents []gatewayapi.Incident
 	Processes []processRow
+	// Hospitals are today's appointments per hospital; MoreHospitals says some were left out.
+	Hospitals     []hospitalDay
+	MoreHospitals bool
 	// Failed names the parts that did not answer.
 	Failed map[string]bool
 }
@@ -58,6 +62,8 @@ func (s *Site) dashboardPage(c *Ctx) {
 		d.Overdue = append(d.Overdue, overdueRow{Tender: st.TenderID, Step: c.Loc.T("dashboard.step." + st.Step), Subject: st.Subject,
 			Due: c.longDate(st.Due.UTC()), Days: strconv.FormatFloat(st.OverdueDays, 'f', 1, 64)})
 	}
+	d.Hospitals, d.MoreHospitals, err = s.appointmentsToday(ctx, tok)
+	note("appointments", err)
 	status, err := s.api.WorkflowStatus(ctx, tok)
 	note("workflow", err)
 	if err == nil {

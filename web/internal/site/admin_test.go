@@ -97,7 +97,8 @@ func TestAdministratorDashboards(t *testing.T) {
 		t.Errorf("the dashboard does not count North Tallinn's booked appointment:\n%s", today)
 	}
 	p.get("/admin/dashboards").want(t, http.StatusOK, "Open for bids", ">3<", "Hospital beds", "Delivery", "5.5",
-		"the e-mail service did not answer", `href="/admin/dashboards/workflow/tender-award"`, "active 2")
+		"the e-mail service did not answer", `href="/admin/dashboards/workflow/tender-award"`, "active 2",
+		"Authorised, paying", ">5<")
 	p.gw.fail("GET /reports/overdueSteps", fakeError{status: http.StatusServiceUnavailable, code: "UNAVAILABLE"})
 	p.get("/admin/dashboards").want(t, http.StatusOK, "This part is not available right now", "Hospital beds")
 	page := p.get("/admin/dashboards/workflow/tender-award").want(t, http.StatusOK, "Tender award", "data-bpmn-diagram",

@@ -9,7 +9,7 @@ import (
 )
 
 // The administrator's dashboards, as tables (they are the page with JavaScript off): procurement's tenders
-// by stage, bids per tender and overdue steps (/reports/*), today's appointments per hospital (Scheduling,
+// by stage, bids per tender and overdue steps (/reports/*), payment batches by status (Payments), today's appointments per hospital (Scheduling,
 // dashboard_appointments.go), and the Workflow engine's instances by process
 // and state, open incidents and processes — each process linking to its diagram (dashboard_workflow.go).
 // A part whose API does not answer says so in its place; the others still show.
@@ -25,6 +25,8 @@ type dashboard struct {
 	Status    *gatewayapi.WorkflowStatus
 	Incidents []gatewayapi.Incident
 	Processes []processRow
+	// Batches are the payment batches by status.
+	Batches []gatewayapi.BatchCount
 	// Hospitals are today's appointments per hospital; MoreHospitals says some were left out.
 	Hospitals     []hospitalDay
 	MoreHospitals bool
@@ -62,6 +64,8 @@ func (s *Site) dashboardPage(c *Ctx) {
 		d.Overdue = append(d.Overdue, overdueRow{Tender: st.TenderID, Step: c.Loc.T("dashboard.step." + st.Step), Subject: st.Subject,
 			Due: c.longDate(st.Due.UTC()), Days: strconv.FormatFloat(st.OverdueDays, 'f', 1, 64)})
 	}
+	d.Batches, err = s.api.BatchCounts(ctx, tok)
+	note("payments", err)
 	d.Hospitals, d.MoreHospitals, err = s.appointmentsToday(ctx, tok)
 	note("appointments", err)
 	status, err := s.api.WorkflowStatus(ctx, tok)

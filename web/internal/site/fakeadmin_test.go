@@ -33,6 +33,8 @@ func (g *fakeGateway) adminAnswer(r *http.Request) (any, int, bool) {
 	case "GET /reports/overdueSteps":
 		return map[string]any{"steps": []map[string]any{{"tenderId": "t-2", "step": "delivery", "subject": "m-7",
 			"due": "2026-12-01T00:00:00Z", "overdueDays": 5.5}}}, 200, true
+	case "GET /batches/statusCounts":
+		return map[string]any{"statuses": []map[string]any{{"status": "AUTHORIZED", "batches": 2}, {"status": "COMPLETED", "batches": 5}}}, 200, true
 	case "GET /workflow/status":
 		return map[string]any{"instances": []map[string]any{{"processId": "tender-award", "state": "active", "count": 2}},
 			"overdueTimers": 0, "openIncidents": 1}, 200, true

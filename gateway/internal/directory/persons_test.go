@@ -1,16 +1,21 @@
 package directory_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/govstackbb/marketplace/gateway/internal/directory"
+	"github.com/govstackbb/marketplace/gateway/internal/registry"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/jwks"
+	"github.com/govstackbb/marketplace/platform/pgstore/pgtest"
 	"github.com/govstackbb/marketplace/platform/usertoken"
+	"github.com/jackc/pgx/v5"
 )
 
 // people signs access tokens as Registration would, and verifies them as the gateway does.
@@ -76,4 +81,25 @@ func TestNoDelegationWithoutAVerifier(t *testing.T) {
 	p := newPeople(t)
 	e := newEnvWith(t, func(h *directory.Handler) { h.Portals = []imident.Client{portal} })
 	e.expect(e.doFor("GET", "/api/v1/config", portal, p.token(t, "admin"), nil), 403, "is not an IM admin")
+}
+
+// A change an administrator makes through the portal is audited as the portal acting for their account.
+func TestPortalChangesAreAuditedWithThePerson(t *testing.T) {
+	t.Parallel()
+	p := newPeople(t)
+	var actors []string
+	audit := func(_ context.Context, _ pgx.Tx, actor, _, _ string, _ any) error {
+		actors = append(actors, actor)
+		return nil
+	}
+	store := registry.New(pgtest.NewPool(t, registry.Migrations()), audit)
+	must(t, store.RegisterSubsystem(context.Background(), portal))
+	actors = nil // the set-up's own change
+	mux := http.NewServeMux()
+	(&directory.Handler{Store: store, Instance: "GOVSTACK", Portals: []imident.Client{portal}, Persons: p.verifier}).Register(mux)
+	e := &env{t: t, store: store, mux: mux}
+	e.expect(e.doFor("PUT", "/api/v1/groups/partners", portal, p.token(t, "admin"), nil), 204)
+	if len(actors) != 1 || actors[0] != portal.String()+" for account acc-1" {
+		t.Fatalf("audited actors %q", actors)
+	}
 }

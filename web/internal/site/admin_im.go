@@ -22,6 +22,8 @@ type imMemberRow struct {
 type imServiceLink struct {
 	Code, Link string
 	Rights     int
+	// Callers name who may call it, each once (a subsystem by its code, a group as the page words it).
+	Callers string
 }
 
 // imMembersPage lists the members, their subsystems and services.
@@ -38,12 +40,30 @@ func (s *Site) imMembersPage(c *Ctx) {
 			row := imMemberRow{Member: m.Name, MemberID: inst + "/" + m.Class + "/" + m.Code, Application: app.ID}
 			for _, svc := range app.Services {
 				ref := gatewayapi.ServiceRef{Instance: inst, Class: m.Class, Member: m.Code, Application: app.ID, Service: svc.ID}
-				row.Services = append(row.Services, imServiceLink{Code: svc.ID, Link: serviceLink(ref), Rights: len(svc.Rights)})
+				row.Services = append(row.Services, imServiceLink{Code: svc.ID, Link: serviceLink(ref), Rights: len(svc.Rights),
+					Callers: callers(c, svc.Rights)})
 			}
 			rows = append(rows, row)
 		}
 	}
 	c.Render("admin-im", "admin.im.title", nil, map[string]any{"Rows": rows})
+}
+
+// callers names the grantees of rights once each, in the order first granted.
+func callers(c *Ctx, rights []gatewayapi.IMRight) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range rights {
+		name := r.Application
+		if name == "" {
+			name = c.Loc.T("admin.im.group", r.Group)
+		}
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // serviceLink is the page of a service: /admin/im/services/INSTANCE:CLASS:MEMBER:APPLICATION/SERVICE.

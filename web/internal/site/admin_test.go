@@ -32,6 +32,7 @@ func TestAdministratorGrantsAndRevokesARight(t *testing.T) {
 	p.post(registriesPage+"/rights", grant).redirect(t, registriesPage)
 	p.get(registriesPage).want(t, http.StatusOK, "GOVSTACK/GOV/70000001/portal may now call the service",
 		"ReadRecord", "govstack.registries.v1.RegistriesService")
+	p.get("/admin/im").want(t, http.StatusOK, "Called by: portal")
 	if c := p.gw.calls("PATCH /api/v1/rights/allow"); len(c) != 1 || c[0].Authorization != "Bearer access-1" {
 		t.Errorf("allow calls %+v", c)
 	}

@@ -25,6 +25,10 @@ type IMConfig struct {
 	// AdminClients are given the admin role at start-up ("INSTANCE/CLASS/MEMBER/SUBSYSTEM,..."): they may use
 	// the configuration API. More admins can be added through it.
 	AdminClients string `env:"GOVSTACK_GATEWAY_ADMIN_CLIENTS"`
+	// PortalClients may act for a signed-in person ("INSTANCE/CLASS/MEMBER/SUBSYSTEM,..."): such a client
+	// sending a Registration access token with the role admin may use the IM's administration APIs for that
+	// request (ADR 0016). The portal's own credential administers nothing.
+	PortalClients string `env:"GOVSTACK_GATEWAY_PORTAL_CLIENTS"`
 	// ProviderMember is the member that provides the BBs' services: the provider of BB <bb> is the
 	// subsystem <ProviderMember>/<bb>, and its service code is <bb>.
 	ProviderMember string `env:"GOVSTACK_GATEWAY_PROVIDER_MEMBER" envDefault:"GOVSTACK/GOV/GOVSTACK"`
@@ -86,6 +90,11 @@ func (c IMConfig) validate(listeners map[string]string) error {
 			errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_ADMIN_CLIENTS: %w", err))
 		}
 	}
+	for _, s := range splitList(c.PortalClients) {
+		if _, err := imident.Parse(s); err != nil {
+			errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_PORTAL_CLIENTS: %w", err))
+		}
+	}
 	if parts := strings.Split(c.ProviderMember, "/"); len(parts) != 3 || slicesHasEmpty(parts) {
 		errs = append(errs, fmt.Errorf("GOVSTACK_GATEWAY_PROVIDER_MEMBER: must be INSTANCE/CLASS/MEMBER, e.g. GOVSTACK/GOV/GOVSTACK (got %q)", c.ProviderMember))
 	}
@@ -120,9 +129,14 @@ func (c IMConfig) Provider(bb string) imident.Client {
 }
 
 // Admins returns AdminClients parsed; Validate has checked them.
-func (c IMConfig) Admins() []imident.Client {
+func (c IMConfig) Admins() []imident.Client { return parseClients(c.AdminClients) }
+
+// Portals returns PortalClients parsed; Validate has checked them.
+func (c IMConfig) Portals() []imident.Client { return parseClients(c.PortalClients) }
+
+func parseClients(list string) []imident.Client {
 	var out []imident.Client
-	for _, s := range splitList(c.AdminClients) {
+	for _, s := range splitList(list) {
 		if cl, err := imident.Parse(s); err == nil {
 			out = append(out, cl)
 		}

@@ -131,6 +131,7 @@ func New(ctx context.Context, cfg Config, deps Deps, upstreams ...Upstream) (*Ga
 	if conn := ups[registrationBB]; conn != nil {
 		g.keys = jwksSource(conn, g.im.assert)
 		g.tokens = usertoken.NewVerifier(usertoken.VerifierOptions{Keys: g.keys, Issuer: cfg.TokenIssuer})
+		g.im.dir.Persons = g.tokens // a portal may act for a signed-in administrator (ADR 0016)
 	}
 	if cfg.DevMode {
 		g.log.Warn("DEVELOPMENT MODE (GOVSTACK_GATEWAY_DEV_MODE): client identity headers are trusted without " +

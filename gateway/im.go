@@ -53,11 +53,13 @@ type im struct {
 	registry *registry.Store
 	cache    *registry.Cache // API keys → clients and rights decisions, dropped on every change
 	log      *msglog.Log
-	broker   *pubsub.Broker
-	dir      *directory.Handler
-	limiter  *ratelimit.Limiter
-	auth     authn.Options
-	assert   *imassert.Signer // signs every call forwarded to a BB, which refuses calls without it
+	// checkpoints anchor the message log's chains; the verification API compares the chains with them.
+	checkpoints msglog.Checkpoints
+	broker      *pubsub.Broker
+	dir         *directory.Handler
+	limiter     *ratelimit.Limiter
+	auth        authn.Options
+	assert      *imassert.Signer // signs every call forwarded to a BB, which refuses calls without it
 }
 
 func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error) {
@@ -86,7 +88,9 @@ func newIM(ctx context.Context, cfg Config, deps Deps, bbs []string) (*im, error
 	if err := m.bootstrap(ctx, bbs); err != nil {
 		return nil, err
 	}
-	m.dir = &directory.Handler{Store: m.registry, Instance: cfg.Provider("").Instance, Domain: "govstack", Log: deps.Logger}
+	m.checkpoints = checkpoints
+	m.dir = &directory.Handler{Store: m.registry, Instance: cfg.Provider("").Instance, Domain: "govstack", Log: deps.Logger,
+		Portals: cfg.Portals()}
 	m.broker, err = pubsub.New(pubsub.Options{
 		Pool: deps.Pool, JetStream: deps.JetStream, Logger: deps.Logger.With("component", "pubsub"),
 		Authorize: m.authorizePubSub, BBEvents: bbEventTypes(cfg, bbs), Metrics: sharedRegisterer{prometheus.DefaultRegisterer},
@@ -204,6 +208,21 @@ func (m *im) registerAPIs(mux rest.Mux) {
 	m.dir.Register(checked)
 	m.broker.Register(checked)
 	m.log.Register(checked)
+	const verification = "GET /api/v1/msglog/verification"
+	checked.Handle(verification, rest.SetRoute(verification, m.dir.AdminOnly(m.log.VerificationHandler(m.verifyOptions))))
+}
+
+// verifyOptions are what the verification API trusts: the keys `gateway verify-log` trusts and the latest
+// checkpoints. Checkpoints that cannot be read leave the chains checked without them, and the answer says so.
+func (m *im) verifyOptions(ctx context.Context) (msglog.VerifyOptions, error) {
+	o, err := verifyOptions(m.cfg)
+	if err != nil {
+		return o, err
+	}
+	if o.Checkpoints, err = m.checkpoints.Latest(ctx); err != nil {
+		o.Checkpoints, o.CheckpointsNote = nil, "the checkpoints could not be read from JetStream"
+	}
+	return o, nil
 }
 
 // textChecked mounts every IM route behind rest.CheckText: NUL or bytes that are not UTF-8 in a path or

@@ -241,6 +241,10 @@ func (s *Stack) startGateway(ctx context.Context) error {
 	gcfg := s.cfg.Config
 	gcfg.DevMode, gcfg.BBs = s.cfg.DevMode, strings.Join(names, ",")
 	gcfg.TokenIssuer = s.cfg.Registration.TokenIssuer // the tokens verified here are this stack's Registration's
+	if gcfg.PortalClients == "" {
+		// The stack's portal acts for its signed-in administrators on the IM's administration pages (ADR 0016).
+		gcfg.PortalClients = s.cfg.Portal.IMClient
+	}
 	deps := gateway.Deps{Pool: s.gwPool, JetStream: s.js, Logger: s.log.With("component", "gateway"), AssertionKey: s.assertKey}
 	var err error
 	s.gw, err = gateway.New(ctx, gcfg, deps, ups...)

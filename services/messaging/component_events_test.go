@@ -26,27 +26,14 @@ import (
 // redelivered event sends nothing twice.
 func TestSchedulingEventsTriggerNotifications(t *testing.T) {
 	t.Parallel()
-	e := start(t, func(_ *messaging.Config, d *messaging.Deps) {
-		if _, err := natsbus.EnsureStream(t.Context(), d.JetStream, "scheduling"); err != nil {
-			t.Fatal(err)
-		}
-	})
+	e := startWithStream(t, "scheduling")
 	appt := map[string]any{"appointmentId": "a-1", "startTime": "2026-12-01T09:00:00Z", "endTime": "2026-12-01T09:30:00Z",
 		"startTimeLocal": "Tuesday 1 December 2026, 11:00 (Europe/Tallinn)", "endTimeLocal": "Tuesday 1 December 2026, 11:30 (Europe/Tallinn)",
 		"bookingCode": "K7QX-2M",
 		"subscriber":  map[string]any{"id": "s1", "name": "Mari Maasikas", "email": "mari@example.org", "phone": "+3725551234"},
 		"resource":    map[string]any{"id": "r1", "name": "Dr. Tamm", "email": "tamm@example.org"},
 		"entity":      map[string]any{"id": "e1", "name": "City Hospital", "email": "desk@hospital.example.org", "timeZone": "Europe/Tallinn"}}
-	publish := func(subject, id string, payload any) {
-		data, _ := json.Marshal(payload)
-		msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
-		msg.Header.Set("Nats-Msg-Id", id)
-		msg.Header.Set("ce-id", id)
-		msg.Header.Set("ce-type", subject)
-		if _, err := e.js.PublishMsg(t.Context(), msg); err != nil {
-			t.Fatal(err)
-		}
-	}
+	publish := func(subject, id string, payload any) { publishEvent(t, e, subject, id, payload) }
 	publish(schedulingv1.EventAppointmentBooked, "ev-1", appt)
 	publish(schedulingv1.EventAlertFired, "ev-2", map[string]any{"alertId": "al-1", "kind": "appointment_reminder",
 		"message": "Bring your ID.", "fireAt": "2026-11-30T09:00:00Z", "appointment": appt})
@@ -146,5 +133,37 @@ func TestSMSAndDeliveryCallbacks(t *testing.T) {
 	defer prov.mu.Unlock()
 	if prov.got["+37255551234"] != 1 || prov.auth[0] != "Bearer tok" {
 		t.Fatalf("provider saw %v %v", prov.got, prov.auth)
+	}
+}
+
+// startWithStream starts the service with bb's event stream in place, as the BB would have made it.
+func startWithStream(t *testing.T, bb string) *env {
+	t.Helper()
+	return start(t, func(_ *messaging.Config, d *messaging.Deps) {
+		if _, err := natsbus.EnsureStream(t.Context(), d.JetStream, bb); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// publishEvent publishes payload as JSON, as a BB does.
+func publishEvent(t *testing.T, e *env, subject, id string, payload any) {
+	t.Helper()
+	data, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publishRaw(t, e, subject, id, data)
+}
+
+// publishRaw publishes data on subject with the message id and the CloudEvents headers a BB sets.
+func publishRaw(t *testing.T, e *env, subject, id string, data []byte) {
+	t.Helper()
+	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	msg.Header.Set("Nats-Msg-Id", id)
+	msg.Header.Set("ce-id", id)
+	msg.Header.Set("ce-type", subject)
+	if _, err := e.js.PublishMsg(t.Context(), msg); err != nil {
+		t.Fatal(err)
 	}
 }

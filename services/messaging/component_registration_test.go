@@ -6,15 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/govstackbb/marketplace/platform/natsbus"
 	"github.com/govstackbb/marketplace/platform/testkit"
-	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
-	"github.com/govstackbb/marketplace/services/messaging"
 )
 
 // TestRegistrationEventsTriggerNotifications publishes Registration events, encoded as the Registration BB
@@ -24,24 +21,14 @@ import (
 // has no "approved" field at all — the refusal with the comment; an account without a name is still mailed.
 func TestRegistrationEventsTriggerNotifications(t *testing.T) {
 	t.Parallel()
-	e := start(t, func(_ *messaging.Config, d *messaging.Deps) {
-		if _, err := natsbus.EnsureStream(t.Context(), d.JetStream, "registration"); err != nil {
-			t.Fatal(err)
-		}
-	})
+	e := startWithStream(t, "registration")
 	publish := func(subject, id string, payload proto.Message) {
 		t.Helper()
 		data, err := protojson.Marshal(payload)
 		if err != nil {
 			t.Fatal(err)
 		}
-		msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
-		msg.Header.Set("Nats-Msg-Id", id)
-		msg.Header.Set("ce-id", id)
-		msg.Header.Set("ce-type", subject)
-		if _, err := e.js.PublishMsg(t.Context(), msg); err != nil {
-			t.Fatal(err)
-		}
+		publishRaw(t, e, subject, id, data)
 	}
 	expires := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	link := "https://portal.example.org/accounts/activate?token=tok-123"

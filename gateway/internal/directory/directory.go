@@ -7,7 +7,8 @@
 // Who calls is the authenticated client the gateway's authentication middleware put in the context
 // (imident.FromContext). The metaservices need a client (the specification requires X-GovStack-Client);
 // listClients is public; everything under /api/v1 needs the admin role, except that a provider subsystem
-// may read and change the access rights of its own services.
+// may read and change the access rights of its own services. A portal (Handler.Portals) acting for a person
+// whose Registration access token carries the role admin counts as an admin (persons.go, ADR 0016).
 package directory
 
 import (
@@ -32,6 +33,10 @@ type Handler struct {
 	// Domain is reported as the configuration's domain (GET /api/v1/config).
 	Domain string
 	Log    *slog.Logger // nil: slog.Default()
+	// Portals are the clients that may act for a signed-in administrator (GOVSTACK_GATEWAY_PORTAL_CLIENTS);
+	// Persons verifies that person's access token. Either empty turns delegation off.
+	Portals []imident.Client
+	Persons PersonVerifier
 }
 
 // identityPath is the provider part of the metaservice paths.
@@ -46,7 +51,7 @@ var metaservices = []string{"listMethods", "allowedMethods", "getOpenAPI"}
 // Register mounts every route on mux (Go 1.22 patterns): an *http.ServeMux, or a test's recorder.
 func (h *Handler) Register(mux rest.Mux) {
 	route := func(pattern string, fn http.HandlerFunc) {
-		mux.Handle(pattern, rest.SetRoute(pattern, fn))
+		mux.Handle(pattern, rest.SetRoute(pattern, h.withPerson(fn)))
 	}
 	route("GET /listClients", h.listClients)
 	handlers := map[string]http.HandlerFunc{"listMethods": h.listMethods, "allowedMethods": h.allowedMethods, "getOpenAPI": h.getOpenAPI}
@@ -135,7 +140,7 @@ func (h *Handler) admin(w http.ResponseWriter, r *http.Request) (imident.Client,
 	if !ok {
 		return c, false
 	}
-	isAdmin, err := h.Store.IsAdmin(r.Context(), c)
+	isAdmin, err := h.isAdmin(r, c)
 	if err != nil {
 		h.writeError(w, r, err)
 		return c, false

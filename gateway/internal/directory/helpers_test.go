@@ -51,7 +51,10 @@ type env struct {
 	mux   *http.ServeMux
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with the handler's settings changed by set (nil: none).
+func newEnvWith(t *testing.T, set func(*directory.Handler)) *env {
 	t.Helper()
 	ctx := context.Background()
 	store := registry.New(pgtest.NewPool(t, registry.Migrations()), nil)
@@ -66,7 +69,11 @@ func newEnv(t *testing.T) *env {
 	must(t, store.RegisterSubsystem(ctx, portal))
 	must(t, store.RegisterSubsystem(ctx, other))
 	mux := http.NewServeMux()
-	(&directory.Handler{Store: store, Instance: "GOVSTACK", Domain: "govstack.local"}).Register(mux)
+	h := &directory.Handler{Store: store, Instance: "GOVSTACK", Domain: "govstack.local"}
+	if set != nil {
+		set(h)
+	}
+	h.Register(mux)
 	mux.Handle(mediate.RoutePattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Routed", "bb")
 	}))
@@ -91,6 +98,12 @@ func (r response) json(t *testing.T, v any) {
 // do sends a request as c (zero = anonymous), body marshalled to JSON unless it is a string.
 func (e *env) do(method, path string, c imident.Client, body any) response {
 	e.t.Helper()
+	return e.doFor(method, path, c, "", body)
+}
+
+// doFor is do with a person's access token ("" for none) as Authorization: Bearer.
+func (e *env) doFor(method, path string, c imident.Client, token string, body any) response {
+	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -102,6 +115,9 @@ func (e *env) do(method, path string, c imident.Client, body any) response {
 		rd = strings.NewReader(string(raw))
 	}
 	req := httptest.NewRequest(method, path, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if !c.IsZero() {
 		req = req.WithContext(imident.NewContext(req.Context(), c))
 	}

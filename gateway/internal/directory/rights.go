@@ -63,7 +63,7 @@ func (h *Handler) mayManage(r *http.Request, c imident.Client, svc registry.Serv
 	if c == svc.Provider {
 		return true, nil
 	}
-	return h.Store.IsAdmin(r.Context(), c)
+	return h.isAdmin(r, c)
 }
 
 // changeRights serves PATCH /api/v1/rights/allow (allow=true) and /deny: every item is checked for
@@ -141,7 +141,7 @@ func (h *Handler) listAllowed(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := registry.RightsFilter{Instance: q.Get("instanceId"), Class: q.Get("memberClass"), Member: q.Get("memberCode"),
 		Subsystem: q.Get("applicationId"), ServiceCode: q.Get("serviceId")}
-	isAdmin, err := h.Store.IsAdmin(r.Context(), c)
+	isAdmin, err := h.isAdmin(r, c)
 	if err != nil {
 		h.writeError(w, r, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -73,25 +74,37 @@ type opDataQuery struct {
 	limit    int
 }
 
+// parseRange reads the from and to parameters (RFC 3339; default: the 24 hours up to now), or returns a
+// message naming the one to fix.
+func parseRange(v url.Values, now time.Time) (from, to time.Time, msg string) {
+	var err error
+	to = now
+	if s := v.Get("to"); s != "" {
+		if to, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return from, to, "to must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
+		}
+	}
+	from = to.Add(-24 * time.Hour)
+	if s := v.Get("from"); s != "" {
+		if from, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return from, to, "from must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
+		}
+	}
+	if !from.Before(to) {
+		return from, to, "from must be before to"
+	}
+	return from, to, ""
+}
+
 // parseOpDataQuery returns the query or a message saying what to fix.
 func parseOpDataQuery(r *http.Request) (opDataQuery, string) {
 	v := r.URL.Query()
-	q := opDataQuery{to: time.Now(), limit: defaultOpDataLimit}
+	q := opDataQuery{limit: defaultOpDataLimit}
+	var msg string
+	if q.from, q.to, msg = parseRange(v, time.Now()); msg != "" {
+		return q, msg
+	}
 	var err error
-	if s := v.Get("to"); s != "" {
-		if q.to, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, "to must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
-		}
-	}
-	q.from = q.to.Add(-24 * time.Hour)
-	if s := v.Get("from"); s != "" {
-		if q.from, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return q, "from must be an RFC 3339 time, e.g. 2026-01-02T15:04:05Z"
-		}
-	}
-	if !q.from.Before(q.to) {
-		return q, "from must be before to"
-	}
 	if s := v.Get("limit"); s != "" {
 		if q.limit, err = strconv.Atoi(s); err != nil || q.limit < 1 || q.limit > MaxOpDataLimit {
 			return q, "limit must be a whole number from 1 to " + strconv.Itoa(MaxOpDataLimit)

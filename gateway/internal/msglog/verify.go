@@ -59,6 +59,8 @@ type ChainReport struct {
 	Problem  *Problem // nil when the chain is intact
 	// Anchored is the sequence number of the chain's latest checkpoint the walk was compared with (0: none).
 	Anchored int64
+	// Partial: a Window ended the walk before the chain's head, so the tail and checkpoint were not compared.
+	Partial bool
 }
 
 // Report is the result of verifying every chain.
@@ -67,6 +69,8 @@ type Report struct {
 	// CheckpointsChecked is false when the checkpoints could not be read: a cut tail would not show.
 	CheckpointsChecked bool
 	CheckpointsNote    string // why they were not checked
+	// LimitReached: the Window's record limit stopped the walk; later records were not checked.
+	LimitReached bool
 }
 
 // VerifyOptions say what Verify trusts.
@@ -76,6 +80,8 @@ type VerifyOptions struct {
 	// and CheckpointsNote says why.
 	Checkpoints     map[string]Checkpoint
 	CheckpointsNote string
+	// Window, when set, bounds the work: only the records logged in its time range are walked (window.go).
+	Window *Window
 }
 
 // OK reports whether every chain is intact.
@@ -125,10 +131,11 @@ func VerifyWith(ctx context.Context, db Querier, o VerifyOptions) (Report, error
 	for i := range chains {
 		seen[chains[i].Chain] = true
 		cp, anchored := o.Checkpoints[chains[i].Chain]
-		if err := verifyChain(ctx, db, trusted, &chains[i], cp, anchored); err != nil {
+		if err := verifyChain(ctx, db, trusted, &chains[i], cp, anchored, o.Window); err != nil {
 			return Report{}, err
 		}
 	}
+
 	for chain, cp := range o.Checkpoints {
 		if !seen[chain] {
 			chains = append(chains, ChainReport{Chain: chain, Kind: "unknown", Anchored: cp.Seq, Problem: &Problem{Seq: 1, Kind: Truncated,
@@ -136,7 +143,8 @@ func VerifyWith(ctx context.Context, db Querier, o VerifyOptions) (Report, error
 					cp.LoggedAt.Format(time.RFC3339), cp.Seq)}})
 		}
 	}
-	return Report{Chains: chains, CheckpointsChecked: o.Checkpoints != nil, CheckpointsNote: o.CheckpointsNote}, nil
+	return Report{Chains: chains, CheckpointsChecked: o.Checkpoints != nil, CheckpointsNote: o.CheckpointsNote,
+		LimitReached: o.Window != nil && o.Window.limitReached}, nil
 }
 
 func listChains(ctx context.Context, db Querier) ([]ChainReport, error) {
@@ -161,13 +169,19 @@ type chainCheck struct {
 	watch    int64 // the sequence number whose hash the checkpoint recorded
 }
 
-func verifyChain(ctx context.Context, db Querier, trusted map[string]TrustedKey, c *ChainReport, cp Checkpoint, anchored bool) error {
-	rows, err := db.Query(ctx, `SELECT `+columnList()+` FROM im_msglog_record WHERE chain_id = $1 ORDER BY seq`, c.Chain)
+func verifyChain(ctx context.Context, db Querier, trusted map[string]TrustedKey, c *ChainReport, cp Checkpoint, anchored bool,
+	w *Window) error {
+	start, err := w.startSeq(ctx, db, c)
+	if err != nil || start < 0 {
+		return err // start < 0: nothing of the chain is in the window
+	}
+	rows, err := db.Query(ctx, `SELECT `+columnList()+` FROM im_msglog_record WHERE chain_id = $1 AND seq >= $2 ORDER BY seq`,
+		c.Chain, start)
 	if err != nil {
 		return fmt.Errorf("msglog: read chain %s: %w", c.Chain, err)
 	}
 	defer rows.Close()
-	check := chainCheck{trusted: trusted, report: c, expected: c.FirstSeq, hashAt: map[int64][]byte{}, watch: -1}
+	check := chainCheck{trusted: trusted, report: c, expected: start, hashAt: map[int64][]byte{}, watch: -1}
 	if anchored {
 		check.watch = cp.Seq
 	}
@@ -175,6 +189,11 @@ func verifyChain(ctx context.Context, db Querier, trusted map[string]TrustedKey,
 	for rows.Next() {
 		if err := scanRecord(rows, &rec); err != nil {
 			return fmt.Errorf("msglog: read chain %s: %w", c.Chain, err)
+		}
+		if w.stops(&rec) {
+			c.Partial = true
+			rows.Close()
+			return nil
 		}
 		if p := check.next(&rec); p != nil {
 			c.Problem = p

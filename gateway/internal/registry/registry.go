@@ -19,6 +19,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/apierr"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/govstackbb/marketplace/platform/pgstore"
+	"github.com/govstackbb/marketplace/platform/usertoken"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -90,9 +91,13 @@ func MemberOf(c imident.Client) Member {
 	return Member{Instance: c.Instance, Class: c.Class, Code: c.Member}
 }
 
-// actorOf names who is making a change: the authenticated client in ctx, or the gateway itself.
+// actorOf names who is making a change: the authenticated client in ctx (and, when it is a portal acting
+// for a signed-in person, that person's account id), or the gateway itself.
 func actorOf(ctx context.Context) string {
 	if c, ok := imident.FromContext(ctx); ok && !c.IsZero() {
+		if p, ok := usertoken.FromContext(ctx); ok && p.Subject != "" {
+			return c.String() + " for account " + p.Subject
+		}
 		return c.String()
 	}
 	return SystemActor

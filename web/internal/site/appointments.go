@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
@@ -47,11 +48,18 @@ func (s *Site) appointmentsPage(c *Ctx) {
 		}
 		return all[i].Start.After(all[j].Start)
 	})
+	// The department filter (?department=) offers the departments of the citizen's own appointments.
+	dept := c.R.URL.Query().Get("department")
+	departments, all := s.departments(c, all, dept)
 	page, pages := pageOf(c.R.URL.Query().Get("page"), len(all), appointmentsPerPage)
 	shown := all[min((page-1)*appointmentsPerPage, len(all)):min(page*appointmentsPerPage, len(all))]
 	views := s.describe(c, shown)
-	c.Render("appointments", "appointments.title", nil, map[string]any{"Appointments": views,
-		"Pagination": pagination(c, "/appointments", page, pages)})
+	base := "/appointments"
+	if dept != "" {
+		base += "?" + url.Values{"department": {dept}}.Encode()
+	}
+	c.Render("appointments", "appointments.title", nil, map[string]any{"Appointments": views, "Departments": departments,
+		"Filtered": dept != "", "Pagination": pagination(c, base, page, pages)})
 }
 
 func upcoming(a gatewayapi.Appointment, now time.Time) bool {
@@ -214,7 +222,11 @@ func pagination(c *Ctx, base string, page, pages int) map[string]any {
 	if pages <= 1 {
 		return nil
 	}
-	href := func(p int) string { return base + "?page=" + strconv.Itoa(p) }
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&" // base carries a filter (the department)
+	}
+	href := func(p int) string { return base + sep + "page=" + strconv.Itoa(p) }
 	var links []pageLink
 	for p := 1; p <= pages; p++ {
 		links = append(links, pageLink{Number: p, Href: href(p), Current: p == page})

@@ -93,3 +93,23 @@ func TestAppointmentsArePaged(t *testing.T) {
 	}
 	p.get("/appointments?page=99").want(t, http.StatusOK, `aria-current="page">2<`)
 }
+
+// The citizen's list filters by department when their appointments are in more than one; the pages keep
+// the filter.
+func TestAppointmentsFilterByDepartment(t *testing.T) {
+	p := newPortal(t)
+	p.signIn()
+	p.gw.book(map[string]any{"resource_id": "doc-kask", "start_time": "2026-12-10T07:00:00Z"})
+	if strings.Contains(p.get("/appointments").body, `name="department"`) {
+		t.Error("a filter for appointments in one department")
+	}
+	for i := range 11 {
+		p.gw.book(map[string]any{"resource_id": "doc-saar", "start_time": "2026-12-1" + string(rune('0'+i%10)) + "T08:00:00Z"})
+	}
+	p.get("/appointments").want(t, http.StatusOK, `name="department"`, `<option value="cardiology">`, `<option value="neurology">`)
+	cardiology := p.get("/appointments?department=cardiology").want(t, http.StatusOK, "Dr. Anna Kask", `value="cardiology" selected`)
+	if strings.Contains(cardiology.body, "Dr. Peeter Saar") {
+		t.Error("the cardiology list shows a neurology appointment")
+	}
+	p.get("/appointments?department=neurology").want(t, http.StatusOK, `href="/appointments?department=neurology&amp;page=2"`)
+}

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -33,6 +35,10 @@ type fakeGateway struct {
 	documents map[string]map[string]any
 	// tasks are the domain-access review tasks by id.
 	tasks map[string]map[string]any
+	// rights are the IM's grants on the registries service, as its configuration API lists them.
+	rights []map[string]any
+	// brokenLog makes the message-log verification find a tampered record.
+	brokenLog bool
 }
 
 type recorded struct {
@@ -78,7 +84,9 @@ func (g *fakeGateway) calls(route string) []recorded {
 
 func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
-	_ = json.NewDecoder(r.Body).Decode(&body)
+	raw, _ := io.ReadAll(r.Body)
+	_ = json.Unmarshal(raw, &body)
+	r.Body = io.NopCloser(bytes.NewReader(raw)) // for an answer whose body is not an object (the IM's rights)
 	route := r.Method + " " + r.URL.Path
 	g.mu.Lock()
 	g.requests = append(g.requests, recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
@@ -189,6 +197,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		return g.list(q.Get("appointment_id")), 200
 	}
 	if answer, status, ok := g.staffAnswer(r, body); ok {
+		return answer, status
+	}
+	if answer, status, ok := g.adminAnswer(r); ok {
 		return answer, status
 	}
 	return map[string]any{"code": "NOT_FOUND", "message": "no route"}, 404

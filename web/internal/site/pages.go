@@ -85,6 +85,18 @@ func (s *Site) allPages() []Page {
 			Nav: &Nav{Label: "nav.domain_requests", Path: "/admin/domain-requests", Order: 40}},
 		{Pattern: "GET /admin/domain-requests/{task}", Access: Role(roleAdmin), Handle: s.domainRequestDecisionPage},
 		{Pattern: "POST /admin/domain-requests/{task}", Access: Role(roleAdmin), Handle: s.decideDomainRequest},
+
+		// The administrator's IM members, services and rights, message-log verification and dashboards
+		// (admin_im.go, admin_rights.go, admin_msglog.go, dashboard*.go).
+		{Pattern: "GET /admin/im", Access: Role(roleAdmin), Handle: s.imMembersPage,
+			Nav: &Nav{Label: "nav.im", Path: "/admin/im", Order: 41}},
+		{Pattern: "GET /admin/im/services/{provider}/{service}", Access: Role(roleAdmin), Handle: s.imServicePage},
+		{Pattern: "POST /admin/im/services/{provider}/{service}/rights", Access: Role(roleAdmin), Handle: s.changeRight},
+		{Pattern: "GET /admin/message-log", Access: Role(roleAdmin), Handle: s.messageLogPage,
+			Nav: &Nav{Label: "nav.message_log", Path: "/admin/message-log", Order: 42}},
+		{Pattern: "GET /admin/dashboards", Access: Role(roleAdmin), Handle: s.dashboardPage,
+			Nav: &Nav{Label: "nav.dashboards", Path: "/admin/dashboards", Order: 43}},
+		{Pattern: "GET /admin/dashboards/workflow/{process}", Access: Role(roleAdmin), Handle: s.workflowProcessPage},
 	}
 }
 

@@ -297,6 +297,145 @@ func (x *BulkPaymentResponse) GetStatus() string {
 }
 
 // GetBatchSummaryRequest polls the status GovStack pushes to X-Callback-URL (BulkPaymentStatusUpdate).
+// CountBatchesRequest has no parameters: the tenant is the caller's.
+type CountBatchesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountBatchesRequest) Reset() {
+	*x = CountBatchesRequest{}
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountBatchesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountBatchesRequest) ProtoMessage() {}
+
+func (x *CountBatchesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountBatchesRequest.ProtoReflect.Descriptor instead.
+func (*CountBatchesRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{4}
+}
+
+// CountBatchesResponse is the number of batches in each status.
+type CountBatchesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One entry per status that has batches, in lifecycle order: RECEIVED, VALIDATED, AWAITING_APPROVAL,
+	// AUTHORIZED, COMPLETED, REJECTED.
+	Statuses      []*BatchStatusCount `protobuf:"bytes,1,rep,name=statuses,proto3" json:"statuses,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountBatchesResponse) Reset() {
+	*x = CountBatchesResponse{}
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountBatchesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountBatchesResponse) ProtoMessage() {}
+
+func (x *CountBatchesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountBatchesResponse.ProtoReflect.Descriptor instead.
+func (*CountBatchesResponse) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CountBatchesResponse) GetStatuses() []*BatchStatusCount {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+// BatchStatusCount is how many batches are in one status.
+type BatchStatusCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The batch status.
+	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// How many batches are in it.
+	Batches       int32 `protobuf:"varint,2,opt,name=batches,proto3" json:"batches,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchStatusCount) Reset() {
+	*x = BatchStatusCount{}
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchStatusCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchStatusCount) ProtoMessage() {}
+
+func (x *BatchStatusCount) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchStatusCount.ProtoReflect.Descriptor instead.
+func (*BatchStatusCount) Descriptor() ([]byte, []int) {
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *BatchStatusCount) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *BatchStatusCount) GetBatches() int32 {
+	if x != nil {
+		return x.Batches
+	}
+	return 0
+}
+
 type GetBatchSummaryRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	BatchId       string                 `protobuf:"bytes,1,opt,name=batch_id,json=batchId,proto3" json:"batch_id,omitempty"`
@@ -306,7 +445,7 @@ type GetBatchSummaryRequest struct {
 
 func (x *GetBatchSummaryRequest) Reset() {
 	*x = GetBatchSummaryRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[4]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -318,7 +457,7 @@ func (x *GetBatchSummaryRequest) String() string {
 func (*GetBatchSummaryRequest) ProtoMessage() {}
 
 func (x *GetBatchSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[4]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -331,7 +470,7 @@ func (x *GetBatchSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBatchSummaryRequest.ProtoReflect.Descriptor instead.
 func (*GetBatchSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{4}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetBatchSummaryRequest) GetBatchId() string {
@@ -373,7 +512,7 @@ type GetBatchSummaryResponse struct {
 
 func (x *GetBatchSummaryResponse) Reset() {
 	*x = GetBatchSummaryResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[5]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -385,7 +524,7 @@ func (x *GetBatchSummaryResponse) String() string {
 func (*GetBatchSummaryResponse) ProtoMessage() {}
 
 func (x *GetBatchSummaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[5]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -398,7 +537,7 @@ func (x *GetBatchSummaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBatchSummaryResponse.ProtoReflect.Descriptor instead.
 func (*GetBatchSummaryResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{5}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetBatchSummaryResponse) GetRequestId() string {
@@ -548,7 +687,7 @@ type GetBatchDetailsRequest struct {
 
 func (x *GetBatchDetailsRequest) Reset() {
 	*x = GetBatchDetailsRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[6]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -560,7 +699,7 @@ func (x *GetBatchDetailsRequest) String() string {
 func (*GetBatchDetailsRequest) ProtoMessage() {}
 
 func (x *GetBatchDetailsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[6]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -573,7 +712,7 @@ func (x *GetBatchDetailsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBatchDetailsRequest.ProtoReflect.Descriptor instead.
 func (*GetBatchDetailsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{6}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetBatchDetailsRequest) GetBatchId() string {
@@ -628,7 +767,7 @@ type GetBatchDetailsResponse struct {
 
 func (x *GetBatchDetailsResponse) Reset() {
 	*x = GetBatchDetailsResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[7]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -640,7 +779,7 @@ func (x *GetBatchDetailsResponse) String() string {
 func (*GetBatchDetailsResponse) ProtoMessage() {}
 
 func (x *GetBatchDetailsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[7]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -653,7 +792,7 @@ func (x *GetBatchDetailsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBatchDetailsResponse.ProtoReflect.Descriptor instead.
 func (*GetBatchDetailsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{7}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetBatchDetailsResponse) GetTransfers() []*BatchTransfer {
@@ -697,7 +836,7 @@ type BatchTransfer struct {
 
 func (x *BatchTransfer) Reset() {
 	*x = BatchTransfer{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[8]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -709,7 +848,7 @@ func (x *BatchTransfer) String() string {
 func (*BatchTransfer) ProtoMessage() {}
 
 func (x *BatchTransfer) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[8]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -722,7 +861,7 @@ func (x *BatchTransfer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchTransfer.ProtoReflect.Descriptor instead.
 func (*BatchTransfer) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{8}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *BatchTransfer) GetWorkflowInstanceKey() string {
@@ -901,7 +1040,7 @@ type AuthorizeFundsRequest struct {
 
 func (x *AuthorizeFundsRequest) Reset() {
 	*x = AuthorizeFundsRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[9]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -913,7 +1052,7 @@ func (x *AuthorizeFundsRequest) String() string {
 func (*AuthorizeFundsRequest) ProtoMessage() {}
 
 func (x *AuthorizeFundsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[9]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -926,7 +1065,7 @@ func (x *AuthorizeFundsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeFundsRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeFundsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{9}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AuthorizeFundsRequest) GetBatchId() string {
@@ -986,7 +1125,7 @@ type AuthorizeFundsResponse struct {
 
 func (x *AuthorizeFundsResponse) Reset() {
 	*x = AuthorizeFundsResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[10]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -998,7 +1137,7 @@ func (x *AuthorizeFundsResponse) String() string {
 func (*AuthorizeFundsResponse) ProtoMessage() {}
 
 func (x *AuthorizeFundsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[10]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1011,7 +1150,7 @@ func (x *AuthorizeFundsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeFundsResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeFundsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{10}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *AuthorizeFundsResponse) GetMessage() string {
@@ -1055,7 +1194,7 @@ type GetAuthorizationResponse struct {
 
 func (x *GetAuthorizationResponse) Reset() {
 	*x = GetAuthorizationResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[11]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1067,7 +1206,7 @@ func (x *GetAuthorizationResponse) String() string {
 func (*GetAuthorizationResponse) ProtoMessage() {}
 
 func (x *GetAuthorizationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[11]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1080,7 +1219,7 @@ func (x *GetAuthorizationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthorizationResponse.ProtoReflect.Descriptor instead.
 func (*GetAuthorizationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{11}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetAuthorizationResponse) GetClientCorrelationId() string {
@@ -1114,7 +1253,7 @@ type GetAuthorizationRequest struct {
 
 func (x *GetAuthorizationRequest) Reset() {
 	*x = GetAuthorizationRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[12]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1126,7 +1265,7 @@ func (x *GetAuthorizationRequest) String() string {
 func (*GetAuthorizationRequest) ProtoMessage() {}
 
 func (x *GetAuthorizationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[12]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1139,7 +1278,7 @@ func (x *GetAuthorizationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAuthorizationRequest.ProtoReflect.Descriptor instead.
 func (*GetAuthorizationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{12}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GetAuthorizationRequest) GetBatchId() string {
@@ -1165,7 +1304,7 @@ type ValidationInstruction struct {
 
 func (x *ValidationInstruction) Reset() {
 	*x = ValidationInstruction{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[13]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1177,7 +1316,7 @@ func (x *ValidationInstruction) String() string {
 func (*ValidationInstruction) ProtoMessage() {}
 
 func (x *ValidationInstruction) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[13]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1190,7 +1329,7 @@ func (x *ValidationInstruction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidationInstruction.ProtoReflect.Descriptor instead.
 func (*ValidationInstruction) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{13}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ValidationInstruction) GetInstructionId() string {
@@ -1250,7 +1389,7 @@ type ValidateAccountsRequest struct {
 
 func (x *ValidateAccountsRequest) Reset() {
 	*x = ValidateAccountsRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[14]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1262,7 +1401,7 @@ func (x *ValidateAccountsRequest) String() string {
 func (*ValidateAccountsRequest) ProtoMessage() {}
 
 func (x *ValidateAccountsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[14]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1275,7 +1414,7 @@ func (x *ValidateAccountsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateAccountsRequest.ProtoReflect.Descriptor instead.
 func (*ValidateAccountsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{14}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ValidateAccountsRequest) GetCommand() string {
@@ -1318,7 +1457,7 @@ type ValidateAccountsResponse struct {
 
 func (x *ValidateAccountsResponse) Reset() {
 	*x = ValidateAccountsResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[15]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1330,7 +1469,7 @@ func (x *ValidateAccountsResponse) String() string {
 func (*ValidateAccountsResponse) ProtoMessage() {}
 
 func (x *ValidateAccountsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[15]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1343,7 +1482,7 @@ func (x *ValidateAccountsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValidateAccountsResponse.ProtoReflect.Descriptor instead.
 func (*ValidateAccountsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{15}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ValidateAccountsResponse) GetBatchId() string {
@@ -1371,7 +1510,7 @@ type FailedLookup struct {
 
 func (x *FailedLookup) Reset() {
 	*x = FailedLookup{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[16]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1522,7 @@ func (x *FailedLookup) String() string {
 func (*FailedLookup) ProtoMessage() {}
 
 func (x *FailedLookup) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[16]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1535,7 @@ func (x *FailedLookup) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailedLookup.ProtoReflect.Descriptor instead.
 func (*FailedLookup) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{16}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *FailedLookup) GetInstructionId() string {
@@ -1428,7 +1567,7 @@ type GetValidationResponse struct {
 
 func (x *GetValidationResponse) Reset() {
 	*x = GetValidationResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[17]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1440,7 +1579,7 @@ func (x *GetValidationResponse) String() string {
 func (*GetValidationResponse) ProtoMessage() {}
 
 func (x *GetValidationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[17]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1453,7 +1592,7 @@ func (x *GetValidationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetValidationResponse.ProtoReflect.Descriptor instead.
 func (*GetValidationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{17}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetValidationResponse) GetClientCorrelationId() string {
@@ -1501,7 +1640,7 @@ type GetValidationRequest struct {
 
 func (x *GetValidationRequest) Reset() {
 	*x = GetValidationRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[18]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1513,7 +1652,7 @@ func (x *GetValidationRequest) String() string {
 func (*GetValidationRequest) ProtoMessage() {}
 
 func (x *GetValidationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[18]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1526,7 +1665,7 @@ func (x *GetValidationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetValidationRequest.ProtoReflect.Descriptor instead.
 func (*GetValidationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{18}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetValidationRequest) GetBatchId() string {
@@ -1547,7 +1686,7 @@ type ReversePaymentRequest struct {
 
 func (x *ReversePaymentRequest) Reset() {
 	*x = ReversePaymentRequest{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1559,7 +1698,7 @@ func (x *ReversePaymentRequest) String() string {
 func (*ReversePaymentRequest) ProtoMessage() {}
 
 func (x *ReversePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[19]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1572,7 +1711,7 @@ func (x *ReversePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReversePaymentRequest.ProtoReflect.Descriptor instead.
 func (*ReversePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{19}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReversePaymentRequest) GetInstructionId() string {
@@ -1599,7 +1738,7 @@ type ReversePaymentResponse struct {
 
 func (x *ReversePaymentResponse) Reset() {
 	*x = ReversePaymentResponse{}
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1611,7 +1750,7 @@ func (x *ReversePaymentResponse) String() string {
 func (*ReversePaymentResponse) ProtoMessage() {}
 
 func (x *ReversePaymentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[20]
+	mi := &file_govstack_payments_v1_g2p_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1624,7 +1763,7 @@ func (x *ReversePaymentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReversePaymentResponse.ProtoReflect.Descriptor instead.
 func (*ReversePaymentResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{20}
+	return file_govstack_payments_v1_g2p_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ReversePaymentResponse) GetPayment() *BatchTransfer {
@@ -1663,7 +1802,13 @@ const file_govstack_payments_v1_g2p_proto_rawDesc = "" +
 	"\finstructions\x18\x02 \x03(\v2'.govstack.payments.v1.CreditInstructionR\finstructions\"H\n" +
 	"\x13BulkPaymentResponse\x12\x19\n" +
 	"\bbatch_id\x18\x01 \x01(\tR\abatchId\x12\x16\n" +
-	"\x06status\x18\x02 \x01(\tR\x06status\"3\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status\"\x15\n" +
+	"\x13CountBatchesRequest\"Z\n" +
+	"\x14CountBatchesResponse\x12B\n" +
+	"\bstatuses\x18\x01 \x03(\v2&.govstack.payments.v1.BatchStatusCountR\bstatuses\"D\n" +
+	"\x10BatchStatusCount\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\tR\x06status\x12\x18\n" +
+	"\abatches\x18\x02 \x01(\x05R\abatches\"3\n" +
 	"\x16GetBatchSummaryRequest\x12\x19\n" +
 	"\bbatch_id\x18\x01 \x01(\tR\abatchId\"\x8e\x05\n" +
 	"\x17GetBatchSummaryResponse\x12\x1d\n" +
@@ -1792,51 +1937,55 @@ func file_govstack_payments_v1_g2p_proto_rawDescGZIP() []byte {
 	return file_govstack_payments_v1_g2p_proto_rawDescData
 }
 
-var file_govstack_payments_v1_g2p_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_govstack_payments_v1_g2p_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_govstack_payments_v1_g2p_proto_goTypes = []any{
 	(*Party)(nil),                    // 0: govstack.payments.v1.Party
 	(*CreditInstruction)(nil),        // 1: govstack.payments.v1.CreditInstruction
 	(*BulkPaymentRequest)(nil),       // 2: govstack.payments.v1.BulkPaymentRequest
 	(*BulkPaymentResponse)(nil),      // 3: govstack.payments.v1.BulkPaymentResponse
-	(*GetBatchSummaryRequest)(nil),   // 4: govstack.payments.v1.GetBatchSummaryRequest
-	(*GetBatchSummaryResponse)(nil),  // 5: govstack.payments.v1.GetBatchSummaryResponse
-	(*GetBatchDetailsRequest)(nil),   // 6: govstack.payments.v1.GetBatchDetailsRequest
-	(*GetBatchDetailsResponse)(nil),  // 7: govstack.payments.v1.GetBatchDetailsResponse
-	(*BatchTransfer)(nil),            // 8: govstack.payments.v1.BatchTransfer
-	(*AuthorizeFundsRequest)(nil),    // 9: govstack.payments.v1.AuthorizeFundsRequest
-	(*AuthorizeFundsResponse)(nil),   // 10: govstack.payments.v1.AuthorizeFundsResponse
-	(*GetAuthorizationResponse)(nil), // 11: govstack.payments.v1.GetAuthorizationResponse
-	(*GetAuthorizationRequest)(nil),  // 12: govstack.payments.v1.GetAuthorizationRequest
-	(*ValidationInstruction)(nil),    // 13: govstack.payments.v1.ValidationInstruction
-	(*ValidateAccountsRequest)(nil),  // 14: govstack.payments.v1.ValidateAccountsRequest
-	(*ValidateAccountsResponse)(nil), // 15: govstack.payments.v1.ValidateAccountsResponse
-	(*FailedLookup)(nil),             // 16: govstack.payments.v1.FailedLookup
-	(*GetValidationResponse)(nil),    // 17: govstack.payments.v1.GetValidationResponse
-	(*GetValidationRequest)(nil),     // 18: govstack.payments.v1.GetValidationRequest
-	(*ReversePaymentRequest)(nil),    // 19: govstack.payments.v1.ReversePaymentRequest
-	(*ReversePaymentResponse)(nil),   // 20: govstack.payments.v1.ReversePaymentResponse
-	nil,                              // 21: govstack.payments.v1.CreditInstruction.ReferencesEntry
-	nil,                              // 22: govstack.payments.v1.BatchTransfer.ReferencesEntry
-	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
+	(*CountBatchesRequest)(nil),      // 4: govstack.payments.v1.CountBatchesRequest
+	(*CountBatchesResponse)(nil),     // 5: govstack.payments.v1.CountBatchesResponse
+	(*BatchStatusCount)(nil),         // 6: govstack.payments.v1.BatchStatusCount
+	(*GetBatchSummaryRequest)(nil),   // 7: govstack.payments.v1.GetBatchSummaryRequest
+	(*GetBatchSummaryResponse)(nil),  // 8: govstack.payments.v1.GetBatchSummaryResponse
+	(*GetBatchDetailsRequest)(nil),   // 9: govstack.payments.v1.GetBatchDetailsRequest
+	(*GetBatchDetailsResponse)(nil),  // 10: govstack.payments.v1.GetBatchDetailsResponse
+	(*BatchTransfer)(nil),            // 11: govstack.payments.v1.BatchTransfer
+	(*AuthorizeFundsRequest)(nil),    // 12: govstack.payments.v1.AuthorizeFundsRequest
+	(*AuthorizeFundsResponse)(nil),   // 13: govstack.payments.v1.AuthorizeFundsResponse
+	(*GetAuthorizationResponse)(nil), // 14: govstack.payments.v1.GetAuthorizationResponse
+	(*GetAuthorizationRequest)(nil),  // 15: govstack.payments.v1.GetAuthorizationRequest
+	(*ValidationInstruction)(nil),    // 16: govstack.payments.v1.ValidationInstruction
+	(*ValidateAccountsRequest)(nil),  // 17: govstack.payments.v1.ValidateAccountsRequest
+	(*ValidateAccountsResponse)(nil), // 18: govstack.payments.v1.ValidateAccountsResponse
+	(*FailedLookup)(nil),             // 19: govstack.payments.v1.FailedLookup
+	(*GetValidationResponse)(nil),    // 20: govstack.payments.v1.GetValidationResponse
+	(*GetValidationRequest)(nil),     // 21: govstack.payments.v1.GetValidationRequest
+	(*ReversePaymentRequest)(nil),    // 22: govstack.payments.v1.ReversePaymentRequest
+	(*ReversePaymentResponse)(nil),   // 23: govstack.payments.v1.ReversePaymentResponse
+	nil,                              // 24: govstack.payments.v1.CreditInstruction.ReferencesEntry
+	nil,                              // 25: govstack.payments.v1.BatchTransfer.ReferencesEntry
+	(*timestamppb.Timestamp)(nil),    // 26: google.protobuf.Timestamp
 }
 var file_govstack_payments_v1_g2p_proto_depIdxs = []int32{
 	0,  // 0: govstack.payments.v1.CreditInstruction.credit_party:type_name -> govstack.payments.v1.Party
 	0,  // 1: govstack.payments.v1.CreditInstruction.debit_party:type_name -> govstack.payments.v1.Party
-	21, // 2: govstack.payments.v1.CreditInstruction.references:type_name -> govstack.payments.v1.CreditInstruction.ReferencesEntry
+	24, // 2: govstack.payments.v1.CreditInstruction.references:type_name -> govstack.payments.v1.CreditInstruction.ReferencesEntry
 	1,  // 3: govstack.payments.v1.BulkPaymentRequest.instructions:type_name -> govstack.payments.v1.CreditInstruction
-	23, // 4: govstack.payments.v1.GetBatchSummaryResponse.result_generated_at:type_name -> google.protobuf.Timestamp
-	8,  // 5: govstack.payments.v1.GetBatchDetailsResponse.transfers:type_name -> govstack.payments.v1.BatchTransfer
-	23, // 6: govstack.payments.v1.BatchTransfer.started_at:type_name -> google.protobuf.Timestamp
-	23, // 7: govstack.payments.v1.BatchTransfer.completed_at:type_name -> google.protobuf.Timestamp
-	22, // 8: govstack.payments.v1.BatchTransfer.references:type_name -> govstack.payments.v1.BatchTransfer.ReferencesEntry
-	13, // 9: govstack.payments.v1.ValidateAccountsRequest.credit_instructions:type_name -> govstack.payments.v1.ValidationInstruction
-	16, // 10: govstack.payments.v1.GetValidationResponse.failed_account_lookups:type_name -> govstack.payments.v1.FailedLookup
-	8,  // 11: govstack.payments.v1.ReversePaymentResponse.payment:type_name -> govstack.payments.v1.BatchTransfer
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	6,  // 4: govstack.payments.v1.CountBatchesResponse.statuses:type_name -> govstack.payments.v1.BatchStatusCount
+	26, // 5: govstack.payments.v1.GetBatchSummaryResponse.result_generated_at:type_name -> google.protobuf.Timestamp
+	11, // 6: govstack.payments.v1.GetBatchDetailsResponse.transfers:type_name -> govstack.payments.v1.BatchTransfer
+	26, // 7: govstack.payments.v1.BatchTransfer.started_at:type_name -> google.protobuf.Timestamp
+	26, // 8: govstack.payments.v1.BatchTransfer.completed_at:type_name -> google.protobuf.Timestamp
+	25, // 9: govstack.payments.v1.BatchTransfer.references:type_name -> govstack.payments.v1.BatchTransfer.ReferencesEntry
+	16, // 10: govstack.payments.v1.ValidateAccountsRequest.credit_instructions:type_name -> govstack.payments.v1.ValidationInstruction
+	19, // 11: govstack.payments.v1.GetValidationResponse.failed_account_lookups:type_name -> govstack.payments.v1.FailedLookup
+	11, // 12: govstack.payments.v1.ReversePaymentResponse.payment:type_name -> govstack.payments.v1.BatchTransfer
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_govstack_payments_v1_g2p_proto_init() }
@@ -1850,7 +1999,7 @@ func file_govstack_payments_v1_g2p_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_payments_v1_g2p_proto_rawDesc), len(file_govstack_payments_v1_g2p_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   23,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -141,7 +141,7 @@ const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\x04body\x18\x02 \x01(\v2\x17.google.protobuf.StructR\x04body\"U\n" +
 	"\x14RailCallbackResponse\x12%\n" +
 	"\x0einstruction_id\x18\x01 \x01(\tR\rinstructionId\x12\x16\n" +
-	"\x06status\x18\x02 \x01(\tR\x06status2\xd0\f\n" +
+	"\x06status\x18\x02 \x01(\tR\x06status2\xd7\r\n" +
 	"\x12BulkPaymentService\x12\xb4\x03\n" +
 	"\vBulkPayment\x12(.govstack.payments.v1.BulkPaymentRequest\x1a).govstack.payments.v1.BulkPaymentResponse\"\xcf\x02\x92A\xa3\x02J2\n" +
 	"\x03202\x12+\n" +
@@ -152,7 +152,8 @@ const file_govstack_payments_v1_payments_service_proto_rawDesc = "" +
 	"\x11Platform-TenantId\x12BTenant id for data scoping (default: the IM member of the caller).\x18\x01\n" +
 	"8\n" +
 	"\x0eX-Callback-URL\x12$URL the batch's status is pushed to.\x18\x01\x82\xd3\xe4\x93\x02\":\finstructions\"\x12/batchtransactions\x12\x85\x01\n" +
-	"\x0fGetBatchSummary\x12,.govstack.payments.v1.GetBatchSummaryRequest\x1a-.govstack.payments.v1.GetBatchSummaryResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/api/v1/batch\x12\x97\x01\n" +
+	"\x0fGetBatchSummary\x12,.govstack.payments.v1.GetBatchSummaryRequest\x1a-.govstack.payments.v1.GetBatchSummaryResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/api/v1/batch\x12\x84\x01\n" +
+	"\fCountBatches\x12).govstack.payments.v1.CountBatchesRequest\x1a*.govstack.payments.v1.CountBatchesResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/batches/statusCounts\x12\x97\x01\n" +
 	"\x0fGetBatchDetails\x12,.govstack.payments.v1.GetBatchDetailsRequest\x1a-.govstack.payments.v1.GetBatchDetailsResponse\"'\x82\xd3\xe4\x93\x02!b\ttransfers\x12\x14/api/v1/batch/detail\x12\xca\x01\n" +
 	"\x0eAuthorizeFunds\x12+.govstack.payments.v1.AuthorizeFundsRequest\x1a,.govstack.payments.v1.AuthorizeFundsResponse\"]\x92A<J:\n" +
 	"\x03202\x123\n" +
@@ -249,147 +250,151 @@ var file_govstack_payments_v1_payments_service_proto_goTypes = []any{
 	(*structpb.Struct)(nil),                               // 2: google.protobuf.Struct
 	(*BulkPaymentRequest)(nil),                            // 3: govstack.payments.v1.BulkPaymentRequest
 	(*GetBatchSummaryRequest)(nil),                        // 4: govstack.payments.v1.GetBatchSummaryRequest
-	(*GetBatchDetailsRequest)(nil),                        // 5: govstack.payments.v1.GetBatchDetailsRequest
-	(*AuthorizeFundsRequest)(nil),                         // 6: govstack.payments.v1.AuthorizeFundsRequest
-	(*GetAuthorizationRequest)(nil),                       // 7: govstack.payments.v1.GetAuthorizationRequest
-	(*ValidateAccountsRequest)(nil),                       // 8: govstack.payments.v1.ValidateAccountsRequest
-	(*ReversePaymentRequest)(nil),                         // 9: govstack.payments.v1.ReversePaymentRequest
-	(*GetValidationRequest)(nil),                          // 10: govstack.payments.v1.GetValidationRequest
-	(*RegisterBeneficiariesRequest)(nil),                  // 11: govstack.payments.v1.RegisterBeneficiariesRequest
-	(*UpdateBeneficiariesRequest)(nil),                    // 12: govstack.payments.v1.UpdateBeneficiariesRequest
-	(*GetMapperResultRequest)(nil),                        // 13: govstack.payments.v1.GetMapperResultRequest
-	(*LookupBeneficiaryRequest)(nil),                      // 14: govstack.payments.v1.LookupBeneficiaryRequest
-	(*LookupBeneficiariesRequest)(nil),                    // 15: govstack.payments.v1.LookupBeneficiariesRequest
-	(*GetLedgerAccountRequest)(nil),                       // 16: govstack.payments.v1.GetLedgerAccountRequest
-	(*FundAccountRequest)(nil),                            // 17: govstack.payments.v1.FundAccountRequest
-	(*VoucherCommandRequest)(nil),                         // 18: govstack.payments.v1.VoucherCommandRequest
-	(*UpdateVoucherStatusRequest)(nil),                    // 19: govstack.payments.v1.UpdateVoucherStatusRequest
-	(*GetVoucherStatusRequest)(nil),                       // 20: govstack.payments.v1.GetVoucherStatusRequest
-	(*PresentBillRequest)(nil),                            // 21: govstack.payments.v1.PresentBillRequest
-	(*BillInquiryRequest)(nil),                            // 22: govstack.payments.v1.BillInquiryRequest
-	(*BillTransferRequest)(nil),                           // 23: govstack.payments.v1.BillTransferRequest
-	(*RequestToPayRequest)(nil),                           // 24: govstack.payments.v1.RequestToPayRequest
-	(*RtpResponseRequest)(nil),                            // 25: govstack.payments.v1.RtpResponseRequest
-	(*GetRtpStatusRequest)(nil),                           // 26: govstack.payments.v1.GetRtpStatusRequest
-	(*VoucherBillPaymentRequest)(nil),                     // 27: govstack.payments.v1.VoucherBillPaymentRequest
-	(*LegacyServiceBulkPaymentRequest)(nil),               // 28: govstack.payments.v1.LegacyServiceBulkPaymentRequest
-	(*LegacyServicePrepaymentValidationRequest)(nil),      // 29: govstack.payments.v1.LegacyServicePrepaymentValidationRequest
-	(*LegacyServiceRegisterBeneficiaryRequest)(nil),       // 30: govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
-	(*LegacyServiceUpdateBeneficiaryDetailsRequest)(nil),  // 31: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
-	(*LegacyServiceVoucherPreactivationRequest)(nil),      // 32: govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
-	(*LegacyServiceVoucherActivationRequest)(nil),         // 33: govstack.payments.v1.LegacyServiceVoucherActivationRequest
-	(*LegacyServiceVoucherRedemptionRequest)(nil),         // 34: govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
-	(*LegacyServiceVoucherStatusCheckRequest)(nil),        // 35: govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
-	(*LegacyServiceVoucherCancelRequest)(nil),             // 36: govstack.payments.v1.LegacyServiceVoucherCancelRequest
-	(*BulkPaymentResponse)(nil),                           // 37: govstack.payments.v1.BulkPaymentResponse
-	(*GetBatchSummaryResponse)(nil),                       // 38: govstack.payments.v1.GetBatchSummaryResponse
-	(*GetBatchDetailsResponse)(nil),                       // 39: govstack.payments.v1.GetBatchDetailsResponse
-	(*AuthorizeFundsResponse)(nil),                        // 40: govstack.payments.v1.AuthorizeFundsResponse
-	(*GetAuthorizationResponse)(nil),                      // 41: govstack.payments.v1.GetAuthorizationResponse
-	(*ValidateAccountsResponse)(nil),                      // 42: govstack.payments.v1.ValidateAccountsResponse
-	(*ReversePaymentResponse)(nil),                        // 43: govstack.payments.v1.ReversePaymentResponse
-	(*GetValidationResponse)(nil),                         // 44: govstack.payments.v1.GetValidationResponse
-	(*RegisterBeneficiariesResponse)(nil),                 // 45: govstack.payments.v1.RegisterBeneficiariesResponse
-	(*UpdateBeneficiariesResponse)(nil),                   // 46: govstack.payments.v1.UpdateBeneficiariesResponse
-	(*GetMapperResultResponse)(nil),                       // 47: govstack.payments.v1.GetMapperResultResponse
-	(*LookupBeneficiaryResponse)(nil),                     // 48: govstack.payments.v1.LookupBeneficiaryResponse
-	(*LookupBeneficiariesResponse)(nil),                   // 49: govstack.payments.v1.LookupBeneficiariesResponse
-	(*GetLedgerAccountResponse)(nil),                      // 50: govstack.payments.v1.GetLedgerAccountResponse
-	(*FundAccountResponse)(nil),                           // 51: govstack.payments.v1.FundAccountResponse
-	(*VoucherCommandResponse)(nil),                        // 52: govstack.payments.v1.VoucherCommandResponse
-	(*UpdateVoucherStatusResponse)(nil),                   // 53: govstack.payments.v1.UpdateVoucherStatusResponse
-	(*GetVoucherStatusResponse)(nil),                      // 54: govstack.payments.v1.GetVoucherStatusResponse
-	(*PresentBillResponse)(nil),                           // 55: govstack.payments.v1.PresentBillResponse
-	(*BillInquiryResponse)(nil),                           // 56: govstack.payments.v1.BillInquiryResponse
-	(*BillTransferResponse)(nil),                          // 57: govstack.payments.v1.BillTransferResponse
-	(*RequestToPayResponse)(nil),                          // 58: govstack.payments.v1.RequestToPayResponse
-	(*RtpResponseResponse)(nil),                           // 59: govstack.payments.v1.RtpResponseResponse
-	(*GetRtpStatusResponse)(nil),                          // 60: govstack.payments.v1.GetRtpStatusResponse
-	(*VoucherBillPaymentResponse)(nil),                    // 61: govstack.payments.v1.VoucherBillPaymentResponse
-	(*LegacyServiceBulkPaymentResponse)(nil),              // 62: govstack.payments.v1.LegacyServiceBulkPaymentResponse
-	(*LegacyServicePrepaymentValidationResponse)(nil),     // 63: govstack.payments.v1.LegacyServicePrepaymentValidationResponse
-	(*LegacyServiceRegisterBeneficiaryResponse)(nil),      // 64: govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
-	(*LegacyServiceUpdateBeneficiaryDetailsResponse)(nil), // 65: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
-	(*LegacyServiceVoucherPreactivationResponse)(nil),     // 66: govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
-	(*LegacyServiceVoucherActivationResponse)(nil),        // 67: govstack.payments.v1.LegacyServiceVoucherActivationResponse
-	(*LegacyServiceVoucherRedemptionResponse)(nil),        // 68: govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
-	(*LegacyServiceVoucherStatusCheckResponse)(nil),       // 69: govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
-	(*LegacyServiceVoucherCancelResponse)(nil),            // 70: govstack.payments.v1.LegacyServiceVoucherCancelResponse
+	(*CountBatchesRequest)(nil),                           // 5: govstack.payments.v1.CountBatchesRequest
+	(*GetBatchDetailsRequest)(nil),                        // 6: govstack.payments.v1.GetBatchDetailsRequest
+	(*AuthorizeFundsRequest)(nil),                         // 7: govstack.payments.v1.AuthorizeFundsRequest
+	(*GetAuthorizationRequest)(nil),                       // 8: govstack.payments.v1.GetAuthorizationRequest
+	(*ValidateAccountsRequest)(nil),                       // 9: govstack.payments.v1.ValidateAccountsRequest
+	(*ReversePaymentRequest)(nil),                         // 10: govstack.payments.v1.ReversePaymentRequest
+	(*GetValidationRequest)(nil),                          // 11: govstack.payments.v1.GetValidationRequest
+	(*RegisterBeneficiariesRequest)(nil),                  // 12: govstack.payments.v1.RegisterBeneficiariesRequest
+	(*UpdateBeneficiariesRequest)(nil),                    // 13: govstack.payments.v1.UpdateBeneficiariesRequest
+	(*GetMapperResultRequest)(nil),                        // 14: govstack.payments.v1.GetMapperResultRequest
+	(*LookupBeneficiaryRequest)(nil),                      // 15: govstack.payments.v1.LookupBeneficiaryRequest
+	(*LookupBeneficiariesRequest)(nil),                    // 16: govstack.payments.v1.LookupBeneficiariesRequest
+	(*GetLedgerAccountRequest)(nil),                       // 17: govstack.payments.v1.GetLedgerAccountRequest
+	(*FundAccountRequest)(nil),                            // 18: govstack.payments.v1.FundAccountRequest
+	(*VoucherCommandRequest)(nil),                         // 19: govstack.payments.v1.VoucherCommandRequest
+	(*UpdateVoucherStatusRequest)(nil),                    // 20: govstack.payments.v1.UpdateVoucherStatusRequest
+	(*GetVoucherStatusRequest)(nil),                       // 21: govstack.payments.v1.GetVoucherStatusRequest
+	(*PresentBillRequest)(nil),                            // 22: govstack.payments.v1.PresentBillRequest
+	(*BillInquiryRequest)(nil),                            // 23: govstack.payments.v1.BillInquiryRequest
+	(*BillTransferRequest)(nil),                           // 24: govstack.payments.v1.BillTransferRequest
+	(*RequestToPayRequest)(nil),                           // 25: govstack.payments.v1.RequestToPayRequest
+	(*RtpResponseRequest)(nil),                            // 26: govstack.payments.v1.RtpResponseRequest
+	(*GetRtpStatusRequest)(nil),                           // 27: govstack.payments.v1.GetRtpStatusRequest
+	(*VoucherBillPaymentRequest)(nil),                     // 28: govstack.payments.v1.VoucherBillPaymentRequest
+	(*LegacyServiceBulkPaymentRequest)(nil),               // 29: govstack.payments.v1.LegacyServiceBulkPaymentRequest
+	(*LegacyServicePrepaymentValidationRequest)(nil),      // 30: govstack.payments.v1.LegacyServicePrepaymentValidationRequest
+	(*LegacyServiceRegisterBeneficiaryRequest)(nil),       // 31: govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
+	(*LegacyServiceUpdateBeneficiaryDetailsRequest)(nil),  // 32: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
+	(*LegacyServiceVoucherPreactivationRequest)(nil),      // 33: govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
+	(*LegacyServiceVoucherActivationRequest)(nil),         // 34: govstack.payments.v1.LegacyServiceVoucherActivationRequest
+	(*LegacyServiceVoucherRedemptionRequest)(nil),         // 35: govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
+	(*LegacyServiceVoucherStatusCheckRequest)(nil),        // 36: govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
+	(*LegacyServiceVoucherCancelRequest)(nil),             // 37: govstack.payments.v1.LegacyServiceVoucherCancelRequest
+	(*BulkPaymentResponse)(nil),                           // 38: govstack.payments.v1.BulkPaymentResponse
+	(*GetBatchSummaryResponse)(nil),                       // 39: govstack.payments.v1.GetBatchSummaryResponse
+	(*CountBatchesResponse)(nil),                          // 40: govstack.payments.v1.CountBatchesResponse
+	(*GetBatchDetailsResponse)(nil),                       // 41: govstack.payments.v1.GetBatchDetailsResponse
+	(*AuthorizeFundsResponse)(nil),                        // 42: govstack.payments.v1.AuthorizeFundsResponse
+	(*GetAuthorizationResponse)(nil),                      // 43: govstack.payments.v1.GetAuthorizationResponse
+	(*ValidateAccountsResponse)(nil),                      // 44: govstack.payments.v1.ValidateAccountsResponse
+	(*ReversePaymentResponse)(nil),                        // 45: govstack.payments.v1.ReversePaymentResponse
+	(*GetValidationResponse)(nil),                         // 46: govstack.payments.v1.GetValidationResponse
+	(*RegisterBeneficiariesResponse)(nil),                 // 47: govstack.payments.v1.RegisterBeneficiariesResponse
+	(*UpdateBeneficiariesResponse)(nil),                   // 48: govstack.payments.v1.UpdateBeneficiariesResponse
+	(*GetMapperResultResponse)(nil),                       // 49: govstack.payments.v1.GetMapperResultResponse
+	(*LookupBeneficiaryResponse)(nil),                     // 50: govstack.payments.v1.LookupBeneficiaryResponse
+	(*LookupBeneficiariesResponse)(nil),                   // 51: govstack.payments.v1.LookupBeneficiariesResponse
+	(*GetLedgerAccountResponse)(nil),                      // 52: govstack.payments.v1.GetLedgerAccountResponse
+	(*FundAccountResponse)(nil),                           // 53: govstack.payments.v1.FundAccountResponse
+	(*VoucherCommandResponse)(nil),                        // 54: govstack.payments.v1.VoucherCommandResponse
+	(*UpdateVoucherStatusResponse)(nil),                   // 55: govstack.payments.v1.UpdateVoucherStatusResponse
+	(*GetVoucherStatusResponse)(nil),                      // 56: govstack.payments.v1.GetVoucherStatusResponse
+	(*PresentBillResponse)(nil),                           // 57: govstack.payments.v1.PresentBillResponse
+	(*BillInquiryResponse)(nil),                           // 58: govstack.payments.v1.BillInquiryResponse
+	(*BillTransferResponse)(nil),                          // 59: govstack.payments.v1.BillTransferResponse
+	(*RequestToPayResponse)(nil),                          // 60: govstack.payments.v1.RequestToPayResponse
+	(*RtpResponseResponse)(nil),                           // 61: govstack.payments.v1.RtpResponseResponse
+	(*GetRtpStatusResponse)(nil),                          // 62: govstack.payments.v1.GetRtpStatusResponse
+	(*VoucherBillPaymentResponse)(nil),                    // 63: govstack.payments.v1.VoucherBillPaymentResponse
+	(*LegacyServiceBulkPaymentResponse)(nil),              // 64: govstack.payments.v1.LegacyServiceBulkPaymentResponse
+	(*LegacyServicePrepaymentValidationResponse)(nil),     // 65: govstack.payments.v1.LegacyServicePrepaymentValidationResponse
+	(*LegacyServiceRegisterBeneficiaryResponse)(nil),      // 66: govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
+	(*LegacyServiceUpdateBeneficiaryDetailsResponse)(nil), // 67: govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
+	(*LegacyServiceVoucherPreactivationResponse)(nil),     // 68: govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
+	(*LegacyServiceVoucherActivationResponse)(nil),        // 69: govstack.payments.v1.LegacyServiceVoucherActivationResponse
+	(*LegacyServiceVoucherRedemptionResponse)(nil),        // 70: govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
+	(*LegacyServiceVoucherStatusCheckResponse)(nil),       // 71: govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
+	(*LegacyServiceVoucherCancelResponse)(nil),            // 72: govstack.payments.v1.LegacyServiceVoucherCancelResponse
 }
 var file_govstack_payments_v1_payments_service_proto_depIdxs = []int32{
 	2,  // 0: govstack.payments.v1.RailCallbackRequest.body:type_name -> google.protobuf.Struct
 	3,  // 1: govstack.payments.v1.BulkPaymentService.BulkPayment:input_type -> govstack.payments.v1.BulkPaymentRequest
 	4,  // 2: govstack.payments.v1.BulkPaymentService.GetBatchSummary:input_type -> govstack.payments.v1.GetBatchSummaryRequest
-	5,  // 3: govstack.payments.v1.BulkPaymentService.GetBatchDetails:input_type -> govstack.payments.v1.GetBatchDetailsRequest
-	6,  // 4: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:input_type -> govstack.payments.v1.AuthorizeFundsRequest
-	7,  // 5: govstack.payments.v1.BulkPaymentService.GetAuthorization:input_type -> govstack.payments.v1.GetAuthorizationRequest
-	8,  // 6: govstack.payments.v1.BulkPaymentService.ValidateAccounts:input_type -> govstack.payments.v1.ValidateAccountsRequest
-	9,  // 7: govstack.payments.v1.BulkPaymentService.ReversePayment:input_type -> govstack.payments.v1.ReversePaymentRequest
-	10, // 8: govstack.payments.v1.BulkPaymentService.GetValidation:input_type -> govstack.payments.v1.GetValidationRequest
-	11, // 9: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:input_type -> govstack.payments.v1.RegisterBeneficiariesRequest
-	12, // 10: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:input_type -> govstack.payments.v1.UpdateBeneficiariesRequest
-	13, // 11: govstack.payments.v1.BeneficiaryService.GetMapperResult:input_type -> govstack.payments.v1.GetMapperResultRequest
-	14, // 12: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:input_type -> govstack.payments.v1.LookupBeneficiaryRequest
-	15, // 13: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:input_type -> govstack.payments.v1.LookupBeneficiariesRequest
-	16, // 14: govstack.payments.v1.LedgerService.GetLedgerAccount:input_type -> govstack.payments.v1.GetLedgerAccountRequest
-	17, // 15: govstack.payments.v1.LedgerService.FundAccount:input_type -> govstack.payments.v1.FundAccountRequest
-	18, // 16: govstack.payments.v1.VoucherService.VoucherCommand:input_type -> govstack.payments.v1.VoucherCommandRequest
-	19, // 17: govstack.payments.v1.VoucherService.UpdateVoucherStatus:input_type -> govstack.payments.v1.UpdateVoucherStatusRequest
-	20, // 18: govstack.payments.v1.VoucherService.GetVoucherStatus:input_type -> govstack.payments.v1.GetVoucherStatusRequest
-	21, // 19: govstack.payments.v1.BillPaymentService.PresentBill:input_type -> govstack.payments.v1.PresentBillRequest
-	22, // 20: govstack.payments.v1.BillPaymentService.BillInquiry:input_type -> govstack.payments.v1.BillInquiryRequest
-	23, // 21: govstack.payments.v1.BillPaymentService.BillTransfer:input_type -> govstack.payments.v1.BillTransferRequest
-	24, // 22: govstack.payments.v1.BillPaymentService.RequestToPay:input_type -> govstack.payments.v1.RequestToPayRequest
-	25, // 23: govstack.payments.v1.BillPaymentService.RtpResponse:input_type -> govstack.payments.v1.RtpResponseRequest
-	26, // 24: govstack.payments.v1.BillPaymentService.GetRtpStatus:input_type -> govstack.payments.v1.GetRtpStatusRequest
-	27, // 25: govstack.payments.v1.BillPaymentService.VoucherBillPayment:input_type -> govstack.payments.v1.VoucherBillPaymentRequest
-	28, // 26: govstack.payments.v1.LegacyService.BulkPayment:input_type -> govstack.payments.v1.LegacyServiceBulkPaymentRequest
-	29, // 27: govstack.payments.v1.LegacyService.PrepaymentValidation:input_type -> govstack.payments.v1.LegacyServicePrepaymentValidationRequest
-	30, // 28: govstack.payments.v1.LegacyService.RegisterBeneficiary:input_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
-	31, // 29: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:input_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
-	32, // 30: govstack.payments.v1.LegacyService.VoucherPreactivation:input_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
-	33, // 31: govstack.payments.v1.LegacyService.VoucherActivation:input_type -> govstack.payments.v1.LegacyServiceVoucherActivationRequest
-	34, // 32: govstack.payments.v1.LegacyService.VoucherRedemption:input_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
-	35, // 33: govstack.payments.v1.LegacyService.VoucherStatusCheck:input_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
-	36, // 34: govstack.payments.v1.LegacyService.VoucherCancel:input_type -> govstack.payments.v1.LegacyServiceVoucherCancelRequest
-	0,  // 35: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
-	37, // 36: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
-	38, // 37: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
-	39, // 38: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
-	40, // 39: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
-	41, // 40: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
-	42, // 41: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
-	43, // 42: govstack.payments.v1.BulkPaymentService.ReversePayment:output_type -> govstack.payments.v1.ReversePaymentResponse
-	44, // 43: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
-	45, // 44: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
-	46, // 45: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
-	47, // 46: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
-	48, // 47: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
-	49, // 48: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
-	50, // 49: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
-	51, // 50: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
-	52, // 51: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
-	53, // 52: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
-	54, // 53: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
-	55, // 54: govstack.payments.v1.BillPaymentService.PresentBill:output_type -> govstack.payments.v1.PresentBillResponse
-	56, // 55: govstack.payments.v1.BillPaymentService.BillInquiry:output_type -> govstack.payments.v1.BillInquiryResponse
-	57, // 56: govstack.payments.v1.BillPaymentService.BillTransfer:output_type -> govstack.payments.v1.BillTransferResponse
-	58, // 57: govstack.payments.v1.BillPaymentService.RequestToPay:output_type -> govstack.payments.v1.RequestToPayResponse
-	59, // 58: govstack.payments.v1.BillPaymentService.RtpResponse:output_type -> govstack.payments.v1.RtpResponseResponse
-	60, // 59: govstack.payments.v1.BillPaymentService.GetRtpStatus:output_type -> govstack.payments.v1.GetRtpStatusResponse
-	61, // 60: govstack.payments.v1.BillPaymentService.VoucherBillPayment:output_type -> govstack.payments.v1.VoucherBillPaymentResponse
-	62, // 61: govstack.payments.v1.LegacyService.BulkPayment:output_type -> govstack.payments.v1.LegacyServiceBulkPaymentResponse
-	63, // 62: govstack.payments.v1.LegacyService.PrepaymentValidation:output_type -> govstack.payments.v1.LegacyServicePrepaymentValidationResponse
-	64, // 63: govstack.payments.v1.LegacyService.RegisterBeneficiary:output_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
-	65, // 64: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:output_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
-	66, // 65: govstack.payments.v1.LegacyService.VoucherPreactivation:output_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
-	67, // 66: govstack.payments.v1.LegacyService.VoucherActivation:output_type -> govstack.payments.v1.LegacyServiceVoucherActivationResponse
-	68, // 67: govstack.payments.v1.LegacyService.VoucherRedemption:output_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
-	69, // 68: govstack.payments.v1.LegacyService.VoucherStatusCheck:output_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
-	70, // 69: govstack.payments.v1.LegacyService.VoucherCancel:output_type -> govstack.payments.v1.LegacyServiceVoucherCancelResponse
-	1,  // 70: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
-	36, // [36:71] is the sub-list for method output_type
-	1,  // [1:36] is the sub-list for method input_type
+	5,  // 3: govstack.payments.v1.BulkPaymentService.CountBatches:input_type -> govstack.payments.v1.CountBatchesRequest
+	6,  // 4: govstack.payments.v1.BulkPaymentService.GetBatchDetails:input_type -> govstack.payments.v1.GetBatchDetailsRequest
+	7,  // 5: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:input_type -> govstack.payments.v1.AuthorizeFundsRequest
+	8,  // 6: govstack.payments.v1.BulkPaymentService.GetAuthorization:input_type -> govstack.payments.v1.GetAuthorizationRequest
+	9,  // 7: govstack.payments.v1.BulkPaymentService.ValidateAccounts:input_type -> govstack.payments.v1.ValidateAccountsRequest
+	10, // 8: govstack.payments.v1.BulkPaymentService.ReversePayment:input_type -> govstack.payments.v1.ReversePaymentRequest
+	11, // 9: govstack.payments.v1.BulkPaymentService.GetValidation:input_type -> govstack.payments.v1.GetValidationRequest
+	12, // 10: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:input_type -> govstack.payments.v1.RegisterBeneficiariesRequest
+	13, // 11: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:input_type -> govstack.payments.v1.UpdateBeneficiariesRequest
+	14, // 12: govstack.payments.v1.BeneficiaryService.GetMapperResult:input_type -> govstack.payments.v1.GetMapperResultRequest
+	15, // 13: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:input_type -> govstack.payments.v1.LookupBeneficiaryRequest
+	16, // 14: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:input_type -> govstack.payments.v1.LookupBeneficiariesRequest
+	17, // 15: govstack.payments.v1.LedgerService.GetLedgerAccount:input_type -> govstack.payments.v1.GetLedgerAccountRequest
+	18, // 16: govstack.payments.v1.LedgerService.FundAccount:input_type -> govstack.payments.v1.FundAccountRequest
+	19, // 17: govstack.payments.v1.VoucherService.VoucherCommand:input_type -> govstack.payments.v1.VoucherCommandRequest
+	20, // 18: govstack.payments.v1.VoucherService.UpdateVoucherStatus:input_type -> govstack.payments.v1.UpdateVoucherStatusRequest
+	21, // 19: govstack.payments.v1.VoucherService.GetVoucherStatus:input_type -> govstack.payments.v1.GetVoucherStatusRequest
+	22, // 20: govstack.payments.v1.BillPaymentService.PresentBill:input_type -> govstack.payments.v1.PresentBillRequest
+	23, // 21: govstack.payments.v1.BillPaymentService.BillInquiry:input_type -> govstack.payments.v1.BillInquiryRequest
+	24, // 22: govstack.payments.v1.BillPaymentService.BillTransfer:input_type -> govstack.payments.v1.BillTransferRequest
+	25, // 23: govstack.payments.v1.BillPaymentService.RequestToPay:input_type -> govstack.payments.v1.RequestToPayRequest
+	26, // 24: govstack.payments.v1.BillPaymentService.RtpResponse:input_type -> govstack.payments.v1.RtpResponseRequest
+	27, // 25: govstack.payments.v1.BillPaymentService.GetRtpStatus:input_type -> govstack.payments.v1.GetRtpStatusRequest
+	28, // 26: govstack.payments.v1.BillPaymentService.VoucherBillPayment:input_type -> govstack.payments.v1.VoucherBillPaymentRequest
+	29, // 27: govstack.payments.v1.LegacyService.BulkPayment:input_type -> govstack.payments.v1.LegacyServiceBulkPaymentRequest
+	30, // 28: govstack.payments.v1.LegacyService.PrepaymentValidation:input_type -> govstack.payments.v1.LegacyServicePrepaymentValidationRequest
+	31, // 29: govstack.payments.v1.LegacyService.RegisterBeneficiary:input_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryRequest
+	32, // 30: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:input_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsRequest
+	33, // 31: govstack.payments.v1.LegacyService.VoucherPreactivation:input_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationRequest
+	34, // 32: govstack.payments.v1.LegacyService.VoucherActivation:input_type -> govstack.payments.v1.LegacyServiceVoucherActivationRequest
+	35, // 33: govstack.payments.v1.LegacyService.VoucherRedemption:input_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionRequest
+	36, // 34: govstack.payments.v1.LegacyService.VoucherStatusCheck:input_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckRequest
+	37, // 35: govstack.payments.v1.LegacyService.VoucherCancel:input_type -> govstack.payments.v1.LegacyServiceVoucherCancelRequest
+	0,  // 36: govstack.payments.v1.RailService.RailCallback:input_type -> govstack.payments.v1.RailCallbackRequest
+	38, // 37: govstack.payments.v1.BulkPaymentService.BulkPayment:output_type -> govstack.payments.v1.BulkPaymentResponse
+	39, // 38: govstack.payments.v1.BulkPaymentService.GetBatchSummary:output_type -> govstack.payments.v1.GetBatchSummaryResponse
+	40, // 39: govstack.payments.v1.BulkPaymentService.CountBatches:output_type -> govstack.payments.v1.CountBatchesResponse
+	41, // 40: govstack.payments.v1.BulkPaymentService.GetBatchDetails:output_type -> govstack.payments.v1.GetBatchDetailsResponse
+	42, // 41: govstack.payments.v1.BulkPaymentService.AuthorizeFunds:output_type -> govstack.payments.v1.AuthorizeFundsResponse
+	43, // 42: govstack.payments.v1.BulkPaymentService.GetAuthorization:output_type -> govstack.payments.v1.GetAuthorizationResponse
+	44, // 43: govstack.payments.v1.BulkPaymentService.ValidateAccounts:output_type -> govstack.payments.v1.ValidateAccountsResponse
+	45, // 44: govstack.payments.v1.BulkPaymentService.ReversePayment:output_type -> govstack.payments.v1.ReversePaymentResponse
+	46, // 45: govstack.payments.v1.BulkPaymentService.GetValidation:output_type -> govstack.payments.v1.GetValidationResponse
+	47, // 46: govstack.payments.v1.BeneficiaryService.RegisterBeneficiaries:output_type -> govstack.payments.v1.RegisterBeneficiariesResponse
+	48, // 47: govstack.payments.v1.BeneficiaryService.UpdateBeneficiaries:output_type -> govstack.payments.v1.UpdateBeneficiariesResponse
+	49, // 48: govstack.payments.v1.BeneficiaryService.GetMapperResult:output_type -> govstack.payments.v1.GetMapperResultResponse
+	50, // 49: govstack.payments.v1.BeneficiaryService.LookupBeneficiary:output_type -> govstack.payments.v1.LookupBeneficiaryResponse
+	51, // 50: govstack.payments.v1.BeneficiaryService.LookupBeneficiaries:output_type -> govstack.payments.v1.LookupBeneficiariesResponse
+	52, // 51: govstack.payments.v1.LedgerService.GetLedgerAccount:output_type -> govstack.payments.v1.GetLedgerAccountResponse
+	53, // 52: govstack.payments.v1.LedgerService.FundAccount:output_type -> govstack.payments.v1.FundAccountResponse
+	54, // 53: govstack.payments.v1.VoucherService.VoucherCommand:output_type -> govstack.payments.v1.VoucherCommandResponse
+	55, // 54: govstack.payments.v1.VoucherService.UpdateVoucherStatus:output_type -> govstack.payments.v1.UpdateVoucherStatusResponse
+	56, // 55: govstack.payments.v1.VoucherService.GetVoucherStatus:output_type -> govstack.payments.v1.GetVoucherStatusResponse
+	57, // 56: govstack.payments.v1.BillPaymentService.PresentBill:output_type -> govstack.payments.v1.PresentBillResponse
+	58, // 57: govstack.payments.v1.BillPaymentService.BillInquiry:output_type -> govstack.payments.v1.BillInquiryResponse
+	59, // 58: govstack.payments.v1.BillPaymentService.BillTransfer:output_type -> govstack.payments.v1.BillTransferResponse
+	60, // 59: govstack.payments.v1.BillPaymentService.RequestToPay:output_type -> govstack.payments.v1.RequestToPayResponse
+	61, // 60: govstack.payments.v1.BillPaymentService.RtpResponse:output_type -> govstack.payments.v1.RtpResponseResponse
+	62, // 61: govstack.payments.v1.BillPaymentService.GetRtpStatus:output_type -> govstack.payments.v1.GetRtpStatusResponse
+	63, // 62: govstack.payments.v1.BillPaymentService.VoucherBillPayment:output_type -> govstack.payments.v1.VoucherBillPaymentResponse
+	64, // 63: govstack.payments.v1.LegacyService.BulkPayment:output_type -> govstack.payments.v1.LegacyServiceBulkPaymentResponse
+	65, // 64: govstack.payments.v1.LegacyService.PrepaymentValidation:output_type -> govstack.payments.v1.LegacyServicePrepaymentValidationResponse
+	66, // 65: govstack.payments.v1.LegacyService.RegisterBeneficiary:output_type -> govstack.payments.v1.LegacyServiceRegisterBeneficiaryResponse
+	67, // 66: govstack.payments.v1.LegacyService.UpdateBeneficiaryDetails:output_type -> govstack.payments.v1.LegacyServiceUpdateBeneficiaryDetailsResponse
+	68, // 67: govstack.payments.v1.LegacyService.VoucherPreactivation:output_type -> govstack.payments.v1.LegacyServiceVoucherPreactivationResponse
+	69, // 68: govstack.payments.v1.LegacyService.VoucherActivation:output_type -> govstack.payments.v1.LegacyServiceVoucherActivationResponse
+	70, // 69: govstack.payments.v1.LegacyService.VoucherRedemption:output_type -> govstack.payments.v1.LegacyServiceVoucherRedemptionResponse
+	71, // 70: govstack.payments.v1.LegacyService.VoucherStatusCheck:output_type -> govstack.payments.v1.LegacyServiceVoucherStatusCheckResponse
+	72, // 71: govstack.payments.v1.LegacyService.VoucherCancel:output_type -> govstack.payments.v1.LegacyServiceVoucherCancelResponse
+	1,  // 72: govstack.payments.v1.RailService.RailCallback:output_type -> govstack.payments.v1.RailCallbackResponse
+	37, // [37:73] is the sub-list for method output_type
+	1,  // [1:37] is the sub-list for method input_type
 	1,  // [1:1] is the sub-list for extension type_name
 	1,  // [1:1] is the sub-list for extension extendee
 	0,  // [0:1] is the sub-list for field type_name

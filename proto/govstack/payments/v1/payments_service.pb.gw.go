@@ -111,6 +111,27 @@ func local_request_BulkPaymentService_GetBatchSummary_0(ctx context.Context, mar
 	return msg, metadata, err
 }
 
+func request_BulkPaymentService_CountBatches_0(ctx context.Context, marshaler runtime.Marshaler, client BulkPaymentServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CountBatchesRequest
+		metadata runtime.ServerMetadata
+	)
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.CountBatches(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_BulkPaymentService_CountBatches_0(ctx context.Context, marshaler runtime.Marshaler, server BulkPaymentServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq CountBatchesRequest
+		metadata runtime.ServerMetadata
+	)
+	msg, err := server.CountBatches(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_BulkPaymentService_GetBatchDetails_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_BulkPaymentService_GetBatchDetails_0(ctx context.Context, marshaler runtime.Marshaler, client BulkPaymentServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1302,6 +1323,26 @@ func RegisterBulkPaymentServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_BulkPaymentService_GetBatchSummary_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_BulkPaymentService_CountBatches_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/govstack.payments.v1.BulkPaymentService/CountBatches", runtime.WithHTTPPathPattern("/batches/statusCounts"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_BulkPaymentService_CountBatches_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_BulkPaymentService_CountBatches_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_BulkPaymentService_GetBatchDetails_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2096,6 +2137,23 @@ func RegisterBulkPaymentServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_BulkPaymentService_GetBatchSummary_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_BulkPaymentService_CountBatches_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/govstack.payments.v1.BulkPaymentService/CountBatches", runtime.WithHTTPPathPattern("/batches/statusCounts"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_BulkPaymentService_CountBatches_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_BulkPaymentService_CountBatches_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_BulkPaymentService_GetBatchDetails_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2213,6 +2271,7 @@ func (m response_BulkPaymentService_GetBatchDetails_0) XXX_ResponseBody() interf
 var (
 	pattern_BulkPaymentService_BulkPayment_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0}, []string{"batchtransactions"}, ""))
 	pattern_BulkPaymentService_GetBatchSummary_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"api", "v1", "batch"}, ""))
+	pattern_BulkPaymentService_CountBatches_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"batches", "statusCounts"}, ""))
 	pattern_BulkPaymentService_GetBatchDetails_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3}, []string{"api", "v1", "batch", "detail"}, ""))
 	pattern_BulkPaymentService_AuthorizeFunds_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1}, []string{"batches", "batch_id"}, ""))
 	pattern_BulkPaymentService_GetAuthorization_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"batches", "batch_id", "authorization"}, ""))
@@ -2224,6 +2283,7 @@ var (
 var (
 	forward_BulkPaymentService_BulkPayment_0      = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_GetBatchSummary_0  = runtime.ForwardResponseMessage
+	forward_BulkPaymentService_CountBatches_0     = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_GetBatchDetails_0  = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_AuthorizeFunds_0   = runtime.ForwardResponseMessage
 	forward_BulkPaymentService_GetAuthorization_0 = runtime.ForwardResponseMessage

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	BulkPaymentService_BulkPayment_FullMethodName      = "/govstack.payments.v1.BulkPaymentService/BulkPayment"
 	BulkPaymentService_GetBatchSummary_FullMethodName  = "/govstack.payments.v1.BulkPaymentService/GetBatchSummary"
+	BulkPaymentService_CountBatches_FullMethodName     = "/govstack.payments.v1.BulkPaymentService/CountBatches"
 	BulkPaymentService_GetBatchDetails_FullMethodName  = "/govstack.payments.v1.BulkPaymentService/GetBatchDetails"
 	BulkPaymentService_AuthorizeFunds_FullMethodName   = "/govstack.payments.v1.BulkPaymentService/AuthorizeFunds"
 	BulkPaymentService_GetAuthorization_FullMethodName = "/govstack.payments.v1.BulkPaymentService/GetAuthorization"
@@ -46,6 +47,9 @@ type BulkPaymentServiceClient interface {
 	// GetBatchSummary is the poll twin of the batch status GovStack pushes to X-Callback-URL
 	// (BulkPaymentStatusUpdate): counts and amounts completed, ongoing and failed.
 	GetBatchSummary(ctx context.Context, in *GetBatchSummaryRequest, opts ...grpc.CallOption) (*GetBatchSummaryResponse, error)
+	// CountBatches counts the caller's tenant's batches by status (an extension: the administrator's
+	// dashboard). Tenant-scoped like GetBatchSummary.
+	CountBatches(ctx context.Context, in *CountBatchesRequest, opts ...grpc.CallOption) (*CountBatchesResponse, error)
 	// GetBatchDetails pages through a batch's instructions with their state (GovStack's batch details).
 	GetBatchDetails(ctx context.Context, in *GetBatchDetailsRequest, opts ...grpc.CallOption) (*GetBatchDetailsResponse, error)
 	// AuthorizeFunds provisions the batch total from the payer's funding account (GovStack's funds
@@ -93,6 +97,16 @@ func (c *bulkPaymentServiceClient) GetBatchSummary(ctx context.Context, in *GetB
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetBatchSummaryResponse)
 	err := c.cc.Invoke(ctx, BulkPaymentService_GetBatchSummary_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bulkPaymentServiceClient) CountBatches(ctx context.Context, in *CountBatchesRequest, opts ...grpc.CallOption) (*CountBatchesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountBatchesResponse)
+	err := c.cc.Invoke(ctx, BulkPaymentService_CountBatches_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +190,9 @@ type BulkPaymentServiceServer interface {
 	// GetBatchSummary is the poll twin of the batch status GovStack pushes to X-Callback-URL
 	// (BulkPaymentStatusUpdate): counts and amounts completed, ongoing and failed.
 	GetBatchSummary(context.Context, *GetBatchSummaryRequest) (*GetBatchSummaryResponse, error)
+	// CountBatches counts the caller's tenant's batches by status (an extension: the administrator's
+	// dashboard). Tenant-scoped like GetBatchSummary.
+	CountBatches(context.Context, *CountBatchesRequest) (*CountBatchesResponse, error)
 	// GetBatchDetails pages through a batch's instructions with their state (GovStack's batch details).
 	GetBatchDetails(context.Context, *GetBatchDetailsRequest) (*GetBatchDetailsResponse, error)
 	// AuthorizeFunds provisions the batch total from the payer's funding account (GovStack's funds
@@ -214,6 +231,9 @@ func (UnimplementedBulkPaymentServiceServer) BulkPayment(context.Context, *BulkP
 }
 func (UnimplementedBulkPaymentServiceServer) GetBatchSummary(context.Context, *GetBatchSummaryRequest) (*GetBatchSummaryResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetBatchSummary not implemented")
+}
+func (UnimplementedBulkPaymentServiceServer) CountBatches(context.Context, *CountBatchesRequest) (*CountBatchesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountBatches not implemented")
 }
 func (UnimplementedBulkPaymentServiceServer) GetBatchDetails(context.Context, *GetBatchDetailsRequest) (*GetBatchDetailsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetBatchDetails not implemented")
@@ -286,6 +306,24 @@ func _BulkPaymentService_GetBatchSummary_Handler(srv interface{}, ctx context.Co
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(BulkPaymentServiceServer).GetBatchSummary(ctx, req.(*GetBatchSummaryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BulkPaymentService_CountBatches_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountBatchesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BulkPaymentServiceServer).CountBatches(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BulkPaymentService_CountBatches_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BulkPaymentServiceServer).CountBatches(ctx, req.(*CountBatchesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -412,6 +450,10 @@ var BulkPaymentService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetBatchSummary",
 			Handler:    _BulkPaymentService_GetBatchSummary_Handler,
+		},
+		{
+			MethodName: "CountBatches",
+			Handler:    _BulkPaymentService_CountBatches_Handler,
 		},
 		{
 			MethodName: "GetBatchDetails",

@@ -66,6 +66,25 @@ func (s *BulkPayments) GetBatchSummary(ctx context.Context, r *paymentsv1.GetBat
 	return batchSummary(b), nil
 }
 
+// CountBatches counts the caller's tenant's batches by status, in lifecycle order.
+func (s *BulkPayments) CountBatches(ctx context.Context, _ *paymentsv1.CountBatchesRequest) (*paymentsv1.CountBatchesResponse, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.app.CountBatches(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := &paymentsv1.CountBatchesResponse{}
+	for _, st := range app.BatchStatuses {
+		if n := counts[st]; n > 0 {
+			out.Statuses = append(out.Statuses, &paymentsv1.BatchStatusCount{Status: string(st), Batches: int32(n)})
+		}
+	}
+	return out, nil
+}
+
 func batchSummary(b domain.Batch) *paymentsv1.GetBatchSummaryResponse {
 	st, f := b.Stats, func(v int64) string { return domain.FormatAmount(v, b.Currency) }
 	if b.Status == domain.BatchRejected { // nothing of a refused batch is paid, or still to be

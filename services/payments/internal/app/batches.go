@@ -87,6 +87,15 @@ func (s *Service) Batch(ctx context.Context, a Actor, id string) (domain.Batch, 
 	return s.store.Batch(ctx, a.Tenant, id)
 }
 
+// BatchStatuses are the statuses in lifecycle order.
+var BatchStatuses = []domain.BatchStatus{domain.BatchReceived, domain.BatchValidated, domain.BatchAwaitingApproval,
+	domain.BatchAuthorized, domain.BatchCompleted, domain.BatchRejected}
+
+// CountBatches counts the caller's tenant's batches by status.
+func (s *Service) CountBatches(ctx context.Context, a Actor) (map[domain.BatchStatus]int, error) {
+	return s.store.CountBatches(ctx, a.Tenant)
+}
+
 // BatchInProgress is the current state of the batch a client is handing over under its correlation id: the
 // answer to a retry while the first request still runs (Mojaloop's rule: 202 with the current state).
 func (s *Service) BatchInProgress(ctx context.Context, a Actor) (domain.Batch, error) {

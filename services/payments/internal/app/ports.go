@@ -68,6 +68,8 @@ type LedgerTx interface {
 type BatchReads interface {
 	// Batch reads a batch of tenant with its stats; NotFound BATCH_NOT_FOUND when there is none.
 	Batch(ctx context.Context, tenant, id string) (domain.Batch, error)
+	// CountBatches counts tenant's batches by status.
+	CountBatches(ctx context.Context, tenant string) (map[domain.BatchStatus]int, error)
 	// BatchByCorrelation finds the batch a client handed over under a correlation id; found is false when none.
 	BatchByCorrelation(ctx context.Context, tenant, client, correlationID string) (b domain.Batch, found bool, err error)
 	// Instructions pages through a batch's instructions in order, optionally of one status.

@@ -95,6 +95,25 @@ func (s *Store) Batch(ctx context.Context, tenant, id string) (domain.Batch, err
 	return b, mapErr(err)
 }
 
+// CountBatches counts tenant's batches by status.
+func (s *Store) CountBatches(ctx context.Context, tenant string) (map[domain.BatchStatus]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT status, count(*) FROM batch WHERE tenant = $1 GROUP BY status`, tenant)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := map[domain.BatchStatus]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, mapErr(err)
+		}
+		out[domain.BatchStatus(st)] = n
+	}
+	return out, mapErr(rows.Err())
+}
+
 // BatchByCorrelation finds the batch a client handed over under a correlation id.
 func (s *Store) BatchByCorrelation(ctx context.Context, tenant, client, correlationID string) (domain.Batch, bool, error) {
 	var id string

@@ -15,7 +15,8 @@ import (
 // the deadline; the panel scores (a member with a conflict of interest cannot); the committee and legal
 // approve; the best-value bid is awarded and every bidder told; a complaint pauses the standstill until it is
 // resolved; the contract's two milestones are delivered, paid through Payments, and the tender closes. The
-// whole stack is stopped before the bids' deadline and started again after it.
+// whole stack is stopped before the bids' deadline and started again after it. The OCDS release and record
+// packages of the process validate and tell the same story as the API.
 func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	s, cfg := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "bella")
@@ -178,4 +179,7 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	}
 	waitJSON(t, s, "/tenders/"+id, nil, "the tender closed", func(v any) bool { return field2(v, "status") == "complete" })
 	expect(t, s.do(t, "GET", "/contracts/"+contractID, "", nil), 200, `"status":"terminated"`)
+
+	// The OCDS record validates and tells the same story.
+	checkPaidStory(t, s, tender["ocid"].(string), award.(map[string]any), c)
 }

@@ -35,6 +35,7 @@ func seedData() []seedRegistry {
 			records: []map[string]any{
 				rec{"domain": "gov.uk", "organisation": "UK Government", "country": "GB"},
 				rec{"domain": "nhs.uk", "organisation": "National Health Service", "country": "GB"},
+				rec{"domain": "sch.uk", "organisation": "UK schools and academies", "country": "GB"},
 				rec{"domain": "gov.ee", "organisation": "Government of Estonia", "country": "EE"},
 				rec{"domain": "health.gov.example", "organisation": "Ministry of Health", "country": "EX"},
 				rec{"domain": "moj.gov.example", "organisation": "Ministry of Justice", "country": "EX"},

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -154,8 +155,10 @@ func (d *demoSeed) seed(ctx context.Context, t DemoTender) error {
 			return nil
 		}
 	}
+	draft := maps.Clone(t.draft)
+	draft["title"] = t.Title
 	var created struct{ ID string }
-	if err := d.c.call(ctx, "POST", "/tenders", buyer, t.draft, 201, &created); err != nil {
+	if err := d.c.call(ctx, "POST", "/tenders", buyer, draft, 201, &created); err != nil {
 		return err
 	}
 	if t.run == nil {

@@ -25,7 +25,7 @@ func DemoTenders() []DemoTender {
 	return []DemoTender{
 		{Title: "IT communications equipment for Grace Academy Darlaston", Buyer: graceAcademy,
 			Stage: "active: open for bids (real working days), a question answered, one sealed bid",
-			draft: demoDraft("IT communications equipment for Grace Academy Darlaston",
+			draft: demoDraft(
 				"Network switches, wireless access points and IP telephones for the academy's new teaching block, installed and configured.",
 				"45000.00", 10, 20,
 				demoItem("48-port PoE+ network switch", "32420000-3", 6, "piece"),
@@ -33,30 +33,31 @@ func DemoTenders() []DemoTender {
 			run: openForBids},
 		{Title: "HMPPS data and reporting platform", Buyer: justice,
 			Stage: "evaluation: two bids opened at the deadline, the panel's evaluation task waiting",
-			draft: demoDraft("HMPPS data and reporting platform",
+			draft: demoDraft(
 				"A data and reporting platform for His Majesty's Prison and Probation Service: ingestion from the case "+
 					"management systems, a governed data store and self-service reporting for probation regions.",
 				"750000.00", 1, 2, demoItem("Data platform build and two years' support", "72000000-5", 1, "service")),
 			run: inEvaluation},
 		{Title: "Occupational health services", Buyer: thanet,
 			Stage: "contracted: scored, approved, awarded to Northwind Medical, standstill over, contract signed",
-			draft: demoDraft("Occupational health services",
+			draft: demoDraft(
 				"Pre-employment health screening, management referrals, health surveillance and an employee "+
 					"assistance programme for the council's staff, for three years.",
 				"120000.00", 1, 2, demoItem("Occupational health service", "85147000-1", 1, "service")),
 			run: contracted},
 		{Title: "Mental health treatment requirements in Devon and Torbay", Buyer: nhsSouthWest,
 			Stage: "draft: not yet published",
-			draft: demoDraft("Mental health treatment requirements in Devon and Torbay",
+			draft: demoDraft(
 				"Assessment and treatment of people given a mental health treatment requirement as part of a community "+
 					"sentence in Devon and Torbay, with the probation service and the courts.",
 				"900000.00", 10, 25, demoItem("Mental health treatment requirement pathway", "85121270-6", 1, "service"))},
 	}
 }
 
-// demoDraft is a tender draft: price 60 %, quality 40 %, periods in working days, a standstill of one.
-func demoDraft(title, description, value string, enquiryDays, tenderDays int, items ...map[string]any) map[string]any {
-	return map[string]any{"title": title, "description": description, "estimatedValue": value, "currency": "GBP",
+// demoDraft is a tender draft without its title: price 60 %, quality 40 %, periods in working days, a
+// standstill of one.
+func demoDraft(description, value string, enquiryDays, tenderDays int, items ...map[string]any) map[string]any {
+	return map[string]any{"description": description, "estimatedValue": value, "currency": "GBP",
 		"items": items, "enquiryPeriodDays": enquiryDays, "tenderPeriodDays": tenderDays, "standstillDays": 1,
 		"awardCriteria": []map[string]any{
 			{"id": "price", "name": "Price", "kind": "price", "weight": 60},

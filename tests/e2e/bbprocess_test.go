@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,26 +20,8 @@ type bbProcess struct {
 	bin  string
 	env  []string
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs string // the file its output goes to
 	done chan error
-}
-
-// syncBuffer collects a process's output; the test reads it while the process writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // buildBB builds cmd/<name> of the module in dir (from the repository root) into a temporary folder.
@@ -69,10 +49,15 @@ func migrateBB(t *testing.T, bin string, env []string) {
 // startBB runs `bin serve` with env; the test's end kills it and, when the test failed, shows its logs.
 func startBB(t *testing.T, bin string, env []string) *bbProcess {
 	t.Helper()
-	p := &bbProcess{bin: bin, env: env, logs: &syncBuffer{}, done: make(chan error, 1)}
+	out, err := os.CreateTemp(t.TempDir(), filepath.Base(bin)+"-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close() // the child has its own descriptor
+	p := &bbProcess{bin: bin, env: env, logs: out.Name(), done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Env = env
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	p.cmd.Stdout, p.cmd.Stderr = out, out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +66,8 @@ func startBB(t *testing.T, bin string, env []string) *bbProcess {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 		if t.Failed() {
-			t.Logf("%s (pid %d) logs:\n%s", filepath.Base(bin), p.cmd.Process.Pid, p.logs)
+			logs, _ := os.ReadFile(p.logs)
+			t.Logf("%s (pid %d) logs:\n%s", filepath.Base(bin), p.cmd.Process.Pid, logs)
 		}
 	})
 	return p

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -77,17 +76,14 @@ func TestProcurementProcessKilledMidway(t *testing.T) {
 	expect(t, r, 201)
 	contract := jsonMap(t, r)
 
-	tenant := map[string]string{"Information-Mediator-Client": "GOVSTACK/GOV/GOVSTACK/finance"}
-	expect(t, s.do(t, "POST", "/ledger/funding", `{"code":"funding:TREASURY","currency":"EUR","amount":"100000.00"}`,
-		mergeHeaders(tenant, map[string]string{"X-CorrelationID": "fund-" + id})), 200)
-	finance := bearer(signIn(t, s, devstack.DevAdminEmail, devstack.DevAdminPassword))
+	finance := financeOffice(t, s, id)
 	for i, m := range contract["milestones"].([]any) {
 		mid := field2(m, "id").(string)
 		expect(t, s.do(t, "POST", "/contracts/"+contract["id"].(string)+"/milestones/"+mid+"/delivery", `{}`, bearer(buyer)), 200)
 		if i == 0 { // killed between the delivery and the payment
 			proc = proc.killAndRestart(t)
 		}
-		payMilestone(t, s, contract["id"].(string), i, mid, mergeHeaders(tenant, finance))
+		payMilestone(t, s, contract["id"].(string), i, mid, finance)
 	}
 	waitJSON(t, s, "/tenders/"+id, nil, "the tender closed", func(v any) bool { return field2(v, "status") == "complete" })
 
@@ -117,23 +113,6 @@ func procurementEnv(c devstack.Config, pgURL, addr string) []string {
 		"GOVSTACK_JWKS_URL="+gw+"/.well-known/jwks.json", "GOVSTACK_TOKEN_ISSUER="+c.Registration.TokenIssuer,
 		"GOVSTACK_PROCUREMENT_WORKING_DAY="+c.Procurement.WorkingDay.String(), "GOVSTACK_PROCUREMENT_PUBLIC_URL="+gw,
 		"GOVSTACK_SHUTDOWN_TIMEOUT=5s", "GOVSTACK_LOG_LEVEL=warn")
-}
-
-// payMilestone waits for milestone i's Payments batch, authorises it as finance and waits for it paid.
-func payMilestone(t *testing.T, s *stack, contractID string, i int, milestoneID string, finance map[string]string) {
-	t.Helper()
-	got := waitJSON(t, s, "/contracts/"+contractID, nil, "the payment instructed", func(v any) bool {
-		b, _ := field2(field2(v, "milestones").([]any)[i], "paymentBatchId").(string)
-		return b != ""
-	})
-	m := field2(got, "milestones").([]any)[i]
-	batch := field2(m, "paymentBatchId").(string)
-	waitBatch(t, s, batch, finance, "VALIDATED")
-	expect(t, s.do(t, "POST", "/batches/"+batch+"?command=authorize", fmt.Sprintf(`{"batchID":%q,"payerIdentifier":"TREASURY","currency":"EUR","amount":%s}`,
-		batch, field2(m, "amount")), mergeHeaders(finance, map[string]string{"X-Client-Correlation-ID": "auth-" + milestoneID})), 202)
-	waitJSON(t, s, "/contracts/"+contractID, nil, "milestone paid", func(v any) bool {
-		return field2(field2(v, "milestones").([]any)[i], "status") == "paid"
-	})
 }
 
 // countRows runs a count query on one database of the stack.

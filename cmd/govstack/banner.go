@@ -107,7 +107,7 @@ func printDemoProcurement(w io.Writer, u string) {
 	}
 	fmt.Fprintln(w)
 	for _, t := range devstack.DemoTenders() {
-		fmt.Fprintf(w, "  %s (%s)\n      %s\n", t.Title, devstack.DemoBuyers[t.Buyer].Organisation, t.Stage)
+		fmt.Fprintf(w, "  %s (buyer %s)\n      %s\n", t.Title, devstack.DemoBuyers[t.Buyer].Email, t.Stage)
 	}
 	fmt.Fprintf(w, `
   curl -s %[1]s/tenders

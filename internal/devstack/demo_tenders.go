@@ -136,6 +136,9 @@ func score(ctx context.Context, d *demoSeed, id string, bids []demoBid) error {
 		return err
 	}
 	for _, b := range bids {
+		if b.Status != "eligible" {
+			continue
+		}
 		price, quality := 80, 90
 		if b.CompanyID == DemoSuppliers[globex].CompanyID {
 			price, quality = 90, 55
@@ -144,9 +147,6 @@ func score(ctx context.Context, d *demoSeed, id string, bids []demoBid) error {
 			{"criterionId": "price", "score": price, "reason": "against the estimate and the other bid"},
 			{"criterionId": "quality", "score": quality, "reason": "against the service specification"},
 		}}
-		if b.Status != "eligible" {
-			continue
-		}
 		if err := d.c.call(ctx, "POST", "/tenders/"+id+"/bids/"+b.ID+"/scores", d.buyers[thanet], scores, 200, nil); err != nil {
 			return err
 		}
@@ -156,9 +156,9 @@ func score(ctx context.Context, d *demoSeed, id string, bids []demoBid) error {
 
 // signContract waits for the award's standstill to end and signs its contract with two milestones.
 func signContract(ctx context.Context, d *demoSeed, id string) error {
-	var award struct{ ID, Status, Value string }
+	var award struct{ ID, Status string }
 	err := waitFor(ctx, 2*time.Minute, "the award's standstill over", func() (bool, error) {
-		var awards []struct{ ID, Status, Value string }
+		var awards []struct{ ID, Status string }
 		if err := d.c.call(ctx, "GET", "/awards?tenderId="+id, "", nil, 200, &awards); err != nil || len(awards) != 1 {
 			return false, err
 		}

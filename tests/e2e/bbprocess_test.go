@@ -24,16 +24,27 @@ type bbProcess struct {
 	done chan error
 }
 
-// buildBB builds cmd/<name> of the module in dir (from the repository root) into a temporary folder.
-func buildBB(t *testing.T, dir, name string) string {
+// buildBB starts building cmd/<name> of the module in dir (from the repository root) into a temporary folder;
+// the function it returns waits for the binary.
+func buildBB(t *testing.T, dir, name string) func(*testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 	cmd.Dir = filepath.Join("..", "..", dir)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", name, err, b)
+	done := make(chan error, 1)
+	var out []byte
+	go func() {
+		var err error
+		out, err = cmd.CombinedOutput()
+		done <- err
+	}()
+	return func(t *testing.T) string {
+		t.Helper()
+		if err := <-done; err != nil {
+			t.Fatalf("go build %s: %v\n%s", name, err, out)
+		}
+		return bin
 	}
-	return bin
 }
 
 // migrateBB runs `bin migrate` with env to its end: the database a BB's serve expects, made and migrated.
@@ -73,9 +84,9 @@ func startBB(t *testing.T, bin string, env []string) *bbProcess {
 	return p
 }
 
-// killAndRestart kills the process with SIGKILL — no shutdown, no drain: what it had not committed is lost —
-// and starts the same binary with the same environment again.
-func (p *bbProcess) killAndRestart(t *testing.T) *bbProcess {
+// kill kills the process with SIGKILL — no shutdown, no drain: what it had not committed is lost — and
+// waits for it to be gone.
+func (p *bbProcess) kill(t *testing.T) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatalf("kill %s: %v", p.bin, err)
@@ -86,6 +97,11 @@ func (p *bbProcess) killAndRestart(t *testing.T) *bbProcess {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("%s still runs 10 s after SIGKILL", p.bin)
 	}
+}
+
+// restart starts the same binary with the same environment again.
+func (p *bbProcess) restart(t *testing.T) *bbProcess {
+	t.Helper()
 	return startBB(t, p.bin, p.env)
 }
 

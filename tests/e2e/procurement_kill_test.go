@@ -20,8 +20,9 @@ import (
 // payment — and started again each time. The journey still ends paid and closed, and nothing is done twice:
 // one award, one Payments batch per milestone, one receipt and one award decision e-mail per bidder.
 func TestProcurementProcessKilledMidway(t *testing.T) {
+	built := buildBB(t, "services/procurement", "procurement") // while the cluster starts
 	pgURL, natsURL := privatePostgres(t), tcpNATS(t)
-	bin := buildBB(t, "services/procurement", "procurement")
+	bin := built(t)
 	procAddr := freeAddr(t)
 	var proc *bbProcess
 	s := startStackWith(t, func(c *devstack.Config) {
@@ -49,9 +50,11 @@ func TestProcurementProcessKilledMidway(t *testing.T) {
 	}
 
 	// Killed between the bids and the deadline: the deadline is reached while procurement is dead.
-	proc = proc.killAndRestart(t)
+	proc.kill(t)
 	tenderEnd, _ := time.Parse(time.RFC3339, tender["tenderEnd"].(string))
 	time.Sleep(time.Until(tenderEnd) + 1100*time.Millisecond) // the JSON times are whole seconds
+	expect(t, s.do(t, "GET", "/tenders/"+id, "", nil), 503)   // the gateway answers for it: unavailable
+	proc = proc.restart(t)
 	bids := waitJSON(t, s, "/tenders/"+id+"/bids", bearer(buyer), "the bids opened and eligible", func(v any) bool {
 		l, _ := v.([]any)
 		return len(l) == 2 && field2(l[0], "status") == "eligible" && field2(l[1], "status") == "eligible"
@@ -81,7 +84,8 @@ func TestProcurementProcessKilledMidway(t *testing.T) {
 		mid := field2(m, "id").(string)
 		expect(t, s.do(t, "POST", "/contracts/"+contract["id"].(string)+"/milestones/"+mid+"/delivery", `{}`, bearer(buyer)), 200)
 		if i == 0 { // killed between the delivery and the payment
-			proc = proc.killAndRestart(t)
+			proc.kill(t)
+			proc = proc.restart(t)
 		}
 		payMilestone(t, s, contract["id"].(string), i, mid, finance)
 	}

@@ -40,9 +40,10 @@ var DemoBuyers = []DemoAccount{
 	{Email: "sw.commissioning@england.nhs.uk", Name: "Tom Edwards", Organisation: "NHS England South West"},
 }
 
-// DemoSuppliers are companies of the companies registry seed (Contoso is left for a newcomer to register).
+// DemoSuppliers are companies of the companies registry seed; Contoso (123456789) and Initech (555000111),
+// which the README and the portal's page suggest, are left for a newcomer to register.
 var DemoSuppliers = []DemoAccount{
-	{Email: "bids@initech.example", Name: "Peter Gibbons", Organisation: "Initech Software", CompanyID: "555000111"},
+	{Email: "bids@adatum.example", Name: "Priya Raman", Organisation: "Adatum Digital Ltd", CompanyID: "04567890"},
 	{Email: "tenders@northwind-medical.example", Name: "Nancy Davolio", Organisation: "Northwind Medical Ltd", CompanyID: "09876543"},
 	{Email: "bids@globex-logistics.example", Name: "Hank Scorpio", Organisation: "Globex Logistics Ltd", CompanyID: "01234567"},
 }

@@ -7,7 +7,7 @@ import (
 
 // Demo suppliers, by their index in DemoSuppliers.
 const (
-	initech = iota
+	adatum = iota
 	northwind
 	globex
 )
@@ -69,13 +69,13 @@ func demoItem(description, cpv string, quantity int, unit string) map[string]any
 	return map[string]any{"description": description, "cpvCode": cpv, "quantity": quantity, "unit": unit}
 }
 
-// openForBids publishes on the real calendar; Initech asks, the buyer answers, Globex bids.
+// openForBids publishes on the real calendar; Adatum asks, the buyer answers, Globex bids.
 func openForBids(ctx context.Context, d *demoSeed, id string) error {
 	if err := d.publish(ctx, graceAcademy, id, false); err != nil {
 		return err
 	}
 	var q struct{ ID string }
-	if err := d.c.call(ctx, "POST", "/tenders/"+id+"/questions", d.suppliers[initech],
+	if err := d.c.call(ctx, "POST", "/tenders/"+id+"/questions", d.suppliers[adatum],
 		map[string]any{"text": "Must the switches provide PoE+ on every port for the telephones?"}, 201, &q); err != nil {
 		return err
 	}
@@ -86,12 +86,12 @@ func openForBids(ctx context.Context, d *demoSeed, id string) error {
 	return d.bid(ctx, globex, id, "41800.00", "Supply, installation and configuration within four weeks of the order.")
 }
 
-// inEvaluation publishes on DemoDay; Initech and Northwind bid; the bids open at the deadline.
+// inEvaluation publishes on DemoDay; Adatum and Northwind bid; the bids open at the deadline.
 func inEvaluation(ctx context.Context, d *demoSeed, id string) error {
 	if err := d.publish(ctx, justice, id, true); err != nil {
 		return err
 	}
-	if err := d.bid(ctx, initech, id, "695000.00", "A cloud data platform with a reporting service, delivered in three releases."); err != nil {
+	if err := d.bid(ctx, adatum, id, "695000.00", "A cloud data platform with a reporting service, delivered in three releases."); err != nil {
 		return err
 	}
 	if err := d.bid(ctx, northwind, id, "730000.00", "Our health and justice analytics platform, configured for HMPPS."); err != nil {

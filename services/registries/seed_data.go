@@ -50,6 +50,7 @@ func seedData() []seedRegistry {
 				rec{"companyId": "555000111", "scheme": "DUNS", "name": "Initech Software", "country": "EE", "status": "active"},
 				rec{"companyId": "09876543", "scheme": "CompaniesHouse", "name": "Northwind Medical Ltd", "country": "GB", "status": "active"},
 				rec{"companyId": "01234567", "scheme": "CompaniesHouse", "name": "Globex Logistics Ltd", "country": "GB", "status": "active"},
+				rec{"companyId": "04567890", "scheme": "CompaniesHouse", "name": "Adatum Digital Ltd", "country": "GB", "status": "active"},
 				rec{"companyId": "07654321", "scheme": "CompaniesHouse", "name": "Umbrella Supplies Ltd", "country": "GB", "status": "dissolved"},
 			}},
 		{draft: draft(groupHealth, "cities", "Cities with hospitals taking online reservations",

@@ -60,15 +60,13 @@ type DemoTender struct {
 // seedDemoAccounts creates (or resets) the demo buyers and suppliers in the Registration BB, as its
 // administrator is seeded: active, with DemoPassword.
 func seedDemoAccounts(ctx context.Context, pool *pgxpool.Pool) error {
-	for _, a := range DemoBuyers {
-		if err := registration.SeedDemoAccount(ctx, pool, registration.DemoAccount{Email: a.Email, Password: DemoPassword,
-			Name: a.Name, Organisation: a.Organisation, Roles: []string{usertoken.RoleBuyer}}); err != nil {
-			return err
+	for _, a := range append(append([]DemoAccount{}, DemoBuyers...), DemoSuppliers...) {
+		role := usertoken.RoleBuyer
+		if a.CompanyID != "" {
+			role = usertoken.RoleSupplier
 		}
-	}
-	for _, a := range DemoSuppliers {
 		if err := registration.SeedDemoAccount(ctx, pool, registration.DemoAccount{Email: a.Email, Password: DemoPassword,
-			Name: a.Name, Organisation: a.Organisation, CompanyID: a.CompanyID, Roles: []string{usertoken.RoleSupplier}}); err != nil {
+			Name: a.Name, Organisation: a.Organisation, CompanyID: a.CompanyID, Roles: []string{role}}); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/govstackbb/marketplace/internal/devstack"
 )
 
 // stackInfo is what the banner tells about a running stack.
@@ -85,10 +87,33 @@ Procurement — tenders as open contracting data (OCDS 1.1.5) and the integrity 
   curl -s %[1]s/ocds/releasePackages
   curl -s %[1]s/reports/tendersByStage
   curl -s %[1]s/reports/redFlags
-
+`, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())
+	printDemoProcurement(w, u)
+	fmt.Fprint(w, `
 The gateway runs in development mode: identity headers are trusted without credentials (docs/im-operator-guide.md).
 Press Ctrl+C to stop.
-`, u, from.Format(time.RFC3339), from.Add(14*24*time.Hour).Format(time.RFC3339), s.AdminEmail())
+`)
+}
+
+// printDemoProcurement lists the demo buyers, suppliers and tenders the seed makes (GOVSTACK_DEV_SEED).
+func printDemoProcurement(w io.Writer, u string) {
+	fmt.Fprintf(w, "\nDemo procurement (being seeded through the API; the later stages take about a minute) — every\n"+
+		"account's password is %s:\n\n", devstack.DemoPassword)
+	for _, a := range devstack.DemoBuyers {
+		fmt.Fprintf(w, "  buyer     %-36s %s\n", a.Email, a.Organisation)
+	}
+	for _, a := range devstack.DemoSuppliers {
+		fmt.Fprintf(w, "  supplier  %-36s %s (company %s)\n", a.Email, a.Organisation, a.CompanyID)
+	}
+	fmt.Fprintln(w)
+	for _, t := range devstack.DemoTenders() {
+		fmt.Fprintf(w, "  %s (buyer %s)\n      %s\n", t.Title, devstack.DemoBuyers[t.Buyer].Email, t.Stage)
+	}
+	fmt.Fprintf(w, `
+  curl -s %[1]s/tenders
+  curl -s -X POST %[1]s/auth/token -H 'Content-Type: application/json' \
+    -d '{"email":"%[2]s","password":"%[3]s"}'
+`, u, devstack.DemoBuyers[0].Email, devstack.DemoPassword)
 }
 
 // printProductionBanner gives the commands of the operator guide that lead to a first request when the

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/govstackbb/marketplace/internal/devstack"
 	"github.com/govstackbb/marketplace/internal/pgcluster"
 )
 
@@ -44,6 +45,17 @@ func TestBannerFollowsTheMode(t *testing.T) {
 	}
 	if strings.Contains(prod.String(), "trusted without credentials") {
 		t.Errorf("production banner claims development mode:\n%s", prod.String())
+	}
+	// The development banner names the demo accounts, their password and every demo tender's stage; the
+	// production one none (the demo tenders are seeded in development mode only).
+	for _, want := range []string{devstack.DemoPassword, devstack.DemoBuyers[2].Email, devstack.DemoSuppliers[0].Email,
+		devstack.DemoTenders()[3].Title, devstack.DemoTenders()[1].Stage} {
+		if !strings.Contains(dev.String(), want) {
+			t.Errorf("development banner lacks %q", want)
+		}
+		if strings.Contains(prod.String(), want) {
+			t.Errorf("production banner has %q", want)
+		}
 	}
 }
 

@@ -53,7 +53,8 @@ Settings (environment):
                                ` + devstack.DevAdminEmail + ` / ` + devstack.DevAdminPassword + `)
   GOVSTACK_REGISTRATION_PUBLIC_URL  base of the links in registration e-mails (default: the portal's URL)
   GOVSTACK_LOG_LEVEL           debug, info, warn or error (default info)
-  GOVSTACK_DEV_SEED            load the demo registries, hospitals, doctors and the administrator (default true)
+  GOVSTACK_DEV_SEED            load the demo registries, hospitals, doctors and the administrator, and (in development
+                               mode) the demo buyers, suppliers and tenders through the API (default true)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -132,10 +133,30 @@ func runDev(ctx context.Context, cfg devstack.Config, stdout io.Writer, log *slo
 	}
 	defer stack.Close()
 	printBanner(stdout, stack, where)
+	seedCtx, stopSeed := context.WithCancel(ctx)
+	seeded := make(chan struct{})
+	go func() { defer close(seeded); seedDemoTenders(seedCtx, cfg, stack, log) }()
 	err = stack.Run(ctx)
+	stopSeed() // before Close: the seed uses the stack's pools
+	<-seeded
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
 	log.Info("govstack dev stopped")
 	return err
+}
+
+// seedDemoTenders brings the demo procurement to its stages while the stack serves (GOVSTACK_DEV_SEED, in
+// development mode): the tenders are made through the gateway, so they need it running.
+func seedDemoTenders(ctx context.Context, cfg devstack.Config, stack *devstack.Stack, log *slog.Logger) {
+	if !cfg.Seed || !stack.DevMode() {
+		return
+	}
+	if err := stack.SeedDemoTenders(ctx); err != nil {
+		if ctx.Err() == nil {
+			log.Warn("the demo tenders are not all at their stages", "err", err)
+		}
+		return
+	}
+	log.Info("demo tenders ready (services/procurement/README.md, \"Demo data\")")
 }

@@ -64,6 +64,10 @@ type Config struct {
 	// DevMode is the gateway's GOVSTACK_GATEWAY_DEV_MODE with the opposite default: a newcomer's first curl
 	// (identity header, no credential) works. Set it to false to try the IM's authentication locally.
 	DevMode bool `env:"GOVSTACK_GATEWAY_DEV_MODE" envDefault:"true"`
+	// External names BBs that run as their own processes, by their gRPC address: the stack creates and
+	// migrates their databases but does not run them, and its gateway forwards their calls to that address.
+	// Tests use it to kill one BB's process (its binary) while the rest of the stack keeps running.
+	External map[string]string
 }
 
 // OnFreePorts puts every listener of the stack — the gateway's REST and gRPC and each BB's gRPC — on a free
@@ -99,6 +103,7 @@ type Stack struct {
 // runningBB is one building block in the stack: its database pool, gRPC server and the service itself.
 type runningBB struct {
 	def  buildingBlock
+	addr string // the address of a BB running as its own process (Config.External); "" when in-process
 	pool *pgxpool.Pool
 	grpc *grpcserver.Server
 	svc  service
@@ -118,6 +123,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Stack, error) {
 	// all: without Postgres nothing else is started, and no port is taken.
 	steps := []func(context.Context) error{s.openGatewayDatabase, s.openNATS, s.listen, s.listenPortal}
 	for _, def := range buildingBlocks {
+		if addr, ok := cfg.External[def.name]; ok {
+			steps = append(steps, func(ctx context.Context) error { return s.externalBB(ctx, def, addr) })
+			continue
+		}
 		steps = append(steps, func(ctx context.Context) error { return s.startBB(ctx, def) })
 	}
 	steps = append(steps, s.startGateway, s.startPortal)
@@ -206,6 +215,19 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 	return err
 }
 
+// externalBB prepares a BB that runs as its own process at addr: its database, migrated, and the gateway's
+// connection to it. Its seed is left to its own binary (`<bb> seed`).
+func (s *Stack) externalBB(ctx context.Context, def buildingBlock, addr string) error {
+	rb := &runningBB{def: def, addr: addr}
+	s.bbs = append(s.bbs, rb)
+	var err error
+	if rb.pool, err = s.openDatabase(ctx, def.name, bbcmd.WithPlatformMigrations(def.migrations())); err != nil {
+		return err
+	}
+	rb.conn, err = gateway.Dial(ctx, addr)
+	return err
+}
+
 // listen binds the gateway's REST, gRPC (the IM's front door) and standalone listeners.
 func (s *Stack) listen(context.Context) error {
 	var err error
@@ -254,6 +276,9 @@ func (s *Stack) startGateway(ctx context.Context) error {
 // BBAddr is the gRPC address of building block bb, or "" when the stack does not run it.
 func (s *Stack) BBAddr(bb string) string {
 	for _, rb := range s.bbs {
+		if rb.def.name == bb && rb.grpc == nil {
+			return rb.addr
+		}
 		if rb.def.name == bb {
 			return rb.grpc.Addr().String()
 		}
@@ -298,6 +323,9 @@ func (s *Stack) Run(ctx context.Context) error {
 	// log. Close then drains NATS and closes the pools.
 	var servers, work lifecycle.Stage
 	for _, rb := range s.bbs {
+		if rb.svc == nil {
+			continue // runs as its own process
+		}
 		servers = append(servers, rb.grpc.Run)
 		work = append(work, rb.svc.Run)
 	}

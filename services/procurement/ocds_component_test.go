@@ -24,7 +24,7 @@ import (
 // world is the service's use cases on the real Postgres with the other BBs faked, a clock the test moves,
 // and the OCDS and reporting handlers as the gateway calls them.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	uc      *app.Service
 	st      *store.Store
@@ -34,7 +34,7 @@ type world struct {
 	reports *api.Reporting
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	pool := pgtest.NewPool(t, Migrations()...)
 	keys, err := seal.LoadFile(filepath.Join(t.TempDir(), "seal.key"), true)
 	if err != nil {

@@ -89,4 +89,21 @@ func TestReporting(t *testing.T) {
 		t.Errorf("the paid tender's two-hour tender period is not flagged: %v", flagged)
 	}
 	t.Logf("flags: %v", flagged)
+
+	// The records stay compiled between requests; a release appended since — the stalled tender's single bid
+	// opened, a new tender published — is in the next answer.
+	if slices.Contains(flagged["singleBid"], stalled.OCID) {
+		t.Fatalf("the stalled tender's sealed bid is counted: %v", flagged)
+	}
+	w.must(w.uc.DeadlineReached(w.ctx, w.st.InTx, "procurement/tender/"+stalled.ID+"/tender-period"))
+	fresh := w.publishWithBids(map[string]string{"C1": "9000.00", "C2": "9100.00"})
+	flags, err = w.reports.ListRedFlags(w.ctx, &procv1.ListRedFlagsRequest{})
+	w.must(err)
+	flagged = map[string][]string{}
+	for _, f := range flags.GetFlags() {
+		flagged[f.GetIndicator()] = append(flagged[f.GetIndicator()], f.GetOcids()...)
+	}
+	if flags.GetProcesses() != 4 || !slices.Contains(flagged["singleBid"], stalled.OCID) || !slices.Contains(flagged["shortTenderPeriod"], fresh.OCID) {
+		t.Errorf("after new releases, red flags over %d processes: %v", flags.GetProcesses(), flagged)
+	}
 }

@@ -216,3 +216,17 @@ func Seed(ctx context.Context, cfg Config, pool *pgxpool.Pool) error {
 	}
 	return app.SeedAdmin(ctx, store.New(pool), cfg.AdminEmail, cfg.AdminPassword)
 }
+
+// DemoAccount is an active account govstack dev seeds for its demo data: a buyer (role buyer and an
+// organisation) or a supplier (role supplier and a company of the companies registry).
+type DemoAccount struct {
+	Email, Password, Name, Organisation, CompanyID string
+	Roles                                          []string
+}
+
+// SeedDemoAccount creates the active account a, or resets its roles and password when its e-mail exists: the
+// demo buyers and suppliers sign in with a known password, no activation e-mail needed. Idempotent.
+func SeedDemoAccount(ctx context.Context, pool *pgxpool.Pool, a DemoAccount) error {
+	return app.SeedAccount(ctx, store.New(pool), domain.Account{Email: a.Email, Name: a.Name, Organisation: a.Organisation,
+		CompanyID: a.CompanyID, Roles: a.Roles}, a.Password)
+}

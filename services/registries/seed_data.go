@@ -35,6 +35,7 @@ func seedData() []seedRegistry {
 			records: []map[string]any{
 				rec{"domain": "gov.uk", "organisation": "UK Government", "country": "GB"},
 				rec{"domain": "nhs.uk", "organisation": "National Health Service", "country": "GB"},
+				rec{"domain": "sch.uk", "organisation": "UK schools and academies", "country": "GB"},
 				rec{"domain": "gov.ee", "organisation": "Government of Estonia", "country": "EE"},
 				rec{"domain": "health.gov.example", "organisation": "Ministry of Health", "country": "EX"},
 				rec{"domain": "moj.gov.example", "organisation": "Ministry of Justice", "country": "EX"},
@@ -49,6 +50,7 @@ func seedData() []seedRegistry {
 				rec{"companyId": "555000111", "scheme": "DUNS", "name": "Initech Software", "country": "EE", "status": "active"},
 				rec{"companyId": "09876543", "scheme": "CompaniesHouse", "name": "Northwind Medical Ltd", "country": "GB", "status": "active"},
 				rec{"companyId": "01234567", "scheme": "CompaniesHouse", "name": "Globex Logistics Ltd", "country": "GB", "status": "active"},
+				rec{"companyId": "04567890", "scheme": "CompaniesHouse", "name": "Adatum Digital Ltd", "country": "GB", "status": "active"},
 				rec{"companyId": "07654321", "scheme": "CompaniesHouse", "name": "Umbrella Supplies Ltd", "country": "GB", "status": "dissolved"},
 			}},
 		{draft: draft(groupHealth, "cities", "Cities with hospitals taking online reservations",

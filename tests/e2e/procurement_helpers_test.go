@@ -99,3 +99,31 @@ func completeTasks(t *testing.T, s *stack, buyer string, variables ...string) []
 	}
 	return names
 }
+
+// financeOffice funds the payer's account and returns the headers of its finance office, who authorise
+// procurement's batches: procurement's own IM member (GOVSTACK/GOV/GOVSTACK), as Payments keeps a member's
+// batches and accounts to its own subsystems, with an approver's token (the administrator's).
+func financeOffice(t *testing.T, s *stack, tenderID string) map[string]string {
+	t.Helper()
+	tenant := map[string]string{"Information-Mediator-Client": "GOVSTACK/GOV/GOVSTACK/finance"}
+	expect(t, s.do(t, "POST", "/ledger/funding", `{"code":"funding:TREASURY","currency":"EUR","amount":"100000.00"}`,
+		mergeHeaders(tenant, map[string]string{"X-CorrelationID": "fund-" + tenderID})), 200)
+	return mergeHeaders(tenant, bearer(signIn(t, s, devstack.DevAdminEmail, devstack.DevAdminPassword)))
+}
+
+// payMilestone waits for milestone i's Payments batch, authorises it as finance and waits for it paid.
+func payMilestone(t *testing.T, s *stack, contractID string, i int, milestoneID string, finance map[string]string) {
+	t.Helper()
+	got := waitJSON(t, s, "/contracts/"+contractID, nil, "the payment instructed", func(v any) bool {
+		b, _ := field2(field2(v, "milestones").([]any)[i], "paymentBatchId").(string)
+		return b != ""
+	})
+	m := field2(got, "milestones").([]any)[i]
+	batch := field2(m, "paymentBatchId").(string)
+	waitBatch(t, s, batch, finance, "VALIDATED")
+	expect(t, s.do(t, "POST", "/batches/"+batch+"?command=authorize", fmt.Sprintf(`{"batchID":%q,"payerIdentifier":"TREASURY","currency":"EUR","amount":%s}`,
+		batch, field2(m, "amount")), mergeHeaders(finance, map[string]string{"X-Client-Correlation-ID": "auth-" + milestoneID})), 202)
+	waitJSON(t, s, "/contracts/"+contractID, nil, "milestone paid", func(v any) bool {
+		return field2(field2(v, "milestones").([]any)[i], "status") == "paid"
+	})
+}

@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/govstackbb/marketplace/internal/devstack"
 )
 
 // TestProcurementFromDraftToPaidAndClosed is issue 17's "done means" through the gateway: a buyer publishes a
@@ -15,7 +12,8 @@ import (
 // the deadline; the panel scores (a member with a conflict of interest cannot); the committee and legal
 // approve; the best-value bid is awarded and every bidder told; a complaint pauses the standstill until it is
 // resolved; the contract's two milestones are delivered, paid through Payments, and the tender closes. The
-// whole stack is stopped before the bids' deadline and started again after it.
+// whole stack is stopped before the bids' deadline and started again after it. The OCDS release and record
+// packages of the process validate and tell the same story as the API.
 func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	s, cfg := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "bella")
@@ -154,28 +152,15 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	contractID := c["id"].(string)
 
 	// Delivery → payment through Payments (finance authorises the batch) → paid → closed.
-	// Finance is the procurement service's own IM member (GOVSTACK/GOV/GOVSTACK): Payments keeps a member's
-	// batches and accounts to its own subsystems.
-	tenant := map[string]string{"Information-Mediator-Client": "GOVSTACK/GOV/GOVSTACK/finance"}
-	expect(t, s.do(t, "POST", "/ledger/funding", `{"code":"funding:TREASURY","currency":"EUR","amount":"100000.00"}`,
-		mergeHeaders(tenant, map[string]string{"X-CorrelationID": "fund-" + id})), 200)
-	finance := bearer(signIn(t, s, devstack.DevAdminEmail, devstack.DevAdminPassword))
+	finance := financeOffice(t, s, id)
 	for i, m := range c["milestones"].([]any) {
 		mid := field2(m, "id").(string)
 		expect(t, s.do(t, "POST", "/contracts/"+contractID+"/milestones/"+mid+"/delivery", `{}`, bearer(buyer)), 200, `"status":"delivered"`)
-		got := waitJSON(t, s, "/contracts/"+contractID, nil, "the payment instructed", func(v any) bool {
-			b, _ := field2(field2(v, "milestones").([]any)[i], "paymentBatchId").(string)
-			return b != ""
-		})
-		batch := field2(field2(got, "milestones").([]any)[i], "paymentBatchId").(string)
-		waitBatch(t, s, batch, tenant, "VALIDATED")
-		amount := field2(m, "amount").(string)
-		expect(t, s.do(t, "POST", "/batches/"+batch+"?command=authorize", fmt.Sprintf(`{"batchID":%q,"payerIdentifier":"TREASURY","currency":"EUR","amount":%s}`,
-			batch, amount), mergeHeaders(tenant, finance, map[string]string{"X-Client-Correlation-ID": "auth-" + mid})), 202)
-		waitJSON(t, s, "/contracts/"+contractID, nil, "milestone paid", func(v any) bool {
-			return field2(field2(v, "milestones").([]any)[i], "status") == "paid"
-		})
+		payMilestone(t, s, contractID, i, mid, finance)
 	}
 	waitJSON(t, s, "/tenders/"+id, nil, "the tender closed", func(v any) bool { return field2(v, "status") == "complete" })
 	expect(t, s.do(t, "GET", "/contracts/"+contractID, "", nil), 200, `"status":"terminated"`)
+
+	// The OCDS record validates and tells the same story.
+	checkPaidStory(t, s, tender["ocid"].(string), award.(map[string]any), c)
 }

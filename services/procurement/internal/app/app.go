@@ -46,6 +46,7 @@ type Deps struct {
 // Service is the procurement use cases.
 type Service struct {
 	Deps
+	records *recordCache // the red flags' compiled records
 }
 
 // New returns the use cases on deps.
@@ -65,7 +66,7 @@ func New(d Deps) *Service {
 	if d.OCIDPrefix == "" {
 		d.OCIDPrefix = "ocds-gvstck"
 	}
-	return &Service{Deps: d}
+	return &Service{Deps: d, records: &recordCache{}}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

@@ -29,7 +29,7 @@ func (s *Service) award(ctx context.Context, tenderID string) (map[string]any, e
 		}
 		now := s.now()
 		a := domain.Award{ID: newID(), TenderID: tenderID, Currency: t.Currency, Status: domain.AwardStandstill, DecidedAt: now,
-			StandstillEnd: s.Calendar.AddWorkingDays(now, t.StandstillDays)}
+			StandstillEnd: s.Calendar.For(t).AddWorkingDays(now, t.StandstillDays)}
 		var outcomes []domain.Outcome
 		for _, b := range bids {
 			if b.Status != domain.BidEligible && b.Status != domain.BidDisqualified {

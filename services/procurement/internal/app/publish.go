@@ -18,8 +18,8 @@ type Publications interface {
 	ReleasePage(ctx context.Context, q ocds.PageQuery) ([][]byte, error)
 	// ReleasesOf returns every release of one process, oldest first.
 	ReleasesOf(ctx context.Context, ocid string) ([][]byte, error)
-	// EachProcess calls fn with every process's releases, one process at a time.
-	EachProcess(ctx context.Context, fn func(ocid string, releases [][]byte) error) error
+	// ReleaseCounts is how many releases each process has (releases are only appended).
+	ReleaseCounts(ctx context.Context) (map[string]int, error)
 }
 
 // Publisher is what the OCDS packages say about who publishes them and where.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/govstackbb/marketplace/platform/apierr"
 
-	"github.com/govstackbb/marketplace/services/procurement/internal/ocds"
 	"github.com/govstackbb/marketplace/services/procurement/internal/redflags"
 )
 
@@ -106,26 +105,10 @@ func (s *Service) BuyerTotals(ctx context.Context) ([]BuyerTotal, error) {
 }
 
 // RedFlags runs the integrity indicators over every published process's record (compiled by the OCDS
-// merge from its releases) and returns the flags, the rules in force and how many processes were read.
+// merge from its releases, kept compiled between requests: recordCache) and returns the flags, the rules in
+// force and how many processes were read.
 func (s *Service) RedFlags(ctx context.Context) ([]redflags.Flag, redflags.Rules, int, error) {
-	var records []redflags.Record
-	err := s.Releases.EachProcess(ctx, func(_ string, raws [][]byte) error {
-		releases, err := decodeReleases(raws)
-		if err != nil {
-			return err
-		}
-		generic, err := ocds.ToMaps(releases)
-		if err != nil {
-			return err
-		}
-		compiled, err := ocds.Compile(generic)
-		if err != nil {
-			return err
-		}
-		c, err := ocds.FromMap(compiled)
-		records = append(records, redflags.Record{Compiled: c, Releases: releases})
-		return err
-	})
+	records, err := s.records.compiled(ctx, s.Releases)
 	if err != nil {
 		return nil, redflags.Rules{}, 0, err
 	}

@@ -23,3 +23,11 @@ func (c Calendar) AddWorkingDays(from time.Time, n int) time.Time {
 	}
 	return t
 }
+
+// For is the calendar of tender t: its own demo working day when it has one (see Tender.DemoDay), else c.
+func (c Calendar) For(t Tender) Calendar {
+	if t.DemoDay > 0 {
+		return Calendar{Day: t.DemoDay}
+	}
+	return c
+}

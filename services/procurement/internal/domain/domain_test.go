@@ -81,6 +81,27 @@ func TestWorkingDaysSkipWeekends(t *testing.T) {
 	}
 }
 
+// A demo tender's own working day sets its periods; every other tender keeps the service's calendar.
+func TestADemoTenderPublishesOnItsOwnDay(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC) // a Friday
+	demo, real := goodTender(), goodTender()
+	demo.DemoDay = 3 * time.Second
+	for _, tender := range []*Tender{&demo, &real} {
+		if err := tender.Publish(now, Calendar{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := now.Add(time.Duration(demo.TenderDays) * 3 * time.Second); !demo.TenderEnd.Equal(want) {
+		t.Errorf("the demo tender's period ends %s, want %s", demo.TenderEnd, want)
+	}
+	if want := (Calendar{}).AddWorkingDays(now, real.TenderDays); !real.TenderEnd.Equal(want) {
+		t.Errorf("a tender without a demo day ends %s, want %s", real.TenderEnd, want)
+	}
+	if got := (Calendar{Day: time.Minute}).For(demo); got.Day != 3*time.Second {
+		t.Errorf("the demo tender's calendar: %v", got)
+	}
+}
+
 func TestBidsOnlyInTheTenderPeriod(t *testing.T) {
 	tender := goodTender()
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)

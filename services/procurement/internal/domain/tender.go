@@ -56,6 +56,9 @@ type Tender struct {
 	PublishedAt, BidsOpenedAt, CreatedAt time.Time
 	StatusReason                         string
 	Documents                            []Document
+	// DemoDay, when set, is this tender's own working-day length (govstack dev's demo tenders only, set on
+	// the draft outside the API): its periods pass in seconds while every other tender keeps the calendar.
+	DemoDay time.Duration
 }
 
 // Item is one thing bought; Lot a part awarded on its own; Criterion one way bids are scored.
@@ -235,6 +238,7 @@ func (t *Tender) Publish(now time.Time, cal Calendar) error {
 		t.StandstillDays = DefaultStandstill
 	}
 	t.Status, t.PublishedAt = StatusActive, now
+	cal = cal.For(*t)
 	t.EnquiryEnd = cal.AddWorkingDays(now, t.EnquiryDays)
 	t.TenderEnd = cal.AddWorkingDays(now, t.TenderDays)
 	return nil

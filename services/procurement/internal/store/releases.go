@@ -37,36 +37,23 @@ func (s *Store) ReleasesOf(ctx context.Context, ocid string) ([][]byte, error) {
 	return s.releases(ctx, `SELECT release FROM ocds_release WHERE ocid = $1 ORDER BY date, id COLLATE "C"`, ocid)
 }
 
-// EachProcess calls fn with the releases of every process, one process at a time, in ocid order.
-func (s *Store) EachProcess(ctx context.Context, fn func(ocid string, releases [][]byte) error) error {
-	rows, err := s.pool.Query(ctx, `SELECT ocid, release FROM ocds_release ORDER BY ocid, date, id COLLATE "C"`)
+// ReleaseCounts is how many releases each process has.
+func (s *Store) ReleaseCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT ocid, count(*) FROM ocds_release GROUP BY ocid`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	var current string
-	var batch [][]byte
+	counts := map[string]int{}
 	for rows.Next() {
 		var ocid string
-		var raw []byte
-		if err := rows.Scan(&ocid, &raw); err != nil {
-			return err
+		var n int
+		if err := rows.Scan(&ocid, &n); err != nil {
+			return nil, err
 		}
-		if ocid != current && len(batch) > 0 {
-			if err := fn(current, batch); err != nil {
-				return err
-			}
-			batch = nil
-		}
-		current, batch = ocid, append(batch, raw)
+		counts[ocid] = n
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(batch) > 0 {
-		return fn(current, batch)
-	}
-	return nil
+	return counts, rows.Err()
 }
 
 func (s *Store) releases(ctx context.Context, sql string, args ...any) ([][]byte, error) {

@@ -15,6 +15,9 @@ const tenderColumns = `id, ocid, title, description, status, buyer_org, buyer_id
 	items, lots, criteria, enquiry_days, tender_days, standstill_days, enquiry_end, tender_end, published_at,
 	bids_opened_at, created_at, status_reason, documents`
 
+// tenderSelect adds what only reads see: the demo working day (written by SetDemoWorkingDay alone).
+const tenderSelect = tenderColumns + `, demo_day_ms`
+
 // jsonItem, jsonLot and jsonCriterion are the jsonb shapes of a tender's lists.
 type (
 	jsonItem struct {
@@ -85,12 +88,12 @@ func (t *txn) UpdateTender(ctx context.Context, d domain.Tender) error {
 }
 
 func (t *txn) Tender(ctx context.Context, id string, lock bool) (domain.Tender, error) {
-	d, err := scanTender(t.q.QueryRow(ctx, `SELECT `+tenderColumns+` FROM tenders WHERE id = $1`+lockClause(lock), id))
+	d, err := scanTender(t.q.QueryRow(ctx, `SELECT `+tenderSelect+` FROM tenders WHERE id = $1`+lockClause(lock), id))
 	return d, one(err, "tender "+id)
 }
 
 func (t *txn) ListTenders(ctx context.Context, org, status string, limit int) ([]domain.Tender, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+tenderColumns+` FROM tenders
+	rows, err := t.q.Query(ctx, `SELECT `+tenderSelect+` FROM tenders
 		WHERE (status <> 'draft' OR buyer_org = $1) AND ($2 = '' OR status = $2) ORDER BY created_at DESC LIMIT $3`, org, status, limit)
 	if err != nil {
 		return nil, err
@@ -102,12 +105,14 @@ func scanTender(r pgx.Row) (domain.Tender, error) {
 	var d domain.Tender
 	var items, lots, criteria, docs []byte
 	var enq, end, pub, opened *time.Time
+	var demoDayMS int64
 	err := r.Scan(&d.ID, &d.OCID, &d.Title, &d.Description, &d.Status, &d.BuyerOrg, &d.BuyerID, &d.BuyerEmail, &d.EstimatedValue,
 		&d.Currency, &items, &lots, &criteria, &d.EnquiryDays, &d.TenderDays, &d.StandstillDays, &enq, &end, &pub, &opened,
-		&d.CreatedAt, &d.StatusReason, &docs)
+		&d.CreatedAt, &d.StatusReason, &docs, &demoDayMS)
 	if err != nil {
 		return d, err
 	}
+	d.DemoDay = time.Duration(demoDayMS) * time.Millisecond
 	if err := json.Unmarshal(docs, &d.Documents); err != nil {
 		return d, err
 	}
@@ -183,4 +188,11 @@ func deref(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// SetDemoWorkingDay gives a draft tender its own working-day length (demo data only); it reports whether the
+// tender was a draft.
+func (s *Store) SetDemoWorkingDay(ctx context.Context, tenderID string, day time.Duration) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE tenders SET demo_day_ms = $2 WHERE id = $1 AND status = 'draft'`, tenderID, day.Milliseconds())
+	return tag.RowsAffected() == 1, err
 }

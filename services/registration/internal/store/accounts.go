@@ -106,13 +106,14 @@ func (s *Store) AccountExists(ctx context.Context, k app.AccountKeys) (bool, err
 	return ok, mapErr(err)
 }
 
-// UpsertAdmin creates or resets an active account with roles.
+// UpsertAdmin creates or resets an active account with roles (and a supplier's company, when it has one).
 func (s *Store) UpsertAdmin(ctx context.Context, a domain.Account) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash, created_at, activated_at)
-		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7)
+	_, err := s.pool.Exec(ctx, `INSERT INTO accounts (id, email, name, organisation, roles, status, password_hash, created_at,
+			activated_at, company_id)
+		VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $7, NULLIF($8, ''))
 		ON CONFLICT (lower(email)) DO UPDATE SET roles = EXCLUDED.roles, status = 'active',
 			password_hash = EXCLUDED.password_hash, activated_at = coalesce(accounts.activated_at, EXCLUDED.activated_at)`,
-		a.ID, a.Email, a.Name, a.Organisation, a.Roles, a.PasswordHash, a.Created)
+		a.ID, a.Email, a.Name, a.Organisation, a.Roles, a.PasswordHash, a.Created, a.CompanyID)
 	return mapErr(err)
 }
 

@@ -1,0 +1,46 @@
+package gatewayapi
+
+import (
+	"context"
+	"net/http"
+)
+
+// The Payments BB's batch status and funds authorisation (services/payments/README.md). Payments keeps a
+// batch under the IM member that handed it over: procurement's milestone payments live under
+// GOVSTACK/GOV/GOVSTACK, the portal's own member, so the portal reads and authorises them with an
+// approver's token.
+
+// Batch is a payment batch's summary.
+type Batch struct {
+	ID                string `json:"batchId"`
+	Status            string `json:"status"`
+	TotalAmount       string `json:"totalAmount"`
+	CompletedAmount   string `json:"completed_amount"`
+	Currency          string `json:"currency"`
+	Approvals         int    `json:"approvals"`
+	ApprovalsRequired int    `json:"approvalsRequired"`
+}
+
+// Batch reads a batch's summary.
+func (c *Client) Batch(ctx context.Context, token, batchID string) (Batch, error) {
+	var out Batch
+	err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/batch" + query("batchId", batchID), token: token, out: &out})
+	return out, err
+}
+
+// Authorization is Payments' answer to an authorisation: Authorized is Y (funds reserved), N (refused, with
+// Reason) or empty while a second approver is awaited.
+type Authorization struct {
+	Authorized string `json:"authorized"`
+	Reason     string `json:"reason"`
+	Status     string `json:"status"`
+}
+
+// AuthorizeBatch authorises a batch's funds from payer: the amount must be the batch's valid total.
+func (c *Client) AuthorizeBatch(ctx context.Context, token, idempotencyKey, batchID, payer, currency, amount string) (Authorization, error) {
+	var out Authorization
+	err := c.do(ctx, call{method: http.MethodPost, path: "/batches/" + pathEscape(batchID) + "?command=authorize", token: token,
+		idempotencyKey: idempotencyKey, body: map[string]string{"batchID": batchID, "payerIdentifier": payer, "currency": currency,
+			"amount": amount}, out: &out})
+	return out, err
+}

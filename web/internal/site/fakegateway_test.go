@@ -33,6 +33,9 @@ type fakeGateway struct {
 	documents map[string]map[string]any
 	// tasks are the domain-access review tasks by id.
 	tasks map[string]map[string]any
+	// tenders and bids are procurement's, by id (fakeprocurement_test.go).
+	tenders map[string]map[string]any
+	bids    map[string]map[string]any
 }
 
 type recorded struct {
@@ -189,6 +192,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		return g.list(q.Get("appointment_id")), 200
 	}
 	if answer, status, ok := g.staffAnswer(r, body); ok {
+		return answer, status
+	}
+	if answer, status, ok := g.procurementAnswer(r, body); ok {
 		return answer, status
 	}
 	return map[string]any{"code": "NOT_FOUND", "message": "no route"}, 404

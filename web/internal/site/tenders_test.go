@@ -1,0 +1,148 @@
+package site
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/govstackbb/marketplace/web/internal/i18n"
+)
+
+// draftValues is a draft as a buyer types it, with a CPV code that is not one.
+func draftValues() url.Values {
+	return url.Values{"title": {"IT communications equipment"}, "description": {"Switches for the academy"},
+		"estimatedValue": {"10000.00"}, "currency": {"eur"}, "item0-description": {"Network switch"}, "item0-cpvCode": {"3242"},
+		"item0-quantity": {"4"}, "item0-unit": {"piece"}, "weightPrice": {"60"}, "weightQuality": {"30"},
+		"enquiryDays": {"1"}, "tenderDays": {"2"}, "standstillDays": {"1"}}
+}
+
+// The draft form keeps what was typed: a number that is not one is refused next to its field before any
+// call; publication's refusals (tender.items[0].cpvCode, tender.awardCriteria) come back next to the
+// fields they name, in the page's words, never the API's.
+func TestTenderDraftKeepsWhatWasTypedAndShowsFieldErrors(t *testing.T) {
+	p := newPortal(t)
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders/new").want(t, http.StatusOK, "Draft a tender", `name="item0-cpvCode"`)
+	bad := draftValues()
+	bad.Set("item0-quantity", "four")
+	p.post("/buyer/tenders/new", bad).want(t, http.StatusUnprocessableEntity, `href="#f-item0-quantity"`,
+		"Enter the quantity as a whole number", `value="four"`, `value="IT communications equipment"`, `value="3242"`)
+	if n := len(p.gw.calls("POST /tenders")); n != 0 {
+		t.Fatalf("a form with a bad number was sent: %d calls", n)
+	}
+	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	if got := p.gw.calls("POST /tenders")[0].Body; got["currency"] != "EUR" || got["enquiryPeriodDays"] != float64(1) {
+		t.Errorf("the draft sent: %v", got)
+	}
+	p.get("/buyer/tenders/t-1").want(t, http.StatusOK, "IT communications equipment", "EUR 10,000.00", "Publish the tender")
+
+	p.gw.fail("POST /tenders/t-1/publish", fakeError{status: 400, code: "INVALID_ARGUMENT", reason: "INVALID_FIELD",
+		violations: [][2]string{{"tender.items[0].cpvCode", `"3242" is not a CPV code`}, {"tender.awardCriteria", "the weights sum to 90"}}})
+	edited := draftValues()
+	edited.Set("title", "IT equipment for the academy")
+	edited.Set("publish", "1")
+	a := p.post("/buyer/tenders/t-1/edit", edited).want(t, http.StatusUnprocessableEntity,
+		`href="#f-item0-cpvCode"`, `id="f-item0-cpvCode-error"`, "Enter a CPV code: eight digits",
+		`href="#f-weightPrice"`, "The weights of price and quality must add up to 100",
+		`value="IT equipment for the academy"`, `value="3242"`, `value="30"`)
+	if strings.Contains(a.body, "RAW-API-MESSAGE") || strings.Contains(a.body, "sum to 90") {
+		t.Error("the API's own words reached the page")
+	}
+	if p.gw.calls("PUT /tenders/t-1")[0].Body["title"] != "IT equipment for the academy" {
+		t.Error("the changed draft was not saved before publishing")
+	}
+}
+
+// A published tender's bids are sealed on its buyer's page: their number and bidder, never a price.
+func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
+	p := newPortal(t)
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders/new")
+	good := draftValues()
+	good.Set("item0-cpvCode", "32420000-3")
+	p.post("/buyer/tenders/new", good).redirect(t, "/buyer/tenders/t-1")
+	p.post("/buyer/tenders/t-1/publish", nil).redirect(t, "/buyer/tenders/t-1")
+
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
+	p.get("/tenders").want(t, http.StatusOK, "IT communications equipment")
+	p.get("/tenders?q=32420000").want(t, http.StatusOK, "IT communications equipment")
+	p.get("/tenders?q=ambulance").want(t, http.StatusOK, "There are no tenders to show.")
+	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Submit a bid")
+	p.post("/tenders/t-1/bid", url.Values{"price": {"9500.00"}, "proposal": {"48-port PoE+ switches"}}).redirect(t, "/tenders/t-1#bid")
+	p.get("/tenders/t-1").want(t, http.StatusOK, "Your bid", "Submitted", "Sealed until")
+
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	a := p.get("/buyer/tenders/t-1").want(t, http.StatusOK, "Bids are sealed until the deadline", "123456789", "Sealed")
+	if strings.Contains(a.body, "9500") || strings.Contains(a.body, "PoE+") {
+		t.Fatalf("the buyer's page shows a sealed bid's contents:\n%s", a.body)
+	}
+}
+
+// A bid after the deadline is refused on its form with the API's reason in the page's words, keeping
+// what the supplier typed.
+func TestLateBidIsRefusedOnTheForm(t *testing.T) {
+	p := newPortal(t)
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders/new")
+	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
+	p.gw.fail("POST /tenders/t-1/bids", fakeError{status: 400, code: "FAILED_PRECONDITION", reason: "PERIOD_ENDED"})
+	p.get("/tenders/t-1/bid")
+	p.post("/tenders/t-1/bid", url.Values{"price": {"7000.00"}, "proposal": {"late"}}).want(t, http.StatusUnprocessableEntity,
+		"Bids are no longer accepted: the deadline has passed", `value="7000.00"`, ">late</textarea>")
+}
+
+// A supplier cannot open a buyer's pages, nor a buyer another organisation's tender; a signed-out person
+// reads open tenders but is sent to sign in to bid.
+func TestTenderPagesCheckRoles(t *testing.T) {
+	p := newPortal(t)
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders/new")
+	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p.gw.mu.Lock()
+	p.gw.tenders["t-1"]["buyerOrganisation"] = "Another Ministry"
+	p.gw.mu.Unlock()
+	p.get("/buyer/tenders/t-1").want(t, http.StatusNotFound)
+	p.get("/payments").want(t, http.StatusForbidden)
+
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
+	for _, path := range []string{"/buyer/tenders", "/buyer/tenders/new", "/buyer/tenders/t-1", "/buyer/tenders/t-1/contract"} {
+		p.get(path).want(t, http.StatusForbidden)
+	}
+	p.post("/buyer/tenders/t-1/publish", nil).want(t, http.StatusForbidden)
+
+	p.client = p.newClient()
+	p.get("/tenders").want(t, http.StatusOK, "Open tenders")
+	p.get("/tenders/t-1/bid").redirect(t, "/sign-in?next=%2Ftenders%2Ft-1%2Fbid")
+}
+
+// Every message the tender forms' API errors can lead to exists in both languages.
+func TestTenderFieldMessagesExist(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := draftFieldMap([]int{0, 1, 2})
+	for _, lang := range i18n.Languages {
+		for _, field := range m.fields {
+			key := field
+			if k, ok := m.keys[field]; ok {
+				key = k
+			}
+			for _, kind := range []string{"required", "invalid"} {
+				if !c.Has(lang, m.prefix+"."+key+"."+kind) {
+					t.Errorf("%s lacks %s", lang, m.prefix+"."+key+"."+kind)
+				}
+			}
+		}
+	}
+}

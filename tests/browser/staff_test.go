@@ -22,6 +22,12 @@ import (
 // decodes a 2xx answer into out (nil: ignore it).
 func api(t *testing.T, method, path, token string, body, out any) {
 	t.Helper()
+	apiWith(t, method, path, token, nil, body, out)
+}
+
+// apiWith is api with more headers.
+func apiWith(t *testing.T, method, path, token string, headers map[string]string, body, out any) {
+	t.Helper()
 	b, _ := json.Marshal(body)
 	req, err := http.NewRequest(method, env.gateway+path, bytes.NewReader(b))
 	if err != nil {
@@ -31,6 +37,9 @@ func api(t *testing.T, method, path, token string, body, out any) {
 	req.Header.Set("X-GovStack-Client", "GOVSTACK/GOV/GOVSTACK/portal")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -122,7 +122,7 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 func checkPortal(t *testing.T, c composeFile, bins map[string]string, envOf func(string) []string, auth, dotEnv map[string]string) {
 	t.Helper()
 	dotEnv["GOVSTACK_PORTAL_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/portal", envOf("gateway"))
-	for _, svc := range []string{"registration", "scheduling"} {
+	for _, svc := range []string{"registration", "scheduling", "procurement", "workflow", "payments"} {
 		grant := `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"` + svc + `","serviceId":"` + svc + `",
 		  "rights":[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"portal"}]}]`
 		if code, body := call(t, http.MethodPatch, "http://"+gatewayAddr(envOf)+"/api/v1/rights/allow", grant, auth); code != 200 {

@@ -23,9 +23,7 @@ type Batch struct {
 
 // Batch reads a batch's summary.
 func (c *Client) Batch(ctx context.Context, token, batchID string) (Batch, error) {
-	var out Batch
-	err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/batch" + query("batchId", batchID), token: token, out: &out})
-	return out, err
+	return get[Batch](ctx, c, token, "/api/v1/batch"+query("batchId", batchID))
 }
 
 // Authorization is Payments' answer to an authorisation: Authorized is Y (funds reserved), N (refused, with
@@ -38,9 +36,6 @@ type Authorization struct {
 
 // AuthorizeBatch authorises a batch's funds from payer: the amount must be the batch's valid total.
 func (c *Client) AuthorizeBatch(ctx context.Context, token, idempotencyKey, batchID, payer, currency, amount string) (Authorization, error) {
-	var out Authorization
-	err := c.do(ctx, call{method: http.MethodPost, path: "/batches/" + pathEscape(batchID) + "?command=authorize", token: token,
-		idempotencyKey: idempotencyKey, body: map[string]string{"batchID": batchID, "payerIdentifier": payer, "currency": currency,
-			"amount": amount}, out: &out})
-	return out, err
+	return send[Authorization](ctx, c, http.MethodPost, token, idempotencyKey, "/batches/"+pathEscape(batchID)+"?command=authorize",
+		map[string]string{"batchID": batchID, "payerIdentifier": payer, "currency": currency, "amount": amount})
 }

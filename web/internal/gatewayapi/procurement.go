@@ -208,156 +208,136 @@ type MilestoneInput struct {
 // Tenders lists published tenders and the caller's organisation's drafts (of one status when status is
 // set), at most limit (the API's most is 500), newest first.
 func (c *Client) Tenders(ctx context.Context, token, status string, limit int) ([]Tender, error) {
-	var out []Tender
-	err := c.do(ctx, call{method: http.MethodGet, path: "/tenders" + query("status", status, "limit", strconv.Itoa(limit)),
-		token: token, out: &out})
-	return out, err
+	return get[[]Tender](ctx, c, token, "/tenders"+query("status", status, "limit", strconv.Itoa(limit)))
 }
 
 // Tender reads one tender (a draft only for its buyer's organisation).
 func (c *Client) Tender(ctx context.Context, token, id string) (Tender, error) {
-	var out Tender
-	err := c.do(ctx, call{method: http.MethodGet, path: "/tenders/" + pathEscape(id), token: token, out: &out})
-	return out, err
+	return get[Tender](ctx, c, token, tenderPath(id))
 }
 
 // CreateTender drafts a tender.
 func (c *Client) CreateTender(ctx context.Context, token, idempotencyKey string, d TenderDraft) (Tender, error) {
-	var out Tender
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders", token: token, idempotencyKey: idempotencyKey, body: d, out: &out})
-	return out, err
+	return send[Tender](ctx, c, http.MethodPost, token, idempotencyKey, "/tenders", d)
 }
 
 // UpdateTender changes a draft.
 func (c *Client) UpdateTender(ctx context.Context, token, id string, d TenderDraft) (Tender, error) {
-	var out Tender
-	err := c.do(ctx, call{method: http.MethodPut, path: "/tenders/" + pathEscape(id), token: token, body: d, out: &out})
-	return out, err
+	return send[Tender](ctx, c, http.MethodPut, token, "", tenderPath(id), d)
 }
 
 // PublishTender validates a draft and publishes it; a refusal names each field (tender.items[0].cpvCode).
 func (c *Client) PublishTender(ctx context.Context, token, idempotencyKey, id string) (Tender, error) {
-	var out Tender
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(id) + "/publish", token: token,
-		idempotencyKey: idempotencyKey, body: struct{}{}, out: &out})
-	return out, err
+	return send[Tender](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(id, "publish"), struct{}{})
 }
 
 // Questions lists a tender's questions and answers (public).
 func (c *Client) Questions(ctx context.Context, token, tenderID string) ([]Question, error) {
-	var out []Question
-	err := c.do(ctx, call{method: http.MethodGet, path: "/tenders/" + pathEscape(tenderID) + "/questions", token: token, out: &out})
-	return out, err
+	return get[[]Question](ctx, c, token, tenderPath(tenderID, "questions"))
 }
 
 // AskQuestion asks a question during the enquiry period (a supplier).
 func (c *Client) AskQuestion(ctx context.Context, token, idempotencyKey, tenderID, text string) (Question, error) {
-	var out Question
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/questions", token: token,
-		idempotencyKey: idempotencyKey, body: map[string]string{"text": text}, out: &out})
-	return out, err
+	return send[Question](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "questions"), map[string]string{"text": text})
 }
 
 // AnswerQuestion answers a question in public (the tender's buyer).
 func (c *Client) AnswerQuestion(ctx context.Context, token, idempotencyKey, tenderID, questionID, answer string) (Question, error) {
-	var out Question
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/questions/" + pathEscape(questionID) + "/answer",
-		token: token, idempotencyKey: idempotencyKey, body: map[string]string{"answer": answer}, out: &out})
-	return out, err
+	return send[Question](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "questions", questionID, "answer"),
+		map[string]string{"answer": answer})
 }
 
 // Bids lists a tender's bids: all of them for its buyer, the supplier's own for a supplier.
 func (c *Client) Bids(ctx context.Context, token, tenderID string) ([]Bid, error) {
-	var out []Bid
-	err := c.do(ctx, call{method: http.MethodGet, path: "/tenders/" + pathEscape(tenderID) + "/bids", token: token, out: &out})
-	return out, err
+	return get[[]Bid](ctx, c, token, tenderPath(tenderID, "bids"))
 }
 
 // SubmitBid submits the supplier's bid, sealed until the deadline.
 func (c *Client) SubmitBid(ctx context.Context, token, idempotencyKey, tenderID string, in BidInput) (Bid, error) {
-	var out Bid
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/bids", token: token,
-		idempotencyKey: idempotencyKey, body: in, out: &out})
-	return out, err
+	return send[Bid](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "bids"), in)
 }
 
 // UpdateBid changes the supplier's bid before the deadline.
 func (c *Client) UpdateBid(ctx context.Context, token, tenderID, bidID string, in BidInput) (Bid, error) {
-	var out Bid
-	err := c.do(ctx, call{method: http.MethodPut, path: "/tenders/" + pathEscape(tenderID) + "/bids/" + pathEscape(bidID), token: token,
-		body: in, out: &out})
-	return out, err
+	return send[Bid](ctx, c, http.MethodPut, token, "", tenderPath(tenderID, "bids", bidID), in)
 }
 
 // WithdrawBid withdraws the supplier's bid before the deadline.
 func (c *Client) WithdrawBid(ctx context.Context, token, idempotencyKey, tenderID, bidID string) (Bid, error) {
-	var out Bid
-	err := c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/bids/" + pathEscape(bidID) + "/withdraw",
-		token: token, idempotencyKey: idempotencyKey, body: struct{}{}, out: &out})
-	return out, err
+	return send[Bid](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "bids", bidID, "withdraw"), struct{}{})
 }
 
 // DeclareInterest records the evaluator's declaration of (no) conflict of interest.
 func (c *Client) DeclareInterest(ctx context.Context, token, idempotencyKey, tenderID string, conflict bool, statement string) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/declarations", token: token,
-		idempotencyKey: idempotencyKey, body: map[string]any{"conflict": conflict, "statement": statement}})
+	_, err := send[struct{}](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "declarations"),
+		map[string]any{"conflict": conflict, "statement": statement})
+	return err
 }
 
 // ScoreBid scores a bid on every criterion, each with its reason.
 func (c *Client) ScoreBid(ctx context.Context, token, idempotencyKey, tenderID, bidID string, scores []CriterionScore) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/tenders/" + pathEscape(tenderID) + "/bids/" + pathEscape(bidID) + "/scores",
-		token: token, idempotencyKey: idempotencyKey, body: map[string]any{"scores": scores}})
+	_, err := send[struct{}](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(tenderID, "bids", bidID, "scores"),
+		map[string]any{"scores": scores})
+	return err
 }
 
 // Evaluation reads a tender's scores, ranking and audit trail (its buyer).
 func (c *Client) Evaluation(ctx context.Context, token, tenderID string) (Evaluation, error) {
-	var out Evaluation
-	err := c.do(ctx, call{method: http.MethodGet, path: "/tenders/" + pathEscape(tenderID) + "/evaluation", token: token, out: &out})
-	return out, err
+	return get[Evaluation](ctx, c, token, tenderPath(tenderID, "evaluation"))
 }
 
 // Awards lists a tender's awards (public).
 func (c *Client) Awards(ctx context.Context, token, tenderID string) ([]Award, error) {
-	var out []Award
-	err := c.do(ctx, call{method: http.MethodGet, path: "/awards" + query("tenderId", tenderID), token: token, out: &out})
-	return out, err
+	return get[[]Award](ctx, c, token, "/awards"+query("tenderId", tenderID))
 }
 
 // FileComplaint files a bidder's complaint during the standstill.
 func (c *Client) FileComplaint(ctx context.Context, token, idempotencyKey, awardID, text string) (Complaint, error) {
-	var out Complaint
-	err := c.do(ctx, call{method: http.MethodPost, path: "/awards/" + pathEscape(awardID) + "/complaints", token: token,
-		idempotencyKey: idempotencyKey, body: map[string]string{"text": text}, out: &out})
-	return out, err
+	return send[Complaint](ctx, c, http.MethodPost, token, idempotencyKey, "/awards/"+pathEscape(awardID)+"/complaints",
+		map[string]string{"text": text})
 }
 
 // ResolveComplaint resolves a complaint (the buyer), with what was decided.
 func (c *Client) ResolveComplaint(ctx context.Context, token, idempotencyKey, awardID, complaintID, resolution string) (Complaint, error) {
-	var out Complaint
-	err := c.do(ctx, call{method: http.MethodPost, path: "/awards/" + pathEscape(awardID) + "/complaints/" + pathEscape(complaintID) + "/resolve",
-		token: token, idempotencyKey: idempotencyKey, body: map[string]string{"resolution": resolution}, out: &out})
-	return out, err
+	return send[Complaint](ctx, c, http.MethodPost, token, idempotencyKey,
+		"/awards/"+pathEscape(awardID)+"/complaints/"+pathEscape(complaintID)+"/resolve", map[string]string{"resolution": resolution})
 }
 
 // SignContract signs the contract of an active award.
 func (c *Client) SignContract(ctx context.Context, token, idempotencyKey, awardID string, in ContractInput) (Contract, error) {
-	var out Contract
-	err := c.do(ctx, call{method: http.MethodPost, path: "/awards/" + pathEscape(awardID) + "/contract", token: token,
-		idempotencyKey: idempotencyKey, body: in, out: &out})
-	return out, err
+	return send[Contract](ctx, c, http.MethodPost, token, idempotencyKey, "/awards/"+pathEscape(awardID)+"/contract", in)
 }
 
 // Contracts lists contracts, of one tender when tenderID is set (public).
 func (c *Client) Contracts(ctx context.Context, token, tenderID string) ([]Contract, error) {
-	var out []Contract
-	err := c.do(ctx, call{method: http.MethodGet, path: "/contracts" + query("tenderId", tenderID), token: token, out: &out})
-	return out, err
+	return get[[]Contract](ctx, c, token, "/contracts"+query("tenderId", tenderID))
 }
 
 // ConfirmDelivery confirms a milestone delivered; its payment is instructed to Payments.
 func (c *Client) ConfirmDelivery(ctx context.Context, token, idempotencyKey, contractID, milestoneID string) (Contract, error) {
-	var out Contract
-	err := c.do(ctx, call{method: http.MethodPost, path: "/contracts/" + pathEscape(contractID) + "/milestones/" + pathEscape(milestoneID) + "/delivery",
-		token: token, idempotencyKey: idempotencyKey, body: struct{}{}, out: &out})
+	return send[Contract](ctx, c, http.MethodPost, token, idempotencyKey,
+		"/contracts/"+pathEscape(contractID)+"/milestones/"+pathEscape(milestoneID)+"/delivery", struct{}{})
+}
+
+// tenderPath is /tenders/{id} and the parts after it, each escaped.
+func tenderPath(id string, parts ...string) string {
+	p := "/tenders/" + pathEscape(id)
+	for _, part := range parts {
+		p += "/" + pathEscape(part)
+	}
+	return p
+}
+
+// get is a GET of path (with its query) whose answer is a T.
+func get[T any](ctx context.Context, c *Client, token, path string) (T, error) {
+	var out T
+	err := c.do(ctx, call{method: http.MethodGet, path: path, token: token, out: &out})
+	return out, err
+}
+
+// send is a call with a JSON body whose answer is a T.
+func send[T any](ctx context.Context, c *Client, method, token, idempotencyKey, path string, body any) (T, error) {
+	var out T
+	err := c.do(ctx, call{method: method, path: path, token: token, idempotencyKey: idempotencyKey, body: body, out: &out})
 	return out, err
 }

@@ -30,21 +30,17 @@ type ProcessInstance struct {
 
 // UserTasks lists the open tasks of processID the person may see.
 func (c *Client) UserTasks(ctx context.Context, token, processID string) ([]UserTask, error) {
-	var out []UserTask
-	err := c.do(ctx, call{method: http.MethodGet, path: "/user-tasks" + query("processId", processID), token: token, out: &out})
-	return out, err
+	return get[[]UserTask](ctx, c, token, "/user-tasks"+query("processId", processID))
 }
 
 // Instances lists the instances of processID with a business key.
 func (c *Client) Instances(ctx context.Context, token, processID, businessKey string) ([]ProcessInstance, error) {
-	var out []ProcessInstance
-	err := c.do(ctx, call{method: http.MethodGet, path: "/instances" + query("processId", processID, "businessKey", businessKey),
-		token: token, out: &out})
-	return out, err
+	return get[[]ProcessInstance](ctx, c, token, "/instances"+query("processId", processID, "businessKey", businessKey))
 }
 
 // CompleteUserTask completes a task with its form's variables.
 func (c *Client) CompleteUserTask(ctx context.Context, token, idempotencyKey, taskID string, variables map[string]any) error {
-	return c.do(ctx, call{method: http.MethodPost, path: "/user-tasks/" + pathEscape(taskID) + "/completion", token: token,
-		idempotencyKey: idempotencyKey, body: map[string]any{"variables": variables}})
+	_, err := send[struct{}](ctx, c, http.MethodPost, token, idempotencyKey, "/user-tasks/"+pathEscape(taskID)+"/completion",
+		map[string]any{"variables": variables})
+	return err
 }

@@ -200,11 +200,17 @@ func (s *Site) confirmDelivery(c *Ctx) {
 	}
 	if _, err := s.api.ConfirmDelivery(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), contracts[0].ID,
 		c.R.PathValue("milestone")); err != nil {
-		f := NewForm()
-		fieldMap{}.apply(c, f, NewProblemOnly(err))
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+		s.buyerProblem(c, err)
 		return
 	}
 	c.Flash("flash.delivered")
 	c.Redirect(buyerLink(t.ID) + "#contract")
+}
+
+// buyerProblem shows the buyer's tender page again with err as a problem of the page, in its words: for a
+// button that has no field of its own.
+func (s *Site) buyerProblem(c *Ctx, err error) {
+	f := NewForm()
+	fieldMap{}.apply(c, f, NewProblemOnly(err))
+	s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
 }

@@ -170,9 +170,7 @@ func (s *Site) completeTask(c *Ctx) {
 		vars["approved"] = f.Value(field) == "approve"
 	}
 	if err := s.api.CompleteUserTask(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), id, vars); err != nil {
-		f := NewForm()
-		fieldMap{}.apply(c, f, NewProblemOnly(err))
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+		s.buyerProblem(c, err)
 		return
 	}
 	c.Flash("flash.task_done", tasks[i].Name)

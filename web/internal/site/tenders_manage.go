@@ -29,6 +29,7 @@ type buyerTenderData struct {
 	Award      *awardView
 	Contract   *contractView
 	CanAward   bool // the award's standstill is over and no contract is signed yet
+	Answerable bool // the buyer answers the questions here
 	Decisions  []Option
 	Conflicted []Option
 }
@@ -69,7 +70,7 @@ func afterOpening(status string) bool {
 
 func (s *Site) buyerTenderData(c *Ctx, t gatewayapi.Tender) (buyerTenderData, error) {
 	ctx, token := c.R.Context(), c.Data.AccessToken
-	d := buyerTenderData{T: c.tenderView(t, buyerLink(t.ID)), Scored: map[string]bool{},
+	d := buyerTenderData{T: c.tenderView(t, buyerLink(t.ID)), Answerable: true, Scored: map[string]bool{},
 		Decisions:  []Option{{Value: "approve", Text: c.Loc.T("tender.task.approve")}, {Value: "return", Text: c.Loc.T("tender.task.return")}},
 		Conflicted: []Option{{Value: "no", Text: c.Loc.T("tender.declaration.no")}, {Value: "yes", Text: c.Loc.T("tender.declaration.yes")}}}
 	if t.Status == "draft" {

@@ -55,6 +55,7 @@ type publicTenderData struct {
 	Award     *awardView
 	// CanComplain: the supplier bid, and the award is in its standstill.
 	CanComplain bool
+	Answerable  bool // always false: only the buyer answers
 }
 
 func (s *Site) tenderPage(c *Ctx) { s.renderTender(c, http.StatusOK, NewForm()) }

@@ -53,6 +53,8 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 		return []any{}, 200, true
 	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "bids":
 		return g.bidsAnswer(r, parts[1], body)
+	case len(parts) >= 4 && parts[0] == "tenders" && parts[2] == "bids":
+		return g.changeBid(r, parts[3], body)
 	}
 	return nil, 0, false
 }
@@ -78,6 +80,20 @@ func (g *fakeGateway) bidsAnswer(r *http.Request, tenderID string, body map[stri
 		out = append(out, b)
 	}
 	return out, 200, true
+}
+
+// changeBid changes (PUT) or withdraws (POST .../withdraw) a bid.
+func (g *fakeGateway) changeBid(r *http.Request, bidID string, body map[string]any) (any, int, bool) {
+	b, ok := g.bids[bidID]
+	if !ok {
+		return fakeErrorBody("NOT_FOUND", "NOT_FOUND"), 404, true
+	}
+	if strings.HasSuffix(r.URL.Path, "/withdraw") {
+		b["status"] = "withdrawn"
+	} else {
+		b["price"], b["proposal"] = body["price"], body["proposal"]
+	}
+	return map[string]any{"id": bidID, "status": b["status"], "sealed": true}, 200, true
 }
 
 // becomeBuyer makes the signed-in account a buyer of fakeOrg; becomeSupplier a supplier.

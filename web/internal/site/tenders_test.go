@@ -83,6 +83,30 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 	}
 }
 
+// A supplier changes a sealed bid (typed afresh: the API shows none of its contents) and withdraws it; then
+// they may bid again.
+func TestSupplierChangesAndWithdrawsABid(t *testing.T) {
+	p := newPortal(t)
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders/new")
+	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p.post("/buyer/tenders/t-1/publish", nil).redirect(t, "/buyer/tenders/t-1")
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
+	p.get("/tenders/t-1/bid")
+	p.post("/tenders/t-1/bid", url.Values{"price": {"9500.00"}, "proposal": {"switches"}}).redirect(t, "/tenders/t-1#bid")
+	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Change your bid", "enter its price and proposal again", "Withdraw the bid")
+	p.post("/tenders/t-1/bid", url.Values{"price": {"9400.00"}, "proposal": {"switches, five-year warranty"}}).redirect(t, "/tenders/t-1#bid")
+	if got := p.gw.calls("PUT /tenders/t-1/bids/b-1"); len(got) != 1 || got[0].Body["price"] != "9400.00" {
+		t.Fatalf("the change sent: %v", got)
+	}
+	p.get("/tenders/t-1").want(t, http.StatusOK, "Your bid has been changed")
+	p.post("/tenders/t-1/bid/withdraw", nil).redirect(t, "/tenders/t-1")
+	p.get("/tenders/t-1").want(t, http.StatusOK, "Your bid has been withdrawn", `id="submit-bid"`)
+	p.get("/bids").want(t, http.StatusOK, "IT communications equipment", "Withdrawn")
+}
+
 // A bid after the deadline is refused on its form with the API's reason in the page's words, keeping
 // what the supplier typed.
 func TestLateBidIsRefusedOnTheForm(t *testing.T) {

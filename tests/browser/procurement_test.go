@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/govstackbb/marketplace/internal/devstack"
 	"github.com/govstackbb/marketplace/platform/testkit"
 )
 
@@ -108,10 +107,7 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	buyer.see(".govuk-notification-banner", "The delivery has been confirmed")
 
 	admin := newTab(t, "administrator", true)
-	admin.open("/sign-in")
-	admin.fill("f-email", devstack.DevAdminEmail)
-	admin.fill("f-password", devstack.DevAdminPassword)
-	admin.submit()
+	admin.signInAdmin()
 	admin.waitFor("/payments", "main", "Delivery and installation", nil)
 	admin.shot("tender-payments-to-authorise")
 	admin.click("#batches form button")

@@ -68,6 +68,15 @@ func adminToken(t *testing.T) string {
 	return tok.AccessToken
 }
 
+// signInAdmin signs govstack dev's administrator in through the sign-in page.
+func (b *tab) signInAdmin() {
+	b.t.Helper()
+	b.open("/sign-in")
+	b.fill("f-email", devstack.DevAdminEmail)
+	b.fill("f-password", devstack.DevAdminPassword)
+	b.submit()
+}
+
 // value is the value of the first element matching sel (a form control).
 func (b *tab) value(sel string) string {
 	b.t.Helper()
@@ -192,10 +201,7 @@ func TestAdministratorDomainRequestJourney(t *testing.T) {
 	buyer.see("main", "Check your email")
 
 	a := newTab(t, "administrator", true)
-	a.open("/sign-in")
-	a.fill("f-email", devstack.DevAdminEmail)
-	a.fill("f-password", devstack.DevAdminPassword)
-	a.submit()
+	a.signInAdmin()
 	a.see("h1", "Public-sector domain requests")
 	a.see("#requests tbody tr:first-child", email, "Waiting for a decision")
 	a.shot("admin-domain-requests")

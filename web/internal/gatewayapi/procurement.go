@@ -11,30 +11,20 @@ import (
 // evaluation, awards with their complaints, contracts and their milestones. Its JSON is protojson's
 // (lowerCamelCase); amounts are decimal strings in the tender's currency.
 
-// Tender is a call for bids as the API answers it.
+// Tender is a call for bids as the API answers it: the draft's fields and what the API sets.
 type Tender struct {
-	ID                    string           `json:"id"`
-	OCID                  string           `json:"ocid"`
-	Title                 string           `json:"title"`
-	Description           string           `json:"description"`
-	Status                string           `json:"status"`
-	BuyerOrganisation     string           `json:"buyerOrganisation"`
-	BuyerID               string           `json:"buyerId"`
-	EstimatedValue        string           `json:"estimatedValue"`
-	Currency              string           `json:"currency"`
-	Items                 []Item           `json:"items"`
-	AwardCriteria         []AwardCriterion `json:"awardCriteria"`
-	EnquiryPeriodDays     int              `json:"enquiryPeriodDays"`
-	TenderPeriodDays      int              `json:"tenderPeriodDays"`
-	StandstillDays        int              `json:"standstillDays"`
-	EnquiryEnd            time.Time        `json:"enquiryEnd"`
-	TenderEnd             time.Time        `json:"tenderEnd"`
-	PublishedAt           time.Time        `json:"publishedAt"`
-	BidsOpenedAt          time.Time        `json:"bidsOpenedAt"`
-	CreatedAt             time.Time        `json:"createdAt"`
-	StatusReason          string           `json:"statusReason"`
-	RequiresActiveCompany bool             `json:"requiresActiveCompany"`
-	Documents             []DocumentRef    `json:"documents"`
+	TenderDraft
+	ID                string    `json:"id"`
+	OCID              string    `json:"ocid"`
+	Status            string    `json:"status"`
+	BuyerOrganisation string    `json:"buyerOrganisation"`
+	BuyerID           string    `json:"buyerId"`
+	EnquiryEnd        time.Time `json:"enquiryEnd"`
+	TenderEnd         time.Time `json:"tenderEnd"`
+	PublishedAt       time.Time `json:"publishedAt"`
+	BidsOpenedAt      time.Time `json:"bidsOpenedAt"`
+	CreatedAt         time.Time `json:"createdAt"`
+	StatusReason      string    `json:"statusReason"`
 }
 
 // Item is one thing a tender buys.

@@ -105,3 +105,15 @@ func NewProblemOnly(err error) error {
 	c.Violations, c.Reason = nil, ""
 	return &c
 }
+
+// settled ends a form's POST whose call returned err: on success the flash and the way on (true); else the
+// API's refusal goes on the form through m (false: the caller draws the form again).
+func (c *Ctx) settled(err error, f *Form, m fieldMap, flash, next string) bool {
+	if err != nil {
+		m.applyProblem(c, f, err)
+		return false
+	}
+	c.Flash(flash)
+	c.Redirect(next)
+	return true
+}

@@ -164,15 +164,11 @@ func (s *Site) fileComplaint(c *Ctx) {
 		s.renderTender(c, http.StatusUnprocessableEntity, f)
 		return
 	}
-	awards, err := s.api.Awards(c.R.Context(), c.Data.AccessToken, id)
-	if err == nil && len(awards) == 0 {
-		err = &gatewayapi.Error{Status: http.StatusNotFound}
-	}
-	if err != nil {
-		c.apiFail(err)
+	a, ok := s.latestAward(c, id)
+	if !ok {
 		return
 	}
-	if _, err := s.api.FileComplaint(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), awards[len(awards)-1].ID,
+	if _, err := s.api.FileComplaint(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), a.ID,
 		f.Value("complaint")); err != nil {
 		fieldMap{prefix: "bid", fields: map[string]string{"text": "complaint"}, keys: map[string]string{"complaint": "complaint"},
 			reasons: map[string]reasonError{"STANDSTILL": {"complaint", "bid.complaint.closed"}, "WRONG_STATUS": {"complaint", "bid.complaint.closed"}}}.apply(c, f, err)

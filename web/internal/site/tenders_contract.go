@@ -61,22 +61,16 @@ func (s *Site) resolveComplaint(c *Ctx) {
 		return
 	}
 	id := c.R.PathValue("complaint")
-	field := "resolution-" + id
-	f := FormFrom(c.R.PostForm, field)
-	if f.Value(field) == "" {
-		f.Fail(field, c.Loc.T("tender.resolution.required"))
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+	f, text, ok := s.buyerText(c, "resolution", id)
+	if !ok {
 		return
 	}
-	awards, err := s.api.Awards(c.R.Context(), c.Data.AccessToken, t.ID)
-	if err != nil || len(awards) == 0 {
-		c.apiFail(err)
+	a, ok := s.latestAward(c, t.ID)
+	if !ok {
 		return
 	}
-	_, err = s.api.ResolveComplaint(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), awards[len(awards)-1].ID, id, f.Value(field))
-	if err != nil {
-		fieldMap{prefix: "tender", fields: map[string]string{"resolution": field}, keys: map[string]string{field: "resolution"}}.apply(c, f, err)
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+	if _, err := s.api.ResolveComplaint(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), a.ID, id, text); err != nil {
+		s.buyerTextRefused(c, f, "resolution", id, err)
 		return
 	}
 	c.Flash("flash.complaint_resolved")
@@ -102,15 +96,22 @@ func (s *Site) tenderAward(c *Ctx) (gatewayapi.Tender, gatewayapi.Award, bool) {
 	if !ok {
 		return t, gatewayapi.Award{}, false
 	}
-	awards, err := s.api.Awards(c.R.Context(), c.Data.AccessToken, t.ID)
+	a, ok := s.latestAward(c, t.ID)
+	return t, a, ok
+}
+
+// latestAward is a tender's award (the last one, should an earlier have been cancelled), or the page
+// answers itself: 404 when there is none.
+func (s *Site) latestAward(c *Ctx, tenderID string) (gatewayapi.Award, bool) {
+	awards, err := s.api.Awards(c.R.Context(), c.Data.AccessToken, tenderID)
 	if err == nil && len(awards) == 0 {
 		err = &gatewayapi.Error{Status: http.StatusNotFound}
 	}
 	if err != nil {
 		c.apiFail(err)
-		return t, gatewayapi.Award{}, false
+		return gatewayapi.Award{}, false
 	}
-	return t, awards[len(awards)-1], true
+	return awards[len(awards)-1], true
 }
 
 func (s *Site) renderContract(c *Ctx, status int, f *Form) {
@@ -174,12 +175,9 @@ func (s *Site) signContract(c *Ctx) {
 	}
 	if !f.HasErrors() {
 		_, err := s.api.SignContract(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), a.ID, in)
-		if err == nil {
-			c.Flash("flash.contract_signed")
-			c.Redirect(buyerLink(t.ID) + "#contract")
+		if c.settled(err, f, m, "flash.contract_signed", buyerLink(t.ID)+"#contract") {
 			return
 		}
-		m.applyProblem(c, f, err)
 	}
 	s.renderContract(c, http.StatusUnprocessableEntity, f)
 }

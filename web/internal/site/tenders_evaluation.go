@@ -16,17 +16,13 @@ import (
 // answerQuestion answers a supplier's question in public.
 func (s *Site) answerQuestion(c *Ctx) {
 	qid := c.R.PathValue("question")
-	field := "answer-" + qid
-	f := FormFrom(c.R.PostForm, field)
-	if f.Value(field) == "" {
-		f.Fail(field, c.Loc.T("tender.answer.required"))
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+	f, text, ok := s.buyerText(c, "answer", qid)
+	if !ok {
 		return
 	}
-	_, err := s.api.AnswerQuestion(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), c.R.PathValue("id"), qid, f.Value(field))
+	_, err := s.api.AnswerQuestion(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), c.R.PathValue("id"), qid, text)
 	if err != nil {
-		fieldMap{prefix: "tender", fields: map[string]string{"answer": field}, keys: map[string]string{field: "answer"}}.apply(c, f, err)
-		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+		s.buyerTextRefused(c, f, "answer", qid, err)
 		return
 	}
 	c.Flash("flash.question_answered")
@@ -120,12 +116,9 @@ func (s *Site) scoreBid(c *Ctx) {
 	}
 	if !f.HasErrors() {
 		err := s.api.ScoreBid(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), t.ID, c.R.PathValue("bid"), scores)
-		if err == nil {
-			c.Flash("flash.scored")
-			c.Redirect(buyerLink(t.ID) + "#evaluation")
+		if c.settled(err, f, m, "flash.scored", buyerLink(t.ID)+"#evaluation") {
 			return
 		}
-		m.applyProblem(c, f, err)
 	}
 	s.renderScore(c, http.StatusUnprocessableEntity, f)
 }
@@ -175,4 +168,25 @@ func (s *Site) completeTask(c *Ctx) {
 	}
 	c.Flash("flash.task_done", tasks[i].Name)
 	c.Redirect(buyerLink(t.ID) + "#steps")
+}
+
+// buyerText reads the text box <name>-<id> of one of the forms on the buyer's tender page (an answer to a
+// question, a complaint's resolution); false when it is empty: the page is drawn again saying so.
+func (s *Site) buyerText(c *Ctx, name, id string) (*Form, string, bool) {
+	field := name + "-" + id
+	f := FormFrom(c.R.PostForm, field)
+	if f.Value(field) == "" {
+		f.Fail(field, c.Loc.T("tender."+name+".required"))
+		s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
+		return f, "", false
+	}
+	return f, f.Value(field), true
+}
+
+// buyerTextRefused draws the buyer's tender page again with the API's refusal of the text box <name>-<id>
+// next to it (the API calls the field name).
+func (s *Site) buyerTextRefused(c *Ctx, f *Form, name, id string, err error) {
+	field := name + "-" + id
+	fieldMap{prefix: "tender", fields: map[string]string{name: field}, keys: map[string]string{field: name}}.apply(c, f, err)
+	s.renderBuyerTender(c, http.StatusUnprocessableEntity, f)
 }

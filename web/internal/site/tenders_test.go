@@ -55,15 +55,22 @@ func TestTenderDraftKeepsWhatWasTypedAndShowsFieldErrors(t *testing.T) {
 	}
 }
 
-// A published tender's bids are sealed on its buyer's page: their number and bidder, never a price.
-func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
+// portalWithDraft is the portal with a buyer signed in who has saved draft as tender t-1.
+func portalWithDraft(t *testing.T, draft url.Values) *portalUnderTest {
+	t.Helper()
 	p := newPortal(t)
 	p.gw.becomeBuyer()
 	p.signInAs("/buyer/tenders")
 	p.get("/buyer/tenders/new")
+	p.post("/buyer/tenders/new", draft).redirect(t, "/buyer/tenders/t-1")
+	return p
+}
+
+// A published tender's bids are sealed on its buyer's page: their number and bidder, never a price.
+func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 	good := draftValues()
 	good.Set("item0-cpvCode", "32420000-3")
-	p.post("/buyer/tenders/new", good).redirect(t, "/buyer/tenders/t-1")
+	p := portalWithDraft(t, good)
 	p.post("/buyer/tenders/t-1/publish", nil).redirect(t, "/buyer/tenders/t-1")
 
 	p.gw.becomeSupplier()
@@ -86,11 +93,7 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 // A supplier changes a sealed bid (typed afresh: the API shows none of its contents) and withdraws it; then
 // they may bid again.
 func TestSupplierChangesAndWithdrawsABid(t *testing.T) {
-	p := newPortal(t)
-	p.gw.becomeBuyer()
-	p.signInAs("/buyer/tenders")
-	p.get("/buyer/tenders/new")
-	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p := portalWithDraft(t, draftValues())
 	p.post("/buyer/tenders/t-1/publish", nil).redirect(t, "/buyer/tenders/t-1")
 	p.gw.becomeSupplier()
 	p.signInAs("/bids")
@@ -110,11 +113,7 @@ func TestSupplierChangesAndWithdrawsABid(t *testing.T) {
 // A bid after the deadline is refused on its form with the API's reason in the page's words, keeping
 // what the supplier typed.
 func TestLateBidIsRefusedOnTheForm(t *testing.T) {
-	p := newPortal(t)
-	p.gw.becomeBuyer()
-	p.signInAs("/buyer/tenders")
-	p.get("/buyer/tenders/new")
-	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p := portalWithDraft(t, draftValues())
 	p.gw.becomeSupplier()
 	p.signInAs("/bids")
 	p.gw.fail("POST /tenders/t-1/bids", fakeError{status: 400, code: "FAILED_PRECONDITION", reason: "PERIOD_ENDED"})
@@ -126,11 +125,7 @@ func TestLateBidIsRefusedOnTheForm(t *testing.T) {
 // A supplier cannot open a buyer's pages, nor a buyer another organisation's tender; a signed-out person
 // reads open tenders but is sent to sign in to bid.
 func TestTenderPagesCheckRoles(t *testing.T) {
-	p := newPortal(t)
-	p.gw.becomeBuyer()
-	p.signInAs("/buyer/tenders")
-	p.get("/buyer/tenders/new")
-	p.post("/buyer/tenders/new", draftValues()).redirect(t, "/buyer/tenders/t-1")
+	p := portalWithDraft(t, draftValues())
 	p.gw.mu.Lock()
 	p.gw.tenders["t-1"]["buyerOrganisation"] = "Another Ministry"
 	p.gw.mu.Unlock()

@@ -119,6 +119,9 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	contoso.open("/bids")
 	contoso.see("#my-bids", title, "Awarded", "rank 1")
 	contoso.shot("bid-list")
+	contoso.click(`a[hreflang="et"]`)
+	contoso.see("main", "Teie pakkumused", "Edukas")
+	contoso.shot("bid-list-et")
 	t.Logf("%d pages checked with axe-core", buyer.pages+contoso.pages+fabrikam.pages+admin.pages)
 }
 

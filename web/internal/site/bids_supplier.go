@@ -71,7 +71,7 @@ func (s *Site) submitBid(c *Ctx) {
 	in := gatewayapi.BidInput{Price: f.Value("price"), Proposal: f.Value("proposal")}
 	m := fieldMap{prefix: "bid", keys: map[string]string{}, fields: map[string]string{"price": "price", "proposal": "proposal"},
 		reasons: map[string]reasonError{"PERIOD_ENDED": {"", "bid.period_ended"}, "COMPANY_NOT_ACTIVE": {"", "bid.company_not_active"},
-			"WRONG_STATUS": {"", "bid.wrong_status"}}}
+			"WRONG_STATUS": {"", "bid.wrong_status"}, "BID_EXISTS": {"", "bid.exists"}}}
 	for row := range documentRows {
 		title, addr := f.Value(documentField(row, "title")), f.Value(documentField(row, "url"))
 		if title == "" && addr == "" {

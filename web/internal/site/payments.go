@@ -45,9 +45,9 @@ func (s *Site) renderPayments(c *Ctx, status int, f *Form) {
 				continue
 			}
 			b, err := s.api.Batch(c.R.Context(), c.Data.AccessToken, m.PaymentBatchID)
-			if err != nil {
-				c.apiFail(err)
-				return
+			if err != nil { // one batch Payments cannot show now does not hide the others
+				s.log.Warn("a payment batch's status", "batch", m.PaymentBatchID, "error", err)
+				continue
 			}
 			if !slices.Contains(awaitingStatuses, b.Status) {
 				continue

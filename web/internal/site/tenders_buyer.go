@@ -22,7 +22,7 @@ type tenderList struct {
 	Pagination map[string]any
 }
 
-// myTendersPage lists the buyer's organisation's tenders, drafts first among the newest.
+// myTendersPage lists the buyer's organisation's tenders, newest first as the API lists them.
 func (s *Site) myTendersPage(c *Ctx) {
 	all, err := s.api.Tenders(c.R.Context(), c.Data.AccessToken, "", tendersLimit)
 	if err != nil {

@@ -3,6 +3,9 @@ package site
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -164,4 +167,54 @@ func TestTenderFieldMessagesExist(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Every message key the tender pages name in their code and templates exists in both languages (keys built
+// at run time are checked by the tests that reach them).
+func TestTenderPagesMessagesExist(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goKey := regexp.MustCompile(`(prefix: )?"((?:tender|bid|flash|payments|nav|home)\.[A-Za-z0-9_.]+[A-Za-z0-9_])"`)
+	tmplKey := regexp.MustCompile(`T ()"([A-Za-z0-9_.]+)"`)
+	files := []string{"tenders_buyer.go", "tenders_contract.go", "tenders_evaluation.go", "tenders_form.go", "tenders_manage.go",
+		"tenders_public.go", "tenders_view.go", "bids_supplier.go", "payments.go", "templates/layout/tenders.html",
+		"templates/pages/payments-authorise.html"}
+	files = append(append(files, filepathGlob(t, "templates/pages/tender-*.html")...), filepathGlob(t, "templates/pages/bid-*.html")...)
+	apiNames := draftFieldMap(nil).fields // the API's field names, not messages
+	n := 0
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := goKey
+		if strings.HasSuffix(file, ".html") {
+			re = tmplKey
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if _, api := apiNames[m[2]]; api || m[1] != "" { // an API field name, or a fieldMap's prefix
+				continue
+			}
+			n++
+			for _, lang := range i18n.Languages {
+				if !c.Has(lang, m[2]) {
+					t.Errorf("%s: %s lacks %s", file, lang, m[2])
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d keys found: the patterns miss them", n)
+	}
+}
+
+func filepathGlob(t *testing.T, pattern string) []string {
+	t.Helper()
+	out, err := filepath.Glob(pattern)
+	if err != nil || len(out) == 0 {
+		t.Fatalf("no files match %s: %v", pattern, err)
+	}
+	return out
 }

@@ -18,9 +18,8 @@ const (
 )
 
 // allPages is the portal's page registry: every route, who may open it and its place in the navigation.
-// The journeys still to come add their pages here — the buyer's tenders (Role(roleBuyer)), the supplier's
-// open tenders and bids (Role(roleSupplier)) and the administrator's dashboards (Role(roleAdmin)) — each
-// with a Nav entry where it belongs.
+// The journeys still to come add their pages here — the administrator's dashboards (Role(roleAdmin)) —
+// each with a Nav entry where it belongs.
 func (s *Site) allPages() []Page {
 	signedOut := Access{SignedOut: true}
 	staff := Access{SignedIn: true, Roles: []string{roleStaff}, Hospital: true}

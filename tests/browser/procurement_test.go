@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,16 +52,16 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	contoso.fill("f-question", "Is PoE+ required on every port?")
 	contoso.click("#ask")
 	contoso.see(".govuk-notification-banner", "Your question has been sent")
-	contoso.bid("9500.00", "48-port PoE+ switches", "Contoso datasheet")
+	contoso.bid("9500.00", "48-port PoE+ switches", "Contoso datasheet", "")
 	contoso.see(".govuk-notification-banner", "Your bid has been submitted")
 	contoso.see("#bid-summary", "Sealed until")
 	contoso.click("#change-bid")
 	contoso.shot("bid-change")
-	contoso.bid("9400.00", "48-port PoE+ switches, five-year warranty", "")
+	contoso.bid("9400.00", "48-port PoE+ switches, five-year warranty", "", pdfFile(t, "contoso-warranty.pdf"))
 	contoso.see(".govuk-notification-banner", "Your bid has been changed")
 
 	fabrikam.open(publicURL)
-	fabrikam.bid("9800.00", "24-port switches", "")
+	fabrikam.bid("9800.00", "24-port switches", "", "")
 	fabrikam.see(".govuk-notification-banner", "Your bid has been submitted")
 
 	buyer.open(tenderURL)
@@ -82,6 +84,7 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	fabrikam.see(".govuk-error-summary", "Bids are no longer accepted")
 	fabrikam.shot("bid-late")
 
+	buyer.see("#bids", "contoso-warranty.pdf") // the changed bid's uploaded document, opened with it
 	buyer.evaluate(tenderURL)
 	buyer.waitFor(tenderURL, "#award-summary", "Standstill", nil)
 	buyer.see("#audit", "Bid scored", "Step done", "Award decided")
@@ -123,6 +126,16 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	contoso.see("main", "Teie pakkumused", "Edukas")
 	contoso.shot("bid-list-et")
 	t.Logf("%d pages checked with axe-core", buyer.pages+contoso.pages+fabrikam.pages+admin.pages)
+}
+
+// pdfFile writes a small PDF named name and returns its path.
+func pdfFile(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // registerBuyerAPI registers a buyer of the Ministry of Justice (an approved domain in govstack dev).
@@ -171,8 +184,9 @@ func (b *tab) draftAndPublish(title string) string {
 	return b.url()
 }
 
-// bid fills the bid form (from the tender's page or the form itself) and sends it.
-func (b *tab) bid(price, proposal, document string) {
+// bid fills the bid form (from the tender's page or the form itself) and sends it, with a document published
+// at an address (its title) or uploaded (a file's path), or neither.
+func (b *tab) bid(price, proposal, document, file string) {
 	b.t.Helper()
 	if b.exists("#submit-bid") {
 		b.click("#submit-bid")
@@ -182,6 +196,9 @@ func (b *tab) bid(price, proposal, document string) {
 	if document != "" {
 		b.fill("f-doc0-title", document)
 		b.fill("f-doc0-url", "https://contoso.example/datasheet.pdf")
+	}
+	if file != "" {
+		b.do(chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{file}))
 	}
 	b.click("#send-bid")
 }

@@ -1,18 +1,21 @@
 package site
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 
 	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
 )
 
-// The supplier's bids: submitting one (price, proposal, documents by title and address — the API keeps
-// references to documents, not files), changing or withdrawing it until the deadline, the list of their
-// bids with each one's status, and a complaint against an award during its standstill.
+// The supplier's bids: submitting one (price, proposal, documents), changing or withdrawing it until the
+// deadline, the list of their bids with each one's status, and a complaint against an award during its
+// standstill. Procurement keeps references to documents, not files: a file the supplier uploads goes to
+// Registration's document store (POST /documents) and the bid refers to it by its id; a document published
+// elsewhere is referred to by its https address.
 
-// documentRows is how many document rows the bid form has (an empty row is left out).
-const documentRows = 2
+// documentRows is how many rows of published documents the bid form has (an empty row is left out).
+const documentRows = 1
 
 func documentField(row int, part string) string { return "doc" + strconv.Itoa(row) + "-" + part }
 
@@ -83,6 +86,12 @@ func (s *Site) submitBid(c *Ctx) {
 		// The address names the document where it is kept: it is its id too.
 		in.Documents = append(in.Documents, gatewayapi.DocumentRef{ID: addr, Title: title, URL: addr})
 	}
+	if doc, ok := s.uploadedBidDocument(c, f); !ok {
+		s.renderBid(c, http.StatusUnprocessableEntity, f)
+		return
+	} else if doc != nil {
+		in.Documents = append(in.Documents, *doc)
+	}
 	b, has, err := s.ownBid(c, id)
 	if err == nil {
 		if has {
@@ -103,6 +112,36 @@ func (s *Site) submitBid(c *Ctx) {
 	c.Flash(flash)
 	c.Redirect(publicLink(id) + "#bid")
 }
+
+// maxBidFileBytes is the most of one file the bid form takes (the portal reads at most maxUploadBytes of a
+// form; Registration takes up to 5 MiB).
+const maxBidFileBytes = 2 << 20
+
+// uploadedBidDocument stores the bid form's file, when there is one, in Registration's document store and
+// returns the reference to it; false when the file was refused (said next to the field).
+func (s *Site) uploadedBidDocument(c *Ctx, f *Form) (*gatewayapi.DocumentRef, bool) {
+	file, header, err := c.R.FormFile("file")
+	if err != nil {
+		return nil, true // no file chosen: documents are optional
+	}
+	defer file.Close()
+	content, err := io.ReadAll(io.LimitReader(file, maxBidFileBytes+1))
+	if err != nil || len(content) == 0 || len(content) > maxBidFileBytes {
+		f.Fail("file", c.Loc.T("bid.file.size"))
+		return nil, false
+	}
+	id, err := s.api.UploadRegistrationDocument(c.R.Context(), c.Data.AccessToken, newIdempotencyKey(), header.Filename, content)
+	if err != nil {
+		bidFileFields.apply(c, f, err)
+		return nil, false
+	}
+	return &gatewayapi.DocumentRef{ID: id, Title: header.Filename}, true
+}
+
+// bidFileFields puts Registration's refusals of an uploaded file next to the bid form's file field.
+var bidFileFields = fieldMap{prefix: "bid", fields: map[string]string{"file[0]": "file"},
+	reasons: map[string]reasonError{"UNSUPPORTED_DOCUMENT_TYPE": {"file", "bid.file.type"}, "DOCUMENT_TOO_LARGE": {"file", "bid.file.size"},
+		"EMPTY_DOCUMENT": {"file", "bid.file.size"}}}
 
 // withdrawBid withdraws the supplier's bid.
 func (s *Site) withdrawBid(c *Ctx) {

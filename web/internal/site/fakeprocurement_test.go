@@ -21,6 +21,8 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch route := r.Method + " " + r.URL.Path; {
+	case route == "POST /documents":
+		return map[string]any{"code": 200, "url": "/documents/doc-77", "urls": []string{"/documents/doc-77"}}, 200, true
 	case route == "GET /tenders":
 		out := []map[string]any{}
 		for _, t := range g.tenders {

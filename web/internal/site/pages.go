@@ -86,7 +86,7 @@ func (s *Site) allPages() []Page {
 		{Pattern: "GET /tenders/{id}", Access: Public, Handle: s.tenderPage},
 		{Pattern: "POST /tenders/{id}/questions", Access: Role(roleSupplier), Handle: s.askQuestion},
 		{Pattern: "GET /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.bidPage},
-		{Pattern: "POST /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.submitBid},
+		{Pattern: "POST /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.submitBid, Upload: true},
 		{Pattern: "POST /tenders/{id}/bid/withdraw", Access: Role(roleSupplier), Handle: s.withdrawBid},
 		{Pattern: "POST /tenders/{id}/complaints", Access: Role(roleSupplier), Handle: s.fileComplaint},
 		{Pattern: "GET /bids", Access: Role(roleSupplier), Handle: s.myBidsPage, Nav: &Nav{Label: "nav.bids", Path: "/bids", Order: 16}},

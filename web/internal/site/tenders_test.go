@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -82,7 +83,11 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 	p.get("/tenders?q=32420000").want(t, http.StatusOK, "IT communications equipment")
 	p.get("/tenders?q=ambulance").want(t, http.StatusOK, "There are no tenders to show.")
 	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Submit a bid")
-	p.post("/tenders/t-1/bid", url.Values{"price": {"9500.00"}, "proposal": {"48-port PoE+ switches"}}).redirect(t, "/tenders/t-1#bid")
+	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "48-port PoE+ switches"}, "datasheet.pdf", pdf).
+		redirect(t, "/tenders/t-1#bid")
+	if docs := p.gw.calls("POST /tenders/t-1/bids")[0].Body["documents"]; fmt.Sprint(docs) != "[map[id:doc-77 title:datasheet.pdf]]" {
+		t.Errorf("the bid's documents: %v", docs)
+	}
 	p.get("/tenders/t-1").want(t, http.StatusOK, "Your bid", "Submitted", "Sealed until")
 
 	p.gw.becomeBuyer()
@@ -101,9 +106,15 @@ func TestSupplierChangesAndWithdrawsABid(t *testing.T) {
 	p.gw.becomeSupplier()
 	p.signInAs("/bids")
 	p.get("/tenders/t-1/bid")
-	p.post("/tenders/t-1/bid", url.Values{"price": {"9500.00"}, "proposal": {"switches"}}).redirect(t, "/tenders/t-1#bid")
+	p.gw.fail("POST /documents", fakeError{status: 400, code: "INVALID_ARGUMENT", reason: "UNSUPPORTED_DOCUMENT_TYPE"})
+	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "switches"}, "notes.txt", []byte("plain text")).
+		want(t, http.StatusUnprocessableEntity, `href="#f-file"`, "Choose a PDF, PNG or JPEG file", `value="9500.00"`)
+	if n := len(p.gw.calls("POST /tenders/t-1/bids")); n != 0 {
+		t.Fatalf("a bid was sent with its file refused: %d", n)
+	}
+	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "switches"}, "", nil).redirect(t, "/tenders/t-1#bid")
 	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Change your bid", "enter its price and proposal again", "Withdraw the bid")
-	p.post("/tenders/t-1/bid", url.Values{"price": {"9400.00"}, "proposal": {"switches, five-year warranty"}}).redirect(t, "/tenders/t-1#bid")
+	p.upload("/tenders/t-1/bid", map[string]string{"price": "9400.00", "proposal": "switches, five-year warranty"}, "", nil).redirect(t, "/tenders/t-1#bid")
 	if got := p.gw.calls("PUT /tenders/t-1/bids/b-1"); len(got) != 1 || got[0].Body["price"] != "9400.00" {
 		t.Fatalf("the change sent: %v", got)
 	}
@@ -121,7 +132,7 @@ func TestLateBidIsRefusedOnTheForm(t *testing.T) {
 	p.signInAs("/bids")
 	p.gw.fail("POST /tenders/t-1/bids", fakeError{status: 400, code: "FAILED_PRECONDITION", reason: "PERIOD_ENDED"})
 	p.get("/tenders/t-1/bid")
-	p.post("/tenders/t-1/bid", url.Values{"price": {"7000.00"}, "proposal": {"late"}}).want(t, http.StatusUnprocessableEntity,
+	p.upload("/tenders/t-1/bid", map[string]string{"price": "7000.00", "proposal": "late"}, "", nil).want(t, http.StatusUnprocessableEntity,
 		"Bids are no longer accepted: the deadline has passed", `value="7000.00"`, ">late</textarea>")
 }
 

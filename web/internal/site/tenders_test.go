@@ -113,7 +113,7 @@ func TestSupplierChangesAndWithdrawsABid(t *testing.T) {
 		t.Fatalf("a bid was sent with its file refused: %d", n)
 	}
 	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "switches"}, "", nil).redirect(t, "/tenders/t-1#bid")
-	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Change your bid", "enter its price and proposal again", "Withdraw the bid")
+	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Change your bid", "enter its price, proposal and documents again", "Withdraw the bid")
 	p.upload("/tenders/t-1/bid", map[string]string{"price": "9400.00", "proposal": "switches, five-year warranty"}, "", nil).redirect(t, "/tenders/t-1#bid")
 	if got := p.gw.calls("PUT /tenders/t-1/bids/b-1"); len(got) != 1 || got[0].Body["price"] != "9400.00" {
 		t.Fatalf("the change sent: %v", got)

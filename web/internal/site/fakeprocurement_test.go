@@ -23,6 +23,17 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 	switch route := r.Method + " " + r.URL.Path; {
 	case route == "POST /documents":
 		return map[string]any{"code": 200, "url": "/documents/doc-77", "urls": []string{"/documents/doc-77"}}, 200, true
+	case route == "GET /awards":
+		out := []map[string]any{}
+		if t := g.tenders[r.URL.Query().Get("tenderId")]; t != nil && t["status"] == "awarded" {
+			out = append(out, map[string]any{"id": "a-1", "tenderId": t["id"], "bidId": "b-1", "companyId": "123456789",
+				"value": "9400.00", "currency": "EUR", "status": "active", "standstillEnd": "2026-12-21T06:00:00Z"})
+		}
+		return out, 200, true
+	case route == "GET /contracts":
+		return []any{}, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "evaluation":
+		return map[string]any{"scores": []any{}, "bids": []any{}, "audit": []any{}}, 200, true
 	case route == "GET /tenders":
 		out := []map[string]any{}
 		for _, t := range g.tenders {

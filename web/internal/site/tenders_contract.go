@@ -156,10 +156,7 @@ func (s *Site) signContract(c *Ctx) {
 			in.PeriodEnd = d
 		}
 	}
-	m := fieldMap{prefix: "tender.contract", keys: map[string]string{}, fields: map[string]string{"periodEnd": "periodEnd",
-		"periodStart": "periodStart", "milestones": milestoneField(0, "amount"), "payeeKey": "payeeKey", "payeeValue": "payeeValue"},
-		reasons: map[string]reasonError{"STANDSTILL": {"", "tender.contract.standstill"}}}
-	m.keys[milestoneField(0, "amount")] = "milestones"
+	m := contractFieldMap()
 	for row := range milestoneRows {
 		title, amount := f.Value(milestoneField(row, "title")), f.Value(milestoneField(row, "amount"))
 		if title == "" && amount == "" {
@@ -171,7 +168,7 @@ func (s *Site) signContract(c *Ctx) {
 		in.Milestones = append(in.Milestones, gatewayapi.MilestoneInput{Title: title, Amount: amount})
 	}
 	if len(in.Milestones) == 0 {
-		f.Fail(milestoneField(0, "title"), c.Loc.T("tender.contract.milestones.required"))
+		f.Fail("milestones", c.Loc.T("tender.contract.milestones.required"))
 	}
 	if !f.HasErrors() {
 		_, err := s.api.SignContract(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), a.ID, in)
@@ -180,6 +177,15 @@ func (s *Site) signContract(c *Ctx) {
 		}
 	}
 	s.renderContract(c, http.StatusUnprocessableEntity, f)
+}
+
+// contractFieldMap puts the API's refusals of a contract next to the form's fields; the rows' milestones
+// are added as they are sent. "milestones" (none, or their sum not the awarded value) is said above the
+// milestones, at f-milestones.
+func contractFieldMap() fieldMap {
+	return fieldMap{prefix: "tender.contract", keys: map[string]string{}, fields: map[string]string{"periodEnd": "periodEnd",
+		"periodStart": "periodStart", "milestones": "milestones", "payeeKey": "payeeKey", "payeeValue": "payeeValue"},
+		reasons: map[string]reasonError{"STANDSTILL": {"", "tender.contract.standstill"}}}
 }
 
 // confirmDelivery confirms a milestone of the tender's contract delivered.

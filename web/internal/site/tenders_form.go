@@ -116,8 +116,7 @@ func draftFieldMap(rows []int) fieldMap {
 		"tender.title": "title", "tender.description": "description", "tender.estimatedValue": "estimatedValue",
 		"tender.currency": "currency", "tender.items": itemField(0, "description"), "tender.awardCriteria": "weightPrice",
 		"tender.awardCriteria[0].weight": "weightPrice", "tender.awardCriteria[1].weight": "weightQuality",
-		"tender.enquiryPeriodDays": "enquiryDays", "tender.tenderPeriodDays": "tenderDays", "tender.standstillDays": "standstillDays",
-		"tender": "title"}}
+		"tender.enquiryPeriodDays": "enquiryDays", "tender.tenderPeriodDays": "tenderDays", "tender.standstillDays": "standstillDays"}}
 	m.keys[itemField(0, "description")] = "items"
 	for i, row := range rows {
 		for _, p := range itemParts {

@@ -164,7 +164,25 @@ func TestTenderFieldMessagesExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := draftFieldMap([]int{0, 1, 2})
+	contract := contractFieldMap()
+	contract.fields["milestones[0].title"], contract.fields["milestones[0].amount"] = "milestone0-title", "milestone0-amount"
+	contract.keys["milestone0-title"], contract.keys["milestone0-amount"] = "title", "amount"
+	for _, m := range []fieldMap{draftFieldMap([]int{0, 1, 2}), contract, bidFileFields, questionFields} {
+		checkFieldMessages(t, c, m)
+	}
+}
+
+// checkFieldMessages checks that every field of m has its required and invalid messages, and every reason its
+// message, in every language.
+func checkFieldMessages(t *testing.T, c *i18n.Catalog, m fieldMap) {
+	t.Helper()
+	for _, r := range m.reasons {
+		for _, lang := range i18n.Languages {
+			if !c.Has(lang, r.key) {
+				t.Errorf("%s lacks %s", lang, r.key)
+			}
+		}
+	}
 	for _, lang := range i18n.Languages {
 		for _, field := range m.fields {
 			key := field
@@ -228,4 +246,34 @@ func filepathGlob(t *testing.T, pattern string) []string {
 		t.Fatalf("no files match %s: %v", pattern, err)
 	}
 	return out
+}
+
+// The contract form: a date that is not one is said next to its boxes before any call; the API's refusal of
+// the milestones (they must sum to the awarded value) comes back next to the first milestone's amount, and
+// the standstill not yet over is said for the whole form; what was typed stays.
+func TestContractFormShowsErrorsNextToTheFields(t *testing.T) {
+	p := portalWithDraft(t, draftValues())
+	p.gw.mu.Lock()
+	p.gw.tenders["t-1"]["status"] = "awarded"
+	p.gw.mu.Unlock()
+	p.get("/buyer/tenders/t-1").want(t, http.StatusOK, "Standstill over", "EUR 9,400.00", `href="/buyer/tenders/t-1/contract"`)
+	p.get("/buyer/tenders/t-1/contract").want(t, http.StatusOK, "Create the contract", "123456789")
+	form := url.Values{"periodStart-day": {"31"}, "periodStart-month": {"2"}, "periodStart-year": {"2027"},
+		"periodEnd-day": {"31"}, "periodEnd-month": {"12"}, "periodEnd-year": {"2027"}, "payeeKey": {"msisdn"},
+		"payeeValue": {"37255501"}, "milestone0-title": {"Delivery"}, "milestone0-amount": {"7000.00"}}
+	p.post("/buyer/tenders/t-1/contract", form).want(t, http.StatusUnprocessableEntity, `href="#f-periodStart-day"`,
+		"Enter the start as a real date", `value="Delivery"`, `value="7000.00"`)
+	if n := len(p.gw.calls("POST /awards/a-1/contract")); n != 0 {
+		t.Fatalf("a contract with 31 February was sent: %d", n)
+	}
+	form.Set("periodStart-day", "1")
+	p.gw.fail("POST /awards/a-1/contract", fakeError{status: 400, code: "INVALID_ARGUMENT", reason: "INVALID_FIELD",
+		violations: [][2]string{{"milestones", "the amounts sum to 7000.00: they must sum to the awarded value 9400.00"}}})
+	p.post("/buyer/tenders/t-1/contract", form).want(t, http.StatusUnprocessableEntity, `href="#f-milestones"`,
+		"The milestones&#39; amounts must add up to the awarded value", `value="37255501"`)
+	p.gw.fail("POST /awards/a-1/contract", fakeError{status: 400, code: "FAILED_PRECONDITION", reason: "STANDSTILL"})
+	p.post("/buyer/tenders/t-1/contract", form).want(t, http.StatusUnprocessableEntity, "The contract cannot be signed yet")
+	if got := p.gw.calls("POST /awards/a-1/contract")[0].Body; got["periodStart"] != "2027-02-01" || got["periodEnd"] != "2027-12-31" {
+		t.Errorf("the contract sent: %v", got)
+	}
 }

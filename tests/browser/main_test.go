@@ -74,6 +74,7 @@ func startStack() (func(), error) {
 	}
 	cfg.Messaging.SMTPAddr, cfg.Messaging.SMTPTLS = smtpAddr, "none"
 	cfg.Messaging.RetryBase = 200 * time.Millisecond
+	cfg.Procurement.WorkingDay = procurementDay // the tender journey's periods pass in seconds
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := devstack.New(ctx, cfg, log)

@@ -44,7 +44,7 @@ func TestBuyerJourney(t *testing.T) {
 	b.submit()
 	b.see("main", "Check your email", "jane.doe@moj.gov.example")
 	b.activateAndSignIn("jane.doe@moj.gov.example", "the prison service 2026 and beyond")
-	b.see("main", "Tenders and bids will be available here soon")
+	b.see("h1", "Your tenders") // a buyer lands on their tenders
 	t.Logf("%d pages checked with axe-core", b.pages)
 }
 

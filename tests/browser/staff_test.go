@@ -22,6 +22,12 @@ import (
 // decodes a 2xx answer into out (nil: ignore it).
 func api(t *testing.T, method, path, token string, body, out any) {
 	t.Helper()
+	apiWith(t, method, path, token, nil, body, out)
+}
+
+// apiWith is api with more headers.
+func apiWith(t *testing.T, method, path, token string, headers map[string]string, body, out any) {
+	t.Helper()
 	b, _ := json.Marshal(body)
 	req, err := http.NewRequest(method, env.gateway+path, bytes.NewReader(b))
 	if err != nil {
@@ -31,6 +37,9 @@ func api(t *testing.T, method, path, token string, body, out any) {
 	req.Header.Set("X-GovStack-Client", "GOVSTACK/GOV/GOVSTACK/portal")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -57,6 +66,15 @@ func adminToken(t *testing.T) string {
 	}
 	api(t, http.MethodPost, "/auth/token", "", map[string]string{"email": devstack.DevAdminEmail, "password": devstack.DevAdminPassword}, &tok)
 	return tok.AccessToken
+}
+
+// signInAdmin signs govstack dev's administrator in through the sign-in page.
+func (b *tab) signInAdmin() {
+	b.t.Helper()
+	b.open("/sign-in")
+	b.fill("f-email", devstack.DevAdminEmail)
+	b.fill("f-password", devstack.DevAdminPassword)
+	b.submit()
 }
 
 // value is the value of the first element matching sel (a form control).
@@ -183,10 +201,7 @@ func TestAdministratorDomainRequestJourney(t *testing.T) {
 	buyer.see("main", "Check your email")
 
 	a := newTab(t, "administrator", true)
-	a.open("/sign-in")
-	a.fill("f-email", devstack.DevAdminEmail)
-	a.fill("f-password", devstack.DevAdminPassword)
-	a.submit()
+	a.signInAdmin()
 	a.see("h1", "Public-sector domain requests")
 	a.see("#requests tbody tr:first-child", email, "Waiting for a decision")
 	a.shot("admin-domain-requests")

@@ -117,12 +117,12 @@ func TestComposeStackOutsideContainers(t *testing.T) {
 
 // checkPortal runs the portal as compose does, in front of the production gateway: its IM key issued with
 // `gateway issue-key`, its rights granted through the configuration API as web/README.md says; its health
-// check passes, and its pages read Scheduling and Registration through the gateway (an answer the gateway
-// refused would be the "unavailable" page).
+// check passes, and its pages read Scheduling, Registration and procurement through the gateway (an answer
+// the gateway refused would be the "unavailable" page).
 func checkPortal(t *testing.T, c composeFile, bins map[string]string, envOf func(string) []string, auth, dotEnv map[string]string) {
 	t.Helper()
 	dotEnv["GOVSTACK_PORTAL_IM_API_KEY"] = issueKey(t, bins["gateway"], "issue-key", "GOVSTACK/GOV/GOVSTACK/portal", envOf("gateway"))
-	for _, svc := range []string{"registration", "scheduling"} {
+	for _, svc := range []string{"registration", "scheduling", "procurement", "workflow", "payments"} {
 		grant := `[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"` + svc + `","serviceId":"` + svc + `",
 		  "rights":[{"memberClass":"GOV","memberCode":"GOVSTACK","applicationId":"portal"}]}]`
 		if code, body := call(t, http.MethodPatch, "http://"+gatewayAddr(envOf)+"/api/v1/rights/allow", grant, auth); code != 200 {
@@ -132,7 +132,7 @@ func checkPortal(t *testing.T, c composeFile, bins map[string]string, envOf func
 	p := start(t, bins["portal"], c.Services["portal"].Command, envOf("portal"))
 	waitHealthy(t, bins, "portal", c.Services["portal"], envOf("portal"))
 	base := "http://" + portalAddr(envOf)
-	for _, path := range []string{"/doctors", "/register/buyer"} {
+	for _, path := range []string{"/doctors", "/register/buyer", "/tenders"} {
 		code, body := call(t, http.MethodGet, base+path, "", map[string]string{})
 		if code != 200 || strings.Contains(body, "the service is unavailable") {
 			t.Errorf("portal GET %s = %d: %.400s", path, code, body)

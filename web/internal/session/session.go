@@ -54,6 +54,8 @@ type Account struct {
 	Roles           []string
 	// HospitalID is a hospital staff member's hospital (the Scheduling entity their day lists).
 	HospitalID string
+	// Organisation is a buyer's organisation: the tenders that are theirs to run.
+	Organisation string
 }
 
 // SignedIn reports whether the session has a person.

@@ -16,6 +16,9 @@ type fieldMap struct {
 	fields map[string]string
 	// reasons put an error with no field of its own (e.g. DOMAIN_NOT_APPROVED) on a field, with a message key.
 	reasons map[string]reasonError
+	// keys, when set, name a form field's messages when several fields share them (item0-cpvCode and
+	// item1-cpvCode are both "cpvCode").
+	keys map[string]string
 }
 
 type reasonError struct{ field, key string }
@@ -40,15 +43,19 @@ func (m fieldMap) apply(c *Ctx, f *Form, err error) {
 		if !ok {
 			continue
 		}
+		key := field
+		if k, ok := m.keys[field]; ok {
+			key = k
+		}
 		kind := "invalid"
 		if missing(v.Description) {
 			kind = "required"
 		}
 		// A rule the API names (WEAK_PASSWORD's PASSWORD_TOO_SHORT) has its own words when the files have them.
-		if rule := m.prefix + "." + field + "." + strings.ToLower(v.Reason); v.Reason != "" && c.Loc.Has(rule) {
+		if rule := m.prefix + "." + key + "." + strings.ToLower(v.Reason); v.Reason != "" && c.Loc.Has(rule) {
 			kind = strings.ToLower(v.Reason)
 		}
-		f.Fail(field, c.Loc.T(m.prefix+"."+field+"."+kind))
+		f.Fail(field, c.Loc.T(m.prefix+"."+key+"."+kind))
 	}
 	if !f.HasErrors() {
 		c.site.log.Warn("an API error the form does not know", "error", err)
@@ -97,4 +104,16 @@ func NewProblemOnly(err error) error {
 	c := *e
 	c.Violations, c.Reason = nil, ""
 	return &c
+}
+
+// settled ends a form's POST whose call returned err: on success the flash and the way on (true); else the
+// API's refusal goes on the form through m (false: the caller draws the form again).
+func (c *Ctx) settled(err error, f *Form, m fieldMap, flash, next string) bool {
+	if err != nil {
+		m.applyProblem(c, f, err)
+		return false
+	}
+	c.Flash(flash)
+	c.Redirect(next)
+	return true
 }

@@ -59,8 +59,9 @@ func (s *Site) startSignedIn(c *Ctx, email, password string) error {
 	expires := s.now().Add(time.Duration(t.ExpiresIn) * time.Second)
 	c.Sess = s.sessions.Renew(c.Sess, func(d *session.Data) {
 		*d = session.Data{Lang: d.Lang, AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, AccessExpires: expires,
-			Account: session.Account{ID: me.ID, Email: me.Email, Name: me.Name, Roles: me.Roles, HospitalID: me.HospitalID},
-			Flash:   "flash.signed_in"}
+			Account: session.Account{ID: me.ID, Email: me.Email, Name: me.Name, Roles: me.Roles, HospitalID: me.HospitalID,
+				Organisation: me.Organisation},
+			Flash: "flash.signed_in"}
 	})
 	s.cookies.Set(c.W, c.Sess)
 	c.Data = c.Sess.Read()
@@ -76,6 +77,10 @@ func (s *Site) landing(c *Ctx) string {
 		return "/hospital/today"
 	case c.Data.HasRole(roleCitizen):
 		return "/appointments"
+	case c.Data.HasRole(roleBuyer):
+		return "/buyer/tenders"
+	case c.Data.HasRole(roleSupplier):
+		return "/bids"
 	}
 	return "/"
 }

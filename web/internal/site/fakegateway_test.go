@@ -39,6 +39,9 @@ type fakeGateway struct {
 	rights []map[string]any
 	// brokenLog makes the message-log verification find a tampered record.
 	brokenLog bool
+	// tenders and bids are procurement's, by id (fakeprocurement_test.go).
+	tenders map[string]map[string]any
+	bids    map[string]map[string]any
 }
 
 type recorded struct {
@@ -200,6 +203,9 @@ func (g *fakeGateway) answer(r *http.Request, body map[string]any) (any, int) {
 		return answer, status
 	}
 	if answer, status, ok := g.adminAnswer(r); ok {
+		return answer, status
+	}
+	if answer, status, ok := g.procurementAnswer(r, body); ok {
 		return answer, status
 	}
 	return map[string]any{"code": "NOT_FOUND", "message": "no route"}, 404

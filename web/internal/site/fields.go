@@ -78,7 +78,7 @@ func (v *View) ErrorAnchor(field string) string {
 }
 
 // dateFields are the fields drawn as three date boxes.
-var dateFields = map[string]bool{"birthDate": true}
+var dateFields = map[string]bool{"birthDate": true, "periodStart": true, "periodEnd": true}
 
 // AnswerView is one row of a summary list ("check your answers"): the question, the answer and where to
 // change it ("" for an answer that cannot be changed here).

@@ -18,9 +18,8 @@ const (
 )
 
 // allPages is the portal's page registry: every route, who may open it and its place in the navigation.
-// The journeys still to come add their pages here — the buyer's tenders (Role(roleBuyer)), the supplier's
-// open tenders and bids (Role(roleSupplier)) and the administrator's dashboards (Role(roleAdmin)) — each
-// with a Nav entry where it belongs.
+// The journeys still to come add their pages here — the administrator's dashboards (Role(roleAdmin)) —
+// each with a Nav entry where it belongs.
 func (s *Site) allPages() []Page {
 	signedOut := Access{SignedOut: true}
 	staff := Access{SignedIn: true, Roles: []string{roleStaff}, Hospital: true}
@@ -79,6 +78,37 @@ func (s *Site) allPages() []Page {
 		{Pattern: "POST /hospital/appointments/{id}/check-in", Access: staff, Handle: s.checkIn},
 		{Pattern: "POST /hospital/appointments/{id}/documents", Access: staff, Handle: s.uploadDocument, Upload: true},
 		{Pattern: "GET /hospital/appointments/{id}/documents/{doc}", Access: staff, Handle: s.staffDocument},
+
+		// Tenders: open tenders and a tender's page for anyone, questions and bids for suppliers
+		// (tenders_public.go, bids_supplier.go); the buyer's tenders from draft to payment (tenders_buyer.go,
+		// tenders_manage.go, tenders_evaluation.go, tenders_contract.go); payments to authorise (payments.go).
+		{Pattern: "GET /tenders", Access: Public, Handle: s.openTendersPage, Nav: &Nav{Label: "nav.tenders", Path: "/tenders", Order: 14}},
+		{Pattern: "GET /tenders/{id}", Access: Public, Handle: s.tenderPage},
+		{Pattern: "POST /tenders/{id}/questions", Access: Role(roleSupplier), Handle: s.askQuestion},
+		{Pattern: "GET /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.bidPage},
+		{Pattern: "POST /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.submitBid, Upload: true},
+		{Pattern: "POST /tenders/{id}/bid/withdraw", Access: Role(roleSupplier), Handle: s.withdrawBid},
+		{Pattern: "POST /tenders/{id}/complaints", Access: Role(roleSupplier), Handle: s.fileComplaint},
+		{Pattern: "GET /bids", Access: Role(roleSupplier), Handle: s.myBidsPage, Nav: &Nav{Label: "nav.bids", Path: "/bids", Order: 16}},
+		{Pattern: "GET /buyer/tenders", Access: Role(roleBuyer), Handle: s.myTendersPage,
+			Nav: &Nav{Label: "nav.my_tenders", Path: "/buyer/tenders", Order: 15}},
+		{Pattern: "GET /buyer/tenders/new", Access: Role(roleBuyer), Handle: s.newTenderPage},
+		{Pattern: "POST /buyer/tenders/new", Access: Role(roleBuyer), Handle: s.createTender},
+		{Pattern: "GET /buyer/tenders/{id}", Access: Role(roleBuyer), Handle: s.buyerTenderPage},
+		{Pattern: "GET /buyer/tenders/{id}/edit", Access: Role(roleBuyer), Handle: s.editTenderPage},
+		{Pattern: "POST /buyer/tenders/{id}/edit", Access: Role(roleBuyer), Handle: s.updateTender},
+		{Pattern: "POST /buyer/tenders/{id}/publish", Access: Role(roleBuyer), Handle: s.publishTender},
+		{Pattern: "POST /buyer/tenders/{id}/questions/{question}/answer", Access: Role(roleBuyer), Handle: s.answerQuestion},
+		{Pattern: "POST /buyer/tenders/{id}/declaration", Access: Role(roleBuyer), Handle: s.declare},
+		{Pattern: "GET /buyer/tenders/{id}/bids/{bid}/score", Access: Role(roleBuyer), Handle: s.scorePage},
+		{Pattern: "POST /buyer/tenders/{id}/bids/{bid}/score", Access: Role(roleBuyer), Handle: s.scoreBid},
+		{Pattern: "POST /buyer/tenders/{id}/tasks/{task}", Access: Role(roleBuyer), Handle: s.completeTask},
+		{Pattern: "POST /buyer/tenders/{id}/complaints/{complaint}/resolve", Access: Role(roleBuyer), Handle: s.resolveComplaint},
+		{Pattern: "GET /buyer/tenders/{id}/contract", Access: Role(roleBuyer), Handle: s.contractPage},
+		{Pattern: "POST /buyer/tenders/{id}/contract", Access: Role(roleBuyer), Handle: s.signContract},
+		{Pattern: "POST /buyer/tenders/{id}/milestones/{milestone}/delivery", Access: Role(roleBuyer), Handle: s.confirmDelivery},
+		{Pattern: "GET /payments", Access: Role(roleAdmin), Handle: s.paymentsPage, Nav: &Nav{Label: "nav.payments", Path: "/payments", Order: 45}},
+		{Pattern: "POST /payments/{batch}/authorise", Access: Role(roleAdmin), Handle: s.authorisePayment},
 
 		// The administrator's domain-access requests (admin.go).
 		{Pattern: "GET /admin/domain-requests", Access: Role(roleAdmin), Handle: s.domainRequestsPage,

@@ -25,6 +25,7 @@ func TestPublicPagesRenderInBothLanguages(t *testing.T) {
 		{"/doctors/department?hospital=hosp-north-tallinn", "Which department?"},
 		{"/doctors/doctor?hospital=hosp-north-tallinn&department=cardiology", "Which doctor?"},
 		{"/doctors/slots?hospital=hosp-north-tallinn&doctor=doc-kask", "Choose a time"},
+		{"/tenders", "Open tenders"},
 	}
 	p := newPortal(t)
 	for _, pg := range pages {

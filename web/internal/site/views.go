@@ -24,7 +24,9 @@ type views struct {
 }
 
 func parseViews(a *assets.Server) (*views, error) {
-	funcs := template.FuncMap{"asset": a.URL}
+	funcs := template.FuncMap{"asset": a.URL, "add1": func(i int) int { return i + 1 },
+		// key is a fresh idempotency key for one form: a key names one request.
+		"key": newIdempotencyKey}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout/*.html")
 	if err != nil {
 		return nil, err

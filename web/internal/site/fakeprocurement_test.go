@@ -1,0 +1,125 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// The fake gateway's answers for procurement: tenders a buyer drafts and publishes, and sealed bids.
+// Tenders belong to the buyer's organisation, "Ministry of Justice"; a bid is sealed while its tender is
+// active, as the API answers it (no price, no proposal).
+
+const fakeOrg = "Ministry of Justice"
+
+// procurementAnswer answers procurement's calls; ok is false for a route it does not know.
+func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (any, int, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.tenders == nil {
+		g.tenders, g.bids = map[string]map[string]any{}, map[string]map[string]any{}
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch route := r.Method + " " + r.URL.Path; {
+	case route == "POST /documents":
+		return map[string]any{"code": 200, "url": "/documents/doc-77", "urls": []string{"/documents/doc-77"}}, 200, true
+	case route == "GET /awards":
+		out := []map[string]any{}
+		if t := g.tenders[r.URL.Query().Get("tenderId")]; t != nil && t["status"] == "awarded" {
+			out = append(out, map[string]any{"id": "a-1", "tenderId": t["id"], "bidId": "b-1", "companyId": "123456789",
+				"value": "9400.00", "currency": "EUR", "status": "active", "standstillEnd": "2026-12-21T06:00:00Z"})
+		}
+		return out, 200, true
+	case route == "GET /contracts":
+		return []any{}, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "evaluation":
+		return map[string]any{"scores": []any{}, "bids": []any{}, "audit": []any{}}, 200, true
+	case route == "GET /tenders":
+		out := []map[string]any{}
+		for _, t := range g.tenders {
+			if r.URL.Query().Get("status") == "" || t["status"] == r.URL.Query().Get("status") {
+				out = append(out, t)
+			}
+		}
+		return out, 200, true
+	case route == "POST /tenders":
+		id := fmt.Sprintf("t-%d", len(g.tenders)+1)
+		body["id"], body["status"], body["buyerOrganisation"] = id, "draft", fakeOrg
+		g.tenders[id] = body
+		return body, 201, true
+	case len(parts) == 2 && parts[0] == "tenders":
+		t, ok := g.tenders[parts[1]]
+		if !ok {
+			return fakeErrorBody("NOT_FOUND", "NOT_FOUND"), 404, true
+		}
+		if r.Method == http.MethodPut {
+			for k, v := range body {
+				t[k] = v
+			}
+		}
+		return t, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "publish":
+		t := g.tenders[parts[1]]
+		t["status"], t["tenderEnd"] = "active", "2026-12-21T06:00:00Z"
+		return t, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "questions" && r.Method == http.MethodGet:
+		return []any{}, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "bids":
+		return g.bidsAnswer(r, parts[1], body)
+	case len(parts) >= 4 && parts[0] == "tenders" && parts[2] == "bids":
+		return g.changeBid(r, parts[3], body)
+	}
+	return nil, 0, false
+}
+
+// bidsAnswer lists a tender's bids (sealed while it is active) or takes a supplier's bid.
+func (g *fakeGateway) bidsAnswer(r *http.Request, tenderID string, body map[string]any) (any, int, bool) {
+	if r.Method == http.MethodPost {
+		id := fmt.Sprintf("b-%d", len(g.bids)+1)
+		g.bids[id] = map[string]any{"id": id, "tenderId": tenderID, "companyId": "123456789", "status": "submitted",
+			"price": body["price"], "proposal": body["proposal"], "submittedAt": "2026-12-07T08:00:00Z"}
+		return map[string]any{"id": id, "status": "submitted", "sealed": true}, 201, true
+	}
+	out := []map[string]any{}
+	for _, b := range g.bids {
+		if b["tenderId"] != tenderID {
+			continue
+		}
+		if g.tenders[tenderID]["status"] == "active" {
+			out = append(out, map[string]any{"id": b["id"], "companyId": b["companyId"], "status": b["status"], "sealed": true,
+				"submittedAt": b["submittedAt"]})
+			continue
+		}
+		out = append(out, b)
+	}
+	return out, 200, true
+}
+
+// changeBid changes (PUT) or withdraws (POST .../withdraw) a bid.
+func (g *fakeGateway) changeBid(r *http.Request, bidID string, body map[string]any) (any, int, bool) {
+	b, ok := g.bids[bidID]
+	if !ok {
+		return fakeErrorBody("NOT_FOUND", "NOT_FOUND"), 404, true
+	}
+	if strings.HasSuffix(r.URL.Path, "/withdraw") {
+		b["status"] = "withdrawn"
+	} else {
+		b["price"], b["proposal"] = body["price"], body["proposal"]
+	}
+	return map[string]any{"id": bidID, "status": b["status"], "sealed": true}, 200, true
+}
+
+// becomeBuyer makes the signed-in account a buyer of fakeOrg; becomeSupplier a supplier.
+func (g *fakeGateway) becomeBuyer() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.me = map[string]any{"id": "acc-bella", "email": "bella@moj.gov.example", "name": "Bella", "roles": []string{"buyer"},
+		"status": "active", "organisation": fakeOrg}
+}
+
+func (g *fakeGateway) becomeSupplier() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.me = map[string]any{"id": "acc-contoso", "email": "sales@contoso.example", "name": "Contoso", "roles": []string{"supplier"},
+		"status": "active"}
+}

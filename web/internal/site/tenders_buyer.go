@@ -1,0 +1,171 @@
+package site
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
+)
+
+// The buyer's tenders: the list of their organisation's tenders, drafting and changing a draft, and
+// publishing it — the API checks the whole tender at publication and names each field it refuses, which
+// the draft form shows next to the field.
+
+// tendersPerPage is how many tenders one page of a list shows.
+const tendersPerPage = 20
+
+// tenderList is the data of a page listing tenders.
+type tenderList struct {
+	Tenders    []tenderView
+	Query      string
+	Total      int
+	Pagination map[string]any
+}
+
+// myTendersPage lists the buyer's organisation's tenders, newest first as the API lists them.
+func (s *Site) myTendersPage(c *Ctx) {
+	all, err := s.api.Tenders(c.R.Context(), c.Data.AccessToken, "", tendersLimit)
+	if err != nil {
+		c.apiFail(err)
+		return
+	}
+	var mine []gatewayapi.Tender
+	for _, t := range all {
+		if c.ownsTender(t) {
+			mine = append(mine, t)
+		}
+	}
+	c.Render("tender-mine", "tender.mine.title", nil, s.pageOfTenders(c, mine, "/buyer/tenders", "", buyerLink))
+}
+
+// pageOfTenders is one page of tenders, each linked by link.
+func (s *Site) pageOfTenders(c *Ctx, ts []gatewayapi.Tender, base, q string, link func(string) string) tenderList {
+	page, pages := pageOf(c.R.URL.Query().Get("page"), len(ts), tendersPerPage)
+	d := tenderList{Query: q, Total: len(ts)}
+	for _, t := range ts[min((page-1)*tendersPerPage, len(ts)):min(page*tendersPerPage, len(ts))] {
+		d.Tenders = append(d.Tenders, c.tenderView(t, link(t.ID)))
+	}
+	if q != "" {
+		base += "?" + url.Values{"q": {q}}.Encode()
+	}
+	d.Pagination = pagination(c, base, page, pages)
+	return d
+}
+
+// draftData is the data of the draft form.
+type draftData struct {
+	Action string
+	Rows   []int
+	Tender *tenderView
+}
+
+func (s *Site) renderDraft(c *Ctx, status int, f *Form, action string, t *tenderView) {
+	rows := make([]int, itemRows)
+	for i := range rows {
+		rows[i] = i
+	}
+	title := "tender.new.title"
+	if t != nil {
+		title = "tender.edit.title"
+	}
+	c.RenderStatus(status, "tender-edit", title, f, draftData{Action: action, Rows: rows, Tender: t})
+}
+
+// newTenderPage is an empty draft form with the usual criteria and periods filled in.
+func (s *Site) newTenderPage(c *Ctx) {
+	f := NewForm().Set("currency", "EUR").Set("weightPrice", "60").Set("weightQuality", "40").Set("enquiryDays", "5").
+		Set("tenderDays", "20").Set("standstillDays", "10").Set(itemField(0, "quantity"), "1")
+	s.renderDraft(c, http.StatusOK, f, "/buyer/tenders/new", nil)
+}
+
+// createTender saves a new draft and goes to its page.
+func (s *Site) createTender(c *Ctx) {
+	f := draftForm(c.R.PostForm)
+	d, rows := draftOf(c, f)
+	if f.HasErrors() {
+		s.renderDraft(c, http.StatusUnprocessableEntity, f, "/buyer/tenders/new", nil)
+		return
+	}
+	t, err := s.api.CreateTender(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), d)
+	if err != nil {
+		draftFieldMap(rows).apply(c, f, err)
+		s.renderDraft(c, http.StatusUnprocessableEntity, f, "/buyer/tenders/new", nil)
+		return
+	}
+	c.Flash("flash.tender_saved", t.Title)
+	c.Redirect(buyerLink(t.ID))
+}
+
+// editTenderPage is the draft form of a saved draft.
+func (s *Site) editTenderPage(c *Ctx) {
+	t, ok := s.buyersDraft(c)
+	if !ok {
+		return
+	}
+	v := c.tenderView(t, buyerLink(t.ID))
+	s.renderDraft(c, http.StatusOK, formOfTender(t), v.Link+"/edit", &v)
+}
+
+// buyersDraft is the buyer's tender of the path when it is still a draft (a published one cannot change).
+func (s *Site) buyersDraft(c *Ctx) (gatewayapi.Tender, bool) {
+	t, ok := s.buyersTender(c)
+	if ok && t.Status != "draft" {
+		c.Flash("flash.tender_not_draft")
+		c.Redirect(buyerLink(t.ID))
+		return t, false
+	}
+	return t, ok
+}
+
+// updateTender saves the changed draft; with publish=1 it then publishes it.
+func (s *Site) updateTender(c *Ctx) {
+	t, ok := s.buyersDraft(c)
+	if !ok {
+		return
+	}
+	v := c.tenderView(t, buyerLink(t.ID))
+	f := draftForm(c.R.PostForm)
+	d, rows := draftOf(c, f)
+	if f.HasErrors() {
+		s.renderDraft(c, http.StatusUnprocessableEntity, f, v.Link+"/edit", &v)
+		return
+	}
+	if _, err := s.api.UpdateTender(c.R.Context(), c.Data.AccessToken, t.ID, d); err != nil {
+		draftFieldMap(rows).apply(c, f, err)
+		s.renderDraft(c, http.StatusUnprocessableEntity, f, v.Link+"/edit", &v)
+		return
+	}
+	if c.R.PostForm.Get("publish") == "" {
+		c.Flash("flash.tender_saved", d.Title)
+		c.Redirect(v.Link)
+		return
+	}
+	s.publish(c, t, f, rows)
+}
+
+// publishTender publishes a saved draft as it is; the API's refusals come back on its draft form.
+func (s *Site) publishTender(c *Ctx) {
+	t, ok := s.buyersDraft(c)
+	if !ok {
+		return
+	}
+	f := formOfTender(t)
+	rows := make([]int, min(len(t.Items), itemRows))
+	for i := range rows {
+		rows[i] = i
+	}
+	s.publish(c, t, f, rows)
+}
+
+// publish publishes t; f is its draft form, which shows what the API refused.
+func (s *Site) publish(c *Ctx, t gatewayapi.Tender, f *Form, rows []int) {
+	published, err := s.api.PublishTender(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), t.ID)
+	if err != nil {
+		v := c.tenderView(t, buyerLink(t.ID))
+		draftFieldMap(rows).apply(c, f, err)
+		s.renderDraft(c, http.StatusUnprocessableEntity, f, v.Link+"/edit", &v)
+		return
+	}
+	c.Flash("flash.tender_published", published.Title, c.when(published.TenderEnd))
+	c.Redirect(buyerLink(t.ID))
+}

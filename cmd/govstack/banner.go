@@ -19,7 +19,8 @@ type stackInfo interface {
 
 // printBanner tells a newcomer where everything is and gives a first request that works as it stands: the
 // identity header alone in development mode, a key and a right first out of it.
-func printBanner(w io.Writer, s stackInfo, postgres string) {
+// mailbox is the development mailbox's URL ("" when e-mail goes to the developer's own SMTP server).
+func printBanner(w io.Writer, s stackInfo, postgres, mailbox string) {
 	u := s.URL()
 	from := time.Now().UTC().Truncate(time.Hour).Add(time.Hour)
 	fmt.Fprintf(w, `
@@ -32,6 +33,11 @@ GovStack building blocks are running (govstack dev).
   metrics             %[1]s/metrics
   PostgreSQL          %[2]s
 `, u, postgres, s.PortalURL())
+	if mailbox != "" {
+		fmt.Fprintf(w, "  E-mail              %s        (every e-mail the stack sends: activation and reset links)\n", mailbox)
+	} else {
+		fmt.Fprintf(w, "  E-mail              to GOVSTACK_MESSAGING_SMTP_ADDR\n")
+	}
 	if su := s.StandaloneURL("registries"); su != "" {
 		fmt.Fprintf(w, "  registries alone    %s\n", su)
 	}

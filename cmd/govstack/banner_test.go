@@ -24,8 +24,8 @@ func (f fakeStack) DevMode() bool             { return f.dev }
 func TestBannerFollowsTheMode(t *testing.T) {
 	var dev, prod bytes.Buffer
 	const pg = "a private cluster in /x/.govstack/postgres"
-	printBanner(&dev, fakeStack{dev: true}, pg)
-	printBanner(&prod, fakeStack{dev: false}, pg)
+	printBanner(&dev, fakeStack{dev: true}, pg, "http://127.0.0.1:8025")
+	printBanner(&prod, fakeStack{dev: false}, pg, "")
 	for _, b := range []string{dev.String(), prod.String()} {
 		if !strings.Contains(b, "PostgreSQL          "+pg) {
 			t.Errorf("the banner does not say which PostgreSQL is in use:\n%s", b)
@@ -33,6 +33,9 @@ func TestBannerFollowsTheMode(t *testing.T) {
 		if !strings.Contains(b, "Portal              http://127.0.0.1:8081") {
 			t.Errorf("the banner does not name the portal's URL:\n%s", b)
 		}
+	}
+	if !strings.Contains(dev.String(), "E-mail              http://127.0.0.1:8025") || !strings.Contains(prod.String(), "E-mail              to GOVSTACK_MESSAGING_SMTP_ADDR") {
+		t.Errorf("the banner does not say where the e-mail goes:\n%s\n%s", dev.String(), prod.String())
 	}
 	if !strings.Contains(dev.String(), "development mode") || strings.Contains(dev.String(), "admin-key") {
 		t.Errorf("development banner:\n%s", dev.String())

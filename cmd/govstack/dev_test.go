@@ -57,6 +57,8 @@ func TestDevStartsAPrivateClusterAndAnswersTheFirstRequest(t *testing.T) {
 	for _, v := range addrs {
 		t.Setenv(v, "127.0.0.1:0")
 	}
+	t.Setenv("GOVSTACK_DEV_MAILBOX_ADDR", "127.0.0.1:0")
+	unsetEnv(t, "GOVSTACK_MESSAGING_SMTP_ADDR") // no SMTP server named: the stack's own mailbox takes the e-mail
 	cfg, err := config.Load[devstack.Config]()
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +114,20 @@ func TestDevStartsAPrivateClusterAndAnswersTheFirstRequest(t *testing.T) {
 	} else if code := get(m[1]+"/doctors", ""); code != 200 {
 		t.Errorf("the portal's GET /doctors: %d, want 200", code)
 	}
+
+	// A buyer registers through the API; the activation e-mail shows on the mailbox page the banner names,
+	// its link to the portal's activation page clickable.
+	mailbox := regexp.MustCompile(`E-mail +(http://\S+)`).FindStringSubmatch(banner.String())
+	if mailbox == nil {
+		t.Fatalf("the banner does not name the mailbox:\n%s", banner.String())
+	}
+	if code := do("POST", base+"/accounts/buyers", "", `{"email":"newcomer@moj.gov.example","name":"New Comer","organisation":"Ministry of Justice"}`); code != 200 {
+		t.Fatalf("registering a buyer: %d, want 200", code)
+	}
+	activation := regexp.MustCompile(`<a href="http://[^"]+/activate\?token=[^"]+">`)
+	waitFor(t, time.Minute, "the activation e-mail on the mailbox page", done, func() bool {
+		return activation.MatchString(body(mailbox[1] + "/?to=newcomer@moj.gov.example"))
+	})
 
 	url, err := clusterURL(filepath.Join(dataDir, "postgres"))
 	if err != nil {
@@ -214,6 +230,25 @@ func clusterURL(dir string) (string, error) {
 }
 
 func get(url, client string) int { return do("GET", url, client, "") }
+
+// body is what GET url answers ("" when it fails).
+func body(url string) string {
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Get(url)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// unsetEnv removes name from the environment for the test, restoring it afterwards.
+func unsetEnv(t *testing.T, name string) {
+	t.Setenv(name, "") // records the old value for the restore
+	if err := os.Unsetenv(name); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func do(method, url, client, body string) int {
 	var rd io.Reader

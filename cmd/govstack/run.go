@@ -46,8 +46,9 @@ Settings (environment):
                                GOVSTACK_REGISTRATION_GRPC_ADDR (9091)
   GOVSTACK_GRPC_ADDR           the IM's gRPC listener for BB-to-BB calls (default 127.0.0.1:9090)
   GOVSTACK_GATEWAY_DEV_MODE    trust identity headers without credentials (default true in govstack dev)
-  GOVSTACK_MESSAGING_SMTP_ADDR where Messaging delivers e-mail (default 127.0.0.1:25; e.g. a local Mailpit on :1025
-                               with GOVSTACK_MESSAGING_SMTP_TLS=none)
+  GOVSTACK_MESSAGING_SMTP_ADDR where Messaging delivers e-mail; unset, to govstack dev's own mailbox, whose page
+                               (every e-mail sent, links clickable) is at GOVSTACK_DEV_MAILBOX_ADDR (default
+                               127.0.0.1:8025); e.g. a local Mailpit on :1025 with GOVSTACK_MESSAGING_SMTP_TLS=none
   GOVSTACK_REGISTRATION_ADMIN_EMAIL, GOVSTACK_REGISTRATION_ADMIN_PASSWORD
                                the Registration administrator, who decides domain-access requests (default
                                ` + devstack.DevAdminEmail + ` / ` + devstack.DevAdminPassword + `)
@@ -127,12 +128,16 @@ func runDev(ctx context.Context, cfg devstack.Config, stdout io.Writer, log *slo
 	}
 	defer stopPostgres() // after the stack has closed its connections: deferred calls run in reverse
 	cfg.DatabaseURL = url
+	mailbox, err := startMailbox(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
 	stack, err := devstack.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer stack.Close()
-	printBanner(stdout, stack, where)
+	printBanner(stdout, stack, where, mailbox)
 	seedCtx, stopSeed := context.WithCancel(ctx)
 	seeded := make(chan struct{})
 	go func() { defer close(seeded); seedDemoTenders(seedCtx, cfg, stack, log) }()

@@ -66,8 +66,8 @@ Find a free cardiology slot (Scheduling), see who is in the IM's directory, send
   curl -s -X POST %[1]s/send/email/single -H 'apiKey: govstack-dev-messaging-key' -H 'Content-Type: application/json' \
     -d '{"recipientInfo":{"email":"mari@example.org"},"emailContent":{"title":"Hello","content":"It works."}}'
 
-Register as a public-sector buyer (Registration): an activation e-mail goes out through Messaging
-(GOVSTACK_MESSAGING_SMTP_ADDR); open its link, set a password, then sign in for an access token:
+Register as a public-sector buyer (Registration): an activation e-mail goes out through Messaging (read it
+where the E-mail line above says); open its link, set a password, then sign in for an access token:
 
   curl -s -X POST %[1]s/accounts/buyers -H 'Content-Type: application/json' \
     -d '{"email":"jane.doe@moj.gov.example","name":"Jane Doe","organisation":"Ministry of Justice"}'

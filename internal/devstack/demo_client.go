@@ -23,6 +23,11 @@ const demoIMClient = "GOVSTACK/GOV/GOVSTACK/demo-seed"
 // call sends body (JSON, nil for none) with token (when set) and decodes the answer into out (when set); an
 // answer other than want is an error naming the request and what the gateway said.
 func (c demoClient) call(ctx context.Context, method, path, token string, body any, want int, out any) error {
+	return c.callWith(ctx, method, path, token, nil, body, want, out)
+}
+
+// callWith is call with extra request headers.
+func (c demoClient) callWith(ctx context.Context, method, path, token string, headers map[string]string, body any, want int, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -39,6 +44,9 @@ func (c demoClient) call(ctx context.Context, method, path, token string, body a
 	req.Header.Set("Information-Mediator-Client", demoIMClient)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

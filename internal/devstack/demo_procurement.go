@@ -100,6 +100,9 @@ func (s *Stack) SeedDemoTenders(ctx context.Context) error {
 	if err := d.signInAll(ctx); err != nil {
 		return err
 	}
+	if err := d.fundTreasury(ctx, s.cfg.Procurement.Payer); err != nil {
+		return err
+	}
 	for _, t := range DemoTenders() {
 		if err := d.seed(ctx, t); err != nil {
 			return fmt.Errorf("demo tender %q: %w", t.Title, err)

@@ -44,13 +44,20 @@ func TestDemoTendersSeeded(t *testing.T) {
 		expect(t, s.do(t, "GET", "/instances?processId=procurement&businessKey="+tender.id, "", nil), 200, `"businessKey":"`+tender.id+`"`)
 	}
 
-	// A second start's seed finds every tender and adds nothing.
+	// The treasury holds the demo funds milestones are paid from, in the demo currencies.
+	finance := map[string]string{"Information-Mediator-Client": "GOVSTACK/GOV/GOVSTACK/finance"}
+	for _, currency := range []string{"GBP", "EUR"} {
+		expect(t, s.do(t, "GET", "/ledger/account?code=funding:TREASURY&currency="+currency, "", finance), 200, `"available":"5000000.00"`)
+	}
+
+	// A second start's seed finds every tender and adds nothing, nor funds again.
 	if err := s.dev.SeedDemoTenders(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if after := demoState(t, s); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Fatalf("the second seed changed the demo tenders:\n%v\n%v", before, after)
 	}
+	expect(t, s.do(t, "GET", "/ledger/account?code=funding:TREASURY&currency=GBP", "", finance), 200, `"available":"5000000.00"`)
 }
 
 // demoTender is what the idempotency check compares: id, ocid, status and how many releases.

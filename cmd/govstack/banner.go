@@ -116,6 +116,9 @@ func printDemoProcurement(w io.Writer, u string) {
 		fmt.Fprintf(w, "  %s (buyer %s)\n      %s\n", t.Title, devstack.DemoBuyers[t.Buyer].Email, t.Stage)
 	}
 	fmt.Fprintf(w, `
+Sign in to the portal as any of them. Tender periods count working days, Monday to Friday: for a demo that runs
+in minutes, start with GOVSTACK_PROCUREMENT_WORKING_DAY=30s (a working day then lasts 30 seconds).
+
   curl -s %[1]s/tenders
   curl -s -X POST %[1]s/auth/token -H 'Content-Type: application/json' \
     -d '{"email":"%[2]s","password":"%[3]s"}'

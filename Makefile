@@ -25,7 +25,7 @@ test: ## unit, store, component and e2e tests of every module (starts a private 
 	@go run ./cmd/govstack test-postgres $(MAKE) --no-print-directory test-modules
 
 test-modules: # the module tests themselves; make test runs them with a Postgres server named
-	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 -timeout 10m $$( [ $$m = . ] && echo -p 1 ) ./...); done
+	@set -e; for m in $(MODULES); do echo "== go test $$m"; (cd $$m && go test -race -count=1 $$( [ $$m = . ] && echo -p 1 -timeout 25m || echo -timeout 10m ) ./...); done
 # The root module's stack tests (tests/deploy, tests/e2e) run one package at a time: tests/deploy reserves free
 # ports by closing a listener, and a stack starting at the same moment in another package could take one.
 

@@ -70,6 +70,7 @@ func freeSlots(t *testing.T, s *stack, clinic string) []string {
 // too), and checks in at the hospital's desk with their own national id. The desk is an IM client with the
 // personal-data right; the demo client without it cannot act on the appointment.
 func TestSignedInCitizenBooksMovesAndChecksIn(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s := startStackWith(t, func(c *devstack.Config) { c.AdminClients = imAdmin })
 	suffix := fmt.Sprint(time.Now().UnixNano() % 1_000_000)
 	email := "mari.tamm." + suffix + "@example.org"

@@ -15,6 +15,7 @@ import (
 // (and the hospital a notice); a second citizen racing for the same slot is refused; the reminder fires once;
 // cancelling frees the slot for the next citizen.
 func TestCitizenBooksADoctor(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s := startStackWith(t, func(c *devstack.Config) { c.AdminClients = imAdmin })
 	suffix := fmt.Sprint(time.Now().UnixNano() % 1_000_000)
 	clinic, doctor := "clinic-night-"+suffix, "doc-night-"+suffix

@@ -13,6 +13,7 @@ import (
 // gateway — no user token — answered in OCDS's own JSON; before the opening a release shows no bid, after
 // it the bid and its bidder.
 func TestOCDSAndReportingThroughTheGateway(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s, _ := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "olga")
 	northwind := registerSupplier(t, s, "09876543", "northwind")

@@ -75,6 +75,7 @@ func euros(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 // through the gateway — and reconciles to the cent: the ledger's rail account holds what the simulator paid,
 // the funding account lost exactly that, and the simulator paid no instruction twice.
 func TestBatchPaidThroughTheSimulatorUnderFaults(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	n := simBatchSize(t)
 	const bad = 5
 	var unknown []string

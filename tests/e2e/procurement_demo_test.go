@@ -14,6 +14,7 @@ import (
 // through the API by demo buyers and suppliers who sign in with the demo password, each published one with
 // its OCDS releases and Workflow instance — and a second run adds nothing.
 func TestDemoTendersSeeded(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s := startStack(t)
 	ctx := context.Background()
 	if err := s.dev.SeedDemoTenders(ctx); err != nil {

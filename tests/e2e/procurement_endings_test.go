@@ -9,6 +9,7 @@ import (
 // bids (bidders told, no more bids, the process ends), and one ending "unsuccessful" because its only bidder
 // is disqualified at eligibility.
 func TestProcurementCancelledAfterBidsAndUnsuccessful(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s, _ := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "carla")
 	northwind := registerSupplier(t, s, "09876543", "northwind")

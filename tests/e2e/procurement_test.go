@@ -15,6 +15,7 @@ import (
 // whole stack is stopped before the bids' deadline and started again after it. The OCDS release and record
 // packages of the process validate and tell the same story as the API.
 func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	s, cfg := startProcurementStack(t)
 	_, buyer := registerBuyer(t, s, "bella")
 	_, conflicted := registerBuyer(t, s, "conrad")

@@ -49,6 +49,10 @@ func (s *stack) databaseURL(t *testing.T, bb string) string {
 	return u.String()
 }
 
+// startStack starts a stack of the test's own: its own databases (a random prefix), ports, data folder and
+// mailbox. So the long tests run in parallel (t.Parallel; at most -parallel, GOMAXPROCS, stacks at once, about
+// 30 PostgreSQL connections each); a test that sets environment variables (the kill test) or reads
+// process-wide state (the tracing test) stays serial.
 func startStack(t *testing.T) *stack { return startStackWith(t, nil) }
 
 // startStackWith starts the stack with settings changed by tune (e.g. the gateway out of development mode).

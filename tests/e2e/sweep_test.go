@@ -26,6 +26,7 @@ import (
 // a message; every mutation of a named field is a 400 that names it. Afterwards the message log has a
 // record of every request (none of them stopped it) and still verifies.
 func TestMalformedRequestSweep(t *testing.T) {
+	t.Parallel() // a stack of its own (startStackWith)
 	// The sweep sends a few thousand requests as one client; the per-client rate limit is not what it tests.
 	s := startStackWith(t, func(c *devstack.Config) { c.RateLimit, c.AdminClients = 0, imAdmin })
 	var sent []string

@@ -5,15 +5,21 @@ package rest
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc/codes"
 )
 
+// queryParserOnce installs the gateway's query parser. grpc-gateway keeps it in a package variable that its
+// option writes whenever a mux is built with it and every request reads; written once, inside the Once (the
+// option ignores its mux), two gateways built in one process — the tests' parallel stacks — do not race.
+var queryParserOnce sync.Once
+
 // NewServeMux returns a grpc-gateway mux configured the gateway's way; register the BB handlers on it.
 func NewServeMux(log *slog.Logger) *runtime.ServeMux {
-	return runtime.NewServeMux(
+	opts := []runtime.ServeMuxOption{
 		// HTTPBodyMarshaler: a google.api.HttpBody response (a document download) is sent as its own bytes and
 		// content type; every other message as JSON.
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: newStableJSON()}),
@@ -23,12 +29,13 @@ func NewServeMux(log *slog.Logger) *runtime.ServeMux {
 		runtime.WithIncomingHeaderMatcher(IncomingHeader),
 		runtime.WithOutgoingHeaderMatcher(OutgoingHeader),
 		runtime.WithForwardResponseOption(ForwardHTTPCode),
-		runtime.SetQueryParameterParser(queryParser{}),
 		runtime.WithMiddlewares(routeMiddleware, checkRequest),
 		// The API is JSON. Form-encoded POSTs falling back to GET routes (and X-HTTP-Method-Override) would
 		// make one endpoint answer under methods the OpenAPI does not list.
 		runtime.WithDisablePathLengthFallback(),
-	)
+	}
+	queryParserOnce.Do(func() { runtime.SetQueryParameterParser(queryParser{})(nil) })
+	return runtime.NewServeMux(opts...)
 }
 
 // Limits bound one REST request.

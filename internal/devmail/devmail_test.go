@@ -47,6 +47,11 @@ func TestAMailSentOverSMTPIsReadableOnThePage(t *testing.T) {
 	rec = httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/messages", nil))
 	body, _ := io.ReadAll(rec.Body)
+	rec = httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/messages?to=nobody@example.org", nil))
+	if got := strings.TrimSpace(rec.Body.String()); got != "[]" {
+		t.Fatalf("no message for a recipient is %q, want []", got)
+	}
 	if first := strings.Index(string(body), "Something else"); first < 0 || first > strings.Index(string(body), "Activate") {
 		t.Fatalf("the JSON is not newest first: %s", body)
 	}

@@ -33,6 +33,9 @@ func (m *Mailbox) Handler() http.Handler {
 func (m *Mailbox) newestFor(to string) []Message {
 	msgs := m.Find(func(msg Message) bool { return to == "" || strings.EqualFold(msg.To, to) })
 	slices.Reverse(msgs)
+	if msgs == nil {
+		msgs = []Message{} // JSON [], not null
+	}
 	return msgs
 }
 

@@ -206,6 +206,7 @@ func (s *Stack) startBB(ctx context.Context, def buildingBlock) error {
 		Name: def.name, Addr: s.cfg.UpstreamAddr(def.name), Logger: log,
 		Unary: bbcmd.Interceptors(def.name, rb.svc, rb.pool, log, im), Stream: bbcmd.StreamInterceptors(im),
 		ShutdownTimeout: s.cfg.ShutdownTimeout, ServerOptions: bbcmd.ServerOptions(rb.svc),
+		QuietMethods: bbcmd.QuietMethods(rb.svc),
 	})
 	rb.svc.Register(rb.grpc.GRPC())
 	if err := rb.grpc.Listen(); err != nil {

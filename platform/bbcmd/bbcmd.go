@@ -54,6 +54,14 @@ func ServerOptions(svc Service) []grpc.ServerOption {
 	return nil
 }
 
+// QuietMethods are the methods svc asks to be logged at debug when they succeed (its long polls), if any.
+func QuietMethods(svc Service) []string {
+	if o, ok := svc.(interface{ QuietMethods() []string }); ok {
+		return o.QuietMethods()
+	}
+	return nil
+}
+
 // Interceptors are the BB's unary interceptors: first the check that the call came through the IM
 // (platform/imassert; im nil skips it), then the BB's own, then the platform's idempotent retries of
 // mutating calls (platform/idempotency), after the BB's authentication so a kept answer goes only to a
@@ -262,7 +270,7 @@ func (c Command[C]) Serve(ctx context.Context, cfg C, svc Service, pool *pgxpool
 	}
 	srv := grpcserver.New(grpcserver.Options{Name: c.Name, Addr: addr, Logger: log,
 		Unary: Interceptors(c.Name, svc, pool, log, im), Stream: StreamInterceptors(im),
-		ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc)})
+		ShutdownTimeout: common.ShutdownTimeout, ServerOptions: ServerOptions(svc), QuietMethods: QuietMethods(svc)})
 	svc.Register(srv.GRPC())
 	if err := srv.Listen(); err != nil {
 		return err

@@ -48,29 +48,39 @@ func logPanic(ctx context.Context, log *slog.Logger, method string, p any) {
 		"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 }
 
+// callLog writes one line per call, at debug for the quiet methods that succeeded.
+type callLog struct {
+	log   *slog.Logger
+	quiet map[string]bool
+}
+
 // logUnary writes one line per call. A panicking call is logged by the recovery interceptor instead, which
 // runs outside this one.
-func logUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
+func logUnary(l callLog) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		start := time.Now()
 		resp, err := handler(ctx, req)
-		logCall(ctx, log, info.FullMethod, start, err)
+		l.call(ctx, info.FullMethod, start, err)
 		return resp, err
 	}
 }
 
-func logStream(log *slog.Logger) grpc.StreamServerInterceptor {
+func logStream(l callLog) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 		start := time.Now()
 		err := handler(srv, ss)
-		logCall(ss.Context(), log, info.FullMethod, start, err)
+		l.call(ss.Context(), info.FullMethod, start, err)
 		return err
 	}
 }
 
-func logCall(ctx context.Context, log *slog.Logger, method string, start time.Time, err error) {
+func (l callLog) call(ctx context.Context, method string, start time.Time, err error) {
 	code := status.Code(err)
 	level := levelFor(method, code)
+	if code == codes.OK && l.quiet[method] {
+		level = slog.LevelDebug
+	}
+	log := l.log
 	if !log.Enabled(ctx, level) {
 		return
 	}

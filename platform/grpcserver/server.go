@@ -34,6 +34,9 @@ type Options struct {
 	Stream []grpc.StreamServerInterceptor
 	// ServerOptions are added last, e.g. TLS credentials or the IM proxy's codec and unknown-service handler.
 	ServerOptions []grpc.ServerOption
+	// QuietMethods are full method names logged at debug when they succeed: long polls a worker repeats
+	// every few seconds (Workflow's job activation), which would otherwise drown the info log.
+	QuietMethods []string
 }
 
 // Server is a grpc.Server with the shared plumbing registered. Register services on GRPC() before Run.
@@ -59,8 +62,12 @@ func New(o Options) *Server {
 	if o.Name != "" {
 		log = log.With("service", o.Name)
 	}
-	unary := append([]grpc.UnaryServerInterceptor{recoverUnary(log), logUnary(log), textUnary(o.Name)}, o.Unary...)
-	stream := append([]grpc.StreamServerInterceptor{recoverStream(log), logStream(log)}, o.Stream...)
+	calls := callLog{log: log, quiet: map[string]bool{}}
+	for _, m := range o.QuietMethods {
+		calls.quiet[m] = true
+	}
+	unary := append([]grpc.UnaryServerInterceptor{recoverUnary(log), logUnary(calls), textUnary(o.Name)}, o.Unary...)
+	stream := append([]grpc.StreamServerInterceptor{recoverStream(log), logStream(calls)}, o.Stream...)
 	opts := append([]grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler()),
 		grpc.ChainUnaryInterceptor(unary...),

@@ -52,6 +52,7 @@ func (ts *testService) register(s *grpc.Server) {
 		Methods: []grpc.MethodDesc{
 			unary("Ok", func(context.Context) error { return nil }),
 			unary("Panic", func(context.Context) error { panic("boom: secret") }),
+			unary("Refused", func(context.Context) error { return status.Error(codes.InvalidArgument, "no") }),
 			echo,
 			unary("Slow", func(ctx context.Context) error {
 				close(ts.started)
@@ -219,5 +220,25 @@ func TestRequestLogAndInterceptorOrder(t *testing.T) {
 	}
 	if id, _ := line["trace_id"].(string); len(id) != 32 {
 		t.Errorf("trace_id = %q, want a 32-hex id from the otelgrpc span", id)
+	}
+}
+
+// A quiet method (a long poll) that succeeds is logged at debug; when it fails, at its usual level.
+func TestQuietMethodsLogAtDebugWhenTheySucceed(t *testing.T) {
+	r := start(t, Options{QuietMethods: []string{"/test.Test/Ok", "/test.Test/Refused"}})
+	if err := r.invoke(context.Background(), "Ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.invoke(context.Background(), "Refused"); status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("Refused answered %v", err)
+	}
+	levels := map[any]any{}
+	for _, l := range r.logs.lines(t) {
+		if l["msg"] == "gRPC call" {
+			levels[l["method"]] = l["level"]
+		}
+	}
+	if levels["/test.Test/Ok"] != "DEBUG" || levels["/test.Test/Refused"] != "INFO" {
+		t.Errorf("levels %v, want Ok at DEBUG and Refused at INFO", levels)
 	}
 }

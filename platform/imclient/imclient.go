@@ -36,6 +36,10 @@ type Options struct {
 	TLS    *tls.Config    // nil: plaintext (inside a trusted network or on loopback)
 	// Timeout is the deadline given to a call whose context has none; default 10 s.
 	Timeout time.Duration
+	// WaitForIM makes a call made while the IM is unreachable wait for it (until the call's deadline)
+	// instead of failing at once. For background work, whose failed call would spend one of a job's
+	// retries on what is not the job's fault — an IM restarting, or stopped before the BB in one process.
+	WaitForIM bool
 }
 
 // Dial returns a connection whose every call goes through the IM as opts.Client. Connecting is lazy.
@@ -54,6 +58,7 @@ func Dial(opts Options) (*grpc.ClientConn, error) {
 		tc = credentials.NewTLS(opts.TLS)
 	}
 	return grpc.NewClient(opts.Addr,
+		grpc.WithDefaultCallOptions(grpc.WaitForReady(opts.WaitForIM)),
 		grpc.WithTransportCredentials(tc),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler()),
 		grpc.WithChainUnaryInterceptor(opts.unary),

@@ -87,18 +87,76 @@ func fakeIM(t *testing.T, fakes *fakeBBs) *grpc.ClientConn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := grpc.NewServer()
-	messagingv1.RegisterMessagingServiceServer(srv, fakes)
-	messagingv1.RegisterOperatorServiceServer(srv, fakes)
-	schedulingv1.RegisterDeadlineServiceServer(srv, fakes)
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(srv.Stop)
+	serveFakes(t, l, fakes)
 	conn, err := grpc.NewClient(l.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 	return conn
+}
+
+// serveFakes answers for Messaging and Scheduling on l.
+func serveFakes(t *testing.T, l net.Listener, fakes *fakeBBs) {
+	srv := grpc.NewServer()
+	messagingv1.RegisterMessagingServiceServer(srv, fakes)
+	messagingv1.RegisterOperatorServiceServer(srv, fakes)
+	schedulingv1.RegisterDeadlineServiceServer(srv, fakes)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(srv.Stop)
+}
+
+// A connector whose IM is unreachable waits for it instead of spending the job's retries: the IM's port
+// first refuses every connection, and once the connector has tried, the IM comes up there. The clock never
+// moves, so a job that had failed (a retry spent, a backoff to wait) would never be done.
+func TestAConnectorWaitsForAnUnreachableIM(t *testing.T) {
+	refusing, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := make(chan struct{}, 1)
+	go func() {
+		for {
+			c, err := refusing.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.Close() // the IM is not there: the connection drops before gRPC can speak
+			select {
+			case tried <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	pool := pgtest.NewPool(t, append(workflow.Migrations(), idempotency.Migrations)...)
+	_, js := natstest.Start(t)
+	e := startOn(t, pool, js, &clock{t: testNow}, newIssuer(t), options{background: true, owner: "replica-a",
+		imAddr: refusing.Addr().String(), connectors: true, groups: "probation-supervisors=sup1@example.org"})
+	e.deploy(t, bpmnDoc(notify))
+	inst := e.startProcess(t, "p", map[string]any{"clientEmail": "client@example.org", "caseId": "P-1"}, "")
+	select {
+	case <-tried:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the connector never tried the IM")
+	}
+	_ = refusing.Close()
+	l, err := net.Listen("tcp", refusing.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fakes := &fakeBBs{}
+	serveFakes(t, l, fakes)
+	got := e.eventually(t, inst.GetId(), "the connectors complete once the IM is up", func(i *workflowv1.ProcessInstance) bool {
+		return i.GetState() == "completed"
+	})
+	if got.GetOpenIncidents() != 0 {
+		t.Fatalf("instance %v", got)
+	}
+	fakes.mu.Lock()
+	defer fakes.mu.Unlock()
+	if len(fakes.sends) != 1 {
+		t.Fatalf("%d sends", len(fakes.sends))
+	}
 }
 
 // A connector stopped in the middle of a call hands its job back: the next replica does it at once, not when

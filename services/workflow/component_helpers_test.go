@@ -95,6 +95,7 @@ type options struct {
 	owner      string
 	connectors bool                     // run the built-in connectors
 	im         grpc.ClientConnInterface // where the connectors call the other BBs
+	imAddr     string                   // or the IM's address, dialled as the binary dials it
 	groups     string                   // GOVSTACK_WORKFLOW_GROUP_EMAILS
 	streams    string                   // GOVSTACK_WORKFLOW_EVENT_STREAMS
 }
@@ -113,7 +114,7 @@ func startOn(t testing.TB, pool *pgxpool.Pool, js jetstream.JetStream, clk *cloc
 	log := quietLog()
 	cfg := workflow.Config{TimerPollInterval: 50 * time.Millisecond, JobLease: time.Minute, TimerLease: 30 * time.Second,
 		TokenIssuer: workflow.DefaultTokenIssuer, Connectors: o.connectors, EmailAPIKey: "messaging-key", GroupEmails: o.groups,
-		IMClient: "GOVSTACK/GOV/GOVSTACK/workflow", EventStreams: o.streams, EventMessageTTL: time.Hour}
+		IMClient: "GOVSTACK/GOV/GOVSTACK/workflow", EventStreams: o.streams, EventMessageTTL: time.Hour, IMAddr: o.imAddr}
 	svc, err := workflow.New(cfg, workflow.Deps{Pool: pool, JetStream: js, Logger: log, Now: clk.Now, Owner: o.owner, TokenKeys: is.keys,
 		IM: o.im})
 	if err != nil {

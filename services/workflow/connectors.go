@@ -21,7 +21,9 @@ const (
 )
 
 // buildConnectors makes the built-in workers: they call the other BBs through the IM (dialled lazily, so
-// a BB started before the IM still starts) as this BB's IM client.
+// a BB started before the IM still starts) as this BB's IM client. A call made while the IM is unreachable
+// waits for it (up to the call's deadline) rather than spending one of the job's retries; a stopping
+// connector hands such a job back untouched.
 func buildConnectors(cfg Config, deps Deps) ([]app.Connector, error) {
 	groups, err := parseGroups(cfg.GroupEmails)
 	if err != nil {
@@ -33,7 +35,7 @@ func buildConnectors(cfg Config, deps Deps) ([]app.Connector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("GOVSTACK_WORKFLOW_IM_CLIENT: %w", err)
 		}
-		dialled, err := imclient.Dial(imclient.Options{Addr: cfg.IMAddr, Client: me, APIKey: cfg.IMAPIKey})
+		dialled, err := imclient.Dial(imclient.Options{Addr: cfg.IMAddr, Client: me, APIKey: cfg.IMAPIKey, WaitForIM: true})
 		if err != nil {
 			return nil, err
 		}

@@ -165,6 +165,12 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	return svc, nil
 }
 
+// QuietMethods: job activation is a long poll each worker repeats every few seconds; a successful one is
+// logged at debug.
+func (s *Service) QuietMethods() []string {
+	return []string{workflowv1.JobService_ActivateJobs_FullMethodName}
+}
+
 // Register registers the BB's services on g.
 func (s *Service) Register(g *grpc.Server) {
 	workflowv1.RegisterProcessServiceServer(g, api.NewProcesses(s.app))

@@ -132,9 +132,7 @@ func TestWorkflowDeploysPlainXMLAndRefusesWhatItCannotRun(t *testing.T) {
 // timers and the e-mail jobs they lead to, and starts it again on the same databases: every instance
 // completes, each timer fired once and each bidder got one e-mail.
 func TestWorkflowStopAndRestartLosesAndRepeatsNothing(t *testing.T) {
-	// Serial: stopping a stack under another's load can keep the in-process IM's graceful stop busy long
-	// enough for a connector to spend its e-mail job's retries before it stops (services/workflow/README.md,
-	// "Failures").
+	t.Parallel() // a connector's call waits for the stopping IM rather than spending a retry (services/workflow/README.md, "Failures")
 	var cfg devstack.Config
 	s := startStackWith(t, func(c *devstack.Config) { cfg = *c })
 	body, _ := json.Marshal(map[string]any{"name": "Tender review", "type": "Public", "version": "1",

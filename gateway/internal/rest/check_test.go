@@ -78,8 +78,8 @@ func TestCheckBodyNamesTheField(t *testing.T) {
 	for _, tc := range []struct {
 		body, field, want string
 	}{
-		{`{"seats": "many"}`, "seats", `expected a whole number from -2147483648 to 2147483647, got "many"`},
-		{`{"seats": 99999999999}`, "seats", "got 99999999999"},
+		{`{"seats": "many"}`, "seats", `expected a whole number, got "many"`},
+		{`{"seats": 99999999999}`, "seats", "expected a whole number from -2147483648 to 2147483647, got 99999999999"},
 		{`{"seats": 1.5}`, "seats", "whole number"},
 		{`{"seats": [1]}`, "seats", "got a list"},
 		{`{"amount": "12345678901234567890"}`, "amount", "9223372036854775807"},

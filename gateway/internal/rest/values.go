@@ -2,6 +2,7 @@ package rest
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -120,8 +121,13 @@ func parseText(fd protoreflect.FieldDescriptor, s, got string) (scalar, string) 
 func parseInt(k protoreflect.Kind, s, got string) (scalar, string) {
 	v := scalar{kind: k}
 	lo, hi, unsigned := intRange(k)
+	// Text that is no number at all is told so plainly; the type's range matters only to a number past it
+	// (the endpoint's own bounds, e.g. a limit's 1–1000, are the building block's to check and say).
 	want := fmt.Sprintf("expected a whole number from %d to %d, got %s", lo, hi, got)
 	t := strings.TrimSpace(s)
+	if _, err := strconv.ParseFloat(t, 64); err != nil && !errors.Is(err, strconv.ErrRange) {
+		want = "expected a whole number, got " + got
+	}
 	if unsigned {
 		u, err := strconv.ParseUint(t, 10, 64)
 		if err != nil {

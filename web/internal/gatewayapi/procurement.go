@@ -36,6 +36,14 @@ type Item struct {
 	Unit        string `json:"unit"`
 }
 
+// Lot is a part of a tender with its own title and, optionally, estimated value in the tender's currency
+// (informational today: bids are for the whole tender).
+type Lot struct {
+	ID             string `json:"id,omitempty"`
+	Title          string `json:"title"`
+	EstimatedValue string `json:"estimatedValue,omitempty"`
+}
+
 // AwardCriterion is one way bids are scored, with its weight in percent.
 type AwardCriterion struct {
 	ID     string `json:"id"`
@@ -58,6 +66,7 @@ type TenderDraft struct {
 	EstimatedValue        string           `json:"estimatedValue"`
 	Currency              string           `json:"currency"`
 	Items                 []Item           `json:"items"`
+	Lots                  []Lot            `json:"lots,omitempty"`
 	AwardCriteria         []AwardCriterion `json:"awardCriteria"`
 	EnquiryPeriodDays     int              `json:"enquiryPeriodDays"`
 	TenderPeriodDays      int              `json:"tenderPeriodDays"`
@@ -219,6 +228,12 @@ func (c *Client) UpdateTender(ctx context.Context, token, id string, d TenderDra
 // PublishTender validates a draft and publishes it; a refusal names each field (tender.items[0].cpvCode).
 func (c *Client) PublishTender(ctx context.Context, token, idempotencyKey, id string) (Tender, error) {
 	return send[Tender](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(id, "publish"), struct{}{})
+}
+
+// CancelTender cancels a tender before it is complete (its buyer's organisation); reason, required, is
+// told to the bidders.
+func (c *Client) CancelTender(ctx context.Context, token, idempotencyKey, id, reason string) (Tender, error) {
+	return send[Tender](ctx, c, http.MethodPost, token, idempotencyKey, tenderPath(id, "cancel"), map[string]string{"reason": reason})
 }
 
 // Questions lists a tender's questions and answers (public).

@@ -86,7 +86,7 @@ func (s *Site) submitBid(c *Ctx) {
 		// The address names the document where it is kept: it is its id too.
 		in.Documents = append(in.Documents, gatewayapi.DocumentRef{ID: addr, Title: title, URL: addr})
 	}
-	if doc, ok := s.uploadedBidDocument(c, f); !ok {
+	if doc, ok := s.uploadedDocument(c, f); !ok {
 		s.renderBid(c, http.StatusUnprocessableEntity, f)
 		return
 	} else if doc != nil {
@@ -113,13 +113,14 @@ func (s *Site) submitBid(c *Ctx) {
 	c.Redirect(publicLink(id) + "#bid")
 }
 
-// maxBidFileBytes is the most of one file the bid form takes (the portal reads at most maxUploadBytes of a
-// form; Registration takes up to 5 MiB).
+// maxBidFileBytes is the most of one file the bid form and the tender draft form take (the portal reads at
+// most maxUploadBytes of a form; Registration takes up to 5 MiB).
 const maxBidFileBytes = 2 << 20
 
-// uploadedBidDocument stores the bid form's file, when there is one, in Registration's document store and
-// returns the reference to it; false when the file was refused (said next to the field).
-func (s *Site) uploadedBidDocument(c *Ctx, f *Form) (*gatewayapi.DocumentRef, bool) {
+// uploadedDocument stores the form's file (its "file" field: the bid form's, the tender draft form's), when
+// there is one, in Registration's document store and returns the reference to it; false when the file was
+// refused (said next to the field).
+func (s *Site) uploadedDocument(c *Ctx, f *Form) (*gatewayapi.DocumentRef, bool) {
 	file, header, err := c.R.FormFile("file")
 	if err != nil {
 		return nil, true // no file chosen: documents are optional
@@ -138,7 +139,7 @@ func (s *Site) uploadedBidDocument(c *Ctx, f *Form) (*gatewayapi.DocumentRef, bo
 	return &gatewayapi.DocumentRef{ID: id, Title: header.Filename}, true
 }
 
-// bidFileFields puts Registration's refusals of an uploaded file next to the bid form's file field.
+// bidFileFields puts Registration's refusals of an uploaded file next to the form's file field.
 var bidFileFields = fieldMap{prefix: "bid", fields: map[string]string{"file[0]": "file"},
 	reasons: map[string]reasonError{"UNSUPPORTED_DOCUMENT_TYPE": {"file", "bid.file.type"}, "DOCUMENT_TOO_LARGE": {"file", "bid.file.size"},
 		"EMPTY_DOCUMENT": {"file", "bid.file.size"}}}

@@ -62,6 +62,10 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 		t := g.tenders[parts[1]]
 		t["status"], t["tenderEnd"] = "active", "2026-12-21T06:00:00Z"
 		return t, 200, true
+	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "cancel":
+		t := g.tenders[parts[1]]
+		t["status"], t["statusReason"] = "cancelled", body["reason"]
+		return t, 200, true
 	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "questions" && r.Method == http.MethodGet:
 		return []any{}, 200, true
 	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "bids":

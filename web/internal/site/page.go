@@ -2,6 +2,7 @@ package site
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -193,13 +194,17 @@ func SafeNext(next, fallback string) string {
 }
 
 // parsePost reads a posted form within its size limit: a multipart one (with its file kept in memory) on an
-// upload page, else a URL-encoded one.
+// upload page, else a URL-encoded one. An upload page takes a URL-encoded form too — one without a file
+// (the tender draft form is an upload page whose file is optional).
 func parsePost(w http.ResponseWriter, r *http.Request, upload bool) error {
 	if !upload {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		return r.ParseForm()
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		return r.ParseForm()
+	}
 	return r.ParseMultipartForm(maxUploadBytes)
 }
 

@@ -52,38 +52,35 @@ func (s *Site) pageOfTenders(c *Ctx, ts []gatewayapi.Tender, base, q string, lin
 	return d
 }
 
-// draftData is the data of the draft form.
+// draftData is the data of the draft form: its action, its item, lot and document rows.
 type draftData struct {
-	Action string
-	Rows   []int
-	Tender *tenderView
+	Action                 string
+	Rows, LotRows, DocRows []int
+	Tender                 *tenderView
 }
 
 func (s *Site) renderDraft(c *Ctx, status int, f *Form, action string, t *tenderView) {
-	rows := make([]int, itemRows)
-	for i := range rows {
-		rows[i] = i
-	}
 	title := "tender.new.title"
 	if t != nil {
 		title = "tender.edit.title"
 	}
-	c.RenderStatus(status, "tender-edit", title, f, draftData{Action: action, Rows: rows, Tender: t})
+	d := draftData{Action: action, Rows: upTo(itemRows), Tender: t}
+	d.LotRows, d.DocRows = formRows(f)
+	c.RenderStatus(status, "tender-edit", title, f, d)
 }
 
 // newTenderPage is an empty draft form with the usual criteria and periods filled in.
 func (s *Site) newTenderPage(c *Ctx) {
 	f := NewForm().Set("currency", "EUR").Set("weightPrice", "60").Set("weightQuality", "40").Set("enquiryDays", "5").
 		Set("tenderDays", "20").Set("standstillDays", "10").Set(itemField(0, "quantity"), "1")
-	s.renderDraft(c, http.StatusOK, f, "/buyer/tenders/new", nil)
+	s.renderDraft(c, http.StatusOK, setRows(f, 1, 1), "/buyer/tenders/new", nil)
 }
 
 // createTender saves a new draft and goes to its page.
 func (s *Site) createTender(c *Ctx) {
-	f := draftForm(c.R.PostForm)
-	d, rows := draftOf(c, f)
-	if f.HasErrors() {
-		s.renderDraft(c, http.StatusUnprocessableEntity, f, "/buyer/tenders/new", nil)
+	f, d, rows, ok := s.postedDraft(c)
+	if !ok {
+		s.renderDraft(c, formStatus(f), f, "/buyer/tenders/new", nil)
 		return
 	}
 	t, err := s.api.CreateTender(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), d)
@@ -124,10 +121,9 @@ func (s *Site) updateTender(c *Ctx) {
 		return
 	}
 	v := c.tenderView(t, buyerLink(t.ID))
-	f := draftForm(c.R.PostForm)
-	d, rows := draftOf(c, f)
-	if f.HasErrors() {
-		s.renderDraft(c, http.StatusUnprocessableEntity, f, v.Link+"/edit", &v)
+	f, d, rows, ok := s.postedDraft(c)
+	if !ok {
+		s.renderDraft(c, formStatus(f), f, v.Link+"/edit", &v)
 		return
 	}
 	if _, err := s.api.UpdateTender(c.R.Context(), c.Data.AccessToken, t.ID, d); err != nil {
@@ -150,15 +146,32 @@ func (s *Site) publishTender(c *Ctx) {
 		return
 	}
 	f := formOfTender(t)
-	rows := make([]int, min(len(t.Items), itemRows))
-	for i := range rows {
-		rows[i] = i
+	s.publish(c, t, f, draftRows{items: upTo(min(len(t.Items), itemRows)), lots: upTo(len(t.Lots)), docs: upTo(len(t.Documents))})
+}
+
+// postedDraft reads the posted draft form: its file stored as one of its documents, then the draft. Not ok
+// when the form is to be drawn again — the buyer added a lot or document row, or something typed is
+// refused (said on the form).
+func (s *Site) postedDraft(c *Ctx) (*Form, gatewayapi.TenderDraft, draftRows, bool) {
+	f := draftForm(c.R.PostForm)
+	uploaded := s.attachUpload(c, f)
+	if addRow(c, f) || !uploaded {
+		return f, gatewayapi.TenderDraft{}, draftRows{}, false
 	}
-	s.publish(c, t, f, rows)
+	d, rows := draftOf(c, f)
+	return f, d, rows, !f.HasErrors()
+}
+
+// formStatus is the status of a form drawn again: 422 when it has errors, else 200 (a row added).
+func formStatus(f *Form) int {
+	if f.HasErrors() {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
 }
 
 // publish publishes t; f is its draft form, which shows what the API refused.
-func (s *Site) publish(c *Ctx, t gatewayapi.Tender, f *Form, rows []int) {
+func (s *Site) publish(c *Ctx, t gatewayapi.Tender, f *Form, rows draftRows) {
 	published, err := s.api.PublishTender(c.R.Context(), c.Data.AccessToken, idempotencyKey(c.R.PostForm.Get("key")), t.ID)
 	if err != nil {
 		v := c.tenderView(t, buyerLink(t.ID))

@@ -9,9 +9,10 @@ import (
 )
 
 // The buyer's tender draft form: the tender's fields, itemRows rows of items (an empty row is left out),
-// and the two award criteria — price and quality — with their weights. The form's field names are plain
-// ids (item0-cpvCode), so the error summary's links and the browser tests' selectors need no escaping; the
-// API's names (tender.items[0].cpvCode) are mapped onto them.
+// its lots and documents (as many rows as the buyer asks for: tenders_form_rows.go), and the two award
+// criteria — price and quality — with their weights. The form's field names are plain ids (item0-cpvCode),
+// so the error summary's links and the browser tests' selectors need no escaping; the API's names
+// (tender.items[0].cpvCode) are mapped onto them.
 
 // itemRows is how many item rows the draft form has.
 const itemRows = 3
@@ -25,19 +26,32 @@ var tenderScalars = []string{"title", "description", "estimatedValue", "currency
 
 func itemField(row int, part string) string { return "item" + strconv.Itoa(row) + "-" + part }
 
-// draftFields are every field of the draft form.
-func draftFields() []string {
+// draftFields are every field of the draft form with lots rows of lots and docs rows of documents.
+func draftFields(lots, docs int) []string {
 	out := append([]string{}, tenderScalars...)
 	for row := range itemRows {
 		for _, p := range itemParts {
 			out = append(out, itemField(row, p))
 		}
 	}
+	for row := range lots {
+		for _, p := range lotParts {
+			out = append(out, lotField(row, p))
+		}
+	}
+	for row := range docs {
+		for _, p := range tenderDocParts {
+			out = append(out, documentField(row, p))
+		}
+	}
 	return out
 }
 
-// draftForm is the posted draft form.
-func draftForm(values url.Values) *Form { return FormFrom(values, draftFields()...) }
+// draftForm is the posted draft form, with as many lot and document rows as it was drawn with.
+func draftForm(values url.Values) *Form {
+	lots, docs := rowCount(values.Get(lotRowsField)), rowCount(values.Get(docRowsField))
+	return setRows(FormFrom(values, draftFields(lots, docs)...), lots, docs)
+}
 
 // formOfTender fills the draft form with a saved tender.
 func formOfTender(t gatewayapi.Tender) *Form {
@@ -59,6 +73,7 @@ func formOfTender(t gatewayapi.Tender) *Form {
 		f.Set(itemField(row, "description"), it.Description).Set(itemField(row, "cpvCode"), it.CPVCode).
 			Set(itemField(row, "quantity"), itoa(it.Quantity)).Set(itemField(row, "unit"), it.Unit)
 	}
+	setLotsAndDocuments(f, t)
 	return f
 }
 
@@ -70,9 +85,12 @@ func itoa(n int) string {
 	return strconv.Itoa(n)
 }
 
-// draftOf reads the form into a draft, and the form rows each sent item came from (for the API's errors).
-// A number that is not one fails next to its field in the page's words.
-func draftOf(c *Ctx, f *Form) (gatewayapi.TenderDraft, []int) {
+// draftRows are the form rows each sent item, lot and document came from (for the API's errors).
+type draftRows struct{ items, lots, docs []int }
+
+// draftOf reads the form into a draft, and the form rows what it sends came from. A number that is not one
+// fails next to its field in the page's words.
+func draftOf(c *Ctx, f *Form) (gatewayapi.TenderDraft, draftRows) {
 	num := func(field string) int {
 		v := f.Value(field)
 		if v == "" {
@@ -94,7 +112,7 @@ func draftOf(c *Ctx, f *Form) (gatewayapi.TenderDraft, []int) {
 		AwardCriteria: []gatewayapi.AwardCriterion{
 			{ID: "price", Name: c.Loc.T("tender.criterion.price"), Kind: "price", Weight: num("weightPrice")},
 			{ID: "quality", Name: c.Loc.T("tender.criterion.quality"), Kind: "quality", Weight: num("weightQuality")}}}
-	var rows []int
+	var rows draftRows
 	for row := range itemRows {
 		empty := true
 		for _, p := range itemParts {
@@ -103,27 +121,30 @@ func draftOf(c *Ctx, f *Form) (gatewayapi.TenderDraft, []int) {
 		if empty {
 			continue
 		}
-		rows = append(rows, row)
+		rows.items = append(rows.items, row)
 		d.Items = append(d.Items, gatewayapi.Item{Description: f.Value(itemField(row, "description")),
 			CPVCode: f.Value(itemField(row, "cpvCode")), Quantity: num(itemField(row, "quantity")), Unit: f.Value(itemField(row, "unit"))})
 	}
+	d.Lots, rows.lots = lotsOf(f)
+	d.Documents, rows.docs = documentsOf(f)
 	return d, rows
 }
 
-// draftFields maps the API's field names onto the draft form: rows are the form rows of the items sent.
-func draftFieldMap(rows []int) fieldMap {
+// draftFieldMap maps the API's field names onto the draft form: rows are the form rows of what was sent.
+func draftFieldMap(rows draftRows) fieldMap {
 	m := fieldMap{prefix: "tender.form", keys: map[string]string{}, fields: map[string]string{
 		"tender.title": "title", "tender.description": "description", "tender.estimatedValue": "estimatedValue",
 		"tender.currency": "currency", "tender.items": itemField(0, "description"), "tender.awardCriteria": "weightPrice",
 		"tender.awardCriteria[0].weight": "weightPrice", "tender.awardCriteria[1].weight": "weightQuality",
 		"tender.enquiryPeriodDays": "enquiryDays", "tender.tenderPeriodDays": "tenderDays", "tender.standstillDays": "standstillDays"}}
 	m.keys[itemField(0, "description")] = "items"
-	for i, row := range rows {
+	for i, row := range rows.items {
 		for _, p := range itemParts {
 			m.fields["tender.items["+strconv.Itoa(i)+"]."+p] = itemField(row, p)
 			m.keys[itemField(row, p)] = p
 		}
 	}
 	m.keys["weightPrice"] = "awardCriteria"
+	mapLotsAndDocuments(m, rows)
 	return m
 }

@@ -167,7 +167,8 @@ func TestTenderFieldMessagesExist(t *testing.T) {
 	contract := contractFieldMap()
 	contract.fields["milestones[0].title"], contract.fields["milestones[0].amount"] = "milestone0-title", "milestone0-amount"
 	contract.keys["milestone0-title"], contract.keys["milestone0-amount"] = "title", "amount"
-	for _, m := range []fieldMap{draftFieldMap([]int{0, 1, 2}), contract, bidFileFields, questionFields} {
+	draft := draftFieldMap(draftRows{items: []int{0, 1, 2}, lots: []int{0, 1}, docs: []int{0, 1}})
+	for _, m := range []fieldMap{draft, contract, bidFileFields, questionFields, cancelFields} {
 		checkFieldMessages(t, c, m)
 	}
 }
@@ -208,10 +209,10 @@ func TestTenderPagesMessagesExist(t *testing.T) {
 	goKey := regexp.MustCompile(`(prefix: )?"((?:tender|bid|flash|payments|nav|home)\.[A-Za-z0-9_.]+[A-Za-z0-9_])"`)
 	tmplKey := regexp.MustCompile(`T ()"([A-Za-z0-9_.]+)"`)
 	files := []string{"tenders_buyer.go", "tenders_contract.go", "tenders_evaluation.go", "tenders_form.go", "tenders_manage.go",
-		"tenders_public.go", "tenders_view.go", "bids_supplier.go", "payments.go", "templates/layout/tenders.html",
-		"templates/pages/payments-authorise.html"}
+		"tenders_public.go", "tenders_view.go", "tenders_form_rows.go", "tenders_cancel.go", "bids_supplier.go", "payments.go",
+		"templates/layout/tenders.html", "templates/pages/payments-authorise.html"}
 	files = append(append(files, filepathGlob(t, "templates/pages/tender-*.html")...), filepathGlob(t, "templates/pages/bid-*.html")...)
-	apiNames := draftFieldMap(nil).fields // the API's field names, not messages
+	apiNames := draftFieldMap(draftRows{}).fields // the API's field names, not messages
 	n := 0
 	for _, file := range files {
 		b, err := os.ReadFile(file)

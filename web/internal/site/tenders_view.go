@@ -82,6 +82,14 @@ type tenderView struct {
 	gatewayapi.Tender
 	Link, StatusText, StatusTag, Value, EnquiryEnds, TenderEnds, Published string
 	Items                                                                  []itemView
+	Lots                                                                   []lotView
+	Cancellable                                                            bool
+}
+
+// lotView is one lot of a tender, its value with the tender's currency.
+type lotView struct {
+	gatewayapi.Lot
+	Value string
 }
 
 // itemView is one item of a tender.
@@ -93,9 +101,12 @@ type itemView struct {
 func (c *Ctx) tenderView(t gatewayapi.Tender, link string) tenderView {
 	v := tenderView{Tender: t, Link: link, StatusText: c.statusText("tender", t.Status), StatusTag: statusTag(t.Status),
 		Value: money(t.EstimatedValue, t.Currency), EnquiryEnds: c.when(t.EnquiryEnd), TenderEnds: c.when(t.TenderEnd),
-		Published: c.when(t.PublishedAt)}
+		Published: c.when(t.PublishedAt), Cancellable: cancellable(t.Status)}
 	for _, it := range t.Items {
 		v.Items = append(v.Items, itemView{Item: it, Quantity: c.Loc.T("tender.quantity_of", it.Quantity, it.Unit)})
+	}
+	for _, l := range t.Lots {
+		v.Lots = append(v.Lots, lotView{Lot: l, Value: money(l.EstimatedValue, t.Currency)})
 	}
 	return v
 }

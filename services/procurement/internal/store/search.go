@@ -20,8 +20,10 @@ import (
 //
 // The tender list is planned for each call's own values (QueryExecModeExec: an unnamed statement, no cached
 // generic plan). A generic plan cannot see how common the words are and settles on reading the newest-first
-// index until a page is full: quick for a common word, but a rare one reads the whole table that way (10 ms
-// over 2000 tenders instead of 2 ms; BenchmarkListTendersSearch). Planning costs a fraction of a millisecond.
+// index until a page is full: quick for a common word, but a rare one then reads the whole table in that
+// order, a cost that grows with the table. Planned with the words, a rare one is found through the GIN index
+// or a scan and a common one by the newest-first index (PostgreSQL estimates even prefix matches from the
+// column's statistics). Planning costs a fraction of a millisecond (BenchmarkListTendersSearch).
 
 // args collects a query's parameters and hands out their placeholders.
 type args []any

@@ -11,6 +11,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -166,10 +167,23 @@ func (x *GetTenderRequest) GetTenderId() string {
 
 type ListTendersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Only tenders in this status.
+	// Only tenders in this status: draft, active, evaluation, awarded, contracted, complete, cancelled or
+	// unsuccessful (anything else is a 400 naming status).
 	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
-	// At most this many (default 50, at most 500).
-	Limit         int32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	// At most this many (default 50 when 0 or absent, 1 to 500; more is a 400 naming limit).
+	Limit int32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Words to search for in the title and description, case-insensitive; every word must match, each as the
+	// start of a word ("switch" finds "Switches"). Punctuation separates words. At most 200 characters and 10
+	// words; a q with no letter or digit is a 400 naming q.
+	Q string `protobuf:"bytes,3,opt,name=q,proto3" json:"q,omitempty"`
+	// Only tenders with an item whose CPV code starts with this: 2 to 8 digits ("3242": network
+	// equipment, 32420000 and below), or a whole code with its check digit ("32420000-3"). Anything else is a 400
+	// naming cpv.
+	Cpv string `protobuf:"bytes,4,opt,name=cpv,proto3" json:"cpv,omitempty"`
+	// Keyset paging: the id of the last tender of the previous page; this page starts with the tender listed
+	// after it. Tenders published meanwhile never shift a page. An id that is not a tender the caller can see
+	// is a 400 naming before.
+	Before        string `protobuf:"bytes,5,opt,name=before,proto3" json:"before,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -216,6 +230,27 @@ func (x *ListTendersRequest) GetLimit() int32 {
 		return x.Limit
 	}
 	return 0
+}
+
+func (x *ListTendersRequest) GetQ() string {
+	if x != nil {
+		return x.Q
+	}
+	return ""
+}
+
+func (x *ListTendersRequest) GetCpv() string {
+	if x != nil {
+		return x.Cpv
+	}
+	return ""
+}
+
+func (x *ListTendersRequest) GetBefore() string {
+	if x != nil {
+		return x.Before
+	}
+	return ""
 }
 
 type ListTendersResponse struct {
@@ -848,6 +883,197 @@ func (x *ListBidsResponse) GetBids() []*Bid {
 	return nil
 }
 
+type ListMyBidsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many (default 50 when 0 or absent, 1 to 100; more is a 400 naming limit).
+	Limit int32 `protobuf:"varint,1,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Keyset paging: the id of the last bid of the previous page; this page starts with the bid submitted
+	// before it. An id that is not one of the caller's company's bids is a 400 naming before.
+	Before        string `protobuf:"bytes,2,opt,name=before,proto3" json:"before,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMyBidsRequest) Reset() {
+	*x = ListMyBidsRequest{}
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMyBidsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMyBidsRequest) ProtoMessage() {}
+
+func (x *ListMyBidsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMyBidsRequest.ProtoReflect.Descriptor instead.
+func (*ListMyBidsRequest) Descriptor() ([]byte, []int) {
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ListMyBidsRequest) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *ListMyBidsRequest) GetBefore() string {
+	if x != nil {
+		return x.Before
+	}
+	return ""
+}
+
+type ListMyBidsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Bids          []*SupplierBid         `protobuf:"bytes,1,rep,name=bids,proto3" json:"bids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMyBidsResponse) Reset() {
+	*x = ListMyBidsResponse{}
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMyBidsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMyBidsResponse) ProtoMessage() {}
+
+func (x *ListMyBidsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMyBidsResponse.ProtoReflect.Descriptor instead.
+func (*ListMyBidsResponse) Descriptor() ([]byte, []int) {
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListMyBidsResponse) GetBids() []*SupplierBid {
+	if x != nil {
+		return x.Bids
+	}
+	return nil
+}
+
+// SupplierBid is one of a supplier's own bids with what a list of them shows of its tender.
+type SupplierBid struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The bid, as ListBids shows it to its supplier: sealed (no price, proposal or documents) until the
+	// tender's bids are opened; total_score and rank once ranked.
+	Bid *Bid `protobuf:"bytes,1,opt,name=bid,proto3" json:"bid,omitempty"`
+	// The tender's title.
+	TenderTitle string `protobuf:"bytes,2,opt,name=tender_title,json=tenderTitle,proto3" json:"tender_title,omitempty"`
+	// The tender's status (see Tender.status).
+	TenderStatus string `protobuf:"bytes,3,opt,name=tender_status,json=tenderStatus,proto3" json:"tender_status,omitempty"`
+	// The tender's buyer organisation.
+	BuyerOrganisation string `protobuf:"bytes,4,opt,name=buyer_organisation,json=buyerOrganisation,proto3" json:"buyer_organisation,omitempty"`
+	// The tender's currency, that of the bid's price (ISO 4217).
+	Currency string `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
+	// When the tender's bids close.
+	TenderEnd     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=tender_end,json=tenderEnd,proto3" json:"tender_end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SupplierBid) Reset() {
+	*x = SupplierBid{}
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SupplierBid) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SupplierBid) ProtoMessage() {}
+
+func (x *SupplierBid) ProtoReflect() protoreflect.Message {
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SupplierBid.ProtoReflect.Descriptor instead.
+func (*SupplierBid) Descriptor() ([]byte, []int) {
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *SupplierBid) GetBid() *Bid {
+	if x != nil {
+		return x.Bid
+	}
+	return nil
+}
+
+func (x *SupplierBid) GetTenderTitle() string {
+	if x != nil {
+		return x.TenderTitle
+	}
+	return ""
+}
+
+func (x *SupplierBid) GetTenderStatus() string {
+	if x != nil {
+		return x.TenderStatus
+	}
+	return ""
+}
+
+func (x *SupplierBid) GetBuyerOrganisation() string {
+	if x != nil {
+		return x.BuyerOrganisation
+	}
+	return ""
+}
+
+func (x *SupplierBid) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *SupplierBid) GetTenderEnd() *timestamppb.Timestamp {
+	if x != nil {
+		return x.TenderEnd
+	}
+	return nil
+}
+
 type DeclareInterestRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	TenderId string                 `protobuf:"bytes,1,opt,name=tender_id,json=tenderId,proto3" json:"tender_id,omitempty"`
@@ -861,7 +1087,7 @@ type DeclareInterestRequest struct {
 
 func (x *DeclareInterestRequest) Reset() {
 	*x = DeclareInterestRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[16]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -873,7 +1099,7 @@ func (x *DeclareInterestRequest) String() string {
 func (*DeclareInterestRequest) ProtoMessage() {}
 
 func (x *DeclareInterestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[16]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -886,7 +1112,7 @@ func (x *DeclareInterestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclareInterestRequest.ProtoReflect.Descriptor instead.
 func (*DeclareInterestRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{16}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DeclareInterestRequest) GetTenderId() string {
@@ -918,7 +1144,7 @@ type DeclareInterestResponse struct {
 
 func (x *DeclareInterestResponse) Reset() {
 	*x = DeclareInterestResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[17]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -930,7 +1156,7 @@ func (x *DeclareInterestResponse) String() string {
 func (*DeclareInterestResponse) ProtoMessage() {}
 
 func (x *DeclareInterestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[17]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -943,7 +1169,7 @@ func (x *DeclareInterestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclareInterestResponse.ProtoReflect.Descriptor instead.
 func (*DeclareInterestResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{17}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{20}
 }
 
 type ScoreBidRequest struct {
@@ -958,7 +1184,7 @@ type ScoreBidRequest struct {
 
 func (x *ScoreBidRequest) Reset() {
 	*x = ScoreBidRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[18]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -970,7 +1196,7 @@ func (x *ScoreBidRequest) String() string {
 func (*ScoreBidRequest) ProtoMessage() {}
 
 func (x *ScoreBidRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[18]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -983,7 +1209,7 @@ func (x *ScoreBidRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScoreBidRequest.ProtoReflect.Descriptor instead.
 func (*ScoreBidRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{18}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ScoreBidRequest) GetTenderId() string {
@@ -1021,7 +1247,7 @@ type CriterionScore struct {
 
 func (x *CriterionScore) Reset() {
 	*x = CriterionScore{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[19]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1033,7 +1259,7 @@ func (x *CriterionScore) String() string {
 func (*CriterionScore) ProtoMessage() {}
 
 func (x *CriterionScore) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[19]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1046,7 +1272,7 @@ func (x *CriterionScore) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CriterionScore.ProtoReflect.Descriptor instead.
 func (*CriterionScore) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{19}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CriterionScore) GetCriterionId() string {
@@ -1079,7 +1305,7 @@ type ScoreBidResponse struct {
 
 func (x *ScoreBidResponse) Reset() {
 	*x = ScoreBidResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[20]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1091,7 +1317,7 @@ func (x *ScoreBidResponse) String() string {
 func (*ScoreBidResponse) ProtoMessage() {}
 
 func (x *ScoreBidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[20]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1104,7 +1330,7 @@ func (x *ScoreBidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScoreBidResponse.ProtoReflect.Descriptor instead.
 func (*ScoreBidResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{20}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ScoreBidResponse) GetScores() []*Score {
@@ -1123,7 +1349,7 @@ type GetEvaluationRequest struct {
 
 func (x *GetEvaluationRequest) Reset() {
 	*x = GetEvaluationRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[21]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1135,7 +1361,7 @@ func (x *GetEvaluationRequest) String() string {
 func (*GetEvaluationRequest) ProtoMessage() {}
 
 func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[21]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1148,7 +1374,7 @@ func (x *GetEvaluationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationRequest.ProtoReflect.Descriptor instead.
 func (*GetEvaluationRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{21}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetEvaluationRequest) GetTenderId() string {
@@ -1172,7 +1398,7 @@ type Evaluation struct {
 
 func (x *Evaluation) Reset() {
 	*x = Evaluation{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[22]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1184,7 +1410,7 @@ func (x *Evaluation) String() string {
 func (*Evaluation) ProtoMessage() {}
 
 func (x *Evaluation) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[22]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1197,7 +1423,7 @@ func (x *Evaluation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Evaluation.ProtoReflect.Descriptor instead.
 func (*Evaluation) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{22}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Evaluation) GetTenderId() string {
@@ -1237,7 +1463,7 @@ type ListAwardsRequest struct {
 
 func (x *ListAwardsRequest) Reset() {
 	*x = ListAwardsRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[23]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1249,7 +1475,7 @@ func (x *ListAwardsRequest) String() string {
 func (*ListAwardsRequest) ProtoMessage() {}
 
 func (x *ListAwardsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[23]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1262,7 +1488,7 @@ func (x *ListAwardsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAwardsRequest.ProtoReflect.Descriptor instead.
 func (*ListAwardsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{23}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListAwardsRequest) GetTenderId() string {
@@ -1281,7 +1507,7 @@ type ListAwardsResponse struct {
 
 func (x *ListAwardsResponse) Reset() {
 	*x = ListAwardsResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[24]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1293,7 +1519,7 @@ func (x *ListAwardsResponse) String() string {
 func (*ListAwardsResponse) ProtoMessage() {}
 
 func (x *ListAwardsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[24]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1306,7 +1532,7 @@ func (x *ListAwardsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAwardsResponse.ProtoReflect.Descriptor instead.
 func (*ListAwardsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{24}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListAwardsResponse) GetAwards() []*Award {
@@ -1325,7 +1551,7 @@ type GetAwardRequest struct {
 
 func (x *GetAwardRequest) Reset() {
 	*x = GetAwardRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[25]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1563,7 @@ func (x *GetAwardRequest) String() string {
 func (*GetAwardRequest) ProtoMessage() {}
 
 func (x *GetAwardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[25]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1576,7 @@ func (x *GetAwardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAwardRequest.ProtoReflect.Descriptor instead.
 func (*GetAwardRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{25}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetAwardRequest) GetAwardId() string {
@@ -1371,7 +1597,7 @@ type FileComplaintRequest struct {
 
 func (x *FileComplaintRequest) Reset() {
 	*x = FileComplaintRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[26]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1609,7 @@ func (x *FileComplaintRequest) String() string {
 func (*FileComplaintRequest) ProtoMessage() {}
 
 func (x *FileComplaintRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[26]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1622,7 @@ func (x *FileComplaintRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileComplaintRequest.ProtoReflect.Descriptor instead.
 func (*FileComplaintRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{26}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FileComplaintRequest) GetAwardId() string {
@@ -1424,7 +1650,7 @@ type ResolveComplaintRequest struct {
 
 func (x *ResolveComplaintRequest) Reset() {
 	*x = ResolveComplaintRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[27]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1436,7 +1662,7 @@ func (x *ResolveComplaintRequest) String() string {
 func (*ResolveComplaintRequest) ProtoMessage() {}
 
 func (x *ResolveComplaintRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[27]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1449,7 +1675,7 @@ func (x *ResolveComplaintRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveComplaintRequest.ProtoReflect.Descriptor instead.
 func (*ResolveComplaintRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{27}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ResolveComplaintRequest) GetAwardId() string {
@@ -1489,7 +1715,7 @@ type SignContractRequest struct {
 
 func (x *SignContractRequest) Reset() {
 	*x = SignContractRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[28]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1727,7 @@ func (x *SignContractRequest) String() string {
 func (*SignContractRequest) ProtoMessage() {}
 
 func (x *SignContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[28]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1740,7 @@ func (x *SignContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignContractRequest.ProtoReflect.Descriptor instead.
 func (*SignContractRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{28}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SignContractRequest) GetAwardId() string {
@@ -1572,7 +1798,7 @@ type MilestoneInput struct {
 
 func (x *MilestoneInput) Reset() {
 	*x = MilestoneInput{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[29]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1584,7 +1810,7 @@ func (x *MilestoneInput) String() string {
 func (*MilestoneInput) ProtoMessage() {}
 
 func (x *MilestoneInput) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[29]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1597,7 +1823,7 @@ func (x *MilestoneInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MilestoneInput.ProtoReflect.Descriptor instead.
 func (*MilestoneInput) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{29}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *MilestoneInput) GetTitle() string {
@@ -1630,7 +1856,7 @@ type ListContractsRequest struct {
 
 func (x *ListContractsRequest) Reset() {
 	*x = ListContractsRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[30]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1642,7 +1868,7 @@ func (x *ListContractsRequest) String() string {
 func (*ListContractsRequest) ProtoMessage() {}
 
 func (x *ListContractsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[30]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1655,7 +1881,7 @@ func (x *ListContractsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractsRequest.ProtoReflect.Descriptor instead.
 func (*ListContractsRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{30}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListContractsRequest) GetTenderId() string {
@@ -1674,7 +1900,7 @@ type ListContractsResponse struct {
 
 func (x *ListContractsResponse) Reset() {
 	*x = ListContractsResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[31]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1686,7 +1912,7 @@ func (x *ListContractsResponse) String() string {
 func (*ListContractsResponse) ProtoMessage() {}
 
 func (x *ListContractsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[31]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1699,7 +1925,7 @@ func (x *ListContractsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractsResponse.ProtoReflect.Descriptor instead.
 func (*ListContractsResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{31}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListContractsResponse) GetContracts() []*Contract {
@@ -1718,7 +1944,7 @@ type GetContractRequest struct {
 
 func (x *GetContractRequest) Reset() {
 	*x = GetContractRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[32]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1730,7 +1956,7 @@ func (x *GetContractRequest) String() string {
 func (*GetContractRequest) ProtoMessage() {}
 
 func (x *GetContractRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[32]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1743,7 +1969,7 @@ func (x *GetContractRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractRequest.ProtoReflect.Descriptor instead.
 func (*GetContractRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{32}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetContractRequest) GetContractId() string {
@@ -1763,7 +1989,7 @@ type ConfirmDeliveryRequest struct {
 
 func (x *ConfirmDeliveryRequest) Reset() {
 	*x = ConfirmDeliveryRequest{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[33]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1775,7 +2001,7 @@ func (x *ConfirmDeliveryRequest) String() string {
 func (*ConfirmDeliveryRequest) ProtoMessage() {}
 
 func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[33]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1788,7 +2014,7 @@ func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{33}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ConfirmDeliveryRequest) GetContractId() string {
@@ -1814,7 +2040,7 @@ type CreateTenderResponse struct {
 
 func (x *CreateTenderResponse) Reset() {
 	*x = CreateTenderResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[34]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1826,7 +2052,7 @@ func (x *CreateTenderResponse) String() string {
 func (*CreateTenderResponse) ProtoMessage() {}
 
 func (x *CreateTenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[34]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1839,7 +2065,7 @@ func (x *CreateTenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTenderResponse.ProtoReflect.Descriptor instead.
 func (*CreateTenderResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{34}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CreateTenderResponse) GetTender() *Tender {
@@ -1858,7 +2084,7 @@ type UpdateTenderResponse struct {
 
 func (x *UpdateTenderResponse) Reset() {
 	*x = UpdateTenderResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[35]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1870,7 +2096,7 @@ func (x *UpdateTenderResponse) String() string {
 func (*UpdateTenderResponse) ProtoMessage() {}
 
 func (x *UpdateTenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[35]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1883,7 +2109,7 @@ func (x *UpdateTenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTenderResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTenderResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{35}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *UpdateTenderResponse) GetTender() *Tender {
@@ -1902,7 +2128,7 @@ type GetTenderResponse struct {
 
 func (x *GetTenderResponse) Reset() {
 	*x = GetTenderResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[36]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1914,7 +2140,7 @@ func (x *GetTenderResponse) String() string {
 func (*GetTenderResponse) ProtoMessage() {}
 
 func (x *GetTenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[36]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1927,7 +2153,7 @@ func (x *GetTenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTenderResponse.ProtoReflect.Descriptor instead.
 func (*GetTenderResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{36}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetTenderResponse) GetTender() *Tender {
@@ -1946,7 +2172,7 @@ type PublishTenderResponse struct {
 
 func (x *PublishTenderResponse) Reset() {
 	*x = PublishTenderResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[37]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1958,7 +2184,7 @@ func (x *PublishTenderResponse) String() string {
 func (*PublishTenderResponse) ProtoMessage() {}
 
 func (x *PublishTenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[37]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1971,7 +2197,7 @@ func (x *PublishTenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishTenderResponse.ProtoReflect.Descriptor instead.
 func (*PublishTenderResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{37}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *PublishTenderResponse) GetTender() *Tender {
@@ -1990,7 +2216,7 @@ type CancelTenderResponse struct {
 
 func (x *CancelTenderResponse) Reset() {
 	*x = CancelTenderResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[38]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2002,7 +2228,7 @@ func (x *CancelTenderResponse) String() string {
 func (*CancelTenderResponse) ProtoMessage() {}
 
 func (x *CancelTenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[38]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2015,7 +2241,7 @@ func (x *CancelTenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelTenderResponse.ProtoReflect.Descriptor instead.
 func (*CancelTenderResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{38}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *CancelTenderResponse) GetTender() *Tender {
@@ -2034,7 +2260,7 @@ type AskQuestionResponse struct {
 
 func (x *AskQuestionResponse) Reset() {
 	*x = AskQuestionResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[39]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2046,7 +2272,7 @@ func (x *AskQuestionResponse) String() string {
 func (*AskQuestionResponse) ProtoMessage() {}
 
 func (x *AskQuestionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[39]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2059,7 +2285,7 @@ func (x *AskQuestionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AskQuestionResponse.ProtoReflect.Descriptor instead.
 func (*AskQuestionResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{39}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *AskQuestionResponse) GetQuestion() *Question {
@@ -2078,7 +2304,7 @@ type AnswerQuestionResponse struct {
 
 func (x *AnswerQuestionResponse) Reset() {
 	*x = AnswerQuestionResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[40]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2090,7 +2316,7 @@ func (x *AnswerQuestionResponse) String() string {
 func (*AnswerQuestionResponse) ProtoMessage() {}
 
 func (x *AnswerQuestionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[40]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2103,7 +2329,7 @@ func (x *AnswerQuestionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerQuestionResponse.ProtoReflect.Descriptor instead.
 func (*AnswerQuestionResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{40}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *AnswerQuestionResponse) GetQuestion() *Question {
@@ -2122,7 +2348,7 @@ type SubmitBidResponse struct {
 
 func (x *SubmitBidResponse) Reset() {
 	*x = SubmitBidResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[41]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2134,7 +2360,7 @@ func (x *SubmitBidResponse) String() string {
 func (*SubmitBidResponse) ProtoMessage() {}
 
 func (x *SubmitBidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[41]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2147,7 +2373,7 @@ func (x *SubmitBidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitBidResponse.ProtoReflect.Descriptor instead.
 func (*SubmitBidResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{41}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SubmitBidResponse) GetBid() *Bid {
@@ -2166,7 +2392,7 @@ type UpdateBidResponse struct {
 
 func (x *UpdateBidResponse) Reset() {
 	*x = UpdateBidResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[42]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2178,7 +2404,7 @@ func (x *UpdateBidResponse) String() string {
 func (*UpdateBidResponse) ProtoMessage() {}
 
 func (x *UpdateBidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[42]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2191,7 +2417,7 @@ func (x *UpdateBidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateBidResponse.ProtoReflect.Descriptor instead.
 func (*UpdateBidResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{42}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *UpdateBidResponse) GetBid() *Bid {
@@ -2210,7 +2436,7 @@ type WithdrawBidResponse struct {
 
 func (x *WithdrawBidResponse) Reset() {
 	*x = WithdrawBidResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[43]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2222,7 +2448,7 @@ func (x *WithdrawBidResponse) String() string {
 func (*WithdrawBidResponse) ProtoMessage() {}
 
 func (x *WithdrawBidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[43]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2235,7 +2461,7 @@ func (x *WithdrawBidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawBidResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawBidResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{43}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *WithdrawBidResponse) GetBid() *Bid {
@@ -2254,7 +2480,7 @@ type GetEvaluationResponse struct {
 
 func (x *GetEvaluationResponse) Reset() {
 	*x = GetEvaluationResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[44]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2266,7 +2492,7 @@ func (x *GetEvaluationResponse) String() string {
 func (*GetEvaluationResponse) ProtoMessage() {}
 
 func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[44]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2279,7 +2505,7 @@ func (x *GetEvaluationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEvaluationResponse.ProtoReflect.Descriptor instead.
 func (*GetEvaluationResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{44}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetEvaluationResponse) GetEvaluation() *Evaluation {
@@ -2298,7 +2524,7 @@ type GetAwardResponse struct {
 
 func (x *GetAwardResponse) Reset() {
 	*x = GetAwardResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[45]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2310,7 +2536,7 @@ func (x *GetAwardResponse) String() string {
 func (*GetAwardResponse) ProtoMessage() {}
 
 func (x *GetAwardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[45]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2323,7 +2549,7 @@ func (x *GetAwardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAwardResponse.ProtoReflect.Descriptor instead.
 func (*GetAwardResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{45}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetAwardResponse) GetAward() *Award {
@@ -2342,7 +2568,7 @@ type FileComplaintResponse struct {
 
 func (x *FileComplaintResponse) Reset() {
 	*x = FileComplaintResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[46]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2354,7 +2580,7 @@ func (x *FileComplaintResponse) String() string {
 func (*FileComplaintResponse) ProtoMessage() {}
 
 func (x *FileComplaintResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[46]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2367,7 +2593,7 @@ func (x *FileComplaintResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FileComplaintResponse.ProtoReflect.Descriptor instead.
 func (*FileComplaintResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{46}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *FileComplaintResponse) GetComplaint() *Complaint {
@@ -2386,7 +2612,7 @@ type ResolveComplaintResponse struct {
 
 func (x *ResolveComplaintResponse) Reset() {
 	*x = ResolveComplaintResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[47]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2398,7 +2624,7 @@ func (x *ResolveComplaintResponse) String() string {
 func (*ResolveComplaintResponse) ProtoMessage() {}
 
 func (x *ResolveComplaintResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[47]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2411,7 +2637,7 @@ func (x *ResolveComplaintResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveComplaintResponse.ProtoReflect.Descriptor instead.
 func (*ResolveComplaintResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{47}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ResolveComplaintResponse) GetComplaint() *Complaint {
@@ -2430,7 +2656,7 @@ type SignContractResponse struct {
 
 func (x *SignContractResponse) Reset() {
 	*x = SignContractResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[48]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2442,7 +2668,7 @@ func (x *SignContractResponse) String() string {
 func (*SignContractResponse) ProtoMessage() {}
 
 func (x *SignContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[48]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2455,7 +2681,7 @@ func (x *SignContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignContractResponse.ProtoReflect.Descriptor instead.
 func (*SignContractResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{48}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SignContractResponse) GetContract() *Contract {
@@ -2474,7 +2700,7 @@ type GetContractResponse struct {
 
 func (x *GetContractResponse) Reset() {
 	*x = GetContractResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[49]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2486,7 +2712,7 @@ func (x *GetContractResponse) String() string {
 func (*GetContractResponse) ProtoMessage() {}
 
 func (x *GetContractResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[49]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2499,7 +2725,7 @@ func (x *GetContractResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetContractResponse.ProtoReflect.Descriptor instead.
 func (*GetContractResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{49}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *GetContractResponse) GetContract() *Contract {
@@ -2518,7 +2744,7 @@ type ConfirmDeliveryResponse struct {
 
 func (x *ConfirmDeliveryResponse) Reset() {
 	*x = ConfirmDeliveryResponse{}
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[50]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2530,7 +2756,7 @@ func (x *ConfirmDeliveryResponse) String() string {
 func (*ConfirmDeliveryResponse) ProtoMessage() {}
 
 func (x *ConfirmDeliveryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[50]
+	mi := &file_govstack_procurement_v1_procurement_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2543,7 +2769,7 @@ func (x *ConfirmDeliveryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmDeliveryResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmDeliveryResponse) Descriptor() ([]byte, []int) {
-	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{50}
+	return file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ConfirmDeliveryResponse) GetContract() *Contract {
@@ -2557,17 +2783,20 @@ var File_govstack_procurement_v1_procurement_service_proto protoreflect.FileDesc
 
 const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\n" +
-	"1govstack/procurement/v1/procurement_service.proto\x12\x17govstack.procurement.v1\x1a\x1cgoogle/api/annotations.proto\x1a)govstack/procurement/v1/procurement.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"N\n" +
+	"1govstack/procurement/v1/procurement_service.proto\x12\x17govstack.procurement.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a)govstack/procurement/v1/procurement.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"N\n" +
 	"\x13CreateTenderRequest\x127\n" +
 	"\x06tender\x18\x01 \x01(\v2\x1f.govstack.procurement.v1.TenderR\x06tender\"k\n" +
 	"\x13UpdateTenderRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x127\n" +
 	"\x06tender\x18\x02 \x01(\v2\x1f.govstack.procurement.v1.TenderR\x06tender\"/\n" +
 	"\x10GetTenderRequest\x12\x1b\n" +
-	"\ttender_id\x18\x01 \x01(\tR\btenderId\"B\n" +
+	"\ttender_id\x18\x01 \x01(\tR\btenderId\"z\n" +
 	"\x12ListTendersRequest\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\tR\x06status\x12\x14\n" +
-	"\x05limit\x18\x02 \x01(\x05R\x05limit\"P\n" +
+	"\x05limit\x18\x02 \x01(\x05R\x05limit\x12\f\n" +
+	"\x01q\x18\x03 \x01(\tR\x01q\x12\x10\n" +
+	"\x03cpv\x18\x04 \x01(\tR\x03cpv\x12\x16\n" +
+	"\x06before\x18\x05 \x01(\tR\x06before\"P\n" +
 	"\x13ListTendersResponse\x129\n" +
 	"\atenders\x18\x01 \x03(\v2\x1f.govstack.procurement.v1.TenderR\atenders\"3\n" +
 	"\x14PublishTenderRequest\x12\x1b\n" +
@@ -2604,7 +2833,20 @@ const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\x0fListBidsRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\"D\n" +
 	"\x10ListBidsResponse\x120\n" +
-	"\x04bids\x18\x01 \x03(\v2\x1c.govstack.procurement.v1.BidR\x04bids\"o\n" +
+	"\x04bids\x18\x01 \x03(\v2\x1c.govstack.procurement.v1.BidR\x04bids\"A\n" +
+	"\x11ListMyBidsRequest\x12\x14\n" +
+	"\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n" +
+	"\x06before\x18\x02 \x01(\tR\x06before\"N\n" +
+	"\x12ListMyBidsResponse\x128\n" +
+	"\x04bids\x18\x01 \x03(\v2$.govstack.procurement.v1.SupplierBidR\x04bids\"\x8b\x02\n" +
+	"\vSupplierBid\x12.\n" +
+	"\x03bid\x18\x01 \x01(\v2\x1c.govstack.procurement.v1.BidR\x03bid\x12!\n" +
+	"\ftender_title\x18\x02 \x01(\tR\vtenderTitle\x12#\n" +
+	"\rtender_status\x18\x03 \x01(\tR\ftenderStatus\x12-\n" +
+	"\x12buyer_organisation\x18\x04 \x01(\tR\x11buyerOrganisation\x12\x1a\n" +
+	"\bcurrency\x18\x05 \x01(\tR\bcurrency\x129\n" +
+	"\n" +
+	"tender_end\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\ttenderEnd\"o\n" +
 	"\x16DeclareInterestRequest\x12\x1b\n" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x12\x1a\n" +
 	"\bconflict\x18\x02 \x01(\bR\bconflict\x12\x1c\n" +
@@ -2704,7 +2946,7 @@ const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\x13GetContractResponse\x12=\n" +
 	"\bcontract\x18\x01 \x01(\v2!.govstack.procurement.v1.ContractR\bcontract\"X\n" +
 	"\x17ConfirmDeliveryResponse\x12=\n" +
-	"\bcontract\x18\x01 \x01(\v2!.govstack.procurement.v1.ContractR\bcontract2\xd3\x1d\n" +
+	"\bcontract\x18\x01 \x01(\v2!.govstack.procurement.v1.ContractR\bcontract2\xcf\x1e\n" +
 	"\x12ProcurementService\x12\x8d\x01\n" +
 	"\fCreateTender\x12,.govstack.procurement.v1.CreateTenderRequest\x1a-.govstack.procurement.v1.CreateTenderResponse\" \x82\xd3\xe4\x93\x02\x1a:\x06tenderb\x06tender\"\b/tenders\x12\x99\x01\n" +
 	"\fUpdateTender\x12,.govstack.procurement.v1.UpdateTenderRequest\x1a-.govstack.procurement.v1.UpdateTenderResponse\",\x82\xd3\xe4\x93\x02&:\x06tenderb\x06tender\x1a\x14/tenders/{tender_id}\x12\x88\x01\n" +
@@ -2718,7 +2960,9 @@ const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\tSubmitBid\x12).govstack.procurement.v1.SubmitBidRequest\x1a*.govstack.procurement.v1.SubmitBidResponse\")\x82\xd3\xe4\x93\x02#:\x01*b\x03bid\"\x19/tenders/{tender_id}/bids\x12\x96\x01\n" +
 	"\tUpdateBid\x12).govstack.procurement.v1.UpdateBidRequest\x1a*.govstack.procurement.v1.UpdateBidResponse\"2\x82\xd3\xe4\x93\x02,:\x01*b\x03bid\x1a\"/tenders/{tender_id}/bids/{bid_id}\x12\xa5\x01\n" +
 	"\vWithdrawBid\x12+.govstack.procurement.v1.WithdrawBidRequest\x1a,.govstack.procurement.v1.WithdrawBidResponse\";\x82\xd3\xe4\x93\x025:\x01*b\x03bid\"+/tenders/{tender_id}/bids/{bid_id}/withdraw\x12\x88\x01\n" +
-	"\bListBids\x12(.govstack.procurement.v1.ListBidsRequest\x1a).govstack.procurement.v1.ListBidsResponse\"'\x82\xd3\xe4\x93\x02!b\x04bids\x12\x19/tenders/{tender_id}/bids\x12\xa2\x01\n" +
+	"\bListBids\x12(.govstack.procurement.v1.ListBidsRequest\x1a).govstack.procurement.v1.ListBidsResponse\"'\x82\xd3\xe4\x93\x02!b\x04bids\x12\x19/tenders/{tender_id}/bids\x12z\n" +
+	"\n" +
+	"ListMyBids\x12*.govstack.procurement.v1.ListMyBidsRequest\x1a+.govstack.procurement.v1.ListMyBidsResponse\"\x13\x82\xd3\xe4\x93\x02\rb\x04bids\x12\x05/bids\x12\xa2\x01\n" +
 	"\x0fDeclareInterest\x12/.govstack.procurement.v1.DeclareInterestRequest\x1a0.govstack.procurement.v1.DeclareInterestResponse\",\x82\xd3\xe4\x93\x02&:\x01*\"!/tenders/{tender_id}/declarations\x12\x95\x01\n" +
 	"\bScoreBid\x12(.govstack.procurement.v1.ScoreBidRequest\x1a).govstack.procurement.v1.ScoreBidResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/tenders/{tender_id}/bids/{bid_id}/scores\x12\xa3\x01\n" +
 	"\rGetEvaluation\x12-.govstack.procurement.v1.GetEvaluationRequest\x1a..govstack.procurement.v1.GetEvaluationResponse\"3\x82\xd3\xe4\x93\x02-b\n" +
@@ -2747,7 +2991,7 @@ func file_govstack_procurement_v1_procurement_service_proto_rawDescGZIP() []byte
 	return file_govstack_procurement_v1_procurement_service_proto_rawDescData
 }
 
-var file_govstack_procurement_v1_procurement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
+var file_govstack_procurement_v1_procurement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_govstack_procurement_v1_procurement_service_proto_goTypes = []any{
 	(*CreateTenderRequest)(nil),      // 0: govstack.procurement.v1.CreateTenderRequest
 	(*UpdateTenderRequest)(nil),      // 1: govstack.procurement.v1.UpdateTenderRequest
@@ -2765,137 +3009,146 @@ var file_govstack_procurement_v1_procurement_service_proto_goTypes = []any{
 	(*WithdrawBidRequest)(nil),       // 13: govstack.procurement.v1.WithdrawBidRequest
 	(*ListBidsRequest)(nil),          // 14: govstack.procurement.v1.ListBidsRequest
 	(*ListBidsResponse)(nil),         // 15: govstack.procurement.v1.ListBidsResponse
-	(*DeclareInterestRequest)(nil),   // 16: govstack.procurement.v1.DeclareInterestRequest
-	(*DeclareInterestResponse)(nil),  // 17: govstack.procurement.v1.DeclareInterestResponse
-	(*ScoreBidRequest)(nil),          // 18: govstack.procurement.v1.ScoreBidRequest
-	(*CriterionScore)(nil),           // 19: govstack.procurement.v1.CriterionScore
-	(*ScoreBidResponse)(nil),         // 20: govstack.procurement.v1.ScoreBidResponse
-	(*GetEvaluationRequest)(nil),     // 21: govstack.procurement.v1.GetEvaluationRequest
-	(*Evaluation)(nil),               // 22: govstack.procurement.v1.Evaluation
-	(*ListAwardsRequest)(nil),        // 23: govstack.procurement.v1.ListAwardsRequest
-	(*ListAwardsResponse)(nil),       // 24: govstack.procurement.v1.ListAwardsResponse
-	(*GetAwardRequest)(nil),          // 25: govstack.procurement.v1.GetAwardRequest
-	(*FileComplaintRequest)(nil),     // 26: govstack.procurement.v1.FileComplaintRequest
-	(*ResolveComplaintRequest)(nil),  // 27: govstack.procurement.v1.ResolveComplaintRequest
-	(*SignContractRequest)(nil),      // 28: govstack.procurement.v1.SignContractRequest
-	(*MilestoneInput)(nil),           // 29: govstack.procurement.v1.MilestoneInput
-	(*ListContractsRequest)(nil),     // 30: govstack.procurement.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),    // 31: govstack.procurement.v1.ListContractsResponse
-	(*GetContractRequest)(nil),       // 32: govstack.procurement.v1.GetContractRequest
-	(*ConfirmDeliveryRequest)(nil),   // 33: govstack.procurement.v1.ConfirmDeliveryRequest
-	(*CreateTenderResponse)(nil),     // 34: govstack.procurement.v1.CreateTenderResponse
-	(*UpdateTenderResponse)(nil),     // 35: govstack.procurement.v1.UpdateTenderResponse
-	(*GetTenderResponse)(nil),        // 36: govstack.procurement.v1.GetTenderResponse
-	(*PublishTenderResponse)(nil),    // 37: govstack.procurement.v1.PublishTenderResponse
-	(*CancelTenderResponse)(nil),     // 38: govstack.procurement.v1.CancelTenderResponse
-	(*AskQuestionResponse)(nil),      // 39: govstack.procurement.v1.AskQuestionResponse
-	(*AnswerQuestionResponse)(nil),   // 40: govstack.procurement.v1.AnswerQuestionResponse
-	(*SubmitBidResponse)(nil),        // 41: govstack.procurement.v1.SubmitBidResponse
-	(*UpdateBidResponse)(nil),        // 42: govstack.procurement.v1.UpdateBidResponse
-	(*WithdrawBidResponse)(nil),      // 43: govstack.procurement.v1.WithdrawBidResponse
-	(*GetEvaluationResponse)(nil),    // 44: govstack.procurement.v1.GetEvaluationResponse
-	(*GetAwardResponse)(nil),         // 45: govstack.procurement.v1.GetAwardResponse
-	(*FileComplaintResponse)(nil),    // 46: govstack.procurement.v1.FileComplaintResponse
-	(*ResolveComplaintResponse)(nil), // 47: govstack.procurement.v1.ResolveComplaintResponse
-	(*SignContractResponse)(nil),     // 48: govstack.procurement.v1.SignContractResponse
-	(*GetContractResponse)(nil),      // 49: govstack.procurement.v1.GetContractResponse
-	(*ConfirmDeliveryResponse)(nil),  // 50: govstack.procurement.v1.ConfirmDeliveryResponse
-	(*Tender)(nil),                   // 51: govstack.procurement.v1.Tender
-	(*Question)(nil),                 // 52: govstack.procurement.v1.Question
-	(*Document)(nil),                 // 53: govstack.procurement.v1.Document
-	(*Bid)(nil),                      // 54: govstack.procurement.v1.Bid
-	(*Score)(nil),                    // 55: govstack.procurement.v1.Score
-	(*AuditEntry)(nil),               // 56: govstack.procurement.v1.AuditEntry
-	(*Award)(nil),                    // 57: govstack.procurement.v1.Award
-	(*Contract)(nil),                 // 58: govstack.procurement.v1.Contract
-	(*Complaint)(nil),                // 59: govstack.procurement.v1.Complaint
+	(*ListMyBidsRequest)(nil),        // 16: govstack.procurement.v1.ListMyBidsRequest
+	(*ListMyBidsResponse)(nil),       // 17: govstack.procurement.v1.ListMyBidsResponse
+	(*SupplierBid)(nil),              // 18: govstack.procurement.v1.SupplierBid
+	(*DeclareInterestRequest)(nil),   // 19: govstack.procurement.v1.DeclareInterestRequest
+	(*DeclareInterestResponse)(nil),  // 20: govstack.procurement.v1.DeclareInterestResponse
+	(*ScoreBidRequest)(nil),          // 21: govstack.procurement.v1.ScoreBidRequest
+	(*CriterionScore)(nil),           // 22: govstack.procurement.v1.CriterionScore
+	(*ScoreBidResponse)(nil),         // 23: govstack.procurement.v1.ScoreBidResponse
+	(*GetEvaluationRequest)(nil),     // 24: govstack.procurement.v1.GetEvaluationRequest
+	(*Evaluation)(nil),               // 25: govstack.procurement.v1.Evaluation
+	(*ListAwardsRequest)(nil),        // 26: govstack.procurement.v1.ListAwardsRequest
+	(*ListAwardsResponse)(nil),       // 27: govstack.procurement.v1.ListAwardsResponse
+	(*GetAwardRequest)(nil),          // 28: govstack.procurement.v1.GetAwardRequest
+	(*FileComplaintRequest)(nil),     // 29: govstack.procurement.v1.FileComplaintRequest
+	(*ResolveComplaintRequest)(nil),  // 30: govstack.procurement.v1.ResolveComplaintRequest
+	(*SignContractRequest)(nil),      // 31: govstack.procurement.v1.SignContractRequest
+	(*MilestoneInput)(nil),           // 32: govstack.procurement.v1.MilestoneInput
+	(*ListContractsRequest)(nil),     // 33: govstack.procurement.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),    // 34: govstack.procurement.v1.ListContractsResponse
+	(*GetContractRequest)(nil),       // 35: govstack.procurement.v1.GetContractRequest
+	(*ConfirmDeliveryRequest)(nil),   // 36: govstack.procurement.v1.ConfirmDeliveryRequest
+	(*CreateTenderResponse)(nil),     // 37: govstack.procurement.v1.CreateTenderResponse
+	(*UpdateTenderResponse)(nil),     // 38: govstack.procurement.v1.UpdateTenderResponse
+	(*GetTenderResponse)(nil),        // 39: govstack.procurement.v1.GetTenderResponse
+	(*PublishTenderResponse)(nil),    // 40: govstack.procurement.v1.PublishTenderResponse
+	(*CancelTenderResponse)(nil),     // 41: govstack.procurement.v1.CancelTenderResponse
+	(*AskQuestionResponse)(nil),      // 42: govstack.procurement.v1.AskQuestionResponse
+	(*AnswerQuestionResponse)(nil),   // 43: govstack.procurement.v1.AnswerQuestionResponse
+	(*SubmitBidResponse)(nil),        // 44: govstack.procurement.v1.SubmitBidResponse
+	(*UpdateBidResponse)(nil),        // 45: govstack.procurement.v1.UpdateBidResponse
+	(*WithdrawBidResponse)(nil),      // 46: govstack.procurement.v1.WithdrawBidResponse
+	(*GetEvaluationResponse)(nil),    // 47: govstack.procurement.v1.GetEvaluationResponse
+	(*GetAwardResponse)(nil),         // 48: govstack.procurement.v1.GetAwardResponse
+	(*FileComplaintResponse)(nil),    // 49: govstack.procurement.v1.FileComplaintResponse
+	(*ResolveComplaintResponse)(nil), // 50: govstack.procurement.v1.ResolveComplaintResponse
+	(*SignContractResponse)(nil),     // 51: govstack.procurement.v1.SignContractResponse
+	(*GetContractResponse)(nil),      // 52: govstack.procurement.v1.GetContractResponse
+	(*ConfirmDeliveryResponse)(nil),  // 53: govstack.procurement.v1.ConfirmDeliveryResponse
+	(*Tender)(nil),                   // 54: govstack.procurement.v1.Tender
+	(*Question)(nil),                 // 55: govstack.procurement.v1.Question
+	(*Document)(nil),                 // 56: govstack.procurement.v1.Document
+	(*Bid)(nil),                      // 57: govstack.procurement.v1.Bid
+	(*timestamppb.Timestamp)(nil),    // 58: google.protobuf.Timestamp
+	(*Score)(nil),                    // 59: govstack.procurement.v1.Score
+	(*AuditEntry)(nil),               // 60: govstack.procurement.v1.AuditEntry
+	(*Award)(nil),                    // 61: govstack.procurement.v1.Award
+	(*Contract)(nil),                 // 62: govstack.procurement.v1.Contract
+	(*Complaint)(nil),                // 63: govstack.procurement.v1.Complaint
 }
 var file_govstack_procurement_v1_procurement_service_proto_depIdxs = []int32{
-	51, // 0: govstack.procurement.v1.CreateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 1: govstack.procurement.v1.UpdateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 2: govstack.procurement.v1.ListTendersResponse.tenders:type_name -> govstack.procurement.v1.Tender
-	52, // 3: govstack.procurement.v1.ListQuestionsResponse.questions:type_name -> govstack.procurement.v1.Question
-	53, // 4: govstack.procurement.v1.SubmitBidRequest.documents:type_name -> govstack.procurement.v1.Document
-	53, // 5: govstack.procurement.v1.UpdateBidRequest.documents:type_name -> govstack.procurement.v1.Document
-	54, // 6: govstack.procurement.v1.ListBidsResponse.bids:type_name -> govstack.procurement.v1.Bid
-	19, // 7: govstack.procurement.v1.ScoreBidRequest.scores:type_name -> govstack.procurement.v1.CriterionScore
-	55, // 8: govstack.procurement.v1.ScoreBidResponse.scores:type_name -> govstack.procurement.v1.Score
-	55, // 9: govstack.procurement.v1.Evaluation.scores:type_name -> govstack.procurement.v1.Score
-	54, // 10: govstack.procurement.v1.Evaluation.bids:type_name -> govstack.procurement.v1.Bid
-	56, // 11: govstack.procurement.v1.Evaluation.audit:type_name -> govstack.procurement.v1.AuditEntry
-	57, // 12: govstack.procurement.v1.ListAwardsResponse.awards:type_name -> govstack.procurement.v1.Award
-	29, // 13: govstack.procurement.v1.SignContractRequest.milestones:type_name -> govstack.procurement.v1.MilestoneInput
-	58, // 14: govstack.procurement.v1.ListContractsResponse.contracts:type_name -> govstack.procurement.v1.Contract
-	51, // 15: govstack.procurement.v1.CreateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 16: govstack.procurement.v1.UpdateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 17: govstack.procurement.v1.GetTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 18: govstack.procurement.v1.PublishTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	51, // 19: govstack.procurement.v1.CancelTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
-	52, // 20: govstack.procurement.v1.AskQuestionResponse.question:type_name -> govstack.procurement.v1.Question
-	52, // 21: govstack.procurement.v1.AnswerQuestionResponse.question:type_name -> govstack.procurement.v1.Question
-	54, // 22: govstack.procurement.v1.SubmitBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	54, // 23: govstack.procurement.v1.UpdateBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	54, // 24: govstack.procurement.v1.WithdrawBidResponse.bid:type_name -> govstack.procurement.v1.Bid
-	22, // 25: govstack.procurement.v1.GetEvaluationResponse.evaluation:type_name -> govstack.procurement.v1.Evaluation
-	57, // 26: govstack.procurement.v1.GetAwardResponse.award:type_name -> govstack.procurement.v1.Award
-	59, // 27: govstack.procurement.v1.FileComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
-	59, // 28: govstack.procurement.v1.ResolveComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
-	58, // 29: govstack.procurement.v1.SignContractResponse.contract:type_name -> govstack.procurement.v1.Contract
-	58, // 30: govstack.procurement.v1.GetContractResponse.contract:type_name -> govstack.procurement.v1.Contract
-	58, // 31: govstack.procurement.v1.ConfirmDeliveryResponse.contract:type_name -> govstack.procurement.v1.Contract
-	0,  // 32: govstack.procurement.v1.ProcurementService.CreateTender:input_type -> govstack.procurement.v1.CreateTenderRequest
-	1,  // 33: govstack.procurement.v1.ProcurementService.UpdateTender:input_type -> govstack.procurement.v1.UpdateTenderRequest
-	2,  // 34: govstack.procurement.v1.ProcurementService.GetTender:input_type -> govstack.procurement.v1.GetTenderRequest
-	3,  // 35: govstack.procurement.v1.ProcurementService.ListTenders:input_type -> govstack.procurement.v1.ListTendersRequest
-	5,  // 36: govstack.procurement.v1.ProcurementService.PublishTender:input_type -> govstack.procurement.v1.PublishTenderRequest
-	6,  // 37: govstack.procurement.v1.ProcurementService.CancelTender:input_type -> govstack.procurement.v1.CancelTenderRequest
-	7,  // 38: govstack.procurement.v1.ProcurementService.AskQuestion:input_type -> govstack.procurement.v1.AskQuestionRequest
-	8,  // 39: govstack.procurement.v1.ProcurementService.ListQuestions:input_type -> govstack.procurement.v1.ListQuestionsRequest
-	10, // 40: govstack.procurement.v1.ProcurementService.AnswerQuestion:input_type -> govstack.procurement.v1.AnswerQuestionRequest
-	11, // 41: govstack.procurement.v1.ProcurementService.SubmitBid:input_type -> govstack.procurement.v1.SubmitBidRequest
-	12, // 42: govstack.procurement.v1.ProcurementService.UpdateBid:input_type -> govstack.procurement.v1.UpdateBidRequest
-	13, // 43: govstack.procurement.v1.ProcurementService.WithdrawBid:input_type -> govstack.procurement.v1.WithdrawBidRequest
-	14, // 44: govstack.procurement.v1.ProcurementService.ListBids:input_type -> govstack.procurement.v1.ListBidsRequest
-	16, // 45: govstack.procurement.v1.ProcurementService.DeclareInterest:input_type -> govstack.procurement.v1.DeclareInterestRequest
-	18, // 46: govstack.procurement.v1.ProcurementService.ScoreBid:input_type -> govstack.procurement.v1.ScoreBidRequest
-	21, // 47: govstack.procurement.v1.ProcurementService.GetEvaluation:input_type -> govstack.procurement.v1.GetEvaluationRequest
-	23, // 48: govstack.procurement.v1.ProcurementService.ListAwards:input_type -> govstack.procurement.v1.ListAwardsRequest
-	25, // 49: govstack.procurement.v1.ProcurementService.GetAward:input_type -> govstack.procurement.v1.GetAwardRequest
-	26, // 50: govstack.procurement.v1.ProcurementService.FileComplaint:input_type -> govstack.procurement.v1.FileComplaintRequest
-	27, // 51: govstack.procurement.v1.ProcurementService.ResolveComplaint:input_type -> govstack.procurement.v1.ResolveComplaintRequest
-	28, // 52: govstack.procurement.v1.ProcurementService.SignContract:input_type -> govstack.procurement.v1.SignContractRequest
-	30, // 53: govstack.procurement.v1.ProcurementService.ListContracts:input_type -> govstack.procurement.v1.ListContractsRequest
-	32, // 54: govstack.procurement.v1.ProcurementService.GetContract:input_type -> govstack.procurement.v1.GetContractRequest
-	33, // 55: govstack.procurement.v1.ProcurementService.ConfirmDelivery:input_type -> govstack.procurement.v1.ConfirmDeliveryRequest
-	34, // 56: govstack.procurement.v1.ProcurementService.CreateTender:output_type -> govstack.procurement.v1.CreateTenderResponse
-	35, // 57: govstack.procurement.v1.ProcurementService.UpdateTender:output_type -> govstack.procurement.v1.UpdateTenderResponse
-	36, // 58: govstack.procurement.v1.ProcurementService.GetTender:output_type -> govstack.procurement.v1.GetTenderResponse
-	4,  // 59: govstack.procurement.v1.ProcurementService.ListTenders:output_type -> govstack.procurement.v1.ListTendersResponse
-	37, // 60: govstack.procurement.v1.ProcurementService.PublishTender:output_type -> govstack.procurement.v1.PublishTenderResponse
-	38, // 61: govstack.procurement.v1.ProcurementService.CancelTender:output_type -> govstack.procurement.v1.CancelTenderResponse
-	39, // 62: govstack.procurement.v1.ProcurementService.AskQuestion:output_type -> govstack.procurement.v1.AskQuestionResponse
-	9,  // 63: govstack.procurement.v1.ProcurementService.ListQuestions:output_type -> govstack.procurement.v1.ListQuestionsResponse
-	40, // 64: govstack.procurement.v1.ProcurementService.AnswerQuestion:output_type -> govstack.procurement.v1.AnswerQuestionResponse
-	41, // 65: govstack.procurement.v1.ProcurementService.SubmitBid:output_type -> govstack.procurement.v1.SubmitBidResponse
-	42, // 66: govstack.procurement.v1.ProcurementService.UpdateBid:output_type -> govstack.procurement.v1.UpdateBidResponse
-	43, // 67: govstack.procurement.v1.ProcurementService.WithdrawBid:output_type -> govstack.procurement.v1.WithdrawBidResponse
-	15, // 68: govstack.procurement.v1.ProcurementService.ListBids:output_type -> govstack.procurement.v1.ListBidsResponse
-	17, // 69: govstack.procurement.v1.ProcurementService.DeclareInterest:output_type -> govstack.procurement.v1.DeclareInterestResponse
-	20, // 70: govstack.procurement.v1.ProcurementService.ScoreBid:output_type -> govstack.procurement.v1.ScoreBidResponse
-	44, // 71: govstack.procurement.v1.ProcurementService.GetEvaluation:output_type -> govstack.procurement.v1.GetEvaluationResponse
-	24, // 72: govstack.procurement.v1.ProcurementService.ListAwards:output_type -> govstack.procurement.v1.ListAwardsResponse
-	45, // 73: govstack.procurement.v1.ProcurementService.GetAward:output_type -> govstack.procurement.v1.GetAwardResponse
-	46, // 74: govstack.procurement.v1.ProcurementService.FileComplaint:output_type -> govstack.procurement.v1.FileComplaintResponse
-	47, // 75: govstack.procurement.v1.ProcurementService.ResolveComplaint:output_type -> govstack.procurement.v1.ResolveComplaintResponse
-	48, // 76: govstack.procurement.v1.ProcurementService.SignContract:output_type -> govstack.procurement.v1.SignContractResponse
-	31, // 77: govstack.procurement.v1.ProcurementService.ListContracts:output_type -> govstack.procurement.v1.ListContractsResponse
-	49, // 78: govstack.procurement.v1.ProcurementService.GetContract:output_type -> govstack.procurement.v1.GetContractResponse
-	50, // 79: govstack.procurement.v1.ProcurementService.ConfirmDelivery:output_type -> govstack.procurement.v1.ConfirmDeliveryResponse
-	56, // [56:80] is the sub-list for method output_type
-	32, // [32:56] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	54, // 0: govstack.procurement.v1.CreateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 1: govstack.procurement.v1.UpdateTenderRequest.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 2: govstack.procurement.v1.ListTendersResponse.tenders:type_name -> govstack.procurement.v1.Tender
+	55, // 3: govstack.procurement.v1.ListQuestionsResponse.questions:type_name -> govstack.procurement.v1.Question
+	56, // 4: govstack.procurement.v1.SubmitBidRequest.documents:type_name -> govstack.procurement.v1.Document
+	56, // 5: govstack.procurement.v1.UpdateBidRequest.documents:type_name -> govstack.procurement.v1.Document
+	57, // 6: govstack.procurement.v1.ListBidsResponse.bids:type_name -> govstack.procurement.v1.Bid
+	18, // 7: govstack.procurement.v1.ListMyBidsResponse.bids:type_name -> govstack.procurement.v1.SupplierBid
+	57, // 8: govstack.procurement.v1.SupplierBid.bid:type_name -> govstack.procurement.v1.Bid
+	58, // 9: govstack.procurement.v1.SupplierBid.tender_end:type_name -> google.protobuf.Timestamp
+	22, // 10: govstack.procurement.v1.ScoreBidRequest.scores:type_name -> govstack.procurement.v1.CriterionScore
+	59, // 11: govstack.procurement.v1.ScoreBidResponse.scores:type_name -> govstack.procurement.v1.Score
+	59, // 12: govstack.procurement.v1.Evaluation.scores:type_name -> govstack.procurement.v1.Score
+	57, // 13: govstack.procurement.v1.Evaluation.bids:type_name -> govstack.procurement.v1.Bid
+	60, // 14: govstack.procurement.v1.Evaluation.audit:type_name -> govstack.procurement.v1.AuditEntry
+	61, // 15: govstack.procurement.v1.ListAwardsResponse.awards:type_name -> govstack.procurement.v1.Award
+	32, // 16: govstack.procurement.v1.SignContractRequest.milestones:type_name -> govstack.procurement.v1.MilestoneInput
+	62, // 17: govstack.procurement.v1.ListContractsResponse.contracts:type_name -> govstack.procurement.v1.Contract
+	54, // 18: govstack.procurement.v1.CreateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 19: govstack.procurement.v1.UpdateTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 20: govstack.procurement.v1.GetTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 21: govstack.procurement.v1.PublishTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	54, // 22: govstack.procurement.v1.CancelTenderResponse.tender:type_name -> govstack.procurement.v1.Tender
+	55, // 23: govstack.procurement.v1.AskQuestionResponse.question:type_name -> govstack.procurement.v1.Question
+	55, // 24: govstack.procurement.v1.AnswerQuestionResponse.question:type_name -> govstack.procurement.v1.Question
+	57, // 25: govstack.procurement.v1.SubmitBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	57, // 26: govstack.procurement.v1.UpdateBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	57, // 27: govstack.procurement.v1.WithdrawBidResponse.bid:type_name -> govstack.procurement.v1.Bid
+	25, // 28: govstack.procurement.v1.GetEvaluationResponse.evaluation:type_name -> govstack.procurement.v1.Evaluation
+	61, // 29: govstack.procurement.v1.GetAwardResponse.award:type_name -> govstack.procurement.v1.Award
+	63, // 30: govstack.procurement.v1.FileComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
+	63, // 31: govstack.procurement.v1.ResolveComplaintResponse.complaint:type_name -> govstack.procurement.v1.Complaint
+	62, // 32: govstack.procurement.v1.SignContractResponse.contract:type_name -> govstack.procurement.v1.Contract
+	62, // 33: govstack.procurement.v1.GetContractResponse.contract:type_name -> govstack.procurement.v1.Contract
+	62, // 34: govstack.procurement.v1.ConfirmDeliveryResponse.contract:type_name -> govstack.procurement.v1.Contract
+	0,  // 35: govstack.procurement.v1.ProcurementService.CreateTender:input_type -> govstack.procurement.v1.CreateTenderRequest
+	1,  // 36: govstack.procurement.v1.ProcurementService.UpdateTender:input_type -> govstack.procurement.v1.UpdateTenderRequest
+	2,  // 37: govstack.procurement.v1.ProcurementService.GetTender:input_type -> govstack.procurement.v1.GetTenderRequest
+	3,  // 38: govstack.procurement.v1.ProcurementService.ListTenders:input_type -> govstack.procurement.v1.ListTendersRequest
+	5,  // 39: govstack.procurement.v1.ProcurementService.PublishTender:input_type -> govstack.procurement.v1.PublishTenderRequest
+	6,  // 40: govstack.procurement.v1.ProcurementService.CancelTender:input_type -> govstack.procurement.v1.CancelTenderRequest
+	7,  // 41: govstack.procurement.v1.ProcurementService.AskQuestion:input_type -> govstack.procurement.v1.AskQuestionRequest
+	8,  // 42: govstack.procurement.v1.ProcurementService.ListQuestions:input_type -> govstack.procurement.v1.ListQuestionsRequest
+	10, // 43: govstack.procurement.v1.ProcurementService.AnswerQuestion:input_type -> govstack.procurement.v1.AnswerQuestionRequest
+	11, // 44: govstack.procurement.v1.ProcurementService.SubmitBid:input_type -> govstack.procurement.v1.SubmitBidRequest
+	12, // 45: govstack.procurement.v1.ProcurementService.UpdateBid:input_type -> govstack.procurement.v1.UpdateBidRequest
+	13, // 46: govstack.procurement.v1.ProcurementService.WithdrawBid:input_type -> govstack.procurement.v1.WithdrawBidRequest
+	14, // 47: govstack.procurement.v1.ProcurementService.ListBids:input_type -> govstack.procurement.v1.ListBidsRequest
+	16, // 48: govstack.procurement.v1.ProcurementService.ListMyBids:input_type -> govstack.procurement.v1.ListMyBidsRequest
+	19, // 49: govstack.procurement.v1.ProcurementService.DeclareInterest:input_type -> govstack.procurement.v1.DeclareInterestRequest
+	21, // 50: govstack.procurement.v1.ProcurementService.ScoreBid:input_type -> govstack.procurement.v1.ScoreBidRequest
+	24, // 51: govstack.procurement.v1.ProcurementService.GetEvaluation:input_type -> govstack.procurement.v1.GetEvaluationRequest
+	26, // 52: govstack.procurement.v1.ProcurementService.ListAwards:input_type -> govstack.procurement.v1.ListAwardsRequest
+	28, // 53: govstack.procurement.v1.ProcurementService.GetAward:input_type -> govstack.procurement.v1.GetAwardRequest
+	29, // 54: govstack.procurement.v1.ProcurementService.FileComplaint:input_type -> govstack.procurement.v1.FileComplaintRequest
+	30, // 55: govstack.procurement.v1.ProcurementService.ResolveComplaint:input_type -> govstack.procurement.v1.ResolveComplaintRequest
+	31, // 56: govstack.procurement.v1.ProcurementService.SignContract:input_type -> govstack.procurement.v1.SignContractRequest
+	33, // 57: govstack.procurement.v1.ProcurementService.ListContracts:input_type -> govstack.procurement.v1.ListContractsRequest
+	35, // 58: govstack.procurement.v1.ProcurementService.GetContract:input_type -> govstack.procurement.v1.GetContractRequest
+	36, // 59: govstack.procurement.v1.ProcurementService.ConfirmDelivery:input_type -> govstack.procurement.v1.ConfirmDeliveryRequest
+	37, // 60: govstack.procurement.v1.ProcurementService.CreateTender:output_type -> govstack.procurement.v1.CreateTenderResponse
+	38, // 61: govstack.procurement.v1.ProcurementService.UpdateTender:output_type -> govstack.procurement.v1.UpdateTenderResponse
+	39, // 62: govstack.procurement.v1.ProcurementService.GetTender:output_type -> govstack.procurement.v1.GetTenderResponse
+	4,  // 63: govstack.procurement.v1.ProcurementService.ListTenders:output_type -> govstack.procurement.v1.ListTendersResponse
+	40, // 64: govstack.procurement.v1.ProcurementService.PublishTender:output_type -> govstack.procurement.v1.PublishTenderResponse
+	41, // 65: govstack.procurement.v1.ProcurementService.CancelTender:output_type -> govstack.procurement.v1.CancelTenderResponse
+	42, // 66: govstack.procurement.v1.ProcurementService.AskQuestion:output_type -> govstack.procurement.v1.AskQuestionResponse
+	9,  // 67: govstack.procurement.v1.ProcurementService.ListQuestions:output_type -> govstack.procurement.v1.ListQuestionsResponse
+	43, // 68: govstack.procurement.v1.ProcurementService.AnswerQuestion:output_type -> govstack.procurement.v1.AnswerQuestionResponse
+	44, // 69: govstack.procurement.v1.ProcurementService.SubmitBid:output_type -> govstack.procurement.v1.SubmitBidResponse
+	45, // 70: govstack.procurement.v1.ProcurementService.UpdateBid:output_type -> govstack.procurement.v1.UpdateBidResponse
+	46, // 71: govstack.procurement.v1.ProcurementService.WithdrawBid:output_type -> govstack.procurement.v1.WithdrawBidResponse
+	15, // 72: govstack.procurement.v1.ProcurementService.ListBids:output_type -> govstack.procurement.v1.ListBidsResponse
+	17, // 73: govstack.procurement.v1.ProcurementService.ListMyBids:output_type -> govstack.procurement.v1.ListMyBidsResponse
+	20, // 74: govstack.procurement.v1.ProcurementService.DeclareInterest:output_type -> govstack.procurement.v1.DeclareInterestResponse
+	23, // 75: govstack.procurement.v1.ProcurementService.ScoreBid:output_type -> govstack.procurement.v1.ScoreBidResponse
+	47, // 76: govstack.procurement.v1.ProcurementService.GetEvaluation:output_type -> govstack.procurement.v1.GetEvaluationResponse
+	27, // 77: govstack.procurement.v1.ProcurementService.ListAwards:output_type -> govstack.procurement.v1.ListAwardsResponse
+	48, // 78: govstack.procurement.v1.ProcurementService.GetAward:output_type -> govstack.procurement.v1.GetAwardResponse
+	49, // 79: govstack.procurement.v1.ProcurementService.FileComplaint:output_type -> govstack.procurement.v1.FileComplaintResponse
+	50, // 80: govstack.procurement.v1.ProcurementService.ResolveComplaint:output_type -> govstack.procurement.v1.ResolveComplaintResponse
+	51, // 81: govstack.procurement.v1.ProcurementService.SignContract:output_type -> govstack.procurement.v1.SignContractResponse
+	34, // 82: govstack.procurement.v1.ProcurementService.ListContracts:output_type -> govstack.procurement.v1.ListContractsResponse
+	52, // 83: govstack.procurement.v1.ProcurementService.GetContract:output_type -> govstack.procurement.v1.GetContractResponse
+	53, // 84: govstack.procurement.v1.ProcurementService.ConfirmDelivery:output_type -> govstack.procurement.v1.ConfirmDeliveryResponse
+	60, // [60:85] is the sub-list for method output_type
+	35, // [35:60] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_govstack_procurement_v1_procurement_service_proto_init() }
@@ -2910,7 +3163,7 @@ func file_govstack_procurement_v1_procurement_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_govstack_procurement_v1_procurement_service_proto_rawDesc), len(file_govstack_procurement_v1_procurement_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   51,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -622,6 +622,41 @@ func local_request_ProcurementService_ListBids_0(ctx context.Context, marshaler 
 	return msg, metadata, err
 }
 
+var filter_ProcurementService_ListMyBids_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_ProcurementService_ListMyBids_0(ctx context.Context, marshaler runtime.Marshaler, client ProcurementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListMyBidsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ProcurementService_ListMyBids_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListMyBids(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ProcurementService_ListMyBids_0(ctx context.Context, marshaler runtime.Marshaler, server ProcurementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListMyBidsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ProcurementService_ListMyBids_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ListMyBids(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_ProcurementService_DeclareInterest_0(ctx context.Context, marshaler runtime.Marshaler, client ProcurementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq DeclareInterestRequest
@@ -1393,6 +1428,26 @@ func RegisterProcurementServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_ProcurementService_ListBids_0(annotatedContext, mux, outboundMarshaler, w, req, response_ProcurementService_ListBids_0{resp.(*ListBidsResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ProcurementService_ListMyBids_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/govstack.procurement.v1.ProcurementService/ListMyBids", runtime.WithHTTPPathPattern("/bids"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ProcurementService_ListMyBids_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ProcurementService_ListMyBids_0(annotatedContext, mux, outboundMarshaler, w, req, response_ProcurementService_ListMyBids_0{resp.(*ListMyBidsResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_ProcurementService_DeclareInterest_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1874,6 +1929,23 @@ func RegisterProcurementServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_ProcurementService_ListBids_0(annotatedContext, mux, outboundMarshaler, w, req, response_ProcurementService_ListBids_0{resp.(*ListBidsResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ProcurementService_ListMyBids_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/govstack.procurement.v1.ProcurementService/ListMyBids", runtime.WithHTTPPathPattern("/bids"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ProcurementService_ListMyBids_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ProcurementService_ListMyBids_0(annotatedContext, mux, outboundMarshaler, w, req, response_ProcurementService_ListMyBids_0{resp.(*ListMyBidsResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_ProcurementService_DeclareInterest_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2181,6 +2253,15 @@ func (m response_ProcurementService_ListBids_0) XXX_ResponseBody() interface{} {
 	return response.Bids
 }
 
+type response_ProcurementService_ListMyBids_0 struct {
+	*ListMyBidsResponse
+}
+
+func (m response_ProcurementService_ListMyBids_0) XXX_ResponseBody() interface{} {
+	response := m.ListMyBidsResponse
+	return response.Bids
+}
+
 type response_ProcurementService_GetEvaluation_0 struct {
 	*GetEvaluationResponse
 }
@@ -2276,6 +2357,7 @@ var (
 	pattern_ProcurementService_UpdateBid_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"tenders", "tender_id", "bids", "bid_id"}, ""))
 	pattern_ProcurementService_WithdrawBid_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"tenders", "tender_id", "bids", "bid_id", "withdraw"}, ""))
 	pattern_ProcurementService_ListBids_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"tenders", "tender_id", "bids"}, ""))
+	pattern_ProcurementService_ListMyBids_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0}, []string{"bids"}, ""))
 	pattern_ProcurementService_DeclareInterest_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"tenders", "tender_id", "declarations"}, ""))
 	pattern_ProcurementService_ScoreBid_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"tenders", "tender_id", "bids", "bid_id", "scores"}, ""))
 	pattern_ProcurementService_GetEvaluation_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 1, 0, 4, 1, 5, 1, 2, 2}, []string{"tenders", "tender_id", "evaluation"}, ""))
@@ -2303,6 +2385,7 @@ var (
 	forward_ProcurementService_UpdateBid_0        = runtime.ForwardResponseMessage
 	forward_ProcurementService_WithdrawBid_0      = runtime.ForwardResponseMessage
 	forward_ProcurementService_ListBids_0         = runtime.ForwardResponseMessage
+	forward_ProcurementService_ListMyBids_0       = runtime.ForwardResponseMessage
 	forward_ProcurementService_DeclareInterest_0  = runtime.ForwardResponseMessage
 	forward_ProcurementService_ScoreBid_0         = runtime.ForwardResponseMessage
 	forward_ProcurementService_GetEvaluation_0    = runtime.ForwardResponseMessage

@@ -32,6 +32,7 @@ const (
 	ProcurementService_UpdateBid_FullMethodName        = "/govstack.procurement.v1.ProcurementService/UpdateBid"
 	ProcurementService_WithdrawBid_FullMethodName      = "/govstack.procurement.v1.ProcurementService/WithdrawBid"
 	ProcurementService_ListBids_FullMethodName         = "/govstack.procurement.v1.ProcurementService/ListBids"
+	ProcurementService_ListMyBids_FullMethodName       = "/govstack.procurement.v1.ProcurementService/ListMyBids"
 	ProcurementService_DeclareInterest_FullMethodName  = "/govstack.procurement.v1.ProcurementService/DeclareInterest"
 	ProcurementService_ScoreBid_FullMethodName         = "/govstack.procurement.v1.ProcurementService/ScoreBid"
 	ProcurementService_GetEvaluation_FullMethodName    = "/govstack.procurement.v1.ProcurementService/GetEvaluation"
@@ -58,7 +59,10 @@ type ProcurementServiceClient interface {
 	UpdateTender(ctx context.Context, in *UpdateTenderRequest, opts ...grpc.CallOption) (*UpdateTenderResponse, error)
 	// GetTender reads a tender: published ones are public; drafts only to their buyer's organisation.
 	GetTender(ctx context.Context, in *GetTenderRequest, opts ...grpc.CallOption) (*GetTenderResponse, error)
-	// ListTenders lists published tenders (and, to a buyer, the drafts of their organisation), newest first.
+	// ListTenders lists published tenders (and, to a buyer, the drafts of their organisation), newest first,
+	// optionally only those matching words (q) or a CPV code prefix (cpv). The answer is a bare array of
+	// tenders; the next page is asked for with before = the id of the last tender of this one, until a page
+	// comes back shorter than limit.
 	ListTenders(ctx context.Context, in *ListTendersRequest, opts ...grpc.CallOption) (*ListTendersResponse, error)
 	// PublishTender validates the draft (every problem named by field), sets its periods from working days,
 	// and publishes it: the procurement process starts in Workflow and the deadlines are set in Scheduling.
@@ -81,6 +85,13 @@ type ProcurementServiceClient interface {
 	// ListBids lists a tender's bids: a supplier sees its own; the buyer's organisation sees all, sealed
 	// (no price or proposal) until the bids are opened.
 	ListBids(ctx context.Context, in *ListBidsRequest, opts ...grpc.CallOption) (*ListBidsResponse, error)
+	// ListMyBids lists the signed-in supplier's own bids across tenders (role supplier: its company's bids,
+	// never another's), newest first, each with its tender's title, status, buyer and currency. A bid's price
+	// and proposal show only once its tender's bids are opened, its score and rank once ranked — as ListBids
+	// shows them. The answer is a bare array; the next page is asked for with before = the bid id of the last
+	// one, until a page comes back shorter than limit. GovStack has no procurement API: the path follows the
+	// tenders' style.
+	ListMyBids(ctx context.Context, in *ListMyBidsRequest, opts ...grpc.CallOption) (*ListMyBidsResponse, error)
 	// DeclareInterest records an evaluator's declaration for the tender: with a conflict of interest the
 	// evaluator cannot score. Scoring needs a declaration first.
 	DeclareInterest(ctx context.Context, in *DeclareInterestRequest, opts ...grpc.CallOption) (*DeclareInterestResponse, error)
@@ -248,6 +259,16 @@ func (c *procurementServiceClient) ListBids(ctx context.Context, in *ListBidsReq
 	return out, nil
 }
 
+func (c *procurementServiceClient) ListMyBids(ctx context.Context, in *ListMyBidsRequest, opts ...grpc.CallOption) (*ListMyBidsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListMyBidsResponse)
+	err := c.cc.Invoke(ctx, ProcurementService_ListMyBids_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *procurementServiceClient) DeclareInterest(ctx context.Context, in *DeclareInterestRequest, opts ...grpc.CallOption) (*DeclareInterestResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DeclareInterestResponse)
@@ -371,7 +392,10 @@ type ProcurementServiceServer interface {
 	UpdateTender(context.Context, *UpdateTenderRequest) (*UpdateTenderResponse, error)
 	// GetTender reads a tender: published ones are public; drafts only to their buyer's organisation.
 	GetTender(context.Context, *GetTenderRequest) (*GetTenderResponse, error)
-	// ListTenders lists published tenders (and, to a buyer, the drafts of their organisation), newest first.
+	// ListTenders lists published tenders (and, to a buyer, the drafts of their organisation), newest first,
+	// optionally only those matching words (q) or a CPV code prefix (cpv). The answer is a bare array of
+	// tenders; the next page is asked for with before = the id of the last tender of this one, until a page
+	// comes back shorter than limit.
 	ListTenders(context.Context, *ListTendersRequest) (*ListTendersResponse, error)
 	// PublishTender validates the draft (every problem named by field), sets its periods from working days,
 	// and publishes it: the procurement process starts in Workflow and the deadlines are set in Scheduling.
@@ -394,6 +418,13 @@ type ProcurementServiceServer interface {
 	// ListBids lists a tender's bids: a supplier sees its own; the buyer's organisation sees all, sealed
 	// (no price or proposal) until the bids are opened.
 	ListBids(context.Context, *ListBidsRequest) (*ListBidsResponse, error)
+	// ListMyBids lists the signed-in supplier's own bids across tenders (role supplier: its company's bids,
+	// never another's), newest first, each with its tender's title, status, buyer and currency. A bid's price
+	// and proposal show only once its tender's bids are opened, its score and rank once ranked — as ListBids
+	// shows them. The answer is a bare array; the next page is asked for with before = the bid id of the last
+	// one, until a page comes back shorter than limit. GovStack has no procurement API: the path follows the
+	// tenders' style.
+	ListMyBids(context.Context, *ListMyBidsRequest) (*ListMyBidsResponse, error)
 	// DeclareInterest records an evaluator's declaration for the tender: with a conflict of interest the
 	// evaluator cannot score. Scoring needs a declaration first.
 	DeclareInterest(context.Context, *DeclareInterestRequest) (*DeclareInterestResponse, error)
@@ -469,6 +500,9 @@ func (UnimplementedProcurementServiceServer) WithdrawBid(context.Context, *Withd
 }
 func (UnimplementedProcurementServiceServer) ListBids(context.Context, *ListBidsRequest) (*ListBidsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListBids not implemented")
+}
+func (UnimplementedProcurementServiceServer) ListMyBids(context.Context, *ListMyBidsRequest) (*ListMyBidsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListMyBids not implemented")
 }
 func (UnimplementedProcurementServiceServer) DeclareInterest(context.Context, *DeclareInterestRequest) (*DeclareInterestResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeclareInterest not implemented")
@@ -758,6 +792,24 @@ func _ProcurementService_ListBids_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ProcurementService_ListMyBids_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListMyBidsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProcurementServiceServer).ListMyBids(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ProcurementService_ListMyBids_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProcurementServiceServer).ListMyBids(ctx, req.(*ListMyBidsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _ProcurementService_DeclareInterest_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(DeclareInterestRequest)
 	if err := dec(in); err != nil {
@@ -1014,6 +1066,10 @@ var ProcurementService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListBids",
 			Handler:    _ProcurementService_ListBids_Handler,
+		},
+		{
+			MethodName: "ListMyBids",
+			Handler:    _ProcurementService_ListMyBids_Handler,
 		},
 		{
 			MethodName: "DeclareInterest",

@@ -87,6 +87,12 @@ func bidPB(b domain.Bid) *procv1.Bid {
 	return out
 }
 
+// supplierBidPB is one of a supplier's own bids: the bid as bidPB shows it (sealed until opened) and its tender.
+func supplierBidPB(b app.SupplierBid) *procv1.SupplierBid {
+	return &procv1.SupplierBid{Bid: bidPB(b.Bid), TenderTitle: b.TenderTitle, TenderStatus: b.TenderStatus,
+		BuyerOrganisation: b.BuyerOrg, Currency: b.Currency, TenderEnd: ts(b.TenderEnd)}
+}
+
 func scorePB(s domain.Score) *procv1.Score {
 	return &procv1.Score{BidId: s.BidID, CriterionId: s.CriterionID, Score: int32(s.Score), Reason: s.Reason, EvaluatorId: s.EvaluatorID, ScoredAt: ts(s.At)}
 }

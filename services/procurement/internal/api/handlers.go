@@ -54,7 +54,11 @@ func (h *Handlers) GetTender(ctx context.Context, r *procv1.GetTenderRequest) (*
 }
 
 func (h *Handlers) ListTenders(ctx context.Context, r *procv1.ListTendersRequest) (*procv1.ListTendersResponse, error) {
-	ts, err := h.app.ListTenders(ctx, actor(ctx), r.GetStatus(), int(r.GetLimit()))
+	q, err := domain.NewTenderQuery(r.GetStatus(), r.GetQ(), r.GetCpv(), r.GetBefore(), int(r.GetLimit()))
+	if err != nil {
+		return nil, err
+	}
+	ts, err := h.app.ListTenders(ctx, actor(ctx), q)
 	out := &procv1.ListTendersResponse{Tenders: []*procv1.Tender{}}
 	for _, t := range ts {
 		out.Tenders = append(out.Tenders, tenderPB(t))
@@ -121,6 +125,19 @@ func (h *Handlers) ListBids(ctx context.Context, r *procv1.ListBidsRequest) (*pr
 	out := &procv1.ListBidsResponse{Bids: []*procv1.Bid{}}
 	for _, b := range bids {
 		out.Bids = append(out.Bids, bidPB(b))
+	}
+	return out, err
+}
+
+func (h *Handlers) ListMyBids(ctx context.Context, r *procv1.ListMyBidsRequest) (*procv1.ListMyBidsResponse, error) {
+	q, err := domain.NewBidQuery(r.GetBefore(), int(r.GetLimit()))
+	if err != nil {
+		return nil, err
+	}
+	bids, err := h.app.ListMyBids(ctx, actor(ctx), q)
+	out := &procv1.ListMyBidsResponse{Bids: []*procv1.SupplierBid{}}
+	for _, b := range bids {
+		out.Bids = append(out.Bids, supplierBidPB(b))
 	}
 	return out, err
 }

@@ -157,3 +157,16 @@ func (s *Service) ListBids(ctx context.Context, a Actor, tenderID string) ([]dom
 	})
 	return out, err
 }
+
+// ListMyBids lists the supplier's company's own bids across tenders, newest first; never another company's.
+func (s *Service) ListMyBids(ctx context.Context, a Actor, q domain.BidQuery) ([]SupplierBid, error) {
+	if err := a.supplier(); err != nil {
+		return nil, err
+	}
+	var out []SupplierBid
+	err := s.inTx(ctx, func(tx Tx) (err error) {
+		out, err = tx.SupplierBids(ctx, a.CompanyID, q)
+		return err
+	})
+	return out, err
+}

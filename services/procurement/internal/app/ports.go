@@ -18,7 +18,8 @@ type Tx interface {
 	CreateTender(ctx context.Context, t domain.Tender) error
 	Tender(ctx context.Context, id string, lock bool) (domain.Tender, error)
 	UpdateTender(ctx context.Context, t domain.Tender) error
-	ListTenders(ctx context.Context, org, status string, limit int) ([]domain.Tender, error)
+	// ListTenders lists the tenders org's buyers may see (published ones and org's drafts) that q selects.
+	ListTenders(ctx context.Context, org string, q domain.TenderQuery) ([]domain.Tender, error)
 	SetSeal(ctx context.Context, tenderID string, public, wrapped []byte) error
 	Seal(ctx context.Context, tenderID string) (public, wrapped []byte, err error)
 	MarkKeyUnwrapped(ctx context.Context, tenderID string, at time.Time) error
@@ -37,6 +38,8 @@ type Tx interface {
 	Bid(ctx context.Context, tenderID, id string, lock bool) (domain.Bid, error)
 	UpdateBid(ctx context.Context, b domain.Bid) error
 	Bids(ctx context.Context, tenderID string) ([]domain.Bid, error)
+	// SupplierBids lists a company's bids across tenders, newest first.
+	SupplierBids(ctx context.Context, companyID string, q domain.BidQuery) ([]SupplierBid, error)
 
 	Declaration(ctx context.Context, tenderID, evaluatorID string) (domain.Declaration, bool, error)
 	SaveDeclaration(ctx context.Context, d domain.Declaration) error
@@ -70,6 +73,13 @@ type Release struct {
 	Date     time.Time
 	Tags     []string
 	JSON     []byte
+}
+
+// SupplierBid is one of a supplier's bids with what a list of them shows of its tender.
+type SupplierBid struct {
+	Bid                                           domain.Bid
+	TenderTitle, TenderStatus, BuyerOrg, Currency string
+	TenderEnd                                     time.Time
 }
 
 // Registries asks the Digital Registries BB (through the IM) about a company.

@@ -85,18 +85,15 @@ func (s *Service) GetTender(ctx context.Context, a Actor, id string) (domain.Ten
 	return t, err
 }
 
-// ListTenders lists published tenders and the caller's organisation's drafts.
-func (s *Service) ListTenders(ctx context.Context, a Actor, status string, limit int) ([]domain.Tender, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
+// ListTenders lists published tenders and the caller's organisation's drafts that q selects, newest first.
+func (s *Service) ListTenders(ctx context.Context, a Actor, q domain.TenderQuery) ([]domain.Tender, error) {
 	org := ""
 	if a.has(RoleBuyer) {
 		org = a.Org
 	}
 	var out []domain.Tender
 	err := s.inTx(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListTenders(ctx, org, status, limit)
+		out, err = tx.ListTenders(ctx, org, q)
 		return err
 	})
 	return out, err

@@ -92,15 +92,6 @@ func (t *txn) Tender(ctx context.Context, id string, lock bool) (domain.Tender, 
 	return d, one(err, "tender "+id)
 }
 
-func (t *txn) ListTenders(ctx context.Context, org, status string, limit int) ([]domain.Tender, error) {
-	rows, err := t.q.Query(ctx, `SELECT `+tenderSelect+` FROM tenders
-		WHERE (status <> 'draft' OR buyer_org = $1) AND ($2 = '' OR status = $2) ORDER BY created_at DESC LIMIT $3`, org, status, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Tender, error) { return scanTender(r) })
-}
-
 func scanTender(r pgx.Row) (domain.Tender, error) {
 	var d domain.Tender
 	var items, lots, criteria, docs []byte

@@ -210,6 +210,35 @@ func (c *Client) Tenders(ctx context.Context, token, status string, limit int) (
 	return get[[]Tender](ctx, c, token, "/tenders"+query("status", status, "limit", strconv.Itoa(limit)))
 }
 
+// TenderQuery narrows GET /tenders: a status, words of the title or description, a CPV code prefix, and
+// the page: at most Limit, starting after Before (the last tender of the previous page).
+type TenderQuery struct {
+	Status, Q, CPV, Before string
+	Limit                  int
+}
+
+// SearchTenders lists the tenders q names, newest first; a bad q, cpv or before is a 400 naming it.
+func (c *Client) SearchTenders(ctx context.Context, token string, q TenderQuery) ([]Tender, error) {
+	return get[[]Tender](ctx, c, token, "/tenders"+query("status", q.Status, "q", q.Q, "cpv", q.CPV, "before", q.Before,
+		"limit", strconv.Itoa(q.Limit)))
+}
+
+// SupplierBid is one of the signed-in supplier's bids with its tender's title, status, buyer and currency.
+type SupplierBid struct {
+	Bid               Bid       `json:"bid"`
+	TenderTitle       string    `json:"tenderTitle"`
+	TenderStatus      string    `json:"tenderStatus"`
+	BuyerOrganisation string    `json:"buyerOrganisation"`
+	Currency          string    `json:"currency"`
+	TenderEnd         time.Time `json:"tenderEnd"`
+}
+
+// MyBids lists the signed-in supplier's bids across tenders, newest first: at most limit (1 to 100),
+// starting after before (the last bid of the previous page).
+func (c *Client) MyBids(ctx context.Context, token, before string, limit int) ([]SupplierBid, error) {
+	return get[[]SupplierBid](ctx, c, token, "/bids"+query("before", before, "limit", strconv.Itoa(limit)))
+}
+
 // Tender reads one tender (a draft only for its buyer's organisation).
 func (c *Client) Tender(ctx context.Context, token, id string) (Tender, error) {
 	return get[Tender](ctx, c, token, tenderPath(id))

@@ -3,6 +3,7 @@ package site
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
@@ -170,30 +171,32 @@ type myBid struct {
 	Bid bidView
 }
 
-// myBidsPage lists the supplier's bids with their status. The API lists bids per tender only, so this
-// asks each published tender for the supplier's own.
+// myBidsPage lists the supplier's bids, newest first, a page at a time (?before= the last bid of the
+// previous page).
 func (s *Site) myBidsPage(c *Ctx) {
-	all, err := s.api.Tenders(c.R.Context(), c.Data.AccessToken, "", tendersLimit)
+	before := c.R.URL.Query().Get("before")
+	bids, err := s.api.MyBids(c.R.Context(), c.Data.AccessToken, before, bidsPerPage+1)
 	if err != nil {
 		c.apiFail(err)
 		return
 	}
 	var rows []myBid
-	for _, t := range all {
-		if t.Status == "draft" {
-			continue
-		}
-		bids, err := s.api.Bids(c.R.Context(), c.Data.AccessToken, t.ID)
-		if err != nil {
-			c.apiFail(err)
-			return
-		}
-		for _, b := range bids {
-			rows = append(rows, myBid{T: c.tenderView(t, publicLink(t.ID)), Bid: c.bidView(b, t.Currency)})
-		}
+	for _, b := range bids[:min(len(bids), bidsPerPage)] {
+		t := gatewayapi.Tender{ID: b.Bid.TenderID, Status: b.TenderStatus, BuyerOrganisation: b.BuyerOrganisation,
+			TenderEnd: b.TenderEnd}
+		t.Title, t.Currency = b.TenderTitle, b.Currency
+		rows = append(rows, myBid{T: c.tenderView(t, publicLink(t.ID)), Bid: c.bidView(b.Bid, b.Currency)})
 	}
-	c.Render("bid-list", "bid.list.title", nil, map[string]any{"Bids": rows})
+	var next string
+	if len(bids) > bidsPerPage {
+		next = bids[bidsPerPage-1].Bid.ID
+	}
+	c.Render("bid-list", "bid.list.title", nil, map[string]any{"Bids": rows,
+		"Pagination": keysetPagination(c, "/bids", url.Values{}, before != "", next)})
 }
+
+// bidsPerPage is how many bids one page of "Your bids" shows.
+const bidsPerPage = 20
 
 // fileComplaint files the supplier's complaint against the tender's award.
 func (s *Site) fileComplaint(c *Ctx) {

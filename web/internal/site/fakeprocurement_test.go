@@ -3,6 +3,9 @@ package site
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -35,13 +38,9 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "evaluation":
 		return map[string]any{"scores": []any{}, "bids": []any{}, "audit": []any{}}, 200, true
 	case route == "GET /tenders":
-		out := []map[string]any{}
-		for _, t := range g.tenders {
-			if r.URL.Query().Get("status") == "" || t["status"] == r.URL.Query().Get("status") {
-				out = append(out, t)
-			}
-		}
-		return out, 200, true
+		return g.searchTenders(r.URL.Query())
+	case route == "GET /bids":
+		return g.myBids(), 200, true
 	case route == "POST /tenders":
 		id := fmt.Sprintf("t-%d", len(g.tenders)+1)
 		body["id"], body["status"], body["buyerOrganisation"] = id, "draft", fakeOrg
@@ -74,6 +73,65 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 		return g.changeBid(r, parts[3], body)
 	}
 	return nil, 0, false
+}
+
+// searchTenders answers GET /tenders as the API does: by status, words of the title or description
+// (each the start of a word), a CPV prefix of an item; a cpv of letters or an unknown before is a 400.
+func (g *fakeGateway) searchTenders(q url.Values) (any, int, bool) {
+	if cpv := q.Get("cpv"); strings.Trim(cpv, "0123456789-") != "" {
+		return fakeErrorBody("INVALID_ARGUMENT", "cpv"), 400, true
+	}
+	if b := q.Get("before"); b != "" && g.tenders[b] == nil {
+		return fakeErrorBody("INVALID_ARGUMENT", "before"), 400, true
+	}
+	out := []map[string]any{}
+	for _, t := range g.tenders {
+		text := " " + strings.ToLower(fmt.Sprint(t["title"], " ", t["description"]))
+		ok := q.Get("status") == "" || t["status"] == q.Get("status")
+		for _, w := range strings.Fields(strings.ToLower(q.Get("q"))) {
+			ok = ok && strings.Contains(text, " "+w)
+		}
+		if cpv := strings.Split(q.Get("cpv"), "-")[0]; cpv != "" {
+			ok = ok && strings.Contains(fmt.Sprint(t["items"]), "cpvCode:"+cpv)
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return pageOfFakeTenders(out, q), 200, true
+}
+
+// pageOfFakeTenders orders tenders newest (highest t-N) first and keeps the page: after before, at most limit.
+func pageOfFakeTenders(ts []map[string]any, q url.Values) []map[string]any {
+	num := func(t map[string]any) int {
+		n, _ := strconv.Atoi(strings.TrimPrefix(fmt.Sprint(t["id"]), "t-"))
+		return n
+	}
+	sort.Slice(ts, func(i, j int) bool { return num(ts[i]) > num(ts[j]) })
+	if b := q.Get("before"); b != "" {
+		for i, t := range ts {
+			if t["id"] == b {
+				ts = ts[i+1:]
+				break
+			}
+		}
+	}
+	if limit, _ := strconv.Atoi(q.Get("limit")); limit > 0 && len(ts) > limit {
+		ts = ts[:limit]
+	}
+	return ts
+}
+
+// myBids answers GET /bids: every bid (the fake has one supplier) with its tender.
+func (g *fakeGateway) myBids() []map[string]any {
+	out := []map[string]any{}
+	for _, b := range g.bids {
+		t := g.tenders[fmt.Sprint(b["tenderId"])]
+		out = append(out, map[string]any{"bid": map[string]any{"id": b["id"], "tenderId": b["tenderId"], "status": b["status"],
+			"sealed": t["status"] == "active", "submittedAt": b["submittedAt"]}, "tenderTitle": t["title"],
+			"tenderStatus": t["status"], "buyerOrganisation": fakeOrg, "currency": t["currency"]})
+	}
+	return out
 }
 
 // bidsAnswer lists a tender's bids (sealed while it is active) or takes a supplier's bid.

@@ -1,7 +1,10 @@
 package site
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/govstackbb/marketplace/web/internal/gatewayapi"
@@ -11,37 +14,86 @@ import (
 // them), a tender's page with its documents and the questions answered in public, and — for a signed-in
 // supplier — asking a question, their bid and the award.
 
-// openTendersPage lists the tenders open for bids, filtered by ?q= (words of the title, description or
-// buyer, or a CPV code), twenty to a page. The API has no search: it lists at most tendersLimit, filtered here.
+// openTendersPage lists the tenders open for bids, searched by ?q= (words of the title or description, and
+// a CPV code such as 32420000), twenty to a page: the API searches and pages (?before= the last tender of
+// the previous page), so tenders published meanwhile never shift a page.
 func (s *Site) openTendersPage(c *Ctx) {
-	all, err := s.api.Tenders(c.R.Context(), c.Data.AccessToken, "active", tendersLimit)
+	q := strings.TrimSpace(c.R.URL.Query().Get("q"))
+	words, cpv := searchTerms(q)
+	f := NewForm().Set("q", q)
+	ts, err := s.api.SearchTenders(c.R.Context(), c.Data.AccessToken, gatewayapi.TenderQuery{Status: "active", Q: words,
+		CPV: cpv, Before: c.R.URL.Query().Get("before"), Limit: tendersPerPage + 1})
+	var apiErr *gatewayapi.Error
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
+		f.Fail("q", c.Loc.T("tender.list.search_invalid"))
+		c.RenderStatus(http.StatusBadRequest, "tender-list", "tender.list.title", f, tenderList{Query: q})
+		return
+	}
 	if err != nil {
 		c.apiFail(err)
 		return
 	}
-	q := strings.TrimSpace(c.R.URL.Query().Get("q"))
-	var found []gatewayapi.Tender
-	for _, t := range all {
-		if matches(t, q) {
-			found = append(found, t)
-		}
+	d := tenderList{Query: q}
+	for _, t := range ts[:min(len(ts), tendersPerPage)] {
+		d.Tenders = append(d.Tenders, c.tenderView(t, publicLink(t.ID)))
 	}
-	c.Render("tender-list", "tender.list.title", NewForm().Set("q", q), s.pageOfTenders(c, found, "/tenders", q, publicLink))
+	var next string
+	if len(ts) > tendersPerPage {
+		next = ts[tendersPerPage-1].ID
+	}
+	d.Pagination = keysetPagination(c, "/tenders", url.Values{"q": {q}}, c.R.URL.Query().Get("before") != "", next)
+	c.Render("tender-list", "tender.list.title", f, d)
 }
 
-// matches reports whether every word of q is in the tender's title, description, buyer or an item's
-// description or CPV code (a code matches with or without its check digit).
-func matches(t gatewayapi.Tender, q string) bool {
-	text := strings.ToLower(t.Title + " " + t.Description + " " + t.BuyerOrganisation)
-	for _, it := range t.Items {
-		text += " " + strings.ToLower(it.Description) + " " + it.CPVCode
+// cpvTerm is a CPV code as a person types it: 2 to 8 digits, or a whole code with its check digit.
+var cpvTerm = regexp.MustCompile(`^\d{2,8}(-\d)?$`)
+
+// searchTerms splits what was typed into the search box into words and a CPV code (the first one typed).
+func searchTerms(q string) (words, cpv string) {
+	var rest []string
+	for _, w := range strings.Fields(q) {
+		if cpv == "" && cpvTerm.MatchString(w) {
+			cpv = w
+			continue
+		}
+		rest = append(rest, w)
 	}
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if !strings.Contains(text, w) {
-			return false
+	return strings.Join(rest, " "), cpv
+}
+
+// keysetPagination links the next page (starting after the id next, when there is one) and, past the
+// first page, back to the first: an API that pages by keys knows no page numbers.
+func keysetPagination(c *Ctx, base string, filter url.Values, later bool, next string) map[string]any {
+	if !later && next == "" {
+		return nil
+	}
+	for k, v := range filter {
+		if len(v) == 0 || v[0] == "" {
+			filter.Del(k)
 		}
 	}
-	return true
+	link := func(before string) string {
+		v := url.Values{}
+		for k, vs := range filter {
+			v[k] = vs
+		}
+		if before != "" {
+			v.Set("before", before)
+		}
+		if len(v) == 0 {
+			return base
+		}
+		return base + "?" + v.Encode()
+	}
+	out := map[string]any{"Label": c.Loc.T("pagination.label"), "PrevText": c.Loc.T("pagination.first"),
+		"NextText": c.Loc.T("pagination.next")}
+	if later {
+		out["Prev"] = link("")
+	}
+	if next != "" {
+		out["Next"] = link(next)
+	}
+	return out
 }
 
 // publicTenderData is the data of a tender's public page.

@@ -82,6 +82,10 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 	p.get("/tenders").want(t, http.StatusOK, "IT communications equipment")
 	p.get("/tenders?q=32420000").want(t, http.StatusOK, "IT communications equipment")
 	p.get("/tenders?q=ambulance").want(t, http.StatusOK, "There are no tenders to show.")
+	if got := p.gw.calls("GET /tenders"); !strings.Contains(got[len(got)-2].Query, "cpv=32420000") {
+		t.Errorf("a CPV code typed in the search box goes to the API as cpv: %q", got[len(got)-2].Query)
+	}
+	p.get("/tenders?before=not-a-tender").want(t, http.StatusBadRequest, "Enter words of a tender’s title or description")
 	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Submit a bid")
 	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "48-port PoE+ switches"}, "datasheet.pdf", pdf).
 		redirect(t, "/tenders/t-1#bid")
@@ -89,6 +93,12 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 		t.Errorf("the bid's documents: %v", docs)
 	}
 	p.get("/tenders/t-1").want(t, http.StatusOK, "Your bid", "Submitted", "Sealed until")
+	perTender := len(p.gw.calls("GET /tenders/t-1/bids"))
+	p.get("/bids").want(t, http.StatusOK, "IT communications equipment", fakeOrg)
+	if n := len(p.gw.calls("GET /tenders/t-1/bids")) - perTender; n != 0 || len(p.gw.calls("GET /bids")) != 1 {
+		t.Errorf("Your bids read GET /bids %d times and each tender's bids %d times; want GET /bids once",
+			len(p.gw.calls("GET /bids")), n)
+	}
 
 	p.gw.becomeBuyer()
 	p.signInAs("/buyer/tenders")
@@ -276,5 +286,28 @@ func TestContractFormShowsErrorsNextToTheFields(t *testing.T) {
 	p.post("/buyer/tenders/t-1/contract", form).want(t, http.StatusUnprocessableEntity, "The contract cannot be signed yet")
 	if got := p.gw.calls("POST /awards/a-1/contract")[0].Body; got["periodStart"] != "2027-02-01" || got["periodEnd"] != "2027-12-31" {
 		t.Errorf("the contract sent: %v", got)
+	}
+}
+
+// The open tenders page pages as the API does, by key: twenty, then "Next" starts after the twentieth
+// (?before=), and a later page links back to the first; the search words stay in both links.
+func TestOpenTendersPageByKey(t *testing.T) {
+	p := newPortal(t)
+	p.gw.mu.Lock()
+	p.gw.tenders, p.gw.bids = map[string]map[string]any{}, map[string]map[string]any{}
+	for i := 1; i <= 25; i++ {
+		id := fmt.Sprintf("t-%d", i)
+		p.gw.tenders[id] = map[string]any{"id": id, "title": fmt.Sprintf("Road salt lot %d", i), "status": "active",
+			"currency": "EUR", "tenderEnd": "2026-12-21T06:00:00Z"}
+	}
+	p.gw.mu.Unlock()
+	first := p.get("/tenders?q=salt").want(t, http.StatusOK, "Road salt lot 25", "Road salt lot 6", `href="/tenders?before=t-6&amp;q=salt"`)
+	if strings.Contains(first.body, "Road salt lot 5<") || strings.Contains(first.body, "First page") {
+		t.Fatalf("the first page shows more than twenty, or a link to itself:\n%s", first.body)
+	}
+	later := p.get("/tenders?before=t-6&q=salt").want(t, http.StatusOK, "Road salt lot 5", "Road salt lot 1", "First page",
+		`href="/tenders?q=salt"`)
+	if strings.Contains(later.body, "Road salt lot 6<") || strings.Contains(later.body, `rel="next"`) {
+		t.Fatalf("the last page repeats the first's, or has a next page:\n%s", later.body)
 	}
 }

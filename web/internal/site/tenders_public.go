@@ -45,15 +45,21 @@ func (s *Site) openTendersPage(c *Ctx) {
 	c.Render("tender-list", "tender.list.title", f, d)
 }
 
-// cpvTerm is a CPV code as a person types it: 2 to 8 digits, or a whole code with its check digit.
-var cpvTerm = regexp.MustCompile(`^\d{2,8}(-\d)?$`)
+// cpvTerm is a CPV code as a person types it: eight digits, with or without its check digit. Shorter
+// numbers ("2027", a reference) are words.
+var cpvTerm = regexp.MustCompile(`^(\d{8})(-\d)?$`)
 
-// searchTerms splits what was typed into the search box into words and a CPV code (the first one typed).
+// searchTerms splits what was typed into the search box into words and a CPV code (the first one typed),
+// given to the API as the prefix it stands for: a code's trailing zeros mark its level in the CPV tree, so
+// 32420000 (network equipment) finds 32420000 and every code below it, 32421000 and on.
 func searchTerms(q string) (words, cpv string) {
 	var rest []string
 	for _, w := range strings.Fields(q) {
-		if cpv == "" && cpvTerm.MatchString(w) {
-			cpv = w
+		if m := cpvTerm.FindStringSubmatch(w); cpv == "" && m != nil {
+			cpv = strings.TrimRight(m[1], "0")
+			if len(cpv) < 2 {
+				cpv = m[1][:2]
+			}
 			continue
 		}
 		rest = append(rest, w)

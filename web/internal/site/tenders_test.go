@@ -82,8 +82,12 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 	p.get("/tenders").want(t, http.StatusOK, "IT communications equipment")
 	p.get("/tenders?q=32420000").want(t, http.StatusOK, "IT communications equipment")
 	p.get("/tenders?q=ambulance").want(t, http.StatusOK, "There are no tenders to show.")
-	if got := p.gw.calls("GET /tenders"); !strings.Contains(got[len(got)-2].Query, "cpv=32420000") {
-		t.Errorf("a CPV code typed in the search box goes to the API as cpv: %q", got[len(got)-2].Query)
+	if got := p.gw.calls("GET /tenders"); !strings.Contains(got[len(got)-2].Query, "cpv=3242&") {
+		t.Errorf("a CPV code typed in the search box goes to the API as the prefix it stands for: %q", got[len(got)-2].Query)
+	}
+	p.get("/tenders?q=equipment+2027").want(t, http.StatusOK, "There are no tenders to show.")
+	if got := p.gw.calls("GET /tenders"); !strings.Contains(got[len(got)-1].Query, "q=equipment+2027") {
+		t.Errorf("a short number is a word, not a CPV code: %q", got[len(got)-1].Query)
 	}
 	p.get("/tenders?before=not-a-tender").want(t, http.StatusBadRequest, "Enter words of a tender’s title or description")
 	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Submit a bid")

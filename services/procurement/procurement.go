@@ -162,7 +162,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	st := store.New(deps.Pool, events.Encode)
 	wf := bbs.NewWorkflow(conn)
 	uc := app.New(app.Deps{Store: st, Keys: keys, Registries: bbs.NewRegistries(conn), Scheduling: bbs.NewScheduling(conn),
-		Workflow: wf, Payments: bbs.NewPayments(conn, cfg.Payer), Calendar: domain.Calendar{Day: cfg.WorkingDay},
+		Workflow: wf, Payments: bbs.NewPayments(conn, cfg.Payer), Documents: bbs.NewRegistration(conn), Calendar: domain.Calendar{Day: cfg.WorkingDay},
 		OCIDPrefix: cfg.OCIDPrefix, Now: deps.Now, Logger: deps.Logger, Releases: st, Reports: st,
 		Publisher:    app.Publisher{BaseURL: cfg.PublicURL, Name: cfg.Publisher, License: cfg.License},
 		RedFlagRules: redflags.Rules{MinTenderDays: cfg.RedFlagMinTenderDays, RepeatedAwards: cfg.RedFlagRepeatedAwards, MaxAwardToEstimate: cfg.RedFlagMaxAwardToEstimate}})
@@ -181,11 +181,12 @@ func sealKeys(cfg Config, log *slog.Logger) (*seal.Keyring, error) {
 	return seal.LoadFile(path, true)
 }
 
-// Register registers ProcurementService, OcdsService and ReportingService on g.
+// Register registers ProcurementService, OcdsService, ReportingService and DocumentService on g.
 func (s *Service) Register(g *grpc.Server) {
 	procurementv1.RegisterProcurementServiceServer(g, api.New(s.app))
 	procurementv1.RegisterOcdsServiceServer(g, api.NewOCDS(s.app))
 	procurementv1.RegisterReportingServiceServer(g, api.NewReporting(s.app))
+	procurementv1.RegisterDocumentServiceServer(g, api.NewDocuments(s.app))
 }
 
 // UnaryInterceptors converts errors to statuses, reads the IM identity and verifies user tokens.

@@ -85,6 +85,10 @@ func TestTenderToPaymentJourney(t *testing.T) {
 	fabrikam.shot("bid-late")
 
 	buyer.see("#bids", "contoso-warranty.pdf") // the changed bid's uploaded document, opened with it
+	// It is Registration's, which lets only Contoso read it there: procurement serves it to the buyer.
+	if got := buyer.download(`#bids a[href*="/documents/"]`); got != "200 application/pdf %PDF-" {
+		t.Fatalf("the buyer downloads the opened bid's document: %q", got)
+	}
 	buyer.evaluate(tenderURL)
 	buyer.waitFor(tenderURL, "#award-summary", "Standstill", nil)
 	buyer.see("#audit", "Bid scored", "Step done", "Award decided")
@@ -319,6 +323,29 @@ func (b *tab) hrefsOf(sel, attr string) []string {
 	out, err := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[[]string](js))
 	if err != nil {
 		b.t.Fatalf("%s: %s: %v", b.journey, sel, err)
+	}
+	return out
+}
+
+// download fetches the first link matching sel with the tab's session, as following it would, and returns
+// the answer's status, content type and first five bytes.
+func (b *tab) download(sel string) string {
+	b.t.Helper()
+	if !b.js {
+		b.scripts(true)
+		defer b.scripts(false)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	js := fmt.Sprintf(`(async () => {
+		const a = document.querySelector(%q);
+		if (!a) return "no link";
+		const r = await fetch(a.href), body = new Uint8Array(await r.arrayBuffer());
+		return r.status + " " + r.headers.get("content-type") + " " + String.fromCharCode(...body.slice(0, 5));
+	})()`, sel)
+	out, err := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: download %s: %v", b.journey, sel, err)
 	}
 	return out
 }

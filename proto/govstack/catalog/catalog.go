@@ -43,11 +43,16 @@ type BB struct {
 // RESTService mounts one gRPC service's REST paths on mux, calling it through conn.
 type RESTService func(ctx context.Context, mux *runtime.ServeMux, conn grpc.ClientConnInterface) error
 
-// Call is the right to call endpoints (full gRPC method names) of Provider's service.
+// Call is the right to call endpoints (full gRPC method names, or PersonalData) of Provider's service.
 type Call struct {
 	Provider  string
 	Endpoints []string
 }
+
+// PersonalData is the IM's personal-data right as an endpoint of a Call (imident.PersonalDataEndpoint, spelled
+// here because the proto module does not import the platform): the right to any person's data at Provider,
+// which the IM never grants through a wildcard.
+const PersonalData = "personal-data"
 
 // AddrEnv is the variable that holds the BB's gRPC address, for its own listener and for the gateway:
 // GOVSTACK_<NAME>_GRPC_ADDR.
@@ -157,12 +162,19 @@ var All = []BB{
 			rest(procurementv1.NewProcurementServiceClient, procurementv1.RegisterProcurementServiceHandlerClient),
 			rest(procurementv1.NewOcdsServiceClient, procurementv1.RegisterOcdsServiceHandlerClient),
 			rest(procurementv1.NewReportingServiceClient, procurementv1.RegisterReportingServiceHandlerClient),
+			rest(procurementv1.NewDocumentServiceClient, procurementv1.RegisterDocumentServiceHandlerClient),
 		},
 		Events: procurementv1.Events,
 		// Companies checked in Registries, deadlines in Scheduling, the process in Workflow (deploy, start,
-		// messages, jobs), milestone payments in Payments.
+		// messages, jobs), milestone payments in Payments, and the tenders' and bids' uploaded documents read
+		// from Registration's store: a person may read only what they uploaded there, so procurement, which
+		// decides who may read a tender's or a bid's documents, reads them as a back office (personal data).
 		Calls: []Call{
 			{Provider: "registries", Endpoints: []string{registriesv1.RegistriesService_ReadRecord_FullMethodName}},
+			{Provider: "registration", Endpoints: []string{
+				registrationv1.EServiceService_GetDocument_FullMethodName,
+				PersonalData,
+			}},
 			{Provider: "scheduling", Endpoints: []string{schedulingv1.DeadlineService_SetDeadline_FullMethodName}},
 			{Provider: "workflow", Endpoints: []string{
 				workflowv1.ProcessService_GetProcess_FullMethodName,

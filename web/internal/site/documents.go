@@ -125,8 +125,7 @@ func (s *Site) citizenDocument(c *Ctx) {
 	}
 }
 
-// sendDocument streams the document {doc} of appointment v as an attachment: the name from the list, the
-// type Scheduling recognised, and nosniff so the browser does not guess another.
+// sendDocument streams the document {doc} of appointment v (sendFile), named as the list names it.
 func (s *Site) sendDocument(c *Ctx, v appointmentView) {
 	ds, err := s.api.Documents(c.R.Context(), c.Data.AccessToken, v.ID)
 	if err != nil {
@@ -143,15 +142,22 @@ func (s *Site) sendDocument(c *Ctx, v appointmentView) {
 			c.apiFail(err)
 			return
 		}
-		h := c.W.Header()
-		h.Set("Content-Type", documentType(got.ContentType))
-		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.FileName}))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Length", strconv.Itoa(len(got.Content)))
-		http.ServeContent(c.W, c.R, "", time.Time{}, strings.NewReader(string(got.Content)))
+		sendFile(c, d.FileName, got)
 		return
 	}
 	s.notFound(c)
+}
+
+// sendFile streams a downloaded file as an attachment named name, with the type the BB recognised (one of
+// documentType's) and nosniff so the browser does not guess another. Appointment, tender and bid documents
+// are all sent through it.
+func sendFile(c *Ctx, name string, got gatewayapi.Download) {
+	h := c.W.Header()
+	h.Set("Content-Type", documentType(got.ContentType))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(got.Content)))
+	http.ServeContent(c.W, c.R, "", time.Time{}, strings.NewReader(string(got.Content)))
 }
 
 // documentType is the type a download is sent with: one of the three Scheduling accepts, else a plain

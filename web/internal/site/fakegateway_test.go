@@ -105,6 +105,9 @@ func (g *fakeGateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.download(w, r.URL.Query().Get("document_id"))
 		return
 	}
+	if g.procurementDocument(w, r) {
+		return
+	}
 	answer, status := g.answer(r, body)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// fakePDF is every document procurement serves in the fake: a PDF naming the route it was read at.
+func fakePDF(path string) []byte { return []byte("%PDF-1.7 " + path) }
+
 // The fake gateway's answers for procurement: tenders a buyer drafts and publishes, and sealed bids.
 // Tenders belong to the buyer's organisation, "Ministry of Justice"; a bid is sealed while its tender is
 // active, as the API answers it (no price, no proposal).
@@ -34,6 +37,8 @@ func (g *fakeGateway) procurementAnswer(r *http.Request, body map[string]any) (a
 		}
 		return out, 200, true
 	case route == "GET /contracts":
+		return []any{}, 200, true
+	case route == "GET /user-tasks": // the process's tasks on the buyer's page of a tender in evaluation: none
 		return []any{}, 200, true
 	case len(parts) == 3 && parts[0] == "tenders" && parts[2] == "evaluation":
 		return map[string]any{"scores": []any{}, "bids": []any{}, "audit": []any{}}, 200, true
@@ -139,7 +144,7 @@ func (g *fakeGateway) bidsAnswer(r *http.Request, tenderID string, body map[stri
 	if r.Method == http.MethodPost {
 		id := fmt.Sprintf("b-%d", len(g.bids)+1)
 		g.bids[id] = map[string]any{"id": id, "tenderId": tenderID, "companyId": "123456789", "status": "submitted",
-			"price": body["price"], "proposal": body["proposal"], "submittedAt": "2026-12-07T08:00:00Z"}
+			"price": body["price"], "proposal": body["proposal"], "documents": body["documents"], "submittedAt": "2026-12-07T08:00:00Z"}
 		return map[string]any{"id": id, "status": "submitted", "sealed": true}, 201, true
 	}
 	out := []map[string]any{}
@@ -184,4 +189,25 @@ func (g *fakeGateway) becomeSupplier() {
 	defer g.mu.Unlock()
 	g.me = map[string]any{"id": "acc-contoso", "email": "sales@contoso.example", "name": "Contoso", "roles": []string{"supplier"},
 		"status": "active"}
+}
+
+// procurementDocument answers GET /tenders/{id}/documents/{doc} and GET /tenders/{id}/bids/{bid}/documents/{doc}
+// with a PDF, as procurement serves them from Registration; an unknown tender is a 404. It reports false for
+// any other route.
+func (g *fakeGateway) procurementDocument(w http.ResponseWriter, r *http.Request) bool {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method != http.MethodGet || parts[0] != "tenders" || !(len(parts) == 4 && parts[2] == "documents" ||
+		len(parts) == 6 && parts[2] == "bids" && parts[4] == "documents") {
+		return false
+	}
+	g.mu.Lock()
+	_, known := g.tenders[parts[1]]
+	g.mu.Unlock()
+	if !known {
+		writeFakeError(w, fakeError{status: 404, code: "NOT_FOUND"})
+		return true
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	_, _ = w.Write(fakePDF(r.URL.Path))
+	return true
 }

@@ -84,6 +84,8 @@ func (s *Site) allPages() []Page {
 		// tenders_manage.go, tenders_evaluation.go, tenders_contract.go); payments to authorise (payments.go).
 		{Pattern: "GET /tenders", Access: Public, Handle: s.openTendersPage, Nav: &Nav{Label: "nav.tenders", Path: "/tenders", Order: 14}},
 		{Pattern: "GET /tenders/{id}", Access: Public, Handle: s.tenderPage},
+		{Pattern: "GET /tenders/{id}/documents/{doc}", Access: Public, Handle: s.tenderDocument},
+		{Pattern: "GET /tenders/{id}/bids/{bid}/documents/{doc}", Access: Role(roleBuyer, roleSupplier), Handle: s.bidDocument},
 		{Pattern: "POST /tenders/{id}/questions", Access: Role(roleSupplier), Handle: s.askQuestion},
 		{Pattern: "GET /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.bidPage},
 		{Pattern: "POST /tenders/{id}/bid", Access: Role(roleSupplier), Handle: s.submitBid, Upload: true},

@@ -83,6 +83,7 @@ type tenderView struct {
 	Link, StatusText, StatusTag, Value, EnquiryEnds, TenderEnds, Published string
 	Items                                                                  []itemView
 	Lots                                                                   []lotView
+	Docs                                                                   []docLink
 	Cancellable                                                            bool
 }
 
@@ -101,7 +102,7 @@ type itemView struct {
 func (c *Ctx) tenderView(t gatewayapi.Tender, link string) tenderView {
 	v := tenderView{Tender: t, Link: link, StatusText: c.statusText("tender", t.Status), StatusTag: statusTag(t.Status),
 		Value: money(t.EstimatedValue, t.Currency), EnquiryEnds: c.when(t.EnquiryEnd), TenderEnds: c.when(t.TenderEnd),
-		Published: c.when(t.PublishedAt), Cancellable: cancellable(t.Status)}
+		Published: c.when(t.PublishedAt), Cancellable: cancellable(t.Status), Docs: documentLinks(t.Documents, publicLink(t.ID))}
 	for _, it := range t.Items {
 		v.Items = append(v.Items, itemView{Item: it, Quantity: c.Loc.T("tender.quantity_of", it.Quantity, it.Unit)})
 	}
@@ -119,11 +120,13 @@ func buyerLink(id string) string  { return "/buyer/tenders/" + url.PathEscape(id
 type bidView struct {
 	gatewayapi.Bid
 	StatusText, StatusTag, Price, Submitted, Updated string
+	Docs                                             []docLink
 }
 
 func (c *Ctx) bidView(b gatewayapi.Bid, currency string) bidView {
 	return bidView{Bid: b, StatusText: c.statusText("bid", b.Status), StatusTag: statusTag(b.Status), Price: money(b.Price, currency),
-		Submitted: c.when(b.SubmittedAt), Updated: c.when(b.UpdatedAt)}
+		Submitted: c.when(b.SubmittedAt), Updated: c.when(b.UpdatedAt),
+		Docs: documentLinks(b.Documents, publicLink(b.TenderID)+"/bids/"+url.PathEscape(b.ID))}
 }
 
 // questionView is a question and its answer.

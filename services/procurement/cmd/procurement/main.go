@@ -15,7 +15,7 @@ var command = bbcmd.Command[procurement.Config]{
 	Name:            procurement.Name,
 	DefaultGRPCAddr: procurement.DefaultGRPCAddr,
 	Summary:         "The eMarketplace procurement service: tenders, sealed bids, evaluation, awards, contracts.",
-	Serves: "the gRPC API (ProcurementService, OcdsService, ReportingService), the event relay, the consumers of deadlines and payments, and the " +
+	Serves: "the gRPC API (ProcurementService, OcdsService, ReportingService, DocumentService), the event relay, the consumers of deadlines and payments, and the " +
 		"worker of the procurement process's service tasks (the process is deployed to Workflow at start)",
 	Settings: map[string]string{
 		"GOVSTACK_PROCUREMENT_SEAL_KEY_FILE": "the service key (64 hex characters, e.g. openssl rand -hex 32) that wraps each tender's " +

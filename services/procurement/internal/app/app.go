@@ -29,6 +29,7 @@ type Deps struct {
 	Scheduling Scheduling
 	Workflow   Workflow
 	Payments   Payments
+	Documents  Documents
 	Calendar   domain.Calendar
 	// OCIDPrefix is the publisher's OCDS prefix (ocds-xxxxxx).
 	OCIDPrefix string

@@ -89,6 +89,20 @@ type Registries interface {
 	CompanyStatus(ctx context.Context, companyID string) (string, bool, error)
 }
 
+// Documents reads the files tenders and bids refer to from the Registration BB's document store (through the
+// IM, as a back office: procurement decides who may read them, Registration keeps the bytes).
+type Documents interface {
+	// Document returns a stored document; a NotFound apierr when Registration no longer keeps it, an
+	// Unavailable one when Registration could not be asked.
+	Document(ctx context.Context, id string) (File, error)
+}
+
+// File is a document's content and the content type its store recognised.
+type File struct {
+	ContentType string
+	Content     []byte
+}
+
 // Scheduling sets deadlines in the Scheduling BB (through the IM); key makes a retry set nothing twice.
 type Scheduling interface {
 	SetDeadline(ctx context.Context, key, subject, reference string, due time.Time) (string, error)

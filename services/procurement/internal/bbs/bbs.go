@@ -1,7 +1,8 @@
 // Package bbs are procurement's clients of the other building blocks, all through the Information Mediator
 // (platform/imclient): Digital Registries (companies), Scheduling (deadlines), Workflow (the process, its
-// messages and procurement's jobs) and Payments (milestone payments). Every mutating call carries an
-// Idempotency-Key derived from what it is about, so a retry after a crash does nothing twice.
+// messages and procurement's jobs), Payments (milestone payments) and Registration (the documents tenders and
+// bids refer to). Every mutating call carries an Idempotency-Key derived from what it is about, so a retry
+// after a crash does nothing twice.
 package bbs
 
 import (

@@ -18,6 +18,7 @@ const (
 	ReasonCompanyInactive = "COMPANY_NOT_ACTIVE"
 	ReasonDuplicateBid    = "BID_EXISTS"
 	ReasonStandstill      = "STANDSTILL"
+	ReasonBidSealed       = "BID_SEALED"
 )
 
 // invalid is a 400 naming every bad field.

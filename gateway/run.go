@@ -18,6 +18,7 @@ import (
 	"github.com/govstackbb/marketplace/gateway/internal/msglog"
 	"github.com/govstackbb/marketplace/platform/grpcserver"
 	"github.com/govstackbb/marketplace/platform/httpserver"
+	"github.com/govstackbb/marketplace/platform/imclient"
 	"github.com/govstackbb/marketplace/platform/lifecycle"
 	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
 )
@@ -138,7 +139,8 @@ func (g *Gateway) restTask(name string, ln net.Listener, h http.Handler) lifecyc
 
 // grpcServer is the IM's gRPC front door on ln: the BB-to-BB proxy, with the message log and TLS.
 func (g *Gateway) grpcServer(ln net.Listener) *grpcserver.Server {
-	opts := g.proxy.ServerOptions()
+	// A BB's call may carry as much as a message through the IM may (a batch to Payments).
+	opts := append(g.proxy.ServerOptions(), grpc.MaxRecvMsgSize(imclient.MaxMessageBytes))
 	if g.tls != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(g.tls)))
 	}
@@ -158,6 +160,8 @@ func Dial(ctx context.Context, addr string) (*grpc.ClientConn, error) {
 		return nil, err
 	}
 	conn, err := grpc.NewClient(addr,
+		// A BB's answer may be as large as a message through the IM may be (a document read back).
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(imclient.MaxMessageBytes)),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler()),
 		// Detect a dead BB behind a silent network path. Pings are at most every 5 minutes and only during

@@ -22,6 +22,12 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
+// MaxMessageBytes is the largest message one call through the IM may carry, each way, instead of gRPC's
+// 4 MiB: a Registration upload of ten 5 MiB files and the answer reading one back, a Payments batch as
+// large as the gateway's bulk body limit. The IM's front doors and every client of a BB allow it; the
+// BBs themselves bound each request to what they accept (and answer a 400 naming the limit).
+const MaxMessageBytes = 64 << 20
+
 // APIKeyMetadata is the metadata key the IM reads an API key from.
 const APIKeyMetadata = "x-govstack-api-key"
 
@@ -58,7 +64,7 @@ func Dial(opts Options) (*grpc.ClientConn, error) {
 		tc = credentials.NewTLS(opts.TLS)
 	}
 	return grpc.NewClient(opts.Addr,
-		grpc.WithDefaultCallOptions(grpc.WaitForReady(opts.WaitForIM)),
+		grpc.WithDefaultCallOptions(grpc.WaitForReady(opts.WaitForIM), grpc.MaxCallRecvMsgSize(MaxMessageBytes)),
 		grpc.WithTransportCredentials(tc),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler()),
 		grpc.WithChainUnaryInterceptor(opts.unary),

@@ -34,8 +34,10 @@ func New(baseURL, imClient, apiKey string, timeout time.Duration) *Client {
 		}}}
 }
 
-// maxResponseBytes bounds what the portal reads of one answer: the largest lists are a few hundred records.
-const maxResponseBytes = 4 << 20
+// maxResponseBytes bounds what the portal reads of one answer: the largest are documents read back
+// (Registration takes files of up to 5 MiB); lists are a few hundred records. A longer answer is refused,
+// never cut short.
+const maxResponseBytes = 6 << 20
 
 // call is one request: method and path (with its query), the JSON body (nil for none), the person's access
 // token ("" for an anonymous call), an idempotency key ("" for none), and where to decode a 2xx answer.
@@ -89,9 +91,13 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			cause: errors.Unwrap(err)}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "UNAVAILABLE", Route: cl.method + " " + routeOf(cl.path), cause: err}
+	}
+	if len(raw) > maxResponseBytes {
+		return &Error{Status: http.StatusBadGateway, Code: "BAD_ANSWER", Route: cl.method + " " + routeOf(cl.path),
+			cause: fmt.Errorf("the answer is longer than the portal reads (%d bytes)", maxResponseBytes)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := DecodeError(resp.StatusCode, raw)

@@ -1,10 +1,12 @@
 package gatewayapi
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -79,5 +81,26 @@ func TestCallHeadersAndErrors(t *testing.T) {
 	_, err = c.CheckLink(context.Background(), "secret-link-token")
 	if e, ok := As(err); !ok || !e.Unavailable() || strings.Contains(err.Error(), "secret-link-token") {
 		t.Errorf("a gateway that does not answer: %v", err)
+	}
+}
+
+// A document as large as Registration takes comes back whole; an answer longer than the portal reads is
+// refused, never cut short.
+func TestLongAnswersAreReadWholeOrRefused(t *testing.T) {
+	var size atomic.Int64
+	size.Store(5 << 20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		_, _ = w.Write(bytes.Repeat([]byte{'x'}, int(size.Load())))
+	}))
+	defer srv.Close()
+	c := New(srv.URL+"/", "GOVSTACK/GOV/GOVSTACK/portal", "gsim_key", 5*time.Second)
+	d, err := c.TenderDocument(context.Background(), "", "t-1", "doc-1")
+	if err != nil || len(d.Content) != 5<<20 {
+		t.Fatalf("a 5 MiB document: %d bytes, %v", len(d.Content), err)
+	}
+	size.Store(maxResponseBytes + 1)
+	if _, err := c.TenderDocument(context.Background(), "", "t-1", "doc-1"); StatusOf(err) != http.StatusBadGateway {
+		t.Fatalf("an answer past the limit: %v", err)
 	}
 }

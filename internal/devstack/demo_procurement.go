@@ -159,6 +159,9 @@ func (d *demoSeed) seed(ctx context.Context, t DemoTender) error {
 	}
 	draft := maps.Clone(t.draft)
 	draft["title"] = t.Title
+	if err := d.attachSpecification(ctx, buyer, draft); err != nil {
+		return err
+	}
 	var created struct{ ID string }
 	if err := d.c.call(ctx, "POST", "/tenders", buyer, draft, 201, &created); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/govstackbb/marketplace/internal/devstack"
@@ -43,6 +44,24 @@ func TestDemoTendersSeeded(t *testing.T) {
 		expect(t, r, 200, `"tag":["tender"]`)
 		valid(t, r.body)
 		expect(t, s.do(t, "GET", "/instances?processId=procurement&businessKey="+tender.id, "", nil), 200, `"businessKey":"`+tender.id+`"`)
+	}
+
+	// Each tender's specification is a PDF its buyer uploaded to Registration: public once the tender is
+	// published (procurement reads it from Registration through the IM), not while it is a draft.
+	nhs := before["Mental health treatment requirements in Devon and Torbay"]
+	for _, tender := range []demoTender{grace, nhs} {
+		docs := s.do(t, "GET", "/tenders/"+tender.id, "", bearer(signIn(t, s, devstack.DemoBuyers[3].Email, devstack.DemoPassword))).
+			json(t).(map[string]any)["documents"].([]any)
+		doc := docs[0].(map[string]any)["id"].(string)
+		r := s.do(t, "GET", "/tenders/"+tender.id+"/documents/"+doc, "", nil)
+		if tender == nhs {
+			expect(t, r, 404)
+			continue
+		}
+		if r.code != 200 || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF-1.4") ||
+			!strings.Contains(r.body, "Grace Academy Darlaston") {
+			t.Errorf("the published tender's specification: %d %q %.40q", r.code, r.header.Get("Content-Type"), r.body)
+		}
 	}
 
 	// The treasury holds the demo funds milestones are paid from, in the demo currencies.

@@ -59,8 +59,9 @@ func TestDemoTendersSeeded(t *testing.T) {
 			continue
 		}
 		if r.code != 200 || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF-1.4") ||
-			!strings.Contains(r.body, "Grace Academy Darlaston") {
-			t.Errorf("the published tender's specification: %d %q %.40q", r.code, r.header.Get("Content-Type"), r.body)
+			!strings.Contains(r.body, "Grace Academy Darlaston") || r.header.Get("Content-Disposition") != "attachment; filename=specification.pdf" {
+			t.Errorf("the published tender's specification: %d %q %q %.40q", r.code, r.header.Get("Content-Type"),
+				r.header.Get("Content-Disposition"), r.body)
 		}
 	}
 

@@ -84,8 +84,10 @@ func TestBuyerRegistration(t *testing.T) {
 		expect(t, r, 200, `"url":"/documents/`)
 		url := r.json(t).(map[string]any)["url"].(string)
 		got := s.do(t, "GET", url, "", bearer(access))
-		if got.code != 200 || got.body != string(png) || got.header.Get("Content-Type") != "image/png" {
-			t.Fatalf("download: %d %q, %d bytes of %d", got.code, got.header.Get("Content-Type"), len(got.body), len(png))
+		if got.code != 200 || got.body != string(png) || got.header.Get("Content-Type") != "image/png" ||
+			got.header.Get("Content-Disposition") != "attachment; filename=scan.png" {
+			t.Fatalf("download: %d %q %q, %d bytes of %d", got.code, got.header.Get("Content-Type"),
+				got.header.Get("Content-Disposition"), len(got.body), len(png))
 		}
 		expect(t, uploadDocument(t, s, "notes.pdf", []byte("just text, not a PDF"), access), 400, "UNSUPPORTED_DOCUMENT_TYPE")
 	})

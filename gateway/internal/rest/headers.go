@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/govstackbb/marketplace/platform/download"
 	"github.com/govstackbb/marketplace/platform/idempotency"
 	"github.com/govstackbb/marketplace/platform/imident"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -109,6 +110,8 @@ func OutgoingHeader(key string) (string, bool) {
 		return "", false
 	case "location": // where a created resource lives, e.g. /database/7 after /database/modify
 		return "Location", true
+	case download.MetadataKey: // the name of a file answered as raw bytes (platform/download)
+		return "Content-Disposition", true
 	}
 	return runtime.MetadataHeaderPrefix + key, true
 }

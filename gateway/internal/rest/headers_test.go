@@ -48,6 +48,9 @@ func TestOutgoingHeader(t *testing.T) {
 	if h, ok := OutgoingHeader("x-trace"); !ok || h != "Grpc-Metadata-x-trace" {
 		t.Errorf("other metadata: %q, %v", h, ok)
 	}
+	if h, ok := OutgoingHeader("content-disposition"); !ok || h != "Content-Disposition" {
+		t.Errorf("a file's name: %q, %v", h, ok)
+	}
 }
 
 func TestForwardHTTPCode(t *testing.T) {

@@ -99,6 +99,7 @@ type Documents interface {
 
 // File is a document's content and the content type its store recognised.
 type File struct {
+	Name        string // as it was uploaded; "" when the store gave none
 	ContentType string
 	Content     []byte
 }

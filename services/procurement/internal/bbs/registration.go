@@ -5,9 +5,11 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/govstackbb/marketplace/platform/apierr"
+	"github.com/govstackbb/marketplace/platform/download"
 
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/procurement/internal/app"
@@ -30,7 +32,8 @@ func NewRegistration(conn grpc.ClientConnInterface) Registration {
 // Document implements app.Documents. A document Registration no longer has is a 404 naming it; any other
 // failure (Registration down, the IM refusing the call) is Registration being unavailable: a 503.
 func (r Registration) Document(ctx context.Context, id string) (app.File, error) {
-	body, err := r.Client.GetDocument(ctx, &registrationv1.GetDocumentRequest{DocumentId: id})
+	var header metadata.MD
+	body, err := r.Client.GetDocument(ctx, &registrationv1.GetDocumentRequest{DocumentId: id}, grpc.Header(&header))
 	if status.Code(err) == codes.NotFound {
 		return app.File{}, apierr.NotFound(domain.ReasonNotFound, "document "+id+" is referred to, but the Registration BB's "+
 			"document store no longer keeps it")
@@ -38,5 +41,5 @@ func (r Registration) Document(ctx context.Context, id string) (app.File, error)
 	if err != nil {
 		return app.File{}, unavailable("Registration", err)
 	}
-	return app.File{ContentType: body.GetContentType(), Content: body.GetData()}, nil
+	return app.File{Name: download.NameOf(header), ContentType: body.GetContentType(), Content: body.GetData()}, nil
 }

@@ -6,6 +6,8 @@ import (
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/govstackbb/marketplace/platform/download"
+
 	registrationv1 "github.com/govstackbb/marketplace/proto/govstack/registration/v1"
 	"github.com/govstackbb/marketplace/services/registration/internal/app"
 )
@@ -88,6 +90,7 @@ func (h *EServices) GetDocument(ctx context.Context, r *registrationv1.GetDocume
 	if err != nil {
 		return nil, err
 	}
+	download.Name(ctx, d.Name)
 	return &httpbody.HttpBody{ContentType: d.ContentType, Data: d.Content}, nil
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"google.golang.org/genproto/googleapis/api/httpbody"
 
+	"github.com/govstackbb/marketplace/platform/download"
+
 	schedulingv1 "github.com/govstackbb/marketplace/proto/govstack/scheduling/v1"
 	"github.com/govstackbb/marketplace/services/scheduling/internal/app"
 )
@@ -38,5 +40,6 @@ func (b *Booking) GetAppointmentDocument(ctx context.Context, r *schedulingv1.Ge
 	if err != nil {
 		return nil, err
 	}
+	download.Name(ctx, d.FileName)
 	return &httpbody.HttpBody{ContentType: d.ContentType, Data: d.Content}, nil
 }

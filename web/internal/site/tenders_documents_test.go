@@ -80,4 +80,9 @@ func TestBuyerReadsAnOpenedBidsDocument(t *testing.T) {
 	p.gw.fail("GET "+link, fakeError{status: 403, code: "PERMISSION_DENIED"})
 	p.get(link).want(t, http.StatusNotFound)
 	p.get("/tenders/t-1/bids/b-9/documents/doc-77").want(t, http.StatusNotFound)
+
+	// The bidder's own page links it too, once opened.
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
+	p.get("/tenders/t-1").want(t, http.StatusOK, `id="bid-documents"><a class="govuk-link" href="`+link+`">datasheet.pdf</a>`)
 }

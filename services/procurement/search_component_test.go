@@ -57,8 +57,8 @@ func listTenders(t *testing.T, h *api.Handlers, a app.Actor, r *procv1.ListTende
 }
 
 // TestTenderSearch: q matches every word as the start of a word of the title or description, in any case;
-// cpv matches a prefix of any item's code; both combine with status; another organisation's draft is never
-// found, the buyer's own is.
+// cpv matches a prefix of any item's code; both combine with status and with one buyer organisation;
+// another organisation's draft is never found, the buyer's own is.
 func TestTenderSearch(t *testing.T) {
 	w := newWorld(t)
 	h := api.New(w.uc)
@@ -87,6 +87,10 @@ func TestTenderSearch(t *testing.T) {
 		{other, &procv1.ListTendersRequest{Cpv: "3242", Q: "switches"}, []string{"Secret network draft", "Network switches"}},
 		{buyer, &procv1.ListTendersRequest{Cpv: "3242", Status: domain.StatusDraft}, []string{"Draft switches"}},
 		{app.Actor{}, &procv1.ListTendersRequest{Q: "network", Status: domain.StatusCancelled}, nil},
+		{buyer, &procv1.ListTendersRequest{BuyerOrganisation: buyer.Org, Cpv: "3242"}, []string{"Draft switches", "Telephones", "Network switches"}},
+		{buyer, &procv1.ListTendersRequest{BuyerOrganisation: other.Org}, nil},
+		{other, &procv1.ListTendersRequest{BuyerOrganisation: other.Org}, []string{"Secret network draft"}},
+		{app.Actor{}, &procv1.ListTendersRequest{BuyerOrganisation: buyer.Org, Q: "ambulance"}, []string{"Ambulance services"}},
 	} {
 		if got, _ := listTenders(t, h, c.who, c.req); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %+v found %q, want %q", c.who.Org, c.req, got, c.want)
@@ -159,6 +163,7 @@ func TestTenderSearchRefusesBadParameters(t *testing.T) {
 		{&procv1.ListTendersRequest{Cpv: "3242%"}, "cpv"},
 		{&procv1.ListTendersRequest{Before: "not-an-id"}, "before"},
 		{&procv1.ListTendersRequest{Before: "0190f5c4-0000-7000-8000-000000000000"}, "before"},
+		{&procv1.ListTendersRequest{BuyerOrganisation: strings.Repeat("a", 201)}, "buyerOrganisation"},
 	} {
 		_, err := h.ListTenders(t.Context(), c.req)
 		wantField(t, err, c.field)

@@ -204,23 +204,19 @@ type MilestoneInput struct {
 	DueDate string `json:"dueDate,omitempty"`
 }
 
-// Tenders lists published tenders and the caller's organisation's drafts (of one status when status is
-// set), at most limit (the API's most is 500), newest first.
-func (c *Client) Tenders(ctx context.Context, token, status string, limit int) ([]Tender, error) {
-	return get[[]Tender](ctx, c, token, "/tenders"+query("status", status, "limit", strconv.Itoa(limit)))
-}
-
-// TenderQuery narrows GET /tenders: a status, words of the title or description, a CPV code prefix, and
-// the page: at most Limit, starting after Before (the last tender of the previous page).
+// TenderQuery narrows GET /tenders: a status, words of the title or description, a CPV code prefix, one
+// buyer organisation, and the page: at most Limit, starting after Before (the last tender of the previous
+// page).
 type TenderQuery struct {
-	Status, Q, CPV, Before string
-	Limit                  int
+	Status, Q, CPV, BuyerOrg, Before string
+	Limit                            int
 }
 
-// SearchTenders lists the tenders q names, newest first; a bad q, cpv or before is a 400 naming it.
+// SearchTenders lists the tenders q names (published ones, and the caller's organisation's drafts), newest
+// first; a bad q, cpv or before is a 400 naming it.
 func (c *Client) SearchTenders(ctx context.Context, token string, q TenderQuery) ([]Tender, error) {
-	return get[[]Tender](ctx, c, token, "/tenders"+query("status", q.Status, "q", q.Q, "cpv", q.CPV, "before", q.Before,
-		"limit", strconv.Itoa(q.Limit)))
+	return get[[]Tender](ctx, c, token, "/tenders"+query("status", q.Status, "q", q.Q, "cpv", q.CPV,
+		"buyerOrganisation", q.BuyerOrg, "before", q.Before, "limit", strconv.Itoa(q.Limit)))
 }
 
 // SupplierBid is one of the signed-in supplier's bids with its tender's title, status, buyer and currency.

@@ -92,7 +92,8 @@ func (g *fakeGateway) searchTenders(q url.Values) (any, int, bool) {
 	out := []map[string]any{}
 	for _, t := range g.tenders {
 		text := " " + strings.ToLower(fmt.Sprint(t["title"], " ", t["description"]))
-		ok := q.Get("status") == "" || t["status"] == q.Get("status")
+		ok := (q.Get("status") == "" || t["status"] == q.Get("status")) &&
+			(q.Get("buyerOrganisation") == "" || t["buyerOrganisation"] == q.Get("buyerOrganisation"))
 		for _, w := range strings.Fields(strings.ToLower(q.Get("q"))) {
 			ok = ok && strings.Contains(text, " "+w)
 		}

@@ -18,37 +18,34 @@ const tendersPerPage = 20
 type tenderList struct {
 	Tenders    []tenderView
 	Query      string
-	Total      int
 	Pagination map[string]any
 }
 
-// myTendersPage lists the buyer's organisation's tenders, newest first as the API lists them.
+// myTendersPage lists the buyer's organisation's tenders (drafts included), newest first, a page at a time:
+// the API filters by the organisation and pages by key (?before= the last tender of the previous page).
 func (s *Site) myTendersPage(c *Ctx) {
-	all, err := s.api.Tenders(c.R.Context(), c.Data.AccessToken, "", tendersLimit)
+	before := c.R.URL.Query().Get("before")
+	ts, err := s.api.SearchTenders(c.R.Context(), c.Data.AccessToken, gatewayapi.TenderQuery{
+		BuyerOrg: c.Data.Account.Organisation, Before: before, Limit: tendersPerPage + 1})
 	if err != nil {
 		c.apiFail(err)
 		return
 	}
-	var mine []gatewayapi.Tender
-	for _, t := range all {
-		if c.ownsTender(t) {
-			mine = append(mine, t)
-		}
-	}
-	c.Render("tender-mine", "tender.mine.title", nil, s.pageOfTenders(c, mine, "/buyer/tenders", "", buyerLink))
+	c.Render("tender-mine", "tender.mine.title", nil, tendersPage(c, ts, "/buyer/tenders", url.Values{}, before != "", buyerLink))
 }
 
-// pageOfTenders is one page of tenders, each linked by link.
-func (s *Site) pageOfTenders(c *Ctx, ts []gatewayapi.Tender, base, q string, link func(string) string) tenderList {
-	page, pages := pageOf(c.R.URL.Query().Get("page"), len(ts), tendersPerPage)
-	d := tenderList{Query: q, Total: len(ts)}
-	for _, t := range ts[min((page-1)*tendersPerPage, len(ts)):min(page*tendersPerPage, len(ts))] {
+// tendersPage is one page of a list read with one tender more than a page holds: that one says there is a
+// next page, which starts after the page's last tender.
+func tendersPage(c *Ctx, ts []gatewayapi.Tender, base string, filter url.Values, later bool, link func(string) string) tenderList {
+	d := tenderList{Query: filter.Get("q")}
+	for _, t := range ts[:min(len(ts), tendersPerPage)] {
 		d.Tenders = append(d.Tenders, c.tenderView(t, link(t.ID)))
 	}
-	if q != "" {
-		base += "?" + url.Values{"q": {q}}.Encode()
+	var next string
+	if len(ts) > tendersPerPage {
+		next = ts[tendersPerPage-1].ID
 	}
-	d.Pagination = pagination(c, base, page, pages)
+	d.Pagination = keysetPagination(c, base, filter, later, next)
 	return d
 }
 

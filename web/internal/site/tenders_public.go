@@ -33,16 +33,8 @@ func (s *Site) openTendersPage(c *Ctx) {
 		c.apiFail(err)
 		return
 	}
-	d := tenderList{Query: q}
-	for _, t := range ts[:min(len(ts), tendersPerPage)] {
-		d.Tenders = append(d.Tenders, c.tenderView(t, publicLink(t.ID)))
-	}
-	var next string
-	if len(ts) > tendersPerPage {
-		next = ts[tendersPerPage-1].ID
-	}
-	d.Pagination = keysetPagination(c, "/tenders", url.Values{"q": {q}}, c.R.URL.Query().Get("before") != "", next)
-	c.Render("tender-list", "tender.list.title", f, d)
+	c.Render("tender-list", "tender.list.title", f,
+		tendersPage(c, ts, "/tenders", url.Values{"q": {q}}, c.R.URL.Query().Get("before") != "", publicLink))
 }
 
 // cpvTerm is a CPV code as a person types it: eight digits, with or without its check digit. Shorter

@@ -90,6 +90,14 @@ func TestBuyerSeesBidsSealedUntilTheDeadline(t *testing.T) {
 		t.Errorf("a short number is a word, not a CPV code: %q", got[len(got)-1].Query)
 	}
 	p.get("/tenders?before=not-a-tender").want(t, http.StatusBadRequest, "Enter words of a tender’s title or description")
+	p.gw.becomeBuyer()
+	p.signInAs("/buyer/tenders")
+	p.get("/buyer/tenders").want(t, http.StatusOK, "IT communications equipment")
+	if got := p.gw.calls("GET /tenders"); !strings.Contains(got[len(got)-1].Query, "buyerOrganisation=Ministry+of+Justice") {
+		t.Errorf("Your tenders asks for the buyer's organisation's: %q", got[len(got)-1].Query)
+	}
+	p.gw.becomeSupplier()
+	p.signInAs("/bids")
 	p.get("/tenders/t-1/bid").want(t, http.StatusOK, "Submit a bid")
 	p.upload("/tenders/t-1/bid", map[string]string{"price": "9500.00", "proposal": "48-port PoE+ switches"}, "datasheet.pdf", pdf).
 		redirect(t, "/tenders/t-1#bid")

@@ -13,9 +13,6 @@ import (
 // currency, times in UTC — the procurement service counts working days in UTC, so its deadlines are shown
 // in the zone they were set in, and the page says so.
 
-// tendersLimit is how many tenders a list reads: the API's most, as it pages no further.
-const tendersLimit = 500
-
 // when is a time as the procurement pages show it ("Monday 7 December 2026, 14:05 UTC"); "" when unset.
 func (c *Ctx) when(t time.Time) string {
 	if t.IsZero() {

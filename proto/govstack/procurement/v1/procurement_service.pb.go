@@ -183,9 +183,12 @@ type ListTendersRequest struct {
 	// Keyset paging: the id of the last tender of the previous page; this page starts with the tender listed
 	// after it. Tenders published meanwhile never shift a page. An id that is not a tender the caller can see
 	// is a 400 naming before.
-	Before        string `protobuf:"bytes,5,opt,name=before,proto3" json:"before,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Before string `protobuf:"bytes,5,opt,name=before,proto3" json:"before,omitempty"`
+	// Only the tenders of this buyer organisation, its name exactly as tenders give it (buyerOrganisation), at
+	// most 200 characters: e.g. a buyer's own organisation's, drafts included.
+	BuyerOrganisation string `protobuf:"bytes,6,opt,name=buyer_organisation,json=buyerOrganisation,proto3" json:"buyer_organisation,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ListTendersRequest) Reset() {
@@ -249,6 +252,13 @@ func (x *ListTendersRequest) GetCpv() string {
 func (x *ListTendersRequest) GetBefore() string {
 	if x != nil {
 		return x.Before
+	}
+	return ""
+}
+
+func (x *ListTendersRequest) GetBuyerOrganisation() string {
+	if x != nil {
+		return x.BuyerOrganisation
 	}
 	return ""
 }
@@ -2790,13 +2800,14 @@ const file_govstack_procurement_v1_procurement_service_proto_rawDesc = "" +
 	"\ttender_id\x18\x01 \x01(\tR\btenderId\x127\n" +
 	"\x06tender\x18\x02 \x01(\v2\x1f.govstack.procurement.v1.TenderR\x06tender\"/\n" +
 	"\x10GetTenderRequest\x12\x1b\n" +
-	"\ttender_id\x18\x01 \x01(\tR\btenderId\"z\n" +
+	"\ttender_id\x18\x01 \x01(\tR\btenderId\"\xa9\x01\n" +
 	"\x12ListTendersRequest\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\tR\x06status\x12\x14\n" +
 	"\x05limit\x18\x02 \x01(\x05R\x05limit\x12\f\n" +
 	"\x01q\x18\x03 \x01(\tR\x01q\x12\x10\n" +
 	"\x03cpv\x18\x04 \x01(\tR\x03cpv\x12\x16\n" +
-	"\x06before\x18\x05 \x01(\tR\x06before\"P\n" +
+	"\x06before\x18\x05 \x01(\tR\x06before\x12-\n" +
+	"\x12buyer_organisation\x18\x06 \x01(\tR\x11buyerOrganisation\"P\n" +
 	"\x13ListTendersResponse\x129\n" +
 	"\atenders\x18\x01 \x03(\v2\x1f.govstack.procurement.v1.TenderR\atenders\"3\n" +
 	"\x14PublishTenderRequest\x12\x1b\n" +

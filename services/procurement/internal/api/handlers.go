@@ -54,7 +54,8 @@ func (h *Handlers) GetTender(ctx context.Context, r *procv1.GetTenderRequest) (*
 }
 
 func (h *Handlers) ListTenders(ctx context.Context, r *procv1.ListTendersRequest) (*procv1.ListTendersResponse, error) {
-	q, err := domain.NewTenderQuery(r.GetStatus(), r.GetQ(), r.GetCpv(), r.GetBefore(), int(r.GetLimit()))
+	q, err := domain.NewTenderQuery(r.GetStatus(), r.GetQ(), r.GetCpv(), r.GetBuyerOrganisation(), r.GetBefore(),
+		int(r.GetLimit()))
 	if err != nil {
 		return nil, err
 	}

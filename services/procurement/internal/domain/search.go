@@ -38,15 +38,21 @@ type TenderQuery struct {
 	Words []string
 	// CPV is a prefix of an item's CPV code; "" for any.
 	CPV string
+	// BuyerOrg is the one buyer organisation whose tenders are listed; "" for every one.
+	BuyerOrg string
 	// Before is the id of the last tender of the previous page; "" for the first page.
 	Before string
 	Limit  int
 }
 
 // NewTenderQuery checks GET /tenders' parameters, naming each bad one.
-func NewTenderQuery(status, q, cpv, before string, limit int) (TenderQuery, error) {
-	out := TenderQuery{Status: strings.TrimSpace(status), CPV: strings.TrimSpace(cpv), Before: strings.TrimSpace(before)}
+func NewTenderQuery(status, q, cpv, buyerOrg, before string, limit int) (TenderQuery, error) {
+	out := TenderQuery{Status: strings.TrimSpace(status), CPV: strings.TrimSpace(cpv), BuyerOrg: strings.TrimSpace(buyerOrg),
+		Before: strings.TrimSpace(before)}
 	var v []apierr.FieldViolation
+	if utf8.RuneCountInString(out.BuyerOrg) > maxQuery {
+		v = append(v, field("buyerOrganisation", "at most %d characters", maxQuery))
+	}
 	if out.Status != "" && !slices.Contains(TenderStatuses, out.Status) {
 		v = append(v, field("status", "%q is not a tender status: one of %s", out.Status, strings.Join(TenderStatuses, ", ")))
 	}

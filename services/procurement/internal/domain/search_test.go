@@ -18,7 +18,7 @@ func TestSearchWords(t *testing.T) {
 			t.Errorf("%q: %q %v, want %q", q, got, bad, want)
 		}
 	}
-	if q, err := NewTenderQuery("", "", "", "", 0); err != nil || q.Limit != DefaultPageSize {
+	if q, err := NewTenderQuery("", "", "", "", "", 0); err != nil || q.Limit != DefaultPageSize {
 		t.Fatalf("no parameters: %+v %v", q, err)
 	}
 }

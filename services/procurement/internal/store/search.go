@@ -58,6 +58,9 @@ func (t *txn) ListTenders(ctx context.Context, org string, q domain.TenderQuery)
 	if q.CPV != "" {
 		where = append(where, "cpv_prefixes @> ARRAY["+a.add(q.CPV)+"::text]")
 	}
+	if q.BuyerOrg != "" {
+		where = append(where, "buyer_org = "+a.add(q.BuyerOrg))
+	}
 	limit := a.add(q.Limit)
 	rows, err := t.q.Query(ctx, `SELECT `+tenderSelect+` FROM tenders WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT `+limit, append(args{pgx.QueryExecModeExec}, a...)...)

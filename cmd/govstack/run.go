@@ -141,6 +141,11 @@ func runDev(ctx context.Context, cfg devstack.Config, stdout io.Writer, log *slo
 	seedCtx, stopSeed := context.WithCancel(ctx)
 	seeded := make(chan struct{})
 	go func() { defer close(seeded); seedDemoTenders(seedCtx, cfg, stack, log) }()
+	go func() {
+		<-ctx.Done()
+		log.Info("govstack dev stopping: the portal, the REST and gRPC front doors finish what they accepted, " +
+			"then the BBs' background work stops (at most GOVSTACK_SHUTDOWN_TIMEOUT each)")
+	}()
 	err = stack.Run(ctx)
 	stopSeed() // before Close: the seed uses the stack's pools
 	<-seeded

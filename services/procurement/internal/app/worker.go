@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -19,6 +20,7 @@ func (s *Service) RunWorker(ctx context.Context, worker string) error {
 
 func (s *Service) workLoop(ctx context.Context, worker, jobType string) {
 	pause := time.Duration(0)
+	var down outage
 	for ctx.Err() == nil {
 		if pause > 0 {
 			select {
@@ -30,16 +32,47 @@ func (s *Service) workLoop(ctx context.Context, worker, jobType string) {
 		jobs, err := s.Workflow.ActivateJobs(ctx, jobType, worker, 10, 10*time.Second)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.Logger.Warn("activate jobs", "type", jobType, "err", err)
+				down.failed(s.Logger, jobType, err)
 			}
 			pause = min(max(2*pause, 500*time.Millisecond), 30*time.Second) // Workflow or the IM is down: back off
 			continue
 		}
+		down.recovered(s.Logger, jobType)
 		pause = 0
 		for _, j := range jobs {
 			s.doJob(ctx, worker, j)
 		}
 	}
+}
+
+// outageWarning is how long activation may fail before it is a warning: the IM or Workflow restarting (a
+// rolling update, or govstack dev stopping its IM first) is over sooner.
+const outageWarning = 30 * time.Second
+
+// outage is one work loop's run of failed activations, logged when it starts (info), when it has lasted
+// outageWarning (a warning) and when it ends — not once per retry.
+type outage struct {
+	since  time.Time
+	warned bool
+}
+
+func (o *outage) failed(log *slog.Logger, jobType string, err error) {
+	switch {
+	case o.since.IsZero():
+		o.since = time.Now()
+		log.Info("cannot activate jobs through the IM; retrying with backoff", "type", jobType, "err", err)
+	case !o.warned && time.Since(o.since) >= outageWarning:
+		o.warned = true
+		log.Warn("cannot activate jobs through the IM for "+outageWarning.String()+": is Workflow or the IM down?",
+			"type", jobType, "err", err)
+	}
+}
+
+func (o *outage) recovered(log *slog.Logger, jobType string) {
+	if !o.since.IsZero() {
+		log.Info("activating jobs again", "type", jobType, "after", time.Since(o.since).Round(time.Second).String())
+	}
+	*o = outage{}
 }
 
 func (s *Service) doJob(ctx context.Context, worker string, j Job) {

@@ -48,6 +48,9 @@ func TestAdministratorIMRightsJourney(t *testing.T) {
 	a.see("h1", "Revoke this right?")
 	a.submit()
 	a.see(".govuk-notification-banner", "is revoked")
+	a.click(`a[hreflang="et"]`)
+	a.see("h1", "Teenus registries")
+	a.shot("admin-im-service-et")
 }
 
 // The message-log verification runs over the real IM's log and shows an intact log.
@@ -59,6 +62,11 @@ func TestAdministratorMessageLogJourney(t *testing.T) {
 	a.see("#verdict", "The message log is intact")
 	a.see("main dl", "Records checked", "Checkpoints compared")
 	a.shot("admin-message-log")
+	a.click(`a[hreflang="et"]`)
+	a.open("/admin/message-log")
+	a.submit()
+	a.see("#verdict", "Sõnumilogi on selle perioodi kohta terve")
+	a.shot("admin-message-log-et")
 }
 
 // The dashboards show their numbers as tables with JavaScript off, and a process's BPMN diagram drawn by the
@@ -85,6 +93,10 @@ func TestAdministratorDashboardsJourney(t *testing.T) {
 	}
 	a.axe()
 	a.shot("dashboard-workflow")
+	a.click(`a[hreflang="et"]`)
+	a.open("/admin/dashboards")
+	a.see("h1", "Ülevaated")
+	a.shot("dashboard-et")
 }
 
 // attr is the attribute name of the first element matching sel ("" when it has none).

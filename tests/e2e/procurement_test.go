@@ -107,6 +107,14 @@ func TestProcurementFromDraftToPaidAndClosed(t *testing.T) {
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids/"+contosoBid+"/scores", `{"scores":[{"criterionId":"price","score":90,"reason":""}]}`,
 		bearer(buyer)), 400, "scores[0].reason", "quality")
 	expect(t, s.do(t, "POST", "/tenders/"+id+"/bids/"+contosoBid+"/scores", scores, bearer(buyer)), 200)
+	// The process's steps are the tender's organisation's: another organisation's buyer neither sees nor does them.
+	_, outsider := registerBuyerOf(t, s, "sarah", "Thanet District Council", "thanet.gov.uk")
+	mine := waitJSON(t, s, "/user-tasks?processId=procurement", bearer(buyer), "the evaluation task", func(v any) bool {
+		l, _ := v.([]any)
+		return len(l) > 0
+	}).([]any)
+	expect(t, s.do(t, "GET", "/user-tasks?processId=procurement", "", bearer(outsider)), 200, "[]")
+	expect(t, s.do(t, "POST", "/user-tasks/"+field2(mine[0], "id").(string)+"/completion", `{"variables":{}}`, bearer(outsider)), 403, "NOT_A_CANDIDATE")
 	// The committee returns the ranking to the panel once, then approves; legal follows.
 	steps := completeTasks(t, s, buyer, `{}`, `{"approved":false}`, `{}`, `{"approved":true}`, `{}`)
 	if want := "Technical and commercial evaluation,Contracts committee approval,Technical and commercial evaluation," +

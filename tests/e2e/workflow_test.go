@@ -29,9 +29,16 @@ func tenderReview(t *testing.T) string {
 // registerBuyer makes a public-sector buyer account and returns its e-mail and access token.
 func registerBuyer(t *testing.T, s *stack, name string) (string, string) {
 	t.Helper()
-	email := name + "." + fmt.Sprint(time.Now().UnixNano()%1_000_000) + "@moj.gov.example"
+	return registerBuyerOf(t, s, name, "Ministry of Justice", "moj.gov.example")
+}
+
+// registerBuyerOf registers, activates and signs in a buyer of organisation, at an address of domain (a
+// public-sector one); it returns the e-mail and an access token.
+func registerBuyerOf(t *testing.T, s *stack, name, organisation, domain string) (string, string) {
+	t.Helper()
+	email := name + "." + fmt.Sprint(time.Now().UnixNano()%1_000_000) + "@" + domain
 	const password = "a long enough passphrase 7"
-	expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"`+email+`","name":"`+name+`","organisation":"Ministry of Justice"}`, nil), 200)
+	expect(t, s.do(t, "POST", "/accounts/buyers", `{"email":"`+email+`","name":"`+name+`","organisation":"`+organisation+`"}`, nil), 200)
 	token := activationToken(t, s, email, 1)
 	expect(t, s.do(t, "POST", "/accounts/activate", `{"token":"`+token+`","password":"`+password+`"}`, nil), 200)
 	return email, signIn(t, s, email, password)

@@ -72,7 +72,14 @@ func (s *Service) tenderPublished(ctx context.Context, unit Unit, h Happened) er
 			return err
 		}
 	}
-	instance, err := s.Workflow.StartProcess(ctx, h.TenderID, map[string]any{"tenderId": h.TenderID, "ocid": h.OCID})
+	// The process's user tasks go to the buyers of the tender's own organisation (candidate group
+	// "buyer@<organisation>", process/procurement.bpmn), so it carries the organisation.
+	var t domain.Tender
+	if err := s.inTx(ctx, func(tx Tx) (err error) { t, err = tx.Tender(ctx, h.TenderID, false); return err }); err != nil {
+		return err
+	}
+	instance, err := s.Workflow.StartProcess(ctx, h.TenderID, map[string]any{"tenderId": h.TenderID, "ocid": h.OCID,
+		"buyerOrganisation": t.BuyerOrg})
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func actorOf(ctx context.Context) actor {
 		a.client = c.String()
 	}
 	if c, ok := usertoken.FromContext(ctx); ok {
-		p := domain.Person{ID: c.Subject, Email: c.Email, Roles: c.Roles}
+		p := domain.Person{ID: c.Subject, Email: c.Email, Roles: c.Roles, Organisation: c.Organisation}
 		a.person, a.user = &p, p.Name()
 	}
 	return a

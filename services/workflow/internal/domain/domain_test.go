@@ -79,3 +79,26 @@ func TestWhoMayActOnATask(t *testing.T) {
 		t.Error("a candidate user by e-mail")
 	}
 }
+
+// A candidate group "role@organisation" is held by a person with the role in that organisation only: one
+// buyer organisation's tasks are not another's.
+func TestAGroupOfOneOrganisation(t *testing.T) {
+	task := &UserTask{State: TaskOpen, CandidateGroups: []string{"buyer@Ministry of Justice"}}
+	for _, c := range []struct {
+		who  Person
+		want bool
+	}{
+		{Person{Email: "dan@justice.gov.uk", Roles: []string{"buyer"}, Organisation: "Ministry of Justice"}, true},
+		{Person{Email: "sarah@thanet.gov.uk", Roles: []string{"buyer"}, Organisation: "Thanet District Council"}, false},
+		{Person{Email: "sup@justice.gov.uk", Roles: []string{"supplier"}, Organisation: "Ministry of Justice"}, false},
+		{Person{Email: "nobody@example.org", Roles: []string{"buyer"}}, false},
+		{Person{Email: "odd@example.org", Roles: []string{"buyer@Ministry of Justice"}}, false},
+	} {
+		if got := task.IsCandidate(c.who); got != c.want {
+			t.Errorf("%s of %q: candidate %v, want %v", c.who.Email, c.who.Organisation, got, c.want)
+		}
+	}
+	if (Person{Roles: []string{"buyer"}, Organisation: "x"}).Holds("buyer@") {
+		t.Error("an empty organisation is no one's")
+	}
+}

@@ -35,11 +35,23 @@ const (
 )
 
 // Person is the signed-in user acting on tasks: who they are (account id and e-mail, either may name
-// them in a BPMN assignment) and their roles, which are the groups candidate groups name.
+// them in a BPMN assignment), their roles, which are the groups candidate groups name, and the
+// organisation they act for (the Registration token's organisation claim).
 type Person struct {
-	ID    string
-	Email string
-	Roles []string
+	ID           string
+	Email        string
+	Roles        []string
+	Organisation string
+}
+
+// Holds reports whether the person holds the group g: one of their roles ("buyer"), or a role held in one
+// organisation ("buyer@Ministry of Justice"), so that a process can give a task to the buyers of one
+// organisation rather than to every buyer.
+func (p Person) Holds(g string) bool {
+	if role, org, ok := strings.Cut(g, "@"); ok {
+		return org != "" && org == p.Organisation && slices.Contains(p.Roles, role)
+	}
+	return slices.Contains(p.Roles, g)
 }
 
 // IsAdmin reports whether the person administers the workflow: they see and assign every task.
@@ -63,12 +75,7 @@ func (t UserTask) IsCandidate(p Person) bool {
 	if slices.ContainsFunc(t.CandidateUsers, p.Is) {
 		return true
 	}
-	for _, g := range t.CandidateGroups {
-		if slices.Contains(p.Roles, g) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(t.CandidateGroups, p.Holds)
 }
 
 // VisibleTo reports whether the person may see the task: its assignee, a candidate, or an administrator.

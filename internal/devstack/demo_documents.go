@@ -22,7 +22,7 @@ func (d *demoSeed) attachSpecification(ctx context.Context, buyer string, draft 
 	if err := d.c.call(ctx, "POST", "/documents", buyer, body, 200, &uploaded); err != nil {
 		return err
 	}
-	draft["documents"] = []map[string]string{{"id": path.Base(uploaded.URL), "title": "Specification (PDF)"}}
+	draft["documents"] = []map[string]string{{"id": path.Base(uploaded.URL), "title": "Specification"}}
 	return nil
 }
 

@@ -2,10 +2,12 @@ package workflow_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/govstackbb/marketplace/platform/testkit"
@@ -125,4 +127,53 @@ func wantWaitingAll(i interface{ GetWaitingAt() []string }, elements ...string) 
 		}
 	}
 	return nil
+}
+
+// A task for one organisation's buyers (candidate group "buyer@<organisation>", from a variable) is listed
+// and done by them only; the filter runs in the query, before its limit, so another organisation's tasks
+// never crowd them out.
+func TestTasksOfOneOrganisation(t *testing.T) {
+	e := start(t)
+	e.deploy(t, bpmnDoc(`<bpmn:startEvent id="S"/><bpmn:sequenceFlow id="f1" sourceRef="S" targetRef="Approve"/>
+<bpmn:userTask id="Approve"><bpmn:extensionElements>
+<zeebe:assignmentDefinition candidateGroups="=[&#34;buyer@&#34; + buyerOrganisation]"/></bpmn:extensionElements></bpmn:userTask>
+<bpmn:sequenceFlow id="f2" sourceRef="Approve" targetRef="E"/><bpmn:endEvent id="E"/>`))
+	// More of another organisation's tasks than a list reads (1000), all older than the first of ours.
+	for i := range 1001 {
+		e.startProcess(t, "p", map[string]any{"buyerOrganisation": "Devon County Council"}, fmt.Sprint("devon-", i))
+	}
+	for i, org := range []string{"Ministry of Justice", "Thanet District Council", "Ministry of Justice", "Thanet, Kent"} {
+		e.startProcess(t, "p", map[string]any{"buyerOrganisation": org}, fmt.Sprint("org-", i))
+	}
+	ctx := context.Background()
+	count := func(who context.Context) int {
+		t.Helper()
+		l, err := e.tasks.ListUserTasks(who, &workflowv1.ListUserTasksRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(l.GetTasks())
+	}
+	moj := e.tokens.asOf(t, ctx, "dan@justice.gov.uk", "Ministry of Justice", "buyer")
+	for who, want := range map[context.Context]int{
+		moj: 2,
+		e.tokens.asOf(t, ctx, "sarah@thanet.gov.uk", "Thanet District Council", "buyer"): 1,
+		e.tokens.asOf(t, ctx, "kim@kent.gov.uk", "Thanet, Kent", "buyer"):                1, // a comma is part of the name
+		e.tokens.asOf(t, ctx, "sup@justice.gov.uk", "Ministry of Justice", "supplier"):   0,
+		e.tokens.as(t, ctx, "nobody@example.org", "buyer"):                               0,
+		e.tokens.as(t, ctx, "root@example.org", "admin"):                                 1000, // a list reads 1000
+		e.tokens.asOf(t, ctx, "jo@devon.gov.uk", "Devon County Council", "buyer"):        1000,
+	} {
+		if got := count(who); got != want {
+			t.Errorf("sees %d tasks, want %d", got, want)
+		}
+	}
+	l, _ := e.tasks.ListUserTasks(moj, &workflowv1.ListUserTasksRequest{})
+	thanet := e.tokens.asOf(t, ctx, "sarah@thanet.gov.uk", "Thanet District Council", "buyer")
+	if _, err := e.tasks.CompleteUserTask(thanet, &workflowv1.CompleteUserTaskRequest{TaskId: l.GetTasks()[0].GetId()}); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("another organisation's buyer completed the task: %v", err)
+	}
+	if _, err := e.tasks.CompleteUserTask(moj, &workflowv1.CompleteUserTaskRequest{TaskId: l.GetTasks()[0].GetId()}); err != nil {
+		t.Fatal(err)
+	}
 }

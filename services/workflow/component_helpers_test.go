@@ -60,8 +60,14 @@ func newIssuer(t testing.TB) *issuer {
 // as returns ctx carrying a user token for the account with the given e-mail and roles.
 func (is *issuer) as(t testing.TB, ctx context.Context, email string, roles ...string) context.Context {
 	t.Helper()
+	return is.asOf(t, ctx, email, "", roles...)
+}
+
+// asOf is as, for a person of organisation (the token's organisation claim).
+func (is *issuer) asOf(t testing.TB, ctx context.Context, email, organisation string, roles ...string) context.Context {
+	t.Helper()
 	tok, err := usertoken.Sign(is.key, "k1", usertoken.Claims{Subject: "acct-" + email, Email: email, Name: email, Roles: roles,
-		Issuer: workflow.DefaultTokenIssuer}, time.Hour)
+		Organisation: organisation, Issuer: workflow.DefaultTokenIssuer}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -215,7 +215,10 @@ type TaskFilter struct {
 	Assignee       string
 	CandidateGroup string
 	ProcessKey     string
-	Limit          int
+	// For, when set, keeps the tasks this person may see (assignee, candidate user, a group they hold),
+	// before Limit counts: one organisation's tasks are found however many others have.
+	For   *domain.Person
+	Limit int
 }
 
 // IncidentFilter selects incidents.

@@ -26,6 +26,9 @@ func (s *Service) UserTasks(ctx context.Context, f TaskFilter) ([]domain.UserTas
 		return nil, domain.Invalid("state", "must be created, completed or cancelled (got "+quote(f.State)+")")
 	}
 	f.Limit = 1000
+	if !p.IsAdmin() {
+		f.For = &p
+	}
 	tasks, err := s.store.UserTasks(ctx, f)
 	if err != nil || p.IsAdmin() {
 		return tasks, err

@@ -44,6 +44,17 @@ type Person struct {
 	Organisation string
 }
 
+// Groups are every group the person holds (Holds): their roles, and each role in their organisation.
+func (p Person) Groups() []string {
+	out := slices.Clone(p.Roles)
+	if p.Organisation != "" {
+		for _, r := range p.Roles {
+			out = append(out, r+"@"+p.Organisation)
+		}
+	}
+	return out
+}
+
 // Holds reports whether the person holds the group g: one of their roles ("buyer"), or a role held in one
 // organisation ("buyer@Ministry of Justice"), so that a process can give a task to the buyers of one
 // organisation rather than to every buyer.

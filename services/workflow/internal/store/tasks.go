@@ -81,6 +81,16 @@ func (r queries) UserTasks(ctx context.Context, f app.TaskFilter) ([]domain.User
 	if f.ProcessKey != "" {
 		add("t.process_key = $%d", f.ProcessKey)
 	}
+	if p := f.For; p != nil {
+		// domain.UserTask.VisibleTo, less the administrator (who is never filtered): the assignee or a
+		// candidate user by account id or e-mail (any case), or a candidate group the person holds.
+		args = append(args, p.Groups(), p.ID, p.Email)
+		g, id, email := len(args)-2, len(args)-1, len(args)
+		where = append(where, fmt.Sprintf(`(t.candidate_groups && $%d::text[]
+			OR t.assignee <> '' AND (t.assignee = NULLIF($%d, '') OR lower(t.assignee) = lower(NULLIF($%d, '')))
+			OR EXISTS (SELECT 1 FROM unnest(t.candidate_users) u WHERE u = NULLIF($%d, '') OR lower(u) = lower(NULLIF($%d, ''))))`,
+			g, id, email, id, email))
+	}
 	args = append(args, f.Limit)
 	rows, err := r.q.Query(ctx, `SELECT `+taskColumns+` FROM user_task t WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY t.created_at, t.id LIMIT $%d`, len(args)), args...)

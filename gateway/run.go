@@ -20,7 +20,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/httpserver"
 	"github.com/govstackbb/marketplace/platform/imclient"
 	"github.com/govstackbb/marketplace/platform/lifecycle"
-	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 )
 
 // readHeaderTimeout bounds how long a client may take to send its headers (slowloris).
@@ -147,8 +147,8 @@ func (g *Gateway) grpcServer(ln net.Listener) *grpcserver.Server {
 	return grpcserver.New(grpcserver.Options{
 		Name: "gateway", Listener: ln, Logger: g.log, ShutdownTimeout: g.cfg.ShutdownTimeout,
 		Stream: []grpc.StreamServerInterceptor{msglog.StreamServerInterceptor(g.im.log.Writer())}, ServerOptions: opts,
-		// Workflow's job activation is a long poll workers repeat every few seconds (the message log keeps each).
-		QuietMethods: []string{workflowv1.JobService_ActivateJobs_FullMethodName},
+		// Long polls workers repeat every few seconds, e.g. Workflow's job activation (the message log keeps each).
+		QuietMethods: catalog.LongPolls(),
 	})
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/govstackbb/marketplace/platform/pgstore"
 	"github.com/govstackbb/marketplace/platform/usertoken"
 
+	"github.com/govstackbb/marketplace/proto/govstack/catalog"
 	workflowv1 "github.com/govstackbb/marketplace/proto/govstack/workflow/v1"
 	"github.com/govstackbb/marketplace/services/workflow/internal/api"
 	"github.com/govstackbb/marketplace/services/workflow/internal/app"
@@ -165,10 +166,11 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	return svc, nil
 }
 
-// QuietMethods: job activation is a long poll each worker repeats every few seconds; a successful one is
-// logged at debug.
+// QuietMethods are the BB's long polls (the catalog's: job activation, which each worker repeats every few
+// seconds); a successful one is logged at debug.
 func (s *Service) QuietMethods() []string {
-	return []string{workflowv1.JobService_ActivateJobs_FullMethodName}
+	b, _ := catalog.Lookup(Name)
+	return b.LongPolls
 }
 
 // Register registers the BB's services on g.

@@ -38,6 +38,9 @@ type BB struct {
 	// (10,000 payments are a few MB of JSON): the gateway accepts bodies up to its bulk limit on them
 	// (GOVSTACK_GATEWAY_MAX_BULK_BODY_BYTES) and keeps its usual limit everywhere else.
 	BulkRoutes []string
+	// LongPolls are its methods (full gRPC names) that workers call again and again, each waiting for work:
+	// the BB and the IM log a successful one at debug, not at info.
+	LongPolls []string
 }
 
 // RESTService mounts one gRPC service's REST paths on mux, calling it through conn.
@@ -141,7 +144,8 @@ var All = []BB{
 			rest(workflowv1.NewMessageServiceClient, workflowv1.RegisterMessageServiceHandlerClient),
 			rest(workflowv1.NewOperationsServiceClient, workflowv1.RegisterOperationsServiceHandlerClient),
 		},
-		Events: workflowv1.Events,
+		Events:    workflowv1.Events,
+		LongPolls: []string{workflowv1.JobService_ActivateJobs_FullMethodName},
 		// Its connectors: service tasks that send e-mails, set deadlines and read or write registry records.
 		Calls: []Call{
 			{Provider: "messaging", Endpoints: []string{
@@ -199,6 +203,15 @@ func BulkRoutes(bbs ...string) map[string]bool {
 				out[r] = true
 			}
 		}
+	}
+	return out
+}
+
+// LongPolls are every BB's long-polled methods (BB.LongPolls).
+func LongPolls() []string {
+	var out []string
+	for _, b := range All {
+		out = append(out, b.LongPolls...)
 	}
 	return out
 }

@@ -102,9 +102,15 @@ func (s *Site) editTenderPage(c *Ctx) {
 
 // buyersDraft is the buyer's tender of the path when it is still a draft (a published one cannot change).
 func (s *Site) buyersDraft(c *Ctx) (gatewayapi.Tender, bool) {
+	return s.buyersTenderIf(c, func(status string) bool { return status == "draft" }, "flash.tender_not_draft")
+}
+
+// buyersTenderIf is the buyer's tender of the path when its status allows what the page does; otherwise
+// the tender's page, with the flash saying why not.
+func (s *Site) buyersTenderIf(c *Ctx, allowed func(status string) bool, flash string) (gatewayapi.Tender, bool) {
 	t, ok := s.buyersTender(c)
-	if ok && t.Status != "draft" {
-		c.Flash("flash.tender_not_draft")
+	if ok && !allowed(t.Status) {
+		c.Flash(flash)
 		c.Redirect(buyerLink(t.ID))
 		return t, false
 	}

@@ -40,13 +40,7 @@ func (s *Site) renderCancelTender(c *Ctx, status int, f *Form, t gatewayapi.Tend
 // buyersCancellable is the buyer's tender of the path when it may still be cancelled; one that may not
 // goes back to its page, which says so.
 func (s *Site) buyersCancellable(c *Ctx) (gatewayapi.Tender, bool) {
-	t, ok := s.buyersTender(c)
-	if ok && !cancellable(t.Status) {
-		c.Flash("flash.tender_not_cancellable")
-		c.Redirect(buyerLink(t.ID))
-		return t, false
-	}
-	return t, ok
+	return s.buyersTenderIf(c, cancellable, "flash.tender_not_cancellable")
 }
 
 // cancelTender cancels the tender with the buyer's reason; without one, or refused, the page comes back

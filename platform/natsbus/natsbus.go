@@ -5,8 +5,10 @@ package natsbus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,19 +108,36 @@ func Subject(bb, entity, pastTense string) string {
 // crash between publishing and marking rows sent, plus its restart.
 const duplicateWindow = 2 * time.Minute
 
-// EnsureStream creates the BB's stream, or updates it to the current settings.
+// EnsureStream creates the BB's stream, or updates it to the current settings when they differ. A stream
+// already as it should be is left alone: several processes ensure one stream at start (its BB, and each BB
+// that consumes it), and a needless update racing a consumer's creation trips a data race inside the NATS
+// server (filestore.UpdateConfig against ConsumerStore, seen under -race).
 func EnsureStream(ctx context.Context, js jetstream.JetStream, bb string) (jetstream.Stream, error) {
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	want := jetstream.StreamConfig{
 		Name:        StreamName(bb),
 		Description: "events of the GovStack " + bb + " building block",
 		Subjects:    []string{"govstack." + bb + ".v1.>"},
 		Storage:     jetstream.FileStorage,
 		Duplicates:  duplicateWindow,
-	})
+	}
+	s, err := js.Stream(ctx, want.Name)
+	if err == nil && current(s.CachedInfo().Config, want) {
+		return s, nil
+	}
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, fmt.Errorf("natsbus: ensure stream %s: %w", want.Name, err)
+	}
+	s, err = js.CreateOrUpdateStream(ctx, want)
 	if err != nil {
-		return nil, fmt.Errorf("natsbus: ensure stream %s: %w", StreamName(bb), err)
+		return nil, fmt.Errorf("natsbus: ensure stream %s: %w", want.Name, err)
 	}
 	return s, nil
+}
+
+// current reports whether a stream's config has the settings EnsureStream sets.
+func current(have, want jetstream.StreamConfig) bool {
+	return have.Description == want.Description && slices.Equal(have.Subjects, want.Subjects) &&
+		have.Storage == want.Storage && have.Duplicates == want.Duplicates
 }
 
 // Drain lets nc finish what it has in flight — pending publishes flushed, subscriptions' delivered messages

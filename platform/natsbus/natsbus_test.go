@@ -2,6 +2,7 @@ package natsbus_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"strconv"
 	"strings"
@@ -162,5 +163,50 @@ func TestDrainFlushesAndCloses(t *testing.T) {
 	}
 	if err := natsbus.Drain(e.Conn, time.Second); err != nil {
 		t.Errorf("Drain of a closed connection = %v", err)
+	}
+}
+
+// A stream already as EnsureStream would set it is not updated again (several processes ensure one stream
+// at start); one with other settings is brought back to them. The server's update advisories tell: the
+// first one seen is the test's own update, not a needless one from EnsureStream.
+func TestEnsureStreamUpdatesOnlyWhatDiffers(t *testing.T) {
+	ctx := context.Background()
+	nc, js := natstest.Start(t)
+	if _, err := natsbus.EnsureStream(ctx, js, "registries"); err != nil {
+		t.Fatal(err)
+	}
+	updates, err := nc.SubscribeSync("$JS.EVENT.ADVISORY.STREAM.UPDATED.GOVSTACK_REGISTRIES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := natsbus.EnsureStream(ctx, js, "registries"); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := js.Stream(ctx, "GOVSTACK_REGISTRIES")
+	changed := s.CachedInfo().Config
+	changed.Duplicates = time.Second
+	ours := time.Now() // the embedded server stamps its advisories with this process's clock
+	if _, err := js.UpdateStream(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	first, err := updates.NextMsg(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var advisory struct{ Timestamp time.Time }
+	if err := json.Unmarshal(first.Data, &advisory); err != nil {
+		t.Fatal(err)
+	}
+	if advisory.Timestamp.Before(ours) {
+		t.Fatalf("EnsureStream updated a stream that was as it should be: %s", first.Data)
+	}
+	if _, err := natsbus.EnsureStream(ctx, js, "registries"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = js.Stream(ctx, "GOVSTACK_REGISTRIES"); s.CachedInfo().Config.Duplicates != 2*time.Minute {
+		t.Errorf("the changed stream was not brought back: %+v", s.CachedInfo().Config)
 	}
 }
